@@ -1,0 +1,104 @@
+# aiq -- KQL over JSON-lines logs. See README.md.
+#   make            build ./aiq (objects under build/)
+#   make test       unit + golden + CLI tests, ends with "N passed, N failed"
+#   make asan       the whole test suite built with ASan + UBSan
+#   make fuzz       bounded libFuzzer runs (FUZZ_SECONDS per target)
+#   make run        run every saved query in queries/ on the bundled data
+#   make bench      throughput against DuckDB/jq when installed
+#   make install PREFIX=/usr/local DESTDIR=
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BUILD   ?= build
+FUZZ_SECONDS ?= 60
+OPT     ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla
+DEPFLAGS = -MMD -MP
+
+PKGS    := jansson libpcre2-8 libzstd
+DEPS_OK := $(BUILD)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadline -lm
+
+CFLAGS  += $(OPT) $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS  += $(PKG_LIBS)
+
+LIB_SRC := $(sort $(wildcard src/util/*.c src/lex/*.c src/parse/*.c src/bind/*.c \
+             src/plan/*.c src/exec/*.c src/func/*.c src/io/*.c src/repl/*.c))
+CLI_SRC := src/cli/main.c
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(BUILD)/tests/unit_tests
+
+.PHONY: all test unit golden asan fuzz run bench install clean testdata check-queries deps
+all: aiq
+
+deps: $(DEPS_OK)
+$(DEPS_OK): tools/deps.sh
+	@sh tools/deps.sh
+	@mkdir -p $(BUILD) && touch $@
+
+aiq: $(DEPS_OK) $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_OBJ) $(LDLIBS)
+
+$(BUILD)/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(UNIT_BIN): $(DEPS_OK) $(LIB_OBJ) $(UNIT_SRC) tests/unit/check.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
+
+unit: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+# The whole suite: unit tests, golden query tests, error tests, CLI tests.
+test: aiq $(UNIT_BIN)
+	@sh tests/run_all.sh ./aiq $(UNIT_BIN)
+
+asan:
+	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
+	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
+	  LDFLAGS="-fsanitize=address,undefined" AIQ_BIN=build-asan/aiq asan-run
+
+asan-run: $(UNIT_BIN) $(BUILD)/aiq
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN)
+
+$(BUILD)/aiq: $(DEPS_OK) $(LIB_OBJ) $(CLI_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_OBJ) $(LDLIBS)
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+fuzz: $(DEPS_OK)
+	$(MAKE) CC=clang BUILD=build-fuzz OPT="-O1 -g" \
+	  EXTRA_CFLAGS="-fsanitize=fuzzer-no-link,address,undefined" fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  sh tests/fuzz/run.sh build-fuzz/fuzz_$$t $$t $(FUZZ_SECONDS) || exit 1; done
+
+fuzz-build: $(LIB_OBJ)
+	@for t in $(FUZZ_TARGETS); do \
+	  echo "clang fuzz_$$t"; \
+	  $(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz_$$t \
+	    tests/fuzz/fuzz_$$t.c $(LIB_OBJ) $(LDLIBS) || exit 1; done
+
+run: aiq
+	@sh tools/run_queries.sh ./aiq
+
+check-queries: aiq
+	./aiq check queries/*.kql
+
+testdata:
+	python3 tools/gen_testdata.py testdata
+
+bench: aiq
+	@sh tools/bench.sh ./aiq
+
+install: aiq
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 aiq $(DESTDIR)$(PREFIX)/bin/aiq
+
+clean:
+	rm -rf build build-asan build-fuzz aiq
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

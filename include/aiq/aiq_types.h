@@ -1,0 +1,58 @@
+/*
+ * aiq_types.h -- the value types of aiq's KQL subset, shared by every stage.
+ *
+ * datetime and timespan are 64-bit counts of 100 ns ticks (datetime from
+ * 0001-01-01T00:00:00Z), exactly as Kusto stores them. int is a distinct
+ * type for naming and typing (toint() returns int) but is stored as int64.
+ */
+#ifndef AIQ_TYPES_H
+#define AIQ_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ORDER TYPES: aiq_type_name() in src/util/types.c follows this order. */
+typedef enum AiqType {
+    AIQ_TYPE_UNKNOWN = 0, /* not yet typed (binder internal) */
+    AIQ_TYPE_BOOL,
+    AIQ_TYPE_INT,
+    AIQ_TYPE_LONG,
+    AIQ_TYPE_REAL,
+    AIQ_TYPE_STRING,
+    AIQ_TYPE_DATETIME,
+    AIQ_TYPE_TIMESPAN,
+    AIQ_TYPE_DYNAMIC,
+    AIQ_TYPE_COUNT
+} AiqType;
+
+/* A string slice; not NUL-terminated, points into an arena or chunk heap. */
+typedef struct AiqStr {
+    const char *ptr;
+    uint32_t len;
+} AiqStr;
+
+#define AIQ_TICKS_PER_SECOND 10000000LL
+#define AIQ_TICKS_PER_MS 10000LL
+#define AIQ_TICKS_PER_MINUTE (60 * AIQ_TICKS_PER_SECOND)
+#define AIQ_TICKS_PER_HOUR (3600 * AIQ_TICKS_PER_SECOND)
+#define AIQ_TICKS_PER_DAY (86400 * AIQ_TICKS_PER_SECOND)
+/* Ticks between 0001-01-01 and the Unix epoch 1970-01-01. */
+#define AIQ_UNIX_EPOCH_TICKS 621355968000000000LL
+
+/* Returns the KQL name of a type ("long", "datetime", ...); never NULL. */
+const char *aiq_type_name(AiqType t);
+/* Parses a KQL type name (also int32/int64/double/decimal/guid/date/time aliases).
+ * Returns AIQ_TYPE_UNKNOWN when the name is not a type. */
+AiqType aiq_type_from_name(const char *name, int len);
+/* True for types stored as int64 payloads (int, long, datetime, timespan). */
+static inline bool aiq_type_is_i64(AiqType t)
+{
+    return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_DATETIME ||
+           t == AIQ_TYPE_TIMESPAN;
+}
+static inline bool aiq_type_is_numeric(AiqType t)
+{
+    return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_REAL;
+}
+
+#endif

@@ -1,0 +1,515 @@
+/*
+ * main.c -- the aiq command: argv, reading the query, rendering errors, and
+ * exit codes (CLI.md). The only file that calls exit().
+ *
+ *   aiq [OPTIONS] [QUERY_FILE.kql] | -q 'QUERY' | -f FILE
+ *   aiq check [--syntax] FILE.kql...
+ *   aiq schema [TABLE]
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "aiq/aiq.h"
+#include "bind/binder.h"
+#include "exec/run.h"
+#include "io/catalog.h"
+#include "parse/parser.h"
+#include "plan/explain.h"
+#include "repl/repl.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+#include "util/timefmt.h"
+
+#ifndef AIQ_DATADIR
+#define AIQ_DATADIR "testdata"
+#endif
+
+static void usage(FILE *out)
+{
+    fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql]\n"
+          "       aiq [OPTIONS] -q 'QUERY'\n"
+          "       aiq check [--syntax] FILE.kql...\n"
+          "       aiq schema [TABLE]\n"
+          "\n"
+          "Runs KQL (Kusto Query Language) over JSON-lines logs.\n"
+          "\n"
+          "Data:\n"
+          "  -t, --table NAME=PATH   bind table NAME to a file, glob, directory or - (stdin)\n"
+          "  -d, --data DIR          every DIR/NAME.jsonl[.zst] and DIR/NAME/ becomes table NAME\n"
+          "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
+          "      --strict            malformed input lines are an error (exit 2)\n"
+          "Output:\n"
+          "  -o, --format FMT        table, csv, tsv, json, ndjson, markdown\n"
+          "      --no-header         csv/tsv/table without the header row\n"
+          "      --color WHEN        auto, always, never\n"
+          "Query:\n"
+          "  -q, --query TEXT        the query text\n"
+          "  -f, --file FILE         read the query from FILE\n"
+          "      --now TIME          pin now() and ago() (ISO 8601)\n"
+          "      --param NAME=VALUE  value for declare query_parameters(NAME:type)\n"
+          "      --fail-on-rows      exit 3 when the result has rows\n"
+          "      --max-memory SIZE   stop with exit 4 past SIZE (512M, 4G)\n"
+          "  -j, --threads N         worker threads\n"
+          "      --explain           print the typed plan instead of running\n"
+          "      --timing            print rows, bytes and time per stage on stderr\n"
+          "  -v, --version           print the version\n"
+          "  -h, --help              this help\n"
+          "\n"
+          "Exit codes: 0 ok, 1 query error, 2 usage or input error, 3 --fail-on-rows matched,\n"
+          "4 resource limit.\n",
+          out);
+}
+
+typedef struct Options {
+    const char *query_text;
+    const char *query_file;
+    const char *schema_file;
+    const char *format;
+    const char *now_text;
+    const char *color;
+    bool no_header, strict, fail_on_rows, explain, timing;
+    size_t max_memory;
+    int threads;
+    const char **param_names, **param_values;
+    int nparams;
+    bool data_given;
+    bool bundled;
+} Options;
+
+static char *read_all(FILE *f, size_t *len)
+{
+    size_t cap = 4096, n = 0;
+    char *buf = aiq_xmalloc(cap);
+    for (;;) {
+        if (n + 1 >= cap) {
+            cap *= 2;
+            buf = aiq_xrealloc(buf, cap);
+        }
+        size_t r = fread(buf + n, 1, cap - n - 1, f);
+        if (r == 0)
+            break;
+        n += r;
+    }
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *s = read_all(f, len);
+    fclose(f);
+    return s;
+}
+
+/* The bundled testdata/: next to the executable, else the build-time path. */
+static const char *bundled_dir(void)
+{
+    static char buf[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 20);
+    if (n > 0) {
+        buf[n] = '\0';
+        char *slash = strrchr(buf, '/');
+        if (slash) {
+            strcpy(slash, "/testdata");
+            if (access(buf, R_OK) == 0)
+                return buf;
+        }
+    }
+    return AIQ_DATADIR;
+}
+
+typedef struct LookupCtx {
+    AiqCatalog *cat;
+    AiqRunOptions *run;
+} LookupCtx;
+
+static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
+{
+    LookupCtx *lc = ud;
+    AiqCatalogTable *t = aiq_catalog_find(lc->cat, name);
+    if (!t)
+        return false;
+    if (t->declared) {
+        *out = t->schema;
+        return true;
+    }
+    if (t->npaths == 0)
+        return false;
+    /* No declaration: infer the schema from every row of the data. */
+    if (!aiq_run_load_table(lc->run, t, err))
+        return false;
+    *out = t->schema;
+    return true;
+}
+
+/* Parses and binds one query; prints errors as FILE:LINE:COL. Returns the
+ * plan or NULL (exit code in *code). */
+static AiqPlan *compile(const char *name, const char *text, size_t len, AiqArena *arena,
+                        AiqBindOptions *bo, bool syntax_only, int *code)
+{
+    AiqError err = {0};
+    AiqNode *ast = aiq_parse_query(text, len, arena, &err);
+    AiqPlan *plan = NULL;
+    if (ast && !syntax_only)
+        plan = aiq_bind_query(ast, bo, arena, &err);
+    if (err.code != AIQ_OK) {
+        aiq_error_locate(&err, text, len);
+        aiq_error_print(stderr, &err, name, text, len);
+        *code = aiq_error_exit_code(err.code);
+        return NULL;
+    }
+    *code = 0;
+    return plan ? plan : (AiqPlan *)ast;
+}
+
+static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, bool permute)
+{
+    static const struct option longopts[] = {
+        {"table", required_argument, 0, 't'}, {"data", required_argument, 0, 'd'},
+        {"schema", required_argument, 0, 'S'}, {"format", required_argument, 0, 'o'},
+        {"no-header", no_argument, 0, 'H'}, {"color", required_argument, 0, 'C'},
+        {"query", required_argument, 0, 'q'}, {"file", required_argument, 0, 'f'},
+        {"now", required_argument, 0, 'N'}, {"param", required_argument, 0, 'P'},
+        {"fail-on-rows", no_argument, 0, 'F'}, {"max-memory", required_argument, 0, 'M'},
+        {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
+        {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
+        {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+    };
+    int c;
+    AiqError err = {0};
+    while ((c = getopt_long(argc, argv, permute ? "t:d:o:q:f:j:vh" : "+t:d:o:q:f:j:vh", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                fprintf(stderr, "aiq: -t expects NAME=PATH, got '%s'\n", optarg);
+                return 2;
+            }
+            *eq = '\0';
+            if (!aiq_catalog_add_path(cat, optarg, eq + 1, &err)) {
+                fprintf(stderr, "aiq: %s\n", err.msg);
+                return 2;
+            }
+            o->data_given = true;
+            break;
+        }
+        case 'd':
+            if (!aiq_catalog_add_dir(cat, optarg, &err)) {
+                fprintf(stderr, "aiq: %s\n", err.msg);
+                return 2;
+            }
+            o->data_given = true;
+            break;
+        case 'S': o->schema_file = optarg; break;
+        case 'o': o->format = optarg; break;
+        case 'H': o->no_header = true; break;
+        case 'C': o->color = optarg; break;
+        case 'q': o->query_text = optarg; break;
+        case 'f': o->query_file = optarg; break;
+        case 'N': o->now_text = optarg; break;
+        case 'P': {
+            char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg) {
+                fprintf(stderr, "aiq: --param expects NAME=VALUE, got '%s'\n", optarg);
+                return 2;
+            }
+            *eq = '\0';
+            o->param_names = aiq_xrealloc(o->param_names, sizeof(char *) * (size_t)(o->nparams + 1));
+            o->param_values = aiq_xrealloc(o->param_values, sizeof(char *) * (size_t)(o->nparams + 1));
+            o->param_names[o->nparams] = optarg;
+            o->param_values[o->nparams++] = eq + 1;
+            break;
+        }
+        case 'F': o->fail_on_rows = true; break;
+        case 'M':
+            if (!aiq_mem_parse_size(optarg, &o->max_memory)) {
+                fprintf(stderr, "aiq: --max-memory expects a size such as 512M or 4G, got '%s'\n", optarg);
+                return 2;
+            }
+            break;
+        case 'j': {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*end || n < 1 || n > 1024) {
+                fprintf(stderr, "aiq: --threads expects a number from 1 to 1024, got '%s'\n", optarg);
+                return 2;
+            }
+            o->threads = (int)n;
+            break;
+        }
+        case 'E': o->explain = true; break;
+        case 'T': o->timing = true; break;
+        case 's': o->strict = true; break;
+        case 'v': printf("aiq %s\n", AIQ_VERSION); exit(0);
+        case 'h': usage(stdout); exit(0);
+        default: fprintf(stderr, "aiq: try 'aiq --help'\n"); return 2;
+        }
+    }
+    if (o->format) {
+        static const char *const fmts[] = {"table", "csv", "tsv", "json", "ndjson", "markdown", NULL};
+        bool ok = false;
+        for (int i = 0; fmts[i]; i++)
+            ok |= strcmp(o->format, fmts[i]) == 0;
+        if (!ok) {
+            fprintf(stderr, "aiq: unknown format '%s' (expected table, csv, tsv, json, ndjson or markdown)\n", o->format);
+            return 2;
+        }
+    }
+    if (o->color && strcmp(o->color, "auto") != 0 && strcmp(o->color, "always") != 0 && strcmp(o->color, "never") != 0) {
+        fprintf(stderr, "aiq: --color expects auto, always or never\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* Sets up the default data when none was named, then the schema file. */
+static int setup_data(Options *o, AiqCatalog *cat)
+{
+    AiqError err = {0};
+    if (!o->data_given) {
+        const char *env = getenv("AIQ_DATA");
+        const char *dir = env && *env ? env : bundled_dir();
+        o->bundled = !(env && *env);
+        if (!aiq_catalog_add_dir(cat, dir, &err)) {
+            fprintf(stderr, "aiq: %s\n", err.msg);
+            return 2;
+        }
+    }
+    if (o->schema_file && !aiq_catalog_load_schema(cat, o->schema_file, &err)) {
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        return 2;
+    }
+    aiq_catalog_names(cat);
+    return 0;
+}
+
+/* now(): --now, else the bundled data's pinned end (testdata/NOW), else the clock. */
+static int resolve_now(Options *o, int64_t *now)
+{
+    if (o->now_text) {
+        if (!aiq_datetime_parse(o->now_text, strlen(o->now_text), now)) {
+            fprintf(stderr, "aiq: --now expects an ISO 8601 time such as 2026-11-21T12:00:00Z, got '%s'\n", o->now_text);
+            return 2;
+        }
+        return 0;
+    }
+    if (o->bundled) {
+        char path[PATH_MAX];
+        snprintf(path, sizeof path, "%s/NOW", bundled_dir());
+        size_t len;
+        char *text = read_file(path, &len);
+        if (text) {
+            bool ok = aiq_datetime_parse(text, len, now);
+            aiq_xfree(text);
+            if (ok) {
+                char buf[64];
+                aiq_datetime_format(*now, buf);
+                fprintf(stderr, "aiq: bundled sample data: now() pinned to %s, the end of the sample (use --now to change)\n", buf);
+                return 0;
+            }
+        }
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *now = AIQ_UNIX_EPOCH_TICKS + (int64_t)ts.tv_sec * AIQ_TICKS_PER_SECOND + ts.tv_nsec / 100;
+    return 0;
+}
+
+static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunOptions *ro)
+{
+    bool syntax_only = false;
+    int first = 1;
+    if (first < argc && strcmp(argv[first], "--syntax") == 0) {
+        syntax_only = true;
+        first++;
+    }
+    if (first >= argc) {
+        fprintf(stderr, "usage: aiq check [--syntax] FILE.kql...\n");
+        return 2;
+    }
+    int worst = 0;
+    LookupCtx lc = {cat, ro};
+    AiqBindOptions bo = {.now = ro->now, .lookup = lookup_table, .lookup_ud = &lc,
+                         .table_names = cat->names, .ntable_names = cat->ntables,
+                         .param_names = o->param_names, .param_values = o->param_values,
+                         .nparams = o->nparams};
+    for (int i = first; i < argc; i++) {
+        size_t len;
+        char *text = read_file(argv[i], &len);
+        if (!text) {
+            fprintf(stderr, "aiq: %s: %s\n", argv[i], strerror(errno));
+            worst = worst > 2 ? worst : 2;
+            continue;
+        }
+        AiqArena arena;
+        aiq_arena_init(&arena, 0);
+        int code;
+        AiqPlan *plan = compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
+        if (plan && !syntax_only)
+            aiq_plan_release(plan);
+        if (code > worst)
+            worst = code;
+        aiq_arena_free(&arena);
+        aiq_xfree(text);
+    }
+    return worst;
+}
+
+static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
+{
+    AiqStrBuf out;
+    aiq_sb_init(&out);
+    int rc = 0;
+    for (int i = 0; i < cat->ntables; i++) {
+        AiqCatalogTable *t = &cat->tables[i];
+        if (argc > 1 && strcmp(argv[1], t->name) != 0)
+            continue;
+        AiqError err = {0};
+        if (!t->declared && t->npaths && !aiq_run_load_table(ro, t, &err)) {
+            fprintf(stderr, "aiq: %s\n", err.msg);
+            rc = 2;
+            continue;
+        }
+        aiq_sb_printf(&out, ".create table %s (", t->name);
+        for (int c = 0; c < t->schema.ncols; c++)
+            aiq_sb_printf(&out, "%s%s:%s", c ? ", " : "", t->schema.cols[c].name, aiq_type_name(t->schema.cols[c].type));
+        aiq_sb_puts(&out, ")\n");
+    }
+    if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
+        fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);
+        rc = 2;
+    }
+    fputs(aiq_sb_str(&out), stdout);
+    aiq_sb_free(&out);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    aiq_mem_hook_jansson();
+    Options o = {0};
+    AiqCatalog cat;
+    aiq_catalog_init(&cat);
+    /* A subcommand comes first; its options and files may then mix freely. */
+    const char *sub = argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "schema") == 0) ? argv[1] : NULL;
+    bool syntax_flag = false;
+    if (sub) {
+        for (int i = 2; i < argc; i++)
+            if (strcmp(argv[i], "--syntax") == 0) {
+                syntax_flag = true;
+                memmove(&argv[i], &argv[i + 1], sizeof *argv * (size_t)(argc - i));
+                argc--;
+                break;
+            }
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
+    int rc = parse_options(argc, argv, &o, &cat, sub != NULL);
+    if (rc)
+        return rc;
+    argc -= optind;
+    argv += optind;
+    if (sub) {
+        /* put the subcommand (and --syntax) back in front of the files */
+        argv--;
+        argc++;
+        argv[0] = (char *)sub;
+        if (syntax_flag) {
+            static char *with_syntax[4096];
+            if (argc + 1 > 4096) {
+                fprintf(stderr, "aiq: too many files\n");
+                return 2;
+            }
+            with_syntax[0] = (char *)sub;
+            with_syntax[1] = "--syntax";
+            memcpy(&with_syntax[2], &argv[1], sizeof *argv * (size_t)(argc - 1));
+            argv = with_syntax;
+            argc++;
+        }
+    }
+    if ((rc = setup_data(&o, &cat)) != 0)
+        return rc;
+    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header,
+                        .color = o.color, .fail_on_rows = o.fail_on_rows,
+                        .max_memory = o.max_memory, .threads = o.threads, .timing = o.timing,
+                        .catalog = &cat};
+    bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
+    if (is_check)
+        o.bundled = false; /* no notice about now() when only checking */
+    if ((rc = resolve_now(&o, &ro.now)) != 0)
+        return rc;
+    if (o.max_memory)
+        aiq_mem_set_limit(o.max_memory);
+    if (is_check)
+        rc = cmd_check(argc, argv, &o, &cat, &ro);
+    else if (argc > 0 && strcmp(argv[0], "schema") == 0)
+        rc = cmd_schema(argc, argv, &cat, &ro);
+    else {
+        const char *name = "query";
+        char *text = NULL;
+        size_t len = 0;
+        if (o.query_text) {
+            text = aiq_xstrndup(o.query_text, strlen(o.query_text));
+            len = strlen(text);
+        } else {
+            const char *file = o.query_file ? o.query_file : argc > 0 ? argv[0] : NULL;
+            if (file) {
+                name = file;
+                text = read_file(file, &len);
+                if (!text) {
+                    fprintf(stderr, "aiq: %s: %s\n", file, strerror(errno));
+                    return 2;
+                }
+            } else if (isatty(STDIN_FILENO)) {
+                rc = aiq_repl_run(&ro);
+                goto done;
+            } else {
+                name = "stdin";
+                text = read_all(stdin, &len);
+            }
+        }
+        LookupCtx lc = {&cat, &ro};
+        AiqBindOptions bo = {.now = ro.now, .lookup = lookup_table, .lookup_ud = &lc,
+                             .table_names = cat.names, .ntable_names = cat.ntables,
+                             .param_names = o.param_names, .param_values = o.param_values,
+                             .nparams = o.nparams};
+        AiqArena arena;
+        aiq_arena_init(&arena, 0);
+        AiqPlan *plan = compile(name, text, len, &arena, &bo, false, &rc);
+        if (plan && o.explain) {
+            AiqStrBuf out;
+            aiq_sb_init(&out);
+            aiq_explain_plan(&out, plan);
+            fputs(aiq_sb_str(&out), stdout);
+            aiq_sb_free(&out);
+        } else if (plan) {
+            AiqError err = {0};
+            rc = aiq_run_plan(&ro, plan, stdout, &err);
+            if (err.code != AIQ_OK) {
+                aiq_error_locate(&err, text, len);
+                aiq_error_print(stderr, &err, name, text, len);
+            }
+        }
+        aiq_plan_release(plan);
+        aiq_arena_free(&arena);
+        aiq_xfree(text);
+    }
+done:
+    aiq_run_release_catalog(&cat);
+    aiq_catalog_free(&cat);
+    aiq_xfree(o.param_names);
+    aiq_xfree(o.param_values);
+    return rc;
+}

@@ -1,0 +1,36 @@
+/*
+ * run.h -- running a bound plan and loading catalog tables: the boundary
+ * between the CLI/REPL and the executor.
+ */
+#ifndef AIQ_EXEC_RUN_H
+#define AIQ_EXEC_RUN_H
+
+#include <stdio.h>
+
+#include "aiq/aiq.h"
+#include "io/catalog.h"
+#include "plan/plan.h"
+
+typedef struct AiqRunOptions {
+    int64_t now;          /* now() in ticks */
+    bool strict;          /* malformed lines are an error */
+    const char *format;   /* output format, NULL = table on a terminal, else ndjson... */
+    bool no_header;
+    const char *color;
+    bool fail_on_rows;
+    size_t max_memory;
+    int threads;
+    bool timing;
+    AiqCatalog *catalog;
+} AiqRunOptions;
+
+/* Reads a catalog table's files, inferring its schema from every row, and
+ * caches the data in t->data. Returns false with err set (AIQ_ERR_IO). */
+bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err);
+/* Runs plan and writes the result to out in the chosen format. Returns the
+ * process exit code; on failure err is set and nothing was written. */
+int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err);
+/* Frees the tables cached in the catalog. */
+void aiq_run_release_catalog(AiqCatalog *c);
+
+#endif

@@ -1,0 +1,387 @@
+/*
+ * lexer.c -- splits KQL text into tokens (see lexer.h). Hand-written, one
+ * character class table, no allocation: a token is only an offset and a
+ * length into the query text, like SQLite's Token {z, n}.
+ */
+#include "lexer.h"
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* ORDER TOKENS */
+static const char *const token_names[AIQ_TK_COUNT] = {
+    "end of query", "identifier", "bracketed name", "string", "number", "number",
+    "timespan", "literal", "'|'", "','", "';'", "'('", "')'", "'['", "']'", "'{'", "'}'",
+    "'.'", "'..'", "':'", "'='", "'=='", "'!='", "'<'", "'<='", "'>'", "'>='", "'=~'",
+    "'!~'", "'+'", "'-'", "'*'", "'/'", "'%'", "'=>'", "operator", "'in~'",
+};
+
+const char *aiq_lex_token_name(AiqTokKind kind)
+{
+    return (unsigned)kind < AIQ_TK_COUNT ? token_names[kind] : "token";
+}
+
+/* Operator names written with a hyphen. The lexer joins them into one
+ * identifier token so that `project-away` is never `project - away`. */
+static const char *const hyphen_words[] = {
+    "project-away", "project-rename", "project-reorder", "project-keep", "project-smart",
+    "mv-expand",    "mv-apply",       "make-series",     "top-nested",   "top-hitters",
+    "parse-where",  "parse-kv",       "sample-distinct", "make-graph",   "graph-match",
+    "graph-merge",  "graph-to-table", "graph-shortest-paths", "graph-mark-components",
+    NULL,
+};
+
+/* Words that may follow '!' to form a negated string/set operator. */
+static const char *const bang_words[] = {
+    "has",        "has_cs",      "contains",      "contains_cs",   "startswith",
+    "startswith_cs", "endswith", "endswith_cs",   "hasprefix",     "hasprefix_cs",
+    "hassuffix",  "hassuffix_cs", "in",           "between",       NULL,
+};
+
+static bool is_id_start(int c) { return isalpha(c) || c == '_' || c == '$'; }
+static bool is_id_char(int c) { return isalnum(c) || c == '_'; }
+
+int64_t aiq_lex_timespan_unit(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        int64_t ticks;
+    } units[] = {
+        {"d", AIQ_TICKS_PER_DAY},           {"day", AIQ_TICKS_PER_DAY},
+        {"days", AIQ_TICKS_PER_DAY},        {"h", AIQ_TICKS_PER_HOUR},
+        {"hr", AIQ_TICKS_PER_HOUR},         {"hrs", AIQ_TICKS_PER_HOUR},
+        {"hour", AIQ_TICKS_PER_HOUR},       {"hours", AIQ_TICKS_PER_HOUR},
+        {"m", AIQ_TICKS_PER_MINUTE},        {"min", AIQ_TICKS_PER_MINUTE},
+        {"minute", AIQ_TICKS_PER_MINUTE},   {"minutes", AIQ_TICKS_PER_MINUTE},
+        {"s", AIQ_TICKS_PER_SECOND},        {"sec", AIQ_TICKS_PER_SECOND},
+        {"second", AIQ_TICKS_PER_SECOND},   {"seconds", AIQ_TICKS_PER_SECOND},
+        {"ms", AIQ_TICKS_PER_MS},           {"milli", AIQ_TICKS_PER_MS},
+        {"millis", AIQ_TICKS_PER_MS},       {"millisecond", AIQ_TICKS_PER_MS},
+        {"milliseconds", AIQ_TICKS_PER_MS}, {"microsecond", 10},
+        {"microseconds", 10},               {"micro", 10},
+        {"micros", 10},                     {"tick", 1},
+        {"ticks", 1},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(units[i].name) == n && strncasecmp(units[i].name, s, n) == 0)
+            return units[i].ticks;
+    return 0;
+}
+
+void aiq_lex_init(AiqLexer *lx, const char *text, size_t len)
+{
+    lx->text = text;
+    lx->len = (int32_t)len;
+    lx->pos = 0;
+}
+
+static int peekc(const AiqLexer *lx, int32_t ahead)
+{
+    int32_t p = lx->pos + ahead;
+    return p < lx->len ? (unsigned char)lx->text[p] : -1;
+}
+
+static bool word_in(const char *s, size_t n, const char *const *list)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (strlen(list[i]) == n && strncmp(list[i], s, n) == 0)
+            return true;
+    return false;
+}
+
+static void skip_space_and_comments(AiqLexer *lx)
+{
+    for (;;) {
+        int c = peekc(lx, 0);
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+            lx->pos++;
+        } else if (c == '/' && peekc(lx, 1) == '/') {
+            while (lx->pos < lx->len && lx->text[lx->pos] != '\n')
+                lx->pos++;
+        } else {
+            return;
+        }
+    }
+}
+
+/* Scans a quoted string body starting at the opening quote; verbatim strings
+ * (@"...") escape a quote by doubling it, others use backslashes. */
+static bool scan_string(AiqLexer *lx, bool verbatim, int32_t start, AiqError *err)
+{
+    char q = lx->text[lx->pos++];
+    while (lx->pos < lx->len) {
+        char c = lx->text[lx->pos];
+        if (c == '\n' && !verbatim)
+            break;
+        if (!verbatim && c == '\\') {
+            lx->pos += 2;
+            continue;
+        }
+        lx->pos++;
+        if (c == q) {
+            if (verbatim && peekc(lx, 0) == q) {
+                lx->pos++;
+                continue;
+            }
+            return true;
+        }
+    }
+    return aiq_error_set(err, AIQ_ERR_SYNTAX, start, 1,
+                         "unterminated string literal; add the closing %c", q);
+}
+
+/* Scans `(...)` after datetime/time/timespan/dynamic, balancing brackets
+ * and skipping over strings inside (a dynamic literal holds JSON). */
+static bool scan_balanced_parens(AiqLexer *lx, int32_t start, AiqError *err)
+{
+    int depth = 0;
+    while (lx->pos < lx->len) {
+        char c = lx->text[lx->pos];
+        if (c == '"' || c == '\'') {
+            if (!scan_string(lx, false, lx->pos, err))
+                return false;
+            continue;
+        }
+        lx->pos++;
+        if (c == '(' || c == '[' || c == '{')
+            depth++;
+        else if (c == ')' || c == ']' || c == '}') {
+            if (--depth == 0)
+                return true;
+        }
+    }
+    return aiq_error_set(err, AIQ_ERR_SYNTAX, start, lx->pos - start,
+                         "unterminated literal: missing ')'");
+}
+
+static bool lex_number(AiqLexer *lx, AiqToken *tok)
+{
+    const char *t = lx->text;
+    bool real = false;
+    if (peekc(lx, 0) == '0' && (peekc(lx, 1) == 'x' || peekc(lx, 1) == 'X') &&
+        isxdigit(peekc(lx, 2))) {
+        lx->pos += 2;
+        while (isxdigit(peekc(lx, 0)))
+            lx->pos++;
+        tok->kind = AIQ_TK_LONG;
+        return true;
+    }
+    while (isdigit(peekc(lx, 0)))
+        lx->pos++;
+    if (peekc(lx, 0) == '.' && isdigit(peekc(lx, 1))) {
+        real = true;
+        lx->pos++;
+        while (isdigit(peekc(lx, 0)))
+            lx->pos++;
+    }
+    if ((peekc(lx, 0) == 'e' || peekc(lx, 0) == 'E') &&
+        (isdigit(peekc(lx, 1)) ||
+         ((peekc(lx, 1) == '+' || peekc(lx, 1) == '-') && isdigit(peekc(lx, 2))))) {
+        real = true;
+        lx->pos += 2;
+        while (isdigit(peekc(lx, 0)))
+            lx->pos++;
+    }
+    tok->kind = real ? AIQ_TK_REAL : AIQ_TK_LONG;
+    /* A unit right after the digits makes a timespan: 15m, 1.5h, 100ms. */
+    if (isalpha(peekc(lx, 0))) {
+        int32_t w = lx->pos;
+        while (w < lx->len && isalpha((unsigned char)t[w]))
+            w++;
+        if (aiq_lex_timespan_unit(t + lx->pos, (size_t)(w - lx->pos))) {
+            lx->pos = w;
+            tok->kind = AIQ_TK_TIMESPAN;
+        }
+    }
+    return true;
+}
+
+bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
+{
+    skip_space_and_comments(lx);
+    const char *t = lx->text;
+    int32_t start = lx->pos;
+    tok->off = start;
+    tok->len = 0;
+    if (lx->pos >= lx->len) {
+        tok->kind = AIQ_TK_EOF;
+        return true;
+    }
+    int c = peekc(lx, 0), c1 = peekc(lx, 1);
+    bool ok = true;
+
+    if (isdigit(c)) {
+        ok = lex_number(lx, tok);
+    } else if ((c == '@' || c == 'h' || c == 'H') && (c1 == '"' || c1 == '\'')) {
+        lx->pos++;
+        tok->kind = AIQ_TK_STRING;
+        ok = scan_string(lx, c == '@', start, err);
+    } else if ((c == 'h' || c == 'H') && c1 == '@' && (peekc(lx, 2) == '"' || peekc(lx, 2) == '\'')) {
+        lx->pos += 2;
+        tok->kind = AIQ_TK_STRING;
+        ok = scan_string(lx, true, start, err);
+    } else if (is_id_start(c)) {
+        while (is_id_char(peekc(lx, 0)))
+            lx->pos++;
+        /* project-away, mv-expand, ...: join the hyphenated operator name. */
+        while (peekc(lx, 0) == '-' && isalpha(peekc(lx, 1))) {
+            int32_t w = lx->pos + 1;
+            while (w < lx->len && (is_id_char((unsigned char)t[w]) || t[w] == '-'))
+                w++;
+            /* Try the longest hyphenated prefix that is a known word. */
+            int32_t best = 0;
+            for (int32_t e = w; e > lx->pos + 1; e--) {
+                if (t[e - 1] == '-')
+                    continue;
+                if (word_in(t + start, (size_t)(e - start), hyphen_words)) {
+                    best = e;
+                    break;
+                }
+            }
+            if (!best)
+                break;
+            lx->pos = best;
+        }
+        tok->kind = AIQ_TK_IDENT;
+        size_t n = (size_t)(lx->pos - start);
+        if (n == 2 && strncmp(t + start, "in", 2) == 0 && peekc(lx, 0) == '~') {
+            lx->pos++;
+            tok->kind = AIQ_TK_IN_TILDE;
+        } else if (((n == 8 && strncmp(t + start, "datetime", 8) == 0) ||
+                    (n == 4 && strncmp(t + start, "time", 4) == 0) ||
+                    (n == 8 && strncmp(t + start, "timespan", 8) == 0) ||
+                    (n == 4 && strncmp(t + start, "date", 4) == 0) ||
+                    (n == 7 && strncmp(t + start, "dynamic", 7) == 0))) {
+            int32_t save = lx->pos;
+            skip_space_and_comments(lx);
+            if (peekc(lx, 0) == '(') {
+                tok->kind = AIQ_TK_TYPED_LIT;
+                ok = scan_balanced_parens(lx, start, err);
+            } else {
+                lx->pos = save;
+            }
+        }
+    } else if (c == '[' && (c1 == '\'' || c1 == '"') ) {
+        /* ['name'] or ["name"]; also [@'name'] is not supported by Kusto. */
+        lx->pos++;
+        ok = scan_string(lx, false, start, err);
+        if (ok) {
+            skip_space_and_comments(lx);
+            if (peekc(lx, 0) == ']') {
+                lx->pos++;
+                tok->kind = AIQ_TK_BRACKET_ID;
+            } else {
+                /* Not a bracketed name: an index with a string, d['key']. */
+                lx->pos = start + 1;
+                tok->kind = AIQ_TK_LBRACKET;
+            }
+        }
+    } else {
+        lx->pos++;
+        switch (c) {
+        case '|': tok->kind = AIQ_TK_PIPE; break;
+        case ',': tok->kind = AIQ_TK_COMMA; break;
+        case ';': tok->kind = AIQ_TK_SEMI; break;
+        case '(': tok->kind = AIQ_TK_LPAREN; break;
+        case ')': tok->kind = AIQ_TK_RPAREN; break;
+        case '[': tok->kind = AIQ_TK_LBRACKET; break;
+        case ']': tok->kind = AIQ_TK_RBRACKET; break;
+        case '{': tok->kind = AIQ_TK_LBRACE; break;
+        case '}': tok->kind = AIQ_TK_RBRACE; break;
+        case ':': tok->kind = AIQ_TK_COLON; break;
+        case '+': tok->kind = AIQ_TK_PLUS; break;
+        case '-': tok->kind = AIQ_TK_MINUS; break;
+        case '*': tok->kind = AIQ_TK_STAR; break;
+        case '/': tok->kind = AIQ_TK_SLASH; break;
+        case '%': tok->kind = AIQ_TK_PERCENT; break;
+        case '.':
+            if (c1 == '.') {
+                lx->pos++;
+                tok->kind = AIQ_TK_DOTDOT;
+            } else {
+                tok->kind = AIQ_TK_DOT;
+            }
+            break;
+        case '=':
+            if (c1 == '=') {
+                lx->pos++;
+                tok->kind = AIQ_TK_EQ;
+            } else if (c1 == '~') {
+                lx->pos++;
+                tok->kind = AIQ_TK_EQ_TILDE;
+            } else if (c1 == '>') {
+                lx->pos++;
+                tok->kind = AIQ_TK_ARROW;
+            } else {
+                tok->kind = AIQ_TK_ASSIGN;
+            }
+            break;
+        case '<':
+            if (c1 == '=') {
+                lx->pos++;
+                tok->kind = AIQ_TK_LE;
+            } else if (c1 == '>') {
+                lx->pos++;
+                tok->kind = AIQ_TK_NE;
+            } else {
+                tok->kind = AIQ_TK_LT;
+            }
+            break;
+        case '>':
+            if (c1 == '=') {
+                lx->pos++;
+                tok->kind = AIQ_TK_GE;
+            } else {
+                tok->kind = AIQ_TK_GT;
+            }
+            break;
+        case '!':
+            if (c1 == '=') {
+                lx->pos++;
+                tok->kind = AIQ_TK_NE;
+            } else if (c1 == '~') {
+                lx->pos++;
+                tok->kind = AIQ_TK_NE_TILDE;
+            } else if (isalpha(c1)) {
+                int32_t w = lx->pos;
+                while (w < lx->len && is_id_char((unsigned char)t[w]))
+                    w++;
+                if (!word_in(t + lx->pos, (size_t)(w - lx->pos), bang_words)) {
+                    ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, w - start,
+                                       "unknown operator '%.*s'", (int)(w - start), t + start);
+                    lx->pos = w;
+                    break;
+                }
+                lx->pos = w;
+                if (w - start == 3 && strncmp(t + start, "!in", 3) == 0 && peekc(lx, 0) == '~')
+                    lx->pos++;
+                tok->kind = AIQ_TK_BANG_WORD;
+            } else {
+                ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, 1,
+                                   "unexpected '!'; use 'not(...)' for negation, '!=' for inequality");
+            }
+            break;
+        default:
+            if (c >= 0x80) {
+                /* Skip the whole UTF-8 sequence so the caret covers it. */
+                while (lx->pos < lx->len && ((unsigned char)t[lx->pos] & 0xC0) == 0x80)
+                    lx->pos++;
+                ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, lx->pos - start,
+                                   "unexpected character '%.*s'", (int)(lx->pos - start),
+                                   t + start);
+            } else if (c == '"' || c == '\'') {
+                lx->pos--;
+                tok->kind = AIQ_TK_STRING;
+                ok = scan_string(lx, false, start, err);
+            } else if (isprint(c)) {
+                ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, 1, "unexpected character '%c'", c);
+            } else {
+                ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, 1,
+                                   "unexpected control character 0x%02x", c);
+            }
+        }
+    }
+    tok->len = lx->pos - start;
+    return ok;
+}

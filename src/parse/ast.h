@@ -1,0 +1,99 @@
+/*
+ * ast.h -- the syntax tree the parser builds in the query arena. One node
+ * struct serves every construct; which fields mean what is written next to
+ * each kind below. Nodes are never freed one by one: the arena owns them.
+ */
+#ifndef AIQ_PARSE_AST_H
+#define AIQ_PARSE_AST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aiq/aiq_types.h"
+
+typedef enum AiqNodeKind {
+    /* statements */
+    AIQ_N_QUERY,        /* items: statements; the last one is the query expression */
+    AIQ_N_LET,          /* str: name; rhs: value (expression, tabular, or FUNC_DEF) */
+    AIQ_N_DECLARE,      /* declare query_parameters: items: PARAM */
+    AIQ_N_FUNC_DEF,     /* params: PARAM; items: body statements (last = result) */
+    AIQ_N_PARAM,        /* str: name; type; op: 1 when tabular `T:(*)`; rhs: default */
+    /* expressions */
+    AIQ_N_LITERAL,      /* type; isnull; i64 / f64 / str+slen (string) / str (dynamic JSON) */
+    AIQ_N_NAME,         /* str: identifier ($left and $right included) */
+    AIQ_N_STAR,         /* `*` as an argument or column list */
+    AIQ_N_BINARY,       /* str: operator spelling ("==", "has", "matches regex"); lhs, rhs */
+    AIQ_N_UNARY,        /* str: "-" or "+"; lhs */
+    AIQ_N_CALL,         /* str: function name; items: arguments */
+    AIQ_N_MEMBER,       /* lhs.str */
+    AIQ_N_INDEX,        /* lhs[rhs] */
+    AIQ_N_IN,           /* str: "in", "!in", "in~", "!in~"; lhs; items: the set */
+    AIQ_N_BETWEEN,      /* op: 1 for !between; lhs; rhs: low; extra: high */
+    AIQ_N_ASSIGN,       /* str: new name; lhs: expression */
+    AIQ_N_SORT_KEY,     /* lhs: expression; op: AIQ_SORT_* flags */
+    AIQ_N_COLDECL,      /* str: name; type (parse captures, datatable, typeof) */
+    /* tabular sources */
+    AIQ_N_TABLE,        /* str: table or tabular let name */
+    AIQ_N_PRINT,        /* items: expressions */
+    AIQ_N_DATATABLE,    /* params: COLDECL; items: values row by row */
+    AIQ_N_RANGE,        /* str: column; lhs: from; rhs: to; extra: step */
+    AIQ_N_UNION,        /* lhs: input or NULL; items: tables; params: named params */
+    /* tabular operators: lhs is always the input */
+    AIQ_N_WHERE,        /* rhs: predicate */
+    AIQ_N_EXTEND,       /* items: expressions or ASSIGN */
+    AIQ_N_PROJECT,      /* items: expressions or ASSIGN */
+    AIQ_N_PROJECT_AWAY, /* items: NAME (may hold '*' wildcards) */
+    AIQ_N_PROJECT_KEEP, /* items: NAME (may hold '*' wildcards) */
+    AIQ_N_PROJECT_RENAME, /* items: ASSIGN (new = NAME old) */
+    AIQ_N_PROJECT_REORDER, /* items: NAME (may hold '*' wildcards) */
+    AIQ_N_SUMMARIZE,    /* items: aggregates (or ASSIGN); items2: by expressions */
+    AIQ_N_SORT,         /* items: SORT_KEY */
+    AIQ_N_TOP,          /* rhs: count; items: SORT_KEY */
+    AIQ_N_TAKE,         /* rhs: count */
+    AIQ_N_COUNT,        /* (none) */
+    AIQ_N_DISTINCT,     /* items: expressions, or one STAR */
+    AIQ_N_JOIN,         /* op: AiqJoinKind; rhs: right tabular; items: on conditions; params */
+    AIQ_N_MV_EXPAND,    /* items: expressions or ASSIGN, each optionally typed (type); rhs: limit */
+    AIQ_N_PARSE,        /* op: AIQ_PARSE_*; rhs: source expression; items: STRING literals,
+                           COLDECL and STAR parts of the pattern; params */
+    AIQ_N_AS,           /* str: name */
+    AIQ_N_RENDER,       /* str: chart kind */
+    AIQ_N_GETSCHEMA,    /* (none) */
+    AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
+    AIQ_N_KIND_COUNT
+} AiqNodeKind;
+
+enum { AIQ_SORT_DESC = 1, AIQ_SORT_ASC = 2, AIQ_SORT_NULLS_FIRST = 4, AIQ_SORT_NULLS_LAST = 8 };
+
+typedef enum AiqJoinKind {
+    AIQ_JOIN_INNERUNIQUE = 0, AIQ_JOIN_INNER, AIQ_JOIN_LEFTOUTER, AIQ_JOIN_RIGHTOUTER,
+    AIQ_JOIN_FULLOUTER, AIQ_JOIN_LEFTANTI, AIQ_JOIN_RIGHTANTI, AIQ_JOIN_LEFTSEMI,
+    AIQ_JOIN_RIGHTSEMI, AIQ_JOIN_KIND_COUNT
+} AiqJoinKind;
+
+enum { AIQ_PARSE_SIMPLE = 0, AIQ_PARSE_REGEX, AIQ_PARSE_RELAXED };
+
+typedef struct AiqNode AiqNode;
+struct AiqNode {
+    AiqNodeKind kind;
+    int32_t off, len;   /* source span, for errors and carets */
+    const char *str;    /* see the kind; NUL-terminated, arena-owned */
+    uint32_t slen;      /* byte length of str (string literals may hold NUL) */
+    int op;             /* see the kind */
+    AiqType type;       /* literal or declared type */
+    bool isnull;        /* literal: typed null such as long(null) */
+    int64_t i64;        /* literal long, int, datetime, timespan, bool */
+    double f64;         /* literal real */
+    AiqNode *lhs, *rhs, *extra;
+    AiqNode **items;
+    int nitems;
+    AiqNode **items2;
+    int nitems2;
+    AiqNode **params;
+    int nparams;
+};
+
+/* Join kind names in AiqJoinKind order ("innerunique", "inner", ...). */
+extern const char *const aiq_join_kind_names[AIQ_JOIN_KIND_COUNT];
+
+#endif

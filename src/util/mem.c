@@ -1,0 +1,123 @@
+/*
+ * mem.c -- accounted allocation (see mem.h). A 16-byte header keeps the
+ * block size so aiq_xfree can subtract it; 16 keeps payloads aligned for
+ * any scalar type.
+ */
+#include "mem.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HEADER 16
+
+static size_t live_bytes, peak_bytes, limit_bytes;
+static bool exceeded;
+
+static void charge(size_t n)
+{
+    live_bytes += n;
+    if (live_bytes > peak_bytes)
+        peak_bytes = live_bytes;
+    if (limit_bytes && live_bytes > limit_bytes)
+        exceeded = true;
+}
+
+static void out_of_memory(void)
+{
+    fputs("aiq: out of memory\n", stderr);
+    abort();
+}
+
+void *aiq_xmalloc(size_t n)
+{
+    unsigned char *p = malloc(n + HEADER);
+    if (!p)
+        out_of_memory();
+    memcpy(p, &n, sizeof n);
+    charge(n);
+    return p + HEADER;
+}
+
+void *aiq_xcalloc(size_t n, size_t size)
+{
+    if (size && n > ((size_t)-1 - HEADER) / size)
+        out_of_memory();
+    void *p = aiq_xmalloc(n * size);
+    memset(p, 0, n * size);
+    return p;
+}
+
+void *aiq_xrealloc(void *p, size_t n)
+{
+    if (!p)
+        return aiq_xmalloc(n);
+    unsigned char *base = (unsigned char *)p - HEADER;
+    size_t old;
+    memcpy(&old, base, sizeof old);
+    unsigned char *q = realloc(base, n + HEADER);
+    if (!q)
+        out_of_memory();
+    memcpy(q, &n, sizeof n);
+    live_bytes -= old;
+    charge(n);
+    return q + HEADER;
+}
+
+void aiq_xfree(void *p)
+{
+    if (!p)
+        return;
+    unsigned char *base = (unsigned char *)p - HEADER;
+    size_t n;
+    memcpy(&n, base, sizeof n);
+    live_bytes -= n;
+    free(base);
+}
+
+char *aiq_xstrndup(const char *s, size_t n)
+{
+    char *p = aiq_xmalloc(n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+void aiq_mem_set_limit(size_t bytes)
+{
+    limit_bytes = bytes;
+    exceeded = bytes && live_bytes > bytes;
+}
+
+bool aiq_mem_exceeded(void) { return exceeded; }
+size_t aiq_mem_live(void) { return live_bytes; }
+size_t aiq_mem_peak(void) { return peak_bytes; }
+
+bool aiq_mem_parse_size(const char *s, size_t *out)
+{
+    char *end;
+    if (!s || !isdigit((unsigned char)*s))
+        return false;
+    double v = strtod(s, &end);
+    double mul = 1;
+    switch (toupper((unsigned char)*end)) {
+    case 'K': mul = 1024.0; end++; break;
+    case 'M': mul = 1024.0 * 1024; end++; break;
+    case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
+    case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
+    default: break;
+    }
+    if (*end == 'B' || *end == 'b' || ((*end == 'i') && (end[1] == 'B' || end[1] == 'b')))
+        end += *end == 'i' ? 2 : 1;
+    if (*end || v * mul < 1)
+        return false;
+    *out = (size_t)(v * mul);
+    return true;
+}
+
+static void *json_alloc(size_t n) { return aiq_xmalloc(n); }
+static void json_free(void *p) { aiq_xfree(p); }
+
+void aiq_mem_hook_jansson(void) { json_set_alloc_funcs(json_alloc, json_free); }

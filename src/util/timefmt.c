@@ -1,0 +1,270 @@
+/*
+ * timefmt.c -- datetime/timespan parsing and formatting (see timefmt.h).
+ * Calendar arithmetic uses Howard Hinnant's days-from-civil method, shifted
+ * so day 0 is 0001-01-01.
+ */
+#include "timefmt.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aiq/aiq_types.h"
+#include "lex/lexer.h"
+
+/* Days from 1970-01-01 to 0001-01-01 is -719162. */
+#define DAYS_0001_TO_1970 719162LL
+
+int64_t aiq_days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468 + DAYS_0001_TO_1970;
+}
+
+void aiq_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d)
+{
+    int64_t z = days - DAYS_0001_TO_1970 + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t yy = (int64_t)yoe + era * 400;
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    unsigned mp = (5 * doy + 2) / 153;
+    *d = doy - (153 * mp + 2) / 5 + 1;
+    *m = mp < 10 ? mp + 3 : mp - 9;
+    *y = yy + (*m <= 2);
+}
+
+static bool digits(const char *s, size_t n, size_t *pos, int count, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < count; i++) {
+        if (*pos >= n || !isdigit((unsigned char)s[*pos]))
+            return false;
+        v = v * 10 + (s[(*pos)++] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks)
+{
+    size_t p = 0;
+    while (p < n && isspace((unsigned char)s[p]))
+        p++;
+    while (n > p && isspace((unsigned char)s[n - 1]))
+        n--;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    int64_t frac = 0;
+    if (!digits(s, n, &p, 4, &y) || p >= n || s[p++] != '-' || !digits(s, n, &p, 2, &mo) ||
+        p >= n || s[p++] != '-' || !digits(s, n, &p, 2, &d))
+        return false;
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
+        return false;
+    int64_t offset_minutes = 0;
+    if (p < n && (s[p] == 'T' || s[p] == 't' || s[p] == ' ')) {
+        p++;
+        if (!digits(s, n, &p, 2, &h) || p >= n || s[p++] != ':' || !digits(s, n, &p, 2, &mi))
+            return false;
+        if (p < n && s[p] == ':') {
+            p++;
+            if (!digits(s, n, &p, 2, &sec))
+                return false;
+            if (p < n && s[p] == '.') {
+                p++;
+                int nd = 0;
+                if (p >= n || !isdigit((unsigned char)s[p]))
+                    return false;
+                while (p < n && isdigit((unsigned char)s[p])) {
+                    if (nd < 7) {
+                        frac = frac * 10 + (s[p] - '0');
+                        nd++;
+                    }
+                    p++;
+                }
+                while (nd++ < 7)
+                    frac *= 10;
+            }
+        }
+        if (h > 23 || mi > 59 || sec > 59)
+            return false;
+        if (p < n && (s[p] == 'Z' || s[p] == 'z')) {
+            p++;
+        } else if (p < n && (s[p] == '+' || s[p] == '-')) {
+            int sign = s[p++] == '-' ? -1 : 1, oh, om = 0;
+            if (!digits(s, n, &p, 2, &oh))
+                return false;
+            if (p < n && s[p] == ':')
+                p++;
+            if (p < n && !digits(s, n, &p, 2, &om))
+                return false;
+            if (oh > 23 || om > 59)
+                return false;
+            offset_minutes = sign * (oh * 60 + om);
+        }
+    } else if (p < n && (s[p] == 'Z' || s[p] == 'z')) {
+        p++;
+    }
+    if (p != n)
+        return false;
+    int64_t days = aiq_days_from_civil(y, (unsigned)mo, (unsigned)d);
+    *ticks = days * AIQ_TICKS_PER_DAY + (int64_t)h * AIQ_TICKS_PER_HOUR +
+             (int64_t)mi * AIQ_TICKS_PER_MINUTE + (int64_t)sec * AIQ_TICKS_PER_SECOND + frac -
+             offset_minutes * AIQ_TICKS_PER_MINUTE;
+    return true;
+}
+
+/* Writes ".fffffff" without trailing zeros, or nothing when frac is 0. */
+static size_t format_fraction(int64_t frac, char *buf)
+{
+    if (frac == 0)
+        return 0;
+    char tmp[16];
+    snprintf(tmp, sizeof tmp, ".%07lld", (long long)frac);
+    size_t len = strlen(tmp);
+    while (tmp[len - 1] == '0')
+        len--;
+    memcpy(buf, tmp, len);
+    return len;
+}
+
+size_t aiq_datetime_format(int64_t ticks, char *buf)
+{
+    int64_t days = ticks / AIQ_TICKS_PER_DAY, rem = ticks % AIQ_TICKS_PER_DAY;
+    if (rem < 0) {
+        rem += AIQ_TICKS_PER_DAY;
+        days--;
+    }
+    int64_t y;
+    unsigned m, d;
+    aiq_civil_from_days(days, &y, &m, &d);
+    int64_t secs = rem / AIQ_TICKS_PER_SECOND;
+    size_t n = (size_t)snprintf(buf, 40, "%04lld-%02u-%02uT%02d:%02d:%02d", (long long)y, m, d,
+                                (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+    n += format_fraction(rem % AIQ_TICKS_PER_SECOND, buf + n);
+    buf[n++] = 'Z';
+    buf[n] = '\0';
+    return n;
+}
+
+size_t aiq_timespan_format(int64_t ticks, char *buf)
+{
+    size_t n = 0;
+    uint64_t t;
+    if (ticks < 0) {
+        buf[n++] = '-';
+        t = (uint64_t)0 - (uint64_t)ticks;
+    } else {
+        t = (uint64_t)ticks;
+    }
+    uint64_t days = t / (uint64_t)AIQ_TICKS_PER_DAY;
+    uint64_t rem = t % (uint64_t)AIQ_TICKS_PER_DAY;
+    uint64_t secs = rem / AIQ_TICKS_PER_SECOND;
+    if (days)
+        n += (size_t)snprintf(buf + n, 40 - n, "%llu.", (unsigned long long)days);
+    n += (size_t)snprintf(buf + n, 40 - n, "%02u:%02u:%02u", (unsigned)(secs / 3600),
+                          (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+    n += format_fraction((int64_t)(rem % AIQ_TICKS_PER_SECOND), buf + n);
+    buf[n] = '\0';
+    return n;
+}
+
+bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
+{
+    size_t p = 0;
+    while (p < n && isspace((unsigned char)s[p]))
+        p++;
+    while (n > p && isspace((unsigned char)s[n - 1]))
+        n--;
+    int sign = 1;
+    if (p < n && (s[p] == '-' || s[p] == '+'))
+        sign = s[p++] == '-' ? -1 : 1;
+    if (p >= n || !isdigit((unsigned char)s[p]))
+        return false;
+    /* A KQL literal: number followed by a unit (15m, 1.5h, 100ms). */
+    size_t q = p;
+    while (q < n && (isdigit((unsigned char)s[q]) || s[q] == '.'))
+        q++;
+    if (q < n && isalpha((unsigned char)s[q])) {
+        int64_t unit = aiq_lex_timespan_unit(s + q, n - q);
+        if (!unit)
+            return false;
+        char num[64];
+        if (q - p >= sizeof num)
+            return false;
+        memcpy(num, s + p, q - p);
+        num[q - p] = '\0';
+        char *end;
+        double v = strtod(num, &end);
+        if (*end)
+            return false;
+        double t = v * (double)unit;
+        if (t > 9.2e18)
+            return false;
+        *ticks = sign * (int64_t)(t + 0.5);
+        return true;
+    }
+    /* [d.]hh:mm[:ss[.f]] */
+    int64_t parts[3] = {0, 0, 0};
+    int64_t days = 0, frac = 0;
+    int np = 0;
+    int64_t v = 0;
+    int nd = 0;
+    for (;;) {
+        nd = 0;
+        v = 0;
+        while (p < n && isdigit((unsigned char)s[p])) {
+            v = v * 10 + (s[p++] - '0');
+            if (++nd > 12)
+                return false;
+        }
+        if (nd == 0)
+            return false;
+        if (p < n && s[p] == '.' && np == 0) {
+            /* "d." before hours, or a fraction after a lone number? A lone
+             * number is days in Kusto's format, so d. is days. */
+            days = v;
+            p++;
+            continue;
+        }
+        parts[np++] = v;
+        if (p < n && s[p] == ':' && np < 3) {
+            p++;
+            continue;
+        }
+        break;
+    }
+    if (p < n && s[p] == '.' && np == 3) {
+        p++;
+        int fd = 0;
+        while (p < n && isdigit((unsigned char)s[p])) {
+            if (fd < 7) {
+                frac = frac * 10 + (s[p] - '0');
+                fd++;
+            }
+            p++;
+        }
+        while (fd++ < 7)
+            frac *= 10;
+    }
+    if (p != n || np < 2)
+        return false;
+    if (parts[1] > 59 || parts[2] > 59)
+        return false;
+    *ticks = sign * (days * AIQ_TICKS_PER_DAY + parts[0] * AIQ_TICKS_PER_HOUR +
+                     parts[1] * AIQ_TICKS_PER_MINUTE + parts[2] * AIQ_TICKS_PER_SECOND + frac);
+    return true;
+}

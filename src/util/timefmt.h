@@ -1,0 +1,28 @@
+/*
+ * timefmt.h -- datetime and timespan text <-> 100 ns ticks, the way Kusto
+ * reads and writes them: ISO 8601 in, ISO 8601 UTC out with the fraction
+ * only when non-zero; timespans as [-][d.]hh:mm:ss[.fffffff].
+ */
+#ifndef AIQ_UTIL_TIMEFMT_H
+#define AIQ_UTIL_TIMEFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Parses an ISO 8601 date or date-time (T or space; Z or +hh:mm offset;
+ * up to 7 fraction digits kept) into ticks since 0001-01-01 UTC. Surrounding
+ * blanks are allowed. Returns false when the text is not such a value. */
+bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks);
+/* Writes ISO 8601 UTC text for ticks into buf (at least 40 bytes); returns its length. */
+size_t aiq_datetime_format(int64_t ticks, char *buf);
+/* Parses [-][d.]hh:mm[:ss[.fffffff]] or a KQL timespan literal (15m, 1.5h).
+ * Returns false when the text is neither. */
+bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);
+/* Writes [-][d.]hh:mm:ss[.fffffff] into buf (at least 40 bytes); returns its length. */
+size_t aiq_timespan_format(int64_t ticks, char *buf);
+/* Days since 0001-01-01 for a proleptic Gregorian date, and back. */
+int64_t aiq_days_from_civil(int64_t y, unsigned m, unsigned d);
+void aiq_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
+
+#endif

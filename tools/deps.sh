@@ -1,0 +1,25 @@
+#!/bin/sh
+# deps.sh -- make sure the -dev packages aiq builds against are present.
+# Called by the Makefile before compiling. On Debian as root it installs what
+# is missing with apt-get and says so; otherwise it prints the exact install
+# line and fails, so a build never half-works.
+set -e
+need=""
+pkg-config --exists jansson 2>/dev/null || need="$need libjansson-dev"
+pkg-config --exists libpcre2-8 2>/dev/null || need="$need libpcre2-dev"
+pkg-config --exists libzstd 2>/dev/null || need="$need libzstd-dev"
+{ pkg-config --exists readline 2>/dev/null || [ -f /usr/include/readline/readline.h ]; } || need="$need libreadline-dev"
+command -v pkg-config >/dev/null 2>&1 || need="pkg-config $need"
+[ -z "$need" ] && exit 0
+line="apt-get install -y$need"
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "aiq build: installing missing packages:$need" >&2
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -q >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q $need >&2
+  fi
+  exit 0
+fi
+echo "aiq build: missing development packages:$need" >&2
+echo "install them with:  sudo $line" >&2
+exit 1
