@@ -236,7 +236,7 @@ static bool is_const(const AiqExpr *e) { return e->kind == AIQ_E_CONST; }
  * does implicitly (Properties.stream == true, Properties.x has "y"). */
 static AiqExpr *coerce_dynamic(Binder *b, AiqExpr *e, AiqType to)
 {
-    if (e->type != AIQ_TYPE_DYNAMIC || to == AIQ_TYPE_DYNAMIC)
+    if (e->type != AIQ_TYPE_DYNAMIC || to == AIQ_TYPE_DYNAMIC || to == AIQ_TYPE_UNKNOWN)
         return e;
     static const char *const conv[AIQ_TYPE_COUNT] = {
         [AIQ_TYPE_BOOL] = "tobool", [AIQ_TYPE_INT] = "toint", [AIQ_TYPE_LONG] = "tolong",
@@ -447,7 +447,7 @@ static bool arg_class_ok(char cls, AiqType t)
     case 'a': case '*': case 'k': case 'K': case 'p': return true;
     case 'n': return is_num(t);
     case 'N': return is_num(t) || t == AIQ_TYPE_DATETIME || t == AIQ_TYPE_TIMESPAN;
-    case 'o': return t != AIQ_TYPE_DYNAMIC || true;
+    case 'o': return t != AIQ_TYPE_DYNAMIC && t != AIQ_TYPE_UNKNOWN;
     case 's': return t == AIQ_TYPE_STRING;
     case 'b': return t == AIQ_TYPE_BOOL;
     case 'd': return t == AIQ_TYPE_DATETIME;
@@ -681,7 +681,10 @@ static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx
     if (n->nitems < required || n->nitems > def->nparams)
         return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str,
                      def->nparams, def->nparams == 1 ? "" : "s", n->nitems);
-    Binding *scope = fb->def_scope;
+    /* The function sees itself, so a recursive call is reported as such. */
+    Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
+    scope->def = fb->def;
+    scope->def_scope = fb->def_scope;
     for (int i = 0; i < def->nparams; i++) {
         const AiqNode *prm = def->params[i];
         if (prm->op == 1)
@@ -797,9 +800,12 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
         }
         if (!(args[i] = bind_expr(b, n->items[i], &in)))
             return NULL;
-        args[i] = coerce_dynamic(b, args[i], class_target(cls));
-        if (cls == 'o' && args[i]->type == AIQ_TYPE_DYNAMIC && f->agg != AIQ_AGG_MIN && f->agg != AIQ_AGG_MAX)
-            return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be orderable (a number, string, datetime, timespan or bool), found dynamic", i + 1, f->name);
+        /* Aggregates take dynamic values only where any type fits (Kusto
+         * rejects sum(dynamic)); predicates still convert. */
+        if (cls == 'b')
+            args[i] = coerce_dynamic(b, args[i], AIQ_TYPE_BOOL);
+        if (cls == 'o' && args[i]->type == AIQ_TYPE_DYNAMIC)
+            return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be orderable (a number, string, datetime, timespan or bool), found dynamic; convert it with tolong(), todouble() or tostring()", i + 1, f->name);
         if (!arg_class_ok(cls, args[i]->type))
             return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be %s, found %s",
                          i + 1, f->name, class_desc(cls), aiq_type_name(args[i]->type));
@@ -814,8 +820,9 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     ColList names = {.cols = s->cols, .n = s->ncols};
     switch (a->kind) {
     case AIQ_AGG_COUNT:
-        if (na == 1) { /* count(x) counts non-null x */
-            a->arg = args[0];
+        if (na == 1) { /* count(predicate): Kusto's older spelling of countif */
+            a->kind = AIQ_AGG_COUNTIF;
+            a->pred = args[0];
         }
         t = AIQ_TYPE_LONG;
         break;
@@ -1300,6 +1307,10 @@ static bool bind_sort_keys(Binder *b, const AiqNode *n, AiqPlan *p, Binding *sco
 
 static bool const_count(Binder *b, const AiqNode *n, Binding *scope, int64_t *out, const char *what)
 {
+    if (n->kind == AIQ_N_NAME && !find_binding(scope, n->str)) {
+        FAILF(b, n, AIQ_ERR_TYPE, "the row count of '%s' must be a constant, not the column or name '%s'", what, n->str);
+        return false;
+    }
     AiqExpr *e = bind_expr(b, n, &(ExprCtx){.scope = scope});
     if (!e)
         return false;
@@ -1644,7 +1655,9 @@ static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sc
     AiqExpr *src = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
     if (!src)
         return NULL;
-    src = as_string(b, src);
+    src = coerce_dynamic(b, src, AIQ_TYPE_STRING);
+    if (src->type != AIQ_TYPE_STRING)
+        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "parse needs a string to parse, found %s; convert it with tostring()", aiq_type_name(src->type));
     ColList cols = {0};
     passthrough(b, &cols, &in->schema);
     int src_col = cols.n;
@@ -1796,7 +1809,7 @@ static AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
 {
     ColList cols = {0};
     cols_push(b, &cols, "ColumnName", AIQ_TYPE_STRING, NULL);
-    cols_push(b, &cols, "ColumnOrdinal", AIQ_TYPE_INT, NULL);
+    cols_push(b, &cols, "ColumnOrdinal", AIQ_TYPE_LONG, NULL);
     cols_push(b, &cols, "DataType", AIQ_TYPE_STRING, NULL);
     cols_push(b, &cols, "ColumnType", AIQ_TYPE_STRING, NULL);
     int nc = in->schema.ncols;
@@ -1811,7 +1824,7 @@ static AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
         r[0].type = AIQ_TYPE_STRING;
         r[0].str.ptr = col->name;
         r[0].str.len = (uint32_t)strlen(col->name);
-        r[1].type = AIQ_TYPE_INT;
+        r[1].type = AIQ_TYPE_LONG;
         r[1].i64 = c;
         r[2].type = AIQ_TYPE_STRING;
         r[2].str.ptr = system_types[col->type];
@@ -1853,7 +1866,9 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb)
         required += def->params[i]->rhs == NULL;
     if (n->nitems < required || n->nitems > def->nparams)
         return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams, def->nparams == 1 ? "" : "s", n->nitems);
-    Binding *scope = fb->def_scope;
+    Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
+    scope->def = fb->def;
+    scope->def_scope = fb->def_scope;
     for (int i = 0; i < def->nparams; i++) {
         const AiqNode *prm = def->params[i];
         Binding *x;

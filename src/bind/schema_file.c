@@ -56,10 +56,18 @@ int aiq_schema_parse(const char *text, size_t len, AiqArena *arena, AiqTableDecl
             return fail(&p, "expected '.create table Name (Column:type, ...)'"), -1;
         if (!next(&p))
             return -1;
-        if (!is_word(&p, "create") && !is_word(&p, "create-merge"))
+        if (!is_word(&p, "create"))
             return fail(&p, "expected 'create' after '.'"), -1;
         if (!next(&p))
             return -1;
+        if (p.tok.kind == AIQ_TK_MINUS) { /* .create-merge */
+            if (!next(&p))
+                return -1;
+            if (!is_word(&p, "merge"))
+                return fail(&p, "expected '.create table' or '.create-merge table'"), -1;
+            if (!next(&p))
+                return -1;
+        }
         if (!is_word(&p, "table"))
             return fail(&p, "expected 'table' after '.create'"), -1;
         if (!next(&p))

@@ -334,6 +334,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         syntax_only = true;
         first++;
     }
+    bool columns = o->explain; /* check --explain: print the result columns as kqlcheck --columns does */
     if (first >= argc) {
         fprintf(stderr, "usage: aiq check [--syntax] FILE.kql...\n");
         return 2;
@@ -356,8 +357,15 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         aiq_arena_init(&arena, 0);
         int code;
         AiqPlan *plan = compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
-        if (plan && !syntax_only)
+        if (plan && !syntax_only) {
+            if (columns) {
+                printf("%s: columns: ", argv[i]);
+                for (int c = 0; c < plan->schema.ncols; c++)
+                    printf("%s%s:%s", c ? ", " : "", plan->schema.cols[c].name, aiq_type_name(plan->schema.cols[c].type));
+                printf("\n");
+            }
             aiq_plan_release(plan);
+        }
         if (code > worst)
             worst = code;
         aiq_arena_free(&arena);

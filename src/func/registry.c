@@ -107,7 +107,7 @@ static AiqFuncDef funcs[] = {
     SCALAR("unixtime_seconds_todatetime", 1, 1, 'd', "n", AIQ_NAME_NONE, NULL),
     SCALAR("unixtime_milliseconds_todatetime", 1, 1, 'd', "n", AIQ_NAME_NONE, NULL),
     /* aggregates */
-    AGG("count", 0, 1, 'l', "a", AIQ_NAME_PREFIX_ARG, "count", AIQ_AGG_COUNT),
+    AGG("count", 0, 1, 'l', "b", AIQ_NAME_PREFIX_ARG, "count", AIQ_AGG_COUNT),
     AGG("countif", 1, 1, 'l', "b", AIQ_NAME_PREFIX_ARG, "countif", AIQ_AGG_COUNTIF),
     AGG("sum", 1, 1, 'S', "N", AIQ_NAME_PREFIX_ARG, "sum", AIQ_AGG_SUM),
     AGG("sumif", 2, 2, 'S', "Nb", AIQ_NAME_PREFIX_ARG, "sumif", AIQ_AGG_SUMIF),

@@ -222,6 +222,7 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
         tok->kind = AIQ_TK_STRING;
         ok = scan_string(lx, true, start, err);
     } else if (is_id_start(c)) {
+        lx->pos++; /* the first character may be '$' ($left), which is not an id char */
         while (is_id_char(peekc(lx, 0)))
             lx->pos++;
         /* project-away, mv-expand, ...: join the hyphenated operator name. */

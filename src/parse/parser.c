@@ -12,6 +12,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lex/lexer.h"
 #include "util/suggest.h"
@@ -474,10 +475,12 @@ static AiqNode *parse_primary(Parser *p)
         if (tt != AIQ_TYPE_UNKNOWN && tt != AIQ_TYPE_STRING && tt != AIQ_TYPE_DYNAMIC &&
             peek_at(p, 1)->kind == AIQ_TK_LPAREN)
             return parse_scalar_typed_literal(p, tt);
-        if (tok_is_word(p, t, "true") || tok_is_word(p, t, "false")) {
+        /* Kusto spells bool literals in any case: true, True, TRUE. */
+        if ((t->len == 4 && strncasecmp(p->text + t->off, "true", 4) == 0) ||
+            (t->len == 5 && strncasecmp(p->text + t->off, "false", 5) == 0)) {
             AiqNode *n = new_node(p, AIQ_N_LITERAL, advance(p));
             n->type = AIQ_TYPE_BOOL;
-            n->i64 = tok_is_word(p, t, "true");
+            n->i64 = t->len == 4;
             return n;
         }
         advance(p);
@@ -623,7 +626,7 @@ static AiqNode *parse_add(Parser *p)
 static const char *const word_operators[] = {
     "has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
     "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "has_any",
-    "has_all", "like", "notlike", "matches", NULL,
+    "has_all", "matches", NULL,
 };
 
 /* Returns the spelling of a comparison operator at the cursor, or NULL. */
@@ -759,7 +762,7 @@ static AiqNode *parse_expr(Parser *p)
         return fail_at(p, peek(p), aiq_arena_printf(p->arena,
                        "unexpected %s; KQL's logical operators are lowercase: 'and', 'or'", found(p)));
     if (l && at(p, AIQ_TK_IDENT) && at_word(p, "like"))
-        return fail_at(p, peek(p), "'like' is not KQL; use 'contains', 'startswith' or 'matches regex'");
+        return fail_at(p, peek(p), "'like' is not supported by aiq; use 'contains', 'startswith' or 'matches regex'");
     return l;
 }
 
@@ -790,7 +793,8 @@ static AiqNode *parse_column_expr(Parser *p)
 static bool at_list_end(Parser *p)
 {
     AiqTokKind k = peek(p)->kind;
-    return k == AIQ_TK_EOF || k == AIQ_TK_PIPE || k == AIQ_TK_SEMI || k == AIQ_TK_RPAREN;
+    return k == AIQ_TK_EOF || k == AIQ_TK_PIPE || k == AIQ_TK_SEMI || k == AIQ_TK_RPAREN ||
+           k == AIQ_TK_RBRACE;
 }
 
 /* column_list -> column_expr { ',' column_expr }, stopping before `stop` */
@@ -1242,6 +1246,8 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         /* top_op -> 'top' expr 'by' sort_key */
         advance(p);
         n = op_node(p, AIQ_N_TOP, t, input);
+        if (at_word(p, "by"))
+            return fail_expected(p, "the number of rows after 'top'");
         if (!(n->rhs = parse_add(p)))
             return NULL;
         if (!accept_word(p, "by"))
@@ -1381,9 +1387,20 @@ static AiqNode *parse_datatable(Parser *p)
     if (!expect_close(p, AIQ_TK_RPAREN, open))
         return NULL;
     const AiqToken *lb = peek(p);
-    if (!expect(p, AIQ_TK_LBRACKET, "with the rows of the datatable"))
+    if (at(p, AIQ_TK_BRACKET_ID)) {
+        /* ["x"] lexes as a bracketed name: here it is one string value. */
+        const AiqToken *t = advance(p);
+        AiqToken inner = {AIQ_TK_STRING, t->off + 1, t->len - 2};
+        while (inner.len > 0 && p->text[inner.off + inner.len - 1] != p->text[inner.off])
+            inner.len--;
+        AiqNode *v = new_node(p, AIQ_N_LITERAL, &inner);
+        v->type = AIQ_TYPE_STRING;
+        if (!decode_string(p, &inner, v))
+            return NULL;
+        list_push(p, &vals, v);
+    } else if (!expect(p, AIQ_TK_LBRACKET, "with the rows of the datatable")) {
         return NULL;
-    if (!at(p, AIQ_TK_RBRACKET)) {
+    } else if (!at(p, AIQ_TK_RBRACKET)) {
         for (;;) {
             AiqNode *v = parse_expr(p);
             if (!v)
@@ -1393,7 +1410,7 @@ static AiqNode *parse_datatable(Parser *p)
                 break;
         }
     }
-    if (!expect_close(p, AIQ_TK_RBRACKET, lb))
+    if (lb->kind == AIQ_TK_LBRACKET && !expect_close(p, AIQ_TK_RBRACKET, lb))
         return NULL;
     if (vals.n % cols.n != 0)
         return fail_at(p, lb, aiq_arena_printf(p->arena,
@@ -1617,8 +1634,12 @@ static bool tokenize(Parser *p)
         AiqToken *t = &p->toks[p->ntoks++];
         if (!aiq_lex_next(&lx, t, p->err))
             return false;
-        if (t->kind == AIQ_TK_EOF)
+        if (t->kind == AIQ_TK_EOF) {
+            /* Point "found end of query" just past the last token, not at a
+             * blank line after it. */
+            t->off = p->ntoks > 1 ? t[-1].off + t[-1].len : 0;
             return true;
+        }
     }
 }
 
@@ -1654,7 +1675,7 @@ AiqNode *aiq_parse_query(const char *text, size_t len, AiqArena *arena, AiqError
                 if (is_op)
                     return fail_at(&p, t, aiq_arena_printf(p.arena, "unexpected '%s'; missing '|' before it?", w));
                 static const char *const kw[] = {"and", "or", "by", "on", "with", "asc", "desc", "between", "in", "has", "contains", "startswith", "endswith", "matches"};
-                const char *s2 = aiq_suggest(w, strlen(w), kw, sizeof kw / sizeof kw[0]);
+                const char *s2 = strlen(w) >= 3 ? aiq_suggest(w, strlen(w), kw, sizeof kw / sizeof kw[0]) : NULL;
                 if (s2)
                     return fail_at(&p, t, aiq_arena_printf(p.arena, "unexpected '%s'; did you mean '%s'?", w, s2));
             }

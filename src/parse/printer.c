@@ -69,18 +69,12 @@ static void print_literal(AiqStrBuf *out, const AiqNode *n)
     case AIQ_TYPE_BOOL: aiq_sb_puts(out, n->i64 ? "true" : "false"); break;
     case AIQ_TYPE_INT: aiq_sb_printf(out, "int(%" PRId64 ")", n->i64); break;
     case AIQ_TYPE_LONG: aiq_sb_printf(out, "%" PRId64, n->i64); break;
-    case AIQ_TYPE_REAL: {
-        /* shortest text that reads back as the same double, always real-looking */
-        for (int prec = 1; prec <= 17; prec++) {
-            snprintf(buf, sizeof buf, "%.*g", prec, n->f64);
-            if (strtod(buf, NULL) == n->f64)
-                break;
-        }
-        if (!strpbrk(buf, ".eEn"))
+    case AIQ_TYPE_REAL:
+        aiq_real_format(n->f64, buf);
+        if (!strpbrk(buf, ".eEnI"))
             strcat(buf, ".0");
         aiq_sb_printf(out, "real(%s)", buf);
         break;
-    }
     case AIQ_TYPE_STRING: print_string(out, n->str, n->slen); break;
     case AIQ_TYPE_DATETIME:
         aiq_datetime_format(n->i64, buf);

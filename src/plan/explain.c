@@ -33,7 +33,10 @@ static void value(AiqStrBuf *out, const AiqValue *v)
     case AIQ_TYPE_BOOL: aiq_sb_puts(out, v->i64 ? "true" : "false"); break;
     case AIQ_TYPE_INT:
     case AIQ_TYPE_LONG: aiq_sb_printf(out, "%" PRId64, v->i64); break;
-    case AIQ_TYPE_REAL: aiq_sb_printf(out, "%.17g", v->f64); break;
+    case AIQ_TYPE_REAL:
+        aiq_real_format(v->f64, buf);
+        aiq_sb_printf(out, "%s%s", buf, strpbrk(buf, ".eEnI") ? "" : ".0");
+        break;
     case AIQ_TYPE_STRING: aiq_sb_printf(out, "\"%.*s\"", (int)v->str.len, v->str.ptr); break;
     case AIQ_TYPE_DATETIME: aiq_datetime_format(v->i64, buf); aiq_sb_printf(out, "datetime(%s)", buf); break;
     case AIQ_TYPE_TIMESPAN: aiq_timespan_format(v->i64, buf); aiq_sb_printf(out, "time(%s)", buf); break;

@@ -50,7 +50,10 @@ const char *aiq_suggest(const char *word, size_t len, const char *const *cands, 
             best = cands[i];
         }
     }
-    /* Allow about one edit per three characters, at least one, at most three. */
+    /* Allow about one edit per three characters, at most three; names under
+     * three characters only match by case (any short name is one edit away). */
+    if (len < 3)
+        return NULL;
     int allowed = (int)(len / 3);
     if (allowed < 1)
         allowed = 1;

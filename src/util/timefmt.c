@@ -6,6 +6,7 @@
 #include "timefmt.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,4 +268,29 @@ bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
     *ticks = sign * (days * AIQ_TICKS_PER_DAY + parts[0] * AIQ_TICKS_PER_HOUR +
                      parts[1] * AIQ_TICKS_PER_MINUTE + parts[2] * AIQ_TICKS_PER_SECOND + frac);
     return true;
+}
+
+size_t aiq_real_format(double v, char *buf)
+{
+    if (isnan(v))
+        return (size_t)snprintf(buf, 32, "NaN");
+    if (isinf(v))
+        return (size_t)snprintf(buf, 32, v < 0 ? "-Infinity" : "Infinity");
+    double a = fabs(v);
+    int n;
+    if (a == 0 || (a >= 1e-5 && a < 1e15)) {
+        /* fixed notation: the fewest fraction digits that round-trip */
+        for (int d = 0; d <= 20; d++) {
+            n = snprintf(buf, 32, "%.*f", d, v);
+            if (strtod(buf, NULL) == v)
+                return (size_t)n;
+        }
+    } else {
+        for (int prec = 1; prec <= 17; prec++) {
+            n = snprintf(buf, 32, "%.*g", prec, v);
+            if (strtod(buf, NULL) == v)
+                return (size_t)n;
+        }
+    }
+    return (size_t)snprintf(buf, 32, "%.17g", v);
 }

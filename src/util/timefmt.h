@@ -21,6 +21,10 @@ size_t aiq_datetime_format(int64_t ticks, char *buf);
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);
 /* Writes [-][d.]hh:mm:ss[.fffffff] into buf (at least 40 bytes); returns its length. */
 size_t aiq_timespan_format(int64_t ticks, char *buf);
+/* Writes the shortest text that reads back as the same double (no exponent
+ * for magnitudes from 1e-5 to 1e15; nan, inf, -inf spelled out) into buf
+ * (at least 32 bytes); returns its length. */
+size_t aiq_real_format(double v, char *buf);
 /* Days since 0001-01-01 for a proleptic Gregorian date, and back. */
 int64_t aiq_days_from_civil(int64_t y, unsigned m, unsigned d);
 void aiq_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);

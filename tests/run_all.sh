@@ -1,0 +1,65 @@
+#!/bin/sh
+# run_all.sh AIQ UNIT_BIN -- the whole test suite: unit tests, error cases,
+# result-column goldens, CLI behaviour. Prints each failure, then the line
+# "N passed, N failed" and exits non-zero when anything failed.
+AIQ=$1
+UNIT=$2
+cd "$(dirname "$0")/.." || exit 2
+export AIQ
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); printf 'FAIL: %s\n' "$1"; }
+
+# 1. unit tests (their own counts)
+if out=$("$UNIT" 2>&1); then :; fi
+printf '%s\n' "$out" | grep '^FAIL' || true
+u_pass=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p')
+u_fail=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p')
+if [ -z "$u_pass" ]; then bad "unit tests did not finish: $(printf '%s' "$out" | tail -3)"; else
+  pass=$((pass + u_pass)); fail=$((fail + u_fail)); fi
+
+# 2. error cases: exit code, LINE:COL and message of the first diagnostic
+for cases in tests/errors/*.txt; do
+  dir=$TMP/$(basename "$cases" .txt)
+  sh tools/split_cases.sh "$cases" "$dir"
+  grep '^!' "$cases" | sed 's/^! //' > "$dir/expected"
+  n=0
+  while IFS= read -r want; do
+    n=$((n + 1))
+    f=$(printf '%s/%03d.kql' "$dir" "$n")
+    got=$("$AIQ" check -d testdata "$f" 2>&1 >/dev/null)
+    rc=$?
+    first=$(printf '%s\n' "$got" | head -1 | sed "s#^$f:##")
+    if [ "$rc $first" = "$want" ]; then ok; else
+      bad "$cases case $n: $(cat "$f")
+      want: $want
+      got:  $rc $first"; fi
+    case "$got" in *ERROR:*Sanitizer*|*runtime\ error*) bad "$cases case $n: sanitizer report";; esac
+  done < "$dir/expected"
+done
+
+# 3. result columns, compared with what Kusto's analyzer infers (kqlcheck --columns)
+cdir=$TMP/columns
+mkdir -p "$cdir"
+n=0
+while IFS= read -r q; do n=$((n + 1)); printf '%s\n' "$q" > "$(printf '%s/%03d.kql' "$cdir" "$n")"; done < tests/golden/columns.kql
+(cd "$cdir" && "$OLDPWD/$AIQ" check -d "$OLDPWD/testdata" --explain ./*.kql 2>&1) | sed 's#^\./##' > "$TMP/columns.out" || true
+while IFS= read -r want; do
+  id=${want%%:*}
+  got=$(grep "^$id:" "$TMP/columns.out" | head -1)
+  if [ "$got" = "$want" ]; then ok; else bad "columns $id: $(cat "$cdir/$id")
+      want: $want
+      got:  $got"; fi
+done < tests/golden/columns.expected
+
+# 4. command-line behaviour
+for t in tests/cli/*.sh; do
+  if out=$(sh "$t" 2>&1); then ok; else bad "$t
+$out"; fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,111 @@
+/*
+ * test_util.c -- time formats, suggestions, arena, size parsing, error layout.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "util/arena.h"
+#include "util/mem.h"
+#include "util/suggest.h"
+#include "util/timefmt.h"
+
+static void test_datetime(void)
+{
+    int64_t t;
+    char buf[64];
+    CHECK(aiq_datetime_parse("0001-01-01T00:00:00Z", 20, &t));
+    CHECK_EQ_I64(t, 0);
+    CHECK(aiq_datetime_parse("1970-01-01", 10, &t));
+    CHECK_EQ_I64(t, 621355968000000000LL);
+    CHECK(aiq_datetime_parse("2026-11-21T09:48:46.21Z", 23, &t));
+    aiq_datetime_format(t, buf);
+    CHECK_EQ_STR(buf, "2026-11-21T09:48:46.21Z");
+    CHECK(aiq_datetime_parse("2026-11-21T11:48:46+02:00", 25, &t));
+    aiq_datetime_format(t, buf);
+    CHECK_EQ_STR(buf, "2026-11-21T09:48:46Z");
+    CHECK(aiq_datetime_parse("2024-02-29 23:59:59.12345678", 28, &t));
+    aiq_datetime_format(t, buf);
+    CHECK_EQ_STR(buf, "2024-02-29T23:59:59.1234567Z");
+    CHECK(!aiq_datetime_parse("2023-02-29", 10, &t));
+    CHECK(!aiq_datetime_parse("2026-11-21T25:00:00Z", 20, &t));
+    CHECK(!aiq_datetime_parse("hello", 5, &t));
+    CHECK(!aiq_datetime_parse("2026-11-21T10:00:00Zjunk", 24, &t));
+}
+
+static void test_timespan(void)
+{
+    int64_t t;
+    char buf[64];
+    CHECK(aiq_timespan_parse("1.02:03:04.5", 12, &t));
+    aiq_timespan_format(t, buf);
+    CHECK_EQ_STR(buf, "1.02:03:04.5");
+    CHECK(aiq_timespan_parse("-00:00:01", 9, &t));
+    CHECK_EQ_I64(t, -10000000);
+    aiq_timespan_format(t, buf);
+    CHECK_EQ_STR(buf, "-00:00:01");
+    CHECK(aiq_timespan_parse("1.5h", 4, &t));
+    CHECK_EQ_I64(t, 54000000000LL);
+    CHECK(!aiq_timespan_parse("abc", 3, &t));
+    CHECK(!aiq_timespan_parse("10:99", 5, &t));
+}
+
+static void test_suggest(void)
+{
+    const char *const cands[] = {"DurationMs", "AppRoleName", "TimeGenerated"};
+    CHECK_EQ_STR(aiq_suggest("Durration", 9, cands, 3), "DurationMs");
+    CHECK_EQ_STR(aiq_suggest("durationms", 10, cands, 3), "DurationMs");
+    CHECK_EQ_STR(aiq_suggest("AppRoleNam", 10, cands, 3), "AppRoleName");
+    CHECK(aiq_suggest("Zebra", 5, cands, 3) == NULL);
+    CHECK(aiq_suggest("DurationMs", 10, cands, 3) == NULL);
+}
+
+static void test_arena(void)
+{
+    AiqArena a;
+    aiq_arena_init(&a, 64);
+    char *p = aiq_arena_alloc(&a, 10);
+    memset(p, 'x', 10);
+    char *big = aiq_arena_alloc(&a, 1000); /* larger than a block */
+    memset(big, 'y', 1000);
+    char *q = aiq_arena_alloc(&a, 10);
+    CHECK(((uintptr_t)q & 7) == 0);
+    CHECK(p[9] == 'x' && big[999] == 'y');
+    CHECK_EQ_STR(aiq_arena_printf(&a, "%d-%s", 42, "z"), "42-z");
+    aiq_arena_reset(&a);
+    CHECK(aiq_arena_size(&a) <= 1000);
+    aiq_arena_free(&a);
+    CHECK_EQ_I64(aiq_arena_size(&a), 0);
+}
+
+static void test_sizes_and_accounting(void)
+{
+    size_t n;
+    CHECK(aiq_mem_parse_size("512M", &n));
+    CHECK_EQ_I64(n, 512LL * 1024 * 1024);
+    CHECK(aiq_mem_parse_size("4G", &n));
+    CHECK_EQ_I64(n, 4LL * 1024 * 1024 * 1024);
+    CHECK(aiq_mem_parse_size("100KiB", &n));
+    CHECK_EQ_I64(n, 102400);
+    CHECK(!aiq_mem_parse_size("lots", &n));
+    CHECK(!aiq_mem_parse_size("12Q", &n));
+    size_t before = aiq_mem_live();
+    aiq_mem_set_limit(before + 1000);
+    void *p = aiq_xmalloc(500);
+    CHECK(!aiq_mem_exceeded());
+    p = aiq_xrealloc(p, 5000);
+    CHECK(aiq_mem_exceeded());
+    aiq_xfree(p);
+    CHECK_EQ_I64(aiq_mem_live(), before);
+    aiq_mem_set_limit(0);
+    CHECK(!aiq_mem_exceeded());
+}
+
+void test_util(void)
+{
+    test_datetime();
+    test_timespan();
+    test_suggest();
+    test_arena();
+    test_sizes_and_accounting();
+}
