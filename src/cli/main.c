@@ -426,7 +426,7 @@ int main(int argc, char **argv)
     }
     int rc = parse_options(argc, argv, &o, &cat, sub != NULL);
     if (rc)
-        return rc;
+        goto done;
     argc -= optind;
     argv += optind;
     if (sub) {
@@ -438,7 +438,8 @@ int main(int argc, char **argv)
             static char *with_syntax[4096];
             if (argc + 1 > 4096) {
                 fprintf(stderr, "aiq: too many files\n");
-                return 2;
+                rc = 2;
+                goto done;
             }
             with_syntax[0] = (char *)sub;
             with_syntax[1] = "--syntax";
@@ -448,7 +449,7 @@ int main(int argc, char **argv)
         }
     }
     if ((rc = setup_data(&o, &cat)) != 0)
-        return rc;
+        goto done;
     AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header,
                         .color = o.color, .fail_on_rows = o.fail_on_rows,
                         .max_memory = o.max_memory, .threads = o.threads, .timing = o.timing,
@@ -457,7 +458,7 @@ int main(int argc, char **argv)
     if (is_check)
         o.bundled = false; /* no notice about now() when only checking */
     if ((rc = resolve_now(&o, &ro.now)) != 0)
-        return rc;
+        goto done;
     if (o.max_memory)
         aiq_mem_set_limit(o.max_memory);
     if (is_check)
@@ -478,7 +479,8 @@ int main(int argc, char **argv)
                 text = read_file(file, &len);
                 if (!text) {
                     fprintf(stderr, "aiq: %s: %s\n", file, strerror(errno));
-                    return 2;
+                    rc = 2;
+                    goto done;
                 }
             } else if (isatty(STDIN_FILENO)) {
                 rc = aiq_repl_run(&ro);

@@ -1,0 +1,24 @@
+#!/bin/sh
+# run.sh BINARY NAME SECONDS -- runs one libFuzzer target for a bounded time
+# on a corpus seeded from the tests and queries/; exits non-zero on any
+# finding (crash, leak, timeout, out-of-memory), leaving the reproducer file.
+bin=$1; name=$2; secs=$3
+corpus=tests/fuzz/corpus-$name
+mkdir -p "$corpus"
+seed=$(mktemp -d)
+for f in queries/*.kql; do cp "$f" "$seed/"; done
+for cases in tests/errors/*.txt; do sh tools/split_cases.sh "$cases" "$seed/$(basename "$cases" .txt)"; done
+i=0; while IFS= read -r q; do i=$((i + 1)); printf '%s\n' "$q" > "$seed/col$i.kql"; done < tests/golden/columns.kql
+find "$seed" -name '*.kql' | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
+rm -rf "$seed"
+dict=""
+[ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
+log=$(mktemp)
+echo "fuzz $name: ${secs}s"
+"$bin" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
+  -print_final_stats=1 "$corpus" > "$log" 2>&1
+rc=$?
+grep -E 'stat::number_of_executed_units|stat::peak_rss|^==[0-9]+==ERROR|SUMMARY|^Done' "$log"
+[ "$rc" -eq 0 ] || { echo "fuzz $name: FINDING (exit $rc)"; tail -40 "$log"; }
+rm -f "$log"
+exit "$rc"
