@@ -84,7 +84,11 @@ static void print_literal(AiqStrBuf *out, const AiqNode *n)
         aiq_timespan_format(n->i64, buf);
         aiq_sb_printf(out, "timespan(%s)", buf);
         break;
-    case AIQ_TYPE_DYNAMIC: aiq_sb_printf(out, "dynamic(%s)", n->str); break;
+    case AIQ_TYPE_DYNAMIC: /* the raw JSON text, which may hold any byte */
+        aiq_sb_puts(out, "dynamic(");
+        aiq_sb_append(out, n->str, n->slen);
+        aiq_sb_putc(out, ')');
+        break;
     default: aiq_sb_puts(out, "?"); break;
     }
 }

@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         AiqNode *q2 = aiq_parse_query(once.data, once.len, &arena, &err2);
         if (q2) {
             aiq_print_node(&twice, q2);
-            if (strcmp(aiq_sb_str(&once), aiq_sb_str(&twice)) != 0)
+            if (once.len != twice.len || memcmp(aiq_sb_str(&once), aiq_sb_str(&twice), once.len) != 0)
                 abort(); /* printing is not a fixpoint */
         }
         aiq_sb_free(&once);

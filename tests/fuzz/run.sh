@@ -14,6 +14,11 @@ rm -rf "$seed"
 dict=""
 [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
 log=$(mktemp)
+# Earlier findings first: each must now pass.
+for r in tests/fuzz/regress/"$name"-*; do
+  [ -f "$r" ] || continue
+  "$bin" "$r" > "$log" 2>&1 || { echo "fuzz $name: regression $r fails again"; tail -30 "$log"; exit 1; }
+done
 echo "fuzz $name: ${secs}s"
 "$bin" $dict -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=4096 \
   -print_final_stats=1 "$corpus" > "$log" 2>&1

@@ -107,8 +107,30 @@ static void test_error_positions(void)
     aiq_arena_free(&arena);
 }
 
+/* Found by fuzz_frontend: a dynamic literal holding a NUL byte printed
+ * only up to the NUL, so printing was not a fixpoint. */
+static void test_dynamic_with_nul(void)
+{
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    static const char q[] = "print dynamic(\"a\0b\")";
+    AiqError err = {0};
+    AiqNode *n = aiq_parse_query(q, sizeof q - 1, &arena, &err);
+    CHECK(n != NULL);
+    if (n) {
+        AiqStrBuf sb;
+        aiq_sb_init(&sb);
+        aiq_print_node(&sb, n);
+        CHECK_EQ_I64(sb.len, 21);
+        CHECK(memcmp(sb.data, "print dynamic(\"a\0b\")\n", 21) == 0);
+        aiq_sb_free(&sb);
+    }
+    aiq_arena_free(&arena);
+}
+
 void test_parser(void)
 {
+    test_dynamic_with_nul();
     test_round_trip();
     test_precedence();
     test_literal_values();
