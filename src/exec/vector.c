@@ -1,0 +1,395 @@
+/*
+ * vector.c -- vectors, materialized tables and key hashing (see vector.h).
+ */
+#include "vector.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+size_t aiq_type_width(AiqType t)
+{
+    switch (t) {
+    case AIQ_TYPE_REAL: return sizeof(double);
+    case AIQ_TYPE_STRING: return sizeof(AiqStr);
+    case AIQ_TYPE_DYNAMIC: return sizeof(json_t *);
+    default: return sizeof(int64_t);
+    }
+}
+
+void aiq_vec_set_null(AiqVector *v, uint32_t i, AiqArena *arena)
+{
+    if (v->type == AIQ_TYPE_DYNAMIC) {
+        v->data.dyn[i] = NULL;
+        return;
+    }
+    if (v->type == AIQ_TYPE_STRING) { /* strings are never null: "" */
+        v->data.str[i].ptr = "";
+        v->data.str[i].len = 0;
+        return;
+    }
+    if (!v->validity) {
+        v->validity = aiq_arena_alloc(arena, AIQ_VECTOR_SIZE / 8);
+        memset(v->validity, 0xff, AIQ_VECTOR_SIZE / 8);
+    }
+    v->validity[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n)
+{
+    AiqVector *v = aiq_arena_alloc(arena, sizeof *v);
+    v->type = t;
+    v->is_const = false;
+    v->validity = NULL;
+    v->data.raw = aiq_arena_alloc(arena, aiq_type_width(t) * (n ? n : 1));
+    return v;
+}
+
+AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value)
+{
+    AiqVector *v = aiq_vec_new(arena, value->type, 1);
+    v->is_const = true;
+    switch (value->type) {
+    case AIQ_TYPE_REAL: v->data.f64[0] = value->f64; break;
+    case AIQ_TYPE_STRING:
+        v->data.str[0] = value->isnull ? (AiqStr){"", 0} : value->str;
+        return v;
+    case AIQ_TYPE_DYNAMIC: v->data.dyn[0] = value->isnull ? NULL : value->dyn; return v;
+    default: v->data.i64[0] = value->i64; break;
+    }
+    if (value->isnull)
+        aiq_vec_set_null(v, 0, arena);
+    return v;
+}
+
+/* ---- tables ------------------------------------------------------------ */
+
+AiqTable *aiq_table_new(const AiqSchema *schema)
+{
+    AiqTable *t = aiq_xcalloc(1, sizeof *t);
+    aiq_arena_init(&t->strings, 256 * 1024);
+    aiq_arena_init(&t->names, 4096);
+    t->schema.ncols = schema->ncols;
+    t->schema.cols = aiq_arena_alloc(&t->names, sizeof *t->schema.cols * (size_t)(schema->ncols + 1));
+    t->cols = aiq_xcalloc((size_t)schema->ncols + 1, sizeof *t->cols);
+    for (int c = 0; c < schema->ncols; c++) {
+        t->schema.cols[c].name = aiq_arena_strndup(&t->names, schema->cols[c].name, strlen(schema->cols[c].name));
+        t->schema.cols[c].type = schema->cols[c].type;
+        t->cols[c].type = schema->cols[c].type;
+    }
+    return t;
+}
+
+void aiq_table_free(AiqTable *t)
+{
+    if (!t)
+        return;
+    for (int c = 0; c < t->schema.ncols; c++) {
+        AiqColumnData *col = &t->cols[c];
+        if (col->type == AIQ_TYPE_DYNAMIC)
+            for (int64_t r = 0; r < t->nrows; r++)
+                json_decref(((json_t **)col->data)[r]);
+        aiq_xfree(col->data);
+        aiq_xfree(col->validity);
+    }
+    aiq_xfree(t->cols);
+    aiq_arena_free(&t->strings);
+    aiq_arena_free(&t->names);
+    aiq_xfree(t);
+}
+
+static void reserve(AiqTable *t, int64_t need)
+{
+    for (int c = 0; c < t->schema.ncols; c++) {
+        AiqColumnData *col = &t->cols[c];
+        if (need <= col->cap)
+            continue;
+        int64_t cap = col->cap ? col->cap : AIQ_VECTOR_SIZE;
+        while (cap < need)
+            cap *= 2;
+        col->data = aiq_xrealloc(col->data, aiq_type_width(col->type) * (size_t)cap);
+        if (col->validity) {
+            col->validity = aiq_xrealloc(col->validity, (size_t)cap / 8);
+            memset((char *)col->validity + col->cap / 8, 0xff, (size_t)(cap - col->cap) / 8);
+        }
+        col->cap = cap;
+    }
+}
+
+static void set_valid(AiqColumnData *col, int64_t r, bool valid)
+{
+    if (valid && !col->validity)
+        return;
+    if (!col->validity) {
+        col->validity = aiq_xmalloc((size_t)col->cap / 8);
+        memset(col->validity, 0xff, (size_t)col->cap / 8);
+    }
+    if (valid)
+        col->validity[r >> 6] |= (uint64_t)1 << (r & 63);
+    else
+        col->validity[r >> 6] &= ~((uint64_t)1 << (r & 63));
+}
+
+static void store(AiqTable *t, int c, int64_t r, const AiqVector *v, uint32_t i, bool fresh)
+{
+    AiqColumnData *col = &t->cols[c];
+    if (!v) {
+        switch (col->type) {
+        case AIQ_TYPE_STRING: ((AiqStr *)col->data)[r] = (AiqStr){"", 0}; break;
+        case AIQ_TYPE_DYNAMIC:
+            if (!fresh)
+                json_decref(((json_t **)col->data)[r]);
+            ((json_t **)col->data)[r] = NULL;
+            break;
+        default: ((int64_t *)col->data)[r] = 0; set_valid(col, r, false); break;
+        }
+        return;
+    }
+    uint32_t j = aiq_vidx(v, i);
+    bool null = aiq_vec_is_null(v, i);
+    switch (col->type) {
+    case AIQ_TYPE_STRING: {
+        AiqStr s = v->data.str[j];
+        char *p = s.len ? aiq_arena_alloc(&t->strings, s.len) : NULL;
+        if (s.len)
+            memcpy(p, s.ptr, s.len);
+        ((AiqStr *)col->data)[r] = (AiqStr){p ? p : "", s.len};
+        break;
+    }
+    case AIQ_TYPE_DYNAMIC: {
+        json_t *d = v->data.dyn[j];
+        json_t **slot = &((json_t **)col->data)[r];
+        if (!fresh)
+            json_decref(*slot);
+        *slot = json_incref(d);
+        break;
+    }
+    case AIQ_TYPE_REAL:
+        ((double *)col->data)[r] = v->type == AIQ_TYPE_REAL ? v->data.f64[j] : (double)v->data.i64[j];
+        set_valid(col, r, !null);
+        break;
+    default:
+        ((int64_t *)col->data)[r] = v->type == AIQ_TYPE_REAL ? (int64_t)v->data.f64[j] : v->data.i64[j];
+        set_valid(col, r, !null);
+        break;
+    }
+}
+
+void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t i)
+{
+    store(t, col, r, v, i, false);
+}
+
+void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c)
+{
+    reserve(t, t->nrows + c->count);
+    for (int col = 0; col < t->schema.ncols; col++)
+        for (uint32_t k = 0; k < c->count; k++)
+            store(t, col, t->nrows + k, c->cols[col], aiq_row(c, k), true);
+    t->nrows += c->count;
+}
+
+void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *rows)
+{
+    reserve(t, t->nrows + 1);
+    for (int col = 0; col < t->schema.ncols; col++)
+        store(t, col, t->nrows, vecs[col], vecs[col] ? rows[col] : 0, true);
+    t->nrows++;
+}
+
+int64_t aiq_table_add_null_row(AiqTable *t)
+{
+    reserve(t, t->nrows + 1);
+    for (int col = 0; col < t->schema.ncols; col++)
+        store(t, col, t->nrows, NULL, 0, true);
+    return t->nrows++;
+}
+
+void aiq_table_view(const AiqTable *t, int64_t start, uint32_t n, AiqChunk *c, AiqVector *vecs,
+                    AiqVector **ptrs)
+{
+    for (int col = 0; col < t->schema.ncols; col++) {
+        const AiqColumnData *cd = &t->cols[col];
+        AiqVector *v = &vecs[col];
+        v->type = cd->type;
+        v->is_const = false;
+        v->validity = cd->validity ? cd->validity + start / 64 : NULL;
+        v->data.raw = (char *)cd->data + aiq_type_width(cd->type) * (size_t)start;
+        ptrs[col] = v;
+    }
+    c->count = c->nrows = n;
+    c->sel = NULL;
+    c->ncols = t->schema.ncols;
+    c->cols = ptrs;
+}
+
+bool aiq_table_is_null(const AiqTable *t, int col, int64_t r)
+{
+    const AiqColumnData *cd = &t->cols[col];
+    if (cd->type == AIQ_TYPE_DYNAMIC)
+        return ((json_t **)cd->data)[r] == NULL;
+    return cd->validity && !(cd->validity[r >> 6] >> (r & 63) & 1);
+}
+
+size_t aiq_table_bytes(const AiqTable *t)
+{
+    size_t n = aiq_arena_size(&t->strings);
+    for (int c = 0; c < t->schema.ncols; c++)
+        n += aiq_type_width(t->cols[c].type) * (size_t)t->cols[c].cap;
+    return n;
+}
+
+/* ---- keys -------------------------------------------------------------- */
+
+void aiq_key_append(AiqStrBuf *key, const AiqVector *v, uint32_t i)
+{
+    uint32_t j = aiq_vidx(v, i);
+    if (aiq_vec_is_null(v, i)) {
+        aiq_sb_putc(key, 'N');
+        return;
+    }
+    switch (v->type) {
+    case AIQ_TYPE_STRING: {
+        AiqStr s = v->data.str[j];
+        aiq_sb_putc(key, 'S');
+        aiq_sb_append(key, (const char *)&s.len, sizeof s.len);
+        aiq_sb_append(key, s.ptr, s.len);
+        break;
+    }
+    case AIQ_TYPE_REAL: {
+        double d = v->data.f64[j];
+        if (d == 0)
+            d = 0; /* -0.0 and 0.0 are one key */
+        aiq_sb_putc(key, 'R');
+        aiq_sb_append(key, (const char *)&d, sizeof d);
+        break;
+    }
+    case AIQ_TYPE_DYNAMIC: {
+        char *s = json_dumps(v->data.dyn[j], JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        uint32_t n = s ? (uint32_t)strlen(s) : 0;
+        aiq_sb_putc(key, 'D');
+        aiq_sb_append(key, (const char *)&n, sizeof n);
+        aiq_sb_append(key, s ? s : "", n);
+        free(s);
+        break;
+    }
+    default:
+        aiq_sb_putc(key, 'I');
+        aiq_sb_append(key, (const char *)&v->data.i64[j], sizeof(int64_t));
+        break;
+    }
+}
+
+uint64_t aiq_hash_bytes(const void *p, size_t n)
+{
+    /* FNV-1a over 8-byte words, then a final avalanche (splitmix64). */
+    const unsigned char *s = p;
+    uint64_t h = 0xcbf29ce484222325ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+        s += 8;
+        n -= 8;
+    }
+    while (n--)
+        h = (h ^ *s++) * 0x100000001b3ULL;
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebULL;
+    return h ^ (h >> 31);
+}
+
+void aiq_keymap_init(AiqKeyMap *m)
+{
+    memset(m, 0, sizeof *m);
+    aiq_arena_init(&m->keys, 256 * 1024);
+}
+
+void aiq_keymap_free(AiqKeyMap *m)
+{
+    aiq_xfree(m->hashes);
+    aiq_xfree(m->ids);
+    aiq_xfree(m->key_ptr);
+    aiq_xfree(m->key_len);
+    aiq_arena_free(&m->keys);
+    memset(m, 0, sizeof *m);
+}
+
+static void grow(AiqKeyMap *m)
+{
+    int64_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *h = aiq_xmalloc(sizeof *h * (size_t)cap);
+    int64_t *ids = aiq_xmalloc(sizeof *ids * (size_t)cap);
+    for (int64_t i = 0; i < cap; i++)
+        ids[i] = -1;
+    for (int64_t i = 0; i < m->cap; i++) {
+        if (m->ids[i] < 0)
+            continue;
+        int64_t s = (int64_t)(m->hashes[i] & (uint64_t)(cap - 1));
+        while (ids[s] >= 0)
+            s = (s + 1) & (cap - 1);
+        ids[s] = m->ids[i];
+        h[s] = m->hashes[i];
+    }
+    aiq_xfree(m->hashes);
+    aiq_xfree(m->ids);
+    m->hashes = h;
+    m->ids = ids;
+    m->cap = cap;
+}
+
+static int64_t probe(const AiqKeyMap *m, const char *key, uint32_t len, uint64_t h, int64_t *slot)
+{
+    int64_t s = (int64_t)(h & (uint64_t)(m->cap - 1));
+    for (;;) {
+        int64_t id = m->ids[s];
+        if (id < 0) {
+            *slot = s;
+            return -1;
+        }
+        if (m->hashes[s] == h && m->key_len[id] == len && memcmp(m->key_ptr[id], key, len) == 0) {
+            *slot = s;
+            return id;
+        }
+        s = (s + 1) & (m->cap - 1);
+    }
+}
+
+int64_t aiq_keymap_get(AiqKeyMap *m, const char *key, uint32_t len, bool *added)
+{
+    if ((m->n + 1) * 2 > m->cap)
+        grow(m);
+    uint64_t h = aiq_hash_bytes(key, len);
+    int64_t slot;
+    int64_t id = probe(m, key, len, h, &slot);
+    *added = id < 0;
+    if (id >= 0)
+        return id;
+    if (m->n == m->key_cap) {
+        m->key_cap = m->key_cap ? m->key_cap * 2 : 1024;
+        m->key_ptr = aiq_xrealloc(m->key_ptr, sizeof *m->key_ptr * (size_t)m->key_cap);
+        m->key_len = aiq_xrealloc(m->key_len, sizeof *m->key_len * (size_t)m->key_cap);
+    }
+    char *copy = aiq_arena_alloc(&m->keys, len ? len : 1);
+    memcpy(copy, key, len);
+    id = m->n++;
+    m->key_ptr[id] = copy;
+    m->key_len[id] = len;
+    m->ids[slot] = id;
+    m->hashes[slot] = h;
+    return id;
+}
+
+int64_t aiq_keymap_find(const AiqKeyMap *m, const char *key, uint32_t len)
+{
+    if (!m->cap)
+        return -1;
+    int64_t slot;
+    return probe(m, key, len, aiq_hash_bytes(key, len), &slot);
+}

@@ -1,0 +1,134 @@
+/*
+ * vector.h -- the executor's data: typed column vectors with validity
+ * bitmaps, chunks of up to AIQ_VECTOR_SIZE rows with an optional selection
+ * vector, and materialized columnar tables that chunks can view without
+ * copying. No jansson call happens on the hot path except for dynamic values.
+ *
+ * Ownership: an operator owns the chunk it returns; the caller borrows it
+ * until its next call to that operator. A table owns its strings (arena) and
+ * one reference to each dynamic value.
+ */
+#ifndef AIQ_EXEC_VECTOR_H
+#define AIQ_EXEC_VECTOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "aiq/aiq_types.h"
+#include "plan/plan.h"
+#include "util/arena.h"
+
+#define AIQ_VECTOR_SIZE 2048 /* rows per chunk; DuckDB uses the same */
+#if (AIQ_VECTOR_SIZE & (AIQ_VECTOR_SIZE - 1)) != 0
+#error "AIQ_VECTOR_SIZE must be a power of two"
+#endif
+#if AIQ_VECTOR_SIZE % 64 != 0
+#error "AIQ_VECTOR_SIZE must be a multiple of 64 (validity words)"
+#endif
+
+typedef struct AiqVector {
+    AiqType type;
+    bool is_const;      /* row 0 stands for every row */
+    uint64_t *validity; /* bit i set = row i is not null; NULL = no nulls */
+    union {
+        int64_t *i64;   /* bool (0/1), int, long, datetime, timespan */
+        double *f64;
+        AiqStr *str;
+        json_t **dyn;   /* NULL entry = null */
+        void *raw;
+    } data;
+} AiqVector;
+
+typedef struct AiqChunk {
+    uint32_t count;   /* logical rows */
+    uint32_t nrows;   /* physical rows in the vectors */
+    uint32_t *sel;    /* NULL = rows 0..count-1, else count physical row indexes */
+    int ncols;
+    AiqVector **cols;
+} AiqChunk;
+
+/* Physical index of logical row k. */
+static inline uint32_t aiq_row(const AiqChunk *c, uint32_t k) { return c->sel ? c->sel[k] : k; }
+static inline uint32_t aiq_vidx(const AiqVector *v, uint32_t i) { return v->is_const ? 0 : i; }
+static inline bool aiq_vec_is_null(const AiqVector *v, uint32_t i)
+{
+    if (v->type == AIQ_TYPE_DYNAMIC)
+        return v->data.dyn[aiq_vidx(v, i)] == NULL;
+    if (!v->validity)
+        return false;
+    uint32_t j = aiq_vidx(v, i);
+    return !(v->validity[j >> 6] >> (j & 63) & 1);
+}
+/* Marks row i null, allocating the bitmap (all valid) from arena on first use. */
+void aiq_vec_set_null(AiqVector *v, uint32_t i, AiqArena *arena);
+/* Returns a flat vector of type t with room for n rows, data uninitialised,
+ * no nulls; memory from arena. */
+AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n);
+/* Returns a constant vector holding value (typed null when value->isnull). */
+AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value);
+/* Bytes per value of a type in a vector. */
+size_t aiq_type_width(AiqType t);
+
+/* A growable column of a materialized table. */
+typedef struct AiqColumnData {
+    AiqType type;
+    void *data;         /* int64_t / double / AiqStr / json_t* array */
+    uint64_t *validity; /* NULL until the first null */
+    int64_t cap;
+} AiqColumnData;
+
+typedef struct AiqTable {
+    AiqSchema schema;
+    int64_t nrows;
+    AiqColumnData *cols;
+    AiqArena strings;   /* string payloads */
+    AiqArena names;     /* schema names when the table owns them */
+} AiqTable;
+
+/* Creates an empty table with the given schema (names are copied). */
+AiqTable *aiq_table_new(const AiqSchema *schema);
+/* Frees the table, its strings and its dynamic references. */
+void aiq_table_free(AiqTable *t);
+/* Appends the logical rows of chunk (columns map 1:1 to the table's). */
+void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c);
+/* Appends one row taken from physical row i of each vector (NULL vector = null). */
+void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *rows);
+/* Sets column col of row r (r < nrows) from physical row i of v. */
+void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t i);
+/* Appends a row of nulls ("" for strings); returns its index. */
+int64_t aiq_table_add_null_row(AiqTable *t);
+/* Fills chunk c (with ncols preallocated vectors in vecs) with a view of rows
+ * [start, start+n) of t; no copy. n <= AIQ_VECTOR_SIZE, start % 64 == 0. */
+void aiq_table_view(const AiqTable *t, int64_t start, uint32_t n, AiqChunk *c, AiqVector *vecs,
+                    AiqVector **ptrs);
+/* True when row r of column col is null. */
+bool aiq_table_is_null(const AiqTable *t, int col, int64_t r);
+/* Approximate bytes held by the table. */
+size_t aiq_table_bytes(const AiqTable *t);
+
+/* Key encoding for hashing (summarize, distinct, join, dcount, make_set):
+ * appends a type-tagged, self-delimiting encoding of physical row i of v. */
+typedef struct AiqStrBuf AiqStrBuf;
+void aiq_key_append(AiqStrBuf *key, const AiqVector *v, uint32_t i);
+/* 64-bit hash of bytes. */
+uint64_t aiq_hash_bytes(const void *p, size_t n);
+
+/* Open-addressing map from byte keys to dense ids 0, 1, 2, ... */
+typedef struct AiqKeyMap {
+    uint64_t *hashes;
+    int64_t *ids;       /* -1 = empty slot */
+    int64_t cap, n;
+    AiqArena keys;      /* key bytes */
+    const char **key_ptr;
+    uint32_t *key_len;
+    int64_t key_cap;
+} AiqKeyMap;
+
+void aiq_keymap_init(AiqKeyMap *m);
+void aiq_keymap_free(AiqKeyMap *m);
+/* Returns the id of key, adding it when new (*added set). */
+int64_t aiq_keymap_get(AiqKeyMap *m, const char *key, uint32_t len, bool *added);
+/* Returns the id of key, or -1 when absent. */
+int64_t aiq_keymap_find(const AiqKeyMap *m, const char *key, uint32_t len);
+
+#endif

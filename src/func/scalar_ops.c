@@ -1,0 +1,373 @@
+/*
+ * scalar_ops.c -- kernels of KQL's operators: arithmetic, comparison,
+ * three-valued logic, in/between, string predicates, dynamic indexing.
+ * Null rules (SEMANTICS.md): arithmetic and comparison with a null give null
+ * (masks are combined by the evaluator); `!=` is true when exactly one side is
+ * null; `and`/`or` are three-valued.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+
+#include "kernel.h"
+
+/* ---- arithmetic -------------------------------------------------------- */
+
+/* Wrapping integer arithmetic: overflow is not undefined behaviour here. */
+static inline int64_t wadd(int64_t a, int64_t b) { return (int64_t)((uint64_t)a + (uint64_t)b); }
+static inline int64_t wsub(int64_t a, int64_t b) { return (int64_t)((uint64_t)a - (uint64_t)b); }
+static inline int64_t wmul(int64_t a, int64_t b) { return (int64_t)((uint64_t)a * (uint64_t)b); }
+
+KERNEL(k_add)
+{
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) out->data.f64[i] = F64(a[0], i) + F64(a[1], i);
+    } else {
+        FOR_ROWS(i) out->data.i64[i] = wadd(I64(a[0], i), I64(a[1], i));
+    }
+}
+
+KERNEL(k_sub)
+{
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) out->data.f64[i] = F64(a[0], i) - F64(a[1], i);
+    } else {
+        FOR_ROWS(i) out->data.i64[i] = wsub(I64(a[0], i), I64(a[1], i));
+    }
+}
+
+KERNEL(k_mul)
+{
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) out->data.f64[i] = F64(a[0], i) * F64(a[1], i);
+    } else if (out->type == AIQ_TYPE_TIMESPAN && (a[0]->type == AIQ_TYPE_REAL || a[1]->type == AIQ_TYPE_REAL)) {
+        FOR_ROWS(i) out->data.i64[i] = (int64_t)llround(F64(a[0], i) * F64(a[1], i));
+    } else {
+        FOR_ROWS(i) out->data.i64[i] = wmul(I64(a[0], i), I64(a[1], i));
+    }
+}
+
+KERNEL(k_div)
+{
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) out->data.f64[i] = F64(a[0], i) / F64(a[1], i);
+    } else if (out->type == AIQ_TYPE_TIMESPAN && a[1]->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) {
+            double d = F64(a[1], i);
+            if (d == 0)
+                SETNULL(ctx, out, i);
+            else
+                out->data.i64[i] = (int64_t)llround((double)I64(a[0], i) / d);
+        }
+    } else {
+        /* long / long truncates toward zero; division by zero is null */
+        FOR_ROWS(i) {
+            int64_t x = I64(a[0], i), y = I64(a[1], i);
+            if (y == 0)
+                SETNULL(ctx, out, i);
+            else if (y == -1)
+                out->data.i64[i] = wsub(0, x);
+            else
+                out->data.i64[i] = x / y;
+        }
+    }
+}
+
+KERNEL(k_mod)
+{
+    /* Kusto's % is never negative: -7 % 3 == 2 */
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) {
+            double y = F64(a[1], i), r = fmod(F64(a[0], i), y);
+            if (r < 0)
+                r += fabs(y);
+            out->data.f64[i] = r;
+        }
+    } else {
+        FOR_ROWS(i) {
+            int64_t x = I64(a[0], i), y = I64(a[1], i);
+            if (y == 0) {
+                SETNULL(ctx, out, i);
+                continue;
+            }
+            int64_t r = y == -1 ? 0 : x % y;
+            if (r < 0)
+                r += y < 0 ? -y : y;
+            out->data.i64[i] = r;
+        }
+    }
+}
+
+KERNEL(k_neg)
+{
+    if (out->type == AIQ_TYPE_REAL) {
+        FOR_ROWS(i) out->data.f64[i] = -F64(a[0], i);
+    } else {
+        FOR_ROWS(i) out->data.i64[i] = wsub(0, I64(a[0], i));
+    }
+}
+
+/* ---- comparison ---------------------------------------------------------- */
+
+/* Three-way comparison of physical rows i of x and y (same type family). */
+static int compare(const AiqVector *x, const AiqVector *y, uint32_t i)
+{
+    if (x->type == AIQ_TYPE_STRING) {
+        AiqStr p = STR(x, i), q = STR(y, i);
+        uint32_t m = p.len < q.len ? p.len : q.len;
+        int c = m ? memcmp(p.ptr, q.ptr, m) : 0;
+        return c ? c : (p.len > q.len) - (p.len < q.len);
+    }
+    if (x->type == AIQ_TYPE_REAL || y->type == AIQ_TYPE_REAL) {
+        double p = F64(x, i), q = F64(y, i);
+        return (p > q) - (p < q);
+    }
+    if (x->type == AIQ_TYPE_DYNAMIC)
+        return json_equal(DYN(x, i), DYN(y, i)) ? 0 : 1;
+    int64_t p = I64(x, i), q = I64(y, i);
+    return (p > q) - (p < q);
+}
+
+KERNEL(k_cmp)
+{
+    const char *op = e->fn->name;
+    int want_lt = op[0] == '<', want_gt = op[0] == '>', eq_ok = op[1] == '=' || op[0] == '=';
+    bool is_eq = op[0] == '=';
+    if (a[0]->type != AIQ_TYPE_STRING && a[0]->type != AIQ_TYPE_REAL && a[1]->type != AIQ_TYPE_REAL &&
+        a[0]->type != AIQ_TYPE_DYNAMIC && !a[0]->is_const && a[1]->is_const) {
+        /* the common case, column vs constant integer: one tight loop */
+        int64_t c = a[1]->data.i64[0];
+        const int64_t *x = a[0]->data.i64;
+        if (is_eq) {
+            FOR_ROWS(i) out->data.i64[i] = x[i] == c;
+        } else if (want_gt && eq_ok) {
+            FOR_ROWS(i) out->data.i64[i] = x[i] >= c;
+        } else if (want_gt) {
+            FOR_ROWS(i) out->data.i64[i] = x[i] > c;
+        } else if (eq_ok) {
+            FOR_ROWS(i) out->data.i64[i] = x[i] <= c;
+        } else {
+            FOR_ROWS(i) out->data.i64[i] = x[i] < c;
+        }
+        return;
+    }
+    FOR_ROWS(i) {
+        int c = compare(a[0], a[1], i);
+        out->data.i64[i] = is_eq ? c == 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
+    }
+}
+
+KERNEL(k_ne)
+{
+    /* true when exactly one side is null; null when both are */
+    FOR_ROWS(i) {
+        bool n0 = ISNULL(a[0], i), n1 = ISNULL(a[1], i);
+        if (n0 && n1)
+            SETNULL(ctx, out, i);
+        else
+            out->data.i64[i] = n0 != n1 ? 1 : compare(a[0], a[1], i) != 0;
+    }
+}
+
+/* ---- logic ----------------------------------------------------------------- */
+
+KERNEL(k_and)
+{
+    /* false wins over null: SQLite's OP_And rule */
+    FOR_ROWS(i) {
+        bool n0 = ISNULL(a[0], i), n1 = ISNULL(a[1], i);
+        int64_t v0 = n0 ? 0 : I64(a[0], i), v1 = n1 ? 0 : I64(a[1], i);
+        if ((!n0 && !v0) || (!n1 && !v1))
+            out->data.i64[i] = 0;
+        else if (n0 || n1)
+            SETNULL(ctx, out, i);
+        else
+            out->data.i64[i] = 1;
+    }
+}
+
+KERNEL(k_or)
+{
+    /* true wins over null */
+    FOR_ROWS(i) {
+        bool n0 = ISNULL(a[0], i), n1 = ISNULL(a[1], i);
+        int64_t v0 = n0 ? 0 : I64(a[0], i), v1 = n1 ? 0 : I64(a[1], i);
+        if ((!n0 && v0) || (!n1 && v1))
+            out->data.i64[i] = 1;
+        else if (n0 || n1)
+            SETNULL(ctx, out, i);
+        else
+            out->data.i64[i] = 0;
+    }
+}
+
+KERNEL(k_not)
+{
+    FOR_ROWS(i) {
+        if (ISNULL(a[0], i))
+            SETNULL(ctx, out, i);
+        else
+            out->data.i64[i] = !I64(a[0], i);
+    }
+}
+
+/* ---- in, between --------------------------------------------------------- */
+
+static bool ascii_ieq(AiqStr p, AiqStr q)
+{
+    if (p.len != q.len)
+        return false;
+    for (uint32_t k = 0; k < p.len; k++)
+        if (tolower((unsigned char)p.ptr[k]) != tolower((unsigned char)q.ptr[k]))
+            return false;
+    return true;
+}
+
+KERNEL(k_in)
+{
+    const char *op = e->fn->name;
+    bool neg = op[0] == '!', ci = strchr(op, '~') != NULL;
+    int nset = e->nargs - 1;
+    FOR_ROWS(i) {
+        bool found = false;
+        if (!ISNULL(a[0], i)) {
+            for (int s = 1; s <= nset && !found; s++) {
+                if (ISNULL(a[s], i))
+                    continue;
+                if (ci)
+                    found = ascii_ieq(STR(a[0], i), STR(a[s], i));
+                else
+                    found = compare(a[0], a[s], i) == 0;
+            }
+        }
+        out->data.i64[i] = found != neg;
+    }
+}
+
+KERNEL(k_between)
+{
+    bool neg = e->fn->name[0] == '!';
+    FOR_ROWS(i) out->data.i64[i] = (compare(a[0], a[1], i) >= 0 && compare(a[0], a[2], i) <= 0) != neg;
+}
+
+/* ---- string predicates ----------------------------------------------------- */
+
+static inline bool term_char(unsigned char c) { return isalnum(c) || c >= 0x80; }
+
+static bool bytes_eq(const char *p, const char *q, uint32_t n, bool cs)
+{
+    if (cs)
+        return memcmp(p, q, n) == 0;
+    for (uint32_t k = 0; k < n; k++)
+        if (tolower((unsigned char)p[k]) != tolower((unsigned char)q[k]))
+            return false;
+    return true;
+}
+
+/* Finds needle in hay from position `from`; returns the offset or -1. */
+static int64_t find(AiqStr hay, AiqStr needle, uint32_t from, bool cs)
+{
+    if (needle.len == 0)
+        return from <= hay.len ? (int64_t)from : -1;
+    if (cs && from < hay.len) {
+        const char *p = memmem(hay.ptr + from, hay.len - from, needle.ptr, needle.len);
+        return p ? p - hay.ptr : -1;
+    }
+    for (uint32_t k = from; k + needle.len <= hay.len; k++)
+        if (bytes_eq(hay.ptr + k, needle.ptr, needle.len, false))
+            return k;
+    return -1;
+}
+
+enum { OP_HAS, OP_CONTAINS, OP_STARTSWITH, OP_ENDSWITH, OP_HASPREFIX, OP_HASSUFFIX, OP_EQ_CI };
+
+/* has: needle is a whole term; hasprefix/hassuffix: a term starts/ends with it. */
+static bool term_match(AiqStr hay, AiqStr needle, int op, bool cs)
+{
+    if (needle.len == 0)
+        return true;
+    for (int64_t at = find(hay, needle, 0, cs); at >= 0; at = find(hay, needle, (uint32_t)at + 1, cs)) {
+        bool left = at == 0 || !term_char((unsigned char)hay.ptr[at - 1]);
+        bool right = at + needle.len == hay.len || !term_char((unsigned char)hay.ptr[at + needle.len]);
+        if ((op == OP_HAS && left && right) || (op == OP_HASPREFIX && left) || (op == OP_HASSUFFIX && right))
+            return true;
+    }
+    return false;
+}
+
+static bool strop(int op, bool cs, AiqStr s, AiqStr t)
+{
+    switch (op) {
+    case OP_HAS:
+    case OP_HASPREFIX:
+    case OP_HASSUFFIX: return term_match(s, t, op, cs);
+    case OP_CONTAINS: return find(s, t, 0, cs) >= 0;
+    case OP_STARTSWITH: return t.len <= s.len && bytes_eq(s.ptr, t.ptr, t.len, cs);
+    case OP_ENDSWITH: return t.len <= s.len && bytes_eq(s.ptr + s.len - t.len, t.ptr, t.len, cs);
+    default: return ascii_ieq(s, t);
+    }
+}
+
+KERNEL(k_strop)
+{
+    const char *name = e->fn->name;
+    bool neg = name[0] == '!';
+    const char *base = neg ? name + 1 : name;
+    bool cs = strstr(base, "_cs") != NULL;
+    int op = strncmp(base, "hasprefix", 9) == 0   ? OP_HASPREFIX
+             : strncmp(base, "hassuffix", 9) == 0 ? OP_HASSUFFIX
+             : strncmp(base, "has", 3) == 0       ? OP_HAS
+             : strncmp(base, "contains", 8) == 0  ? OP_CONTAINS
+             : strncmp(base, "startswith", 10) == 0 ? OP_STARTSWITH
+             : strncmp(base, "endswith", 8) == 0  ? OP_ENDSWITH
+                                                  : OP_EQ_CI;
+    if (op == OP_EQ_CI)
+        neg = name[0] == '!'; /* =~ and !~ */
+    FOR_ROWS(i) out->data.i64[i] = strop(op, cs, STR(a[0], i), STR(a[1], i)) != neg;
+}
+
+KERNEL(k_has_any)
+{
+    bool all = strcmp(e->fn->name, "has_all") == 0;
+    FOR_ROWS(i) {
+        bool r = all;
+        for (int s = 1; s < e->nargs; s++) {
+            bool m = term_match(STR(a[0], i), STR(a[s], i), OP_HAS, false);
+            if (all ? !m : m) {
+                r = !all;
+                break;
+            }
+        }
+        out->data.i64[i] = r;
+    }
+}
+
+/* ---- dynamic indexing -------------------------------------------------------- */
+
+KERNEL(k_index)
+{
+    FOR_ROWS(i) {
+        json_t *d = DYN(a[0], i);
+        if (!d)
+            continue;
+        if (json_is_string(d)) {
+            /* a JSON object stored as a string (Azure diagnostics' properties) */
+            json_t *parsed = json_loadb(json_string_value(d), json_string_length(d), 0, NULL);
+            if (!parsed)
+                continue;
+            d = aiq_eval_own(ctx, parsed);
+        }
+        json_t *r = NULL;
+        if (a[1]->type == AIQ_TYPE_STRING) {
+            AiqStr key = STR(a[1], i);
+            if (json_is_object(d))
+                r = json_object_getn(d, key.ptr, key.len);
+        } else if (!ISNULL(a[1], i) && json_is_array(d)) {
+            int64_t ix = I64(a[1], i), len = (int64_t)json_array_size(d);
+            if (ix < 0)
+                ix += len; /* negative indexes count from the end */
+            if (ix >= 0 && ix < len)
+                r = json_array_get(d, (size_t)ix);
+        }
+        out->data.dyn[i] = json_is_null(r) ? NULL : r;
+    }
+}
