@@ -1,13 +1,17 @@
 #!/bin/sh
 # run_queries.sh AIQ -- the main job: every saved query in queries/ on the
-# bundled sample data. Prints each query's purpose (its header comment) and
-# its result; exits non-zero if any query fails.
+# bundled sample data, each with its purpose (the header comment) and its
+# result as an aligned table. Exits non-zero if any query fails.
 aiq=$1
 cd "$(dirname "$0")/.." || exit 2
 status=0
 for q in queries/*.kql; do
+  echo
   echo "=== $q"
-  sed -n 's#^// ##p' "$q" | head -2
-  if ! "$aiq" --explain "$q" 2>&1 | head -1; then status=1; fi
+  sed -n 's#^// ##p' "$q"
+  if ! "$aiq" -o table "$q" 2>/dev/null; then
+    "$aiq" -o table "$q" >/dev/null
+    status=1
+  fi
 done
 exit $status

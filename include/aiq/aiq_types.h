@@ -39,6 +39,16 @@ typedef struct AiqStr {
 /* Ticks between 0001-01-01 and the Unix epoch 1970-01-01. */
 #define AIQ_UNIX_EPOCH_TICKS 621355968000000000LL
 
+/* Sort flags of sort/top keys, and the kinds of join; shared by the parser,
+ * the plan and the executor. */
+enum { AIQ_SORT_DESC = 1, AIQ_SORT_ASC = 2, AIQ_SORT_NULLS_FIRST = 4, AIQ_SORT_NULLS_LAST = 8 };
+
+typedef enum AiqJoinKind {
+    AIQ_JOIN_INNERUNIQUE = 0, AIQ_JOIN_INNER, AIQ_JOIN_LEFTOUTER, AIQ_JOIN_RIGHTOUTER,
+    AIQ_JOIN_FULLOUTER, AIQ_JOIN_LEFTANTI, AIQ_JOIN_RIGHTANTI, AIQ_JOIN_LEFTSEMI,
+    AIQ_JOIN_RIGHTSEMI, AIQ_JOIN_KIND_COUNT
+} AiqJoinKind;
+
 /* Returns the KQL name of a type ("long", "datetime", ...); never NULL. */
 const char *aiq_type_name(AiqType t);
 /* Parses a KQL type name (also int32/int64/double/decimal/guid/date/time aliases).

@@ -10,6 +10,7 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -405,6 +406,9 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
 
 int main(int argc, char **argv)
 {
+    /* towlower/towupper need a UTF-8 LC_CTYPE for tolower()/toupper() on non-ASCII text */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     aiq_mem_hook_jansson();
     Options o = {0};
     AiqCatalog cat;

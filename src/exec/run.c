@@ -1,30 +1,107 @@
 /*
- * run.c -- entry points of the executor (see run.h).
- *
- * The vectorised executor is the subject of the executor issue and is not
- * in this build yet: these functions report that plainly instead of
- * pretending. The front end (parse, bind, check, explain) is complete.
+ * run.c -- entry points of the executor (see run.h): loads catalog tables
+ * (once; they stay cached in the catalog for the REPL and for every use in a
+ * query), builds the operator tree, drains it into a result table, and only
+ * then writes the result, so an error mid-query never leaves a partial table
+ * on stdout.
  */
 #include "run.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exec/ops.h"
+#include "func/kernel.h"
+#include "io/jsonl.h"
+#include "io/output.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
 bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err)
 {
-    (void)ro;
-    return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
-                         "table '%s' has no declared schema and reading data is not implemented "
-                         "yet; declare it with --schema FILE (.create table %s (...))",
-                         t->name, t->name);
+    if (t->data)
+        return true;
+    if (t->npaths == 0)
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
+                             "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
+                             t->name, t->name);
+    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr};
+    AiqTable *data = aiq_jsonl_load(t, &opts, &ro->catalog->arena, err);
+    if (!data)
+        return false;
+    t->data = data;
+    return true;
+}
+
+static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
+{
+    AiqRunOptions *ro = ud;
+    AiqCatalogTable *t = aiq_catalog_find(ro->catalog, name);
+    if (!t) {
+        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", name);
+        return NULL;
+    }
+    if (!aiq_run_load_table(ro, t, err))
+        return NULL;
+    return t->data;
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
-    (void)ro;
-    (void)plan;
-    (void)out;
-    aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
-                  "running queries is not implemented yet in this build; "
-                  "use 'aiq check' or --explain to validate a query");
-    return 2;
+    double t0 = now_seconds();
+    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = ro};
+    ex.nshared = plan->nshared;
+    ex.shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex.shared);
+    AiqTable *result = NULL;
+    AiqOp *root = aiq_op_build(&ex, plan);
+    double t1 = now_seconds();
+    if (root)
+        result = aiq_op_drain(root, &plan->schema);
+    aiq_op_free(root);
+    for (int i = 0; i < ex.nshared; i++)
+        aiq_table_free(ex.shared[i]);
+    aiq_xfree(ex.shared);
+    aiq_regex_release_all();
+    if (!result) {
+        if (err->code == AIQ_OK)
+            aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
+        return aiq_error_exit_code(err->code);
+    }
+    double t2 = now_seconds();
+    AiqFormat fmt = AIQ_FMT_TABLE;
+    if (ro->format)
+        aiq_format_from_name(ro->format, &fmt);
+    bool tty = isatty(fileno(out));
+    bool color = ro->color ? strcmp(ro->color, "always") == 0 || (strcmp(ro->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
+                           : tty && !getenv("NO_COLOR");
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_output_table(&sb, result, fmt, !ro->no_header, color && fmt == AIQ_FMT_TABLE);
+    fwrite(aiq_sb_str(&sb), 1, sb.len, out);
+    fflush(out);
+    aiq_sb_free(&sb);
+    int64_t nrows = result->nrows;
+    aiq_table_free(result);
+    if (ro->timing)
+        fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, peak memory %.1f MiB\n",
+                t1 - t0, t2 - t1, now_seconds() - t2, (long long)ex.rows_scanned, (long long)nrows,
+                (double)aiq_mem_peak() / (1 << 20));
+    return ro->fail_on_rows && nrows > 0 ? 3 : 0;
 }
 
-void aiq_run_release_catalog(AiqCatalog *c) { (void)c; }
+void aiq_run_release_catalog(AiqCatalog *c)
+{
+    for (int i = 0; i < c->ntables; i++) {
+        aiq_table_free(c->tables[i].data);
+        c->tables[i].data = NULL;
+    }
+}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "kernel.h"
+#include "util/mem.h"
 #include "util/timefmt.h"
 
 /* Parses a whole string as an integer (after trimming blanks). */
@@ -212,7 +213,7 @@ AiqStr aiq_json_text(AiqEvalCtx *ctx, json_t *j)
         return (AiqStr){json_string_value(j), (uint32_t)json_string_length(j)};
     char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
     AiqStr r = aiq_eval_str(ctx, s ? s : "", s ? strlen(s) : 0);
-    free(s);
+    aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
     return r;
 }
 

@@ -9,6 +9,7 @@
 
 #include "func/registry.h"
 #include "parse/ast.h"
+#include "util/mem.h"
 #include "util/timefmt.h"
 
 /* ORDER PLANS */
@@ -43,7 +44,7 @@ static void value(AiqStrBuf *out, const AiqValue *v)
     case AIQ_TYPE_DYNAMIC: {
         char *s = v->dyn ? json_dumps(v->dyn, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
         aiq_sb_printf(out, "dynamic(%s)", s ? s : "null");
-        free(s);
+        aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
         break;
     }
     default: aiq_sb_puts(out, "?");

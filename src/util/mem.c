@@ -92,6 +92,7 @@ void aiq_mem_set_limit(size_t bytes)
 }
 
 bool aiq_mem_exceeded(void) { return exceeded; }
+size_t aiq_mem_limit(void) { return limit_bytes; }
 size_t aiq_mem_live(void) { return live_bytes; }
 size_t aiq_mem_peak(void) { return peak_bytes; }
 

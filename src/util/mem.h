@@ -29,6 +29,8 @@ char *aiq_xstrndup(const char *s, size_t n);
 void aiq_mem_set_limit(size_t bytes);
 /* True once the live total has passed the limit since the last set_limit. */
 bool aiq_mem_exceeded(void);
+/* The limit set by aiq_mem_set_limit (0 = none). */
+size_t aiq_mem_limit(void);
 /* Live bytes and the peak since start. */
 size_t aiq_mem_live(void);
 size_t aiq_mem_peak(void);

@@ -1,0 +1,531 @@
+/*
+ * agg.c -- summarize: vectorised hash aggregation. Each chunk's keys are
+ * evaluated as vectors, encoded and hashed into dense group ids (an
+ * open-addressing map); each aggregate then updates arrays of per-group
+ * state in one loop over the chunk. Nothing is allocated per row except
+ * what an aggregate must keep (percentile values, distinct values, lists).
+ *
+ * Values over a group with no input follow Kusto's table of defaults:
+ * count, countif, dcount, dcountif, sum, sumif, stdev, variance give 0;
+ * make_list and make_set give []; the rest give null. Percentiles are exact
+ * nearest-rank: the value at position ceil(p/100 * N) (at least 1).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "func/kernel.h"
+#include "ops.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+/* Growable array of values of one group (percentiles). */
+typedef struct Values {
+    void *v;
+    int64_t n, cap;
+} Values;
+
+typedef struct AggState {
+    const AiqAgg *a;
+    AiqType in_type;     /* type of the argument, when there is one */
+    AiqType out_type;    /* type of the (first) output column */
+    int64_t *cnt;        /* count, countif, dcount, n of avg/variance/minmax "has" */
+    int64_t *isum;       /* integer sums, min/max of integer-like values */
+    double *fsum;        /* real sums, means, min/max of reals */
+    double *m2;          /* variance: sum of squared differences (Welford) */
+    AiqStr *sval;        /* min/max of strings */
+    Values *vals;        /* percentile values per group */
+    json_t **list;       /* make_list/make_set arrays */
+    AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
+    AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
+    AiqArena strings;    /* string copies (min/max) */
+    int64_t cap;
+} AggState;
+
+typedef struct Summarize {
+    AiqOp base;
+    AiqOp *input;
+    const AiqPlan *p;
+    AiqOp *scan;
+} Summarize;
+
+static void grow_state(AggState *s, int64_t ngroups)
+{
+    if (ngroups <= s->cap)
+        return;
+    int64_t cap = s->cap ? s->cap : 64;
+    while (cap < ngroups)
+        cap *= 2;
+#define GROW(field)                                                                       \
+    do {                                                                                  \
+        s->field = aiq_xrealloc(s->field, sizeof *s->field * (size_t)cap);                \
+        memset(s->field + s->cap, 0, sizeof *s->field * (size_t)(cap - s->cap));          \
+    } while (0)
+    GROW(cnt);
+    GROW(isum);
+    GROW(fsum);
+    GROW(m2);
+    GROW(sval);
+    GROW(vals);
+    GROW(list);
+#undef GROW
+    s->cap = cap;
+}
+
+static void state_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
+{
+    memset(s, 0, sizeof *s);
+    s->a = a;
+    s->in_type = a->arg ? a->arg->type : AIQ_TYPE_UNKNOWN;
+    s->out_type = out->cols[a->out_col].type;
+    aiq_keymap_init(&s->distinct);
+    aiq_arena_init(&s->strings, 64 * 1024);
+    int first = a->arg && a->kind != AIQ_AGG_TAKE_ANY ? 1 : 0;
+    if (a->nextra) {
+        AiqSchema es = {a->nextra, out->cols + a->out_col + first};
+        s->extra = aiq_table_new(&es);
+    }
+}
+
+static void state_free(AggState *s)
+{
+    for (int64_t g = 0; g < s->cap; g++) {
+        aiq_xfree(s->vals ? s->vals[g].v : NULL);
+        if (s->list)
+            json_decref(s->list[g]);
+    }
+    aiq_xfree(s->cnt);
+    aiq_xfree(s->isum);
+    aiq_xfree(s->fsum);
+    aiq_xfree(s->m2);
+    aiq_xfree(s->sval);
+    aiq_xfree(s->vals);
+    aiq_xfree(s->list);
+    aiq_keymap_free(&s->distinct);
+    aiq_table_free(s->extra);
+    aiq_arena_free(&s->strings);
+}
+
+static bool pred_true(const AiqVector *p, uint32_t i)
+{
+    return !p || (!aiq_vec_is_null(p, i) && p->data.i64[aiq_vidx(p, i)]);
+}
+
+static bool is_intlike(AiqType t) { return t != AIQ_TYPE_REAL && t != AIQ_TYPE_STRING && t != AIQ_TYPE_DYNAMIC; }
+
+/* Three-way comparison of value i of v against the group's current best. */
+static int cmp_best(const AggState *s, int64_t g, const AiqVector *v, uint32_t i)
+{
+    uint32_t j = aiq_vidx(v, i);
+    if (v->type == AIQ_TYPE_STRING) {
+        AiqStr a = v->data.str[j], b = s->sval[g];
+        uint32_t n = a.len < b.len ? a.len : b.len;
+        int c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+        return c ? c : (a.len > b.len) - (a.len < b.len);
+    }
+    if (v->type == AIQ_TYPE_REAL) {
+        double a = v->data.f64[j];
+        return (a > s->fsum[g]) - (a < s->fsum[g]);
+    }
+    int64_t a = v->data.i64[j];
+    return (a > s->isum[g]) - (a < s->isum[g]);
+}
+
+static void set_best(AggState *s, int64_t g, const AiqVector *v, uint32_t i)
+{
+    uint32_t j = aiq_vidx(v, i);
+    if (v->type == AIQ_TYPE_STRING) {
+        AiqStr a = v->data.str[j];
+        char *p = aiq_arena_alloc(&s->strings, a.len ? a.len : 1);
+        memcpy(p, a.ptr, a.len);
+        s->sval[g] = (AiqStr){p, a.len};
+    } else if (v->type == AIQ_TYPE_REAL) {
+        s->fsum[g] = v->data.f64[j];
+    } else {
+        s->isum[g] = v->data.i64[j];
+    }
+}
+
+static void values_push(Values *vs, const void *x, size_t width)
+{
+    if (vs->n == vs->cap) {
+        vs->cap = vs->cap ? vs->cap * 2 : 16;
+        vs->v = aiq_xrealloc(vs->v, width * (size_t)vs->cap);
+    }
+    memcpy((char *)vs->v + width * (size_t)vs->n++, x, width);
+}
+
+/* Updates one aggregate with the chunk's rows; gids[k] is logical row k's group. */
+static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
+                         AiqVector **extra, AiqStrBuf *key)
+{
+    const AiqAgg *a = s->a;
+    for (uint32_t k = 0; k < c->count; k++) {
+        uint32_t i = aiq_row(c, k);
+        int64_t g = gids[k];
+        if (!pred_true(pred, i))
+            continue;
+        bool null = arg && aiq_vec_is_null(arg, i);
+        switch (a->kind) {
+        case AIQ_AGG_COUNT:
+        case AIQ_AGG_COUNTIF: s->cnt[g]++; break;
+        case AIQ_AGG_SUM:
+        case AIQ_AGG_SUMIF:
+            if (null)
+                break;
+            if (s->out_type == AIQ_TYPE_REAL)
+                s->fsum[g] += arg->type == AIQ_TYPE_REAL ? arg->data.f64[aiq_vidx(arg, i)] : (double)arg->data.i64[aiq_vidx(arg, i)];
+            else
+                s->isum[g] = (int64_t)((uint64_t)s->isum[g] + (uint64_t)arg->data.i64[aiq_vidx(arg, i)]);
+            break;
+        case AIQ_AGG_AVG:
+        case AIQ_AGG_AVGIF:
+        case AIQ_AGG_STDEV:
+        case AIQ_AGG_STDEVIF:
+        case AIQ_AGG_VARIANCE:
+        case AIQ_AGG_VARIANCEIF: {
+            if (null)
+                break;
+            double x = arg->type == AIQ_TYPE_REAL ? arg->data.f64[aiq_vidx(arg, i)] : (double)arg->data.i64[aiq_vidx(arg, i)];
+            /* Welford's update: numerically stable mean and M2 */
+            int64_t n = ++s->cnt[g];
+            double d = x - s->fsum[g];
+            s->fsum[g] += d / (double)n;
+            s->m2[g] += d * (x - s->fsum[g]);
+            break;
+        }
+        case AIQ_AGG_MIN:
+        case AIQ_AGG_MAX:
+        case AIQ_AGG_MINIF:
+        case AIQ_AGG_MAXIF: {
+            if (null)
+                break;
+            bool want_max = a->kind == AIQ_AGG_MAX || a->kind == AIQ_AGG_MAXIF;
+            if (!s->cnt[g] || (want_max ? cmp_best(s, g, arg, i) > 0 : cmp_best(s, g, arg, i) < 0))
+                set_best(s, g, arg, i);
+            s->cnt[g] = 1;
+            break;
+        }
+        case AIQ_AGG_ARG_MAX:
+        case AIQ_AGG_ARG_MIN: {
+            if (null)
+                break;
+            bool want_max = a->kind == AIQ_AGG_ARG_MAX;
+            /* the first row wins ties */
+            if (s->cnt[g] && (want_max ? cmp_best(s, g, arg, i) <= 0 : cmp_best(s, g, arg, i) >= 0))
+                break;
+            set_best(s, g, arg, i);
+            s->cnt[g] = 1;
+            for (int e = 0; e < a->nextra; e++)
+                aiq_table_set(s->extra, e, g, extra[e], i);
+            break;
+        }
+        case AIQ_AGG_TAKE_ANY:
+            /* the first row with a non-null value (or the first row, for several columns) */
+            if (s->cnt[g] == 2 || (s->cnt[g] == 1 && a->nextra > 1))
+                break;
+            if (a->nextra == 1 && aiq_vec_is_null(extra[0], i)) {
+                if (s->cnt[g] == 0) {
+                    aiq_table_set(s->extra, 0, g, extra[0], i);
+                    s->cnt[g] = 1;
+                }
+                break;
+            }
+            for (int e = 0; e < a->nextra; e++)
+                aiq_table_set(s->extra, e, g, extra[e], i);
+            s->cnt[g] = 2;
+            break;
+        case AIQ_AGG_DCOUNT:
+        case AIQ_AGG_DCOUNTIF:
+        case AIQ_AGG_MAKE_SET: {
+            if (null)
+                break;
+            aiq_sb_clear(key);
+            aiq_sb_append(key, (const char *)&g, sizeof g);
+            aiq_key_append(key, arg, i);
+            bool added;
+            aiq_keymap_get(&s->distinct, key->data, (uint32_t)key->len, &added);
+            if (!added)
+                break;
+            if (a->kind != AIQ_AGG_MAKE_SET) {
+                s->cnt[g]++;
+                break;
+            }
+        }
+            /* a new distinct value joins the set like a list item */
+            __attribute__((fallthrough));
+        case AIQ_AGG_MAKE_LIST: {
+            if (null)
+                break;
+            if (!s->list[g])
+                s->list[g] = json_array();
+            if ((int64_t)json_array_size(s->list[g]) >= a->limit)
+                break;
+            json_t *j;
+            uint32_t x = aiq_vidx(arg, i);
+            switch (arg->type) {
+            case AIQ_TYPE_BOOL: j = json_boolean(arg->data.i64[x]); break;
+            case AIQ_TYPE_INT:
+            case AIQ_TYPE_LONG: j = json_integer(arg->data.i64[x]); break;
+            case AIQ_TYPE_REAL: j = json_real(arg->data.f64[x]); break;
+            case AIQ_TYPE_DYNAMIC: j = json_incref(arg->data.dyn[x]); break;
+            default: {
+                AiqEvalCtx tmp;
+                AiqError e = {0};
+                aiq_eval_init(&tmp, &e, 0);
+                AiqStr t = aiq_conv_string(&tmp, arg, i);
+                j = json_stringn(t.ptr, t.len);
+                aiq_eval_free(&tmp);
+            }
+            }
+            json_array_append_new(s->list[g], j);
+            break;
+        }
+        case AIQ_AGG_PERCENTILE:
+            if (null)
+                break;
+            if (arg->type == AIQ_TYPE_REAL)
+                values_push(&s->vals[g], &arg->data.f64[aiq_vidx(arg, i)], sizeof(double));
+            else
+                values_push(&s->vals[g], &arg->data.i64[aiq_vidx(arg, i)], sizeof(int64_t));
+            break;
+        default: break;
+        }
+    }
+}
+
+static int cmp_f64(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Writes group g's result(s) into row g of out. */
+static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
+{
+    const AiqAgg *a = s->a;
+    int col = a->out_col;
+    AiqValue v = {.type = s->out_type};
+    switch (a->kind) {
+    case AIQ_AGG_COUNT:
+    case AIQ_AGG_COUNTIF:
+    case AIQ_AGG_DCOUNT:
+    case AIQ_AGG_DCOUNTIF: v.i64 = s->cnt[g]; break;
+    case AIQ_AGG_SUM:
+    case AIQ_AGG_SUMIF:
+        v.i64 = s->isum[g];
+        v.f64 = s->fsum[g];
+        break;
+    case AIQ_AGG_AVG:
+    case AIQ_AGG_AVGIF:
+        v.isnull = s->cnt[g] == 0;
+        v.f64 = s->fsum[g];
+        v.i64 = (int64_t)llround(s->fsum[g]);
+        break;
+    case AIQ_AGG_STDEV:
+    case AIQ_AGG_STDEVIF:
+    case AIQ_AGG_VARIANCE:
+    case AIQ_AGG_VARIANCEIF: {
+        /* sample variance; 0 for fewer than two values (Kusto's default) */
+        double var = s->cnt[g] > 1 ? s->m2[g] / (double)(s->cnt[g] - 1) : 0;
+        v.f64 = (a->kind == AIQ_AGG_STDEV || a->kind == AIQ_AGG_STDEVIF) ? sqrt(var) : var;
+        break;
+    }
+    case AIQ_AGG_MIN:
+    case AIQ_AGG_MAX:
+    case AIQ_AGG_MINIF:
+    case AIQ_AGG_MAXIF:
+    case AIQ_AGG_ARG_MAX:
+    case AIQ_AGG_ARG_MIN:
+        v.isnull = s->cnt[g] == 0;
+        v.i64 = s->isum[g];
+        v.f64 = s->fsum[g];
+        v.str = s->sval[g];
+        break;
+    case AIQ_AGG_MAKE_LIST:
+    case AIQ_AGG_MAKE_SET:
+        v.dyn = s->list[g] ? s->list[g] : json_array();
+        if (!s->list[g])
+            s->list[g] = v.dyn; /* freed with the state */
+        break;
+    case AIQ_AGG_PERCENTILE: {
+        Values *vs = &s->vals[g];
+        bool real = s->in_type == AIQ_TYPE_REAL;
+        if (vs->n)
+            qsort(vs->v, (size_t)vs->n, real ? sizeof(double) : sizeof(int64_t), real ? cmp_f64 : cmp_i64);
+        for (int p = 0; p < a->npcts; p++) {
+            AiqValue pv = {.type = out->cols[col + p].type, .isnull = vs->n == 0};
+            if (vs->n) {
+                int64_t rank = (int64_t)ceil(a->pcts[p] / 100.0 * (double)vs->n);
+                if (rank < 1)
+                    rank = 1;
+                if (rank > vs->n)
+                    rank = vs->n;
+                if (real)
+                    pv.f64 = ((double *)vs->v)[rank - 1];
+                else
+                    pv.i64 = ((int64_t *)vs->v)[rank - 1];
+                pv.f64 = real ? pv.f64 : (double)pv.i64;
+            }
+            aiq_table_set(out, col + p, g, aiq_vec_const(scratch, &pv), 0);
+        }
+        return;
+    }
+    case AIQ_AGG_TAKE_ANY: break;
+    default: break;
+    }
+    int first = 0;
+    if (a->kind != AIQ_AGG_TAKE_ANY) {
+        if (v.type == AIQ_TYPE_REAL && is_intlike(s->in_type) && a->kind != AIQ_AGG_AVG && a->kind != AIQ_AGG_AVGIF &&
+            a->kind != AIQ_AGG_STDEV && a->kind != AIQ_AGG_STDEVIF && a->kind != AIQ_AGG_VARIANCE && a->kind != AIQ_AGG_VARIANCEIF &&
+            a->kind != AIQ_AGG_SUM && a->kind != AIQ_AGG_SUMIF)
+            v.f64 = (double)v.i64;
+        aiq_table_set(out, col, g, aiq_vec_const(scratch, &v), 0);
+        first = 1;
+    }
+    for (int e = 0; e < a->nextra; e++) {
+        AiqVector ev;
+        aiq_table_column_vector(s->extra, e, &ev);
+        aiq_table_set(out, col + first + e, g, &ev, (uint32_t)g);
+    }
+}
+
+static AiqTable *summarize_compute(Summarize *su)
+{
+    const AiqPlan *p = su->p;
+    AiqExecCtx *ex = su->base.ex;
+    int nkeys = p->nexprs, naggs = p->naggs;
+    AiqKeyMap groups;
+    aiq_keymap_init(&groups);
+    AiqColumn kcols[256];
+    for (int k = 0; k < nkeys && k < 256; k++)
+        kcols[k] = p->schema.cols[k];
+    AiqSchema ks = {nkeys, kcols};
+    AiqTable *keys = aiq_table_new(&ks);
+    AggState *st = aiq_xcalloc((size_t)naggs + 1, sizeof *st);
+    for (int a = 0; a < naggs; a++)
+        state_init(&st[a], &p->aggs[a], &p->schema);
+    AiqEvalCtx ev;
+    aiq_eval_init(&ev, ex->err, ex->now);
+    AiqStrBuf key;
+    aiq_sb_init(&key);
+    int64_t ngroups = 0;
+    int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
+    AiqVector *kv[256], *extra[512];
+    if (nkeys == 0) { /* no by: one group, even over zero rows */
+        ngroups = 1;
+        for (int a = 0; a < naggs; a++) {
+            grow_state(&st[a], 1);
+            if (st[a].extra)
+                aiq_table_add_null_row(st[a].extra);
+        }
+    }
+    AiqChunk *c;
+    while ((c = su->input->next(su->input))) {
+        aiq_eval_reset(&ev);
+        for (int k = 0; k < nkeys; k++)
+            if (!(kv[k] = aiq_eval(&ev, p->exprs[k], c)))
+                goto done;
+        if (nkeys == 0) {
+            memset(gids, 0, sizeof *gids * c->count);
+        } else {
+            for (uint32_t k = 0; k < c->count; k++) {
+                uint32_t i = aiq_row(c, k);
+                aiq_sb_clear(&key);
+                for (int x = 0; x < nkeys; x++)
+                    aiq_key_append(&key, kv[x], i);
+                bool added;
+                int64_t g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
+                if (added) {
+                    uint32_t rows[256];
+                    for (int x = 0; x < nkeys; x++)
+                        rows[x] = i;
+                    aiq_table_append_row(keys, kv, rows);
+                    ngroups = g + 1;
+                    for (int a = 0; a < naggs; a++) {
+                        grow_state(&st[a], ngroups);
+                        if (st[a].extra)
+                            aiq_table_add_null_row(st[a].extra);
+                    }
+                }
+                gids[k] = g;
+            }
+        }
+        for (int a = 0; a < naggs; a++) {
+            const AiqAgg *ag = &p->aggs[a];
+            AiqVector *arg = ag->arg ? aiq_eval(&ev, ag->arg, c) : NULL;
+            AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
+            if ((ag->arg && !arg) || (ag->pred && !pred))
+                goto done;
+            for (int e = 0; e < ag->nextra && e < 512; e++)
+                if (!(extra[e] = aiq_eval(&ev, ag->extra[e], c)))
+                    goto done;
+            state_update(&st[a], c, gids, arg, pred, extra, &key);
+        }
+        if (!aiq_op_check_memory(ex))
+            goto done;
+    }
+done:;
+    AiqTable *out = NULL;
+    if (ex->err->code == AIQ_OK) {
+        out = aiq_table_new(&p->schema);
+        AiqArena scratch;
+        aiq_arena_init(&scratch, 4096);
+        AiqVector kvec;
+        for (int64_t g = 0; g < ngroups; g++) {
+            aiq_table_add_null_row(out);
+            for (int k = 0; k < nkeys; k++) {
+                aiq_table_column_vector(keys, k, &kvec);
+                aiq_table_set(out, k, g, &kvec, (uint32_t)g);
+            }
+            for (int a = 0; a < naggs; a++)
+                state_finish(&st[a], g, out, &scratch);
+            aiq_arena_reset(&scratch);
+        }
+        aiq_arena_free(&scratch);
+    }
+    for (int a = 0; a < naggs; a++)
+        state_free(&st[a]);
+    aiq_xfree(st);
+    aiq_xfree(gids);
+    aiq_sb_free(&key);
+    aiq_eval_free(&ev);
+    aiq_table_free(keys);
+    aiq_keymap_free(&groups);
+    return out;
+}
+
+static AiqChunk *summarize_next(AiqOp *op)
+{
+    Summarize *su = (Summarize *)op;
+    if (!su->scan) {
+        AiqTable *t = summarize_compute(su);
+        if (!t)
+            return NULL;
+        su->scan = aiq_op_table_scan(op->ex, t, true);
+    }
+    return su->scan->next(su->scan);
+}
+
+static void summarize_free(AiqOp *op)
+{
+    Summarize *su = (Summarize *)op;
+    aiq_op_free(su->input);
+    aiq_op_free(su->scan);
+    aiq_xfree(su);
+}
+
+AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input)
+{
+    Summarize *su = aiq_xcalloc(1, sizeof *su);
+    su->base = (AiqOp){summarize_next, summarize_free, ex};
+    su->input = input;
+    su->p = p;
+    return &su->base;
+}

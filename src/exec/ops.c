@@ -1,0 +1,1002 @@
+/*
+ * ops.c -- operators of the plan (see ops.h): scans, filter, project, take,
+ * union, range, parse, sort/top, join, mv-expand and shared lets.
+ * Streaming operators work chunk by chunk; sort, top, join and mv-expand
+ * materialize their input into a columnar table first.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "ops.h"
+
+#include <jansson.h>
+#include <pcre2.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/mem.h"
+#include "util/strbuf.h"
+#include "func/kernel.h"
+#include "util/timefmt.h"
+
+bool aiq_op_check_memory(AiqExecCtx *ex)
+{
+    if (!aiq_mem_exceeded())
+        return true;
+    return aiq_error_set(ex->err, AIQ_ERR_LIMIT, -1, 1,
+                         "memory limit reached (--max-memory %zu MiB): the query needs more memory than allowed",
+                         aiq_mem_limit() >> 20);
+}
+
+void aiq_op_free(AiqOp *op)
+{
+    if (op)
+        op->free(op);
+}
+
+void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v)
+{
+    v->type = t->cols[col].type;
+    v->is_const = false;
+    v->validity = t->cols[col].validity;
+    v->data.raw = t->cols[col].data;
+}
+
+AiqTable *aiq_op_drain(AiqOp *op, const AiqSchema *schema)
+{
+    AiqTable *t = aiq_table_new(schema);
+    AiqChunk *c;
+    while ((c = op->next(op))) {
+        aiq_table_append_chunk(t, c);
+        if (!aiq_op_check_memory(op->ex))
+            break;
+    }
+    if (op->ex->err->code != AIQ_OK) {
+        aiq_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* ---- table scan ----------------------------------------------------------- */
+
+typedef struct TableScan {
+    AiqOp base;
+    AiqTable *t;
+    bool owned;
+    int64_t pos;
+    AiqChunk chunk;
+    AiqVector *vecs;
+    AiqVector **ptrs;
+} TableScan;
+
+static AiqChunk *scan_next(AiqOp *op)
+{
+    TableScan *s = (TableScan *)op;
+    if (!s->t || s->pos >= s->t->nrows)
+        return NULL;
+    int64_t left = s->t->nrows - s->pos;
+    uint32_t n = left > AIQ_VECTOR_SIZE ? AIQ_VECTOR_SIZE : (uint32_t)left;
+    aiq_table_view(s->t, s->pos, n, &s->chunk, s->vecs, s->ptrs);
+    s->pos += n;
+    op->ex->rows_scanned += n;
+    return &s->chunk;
+}
+
+static void scan_free(AiqOp *op)
+{
+    TableScan *s = (TableScan *)op;
+    if (s->owned)
+        aiq_table_free(s->t);
+    aiq_xfree(s->vecs);
+    aiq_xfree(s->ptrs);
+    aiq_xfree(s);
+}
+
+AiqOp *aiq_op_table_scan(AiqExecCtx *ex, AiqTable *t, bool owned)
+{
+    TableScan *s = aiq_xcalloc(1, sizeof *s);
+    s->base = (AiqOp){scan_next, scan_free, ex};
+    s->t = t;
+    s->owned = owned;
+    int n = t ? t->schema.ncols : 0;
+    s->vecs = aiq_xcalloc((size_t)n + 1, sizeof *s->vecs);
+    s->ptrs = aiq_xcalloc((size_t)n + 1, sizeof *s->ptrs);
+    return &s->base;
+}
+
+/* ---- filter ------------------------------------------------------------------ */
+
+typedef struct Filter {
+    AiqOp base;
+    AiqOp *input;
+    const AiqExpr *pred;
+    AiqEvalCtx ev;
+    AiqChunk out;
+} Filter;
+
+static AiqChunk *filter_next(AiqOp *op)
+{
+    Filter *f = (Filter *)op;
+    for (;;) {
+        AiqChunk *c = f->input->next(f->input);
+        if (!c)
+            return NULL;
+        aiq_eval_reset(&f->ev);
+        AiqVector *v = aiq_eval(&f->ev, f->pred, c);
+        if (!v)
+            return NULL;
+        /* the filter moves no data: it writes a selection vector */
+        uint32_t *sel = aiq_arena_alloc(&f->ev.arena, sizeof *sel * (c->count ? c->count : 1));
+        uint32_t m = 0;
+        if (!v->validity && !v->is_const) {
+            const int64_t *b = v->data.i64;
+            if (c->sel) {
+                for (uint32_t k = 0; k < c->count; k++)
+                    if (b[c->sel[k]])
+                        sel[m++] = c->sel[k];
+            } else {
+                for (uint32_t k = 0; k < c->count; k++)
+                    if (b[k])
+                        sel[m++] = k;
+            }
+        } else {
+            for (uint32_t k = 0; k < c->count; k++) {
+                uint32_t i = aiq_row(c, k);
+                if (!aiq_vec_is_null(v, i) && v->data.i64[aiq_vidx(v, i)])
+                    sel[m++] = i;
+            }
+        }
+        if (m == 0)
+            continue;
+        f->out = *c;
+        f->out.count = m;
+        f->out.sel = sel;
+        return &f->out;
+    }
+}
+
+static void filter_free(AiqOp *op)
+{
+    Filter *f = (Filter *)op;
+    aiq_op_free(f->input);
+    aiq_eval_free(&f->ev);
+    aiq_xfree(f);
+}
+
+/* ---- project ------------------------------------------------------------------- */
+
+typedef struct Project {
+    AiqOp base;
+    AiqOp *input;
+    const AiqPlan *p;
+    AiqEvalCtx ev;
+    AiqChunk out;
+    AiqVector **cols;
+} Project;
+
+static AiqChunk *project_next(AiqOp *op)
+{
+    Project *pr = (Project *)op;
+    AiqChunk *c = pr->input->next(pr->input);
+    if (!c)
+        return NULL;
+    aiq_eval_reset(&pr->ev);
+    for (int i = 0; i < pr->p->nexprs; i++)
+        if (!(pr->cols[i] = aiq_eval(&pr->ev, pr->p->exprs[i], c)))
+            return NULL;
+    pr->out = *c;
+    pr->out.ncols = pr->p->nexprs;
+    pr->out.cols = pr->cols;
+    return &pr->out;
+}
+
+static void project_free(AiqOp *op)
+{
+    Project *pr = (Project *)op;
+    aiq_op_free(pr->input);
+    aiq_eval_free(&pr->ev);
+    aiq_xfree(pr->cols);
+    aiq_xfree(pr);
+}
+
+/* ---- take ------------------------------------------------------------------------ */
+
+typedef struct Take {
+    AiqOp base;
+    AiqOp *input;
+    int64_t left;
+    AiqChunk out;
+} Take;
+
+static AiqChunk *take_next(AiqOp *op)
+{
+    Take *t = (Take *)op;
+    if (t->left <= 0)
+        return NULL; /* stop pulling: `take 10` on a huge input returns at once */
+    AiqChunk *c = t->input->next(t->input);
+    if (!c)
+        return NULL;
+    t->out = *c;
+    if (t->out.count > t->left)
+        t->out.count = (uint32_t)t->left;
+    t->left -= t->out.count;
+    return &t->out;
+}
+
+static void take_free(AiqOp *op)
+{
+    Take *t = (Take *)op;
+    aiq_op_free(t->input);
+    aiq_xfree(t);
+}
+
+/* ---- union ----------------------------------------------------------------------- */
+
+typedef struct Union {
+    AiqOp base;
+    const AiqPlan *p;
+    AiqOp **inputs;
+    int cur;
+    AiqEvalCtx ev;
+    AiqChunk out;
+    AiqVector **cols;
+} Union;
+
+static AiqChunk *union_next(AiqOp *op)
+{
+    Union *u = (Union *)op;
+    while (u->cur < u->p->ninputs) {
+        AiqChunk *c = u->inputs[u->cur]->next(u->inputs[u->cur]);
+        if (!c) {
+            if (op->ex->err->code != AIQ_OK)
+                return NULL;
+            u->cur++;
+            continue;
+        }
+        aiq_eval_reset(&u->ev);
+        const int *map = u->p->maps[u->cur];
+        for (int j = 0; j < u->p->schema.ncols; j++) {
+            AiqValue v = {.type = u->p->schema.cols[j].type, .isnull = true};
+            if (j == u->p->source_col) {
+                const char *name = u->p->source_names[u->cur];
+                v.isnull = false;
+                v.str = (AiqStr){name, (uint32_t)strlen(name)};
+            }
+            u->cols[j] = map[j] >= 0 ? c->cols[map[j]] : aiq_vec_const(&u->ev.arena, &v);
+        }
+        u->out = *c;
+        u->out.ncols = u->p->schema.ncols;
+        u->out.cols = u->cols;
+        return &u->out;
+    }
+    return NULL;
+}
+
+static void union_free(AiqOp *op)
+{
+    Union *u = (Union *)op;
+    for (int i = 0; i < u->p->ninputs; i++)
+        aiq_op_free(u->inputs[i]);
+    aiq_xfree(u->inputs);
+    aiq_xfree(u->cols);
+    aiq_eval_free(&u->ev);
+    aiq_xfree(u);
+}
+
+/* ---- range ---------------------------------------------------------------------- */
+
+typedef struct Range {
+    AiqOp base;
+    int64_t cur, to, step;
+    bool done;
+    AiqArena arena;
+    AiqChunk out;
+    AiqVector *col;
+} Range;
+
+static AiqChunk *range_next(AiqOp *op)
+{
+    Range *r = (Range *)op;
+    if (r->done)
+        return NULL;
+    uint32_t n = 0;
+    while (n < AIQ_VECTOR_SIZE && (r->step > 0 ? r->cur <= r->to : r->cur >= r->to)) {
+        r->col->data.i64[n++] = r->cur;
+        if (__builtin_add_overflow(r->cur, r->step, &r->cur)) {
+            r->done = true;
+            break;
+        }
+    }
+    if (n == 0) {
+        r->done = true;
+        return NULL;
+    }
+    if (!aiq_op_check_memory(op->ex))
+        return NULL;
+    r->out = (AiqChunk){.count = n, .nrows = n, .ncols = 1, .cols = &r->col};
+    return &r->out;
+}
+
+static void range_free(AiqOp *op)
+{
+    Range *r = (Range *)op;
+    aiq_arena_free(&r->arena);
+    aiq_xfree(r);
+}
+
+/* ---- parse ---------------------------------------------------------------------- */
+
+typedef struct Parse {
+    AiqOp base;
+    AiqOp *input;
+    const AiqPlan *p;
+    pcre2_code *re;
+    pcre2_match_data *md;
+    pcre2_match_context *mc;
+    AiqEvalCtx ev;
+    AiqChunk out;
+    AiqVector **cols;
+} Parse;
+
+static AiqChunk *parse_next(AiqOp *op)
+{
+    Parse *ps = (Parse *)op;
+    AiqChunk *c = ps->input->next(ps->input);
+    if (!c)
+        return NULL;
+    aiq_eval_reset(&ps->ev);
+    const AiqPlan *p = ps->p;
+    int src_col = (int)p->limit;
+    int base = p->input->schema.ncols - 1; /* input columns without the hidden source */
+    for (int j = 0; j < p->schema.ncols; j++)
+        ps->cols[j] = j < base ? c->cols[j] : NULL;
+    AiqVector *caps[256];
+    for (int k = 0; k < p->ncaptures && k < 256; k++) {
+        int j = p->expand_cols[k];
+        caps[k] = aiq_vec_new(&ps->ev.arena, p->schema.cols[j].type, c->nrows ? c->nrows : 1);
+        ps->cols[j] = caps[k];
+    }
+    AiqVector *src = c->cols[src_col];
+    for (uint32_t kk = 0; kk < c->count; kk++) {
+        uint32_t i = aiq_row(c, kk);
+        AiqStr s = src->data.str[aiq_vidx(src, i)];
+        int rc = pcre2_match(ps->re, (PCRE2_SPTR)s.ptr, s.len, 0, 0, ps->md, ps->mc);
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
+            aiq_error_set(op->ex->err, AIQ_ERR_LIMIT, -1, 1, "parse: regex match limit exceeded");
+            return NULL;
+        }
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
+        for (int k = 0; k < p->ncaptures && k < 256; k++) {
+            AiqVector *v = caps[k];
+            bool have = rc > k + 1 && ov[2 * (k + 1)] != PCRE2_UNSET;
+            AiqStr t = have ? (AiqStr){s.ptr + ov[2 * (k + 1)], (uint32_t)(ov[2 * (k + 1) + 1] - ov[2 * (k + 1)])} : (AiqStr){"", 0};
+            AiqVector tv = {.type = AIQ_TYPE_STRING, .is_const = true, .data.str = &t};
+            bool ok = have;
+            switch (v->type) {
+            case AIQ_TYPE_STRING: v->data.str[i] = t; continue;
+            case AIQ_TYPE_REAL: ok = ok && aiq_conv_real(&tv, 0, &v->data.f64[i]); break;
+            case AIQ_TYPE_BOOL: ok = ok && aiq_conv_bool(&tv, 0, &v->data.i64[i]); break;
+            case AIQ_TYPE_DATETIME: ok = ok && aiq_conv_datetime(&tv, 0, &v->data.i64[i]); break;
+            case AIQ_TYPE_TIMESPAN: ok = ok && aiq_conv_timespan(&tv, 0, &v->data.i64[i]); break;
+            case AIQ_TYPE_DYNAMIC: {
+                json_t *j = have ? json_loadb(t.ptr, t.len, JSON_DECODE_ANY, NULL) : NULL;
+                if (have && !j)
+                    j = json_stringn(t.ptr, t.len);
+                v->data.dyn[i] = aiq_eval_own(&ps->ev, j);
+                continue;
+            }
+            default: ok = ok && aiq_conv_long(&tv, 0, &v->data.i64[i]); break;
+            }
+            if (!ok)
+                aiq_vec_set_null(v, i, &ps->ev.arena);
+        }
+    }
+    ps->out = *c;
+    ps->out.ncols = p->schema.ncols;
+    ps->out.cols = ps->cols;
+    return &ps->out;
+}
+
+static void parse_free(AiqOp *op)
+{
+    Parse *ps = (Parse *)op;
+    aiq_op_free(ps->input);
+    pcre2_match_data_free(ps->md);
+    pcre2_match_context_free(ps->mc);
+    pcre2_code_free(ps->re);
+    aiq_eval_free(&ps->ev);
+    aiq_xfree(ps->cols);
+    aiq_xfree(ps);
+}
+
+/* ---- materializing operators ----------------------------------------------------- */
+
+/* Runs `compute` on the first call, then yields the rows of the result. */
+typedef struct Materialize {
+    AiqOp base;
+    AiqOp *input, *right;
+    const AiqPlan *p;
+    AiqTable *(*compute)(struct Materialize *m);
+    AiqOp *scan;
+    bool borrowed; /* the result belongs to someone else (shared lets) */
+} Materialize;
+
+static AiqChunk *mat_next(AiqOp *op)
+{
+    Materialize *m = (Materialize *)op;
+    if (!m->scan) {
+        AiqTable *t = m->compute(m);
+        if (!t)
+            return NULL;
+        m->scan = aiq_op_table_scan(op->ex, t, !m->borrowed);
+    }
+    return m->scan->next(m->scan);
+}
+
+static void mat_free(AiqOp *op)
+{
+    Materialize *m = (Materialize *)op;
+    aiq_op_free(m->input);
+    aiq_op_free(m->right);
+    aiq_op_free(m->scan);
+    aiq_xfree(m);
+}
+
+static Materialize *mat_new(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input, AiqTable *(*compute)(Materialize *))
+{
+    Materialize *m = aiq_xcalloc(1, sizeof *m);
+    m->base = (AiqOp){mat_next, mat_free, ex};
+    m->input = input;
+    m->p = p;
+    m->compute = compute;
+    return m;
+}
+
+/* sort and top: the input rows plus their evaluated keys, sorted by index. */
+typedef struct SortCtx {
+    AiqTable *keys;
+    const int *flags;
+    int nkeys;
+} SortCtx;
+
+static SortCtx *sort_ctx; /* qsort has no user pointer in C11 */
+
+static int cmp_values(const AiqTable *t, int c, int64_t x, int64_t y)
+{
+    const AiqColumnData *cd = &t->cols[c];
+    switch (cd->type) {
+    case AIQ_TYPE_REAL: {
+        double a = ((double *)cd->data)[x], b = ((double *)cd->data)[y];
+        return (a > b) - (a < b);
+    }
+    case AIQ_TYPE_STRING: {
+        AiqStr a = ((AiqStr *)cd->data)[x], b = ((AiqStr *)cd->data)[y];
+        uint32_t n = a.len < b.len ? a.len : b.len;
+        int r = n ? memcmp(a.ptr, b.ptr, n) : 0;
+        return r ? r : (a.len > b.len) - (a.len < b.len);
+    }
+    case AIQ_TYPE_DYNAMIC: {
+        char *a = json_dumps(((json_t **)cd->data)[x], JSON_COMPACT | JSON_ENCODE_ANY);
+        char *b = json_dumps(((json_t **)cd->data)[y], JSON_COMPACT | JSON_ENCODE_ANY);
+        int r = strcmp(a ? a : "", b ? b : "");
+        aiq_xfree(a); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(b); /* jansson allocates through aiq_xmalloc */
+        return r;
+    }
+    default: {
+        int64_t a = ((int64_t *)cd->data)[x], b = ((int64_t *)cd->data)[y];
+        return (a > b) - (a < b);
+    }
+    }
+}
+
+static int cmp_rows(const void *pa, const void *pb)
+{
+    int64_t x = *(const int64_t *)pa, y = *(const int64_t *)pb;
+    for (int k = 0; k < sort_ctx->nkeys; k++) {
+        int f = sort_ctx->flags[k];
+        bool nx = aiq_table_is_null(sort_ctx->keys, k, x), ny = aiq_table_is_null(sort_ctx->keys, k, y);
+        if (nx || ny) {
+            if (nx && ny)
+                continue;
+            bool nulls_first = (f & AIQ_SORT_NULLS_FIRST) != 0;
+            return nx ? (nulls_first ? -1 : 1) : (nulls_first ? 1 : -1);
+        }
+        int c = cmp_values(sort_ctx->keys, k, x, y);
+        if (c)
+            return (f & AIQ_SORT_DESC) ? -c : c;
+    }
+    return (x > y) - (x < y); /* stable */
+}
+
+/* Returns the row order of (rows, keys) sorted by the plan's keys. */
+static int64_t *sorted_order(AiqTable *keys, const AiqPlan *p, int64_t n)
+{
+    int64_t *order = aiq_xmalloc(sizeof *order * (size_t)(n ? n : 1));
+    for (int64_t i = 0; i < n; i++)
+        order[i] = i;
+    SortCtx sc = {keys, p->sort_flags, p->nexprs};
+    sort_ctx = &sc;
+    qsort(order, (size_t)n, sizeof *order, cmp_rows);
+    sort_ctx = NULL;
+    return order;
+}
+
+/* Copies rows of src in the given order (first n) into a new table. */
+static AiqTable *gather(const AiqTable *src, const int64_t *order, int64_t n)
+{
+    AiqTable *out = aiq_table_new(&src->schema);
+    int nc = src->schema.ncols;
+    AiqVector *vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
+    AiqVector **ptrs = aiq_xcalloc((size_t)nc + 1, sizeof *ptrs);
+    uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
+    for (int c = 0; c < nc; c++) {
+        aiq_table_column_vector(src, c, &vecs[c]);
+        ptrs[c] = &vecs[c];
+    }
+    for (int64_t r = 0; r < n; r++) {
+        for (int c = 0; c < nc; c++)
+            rows[c] = (uint32_t)order[r];
+        aiq_table_append_row(out, ptrs, rows);
+    }
+    aiq_xfree(vecs);
+    aiq_xfree(ptrs);
+    aiq_xfree(rows);
+    return out;
+}
+
+static AiqSchema key_schema(const AiqPlan *p, AiqColumn *cols)
+{
+    for (int k = 0; k < p->nexprs; k++) {
+        cols[k].name = "key";
+        cols[k].type = p->exprs[k]->type;
+    }
+    return (AiqSchema){p->nexprs, cols};
+}
+
+/* Keeps only the first `limit` rows in key order (top's bounded memory). */
+static void truncate_sorted(AiqTable **rows, AiqTable **keys, const AiqPlan *p, int64_t limit)
+{
+    int64_t *order = sorted_order(*keys, p, (*rows)->nrows);
+    int64_t n = (*rows)->nrows < limit ? (*rows)->nrows : limit;
+    AiqTable *r2 = gather(*rows, order, n), *k2 = gather(*keys, order, n);
+    aiq_xfree(order);
+    aiq_table_free(*rows);
+    aiq_table_free(*keys);
+    *rows = r2;
+    *keys = k2;
+}
+
+static AiqTable *sort_compute(Materialize *m)
+{
+    const AiqPlan *p = m->p;
+    AiqExecCtx *ex = m->base.ex;
+    AiqColumn kc[64];
+    AiqSchema ks = key_schema(p, kc);
+    AiqTable *rows = aiq_table_new(&p->input->schema), *keys = aiq_table_new(&ks);
+    AiqEvalCtx ev;
+    aiq_eval_init(&ev, ex->err, ex->now);
+    AiqVector *kv[64];
+    bool top = p->kind == AIQ_P_TOP;
+    AiqChunk *c;
+    while ((c = m->input->next(m->input))) {
+        aiq_eval_reset(&ev);
+        for (int k = 0; k < p->nexprs; k++)
+            if (!(kv[k] = aiq_eval(&ev, p->exprs[k], c)))
+                goto fail;
+        AiqChunk kchunk = *c;
+        kchunk.ncols = p->nexprs;
+        kchunk.cols = kv;
+        aiq_table_append_chunk(rows, c);
+        aiq_table_append_chunk(keys, &kchunk);
+        if (top && rows->nrows > p->limit + 65536)
+            truncate_sorted(&rows, &keys, p, p->limit);
+        if (!aiq_op_check_memory(ex))
+            goto fail;
+    }
+    if (ex->err->code != AIQ_OK)
+        goto fail;
+    aiq_eval_free(&ev);
+    int64_t *order = sorted_order(keys, p, rows->nrows);
+    int64_t n = top && rows->nrows > p->limit ? p->limit : rows->nrows;
+    AiqTable *out = gather(rows, order, n);
+    aiq_xfree(order);
+    aiq_table_free(rows);
+    aiq_table_free(keys);
+    return out;
+fail:
+    aiq_eval_free(&ev);
+    aiq_table_free(rows);
+    aiq_table_free(keys);
+    return NULL;
+}
+
+/* join: both sides materialized; a hash on the right keys; null keys never match. */
+static bool row_key(AiqStrBuf *key, const AiqTable *t, const int *cols, int nkeys, int64_t r, AiqVector *tmp)
+{
+    aiq_sb_clear(key);
+    for (int k = 0; k < nkeys; k++) {
+        if (aiq_table_is_null(t, cols[k], r))
+            return false;
+        aiq_table_column_vector(t, cols[k], tmp);
+        if (tmp->type == AIQ_TYPE_INT)
+            tmp->type = AIQ_TYPE_LONG;
+        aiq_key_append(key, tmp, (uint32_t)r);
+    }
+    return true;
+}
+
+static AiqTable *join_compute(Materialize *m)
+{
+    const AiqPlan *p = m->p;
+    AiqTable *left = aiq_op_drain(m->input, &p->input->schema);
+    if (!left)
+        return NULL;
+    AiqTable *right = aiq_op_drain(m->right, &p->right->schema);
+    if (!right) {
+        aiq_table_free(left);
+        return NULL;
+    }
+    int kind = p->join_kind;
+    AiqKeyMap map;
+    aiq_keymap_init(&map);
+    int64_t *head = NULL, *next = aiq_xmalloc(sizeof *next * (size_t)(right->nrows + 1));
+    int64_t nhead = 0;
+    AiqStrBuf key;
+    aiq_sb_init(&key);
+    AiqVector tmp;
+    /* build: chains keep right rows in their original order */
+    for (int64_t r = right->nrows - 1; r >= 0; r--) {
+        next[r] = -1;
+        if (!row_key(&key, right, p->right_keys, p->nkeys, r, &tmp))
+            continue;
+        bool added;
+        int64_t id = aiq_keymap_get(&map, key.data, (uint32_t)key.len, &added);
+        if (id >= nhead) {
+            int64_t cap = nhead ? nhead * 2 : 1024;
+            while (cap <= id)
+                cap *= 2;
+            head = aiq_xrealloc(head, sizeof *head * (size_t)cap);
+            for (int64_t i = nhead; i < cap; i++)
+                head[i] = -1;
+            nhead = cap;
+        }
+        next[r] = head[id];
+        head[id] = r;
+    }
+    bool *right_matched = aiq_xcalloc((size_t)right->nrows + 1, 1);
+    AiqKeyMap seen_left;
+    aiq_keymap_init(&seen_left);
+    AiqTable *out = aiq_table_new(&p->schema);
+    int nl = left->schema.ncols, nr = p->nright_cols;
+    bool left_only = kind == AIQ_JOIN_LEFTANTI || kind == AIQ_JOIN_LEFTSEMI;
+    bool right_only = kind == AIQ_JOIN_RIGHTANTI || kind == AIQ_JOIN_RIGHTSEMI;
+    int nout = p->schema.ncols;
+    AiqVector *lv = aiq_xcalloc((size_t)nl + 1, sizeof *lv), *rv = aiq_xcalloc((size_t)right->schema.ncols + 1, sizeof *rv);
+    AiqVector **ptrs = aiq_xcalloc((size_t)nout + 1, sizeof *ptrs);
+    uint32_t *rows = aiq_xcalloc((size_t)nout + 1, sizeof *rows);
+    for (int c = 0; c < nl; c++)
+        aiq_table_column_vector(left, c, &lv[c]);
+    for (int c = 0; c < right->schema.ncols; c++)
+        aiq_table_column_vector(right, c, &rv[c]);
+    /* emits left row l (or nulls when l < 0) joined with right row r (or nulls) */
+#define EMIT(l, r)                                                                        \
+    do {                                                                                  \
+        int o_ = 0;                                                                       \
+        if (!right_only)                                                                  \
+            for (int c_ = 0; c_ < nl; c_++, o_++) {                                       \
+                ptrs[o_] = (l) >= 0 ? &lv[c_] : NULL;                                     \
+                rows[o_] = (uint32_t)(l);                                                 \
+            }                                                                             \
+        if (!left_only)                                                                   \
+            for (int c_ = 0; c_ < nr; c_++, o_++) {                                       \
+                ptrs[o_] = (r) >= 0 ? &rv[p->right_cols[c_]] : NULL;                      \
+                rows[o_] = (uint32_t)(r);                                                 \
+            }                                                                             \
+        aiq_table_append_row(out, ptrs, rows);                                            \
+    } while (0)
+    for (int64_t l = 0; l < left->nrows; l++) {
+        bool has_key = row_key(&key, left, p->left_keys, p->nkeys, l, &tmp);
+        if (kind == AIQ_JOIN_INNERUNIQUE) {
+            /* the left side keeps one row per distinct key (the first) */
+            bool added = true;
+            if (has_key)
+                aiq_keymap_get(&seen_left, key.data, (uint32_t)key.len, &added);
+            if (!added)
+                continue;
+        }
+        int64_t id = has_key ? aiq_keymap_find(&map, key.data, (uint32_t)key.len) : -1;
+        int64_t r = id >= 0 ? head[id] : -1;
+        bool matched = r >= 0;
+        if (kind == AIQ_JOIN_LEFTANTI) {
+            if (!matched)
+                EMIT(l, -1);
+            continue;
+        }
+        if (kind == AIQ_JOIN_LEFTSEMI) {
+            if (matched)
+                EMIT(l, -1);
+            continue;
+        }
+        for (; r >= 0; r = next[r]) {
+            right_matched[r] = true;
+            if (!right_only)
+                EMIT(l, r);
+        }
+        if (!matched && (kind == AIQ_JOIN_LEFTOUTER || kind == AIQ_JOIN_FULLOUTER))
+            EMIT(l, -1);
+        if ((l & 1023) == 0 && !aiq_op_check_memory(m->base.ex))
+            break;
+    }
+    for (int64_t r = 0; r < right->nrows && m->base.ex->err->code == AIQ_OK; r++) {
+        if ((kind == AIQ_JOIN_RIGHTOUTER || kind == AIQ_JOIN_FULLOUTER) && !right_matched[r])
+            EMIT(-1, r);
+        else if ((kind == AIQ_JOIN_RIGHTSEMI && right_matched[r]) || (kind == AIQ_JOIN_RIGHTANTI && !right_matched[r]))
+            EMIT(-1, r);
+    }
+#undef EMIT
+    aiq_xfree(lv);
+    aiq_xfree(rv);
+    aiq_xfree(ptrs);
+    aiq_xfree(rows);
+    aiq_xfree(right_matched);
+    aiq_xfree(head);
+    aiq_xfree(next);
+    aiq_sb_free(&key);
+    aiq_keymap_free(&map);
+    aiq_keymap_free(&seen_left);
+    aiq_table_free(left);
+    aiq_table_free(right);
+    if (m->base.ex->err->code != AIQ_OK) {
+        aiq_table_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* mv-expand: one output row per array element (or bag property) */
+static json_t *element(json_t *d, size_t k, bool *more)
+{
+    if (json_is_array(d)) {
+        *more = k + 1 < json_array_size(d);
+        return k < json_array_size(d) ? json_incref(json_array_get(d, k)) : NULL;
+    }
+    if (json_is_object(d)) {
+        *more = k + 1 < json_object_size(d);
+        size_t i = 0;
+        const char *key;
+        json_t *v;
+        json_object_foreach(d, key, v) {
+            if (i++ == k) {
+                json_t *o = json_object();
+                json_object_set(o, key, v);
+                return o;
+            }
+        }
+        return NULL;
+    }
+    *more = false;
+    return k == 0 ? json_incref(d) : NULL;
+}
+
+static size_t element_count(json_t *d)
+{
+    return json_is_array(d) ? json_array_size(d) : json_is_object(d) ? json_object_size(d) : (d ? 1 : 0);
+}
+
+static AiqTable *mv_expand_compute(Materialize *m)
+{
+    const AiqPlan *p = m->p;
+    AiqTable *in = aiq_op_drain(m->input, &p->input->schema);
+    if (!in)
+        return NULL;
+    AiqTable *out = aiq_table_new(&p->schema);
+    int nc = in->schema.ncols;
+    AiqVector *vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
+    AiqVector **ptrs = aiq_xcalloc((size_t)nc + 1, sizeof *ptrs);
+    uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
+    for (int c = 0; c < nc; c++) {
+        aiq_table_column_vector(in, c, &vecs[c]);
+        ptrs[c] = &vecs[c];
+    }
+    AiqArena scratch;
+    aiq_arena_init(&scratch, 4096);
+    for (int64_t r = 0; r < in->nrows; r++) {
+        size_t len = 0;
+        for (int e = 0; e < p->nexpand; e++) {
+            size_t n = element_count(((json_t **)in->cols[p->expand_cols[e]].data)[r]);
+            if (n > len)
+                len = n;
+        }
+        if (p->limit >= 0 && (int64_t)len > p->limit)
+            len = (size_t)p->limit;
+        for (size_t k = 0; k < len; k++) {
+            for (int c = 0; c < nc; c++)
+                rows[c] = (uint32_t)r;
+            int64_t at = out->nrows;
+            aiq_table_append_row(out, ptrs, rows);
+            for (int e = 0; e < p->nexpand; e++) {
+                int col = p->expand_cols[e];
+                bool more;
+                json_t *el = element(((json_t **)in->cols[col].data)[r], k, &more);
+                AiqType ty = p->expand_types[e];
+                /* the element, converted to typeof(...) when asked */
+                AiqVector dv = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
+                AiqVector *tv = aiq_vec_new(&scratch, ty, 1);
+                tv->is_const = true;
+                bool ok = true;
+                switch (ty) {
+                case AIQ_TYPE_DYNAMIC: tv = &dv; break;
+                case AIQ_TYPE_STRING: {
+                    char *txt = !el ? NULL : json_is_string(el) ? NULL : json_dumps(el, JSON_COMPACT | JSON_ENCODE_ANY);
+                    tv->data.str[0] = !el ? (AiqStr){"", 0} : json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
+                                                                                  : (AiqStr){aiq_arena_strndup(&scratch, txt, strlen(txt)), (uint32_t)strlen(txt)};
+                    aiq_xfree(txt); /* jansson allocates through aiq_xmalloc */
+                    break;
+                }
+                case AIQ_TYPE_REAL: ok = aiq_conv_real(&dv, 0, &tv->data.f64[0]); break;
+                case AIQ_TYPE_BOOL: ok = aiq_conv_bool(&dv, 0, &tv->data.i64[0]); break;
+                case AIQ_TYPE_DATETIME: ok = aiq_conv_datetime(&dv, 0, &tv->data.i64[0]); break;
+                case AIQ_TYPE_TIMESPAN: ok = aiq_conv_timespan(&dv, 0, &tv->data.i64[0]); break;
+                default: ok = aiq_conv_long(&dv, 0, &tv->data.i64[0]); break;
+                }
+                if (!ok)
+                    aiq_vec_set_null(tv, 0, &scratch);
+                aiq_table_set(out, col, at, tv, 0);
+                json_decref(el);
+            }
+            aiq_arena_reset(&scratch);
+        }
+        if ((r & 1023) == 0 && !aiq_op_check_memory(m->base.ex))
+            break;
+    }
+    aiq_arena_free(&scratch);
+    aiq_xfree(vecs);
+    aiq_xfree(ptrs);
+    aiq_xfree(rows);
+    aiq_table_free(in);
+    if (m->base.ex->err->code != AIQ_OK) {
+        aiq_table_free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* shared: a tabular let, computed once and kept for every use */
+static AiqTable *shared_compute(Materialize *m)
+{
+    AiqExecCtx *ex = m->base.ex;
+    int id = m->p->shared_id;
+    if (!ex->shared[id])
+        ex->shared[id] = aiq_op_drain(m->input, &m->p->input->schema);
+    m->borrowed = true;
+    return ex->shared[id];
+}
+
+/* ---- building ------------------------------------------------------------------ */
+
+AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
+{
+    AiqOp *input = NULL;
+    if (p->input && p->kind != AIQ_P_SHARED) {
+        if (!(input = aiq_op_build(ex, p->input)))
+            return NULL;
+    }
+    switch (p->kind) {
+    case AIQ_P_SCAN: {
+        AiqTable *t = ex->load(ex->load_ud, p->table, ex->err);
+        if (!t)
+            return NULL;
+        return aiq_op_table_scan(ex, t, false);
+    }
+    case AIQ_P_VALUES: {
+        AiqTable *t = aiq_table_new(&p->schema);
+        AiqArena a;
+        aiq_arena_init(&a, 4096);
+        for (int64_t r = 0; r < p->nrows; r++) {
+            AiqVector *vecs[512];
+            uint32_t rows[512] = {0};
+            for (int c = 0; c < p->schema.ncols && c < 512; c++)
+                vecs[c] = aiq_vec_const(&a, &p->values[r * p->schema.ncols + c]);
+            aiq_table_append_row(t, vecs, rows);
+        }
+        aiq_arena_free(&a);
+        return aiq_op_table_scan(ex, t, true);
+    }
+    case AIQ_P_RANGE: {
+        Range *r = aiq_xcalloc(1, sizeof *r);
+        r->base = (AiqOp){range_next, range_free, ex};
+        aiq_arena_init(&r->arena, 0);
+        r->cur = p->values[0].i64;
+        r->to = p->values[1].i64;
+        r->step = p->values[2].i64;
+        r->col = aiq_vec_new(&r->arena, p->schema.cols[0].type, AIQ_VECTOR_SIZE);
+        return &r->base;
+    }
+    case AIQ_P_FILTER: {
+        Filter *f = aiq_xcalloc(1, sizeof *f);
+        f->base = (AiqOp){filter_next, filter_free, ex};
+        f->input = input;
+        f->pred = p->exprs[0];
+        aiq_eval_init(&f->ev, ex->err, ex->now);
+        return &f->base;
+    }
+    case AIQ_P_PROJECT: {
+        Project *pr = aiq_xcalloc(1, sizeof *pr);
+        pr->base = (AiqOp){project_next, project_free, ex};
+        pr->input = input;
+        pr->p = p;
+        pr->cols = aiq_xcalloc((size_t)p->nexprs + 1, sizeof *pr->cols);
+        aiq_eval_init(&pr->ev, ex->err, ex->now);
+        return &pr->base;
+    }
+    case AIQ_P_TAKE: {
+        Take *t = aiq_xcalloc(1, sizeof *t);
+        t->base = (AiqOp){take_next, take_free, ex};
+        t->input = input;
+        t->left = p->limit;
+        return &t->base;
+    }
+    case AIQ_P_UNION: {
+        Union *u = aiq_xcalloc(1, sizeof *u);
+        u->base = (AiqOp){union_next, union_free, ex};
+        u->p = p;
+        u->inputs = aiq_xcalloc((size_t)p->ninputs + 1, sizeof *u->inputs);
+        u->cols = aiq_xcalloc((size_t)p->schema.ncols + 1, sizeof *u->cols);
+        aiq_eval_init(&u->ev, ex->err, ex->now);
+        for (int i = 0; i < p->ninputs; i++)
+            if (!(u->inputs[i] = aiq_op_build(ex, p->inputs[i]))) {
+                union_free(&u->base);
+                return NULL;
+            }
+        return &u->base;
+    }
+    case AIQ_P_PARSE: {
+        int errcode;
+        PCRE2_SIZE erroff;
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOTALL, &errcode, &erroff, NULL);
+        if (!re) {
+            PCRE2_UCHAR msg[256];
+            pcre2_get_error_message(errcode, msg, sizeof msg);
+            aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "parse: invalid pattern: %s", (const char *)msg);
+            aiq_op_free(input);
+            return NULL;
+        }
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+        Parse *ps = aiq_xcalloc(1, sizeof *ps);
+        ps->base = (AiqOp){parse_next, parse_free, ex};
+        ps->input = input;
+        ps->p = p;
+        ps->re = re;
+        ps->md = pcre2_match_data_create_from_pattern(re, NULL);
+        ps->mc = pcre2_match_context_create(NULL);
+        pcre2_set_match_limit(ps->mc, 10000000u);
+        ps->cols = aiq_xcalloc((size_t)p->schema.ncols + 1, sizeof *ps->cols);
+        aiq_eval_init(&ps->ev, ex->err, ex->now);
+        return &ps->base;
+    }
+    case AIQ_P_SUMMARIZE: return aiq_op_summarize(ex, p, input);
+    case AIQ_P_SORT:
+    case AIQ_P_TOP: return &mat_new(ex, p, input, sort_compute)->base;
+    case AIQ_P_JOIN: {
+        AiqOp *right = aiq_op_build(ex, p->right);
+        if (!right) {
+            aiq_op_free(input);
+            return NULL;
+        }
+        Materialize *m = mat_new(ex, p, input, join_compute);
+        m->right = right;
+        return &m->base;
+    }
+    case AIQ_P_MV_EXPAND: return &mat_new(ex, p, input, mv_expand_compute)->base;
+    case AIQ_P_SHARED: {
+        AiqOp *in = ex->shared[p->shared_id] ? NULL : aiq_op_build(ex, p->input);
+        if (!in && !ex->shared[p->shared_id])
+            return NULL;
+        return &mat_new(ex, p, in, shared_compute)->base;
+    }
+    default: break;
+    }
+    aiq_op_free(input);
+    aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "operator '%s' cannot run yet", aiq_plan_kind_name(p->kind));
+    return NULL;
+}

@@ -1,0 +1,49 @@
+/*
+ * ops.h -- the pull-based operator tree. Each operator returns one chunk per
+ * call to next(), or NULL at the end (or on error, with ex->err set). The
+ * chunk is borrowed until the next call (STYLE.md, lifetime 2).
+ */
+#ifndef AIQ_EXEC_OPS_H
+#define AIQ_EXEC_OPS_H
+
+#include "aiq/aiq.h"
+#include "exec/eval.h"
+#include "exec/vector.h"
+#include "io/catalog.h"
+#include "plan/plan.h"
+
+typedef struct AiqExecCtx {
+    AiqError *err;
+    int64_t now;
+    AiqTable **shared;       /* tabular lets, materialized once, by shared_id */
+    int nshared;
+    /* loads a catalog table (cached in the catalog); NULL with err set */
+    AiqTable *(*load)(void *ud, const char *table, AiqError *err);
+    void *load_ud;
+    int64_t rows_scanned;
+} AiqExecCtx;
+
+typedef struct AiqOp AiqOp;
+struct AiqOp {
+    AiqChunk *(*next)(AiqOp *op);
+    void (*free)(AiqOp *op);
+    AiqExecCtx *ex;
+};
+
+/* Builds the operator tree of a plan. Returns NULL with ex->err set. */
+AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *plan);
+/* Frees an operator tree (NULL is ignored). */
+void aiq_op_free(AiqOp *op);
+/* Pulls every chunk of op into a new table with the plan's schema; NULL on error. */
+AiqTable *aiq_op_drain(AiqOp *op, const AiqSchema *schema);
+
+/* summarize (exec/agg.c) */
+AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input);
+/* A view of a whole table as a vector: row i of the vector is row i of the table. */
+void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v);
+/* An operator that yields the rows of a table; frees it at the end when owned. */
+AiqOp *aiq_op_table_scan(AiqExecCtx *ex, AiqTable *t, bool owned);
+/* Checks the memory limit between chunks; sets ex->err and returns false past it. */
+bool aiq_op_check_memory(AiqExecCtx *ex);
+
+#endif

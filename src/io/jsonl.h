@@ -1,0 +1,28 @@
+/*
+ * jsonl.h -- reads a catalog table's files into a columnar AiqTable:
+ * JSON lines (optionally zstd-compressed, detected by magic number), a
+ * top-level JSON array of objects, or Azure diagnostic-settings exports
+ * ({"records":[...]}). Types come from a declaration or are inferred from
+ * every row (CLI.md). Malformed lines are skipped and counted, never silently.
+ */
+#ifndef AIQ_IO_JSONL_H
+#define AIQ_IO_JSONL_H
+
+#include <stdio.h>
+
+#include "aiq/aiq.h"
+#include "exec/vector.h"
+#include "io/catalog.h"
+
+typedef struct AiqReadOptions {
+    bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
+    FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
+} AiqReadOptions;
+
+/* Loads every file of t. With t->declared, values convert to the declared
+ * types (misfits become null and are reported); otherwise t->schema is set
+ * from the data. Returns the table (owned by the caller) or NULL with err. */
+AiqTable *aiq_jsonl_load(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena,
+                         AiqError *err);
+
+#endif
