@@ -55,7 +55,29 @@ while IFS= read -r want; do
       got:  $got"; fi
 done < tests/golden/columns.expected
 
-# 4. command-line behaviour
+# 4. golden semantics: query -> expected rows (in order with '=', any order with '~')
+gdir=$TMP/golden
+mkdir -p "$gdir"
+awk -v dir="$gdir" '
+  /^\?/ { n++; q = sprintf("%s/%03d.kql", dir, n); sub(/^\? ?/, ""); print > q; close(q);
+          e = sprintf("%s/%03d.want", dir, n); printf "" > e; close(e); next }
+  /^[=~]/ { e = sprintf("%s/%03d.want", dir, n); print >> e; close(e) }
+' tests/golden/semantics.txt
+for q in "$gdir"/*.kql; do
+  base=${q%.kql}
+  got=$("$AIQ" --now 2026-01-01T00:00:00Z -o ndjson -f "$q" 2>"$base.err")
+  rc=$?
+  want=$(sed 's/^[=~] //' "$base.want")
+  if grep -q '^~' "$base.want"; then
+    got=$(printf '%s\n' "$got" | sort); want=$(printf '%s\n' "$want" | sort)
+  fi
+  if [ $rc -eq 0 ] && [ "$got" = "$want" ]; then ok; else
+    bad "golden $(cat "$q")
+      want: $(printf '%s' "$want" | tr '\n' ' ')
+      got:  $(printf '%s' "$got" | tr '\n' ' ') (exit $rc) $(head -3 "$base.err")"; fi
+done
+
+# 5. command-line behaviour
 for t in tests/cli/*.sh; do
   if out=$(sh "$t" 2>&1); then ok; else bad "$t
 $out"; fi

@@ -285,6 +285,12 @@ static bool term_match(AiqStr hay, AiqStr needle, int op, bool cs)
 {
     if (needle.len == 0)
         return true;
+    /* A needle that spans several terms ("node-0") must match whole terms on
+     * both sides, as has does; only a single-term needle can be a prefix or
+     * suffix of a term. */
+    for (uint32_t k = 0; k < needle.len && op != OP_HAS; k++)
+        if (!term_char((unsigned char)needle.ptr[k]))
+            op = OP_HAS;
     for (int64_t at = find(hay, needle, 0, cs); at >= 0; at = find(hay, needle, (uint32_t)at + 1, cs)) {
         bool left = at == 0 || !term_char((unsigned char)hay.ptr[at - 1]);
         bool right = at + needle.len == hay.len || !term_char((unsigned char)hay.ptr[at + needle.len]);
