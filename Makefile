@@ -50,21 +50,26 @@ $(UNIT_BIN): $(DEPS_OK) $(LIB_OBJ) $(UNIT_SRC) tests/unit/check.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
 
+NDJSON_DIFF := $(BUILD)/tests/ndjson_diff
+$(NDJSON_DIFF): tests/tools/ndjson_diff.c $(DEPS_OK)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 # The whole suite: unit tests, golden query tests, error tests, CLI tests.
-test: aiq $(UNIT_BIN)
-	@sh tests/run_all.sh ./aiq $(UNIT_BIN)
+test: aiq $(UNIT_BIN) $(NDJSON_DIFF)
+	@sh tests/run_all.sh ./aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" AIQ_BIN=build-asan/aiq asan-run
 
-asan-run: $(UNIT_BIN) $(BUILD)/aiq
+asan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN)
+	  sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
 $(BUILD)/aiq: $(DEPS_OK) $(LIB_OBJ) $(CLI_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(CLI_OBJ) $(LIB_OBJ) $(LDLIBS)
@@ -88,8 +93,10 @@ run: aiq
 check-queries: aiq
 	./aiq check queries/*.kql
 
+# Regenerates the bundled sample and the oracle's expected answers (needs python3 and zstd).
 testdata:
 	python3 tools/gen_testdata.py testdata
+	python3 tools/oracle.py testdata tests/golden/queries
 
 bench: aiq
 	@sh tools/bench.sh ./aiq

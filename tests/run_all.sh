@@ -4,6 +4,7 @@
 # "N passed, N failed" and exits non-zero when anything failed.
 AIQ=$1
 UNIT=$2
+DIFF=$3
 cd "$(dirname "$0")/.." || exit 2
 export AIQ
 TMP=$(mktemp -d)
@@ -77,7 +78,15 @@ for q in "$gdir"/*.kql; do
       got:  $(printf '%s' "$got" | tr '\n' ' ') (exit $rc) $(head -3 "$base.err")"; fi
 done
 
-# 5. command-line behaviour
+# 5. saved queries on the bundled data against the Python oracle (tools/oracle.py)
+for exp in tests/golden/queries/*.expected; do
+  name=$(basename "$exp" .expected)
+  if "$AIQ" -o ndjson "queries/$name.kql" > "$TMP/$name.out" 2> "$TMP/$name.err" &&
+     out=$("$DIFF" "$exp" "$TMP/$name.out"); then ok; else
+    bad "queries/$name.kql differs from the oracle: $out $(grep -v 'now() pinned' "$TMP/$name.err" | head -3)"; fi
+done
+
+# 6. command-line behaviour
 for t in tests/cli/*.sh; do
   if out=$(sh "$t" 2>&1); then ok; else bad "$t
 $out"; fi

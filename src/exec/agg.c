@@ -33,6 +33,7 @@ typedef struct AggState {
     int64_t *isum;       /* integer sums, min/max of integer-like values */
     double *fsum;        /* real sums, means, min/max of reals */
     double *m2;          /* variance: sum of squared differences (Welford) */
+    double *mean;        /* variance: running mean (Welford) */
     AiqStr *sval;        /* min/max of strings */
     Values *vals;        /* percentile values per group */
     json_t **list;       /* make_list/make_set arrays */
@@ -65,6 +66,7 @@ static void grow_state(AggState *s, int64_t ngroups)
     GROW(isum);
     GROW(fsum);
     GROW(m2);
+    GROW(mean);
     GROW(sval);
     GROW(vals);
     GROW(list);
@@ -98,6 +100,7 @@ static void state_free(AggState *s)
     aiq_xfree(s->isum);
     aiq_xfree(s->fsum);
     aiq_xfree(s->m2);
+    aiq_xfree(s->mean);
     aiq_xfree(s->sval);
     aiq_xfree(s->vals);
     aiq_xfree(s->list);
@@ -187,11 +190,13 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
             if (null)
                 break;
             double x = arg->type == AIQ_TYPE_REAL ? arg->data.f64[aiq_vidx(arg, i)] : (double)arg->data.i64[aiq_vidx(arg, i)];
-            /* Welford's update: numerically stable mean and M2 */
+            /* avg is sum / count, as Kusto computes it; variance uses Welford's
+             * update, which stays accurate when the mean is large */
             int64_t n = ++s->cnt[g];
-            double d = x - s->fsum[g];
-            s->fsum[g] += d / (double)n;
-            s->m2[g] += d * (x - s->fsum[g]);
+            s->fsum[g] += x;
+            double d = x - s->mean[g];
+            s->mean[g] += d / (double)n;
+            s->m2[g] += d * (x - s->mean[g]);
             break;
         }
         case AIQ_AGG_MIN:
@@ -325,8 +330,8 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
     case AIQ_AGG_AVG:
     case AIQ_AGG_AVGIF:
         v.isnull = s->cnt[g] == 0;
-        v.f64 = s->fsum[g];
-        v.i64 = (int64_t)llround(s->fsum[g]);
+        v.f64 = s->cnt[g] ? s->fsum[g] / (double)s->cnt[g] : 0;
+        v.i64 = (int64_t)llround(v.f64);
         break;
     case AIQ_AGG_STDEV:
     case AIQ_AGG_STDEVIF:

@@ -1,0 +1,277 @@
+#!/usr/bin/env python3
+"""oracle.py TESTDATA OUTDIR -- the expected answers of every saved query in
+queries/ on the bundled data, computed directly in Python (no KQL engine, no
+aiq): each function below re-implements one query by hand from SEMANTICS.md.
+Writes OUTDIR/<query>.expected as NDJSON in aiq's value rendering. The test
+suite compares aiq's output with these files (as multisets of rows, with a
+relative tolerance of 1e-9 on reals)."""
+import json, math, os, sys
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+
+NOW = datetime(2026, 11, 21, 12, 0, 0, tzinfo=timezone.utc)
+EPOCH0 = datetime(1, 1, 1, tzinfo=timezone.utc)
+
+
+def parse_dt(s):
+    return datetime.fromisoformat(s.replace("Z", "+00:00"))
+
+
+def fmt_dt(t):
+    s = t.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    if t.microsecond:
+        s += (".%06d" % t.microsecond).rstrip("0")
+    return s + "Z"
+
+
+def bin_dt(t, size):
+    """floor toward -inf in ticks from 0001-01-01"""
+    secs = (t - EPOCH0).total_seconds()
+    return EPOCH0 + timedelta(seconds=math.floor(secs / size.total_seconds()) * size.total_seconds())
+
+
+def pct(values, p):
+    """exact nearest rank: the value at position ceil(p/100*N), at least 1"""
+    v = sorted(values)
+    rank = max(1, math.ceil(p / 100.0 * len(v)))
+    return v[min(rank, len(v)) - 1]
+
+
+def kround(x, digits):
+    """half away from zero, like C's round()"""
+    p = 10.0 ** digits
+    y = x * p
+    r = math.floor(abs(y) + 0.5)
+    return math.copysign(r, y) / p
+
+
+def tolong(v):
+    if isinstance(v, bool):
+        return int(v)
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float):
+        return int(v)
+    if isinstance(v, str):
+        try:
+            return int(v.strip())
+        except ValueError:
+            try:
+                return int(float(v))
+            except ValueError:
+                return None
+    return None
+
+
+def toint(s):
+    try:
+        return int(s)
+    except (TypeError, ValueError):
+        return None
+
+
+def load(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                o = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(o, dict):
+                rows.append(o)
+    return rows
+
+
+def load_metrics(data):
+    import subprocess
+    raw = subprocess.run(["zstd", "-dc", os.path.join(data, "InsightsMetrics.jsonl.zst")], check=True,
+                         capture_output=True).stdout.decode()
+    return [json.loads(l) for l in raw.splitlines() if l.strip()]
+
+
+def app(data):
+    rows = load(os.path.join(data, "AppRequests.jsonl"))
+    for r in rows:
+        r["TimeGenerated"] = parse_dt(r["TimeGenerated"])
+        r["DurationMs"] = float(r["DurationMs"])
+    return rows
+
+
+def latency_by_service(A, **_):
+    g = defaultdict(list)
+    for r in A:
+        if r["TimeGenerated"] > NOW - timedelta(hours=24) and r["DurationMs"] > 2000:
+            g[(bin_dt(r["TimeGenerated"], timedelta(minutes=15)), r["AppRoleName"])].append(r["DurationMs"])
+    return [{"TimeGenerated": k[0], "AppRoleName": k[1], "Count": len(v), "AvgLatencyMs": sum(v) / len(v),
+             "P95LatencyMs": pct(v, 95), "P99LatencyMs": pct(v, 99)} for k, v in g.items()]
+
+
+def throttling_rate(A, **_):
+    g = defaultdict(lambda: [0, 0])
+    for r in A:
+        if r["TimeGenerated"] > NOW - timedelta(days=7):
+            s = g[(bin_dt(r["TimeGenerated"], timedelta(hours=1)), r["AppRoleName"])]
+            s[0] += 1
+            s[1] += r["ResultCode"] == "429"
+    return [{"TimeGenerated": k[0], "AppRoleName": k[1], "TotalRequests": t, "ThrottledRequests": th,
+             "ThrottleRate": kround(100.0 * th / t, 2)} for k, (t, th) in g.items() if th > 0]
+
+
+def error_rate(rows):
+    e = sum(1 for r in rows if (toint(r["ResultCode"]) or 0) >= 500 and toint(r["ResultCode"]) is not None)
+    return kround(100.0 * e / len(rows), 2)
+
+
+def error_rate_5m(A, **_):
+    g = defaultdict(list)
+    for r in A:
+        if r["TimeGenerated"] > NOW - timedelta(hours=6):
+            g[(bin_dt(r["TimeGenerated"], timedelta(minutes=5)), r["AppRoleName"])].append(r)
+    return [{"TimeGenerated": k[0], "AppRoleName": k[1], "RequestsPerMin": len(v),
+             "AvgLatencyMs": sum(r["DurationMs"] for r in v) / len(v), "ErrorRate": error_rate(v)} for k, v in g.items()]
+
+
+def token_usage(A, **_):
+    g = defaultdict(list)
+    for r in A:
+        if r["TimeGenerated"] > NOW - timedelta(hours=24):
+            p = r.get("Properties") or {}
+            tokens = tolong(p.get("tokens.total"))
+            dep = p.get("deployment")
+            dep = "" if dep is None else (dep if isinstance(dep, str) else json.dumps(dep))
+            if tokens is not None:
+                g[(dep, r["AppRoleName"])].append(tokens)
+    return [{"Deployment": k[0], "AppRoleName": k[1], "TotalTokens": sum(v), "AvgTokensPerRequest": sum(v) / len(v),
+             "RequestCount": len(v)} for k, v in g.items()]
+
+
+def error_spike_vs_baseline(A, **_):
+    base, cur = defaultdict(list), defaultdict(list)
+    for r in A:
+        t = r["TimeGenerated"]
+        if NOW - timedelta(days=7) <= t <= NOW - timedelta(days=1):
+            base[r["AppRoleName"]].append(r)
+        if t > NOW - timedelta(hours=1):
+            cur[r["AppRoleName"]].append(r)
+    out = []
+    for role, rows in cur.items():
+        if role not in base:
+            continue
+        c, b = error_rate(rows), error_rate(base[role])
+        ratio = c / b if b > 0 else 0.0
+        if ratio > 2.0:
+            out.append({"AppRoleName": role, "CurrentErrorRate": c, "BaselineErrorRate": b, "SpikeRatio": ratio,
+                        "TotalRequests": len(rows)})
+    return out
+
+
+def latency_percentiles(A, **_):
+    g = defaultdict(list)
+    for r in A:
+        if r["TimeGenerated"] > NOW - timedelta(hours=4):
+            g[r["AppRoleName"]].append(r["DurationMs"])
+    return [{"AppRoleName": k, "P50": pct(v, 50), "P75": pct(v, 75), "P90": pct(v, 90), "P95": pct(v, 95),
+             "P99": pct(v, 99), "Max": max(v), "Count": len(v)} for k, v in g.items()]
+
+
+def gpu_counters(P, **_):
+    g = defaultdict(list)
+    for r in P:
+        if r["ObjectName"] == "GPU Adapter":
+            g[(bin_dt(parse_dt(r["TimeGenerated"]), timedelta(minutes=5)), r["CounterName"])].append(r["CounterValue"])
+    return [{"TimeGenerated": k[0], "CounterName": k[1], "avg_CounterValue": sum(v) / len(v)} for k, v in g.items()]
+
+
+def recent(M, delta):
+    return [r for r in M if parse_dt(r["TimeGenerated"]) > NOW - delta]
+
+
+def tag(r, k):
+    v = (r.get("Tags") or {}).get(k)
+    return "" if v is None else (v if isinstance(v, str) else json.dumps(v))
+
+
+def alert_gpu_temperature(M, **_):
+    g = defaultdict(list)
+    for r in recent(M, timedelta(minutes=15)):
+        if r["Namespace"] == "prometheus" and r["Name"] == "DCGM_FI_DEV_GPU_TEMP":
+            g[(r["Computer"], tag(r, "gpu"))].append(r["Val"])
+    return [{"Computer": k[0], "Gpu": k[1], "MaxTempC": max(v)} for k, v in g.items() if max(v) > 80]
+
+
+def alert_gpu_memory(M, **_):
+    g = defaultdict(lambda: ([], []))
+    for r in recent(M, timedelta(minutes=15)):
+        if r["Namespace"] == "prometheus" and r["Name"] in ("DCGM_FI_DEV_FB_USED", "DCGM_FI_DEV_FB_FREE"):
+            k = (r["Computer"], tag(r, "gpu"), bin_dt(parse_dt(r["TimeGenerated"]), timedelta(minutes=5)))
+            g[k][0 if r["Name"] == "DCGM_FI_DEV_FB_USED" else 1].append(r["Val"])
+    out = []
+    for k, (u, f) in g.items():
+        used, free = sum(u) / len(u), sum(f) / len(f)
+        frac = used / (used + free)
+        if frac > 0.9:
+            out.append({"Computer": k[0], "Gpu": k[1], "TimeGenerated": k[2], "UsedMB": used, "FreeMB": free,
+                        "UsedFraction": frac})
+    return out
+
+
+def alert_vllm_queue(M, **_):
+    g = defaultdict(list)
+    for r in recent(M, timedelta(minutes=15)):
+        if r["Name"] == "vllm:num_requests_waiting":
+            g[(r["Computer"], tag(r, "modelName"))].append(r["Val"])
+    return [{"Computer": k[0], "Model": k[1], "MaxWaiting": max(v)} for k, v in g.items() if max(v) > 50]
+
+
+def alert_latency_slo(M, **_):
+    g = defaultdict(list)
+    for r in recent(M, timedelta(hours=1)):
+        if r["Name"] == "vllm:e2e_request_latency_seconds":
+            g[(tag(r, "modelName"), bin_dt(parse_dt(r["TimeGenerated"]), timedelta(minutes=5)))].append(r["Val"])
+    return [{"Model": k[0], "TimeGenerated": k[1], "P95Seconds": pct(v, 95)} for k, v in g.items() if pct(v, 95) > 10.0]
+
+
+def alert_xid_errors(M, **_):
+    g = defaultdict(list)
+    for r in recent(M, timedelta(hours=1)):
+        if r["Name"] == "DCGM_FI_DEV_XID_ERRORS" and r["Val"] > 0:
+            g[(r["Computer"], tag(r, "gpu"))].append(r)
+    return [{"Computer": k[0], "Gpu": k[1], "Errors": len(v), "LastSeen": max(parse_dt(r["TimeGenerated"]) for r in v),
+             "LastXid": v[0]["Val"]} for k, v in g.items()]
+
+
+def render(v):
+    if isinstance(v, datetime):
+        return json.dumps(fmt_dt(v))
+    if isinstance(v, float):
+        if v == int(v) and abs(v) < 1e15:
+            return str(int(v))
+        return repr(v)
+    return json.dumps(v, ensure_ascii=False)
+
+
+def main():
+    data, out = sys.argv[1], sys.argv[2]
+    os.makedirs(out, exist_ok=True)
+    A = app(data)
+    P = load(os.path.join(data, "Perf.jsonl"))
+    M = load_metrics(data)
+    for name, fn in [("latency_by_service", latency_by_service), ("throttling_rate", throttling_rate),
+                     ("error_rate_5m", error_rate_5m), ("token_usage", token_usage),
+                     ("error_spike_vs_baseline", error_spike_vs_baseline), ("latency_percentiles", latency_percentiles),
+                     ("gpu_counters", gpu_counters), ("alert_gpu_temperature", alert_gpu_temperature),
+                     ("alert_gpu_memory", alert_gpu_memory), ("alert_vllm_queue", alert_vllm_queue),
+                     ("alert_latency_slo", alert_latency_slo), ("alert_xid_errors", alert_xid_errors)]:
+        rows = fn(P) if name == "gpu_counters" else fn(M) if name.startswith("alert") else fn(A)
+        with open(os.path.join(out, name + ".expected"), "w") as f:
+            for r in rows:
+                f.write("{" + ",".join("%s:%s" % (json.dumps(k), render(v)) for k, v in r.items()) + "}\n")
+        print("%s: %d rows" % (name, len(rows)))
+
+
+if __name__ == "__main__":
+    main()
