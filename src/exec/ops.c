@@ -809,6 +809,9 @@ static AiqTable *mv_expand_compute(Materialize *m)
         }
         if (p->limit >= 0 && (int64_t)len > p->limit)
             len = (size_t)p->limit;
+        /* expanded columns are filled below: their input is the whole array */
+        for (int e = 0; e < p->nexpand; e++)
+            ptrs[p->expand_cols[e]] = NULL;
         for (size_t k = 0; k < len; k++) {
             for (int c = 0; c < nc; c++)
                 rows[c] = (uint32_t)r;

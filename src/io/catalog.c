@@ -98,7 +98,8 @@ static void add_dir_files(AiqCatalog *c, AiqCatalogTable *t, const char *dir, Ai
         names[n++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof *names, cmp_str);
     for (int i = 0; i < n; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
         struct stat st;
@@ -161,7 +162,8 @@ bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
         names[n++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
     }
     closedir(d);
-    qsort(names, (size_t)n, sizeof *names, cmp_str);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof *names, cmp_str);
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);

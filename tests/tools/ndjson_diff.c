@@ -107,5 +107,12 @@ int main(int argc, char **argv)
     }
     if (bad)
         printf("%zu expected rows, %zu actual rows, %d differences\n", ne, na, bad);
+    for (size_t i = 0; i < ne; i++)
+        json_decref(e[i]);
+    for (size_t j = 0; j < na; j++)
+        json_decref(a[j]);
+    free(e);
+    free(a);
+    free(used);
     return bad ? 1 : 0;
 }

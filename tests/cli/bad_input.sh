@@ -1,0 +1,103 @@
+# Hostile and broken input: every case gives a counted skip, a clear error
+# naming the file, or exit 2 -- never a crash, never a silent drop.
+. tests/cli/lib.sh
+q='T | summarize n = count()'
+# malformed lines are skipped, counted and reported once per file
+printf '{"a":1}\nnot json\n{"a":2}\n{"a":\n[1,2]\n' > "$T/m.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/m.jsonl" -o tsv -q "$q"
+expect_out "n
+2"
+err_has "m.jsonl: 3 malformed lines skipped (first at line 2: "
+# --strict makes the first one an error (exit 2) naming file and line
+expect_rc 2 "$AIQ" --strict -t T="$T/m.jsonl" -q "$q"
+err_has "m.jsonl:2: malformed line (--strict)"
+[ ! -s "$T/out" ] || die "partial output on error"
+# empty file, only a newline, no trailing newline, CRLF, BOM
+: > "$T/empty.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/empty.jsonl" -o tsv -q "$q"
+expect_out "n
+0"
+printf '\n' > "$T/nl.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/nl.jsonl" -o tsv -q "$q"
+expect_out "n
+0"
+printf '\357\273\277{"a":1}\r\n{"a":2}\r\n{"a":3}' > "$T/crlf.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/crlf.jsonl" -o tsv -q 'T | summarize n = count(), s = sum(a)'
+expect_out "$(printf 'n\ts\n3\t6')"
+expect_err ""
+# invalid UTF-8 is replaced with U+FFFD and counted
+printf '{"s":"a\377b"}\n{"s":"ok"}\n' > "$T/utf8.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/utf8.jsonl" -o ndjson -q 'T | where s != "ok"'
+expect_out '{"s":"a'"$(printf '\357\277\275')"'b"}'
+err_has "1 line with invalid UTF-8; bad bytes replaced with U+FFFD"
+# NUL bytes inside a line
+printf '{"a":1}\n{"a":\0002}\n{"s":"x\\u0000y"}\n' > "$T/nul.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/nul.jsonl" -o tsv -q 'T | summarize n = count()'
+expect_out "n
+2"
+err_has "1 malformed line skipped (first at line 2"
+# numbers out of range, -0, 20-digit integers, duplicate keys
+printf '{"x":1e400}\n{"x":-0}\n{"x":12345678901234567890}\n{"a":1,"a":2}\n' > "$T/num.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/num.jsonl" -o tsv -q 'T | summarize n = count()'
+err_has "malformed line"
+# a truncated .zst and a .zst with garbage after the frame are errors naming the file
+printf '{"a":1}\n{"a":2}\n' | zstd -q -c > "$T/ok.jsonl.zst"
+expect_rc 0 "$AIQ" -t T="$T/ok.jsonl.zst" -o tsv -q 'T | summarize n = count(), s = sum(a)'
+expect_out "$(printf 'n\ts\n2\t3')"
+head -c 12 "$T/ok.jsonl.zst" > "$T/cut.jsonl.zst"
+expect_rc 2 "$AIQ" -t T="$T/cut.jsonl.zst" -q "$q"
+err_has "cut.jsonl.zst: truncated zstd file"
+[ ! -s "$T/out" ] || die "partial output on error"
+{ cat "$T/ok.jsonl.zst"; printf 'garbage after the frame'; } > "$T/tail.jsonl.zst"
+expect_rc 2 "$AIQ" -t T="$T/tail.jsonl.zst" -q "$q"
+err_has "tail.jsonl.zst: corrupt zstd data"
+# zstd detected by magic number, whatever the name
+cp "$T/ok.jsonl.zst" "$T/renamed.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/renamed.jsonl" -o tsv -q "$q"
+expect_out "n
+2"
+# a directory of files, one unreadable when not root
+mkdir -p "$T/dir/sub"
+printf '{"a":1}\n' > "$T/dir/one.jsonl"
+printf '{"a":2}\n' > "$T/dir/sub/two.ndjson"
+printf 'ignored\n' > "$T/dir/notes.txt"
+expect_rc 0 "$AIQ" -t T="$T/dir" -o tsv -q 'T | summarize s = sum(a)'
+expect_out "s
+3"
+mkdir -p "$T/empty_dir"
+expect_rc 2 "$AIQ" -t T="$T/empty_dir" -q "$q"
+err_has "directory holds no .jsonl"
+# a path that is a FIFO
+mkfifo "$T/fifo.jsonl"
+( printf '{"a":5}\n' > "$T/fifo.jsonl" & )
+expect_rc 0 "$AIQ" -t T="$T/fifo.jsonl" -o tsv -q 'T | summarize s = sum(a)'
+expect_out "s
+5"
+# stdin
+printf '{"a":7}\n{"a":8}\n' | "$AIQ" -t T=- -o tsv -q 'T | summarize s = sum(a)' > "$T/out" 2>"$T/err" || die "stdin failed"
+expect_out "s
+15"
+# a top-level JSON array and a pretty-printed {"records": [...]} export
+printf '[{"a":1},\n {"a":2}]\n' > "$T/arr.json"
+expect_rc 0 "$AIQ" -t T="$T/arr.json" -o tsv -q 'T | summarize s = sum(a)'
+expect_out "s
+3"
+printf '{\n "records": [\n  {"a": 4},\n  {"a": 5}\n ]\n}\n' > "$T/rec.json"
+expect_rc 0 "$AIQ" -t T="$T/rec.json" -o tsv -q 'T | summarize s = sum(a)'
+expect_out "s
+9"
+# objects nested 100000 deep: jansson's depth limit turns them into malformed lines
+i=0; deep=''; while [ $i -lt 3000 ]; do deep="$deep{\"a\":"; i=$((i+1)); done
+printf '%s1' "$deep" > "$T/deep.jsonl"
+i=0; while [ $i -lt 3000 ]; do printf '}' >> "$T/deep.jsonl"; i=$((i+1)); done
+printf '\n{"a":1}\n' >> "$T/deep.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/deep.jsonl" -o tsv -q "$q"
+expect_out "n
+1"
+err_has "1 malformed line skipped"
+# a 20 MB single line works
+python3 -c 'import sys; sys.stdout.write("{\"s\":\"" + "x" * 20000000 + "\"}\n")' > "$T/big.jsonl" 2>/dev/null ||
+  awk 'BEGIN { printf "{\"s\":\""; for (i = 0; i < 200000; i++) printf "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; printf "\"}\n" }' > "$T/big.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/big.jsonl" -o tsv -q 'T | project n = strlen(s)'
+expect_out "n
+20000000"
