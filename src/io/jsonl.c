@@ -78,7 +78,7 @@ static bool unzstd(const char *path, const AiqStrBuf *in, AiqStrBuf *out, AiqErr
     return ok;
 }
 
-/* Reads a whole file (or stdin for "-"), decompressing zstd. */
+/* Reads a whole file (or stdin for "-") in large blocks. */
 static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
@@ -89,18 +89,9 @@ static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
         close(fd);
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", path);
     }
-    AiqStrBuf raw;
-    aiq_sb_init(&raw);
-    bool ok = read_fd(fd, path, &raw, err);
+    bool ok = read_fd(fd, path, out, err);
     if (fd != STDIN_FILENO)
         close(fd);
-    static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
-    if (ok && raw.len >= 4 && memcmp(raw.data, magic, 4) == 0) {
-        ok = unzstd(path, &raw, out, err);
-        aiq_sb_free(&raw);
-    } else {
-        *out = raw;
-    }
     return ok;
 }
 
@@ -414,24 +405,58 @@ static bool convert(AiqTable *t, int c, int64_t r, json_t *v, AiqVector *tmp)
     return true;
 }
 
+/* Parses one file's bytes (decompressing zstd) into rows and reports what was skipped. */
+static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqReadOptions *opts, AiqError *err)
+{
+    static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    AiqStrBuf text;
+    aiq_sb_init(&text);
+    bool ok = true;
+    if (raw->len >= 4 && memcmp(raw->data, magic, 4) == 0)
+        ok = unzstd(name, raw, &text, err);
+    else
+        aiq_sb_append(&text, raw->data ? raw->data : "", raw->len);
+    FileStats fs = {0};
+    ok = ok && parse_text(name, text.data ? text.data : "", text.len, rows, &fs, opts, err);
+    aiq_sb_free(&text);
+    if (ok && opts->warn && fs.malformed)
+        fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", name,
+                (long long)fs.malformed, fs.malformed == 1 ? "" : "s", (long long)fs.first_bad_line, fs.reason);
+    if (ok && opts->warn && fs.bad_utf8)
+        fprintf(opts->warn, "aiq: %s: %lld line%s with invalid UTF-8; bad bytes replaced with U+FFFD\n", name,
+                (long long)fs.bad_utf8, fs.bad_utf8 == 1 ? "" : "s");
+    return ok;
+}
+
+static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
+                             AiqArena *schema_arena, AiqError *err);
+
 AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
 {
     Rows rows = {0};
     bool ok = true;
     for (int p = 0; p < ct->npaths && ok; p++) {
-        AiqStrBuf text;
-        aiq_sb_init(&text);
-        FileStats fs = {0};
-        ok = read_file(ct->paths[p], &text, err) &&
-             parse_text(ct->paths[p], text.data ? text.data : "", text.len, &rows, &fs, opts, err);
-        aiq_sb_free(&text);
-        if (ok && opts->warn && fs.malformed)
-            fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", ct->paths[p],
-                    (long long)fs.malformed, fs.malformed == 1 ? "" : "s", (long long)fs.first_bad_line, fs.reason);
-        if (ok && opts->warn && fs.bad_utf8)
-            fprintf(opts->warn, "aiq: %s: %lld line%s with invalid UTF-8; bad bytes replaced with U+FFFD\n", ct->paths[p],
-                    (long long)fs.bad_utf8, fs.bad_utf8 == 1 ? "" : "s");
+        AiqStrBuf raw;
+        aiq_sb_init(&raw);
+        ok = read_file(ct->paths[p], &raw, err) && parse_file(ct->paths[p], &raw, &rows, opts, err);
+        aiq_sb_free(&raw);
     }
+    return build_table(ct, rows, ok, opts, schema_arena, err);
+}
+
+AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const char *data, size_t len,
+                                const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
+{
+    Rows rows = {0};
+    AiqStrBuf raw = {(char *)data, len, len};
+    bool ok = parse_file(name, &raw, &rows, opts, err);
+    return build_table(ct, rows, ok, opts, schema_arena, err);
+}
+
+/* Turns parsed rows into the typed table (declared or inferred schema). */
+static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
+                             AiqArena *schema_arena, AiqError *err)
+{
     AiqTable *t = NULL;
     if (ok) {
         /* columns: declared, or every key in order of first appearance */

@@ -25,4 +25,9 @@ typedef struct AiqReadOptions {
 AiqTable *aiq_jsonl_load(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena,
                          AiqError *err);
 
+/* Like aiq_jsonl_load, but the data of the single file `name` is given in
+ * memory (zstd-compressed or not). Used by the fuzz targets. */
+AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *t, const char *name, const char *data, size_t len,
+                                const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err);
+
 #endif

@@ -948,6 +948,8 @@ static AiqNode *parse_tabular_arg(Parser *p, const char *what)
             return NULL;
         return t;
     }
+    if (at_word(p, "union") || at_word(p, "print") || at_word(p, "datatable") || at_word(p, "range"))
+        return parse_source(p); /* `union union (T)` nests, as the printer writes it back */
     if (is_name_token(peek(p))) {
         const AiqToken *t = peek(p);
         if (peek_at(p, 1)->kind == AIQ_TK_LPAREN) /* a tabular function call */

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/timefmt.h"
 
@@ -35,9 +36,20 @@ static void print_string(AiqStrBuf *out, const char *s, uint32_t n)
     aiq_sb_putc(out, '"');
 }
 
+/* Words that read as something other than a name where a name can stand. */
+static bool reserved(const char *name)
+{
+    static const char *const words[] = {"print", "datatable", "range", "union", "let", "declare",
+                                        "and", "or", "true", "false", "by", "on", "with", NULL};
+    for (int i = 0; words[i]; i++)
+        if (strcasecmp(name, words[i]) == 0)
+            return true;
+    return false;
+}
+
 static void print_name(AiqStrBuf *out, const char *name)
 {
-    bool plain = (isalpha((unsigned char)name[0]) || name[0] == '_' || name[0] == '$');
+    bool plain = (isalpha((unsigned char)name[0]) || name[0] == '_' || name[0] == '$') && !reserved(name);
     for (const char *c = name; *c && plain; c++)
         plain = isalnum((unsigned char)*c) || *c == '_' || (*c == '$' && c == name);
     if (plain) {

@@ -6,10 +6,14 @@ bin=$1; name=$2; secs=$3
 corpus=tests/fuzz/corpus-$name
 mkdir -p "$corpus"
 seed=$(mktemp -d)
-for f in queries/*.kql; do cp "$f" "$seed/"; done
-for cases in tests/errors/*.txt; do sh tools/split_cases.sh "$cases" "$seed/$(basename "$cases" .txt)"; done
-i=0; while IFS= read -r q; do i=$((i + 1)); printf '%s\n' "$q" > "$seed/col$i.kql"; done < tests/golden/columns.kql
-find "$seed" -name '*.kql' | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
+if [ -d "tests/fuzz/seeds/$name" ]; then cp tests/fuzz/seeds/"$name"/* "$seed/"; fi
+[ "$name" = jsonl ] || for f in queries/*.kql; do cp "$f" "$seed/"; done
+if [ "$name" != jsonl ]; then
+  for cases in tests/errors/*.txt; do sh tools/split_cases.sh "$cases" "$seed/$(basename "$cases" .txt)"; done
+  i=0; while IFS= read -r q; do i=$((i + 1)); printf '%s\n' "$q" > "$seed/col$i.kql"; done < tests/golden/columns.kql
+  awk -v dir="$seed" '/^\?/ { n++; f = sprintf("%s/sem%03d.kql", dir, n); sub(/^\? ?/, ""); print > f; close(f) }' tests/golden/semantics.txt
+fi
+find "$seed" -type f | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
 rm -rf "$seed"
 dict=""
 [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"

@@ -46,6 +46,10 @@ static const char *const round_trip[] = {
     "union A, B | summarize by c",
     "T | summarize hint.strategy=shuffle count() by a",
     "T | extend x = @\"c:\\dir\", y = h\"secret\", z = 'it''s' | serialize",
+    /* found by fuzz_frontend: `union union (x)` printed as a call that reparsed as a union */
+    "union union (x); T",
+    /* found by fuzz_frontend: a column named print printed bare reparsed as the print operator */
+    "T | extend z = print - x * 2, w = ['true'], v = ['by'] + 1",
 };
 
 static void test_round_trip(void)
