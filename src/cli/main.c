@@ -23,6 +23,7 @@
 #include "io/catalog.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
+#include "repl/query.h"
 #include "repl/repl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -128,50 +129,6 @@ static const char *bundled_dir(void)
         }
     }
     return AIQ_DATADIR;
-}
-
-typedef struct LookupCtx {
-    AiqCatalog *cat;
-    AiqRunOptions *run;
-} LookupCtx;
-
-static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
-{
-    LookupCtx *lc = ud;
-    AiqCatalogTable *t = aiq_catalog_find(lc->cat, name);
-    if (!t)
-        return false;
-    if (t->declared) {
-        *out = t->schema;
-        return true;
-    }
-    if (t->npaths == 0)
-        return false;
-    /* No declaration: infer the schema from every row of the data. */
-    if (!aiq_run_load_table(lc->run, t, err))
-        return false;
-    *out = t->schema;
-    return true;
-}
-
-/* Parses and binds one query; prints errors as FILE:LINE:COL. Returns the
- * plan or NULL (exit code in *code). */
-static AiqPlan *compile(const char *name, const char *text, size_t len, AiqArena *arena,
-                        AiqBindOptions *bo, bool syntax_only, int *code)
-{
-    AiqError err = {0};
-    AiqNode *ast = aiq_parse_query(text, len, arena, &err);
-    AiqPlan *plan = NULL;
-    if (ast && !syntax_only)
-        plan = aiq_bind_query(ast, bo, arena, &err);
-    if (err.code != AIQ_OK) {
-        aiq_error_locate(&err, text, len);
-        aiq_error_print(stderr, &err, name, text, len);
-        *code = aiq_error_exit_code(err.code);
-        return NULL;
-    }
-    *code = 0;
-    return plan ? plan : (AiqPlan *)ast;
 }
 
 static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, bool permute)
@@ -341,11 +298,9 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         return 2;
     }
     int worst = 0;
-    LookupCtx lc = {cat, ro};
-    AiqBindOptions bo = {.now = ro->now, .lookup = lookup_table, .lookup_ud = &lc,
-                         .table_names = cat->names, .ntable_names = cat->ntables,
-                         .param_names = o->param_names, .param_values = o->param_values,
-                         .nparams = o->nparams};
+    AiqQueryParams params = {o->param_names, o->param_values, o->nparams};
+    AiqBindOptions bo;
+    aiq_query_bind_options(ro, &params, &bo);
     for (int i = first; i < argc; i++) {
         size_t len;
         char *text = read_file(argv[i], &len);
@@ -357,7 +312,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         AiqArena arena;
         aiq_arena_init(&arena, 0);
         int code;
-        AiqPlan *plan = compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
+        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
         if (plan && !syntax_only) {
             if (columns) {
                 printf("%s: columns: ", argv[i]);
@@ -487,37 +442,16 @@ int main(int argc, char **argv)
                     goto done;
                 }
             } else if (isatty(STDIN_FILENO)) {
-                rc = aiq_repl_run(&ro);
+                AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
+                rc = aiq_repl_run(&ro, &params);
                 goto done;
             } else {
                 name = "stdin";
                 text = read_all(stdin, &len);
             }
         }
-        LookupCtx lc = {&cat, &ro};
-        AiqBindOptions bo = {.now = ro.now, .lookup = lookup_table, .lookup_ud = &lc,
-                             .table_names = cat.names, .ntable_names = cat.ntables,
-                             .param_names = o.param_names, .param_values = o.param_values,
-                             .nparams = o.nparams};
-        AiqArena arena;
-        aiq_arena_init(&arena, 0);
-        AiqPlan *plan = compile(name, text, len, &arena, &bo, false, &rc);
-        if (plan && o.explain) {
-            AiqStrBuf out;
-            aiq_sb_init(&out);
-            aiq_explain_plan(&out, plan);
-            fputs(aiq_sb_str(&out), stdout);
-            aiq_sb_free(&out);
-        } else if (plan) {
-            AiqError err = {0};
-            rc = aiq_run_plan(&ro, plan, stdout, &err);
-            if (err.code != AIQ_OK) {
-                aiq_error_locate(&err, text, len);
-                aiq_error_print(stderr, &err, name, text, len);
-            }
-        }
-        aiq_plan_release(plan);
-        aiq_arena_free(&arena);
+        AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
+        rc = aiq_query_run(&ro, &params, name, text, len, o.explain, stdout);
         aiq_xfree(text);
     }
 done:

@@ -473,7 +473,7 @@ static AiqTable *summarize_compute(Summarize *su)
                     goto done;
             state_update(&st[a], c, gids, arg, pred, extra, &key);
         }
-        if (!aiq_op_check_memory(ex))
+        if (!aiq_op_check_limits(ex))
             goto done;
     }
 done:;

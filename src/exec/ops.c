@@ -12,13 +12,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "func/kernel.h"
 #include "util/timefmt.h"
 
-bool aiq_op_check_memory(AiqExecCtx *ex)
+bool aiq_op_check_limits(AiqExecCtx *ex)
 {
+    if (aiq_interrupt_pending())
+        return aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "query cancelled");
     if (!aiq_mem_exceeded())
         return true;
     return aiq_error_set(ex->err, AIQ_ERR_LIMIT, -1, 1,
@@ -46,7 +49,7 @@ AiqTable *aiq_op_drain(AiqOp *op, const AiqSchema *schema)
     AiqChunk *c;
     while ((c = op->next(op))) {
         aiq_table_append_chunk(t, c);
-        if (!aiq_op_check_memory(op->ex))
+        if (!aiq_op_check_limits(op->ex))
             break;
     }
     if (op->ex->err->code != AIQ_OK) {
@@ -310,7 +313,7 @@ static AiqChunk *range_next(AiqOp *op)
         r->done = true;
         return NULL;
     }
-    if (!aiq_op_check_memory(op->ex))
+    if (!aiq_op_check_limits(op->ex))
         return NULL;
     r->out = (AiqChunk){.count = n, .nrows = n, .ncols = 1, .cols = &r->col};
     return &r->out;
@@ -590,7 +593,7 @@ static AiqTable *sort_compute(Materialize *m)
         aiq_table_append_chunk(keys, &kchunk);
         if (top && rows->nrows > p->limit + 65536)
             truncate_sorted(&rows, &keys, p, p->limit);
-        if (!aiq_op_check_memory(ex))
+        if (!aiq_op_check_limits(ex))
             goto fail;
     }
     if (ex->err->code != AIQ_OK)
@@ -724,7 +727,7 @@ static AiqTable *join_compute(Materialize *m)
         }
         if (!matched && (kind == AIQ_JOIN_LEFTOUTER || kind == AIQ_JOIN_FULLOUTER))
             EMIT(l, -1);
-        if ((l & 1023) == 0 && !aiq_op_check_memory(m->base.ex))
+        if ((l & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
             break;
     }
     for (int64_t r = 0; r < right->nrows && m->base.ex->err->code == AIQ_OK; r++) {
@@ -849,7 +852,7 @@ static AiqTable *mv_expand_compute(Materialize *m)
             }
             aiq_arena_reset(&scratch);
         }
-        if ((r & 1023) == 0 && !aiq_op_check_memory(m->base.ex))
+        if ((r & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
             break;
     }
     aiq_arena_free(&scratch);

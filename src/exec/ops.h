@@ -43,7 +43,9 @@ AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input);
 void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v);
 /* An operator that yields the rows of a table; frees it at the end when owned. */
 AiqOp *aiq_op_table_scan(AiqExecCtx *ex, AiqTable *t, bool owned);
-/* Checks the memory limit between chunks; sets ex->err and returns false past it. */
-bool aiq_op_check_memory(AiqExecCtx *ex);
+/* Checks, between chunks, the memory limit and a cancel request (Ctrl-C in
+ * the REPL); sets ex->err and returns false when the query must stop. */
+bool aiq_op_check_limits(AiqExecCtx *ex);
+
 
 #endif

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -284,6 +285,10 @@ static bool parse_text(const char *path, const char *text, size_t len, Rows *row
         if ((lineno & 4095) == 0 && aiq_mem_exceeded()) {
             aiq_sb_free(&fixed);
             return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
+        }
+        if ((lineno & 4095) == 0 && aiq_interrupt_pending()) {
+            aiq_sb_free(&fixed);
+            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
         }
     }
     aiq_sb_free(&fixed);

@@ -1,12 +1,16 @@
 /*
- * repl.h -- the interactive aiq session (readline, history, dot-commands).
+ * repl.h -- the interactive aiq session: readline editing and history, tab
+ * completion of tables, columns, operators and functions, multi-line queries
+ * (ending at an empty line or a ';' that completes the query), Ctrl-C to
+ * cancel a running query, dot-commands. Tables are loaded once and kept.
  */
 #ifndef AIQ_REPL_REPL_H
 #define AIQ_REPL_REPL_H
 
 #include "exec/run.h"
+#include "repl/query.h"
 
 /* Runs the REPL on the terminal until .quit or Ctrl-D; returns the exit code. */
-int aiq_repl_run(AiqRunOptions *ro);
+int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params);
 
 #endif
