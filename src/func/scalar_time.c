@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "kernel.h"
+#include "util/strbuf.h"
 #include "util/timefmt.h"
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -143,38 +144,42 @@ KERNEL(k_format_datetime)
         aiq_civil_from_days(days, &y, &mo, &d);
         int64_t secs = rem / AIQ_TICKS_PER_SECOND, frac = rem % AIQ_TICKS_PER_SECOND;
         int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
-        char buf[256];
-        size_t o = 0;
-        for (uint32_t k = 0; k < fmt.len && o < sizeof buf - 16;) {
+        AiqStrBuf sb; /* grows: a format can be long (found by fuzz_query) */
+        aiq_sb_init(&sb);
+        for (uint32_t k = 0; k < fmt.len;) {
             char c = fmt.ptr[k];
             uint32_t run = 1;
             while (k + run < fmt.len && fmt.ptr[k + run] == c)
                 run++;
             switch (c) {
-            case 'y': o += (size_t)(run >= 4 ? snprintf(buf + o, 16, "%04lld", (long long)y) : snprintf(buf + o, 16, "%02lld", (long long)(y % 100))); break;
-            case 'M': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02u" : "%u", mo); break;
-            case 'd': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02u" : "%u", d); break;
-            case 'H': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02d" : "%d", hh); break;
-            case 'h': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02d" : "%d", hh % 12 ? hh % 12 : 12); break;
-            case 'm': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02d" : "%d", mi); break;
-            case 's': o += (size_t)snprintf(buf + o, 16, run >= 2 ? "%02d" : "%d", ss); break;
+            case 'y':
+                if (run >= 4)
+                    aiq_sb_printf(&sb, "%04lld", (long long)y);
+                else
+                    aiq_sb_printf(&sb, "%02lld", (long long)(y % 100));
+                break;
+            case 'M': aiq_sb_printf(&sb, run >= 2 ? "%02u" : "%u", mo); break;
+            case 'd': aiq_sb_printf(&sb, run >= 2 ? "%02u" : "%u", d); break;
+            case 'H': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", hh); break;
+            case 'h': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", hh % 12 ? hh % 12 : 12); break;
+            case 'm': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", mi); break;
+            case 's': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", ss); break;
             case 'f':
             case 'F': {
                 char digits[24];
                 snprintf(digits, sizeof digits, "%07lld", (long long)frac);
-                uint32_t nd = run > 7 ? 7 : run;
-                memcpy(buf + o, digits, nd);
-                o += nd;
+                aiq_sb_append(&sb, digits, run > 7 ? 7 : run);
                 break;
             }
-            case 't': o += (size_t)snprintf(buf + o, 16, "%s", hh < 12 ? (run >= 2 ? "AM" : "A") : (run >= 2 ? "PM" : "P")); break;
+            case 't': aiq_sb_puts(&sb, hh < 12 ? (run >= 2 ? "AM" : "A") : (run >= 2 ? "PM" : "P")); break;
             default:
                 for (uint32_t r = 0; r < run; r++)
-                    buf[o++] = c;
+                    aiq_sb_putc(&sb, c);
             }
             k += run;
         }
-        out->data.str[i] = aiq_eval_str(ctx, buf, o);
+        out->data.str[i] = aiq_eval_str(ctx, aiq_sb_str(&sb), sb.len);
+        aiq_sb_free(&sb);
     }
 }
 
