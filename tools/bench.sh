@@ -1,0 +1,56 @@
+#!/bin/sh
+# bench.sh AIQ -- make bench: throughput of aiq against DuckDB (npm
+# @duckdb/node-api, read_json) and jq on the same AppRequests-shaped JSON
+# lines, measured in the same run. BENCH_ROWS (default 1000000, ~450 MB)
+# sets the size. Prints seconds, MB/s and aiq/DuckDB ratios; asserts nothing.
+aiq=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+cd "$(dirname "$0")/.." || exit 2
+rows=${BENCH_ROWS:-1000000}
+dir=build/bench
+mkdir -p "$dir"
+data=$dir/requests-$rows.jsonl
+roles=$dir/requests-$rows.roles.jsonl
+if [ ! -f "$data" ]; then
+  echo "bench: generating $rows rows..."
+  python3 tools/bench_gen.py "$rows" "$data" || exit 2
+fi
+[ -f "$data.zst" ] || zstd -q -3 -k "$data" -o "$data.zst"
+mb=$(du -m "$data" | cut -f1)
+echo "bench: $data ($mb MB, $rows rows), $(nproc) cores"
+duck=""
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  [ -d "$dir/node_modules/@duckdb/node-api" ] || (cd "$dir" && npm install --silent --no-audit --no-fund @duckdb/node-api >/dev/null 2>&1)
+  if [ -d "$dir/node_modules/@duckdb/node-api" ]; then
+    cp tools/bench_duckdb.mjs "$dir/"
+    duck=$(cd "$dir" && node bench_duckdb.mjs "$(pwd)/$(basename "$data")" "$(pwd)/$(basename "$roles")" 2 2>&1)
+  fi
+fi
+schema=$dir/schema.kql
+printf '.create table R (TimeGenerated:datetime, Id:string, Name:string, DurationMs:real, ResultCode:string, Success:bool, AppRoleName:string, AppRoleInstance:string, OperationId:string, ClientIP:string, ItemCount:long, Properties:dynamic)\n.create table Roles (AppRoleName:string, Team:string)\n' > "$schema"
+run() { # name query [file]
+  f=${3:-$data}
+  start=$(date +%s.%N)
+  /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j 1 --schema "$schema" -t R="$f" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$2" > /dev/null 2> "$dir/err" || { echo "$1: aiq failed: $(tail -2 "$dir/err")"; return; }
+  end=$(date +%s.%N)
+  secs=$(echo "$end - $start" | bc)
+  rss=$(( $(cat "$dir/rss") / 1024 ))
+  ds=$(printf '%s\n' "$duck" | awk -v n="$1" '$1 == n { print $2 }')
+  ratio=-; [ -n "$ds" ] && ratio=$(echo "scale=2; $secs / $ds" | bc)
+  printf '%-26s %8.2f s %8.1f MB/s %7d MB RSS   duckdb(2 threads) %6s s   aiq/duckdb %5s\n' "$1" "$secs" "$(echo "$mb / $secs" | bc -l)" "$rss" "${ds:--}" "$ratio"
+}
+printf '%-26s %10s %13s %14s\n' query aiq throughput peak
+run count 'R | count'
+run filter_count 'R | where ResultCode == "429" | count'
+run properties_filter 'R | where tostring(Properties.deployment) == "gpt-4o" | count'
+run top10 'R | top 10 by DurationMs'
+run tokens_extend 'R | extend t = tolong(Properties["tokens.total"]) | summarize sum(t)'
+run take10 'R | take 10'
+run count_zst 'R | count' "$data.zst"
+run seed1_p95_by_bucket 'R | where DurationMs > 2000 | summarize Count = count(), Avg = avg(DurationMs), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99) by bin(TimeGenerated, 15m), AppRoleName'
+run seed6_percentiles 'R | summarize P50 = percentile(DurationMs, 50), P75 = percentile(DurationMs, 75), P90 = percentile(DurationMs, 90), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99), Max = max(DurationMs), Count = count() by AppRoleName'
+run token_sum_by_deployment 'R | extend TokensUsed = tolong(Properties["tokens.total"]), Deployment = tostring(Properties["deployment"]) | where isnotempty(TokensUsed) | summarize TotalTokens = sum(TokensUsed) by Deployment, AppRoleName | order by TotalTokens desc'
+run join_1m_1k 'R | join kind=inner Roles on AppRoleName | count'
+if command -v jq >/dev/null; then
+  start=$(date +%s.%N); jq -c 'select(.ResultCode == "429")' "$data" | wc -l > /dev/null; end=$(date +%s.%N)
+  printf '%-26s %8.2f s (jq, filter_count)\n' jq_filter_count "$(echo "$end - $start" | bc)"
+fi

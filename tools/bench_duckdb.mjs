@@ -1,0 +1,24 @@
+// bench_duckdb.mjs FILE ROLES THREADS -- runs the benchmark queries in DuckDB
+// (read_json over the same JSON lines) and prints "name seconds" lines,
+// timed in-process, as the issue's reference numbers are.
+import { DuckDBInstance } from '@duckdb/node-api';
+const [file, roles, threads] = process.argv.slice(2);
+const inst = await DuckDBInstance.create(':memory:', { threads: String(threads || 2) });
+const con = await inst.connect();
+const src = `read_json('${file}', format='newline_delimited', columns={TimeGenerated:'TIMESTAMP', DurationMs:'DOUBLE', ResultCode:'VARCHAR', AppRoleName:'VARCHAR', Properties:'JSON'})`;
+const queries = {
+  count: `select count(*) from ${src}`,
+  filter_count: `select count(*) from ${src} where ResultCode = '429'`,
+  properties_filter: `select count(*) from ${src} where json_extract_string(Properties, '$.deployment') = 'gpt-4o'`,
+  top10: `select * from ${src} order by DurationMs desc limit 10`,
+  tokens_extend: `select sum(try_cast(json_extract_string(Properties, '$."tokens.total"') as bigint)) from ${src}`,
+  seed1_p95_by_bucket: `select time_bucket(interval 15 minute, TimeGenerated) b, AppRoleName, count(*), avg(DurationMs), quantile_disc(DurationMs, 0.95), quantile_disc(DurationMs, 0.99) from ${src} where DurationMs > 2000 group by all`,
+  seed6_percentiles: `select AppRoleName, quantile_disc(DurationMs, [0.5,0.75,0.9,0.95,0.99]), max(DurationMs), count(*) from ${src} group by all`,
+  token_sum_by_deployment: `select json_extract_string(Properties, '$.deployment') d, AppRoleName, sum(try_cast(json_extract_string(Properties, '$."tokens.total"') as bigint)) t from ${src} group by all order by t desc`,
+  join_1m_1k: `select count(*) from ${src} a join read_json('${roles}', format='newline_delimited') r using (AppRoleName)`,
+};
+for (const [name, sql] of Object.entries(queries)) {
+  const t0 = performance.now();
+  await (await con.run(sql)).getRows();
+  console.log(`${name} ${((performance.now() - t0) / 1000).toFixed(3)}`);
+}
