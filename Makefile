@@ -60,6 +60,7 @@ unit: $(UNIT_BIN)
 
 # The whole suite: unit tests, golden query tests, error tests, CLI tests.
 test: aiq $(UNIT_BIN) $(NDJSON_DIFF)
+	@sh tools/deps.sh test
 	@sh tests/run_all.sh ./aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
 asan:
@@ -68,6 +69,7 @@ asan:
 	  LDFLAGS="-fsanitize=address,undefined" AIQ_BIN=build-asan/aiq asan-run
 
 asan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
+	@sh tools/deps.sh test
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN) $(NDJSON_DIFF)
 

@@ -1,6 +1,6 @@
 #!/bin/sh
-# deps.sh -- make sure the -dev packages aiq builds against are present.
-# Called by the Makefile before compiling. On Debian as root it installs what
+# deps.sh [test] -- make sure the -dev packages aiq builds against are present
+# (with "test": also the commands the test suite uses). Called by the Makefile. On Debian as root it installs what
 # is missing with apt-get and says so; otherwise it prints the exact install
 # line and fails, so a build never half-works.
 set -e
@@ -10,6 +10,10 @@ pkg-config --exists libpcre2-8 2>/dev/null || need="$need libpcre2-dev"
 pkg-config --exists libzstd 2>/dev/null || need="$need libzstd-dev"
 { pkg-config --exists readline 2>/dev/null || [ -f /usr/include/readline/readline.h ]; } || need="$need libreadline-dev"
 command -v pkg-config >/dev/null 2>&1 || need="pkg-config $need"
+if [ "${1:-}" = test ]; then
+  command -v zstd >/dev/null 2>&1 || need="$need zstd"
+  command -v script >/dev/null 2>&1 || need="$need bsdutils"
+fi
 [ -z "$need" ] && exit 0
 line="apt-get install -y$need"
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
