@@ -543,8 +543,9 @@ KERNEL(k_parse_url)
                 port = (AiqStr){pc + 1, (uint32_t)(auth_end - pc - 1)};
             p = auth_end;
         }
-        const char *q = memchr(p, '?', (size_t)(end - p));
         const char *h = memchr(p, '#', (size_t)(end - p));
+        /* a '?' after the '#' belongs to the fragment (found by fuzz_query) */
+        const char *q = memchr(p, '?', (size_t)((h ? h : end) - p));
         const char *path_end = q ? q : h ? h : end;
         path = (AiqStr){p, (uint32_t)(path_end - p)};
         if (q)

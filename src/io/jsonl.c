@@ -7,6 +7,7 @@
  */
 #include "jsonl.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -149,23 +150,144 @@ static bool utf8_check(const char *line, size_t len, AiqStrBuf *fixed)
     return false;
 }
 
-/* ---- rows -------------------------------------------------------------------- */
+/* ---- rows: a column-wise store of cells ----------------------------------- */
+
+/* One field of one row, before types are known. Strings are unescaped into
+ * the store's arena; objects and arrays are jansson values. */
+typedef enum { CELL_MISSING = 0, CELL_NULL, CELL_FALSE, CELL_TRUE, CELL_INT, CELL_REAL, CELL_STRING, CELL_JSON } CellKind;
+
+typedef struct Cell {
+    uint8_t kind;
+    uint32_t len; /* CELL_STRING */
+    union {
+        int64_t i;
+        double f;
+        const char *s;
+        json_t *j;
+    } u;
+} Cell;
+
+enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
+
+typedef struct CellCol {
+    const char *name;
+    Cell *cells;    /* one per row; CELL_MISSING where the row lacks the key */
+    unsigned seen;  /* SEEN_* kinds met, for type inference */
+} CellCol;
 
 typedef struct Rows {
-    json_t **rows;
-    int64_t *lines; /* source line of each row, for reports */
+    CellCol *cols;
+    int ncols, capcols;
     int64_t n, cap;
+    int64_t *lines;  /* source line of each row, for reports */
+    AiqKeyMap names; /* column name -> index */
+    AiqArena strings;
 } Rows;
 
-static void rows_push(Rows *r, json_t *obj, int64_t line)
+static void rows_init(Rows *r)
+{
+    memset(r, 0, sizeof *r);
+    aiq_keymap_init(&r->names);
+    aiq_arena_init(&r->strings, 1 << 20);
+}
+
+static void rows_free(Rows *r)
+{
+    for (int c = 0; c < r->ncols; c++) {
+        for (int64_t i = 0; i < r->n; i++)
+            if (r->cols[c].cells[i].kind == CELL_JSON)
+                json_decref(r->cols[c].cells[i].u.j);
+        aiq_xfree(r->cols[c].cells);
+    }
+    aiq_xfree(r->cols);
+    aiq_xfree(r->lines);
+    aiq_keymap_free(&r->names);
+    aiq_arena_free(&r->strings);
+}
+
+/* Starts a new row (all cells missing). */
+static void rows_add(Rows *r, int64_t line)
 {
     if (r->n == r->cap) {
-        r->cap = r->cap ? r->cap * 2 : 4096;
-        r->rows = aiq_xrealloc(r->rows, sizeof *r->rows * (size_t)r->cap);
-        r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)r->cap);
+        int64_t cap = r->cap ? r->cap * 2 : 4096;
+        for (int c = 0; c < r->ncols; c++) {
+            r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
+            memset(r->cols[c].cells + r->cap, 0, sizeof(Cell) * (size_t)(cap - r->cap));
+        }
+        r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
+        r->cap = cap;
     }
-    r->rows[r->n] = obj;
     r->lines[r->n++] = line;
+}
+
+/* Returns the column of a key, adding it (missing in earlier rows) when new. */
+static int rows_column(Rows *r, const char *key, uint32_t len)
+{
+    bool added;
+    int64_t id = aiq_keymap_get(&r->names, key, len, &added);
+    if (added) {
+        if (r->ncols == r->capcols) {
+            r->capcols = r->capcols ? r->capcols * 2 : 16;
+            r->cols = aiq_xrealloc(r->cols, sizeof *r->cols * (size_t)r->capcols);
+        }
+        CellCol *col = &r->cols[r->ncols++];
+        col->name = aiq_arena_strndup(&r->strings, key, len);
+        col->cells = aiq_xcalloc((size_t)(r->cap ? r->cap : 1), sizeof(Cell));
+        col->seen = 0;
+    }
+    return (int)id;
+}
+
+/* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
+static void rows_set(Rows *r, int c, Cell cell)
+{
+    CellCol *col = &r->cols[c];
+    Cell *slot = &col->cells[r->n - 1];
+    if (slot->kind == CELL_JSON)
+        json_decref(slot->u.j);
+    *slot = cell;
+    int64_t tmp;
+    switch (cell.kind) {
+    case CELL_INT: col->seen |= SEEN_INT; break;
+    case CELL_REAL: col->seen |= SEEN_REAL; break;
+    case CELL_FALSE:
+    case CELL_TRUE: col->seen |= SEEN_BOOL; break;
+    case CELL_STRING:
+        col->seen |= SEEN_STRING;
+        if (!(col->seen & SEEN_NONDATE) && !aiq_datetime_parse(cell.u.s, cell.len, &tmp))
+            col->seen |= SEEN_NONDATE;
+        break;
+    case CELL_JSON: col->seen |= SEEN_NESTED; break;
+    default: break;
+    }
+}
+
+static Cell cell_from_json(Rows *r, json_t *v)
+{
+    Cell c = {0};
+    switch (json_typeof(v)) {
+    case JSON_NULL: c.kind = CELL_NULL; break;
+    case JSON_TRUE: c.kind = CELL_TRUE; break;
+    case JSON_FALSE: c.kind = CELL_FALSE; break;
+    case JSON_INTEGER: c.kind = CELL_INT; c.u.i = json_integer_value(v); break;
+    case JSON_REAL: c.kind = CELL_REAL; c.u.f = json_real_value(v); break;
+    case JSON_STRING:
+        c.kind = CELL_STRING;
+        c.len = (uint32_t)json_string_length(v);
+        c.u.s = c.len ? aiq_arena_strndup(&r->strings, json_string_value(v), c.len) : "";
+        break;
+    default: c.kind = CELL_JSON; c.u.j = json_incref(v); break;
+    }
+    return c;
+}
+
+/* Adds a row from a parsed object (takes no reference). */
+static void rows_push_object(Rows *r, json_t *obj, int64_t line)
+{
+    rows_add(r, line);
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) rows_set(r, rows_column(r, key, (uint32_t)strlen(key)), cell_from_json(r, v));
 }
 
 typedef struct FileStats {
@@ -192,14 +314,15 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
             json_t *rec;
             json_array_foreach(records, k, rec) {
                 if (json_is_object(rec))
-                    rows_push(rows, json_incref(rec), line);
+                    rows_push_object(rows, rec, line);
                 else
                     bad_line(fs, line, "a record is not a JSON object");
             }
             json_decref(v);
             return;
         }
-        rows_push(rows, v, line);
+        rows_push_object(rows, v, line);
+        json_decref(v);
         return;
     }
     if (json_is_array(v) && top_array) {
@@ -207,7 +330,7 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
         json_t *rec;
         json_array_foreach(v, k, rec) {
             if (json_is_object(rec))
-                rows_push(rows, json_incref(rec), line);
+                rows_push_object(rows, rec, line);
             else
                 bad_line(fs, line, "an array element is not a JSON object");
         }
@@ -216,6 +339,289 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
     }
     bad_line(fs, line, "not a JSON object");
     json_decref(v);
+}
+
+/* ---- the fast path ------------------------------------------------------------ */
+
+static inline const char *skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Parses a JSON string at p (after the opening quote) into the store's arena.
+ * Returns the position after the closing quote, or NULL when anything is off. */
+static const char *scan_string(Rows *r, const char *p, const char *end, Cell *out)
+{
+    const char *start = p;
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+        p++;
+    if (p < end && *p == '"') { /* no escapes: one copy */
+        out->kind = CELL_STRING;
+        out->len = (uint32_t)(p - start);
+        out->u.s = out->len ? aiq_arena_strndup(&r->strings, start, out->len) : "";
+        return p + 1;
+    }
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_sb_append(&sb, start, (size_t)(p - start));
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            goto bad;
+        if (c != '\\') {
+            aiq_sb_putc(&sb, (char)c);
+            p++;
+            continue;
+        }
+        if (++p >= end)
+            goto bad;
+        switch (*p) {
+        case '"': aiq_sb_putc(&sb, '"'); break;
+        case '\\': aiq_sb_putc(&sb, '\\'); break;
+        case '/': aiq_sb_putc(&sb, '/'); break;
+        case 'b': aiq_sb_putc(&sb, '\b'); break;
+        case 'f': aiq_sb_putc(&sb, '\f'); break;
+        case 'n': aiq_sb_putc(&sb, '\n'); break;
+        case 'r': aiq_sb_putc(&sb, '\r'); break;
+        case 't': aiq_sb_putc(&sb, '\t'); break;
+        case 'u': {
+            uint32_t cp = 0;
+            for (int k = 1; k <= 4; k++) {
+                int h = p + k < end ? hexval(p[k]) : -1;
+                if (h < 0)
+                    goto bad;
+                cp = cp * 16 + (uint32_t)h;
+            }
+            p += 4;
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                goto bad; /* a lone low surrogate: let jansson judge */
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                uint32_t lo = 0;
+                if (p + 6 >= end || p[1] != '\\' || p[2] != 'u')
+                    goto bad;
+                for (int k = 3; k <= 6; k++) {
+                    int h = hexval(p[k]);
+                    if (h < 0)
+                        goto bad;
+                    lo = lo * 16 + (uint32_t)h;
+                }
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    goto bad;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6;
+            }
+            char u[4];
+            size_t n = 0;
+            if (cp < 0x80) {
+                u[n++] = (char)cp;
+            } else if (cp < 0x800) {
+                u[n++] = (char)(0xC0 | cp >> 6);
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                u[n++] = (char)(0xE0 | cp >> 12);
+                u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                u[n++] = (char)(0xF0 | cp >> 18);
+                u[n++] = (char)(0x80 | (cp >> 12 & 0x3F));
+                u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            }
+            aiq_sb_append(&sb, u, n);
+            break;
+        }
+        default: goto bad;
+        }
+        p++;
+    }
+    if (p >= end)
+        goto bad;
+    out->kind = CELL_STRING;
+    out->len = (uint32_t)sb.len;
+    out->u.s = sb.len ? aiq_arena_strndup(&r->strings, sb.data, sb.len) : "";
+    aiq_sb_free(&sb);
+    return p + 1;
+bad:
+    aiq_sb_free(&sb);
+    return NULL;
+}
+
+/* Parses a number with JSON's grammar; NULL when it is not one or would
+ * overflow (jansson rejects those lines, and then decides). */
+static const char *scan_number(const char *p, const char *end, Cell *out)
+{
+    const char *start = p;
+    bool real = false;
+    if (p < end && *p == '-')
+        p++;
+    if (p >= end || !isdigit((unsigned char)*p))
+        return NULL;
+    if (*p == '0')
+        p++;
+    else
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    if (p < end && *p == '.') {
+        real = true;
+        if (++p >= end || !isdigit((unsigned char)*p))
+            return NULL;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    }
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        real = true;
+        p++;
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || !isdigit((unsigned char)*p))
+            return NULL;
+        while (p < end && isdigit((unsigned char)*p))
+            p++;
+    }
+    char buf[64];
+    size_t n = (size_t)(p - start);
+    if (n >= sizeof buf)
+        return NULL;
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+    errno = 0;
+    if (real) {
+        out->kind = CELL_REAL;
+        out->u.f = strtod(buf, NULL);
+    } else {
+        out->kind = CELL_INT;
+        out->u.i = strtoll(buf, NULL, 10);
+    }
+    return errno ? NULL : p;
+}
+
+/* The end of a nested object or array starting at p, or NULL. */
+static const char *skip_nested(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '"') {
+            while (p < end && *p != '"')
+                p += *p == '\\' ? 2 : 1;
+            if (p >= end)
+                return NULL;
+            p++;
+        } else if (c == '{' || c == '[') {
+            if (++depth > 1000)
+                return NULL;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return p;
+        }
+    }
+    return NULL;
+}
+
+/* Reads a line that holds one flat-or-nested JSON object straight into the
+ * store. Returns false, having changed nothing, whenever the line is not
+ * plainly valid (escaped keys, overflowing numbers, a "records" export, any
+ * syntax error): jansson then parses it and decides. */
+static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
+{
+    const char *p = line, *end = line + n;
+    p = skip_ws(p, end);
+    if (p >= end || *p != '{')
+        return false;
+    p = skip_ws(p + 1, end);
+    enum { MAXF = 256 };
+    const char *keys[MAXF];
+    uint32_t klens[MAXF];
+    Cell cells[MAXF];
+    int nf = 0;
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p >= end || *p != '"' || nf == MAXF)
+                goto bad;
+            const char *k = ++p;
+            while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+                p++;
+            if (p >= end || *p != '"')
+                goto bad;
+            uint32_t klen = (uint32_t)(p - k);
+            if (klen == 7 && memcmp(k, "records", 7) == 0)
+                goto bad; /* a diagnostic-settings export: the slow path expands it */
+            p = skip_ws(p + 1, end);
+            if (p >= end || *p != ':')
+                goto bad;
+            p = skip_ws(p + 1, end);
+            if (p >= end)
+                goto bad;
+            Cell c = {0};
+            switch (*p) {
+            case '"': p = scan_string(r, p + 1, end, &c); break;
+            case 't': c.kind = CELL_TRUE; p = end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL; break;
+            case 'f': c.kind = CELL_FALSE; p = end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL; break;
+            case 'n': c.kind = CELL_NULL; p = end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL; break;
+            case '{':
+            case '[': {
+                const char *e = skip_nested(p, end);
+                json_t *j = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
+                if (!j)
+                    goto bad;
+                c.kind = CELL_JSON;
+                c.u.j = j;
+                p = e;
+                break;
+            }
+            default: p = scan_number(p, end, &c); break;
+            }
+            if (!p)
+                goto bad;
+            /* columns are created only once the whole line is known good, so a
+             * line jansson rejects leaves no trace (found by fuzz_scanner) */
+            int dup = -1; /* a repeated key: the last value wins, as in jansson */
+            for (int f = 0; f < nf && dup < 0; f++)
+                if (klens[f] == klen && memcmp(keys[f], k, klen) == 0)
+                    dup = f;
+            if (dup >= 0) {
+                if (cells[dup].kind == CELL_JSON)
+                    json_decref(cells[dup].u.j);
+                cells[dup] = c;
+            } else {
+                keys[nf] = k;
+                klens[nf] = klen;
+                cells[nf++] = c;
+            }
+            p = skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p = skip_ws(p + 1, end);
+                continue;
+            }
+            if (p < end && *p == '}') {
+                p++;
+                break;
+            }
+            goto bad;
+        }
+    }
+    if (skip_ws(p, end) != end)
+        goto bad;
+    rows_add(r, lineno);
+    for (int f = 0; f < nf; f++)
+        rows_set(r, rows_column(r, keys[f], klens[f]), cells[f]);
+    return true;
+bad:
+    for (int f = 0; f < nf; f++)
+        if (cells[f].kind == CELL_JSON)
+            json_decref(cells[f].u.j);
+    return false; /* strings stay in the arena until the table is built: harmless */
 }
 
 /* Splits text into rows. */
@@ -266,6 +672,8 @@ static bool parse_text(const char *path, const char *text, size_t len, Rows *row
             line = fixed.data;
             n = fixed.len;
         }
+        if (!opts->jansson_only && scan_line(rows, line, n, lineno))
+            continue; /* the fast path understood the whole line */
         json_error_t je;
         json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
         if (!v) {
@@ -297,13 +705,6 @@ static bool parse_text(const char *path, const char *text, size_t len, Rows *row
 
 /* ---- types ---------------------------------------------------------------------- */
 
-enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
-
-typedef struct ColInfo {
-    const char *name;
-    unsigned seen;
-} ColInfo;
-
 static AiqType infer(unsigned seen)
 {
     unsigned kinds = seen & (SEEN_INT | SEEN_REAL | SEEN_BOOL | SEEN_STRING | SEEN_NESTED);
@@ -320,86 +721,113 @@ static AiqType infer(unsigned seen)
     return AIQ_TYPE_DYNAMIC;
 }
 
-/* Converts a JSON value into column c of row r; returns false on a misfit. */
-static bool convert(AiqTable *t, int c, int64_t r, json_t *v, AiqVector *tmp)
+/* The JSON text of a cell, for string columns holding numbers or objects
+ * and for misfit reports. Returns a buffer owned by sb. */
+static const char *cell_text(const Cell *c, AiqStrBuf *sb)
+{
+    aiq_sb_clear(sb);
+    char buf[64];
+    switch (c->kind) {
+    case CELL_NULL:
+    case CELL_MISSING: aiq_sb_puts(sb, "null"); break;
+    case CELL_TRUE: aiq_sb_puts(sb, "true"); break;
+    case CELL_FALSE: aiq_sb_puts(sb, "false"); break;
+    case CELL_INT: aiq_sb_printf(sb, "%lld", (long long)c->u.i); break;
+    case CELL_REAL: aiq_real_format(c->u.f, buf); aiq_sb_puts(sb, buf); break;
+    case CELL_STRING: aiq_sb_append(sb, c->u.s, c->len); break;
+    case CELL_JSON: {
+        char *t = json_dumps(c->u.j, JSON_COMPACT | JSON_ENCODE_ANY);
+        aiq_sb_puts(sb, t ? t : "null");
+        aiq_xfree(t); /* jansson allocates through aiq_xmalloc */
+        break;
+    }
+    }
+    return aiq_sb_str(sb);
+}
+
+/* Converts a cell into column c of row r; returns false on a misfit. */
+static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *tmp, AiqStrBuf *sb)
 {
     AiqType ty = t->cols[c].type;
-    if (!v || json_is_null(v)) {
-        aiq_table_set(t, c, r, NULL, 0);
-        return true;
-    }
+    if (cell->kind == CELL_MISSING || cell->kind == CELL_NULL)
+        return true; /* the row was added null */
     tmp->type = ty;
     tmp->is_const = true;
     tmp->validity = NULL;
     int64_t i64 = 0;
     double f64 = 0;
     AiqStr s = {"", 0};
-    json_t *d = v;
+    json_t *d = NULL;
     bool ok = true;
+    const char *str = cell->kind == CELL_STRING ? cell->u.s : NULL;
     switch (ty) {
     case AIQ_TYPE_BOOL:
-        if (json_is_boolean(v))
-            i64 = json_is_true(v);
-        else if (json_is_integer(v) && (json_integer_value(v) == 0 || json_integer_value(v) == 1))
-            i64 = json_integer_value(v);
-        else if (json_is_string(v) && strcasecmp(json_string_value(v), "true") == 0)
+        if (cell->kind == CELL_TRUE || cell->kind == CELL_FALSE)
+            i64 = cell->kind == CELL_TRUE;
+        else if (cell->kind == CELL_INT && (cell->u.i == 0 || cell->u.i == 1))
+            i64 = cell->u.i;
+        else if (str && cell->len == 4 && strncasecmp(str, "true", 4) == 0)
             i64 = 1;
-        else if (json_is_string(v) && strcasecmp(json_string_value(v), "false") == 0)
+        else if (str && cell->len == 5 && strncasecmp(str, "false", 5) == 0)
             i64 = 0;
         else
             ok = false;
         break;
     case AIQ_TYPE_INT:
     case AIQ_TYPE_LONG:
-        if (json_is_integer(v))
-            i64 = json_integer_value(v);
-        else if (json_is_real(v) && json_real_value(v) == (double)(int64_t)json_real_value(v))
-            i64 = (int64_t)json_real_value(v);
-        else if (json_is_string(v)) {
-            char *end;
+        if (cell->kind == CELL_INT)
+            i64 = cell->u.i;
+        else if (cell->kind == CELL_REAL && cell->u.f == (double)(int64_t)cell->u.f)
+            i64 = (int64_t)cell->u.f;
+        else if (str && cell->len && cell->len < 32) {
+            char buf[32], *end;
+            memcpy(buf, str, cell->len);
+            buf[cell->len] = '\0';
             errno = 0;
-            i64 = strtoll(json_string_value(v), &end, 10);
-            ok = *end == '\0' && json_string_length(v) > 0 && errno == 0;
+            i64 = strtoll(buf, &end, 10);
+            ok = *end == '\0' && errno == 0;
         } else
             ok = false;
         break;
     case AIQ_TYPE_REAL:
-        if (json_is_number(v))
-            f64 = json_number_value(v);
-        else if (json_is_string(v)) {
-            char *end;
-            f64 = strtod(json_string_value(v), &end);
-            ok = *end == '\0' && json_string_length(v) > 0;
+        if (cell->kind == CELL_INT)
+            f64 = (double)cell->u.i;
+        else if (cell->kind == CELL_REAL)
+            f64 = cell->u.f;
+        else if (str && cell->len && cell->len < 64) {
+            char buf[64], *end;
+            memcpy(buf, str, cell->len);
+            buf[cell->len] = '\0';
+            f64 = strtod(buf, &end);
+            ok = *end == '\0';
         } else
             ok = false;
         break;
-    case AIQ_TYPE_DATETIME:
-        ok = json_is_string(v) && aiq_datetime_parse(json_string_value(v), json_string_length(v), &i64);
-        break;
-    case AIQ_TYPE_TIMESPAN:
-        ok = json_is_string(v) && aiq_timespan_parse(json_string_value(v), json_string_length(v), &i64);
-        break;
+    case AIQ_TYPE_DATETIME: ok = str && aiq_datetime_parse(str, cell->len, &i64); break;
+    case AIQ_TYPE_TIMESPAN: ok = str && aiq_timespan_parse(str, cell->len, &i64); break;
     case AIQ_TYPE_STRING:
-        if (json_is_string(v)) {
-            s.ptr = json_string_value(v);
-            s.len = (uint32_t)json_string_length(v);
+        if (str) {
+            s = (AiqStr){str, cell->len};
         } else {
             /* numbers, bools and objects in a string column keep their JSON text */
-            char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-            AiqStr st = {txt ? txt : "", txt ? (uint32_t)strlen(txt) : 0};
-            tmp->data.str = &st;
-            aiq_table_set(t, c, r, tmp, 0);
-            aiq_xfree(txt); /* jansson allocates through aiq_xmalloc */
-            return true;
+            cell_text(cell, sb);
+            s = (AiqStr){aiq_sb_str(sb), (uint32_t)sb->len};
         }
         break;
-    case AIQ_TYPE_DYNAMIC: break;
+    case AIQ_TYPE_DYNAMIC:
+        switch (cell->kind) {
+        case CELL_TRUE:
+        case CELL_FALSE: d = json_boolean(cell->kind == CELL_TRUE); break;
+        case CELL_INT: d = json_integer(cell->u.i); break;
+        case CELL_REAL: d = json_real(cell->u.f); break;
+        case CELL_STRING: d = json_stringn(cell->u.s, cell->len); break;
+        default: d = json_incref(cell->u.j); break;
+        }
+        break;
     default: ok = false;
     }
-    if (!ok) {
-        aiq_table_set(t, c, r, NULL, 0);
+    if (!ok)
         return false;
-    }
     switch (ty) {
     case AIQ_TYPE_REAL: tmp->data.f64 = &f64; break;
     case AIQ_TYPE_STRING: tmp->data.str = &s; break;
@@ -407,6 +835,7 @@ static bool convert(AiqTable *t, int c, int64_t r, json_t *v, AiqVector *tmp)
     default: tmp->data.i64 = &i64; break;
     }
     aiq_table_set(t, c, r, tmp, 0);
+    json_decref(d); /* the table took its own reference */
     return true;
 }
 
@@ -438,7 +867,8 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
 
 AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
 {
-    Rows rows = {0};
+    Rows rows;
+    rows_init(&rows);
     bool ok = true;
     for (int p = 0; p < ct->npaths && ok; p++) {
         AiqStrBuf raw;
@@ -452,7 +882,8 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const char *data, size_t len,
                                 const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
 {
-    Rows rows = {0};
+    Rows rows;
+    rows_init(&rows);
     AiqStrBuf raw = {(char *)data, len, len};
     bool ok = parse_file(name, &raw, &rows, opts, err);
     return build_table(ct, rows, ok, opts, schema_arena, err);
@@ -464,54 +895,25 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
 {
     AiqTable *t = NULL;
     if (ok) {
-        /* columns: declared, or every key in order of first appearance */
-        ColInfo *info = NULL;
-        int ncols = 0;
+        /* the store column of each table column (-1: never present) */
+        int ncols;
+        int *src;
         if (ct->declared) {
             ncols = ct->schema.ncols;
-            info = aiq_xcalloc((size_t)ncols + 1, sizeof *info);
-            for (int c = 0; c < ncols; c++)
-                info[c].name = ct->schema.cols[c].name;
-        } else {
-            AiqKeyMap names;
-            aiq_keymap_init(&names);
-            int cap = 0;
-            for (int64_t r = 0; r < rows.n; r++) {
-                const char *key;
-                json_t *v;
-                json_object_foreach(rows.rows[r], key, v) {
-                    bool added;
-                    int64_t id = aiq_keymap_get(&names, key, (uint32_t)strlen(key), &added);
-                    if (added) {
-                        if (ncols == cap) {
-                            cap = cap ? cap * 2 : 16;
-                            info = aiq_xrealloc(info, sizeof *info * (size_t)cap);
-                        }
-                        info[ncols].name = aiq_arena_strndup(schema_arena, key, strlen(key));
-                        info[ncols++].seen = 0;
-                    }
-                    ColInfo *ci = &info[id];
-                    int64_t tmp;
-                    if (json_is_integer(v))
-                        ci->seen |= SEEN_INT;
-                    else if (json_is_real(v))
-                        ci->seen |= SEEN_REAL;
-                    else if (json_is_boolean(v))
-                        ci->seen |= SEEN_BOOL;
-                    else if (json_is_string(v)) {
-                        ci->seen |= SEEN_STRING;
-                        if (!(ci->seen & SEEN_NONDATE) && !aiq_datetime_parse(json_string_value(v), json_string_length(v), &tmp))
-                            ci->seen |= SEEN_NONDATE;
-                    } else if (json_is_object(v) || json_is_array(v))
-                        ci->seen |= SEEN_NESTED;
-                }
+            src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
+            for (int c = 0; c < ncols; c++) {
+                const char *name = ct->schema.cols[c].name;
+                src[c] = (int)aiq_keymap_find(&rows.names, name, (uint32_t)strlen(name));
             }
-            aiq_keymap_free(&names);
+        } else {
+            ncols = rows.ncols;
+            src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
             ct->schema.ncols = ncols;
             ct->schema.cols = aiq_arena_alloc(schema_arena, sizeof *ct->schema.cols * (size_t)(ncols + 1));
             for (int c = 0; c < ncols; c++) {
-                ct->schema.cols[c].name = info[c].name;
-                ct->schema.cols[c].type = infer(info[c].seen);
+                src[c] = c;
+                ct->schema.cols[c].name = aiq_arena_strndup(schema_arena, rows.cols[c].name, strlen(rows.cols[c].name));
+                ct->schema.cols[c].type = infer(rows.cols[c].seen);
             }
         }
         t = aiq_table_new(&ct->schema);
@@ -519,37 +921,34 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
         int first_col = -1;
         char first_text[64] = "";
         AiqVector tmp;
-        for (int64_t r = 0; r < rows.n; r++) {
+        AiqStrBuf sb;
+        aiq_sb_init(&sb);
+        for (int64_t r = 0; r < rows.n; r++)
             aiq_table_add_null_row(t);
-            for (int c = 0; c < ncols; c++) {
-                json_t *v = json_object_get(rows.rows[r], info[c].name);
-                if (!convert(t, c, r, v, &tmp)) {
-                    if (misfits++ == 0) {
-                        first_line = rows.lines[r];
-                        first_col = c;
-                        char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
-                        snprintf(first_text, sizeof first_text, "%s", txt ? txt : "?");
-                        aiq_xfree(txt); /* jansson allocates through aiq_xmalloc */
-                    }
+        /* column by column: one type decision per column, tight loops */
+        for (int c = 0; c < ncols && ok; c++) {
+            if (src[c] < 0)
+                continue;
+            const Cell *cells = rows.cols[src[c]].cells;
+            for (int64_t r = 0; r < rows.n; r++) {
+                if (!convert(t, c, r, &cells[r], &tmp, &sb) && misfits++ == 0) {
+                    first_line = rows.lines[r];
+                    first_col = c;
+                    const char *q = cells[r].kind == CELL_STRING ? "\"" : "";
+                    snprintf(first_text, sizeof first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
                 }
             }
-            json_decref(rows.rows[r]);
-            rows.rows[r] = NULL;
-            if ((r & 4095) == 0 && aiq_mem_exceeded()) {
+            if (aiq_mem_exceeded())
                 ok = aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "table '%s': memory limit (--max-memory) reached while loading", ct->name);
-                break;
-            }
         }
         if (ok && misfits && opts->warn)
             fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the declared type and became null (first: column %s:%s at line %lld: %s)\n",
-                    ct->name, (long long)misfits, misfits == 1 ? "" : "s", info[first_col].name,
+                    ct->name, (long long)misfits, misfits == 1 ? "" : "s", ct->schema.cols[first_col].name,
                     aiq_type_name(t->cols[first_col].type), (long long)first_line, first_text);
-        aiq_xfree(info);
+        aiq_sb_free(&sb);
+        aiq_xfree(src);
     }
-    for (int64_t r = 0; r < rows.n; r++)
-        json_decref(rows.rows[r]);
-    aiq_xfree(rows.rows);
-    aiq_xfree(rows.lines);
+    rows_free(&rows);
     if (!ok) {
         aiq_table_free(t);
         return NULL;

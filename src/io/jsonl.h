@@ -17,6 +17,7 @@
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
+    bool jansson_only; /* skip the fast line scanner (the differential fuzz target's reference) */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

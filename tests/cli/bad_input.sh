@@ -101,3 +101,12 @@ python3 -c 'import sys; sys.stdout.write("{\"s\":\"" + "x" * 20000000 + "\"}\n")
 expect_rc 0 "$AIQ" -t T="$T/big.jsonl" -o tsv -q 'T | project n = strlen(s)'
 expect_out "n
 20000000"
+# duplicate keys: the last value wins (as jansson, and the scanner must agree)
+printf '{"a":[1],"a":"x","b":1}\n{"a":"y","b":2,"b":3}\n' > "$T/dup.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/dup.jsonl" -o ndjson -q 'T'
+expect_out '{"a":"x","b":1}
+{"a":"y","b":3}'
+# escapes and surrogate pairs decode as in jansson
+printf '{"s":"a\\u00e9\\ud83d\\ude00\\n\\"q\\""}\n' > "$T/esc.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/esc.jsonl" -o ndjson -q 'T | extend n = strlen(s)'
+expect_out '{"s":"aé😀\n\"q\"","n":7}'
