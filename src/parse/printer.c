@@ -61,12 +61,25 @@ static void print_name(AiqStrBuf *out, const char *name)
     }
 }
 
+/* Prints an expression operand; a tabular expression used as an operand
+ * ("x + (T | count)") keeps its parentheses so it reads back the same
+ * (found by fuzz_frontend). */
+static void print_expr(AiqStrBuf *out, const AiqNode *n)
+{
+    bool tabular = n->kind >= AIQ_N_PRINT;
+    if (tabular)
+        aiq_sb_putc(out, '(');
+    aiq_print_node(out, n);
+    if (tabular)
+        aiq_sb_putc(out, ')');
+}
+
 static void print_list(AiqStrBuf *out, AiqNode *const *items, int n)
 {
     for (int i = 0; i < n; i++) {
         if (i)
             aiq_sb_puts(out, ", ");
-        aiq_print_node(out, items[i]);
+        print_expr(out, items[i]);
     }
 }
 
@@ -199,14 +212,14 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_STAR: aiq_sb_putc(out, '*'); break;
     case AIQ_N_BINARY:
         aiq_sb_putc(out, '(');
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_printf(out, " %s ", n->str);
-        aiq_print_node(out, n->rhs);
+        print_expr(out, n->rhs);
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_UNARY:
         aiq_sb_printf(out, "%s(", n->str);
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_CALL:
@@ -215,36 +228,36 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_MEMBER:
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_putc(out, '.');
         print_name(out, n->str);
         break;
     case AIQ_N_INDEX:
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_putc(out, '[');
-        aiq_print_node(out, n->rhs);
+        print_expr(out, n->rhs);
         aiq_sb_putc(out, ']');
         break;
     case AIQ_N_IN:
         aiq_sb_putc(out, '(');
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_printf(out, " %s (", n->str);
         print_list(out, n->items, n->nitems);
         aiq_sb_puts(out, "))");
         break;
     case AIQ_N_BETWEEN:
         aiq_sb_putc(out, '(');
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         aiq_sb_puts(out, n->op ? " !between (" : " between (");
-        aiq_print_node(out, n->rhs);
+        print_expr(out, n->rhs);
         aiq_sb_puts(out, " .. ");
-        aiq_print_node(out, n->extra);
+        print_expr(out, n->extra);
         aiq_sb_puts(out, "))");
         break;
     case AIQ_N_ASSIGN:
         print_name(out, n->str);
         aiq_sb_puts(out, " = ");
-        aiq_print_node(out, n->lhs);
+        print_expr(out, n->lhs);
         if (n->type)
             aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->type));
         break;
