@@ -1322,6 +1322,29 @@ static bool const_count(Binder *b, const AiqNode *n, Binding *scope, int64_t *ou
     return true;
 }
 
+/* Binds one grouping key of summarize ... by or distinct: not dynamic,
+ * named by its assignment or by Kusto's rules, unique among the keys.
+ * Appends it to keys (with the expression) and returns it. */
+static AiqExpr *bind_group_key(Binder *b, const AiqNode *it, AiqPlan *in, Binding *scope, ColList *keys,
+                               const char *what, const char **name_out)
+{
+    const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
+    AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &in->schema, .scope = scope});
+    if (!e)
+        return NULL;
+    if (e->type == AIQ_TYPE_DYNAMIC)
+        return FAILF(b, ex, AIQ_ERR_TYPE, "a dynamic value cannot be %s; convert it with tostring(), tolong() or todouble()", what);
+    const char *name = it->kind == AIQ_N_ASSIGN ? it->str : expr_name(b, ex);
+    if (!name)
+        name = column_n(b, keys);
+    else if (it->kind == AIQ_N_ASSIGN && cols_find(keys, name) >= 0)
+        return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already %s", name, what);
+    name = unique_name(b, keys, name);
+    cols_push(b, keys, name, e->type, e);
+    *name_out = name;
+    return e;
+}
+
 /* summarize aggs by keys -> SUMMARIZE (keys, then aggregate columns)
  * followed by a PROJECT that names the results and computes expressions
  * over aggregates. */
@@ -1333,20 +1356,10 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
     sp->exprs = aiq_arena_alloc(b->arena, sizeof *sp->exprs * (size_t)(n->nitems2 ? n->nitems2 : 1));
     ColList names = {0};
     for (int i = 0; i < n->nitems2; i++) {
-        const AiqNode *it = n->items2[i];
-        const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &in->schema, .scope = scope});
+        const char *name;
+        AiqExpr *e = bind_group_key(b, n->items2[i], in, scope, &names, "a 'by' key", &name);
         if (!e)
             return NULL;
-        if (e->type == AIQ_TYPE_DYNAMIC)
-            return FAILF(b, ex, AIQ_ERR_TYPE, "a dynamic value cannot be a 'by' key; convert it with tostring(), tolong() or todouble()");
-        const char *name = it->kind == AIQ_N_ASSIGN ? it->str : expr_name(b, ex);
-        if (!name)
-            name = column_n(b, &names);
-        else if (it->kind == AIQ_N_ASSIGN && cols_find(&names, name) >= 0)
-            return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already a 'by' key", name);
-        name = unique_name(b, &names, name);
-        cols_push(b, &names, name, e->type, NULL);
         sink_add_col(b, &sink, name, e->type);
         sp->exprs[i] = e;
     }
@@ -1442,18 +1455,9 @@ static AiqPlan *bind_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding 
         }
     } else {
         for (int i = 0; i < n->nitems; i++) {
-            const AiqNode *it = n->items[i];
-            const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
-            AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &in->schema, .scope = scope});
-            if (!e)
+            const char *name;
+            if (!bind_group_key(b, n->items[i], in, scope, &cols, "a distinct key", &name))
                 return NULL;
-            if (e->type == AIQ_TYPE_DYNAMIC)
-                return FAILF(b, ex, AIQ_ERR_TYPE, "distinct cannot group by a dynamic value; convert it with tostring()");
-            const char *name = it->kind == AIQ_N_ASSIGN ? it->str : expr_name(b, ex);
-            if (!name)
-                name = column_n(b, &cols);
-            name = unique_name(b, &cols, name);
-            cols_push(b, &cols, name, e->type, e);
         }
     }
     p->schema = schema_of(&cols);

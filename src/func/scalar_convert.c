@@ -237,6 +237,16 @@ AiqStr aiq_conv_string(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)
     return aiq_eval_str(ctx, buf, n);
 }
 
+/* out[i] = conv(row i), or null when the value does not convert. */
+static void convert_i64(AiqEvalCtx *ctx, const AiqVector *in, AiqVector *out, const uint32_t *sel, uint32_t n,
+                        bool (*conv)(const AiqVector *, uint32_t, int64_t *))
+{
+    FOR_ROWS(i) {
+        if (!conv(in, i, &out->data.i64[i]))
+            SETNULL(ctx, out, i);
+    }
+}
+
 KERNEL(k_tostring)
 {
     FOR_ROWS(i) out->data.str[i] = aiq_conv_string(ctx, a[0], i);
@@ -264,38 +274,11 @@ KERNEL(k_toreal)
     }
 }
 
-KERNEL(k_tobool)
-{
-    FOR_ROWS(i) {
-        int64_t v;
-        if (!aiq_conv_bool(a[0], i, &v))
-            SETNULL(ctx, out, i);
-        else
-            out->data.i64[i] = v;
-    }
-}
+KERNEL(k_tobool) { convert_i64(ctx, a[0], out, sel, n, aiq_conv_bool); }
 
-KERNEL(k_todatetime)
-{
-    FOR_ROWS(i) {
-        int64_t v;
-        if (!aiq_conv_datetime(a[0], i, &v))
-            SETNULL(ctx, out, i);
-        else
-            out->data.i64[i] = v;
-    }
-}
+KERNEL(k_todatetime) { convert_i64(ctx, a[0], out, sel, n, aiq_conv_datetime); }
 
-KERNEL(k_totimespan)
-{
-    FOR_ROWS(i) {
-        int64_t v;
-        if (!aiq_conv_timespan(a[0], i, &v))
-            SETNULL(ctx, out, i);
-        else
-            out->data.i64[i] = v;
-    }
-}
+KERNEL(k_totimespan) { convert_i64(ctx, a[0], out, sel, n, aiq_conv_timespan); }
 
 /* Converts any scalar to a new JSON value (NULL for null). */
 static json_t *to_json(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)

@@ -80,26 +80,38 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* Adds the data files under dir, recursively, in sorted order. */
-static void add_dir_files(AiqCatalog *c, AiqCatalogTable *t, const char *dir, AiqError *err)
+/* Returns the entries of dir (hidden ones left out) sorted by name; the
+ * caller frees each and the array. On error returns NULL with *n = -1. */
+static char **list_dir(const char *dir, int *n, AiqError *err)
 {
     DIR *d = opendir(dir);
+    *n = 0;
     if (!d) {
+        *n = -1;
         aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", dir, strerror(errno));
-        return;
+        return NULL;
     }
     char **names = NULL;
-    int n = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        names = aiq_xrealloc(names, sizeof *names * (size_t)(n + 1));
-        names[n++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
+        names = aiq_xrealloc(names, sizeof *names * (size_t)(*n + 1));
+        names[(*n)++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
     }
     closedir(d);
-    if (n > 1)
-        qsort(names, (size_t)n, sizeof *names, cmp_str);
+    if (*n > 1)
+        qsort(names, (size_t)*n, sizeof *names, cmp_str);
+    return names;
+}
+
+/* Adds the data files under dir, recursively, in sorted order. */
+static void add_dir_files(AiqCatalog *c, AiqCatalogTable *t, const char *dir, AiqError *err)
+{
+    int n;
+    char **names = list_dir(dir, &n, err);
+    if (!names && n < 0)
+        return;
     for (int i = 0; i < n; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
         struct stat st;
@@ -149,21 +161,10 @@ bool aiq_catalog_add_path(AiqCatalog *c, const char *name, const char *path, Aiq
 
 bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", dir, strerror(errno));
-    char **names = NULL;
-    int n = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        names = aiq_xrealloc(names, sizeof *names * (size_t)(n + 1));
-        names[n++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
-    }
-    closedir(d);
-    if (n > 1)
-        qsort(names, (size_t)n, sizeof *names, cmp_str);
+    int n;
+    char **names = list_dir(dir, &n, err);
+    if (!names && n < 0)
+        return false;
     bool ok = true;
     for (int i = 0; i < n && ok; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);

@@ -305,39 +305,30 @@ static void bad_line(FileStats *fs, int64_t line, const char *reason)
 
 /* Adds the rows of one parsed JSON value: an object is a row, except
  * {"records": [...]} which holds rows; an array holds rows. */
+/* Adds each object of an array as a row; anything else in it is counted. */
+static void add_objects(Rows *rows, FileStats *fs, json_t *arr, int64_t line, const char *what)
+{
+    size_t k;
+    json_t *rec;
+    json_array_foreach(arr, k, rec) {
+        if (json_is_object(rec))
+            rows_push_object(rows, rec, line);
+        else
+            bad_line(fs, line, what);
+    }
+}
+
 static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool top_array)
 {
-    if (json_is_object(v)) {
-        json_t *records = json_object_get(v, "records");
-        if (json_object_size(v) == 1 && json_is_array(records)) {
-            size_t k;
-            json_t *rec;
-            json_array_foreach(records, k, rec) {
-                if (json_is_object(rec))
-                    rows_push_object(rows, rec, line);
-                else
-                    bad_line(fs, line, "a record is not a JSON object");
-            }
-            json_decref(v);
-            return;
-        }
+    json_t *records = json_object_get(v, "records");
+    if (json_is_object(v) && json_object_size(v) == 1 && json_is_array(records))
+        add_objects(rows, fs, records, line, "a record is not a JSON object");
+    else if (json_is_object(v))
         rows_push_object(rows, v, line);
-        json_decref(v);
-        return;
-    }
-    if (json_is_array(v) && top_array) {
-        size_t k;
-        json_t *rec;
-        json_array_foreach(v, k, rec) {
-            if (json_is_object(rec))
-                rows_push_object(rows, rec, line);
-            else
-                bad_line(fs, line, "an array element is not a JSON object");
-        }
-        json_decref(v);
-        return;
-    }
-    bad_line(fs, line, "not a JSON object");
+    else if (json_is_array(v) && top_array)
+        add_objects(rows, fs, v, line, "an array element is not a JSON object");
+    else
+        bad_line(fs, line, "not a JSON object");
     json_decref(v);
 }
 

@@ -766,6 +766,19 @@ static AiqNode *parse_expr(Parser *p)
     return l;
 }
 
+/* list -> item { ',' item } */
+static bool parse_comma_list(Parser *p, NodeList *out, AiqNode *(*item)(Parser *))
+{
+    for (;;) {
+        AiqNode *n = item(p);
+        if (!n)
+            return false;
+        list_push(p, out, n);
+        if (!accept(p, AIQ_TK_COMMA))
+            return true;
+    }
+}
+
 /* ---- column lists ----------------------------------------------------- */
 
 /* column_expr -> [ name '=' ] expr */
@@ -1236,14 +1249,8 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         n = op_node(p, AIQ_N_SORT, t, input);
         if (!accept_word(p, "by"))
             return fail_expected(p, aiq_arena_printf(p->arena, "'by' after '%.*s'", t->len, p->text + t->off));
-        for (;;) {
-            AiqNode *k = parse_sort_key(p);
-            if (!k)
-                return NULL;
-            list_push(p, &items, k);
-            if (!accept(p, AIQ_TK_COMMA))
-                break;
-        }
+        if (!parse_comma_list(p, &items, parse_sort_key))
+            return NULL;
     } else if (at_word(p, "top")) {
         /* top_op -> 'top' expr 'by' sort_key */
         advance(p);
@@ -1312,14 +1319,8 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
             if (!expect(p, AIQ_TK_LPAREN, "after 'with'"))
                 return NULL;
             NodeList props = {0};
-            for (;;) {
-                AiqNode *e = parse_column_expr(p);
-                if (!e)
-                    return NULL;
-                list_push(p, &props, e);
-                if (!accept(p, AIQ_TK_COMMA))
-                    break;
-            }
+            if (!parse_comma_list(p, &props, parse_column_expr))
+                return NULL;
             if (!expect_close(p, AIQ_TK_RPAREN, open))
                 return NULL;
             n->params = props.items;
@@ -1378,14 +1379,8 @@ static AiqNode *parse_datatable(Parser *p)
     if (!expect(p, AIQ_TK_LPAREN, "after 'datatable'"))
         return NULL;
     NodeList cols = {0}, vals = {0};
-    for (;;) {
-        AiqNode *c = parse_coldecl(p);
-        if (!c)
-            return NULL;
-        list_push(p, &cols, c);
-        if (!accept(p, AIQ_TK_COMMA))
-            break;
-    }
+    if (!parse_comma_list(p, &cols, parse_coldecl))
+        return NULL;
     if (!expect_close(p, AIQ_TK_RPAREN, open))
         return NULL;
     const AiqToken *lb = peek(p);
@@ -1499,14 +1494,8 @@ static AiqNode *parse_param(Parser *p)
         if (accept(p, AIQ_TK_STAR)) {
         } else {
             NodeList cols = {0};
-            for (;;) {
-                AiqNode *c = parse_coldecl(p);
-                if (!c)
-                    return NULL;
-                list_push(p, &cols, c);
-                if (!accept(p, AIQ_TK_COMMA))
-                    break;
-            }
+            if (!parse_comma_list(p, &cols, parse_coldecl))
+                return NULL;
             prm->items = cols.items;
             prm->nitems = cols.n;
         }
@@ -1548,14 +1537,8 @@ static AiqNode *parse_let(Parser *p)
     const AiqToken *open = advance(p);
     NodeList params = {0}, body = {0};
     if (!at(p, AIQ_TK_RPAREN)) {
-        for (;;) {
-            AiqNode *prm = parse_param(p);
-            if (!prm)
-                return NULL;
-            list_push(p, &params, prm);
-            if (!accept(p, AIQ_TK_COMMA))
-                break;
-        }
+        if (!parse_comma_list(p, &params, parse_param))
+            return NULL;
     }
     if (!expect_close(p, AIQ_TK_RPAREN, open))
         return NULL;
@@ -1594,14 +1577,8 @@ static AiqNode *parse_declare(Parser *p)
     if (!expect(p, AIQ_TK_LPAREN, "after 'query_parameters'"))
         return NULL;
     NodeList params = {0};
-    for (;;) {
-        AiqNode *prm = parse_param(p);
-        if (!prm)
-            return NULL;
-        list_push(p, &params, prm);
-        if (!accept(p, AIQ_TK_COMMA))
-            break;
-    }
+    if (!parse_comma_list(p, &params, parse_param))
+        return NULL;
     if (!expect_close(p, AIQ_TK_RPAREN, open))
         return NULL;
     n->items = params.items;
