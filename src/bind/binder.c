@@ -665,22 +665,31 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     return e;
 }
 
+/* Checks a call of a user function: no recursion, bounded nesting, the
+ * number of arguments its parameters allow. */
+static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
+{
+    for (int i = 0; i < b->call_depth; i++)
+        if (b->call_stack[i] == def)
+            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' calls itself; recursion is not supported in KQL", n->str) != NULL;
+    if (b->call_depth >= 32)
+        return FAILF(b, n, AIQ_ERR_LIMIT, "functions nested too deeply (more than 32 calls)") != NULL;
+    int required = 0;
+    for (int i = 0; i < def->nparams; i++)
+        required += def->params[i]->rhs == NULL;
+    if (n->nitems < required || n->nitems > def->nparams)
+        return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams,
+                     def->nparams == 1 ? "" : "s", n->nitems) != NULL;
+    return true;
+}
+
 /* Inlines a user function: parameters become bindings of the argument
  * expressions, then the body binds in that scope. */
 static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx *cx)
 {
     const AiqNode *def = fb->def;
-    for (int i = 0; i < b->call_depth; i++)
-        if (b->call_stack[i] == def)
-            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' calls itself; recursion is not supported in KQL", n->str);
-    if (b->call_depth >= 32)
-        return FAILF(b, n, AIQ_ERR_LIMIT, "functions nested too deeply (more than 32 calls)");
-    int required = 0;
-    for (int i = 0; i < def->nparams; i++)
-        required += def->params[i]->rhs == NULL;
-    if (n->nitems < required || n->nitems > def->nparams)
-        return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str,
-                     def->nparams, def->nparams == 1 ? "" : "s", n->nitems);
+    if (!check_user_call(b, n, def))
+        return NULL;
     /* The function sees itself, so a recursive call is reported as such. */
     Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
     scope->def = fb->def;
@@ -1860,16 +1869,8 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb)
 {
     const AiqNode *def = fb->def;
-    for (int i = 0; i < b->call_depth; i++)
-        if (b->call_stack[i] == def)
-            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' calls itself; recursion is not supported in KQL", n->str);
-    if (b->call_depth >= 32)
-        return FAILF(b, n, AIQ_ERR_LIMIT, "functions nested too deeply (more than 32 calls)");
-    int required = 0;
-    for (int i = 0; i < def->nparams; i++)
-        required += def->params[i]->rhs == NULL;
-    if (n->nitems < required || n->nitems > def->nparams)
-        return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams, def->nparams == 1 ? "" : "s", n->nitems);
+    if (!check_user_call(b, n, def))
+        return NULL;
     Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
     scope->def = fb->def;
     scope->def_scope = fb->def_scope;

@@ -11,18 +11,27 @@
 #include "util/mem.h"
 #include "util/timefmt.h"
 
-/* Parses a whole string as an integer (after trimming blanks). */
-static bool parse_long(const char *p, size_t n, int64_t *out)
+/* Copies p[0..n) without surrounding blanks into buf as a C string; false
+ * when nothing is left or it does not fit. */
+static bool trimmed_copy(const char *p, size_t n, char *buf, size_t cap)
 {
-    char buf[64];
     while (n && isspace((unsigned char)*p))
         p++, n--;
     while (n && isspace((unsigned char)p[n - 1]))
         n--;
-    if (n == 0 || n >= sizeof buf)
+    if (n == 0 || n >= cap)
         return false;
     memcpy(buf, p, n);
     buf[n] = '\0';
+    return true;
+}
+
+/* Parses a whole string as an integer (after trimming blanks). */
+static bool parse_long(const char *p, size_t n, int64_t *out)
+{
+    char buf[64];
+    if (!trimmed_copy(p, n, buf, sizeof buf))
+        return false;
     char *end;
     errno = 0;
     long long v = strtoll(buf, &end, 10);
@@ -41,14 +50,8 @@ static bool parse_long(const char *p, size_t n, int64_t *out)
 static bool parse_real(const char *p, size_t n, double *out)
 {
     char buf[128];
-    while (n && isspace((unsigned char)*p))
-        p++, n--;
-    while (n && isspace((unsigned char)p[n - 1]))
-        n--;
-    if (n == 0 || n >= sizeof buf)
+    if (!trimmed_copy(p, n, buf, sizeof buf))
         return false;
-    memcpy(buf, p, n);
-    buf[n] = '\0';
     char *end;
     *out = strtod(buf, &end);
     return *end == '\0';
