@@ -16,34 +16,63 @@
 #include "func/kernel.h"
 #include "io/jsonl.h"
 #include "io/output.h"
+#include "plan/columns.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
-bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err)
+bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *needed, AiqError *err)
 {
-    if (t->data)
-        return true;
+    bool partial = t->declared && needed;
+    if (t->data) {
+        bool covers = !t->loaded; /* NULL: every column is there */
+        if (!covers) {
+            covers = true;
+            for (int c = 0; c < t->schema.ncols && covers; c++)
+                covers = t->loaded[c] || (partial && !needed[c]);
+        }
+        if (covers)
+            return true;
+        aiq_table_free(t->data); /* read again with the union of the columns */
+        t->data = NULL;
+    }
     if (t->npaths == 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
                              "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
                              t->name, t->name);
-    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr};
+    bool *want = NULL;
+    if (partial) {
+        want = aiq_arena_alloc(&ro->catalog->arena, sizeof *want * (size_t)(t->schema.ncols + 1));
+        for (int c = 0; c < t->schema.ncols; c++)
+            want[c] = needed[c] || (t->loaded && t->loaded[c]);
+    }
+    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr, .needed = want};
     AiqTable *data = aiq_jsonl_load(t, &opts, &ro->catalog->arena, err);
     if (!data)
         return false;
     t->data = data;
+    t->loaded = want;
     return true;
 }
 
+typedef struct LoadCtx {
+    AiqRunOptions *ro;
+    AiqScanNeeds *needs;
+    int nneeds;
+} LoadCtx;
+
 static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
 {
-    AiqRunOptions *ro = ud;
-    AiqCatalogTable *t = aiq_catalog_find(ro->catalog, name);
+    LoadCtx *lc = ud;
+    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
     if (!t) {
         aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", name);
         return NULL;
     }
-    if (!aiq_run_load_table(ro, t, err))
+    const bool *needed = NULL;
+    for (int i = 0; i < lc->nneeds; i++)
+        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
+            needed = lc->needs[i].needed;
+    if (!aiq_run_load_table(lc->ro, t, needed, err))
         return NULL;
     return t->data;
 }
@@ -58,7 +87,12 @@ static double now_seconds(void)
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
     double t0 = now_seconds();
-    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = ro};
+    /* projection pushdown: read only the columns the plan uses */
+    AiqArena needs_arena;
+    aiq_arena_init(&needs_arena, 0);
+    LoadCtx lc = {.ro = ro};
+    lc.needs = aiq_plan_needed_columns(plan, &needs_arena, &lc.nneeds);
+    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc};
     ex.nshared = plan->nshared;
     ex.shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex.shared);
     AiqTable *result = NULL;
@@ -71,6 +105,7 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
         aiq_table_free(ex.shared[i]);
     aiq_xfree(ex.shared);
     aiq_regex_release_all();
+    aiq_arena_free(&needs_arena);
     if (!result) {
         if (err->code == AIQ_OK)
             aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
@@ -103,5 +138,6 @@ void aiq_run_release_catalog(AiqCatalog *c)
     for (int i = 0; i < c->ntables; i++) {
         aiq_table_free(c->tables[i].data);
         c->tables[i].data = NULL;
+        c->tables[i].loaded = NULL; /* arena memory */
     }
 }

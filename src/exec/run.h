@@ -25,8 +25,10 @@ typedef struct AiqRunOptions {
 } AiqRunOptions;
 
 /* Reads a catalog table's files, inferring its schema from every row, and
- * caches the data in t->data. Returns false with err set (AIQ_ERR_IO). */
-bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err);
+ * caches the data in t->data. For a declared table, needed (NULL: all)
+ * names the columns to materialize; a cached table lacking one is read
+ * again. Returns false with err set (AIQ_ERR_IO). */
+bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *needed, AiqError *err);
 /* Runs plan and writes the result to out in the chosen format. Returns the
  * process exit code; on failure err is set and nothing was written. */
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err);

@@ -18,7 +18,8 @@ typedef struct AiqCatalogTable {
     int npaths;
     bool declared;     /* schema came from a .create table declaration */
     AiqSchema schema;
-    void *data;        /* loaded table (exec/table.h), cached for reuse */
+    void *data;        /* loaded table (exec/vector.h), cached for reuse */
+    bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
 } AiqCatalogTable;
 
 typedef struct AiqCatalog {

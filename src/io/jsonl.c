@@ -182,6 +182,7 @@ typedef struct Rows {
     int64_t *lines;  /* source line of each row, for reports */
     AiqKeyMap names; /* column name -> index */
     AiqArena strings;
+    bool fixed;      /* only the columns preset by rows_want are kept */
 } Rows;
 
 static void rows_init(Rows *r)
@@ -205,6 +206,17 @@ static void rows_free(Rows *r)
     aiq_arena_free(&r->strings);
 }
 
+static int rows_column_add(Rows *r, const char *key, uint32_t len);
+
+/* Restricts the store to the given names (projection pushdown): other keys
+ * are validated and skipped, never materialized. */
+static void rows_want(Rows *r, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++)
+        (void)rows_column_add(r, names[i], (uint32_t)strlen(names[i]));
+    r->fixed = true;
+}
+
 /* Starts a new row (all cells missing). */
 static void rows_add(Rows *r, int64_t line)
 {
@@ -221,7 +233,7 @@ static void rows_add(Rows *r, int64_t line)
 }
 
 /* Returns the column of a key, adding it (missing in earlier rows) when new. */
-static int rows_column(Rows *r, const char *key, uint32_t len)
+static int rows_column_add(Rows *r, const char *key, uint32_t len)
 {
     bool added;
     int64_t id = aiq_keymap_get(&r->names, key, len, &added);
@@ -236,6 +248,14 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
         col->seen = 0;
     }
     return (int)id;
+}
+
+/* The column of a key, or -1 when the store does not keep it. */
+static int rows_column(Rows *r, const char *key, uint32_t len)
+{
+    if (r->fixed)
+        return (int)aiq_keymap_find(&r->names, key, len);
+    return rows_column_add(r, key, len);
 }
 
 /* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
@@ -287,7 +307,11 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
     rows_add(r, line);
     const char *key;
     json_t *v;
-    json_object_foreach(obj, key, v) rows_set(r, rows_column(r, key, (uint32_t)strlen(key)), cell_from_json(r, v));
+    json_object_foreach(obj, key, v) {
+        int c = rows_column(r, key, (uint32_t)strlen(key));
+        if (c >= 0)
+            rows_set(r, c, cell_from_json(r, v));
+    }
 }
 
 typedef struct FileStats {
@@ -353,10 +377,10 @@ static const char *scan_string(Rows *r, const char *p, const char *end, Cell *ou
     const char *start = p;
     while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
         p++;
-    if (p < end && *p == '"') { /* no escapes: one copy */
+    if (p < end && *p == '"') { /* no escapes: one copy, or none when only validating */
         out->kind = CELL_STRING;
         out->len = (uint32_t)(p - start);
-        out->u.s = out->len ? aiq_arena_strndup(&r->strings, start, out->len) : "";
+        out->u.s = out->len && r ? aiq_arena_strndup(&r->strings, start, out->len) : "";
         return p + 1;
     }
     AiqStrBuf sb;
@@ -438,7 +462,7 @@ static const char *scan_string(Rows *r, const char *p, const char *end, Cell *ou
         goto bad;
     out->kind = CELL_STRING;
     out->len = (uint32_t)sb.len;
-    out->u.s = sb.len ? aiq_arena_strndup(&r->strings, sb.data, sb.len) : "";
+    out->u.s = sb.len && r ? aiq_arena_strndup(&r->strings, sb.data, sb.len) : "";
     aiq_sb_free(&sb);
     return p + 1;
 bad:
@@ -518,6 +542,47 @@ static const char *skip_nested(const char *p, const char *end)
     return NULL;
 }
 
+/* Validates (without building anything) the JSON value at p; returns its end,
+ * or NULL when it is not plainly valid (jansson then decides). */
+static const char *skip_value(const char *p, const char *end, int depth)
+{
+    Cell c;
+    if (p >= end || depth > 512)
+        return NULL;
+    switch (*p) {
+    case '"': return scan_string(NULL, p + 1, end, &c);
+    case 't': return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+    case 'f': return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+    case 'n': return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+    case '[':
+    case '{': {
+        char close = *p == '[' ? ']' : '}';
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == close)
+            return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (p >= end || *p != '"' || !(p = scan_string(NULL, p + 1, end, &c)))
+                    return NULL;
+                p = skip_ws(p, end);
+                if (p >= end || *p != ':')
+                    return NULL;
+                p = skip_ws(p + 1, end);
+            }
+            if (!(p = skip_value(p, end, depth + 1)))
+                return NULL;
+            p = skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p = skip_ws(p + 1, end);
+                continue;
+            }
+            return p < end && *p == close ? p + 1 : NULL;
+        }
+    }
+    default: return scan_number(p, end, &c);
+    }
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -554,6 +619,21 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             p = skip_ws(p + 1, end);
             if (p >= end)
                 goto bad;
+            if (r->fixed && aiq_keymap_find(&r->names, k, klen) < 0) {
+                /* a column the query does not read: validate it, build nothing */
+                if (!(p = skip_value(p, end, 0)))
+                    goto bad;
+                p = skip_ws(p, end);
+                if (p < end && *p == ',') {
+                    p = skip_ws(p + 1, end);
+                    continue;
+                }
+                if (p < end && *p == '}') {
+                    p++;
+                    break;
+                }
+                goto bad;
+            }
             Cell c = {0};
             switch (*p) {
             case '"': p = scan_string(r, p + 1, end, &c); break;
@@ -856,10 +936,26 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
 static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
                              AiqArena *schema_arena, AiqError *err);
 
+/* A declared table keeps only its declared columns -- and of those only the
+ * ones the query reads, when opts->needed says which. */
+static void want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOptions *opts)
+{
+    if (!ct->declared)
+        return;
+    const char **names = aiq_xmalloc(sizeof *names * (size_t)(ct->schema.ncols + 1));
+    int n = 0;
+    for (int c = 0; c < ct->schema.ncols; c++)
+        if (!opts->needed || opts->needed[c])
+            names[n++] = ct->schema.cols[c].name;
+    rows_want(rows, names, n);
+    aiq_xfree(names);
+}
+
 AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
 {
     Rows rows;
     rows_init(&rows);
+    want_declared(&rows, ct, opts);
     bool ok = true;
     for (int p = 0; p < ct->npaths && ok; p++) {
         AiqStrBuf raw;
@@ -875,6 +971,7 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
 {
     Rows rows;
     rows_init(&rows);
+    want_declared(&rows, ct, opts);
     AiqStrBuf raw = {(char *)data, len, len};
     bool ok = parse_file(name, &raw, &rows, opts, err);
     return build_table(ct, rows, ok, opts, schema_arena, err);

@@ -18,6 +18,7 @@ typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
     bool jansson_only; /* skip the fast line scanner (the differential fuzz target's reference) */
+    const bool *needed; /* declared tables: the columns to materialize (NULL: all); others stay null */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

@@ -22,7 +22,7 @@ static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *e
     if (t->npaths == 0)
         return false;
     /* no declaration: the schema is inferred from every row of the data */
-    if (!aiq_run_load_table(ro, t, err))
+    if (!aiq_run_load_table(ro, t, NULL, err))
         return false;
     *out = t->schema;
     return true;

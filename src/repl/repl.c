@@ -109,7 +109,7 @@ static char **complete(const char *text, int start, int end)
 static void print_schema(AiqCatalogTable *t)
 {
     AiqError err = {0};
-    if (!t->declared && t->npaths && !aiq_run_load_table(session, t, &err)) {
+    if (!t->declared && t->npaths && !aiq_run_load_table(session, t, NULL, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         return;
     }
@@ -215,6 +215,7 @@ static bool dot_command(char *line, const AiqQueryParams *params, const AiqStrBu
             if (old && old->data) { /* a reload replaces the cached data */
                 aiq_table_free(old->data);
                 old->data = NULL;
+                old->loaded = NULL;
                 old->npaths = 0;
             }
             if (!aiq_catalog_add_path(c, arg, eq + 1, &err))

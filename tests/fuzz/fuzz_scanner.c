@@ -3,6 +3,8 @@
  * decode every input exactly as jansson does. The same bytes are loaded
  * twice, with and without the scanner, and the two tables (schema, every
  * cell, null or value) must be identical, as must success or failure.
+ * Inputs starting with 'P' are read as a declared table of which only some
+ * columns are needed (projection pushdown: the rest is validated, not built).
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -46,6 +48,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     aiq_arena_init(&arena, 0);
     AiqCatalogTable fast = {.name = "T"}, slow = {.name = "T"};
     AiqReadOptions of = {0}, os = {.jansson_only = true};
+    static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"d", AIQ_TYPE_DYNAMIC},
+                               {"r", AIQ_TYPE_REAL}, {"t", AIQ_TYPE_DATETIME}};
+    static const bool needed[] = {true, true, false, true, false};
+    if (size && data[0] == 'P') {
+        fast.declared = slow.declared = true;
+        fast.schema = slow.schema = (AiqSchema){5, cols};
+        of.needed = os.needed = needed;
+        data++;
+        size--;
+    }
     AiqError ef = {0}, es = {0};
     AiqTable *a = aiq_jsonl_load_buffer(&fast, "f", (const char *)data, size, &of, &arena, &ef);
     AiqTable *b = aiq_jsonl_load_buffer(&slow, "f", (const char *)data, size, &os, &arena, &es);

@@ -1,0 +1,24 @@
+/*
+ * columns.h -- projection pushdown: which columns of each scanned table a
+ * plan needs. Walks the plan from the root (every result column needed)
+ * down to the scans, so the reader materializes only those columns.
+ */
+#ifndef AIQ_PLAN_COLUMNS_H
+#define AIQ_PLAN_COLUMNS_H
+
+#include <stdbool.h>
+
+#include "plan/plan.h"
+#include "util/arena.h"
+
+typedef struct AiqScanNeeds {
+    const char *table;
+    bool *needed;  /* one per column of the table's schema */
+    int ncols;
+} AiqScanNeeds;
+
+/* Returns, for each table the plan scans, the columns it needs (the union
+ * over every scan of that table). Allocated in arena; *n is the count. */
+AiqScanNeeds *aiq_plan_needed_columns(const AiqPlan *root, AiqArena *arena, int *n);
+
+#endif
