@@ -31,7 +31,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 
-.PHONY: all test unit golden asan fuzz run bench install clean testdata check-queries deps
+.PHONY: all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
 all: aiq
 
 deps: $(DEPS_OK)
@@ -88,6 +88,10 @@ fuzz-build: $(LIB_OBJ)
 	  echo "clang fuzz_$$t"; \
 	  $(CC) $(CFLAGS) -fsanitize=fuzzer,address,undefined -o $(BUILD)/fuzz_$$t \
 	    tests/fuzz/fuzz_$$t.c $(LIB_OBJ) $(LDLIBS) || exit 1; done
+
+# The golden and saved queries under valgrind's memcheck.
+valgrind: aiq
+	@sh tests/valgrind.sh ./aiq
 
 run: aiq
 	@sh tools/run_queries.sh ./aiq

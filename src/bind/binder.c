@@ -1120,6 +1120,22 @@ static AiqPlan *new_plan(Binder *b, AiqPlanKind kind, AiqPlan *input)
     return p;
 }
 
+/* where a and b and c -> three filters in a row: each narrows the selection
+ * vector, so later conjuncts are evaluated only on rows that passed the
+ * earlier ones (the result is the same: a row is kept when all are true). */
+static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
+{
+    if (pred->kind == AIQ_E_CALL && strcmp(pred->fn->name, "and") == 0) {
+        AiqPlan *left = filter_chain(b, in, pred->args[0]);
+        return filter_chain(b, left, pred->args[1]);
+    }
+    AiqPlan *p = new_plan(b, AIQ_P_FILTER, in);
+    p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs);
+    p->exprs[0] = pred;
+    p->nexprs = 1;
+    return p;
+}
+
 static AiqPlan *project_plan(Binder *b, AiqPlan *input, ColList *cols)
 {
     AiqPlan *p = new_plan(b, AIQ_P_PROJECT, input);
@@ -1986,11 +2002,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
             const char *hint = n->rhs->kind == AIQ_N_NAME || e->type == AIQ_TYPE_STRING ? "; compare it, e.g. with == or isnotempty()" : "";
             return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the 'where' predicate must be bool, found %s%s", aiq_type_name(e->type), hint);
         }
-        AiqPlan *p = new_plan(b, AIQ_P_FILTER, in);
-        p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs);
-        p->exprs[0] = e;
-        p->nexprs = 1;
-        return p;
+        return filter_chain(b, in, e);
     }
     case AIQ_N_EXTEND: return bind_extend(b, n, in, scope);
     case AIQ_N_SERIALIZE: return n->nitems ? bind_extend(b, n, in, scope) : in;

@@ -967,7 +967,8 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
             aiq_op_free(input);
             return NULL;
         }
-        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+        if (!getenv("AIQ_PCRE2_NO_JIT")) /* valgrind cannot see into JIT code */
+            pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
         Parse *ps = aiq_xcalloc(1, sizeof *ps);
         ps->base = (AiqOp){parse_next, parse_free, ex};
         ps->input = input;

@@ -327,7 +327,10 @@ static Regex *regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *patt
                       (int)p.len, p.ptr, (const char *)msg, (size_t)erroff);
         return NULL;
     }
-    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* best effort: interpreted when JIT is missing */
+    /* best effort: interpreted when JIT is missing. AIQ_PCRE2_NO_JIT turns it
+     * off for valgrind, which cannot see into JIT-generated code. */
+    if (!getenv("AIQ_PCRE2_NO_JIT"))
+        pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
     Regex *r = aiq_xcalloc(1, sizeof *r);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);

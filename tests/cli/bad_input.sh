@@ -110,3 +110,15 @@ expect_out '{"a":"x","b":1}
 printf '{"s":"a\\u00e9\\ud83d\\ude00\\n\\"q\\""}\n' > "$T/esc.jsonl"
 expect_rc 0 "$AIQ" -t T="$T/esc.jsonl" -o ndjson -q 'T | extend n = strlen(s)'
 expect_out '{"s":"aé😀\n\"q\"","n":7}'
+# objects nested 100000 deep are a counted skip, not a stack overflow
+i=0; deep=''; while [ $i -lt 1000 ]; do deep="$deep[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["; i=$((i+1)); done
+printf '{"a":%s\n{"a":1}\n' "$deep" > "$T/deep2.jsonl"
+expect_rc 0 "$AIQ" -t T="$T/deep2.jsonl" -o tsv -q "$q"
+expect_out "n
+1"
+# a file that grows while it is read: aiq reads what is there when it opens it
+printf '{"a":1}\n' > "$T/grow.jsonl"
+( i=0; while [ $i -lt 200 ]; do printf '{"a":1}\n' >> "$T/grow.jsonl"; i=$((i+1)); done ) &
+expect_rc 0 "$AIQ" -t T="$T/grow.jsonl" -o tsv -q "$q"
+wait
+grep -qE '^[0-9]+$' "$T/out" || tail -1 "$T/out" | grep -qE '^[0-9]+$' || die "no count for a growing file"
