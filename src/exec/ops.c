@@ -106,6 +106,56 @@ AiqOp *aiq_op_table_scan(AiqExecCtx *ex, AiqTable *t, bool owned)
     return &s->base;
 }
 
+/* ---- streaming scan: batches from the reader, one at a time ------------------ */
+
+typedef struct StreamScan {
+    AiqOp base;
+    void *stream;
+    AiqTable *batch;
+    int64_t pos;
+    AiqChunk chunk;
+    AiqVector *vecs;
+    AiqVector **ptrs;
+    int ncols;
+} StreamScan;
+
+static AiqChunk *stream_next(AiqOp *op)
+{
+    StreamScan *s = (StreamScan *)op;
+    while (!s->batch || s->pos >= s->batch->nrows) {
+        aiq_table_free(s->batch);
+        s->batch = NULL;
+        if (!s->stream || !aiq_op_check_limits(op->ex))
+            return NULL;
+        s->batch = op->ex->stream_next(s->stream, op->ex->err);
+        s->pos = 0;
+        if (!s->batch)
+            return NULL;
+        if (s->batch->schema.ncols > s->ncols) {
+            s->ncols = s->batch->schema.ncols;
+            s->vecs = aiq_xrealloc(s->vecs, sizeof *s->vecs * (size_t)(s->ncols + 1));
+            s->ptrs = aiq_xrealloc(s->ptrs, sizeof *s->ptrs * (size_t)(s->ncols + 1));
+        }
+    }
+    int64_t left = s->batch->nrows - s->pos;
+    uint32_t n = left > AIQ_VECTOR_SIZE ? AIQ_VECTOR_SIZE : (uint32_t)left;
+    aiq_table_view(s->batch, s->pos, n, &s->chunk, s->vecs, s->ptrs);
+    s->pos += n;
+    op->ex->rows_scanned += n;
+    return &s->chunk;
+}
+
+static void stream_free(AiqOp *op)
+{
+    StreamScan *s = (StreamScan *)op;
+    if (s->stream)
+        op->ex->stream_close(s->stream);
+    aiq_table_free(s->batch);
+    aiq_xfree(s->vecs);
+    aiq_xfree(s->ptrs);
+    aiq_xfree(s);
+}
+
 /* ---- filter ------------------------------------------------------------------ */
 
 typedef struct Filter {
@@ -889,6 +939,15 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     }
     switch (p->kind) {
     case AIQ_P_SCAN: {
+        void *stream = ex->stream_open ? ex->stream_open(ex->load_ud, p->table, ex->err) : NULL;
+        if (stream) {
+            StreamScan *s = aiq_xcalloc(1, sizeof *s);
+            s->base = (AiqOp){stream_next, stream_free, ex};
+            s->stream = stream;
+            return &s->base;
+        }
+        if (ex->err->code != AIQ_OK)
+            return NULL;
         AiqTable *t = ex->load(ex->load_ud, p->table, ex->err);
         if (!t)
             return NULL;

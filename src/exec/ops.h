@@ -20,6 +20,11 @@ typedef struct AiqExecCtx {
     /* loads a catalog table (cached in the catalog); NULL with err set */
     AiqTable *(*load)(void *ud, const char *table, AiqError *err);
     void *load_ud;
+    /* optional streaming of a table (bounded memory): returns a stream, or
+     * NULL to use load (err untouched) or on error (err set) */
+    void *(*stream_open)(void *ud, const char *table, AiqError *err);
+    AiqTable *(*stream_next)(void *stream, AiqError *err);
+    void (*stream_close)(void *stream);
     int64_t rows_scanned;
 } AiqExecCtx;
 

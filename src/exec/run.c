@@ -77,6 +77,25 @@ static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
     return t->data;
 }
 
+/* Declared tables not already in memory stream from their files in
+ * bounded memory; the REPL keeps whole tables instead, for its next query. */
+static void *stream_for_exec(void *ud, const char *name, AiqError *err)
+{
+    LoadCtx *lc = ud;
+    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
+    if (!t || !t->declared || t->data || lc->ro->keep_tables || t->npaths == 0)
+        return NULL;
+    const bool *needed = NULL;
+    for (int i = 0; i < lc->nneeds; i++)
+        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
+            needed = lc->needs[i].needed;
+    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = needed};
+    return aiq_jsonl_open(t, &opts, err);
+}
+
+static AiqTable *stream_next_batch(void *st, AiqError *err) { return aiq_jsonl_next(st, err); }
+static void stream_close(void *st) { aiq_jsonl_close(st); }
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -92,7 +111,9 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     aiq_arena_init(&needs_arena, 0);
     LoadCtx lc = {.ro = ro};
     lc.needs = aiq_plan_needed_columns(plan, &needs_arena, &lc.nneeds);
-    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc};
+    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
+                     .stream_open = stream_for_exec, .stream_next = stream_next_batch,
+                     .stream_close = stream_close};
     ex.nshared = plan->nshared;
     ex.shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex.shared);
     AiqTable *result = NULL;

@@ -21,6 +21,7 @@ typedef struct AiqRunOptions {
     size_t max_memory;
     int threads;
     bool timing;
+    bool keep_tables;     /* REPL: load tables whole and keep them for the next query */
     AiqCatalog *catalog;
 } AiqRunOptions;
 

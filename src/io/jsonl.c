@@ -695,6 +695,46 @@ bad:
     return false; /* strings stay in the arena until the table is built: harmless */
 }
 
+/* Adds one line: skipped when blank, counted when malformed (an error with
+ * --strict), fast-scanned when plain, else parsed by jansson. */
+static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
+                       const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
+{
+    if (n && start[n - 1] == '\r')
+        n--;
+    size_t k = 0;
+    while (k < n && (start[k] == ' ' || start[k] == '\t'))
+        k++;
+    if (k == n)
+        return true; /* blank line */
+    const char *line = start;
+    if (!utf8_check(start, n, fixed)) {
+        fs->bad_utf8++;
+        line = fixed->data;
+        n = fixed->len;
+    }
+    if (!opts->jansson_only && scan_line(rows, line, n, lineno))
+        return true; /* the fast path understood the whole line */
+    json_error_t je;
+    json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+    if (!v) {
+        if (opts->strict)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): %s", path, (long long)lineno, je.text);
+        bad_line(fs, lineno, je.text);
+        return true;
+    }
+    if (!json_is_object(v) && opts->strict) {
+        json_decref(v);
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): not a JSON object", path, (long long)lineno);
+    }
+    add_value(rows, fs, v, lineno, false);
+    if ((lineno & 4095) == 0 && aiq_mem_exceeded())
+        return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
+    if ((lineno & 4095) == 0 && aiq_interrupt_pending())
+        return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+    return true;
+}
+
 /* Splits text into rows. */
 static bool parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err)
@@ -729,45 +769,9 @@ static bool parse_text(const char *path, const char *text, size_t len, Rows *row
         const char *nl = memchr(start, '\n', len - pos);
         size_t n = nl ? (size_t)(nl - start) : len - pos;
         pos += n + (nl ? 1 : 0);
-        lineno++;
-        if (n && start[n - 1] == '\r')
-            n--;
-        size_t k = 0;
-        while (k < n && (start[k] == ' ' || start[k] == '\t'))
-            k++;
-        if (k == n)
-            continue; /* blank line */
-        const char *line = start;
-        if (!utf8_check(start, n, &fixed)) {
-            fs->bad_utf8++;
-            line = fixed.data;
-            n = fixed.len;
-        }
-        if (!opts->jansson_only && scan_line(rows, line, n, lineno))
-            continue; /* the fast path understood the whole line */
-        json_error_t je;
-        json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-        if (!v) {
-            if (opts->strict) {
-                aiq_sb_free(&fixed);
-                return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): %s", path, (long long)lineno, je.text);
-            }
-            bad_line(fs, lineno, je.text);
-            continue;
-        }
-        if (!json_is_object(v) && opts->strict) {
-            json_decref(v);
+        if (!parse_line(rows, fs, start, n, ++lineno, path, opts, &fixed, err)) {
             aiq_sb_free(&fixed);
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): not a JSON object", path, (long long)lineno);
-        }
-        add_value(rows, fs, v, lineno, false);
-        if ((lineno & 4095) == 0 && aiq_mem_exceeded()) {
-            aiq_sb_free(&fixed);
-            return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
-        }
-        if ((lineno & 4095) == 0 && aiq_interrupt_pending()) {
-            aiq_sb_free(&fixed);
-            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+            return false;
         }
     }
     aiq_sb_free(&fixed);
@@ -910,6 +914,17 @@ static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *
     return true;
 }
 
+/* Reports once per file what was skipped or repaired. */
+static void report(const char *name, const FileStats *fs, const AiqReadOptions *opts)
+{
+    if (opts->warn && fs->malformed)
+        fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", name,
+                (long long)fs->malformed, fs->malformed == 1 ? "" : "s", (long long)fs->first_bad_line, fs->reason);
+    if (opts->warn && fs->bad_utf8)
+        fprintf(opts->warn, "aiq: %s: %lld line%s with invalid UTF-8; bad bytes replaced with U+FFFD\n", name,
+                (long long)fs->bad_utf8, fs->bad_utf8 == 1 ? "" : "s");
+}
+
 /* Parses one file's bytes (decompressing zstd) into rows and reports what was skipped. */
 static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqReadOptions *opts, AiqError *err)
 {
@@ -924,12 +939,8 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     FileStats fs = {0};
     ok = ok && parse_text(name, text.data ? text.data : "", text.len, rows, &fs, opts, err);
     aiq_sb_free(&text);
-    if (ok && opts->warn && fs.malformed)
-        fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", name,
-                (long long)fs.malformed, fs.malformed == 1 ? "" : "s", (long long)fs.first_bad_line, fs.reason);
-    if (ok && opts->warn && fs.bad_utf8)
-        fprintf(opts->warn, "aiq: %s: %lld line%s with invalid UTF-8; bad bytes replaced with U+FFFD\n", name,
-                (long long)fs.bad_utf8, fs.bad_utf8 == 1 ? "" : "s");
+    if (ok)
+        report(name, &fs, opts);
     return ok;
 }
 
@@ -1042,4 +1053,246 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
         return NULL;
     }
     return t;
+}
+
+/* ---- streaming ------------------------------------------------------------------ */
+
+#define STREAM_BLOCK (1 << 20)
+
+struct AiqJsonlStream {
+    AiqCatalogTable *t;
+    AiqReadOptions opts;
+    int ipath;          /* next file to open */
+    int fd;             /* -1: no file open */
+    const char *path;
+    ZSTD_DStream *ds;   /* non-NULL for a zstd file */
+    size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
+    char *block;
+    AiqStrBuf pending;  /* decoded bytes not yet split into lines */
+    size_t ppos;
+    bool eof;
+    int64_t lineno;
+    FileStats fs;
+    AiqStrBuf fixed;
+    AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
+};
+
+AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err)
+{
+    (void)err;
+    AiqJsonlStream *s = aiq_xcalloc(1, sizeof *s);
+    s->t = t;
+    s->opts = *opts;
+    s->fd = -1;
+    s->block = aiq_xmalloc(STREAM_BLOCK);
+    aiq_sb_init(&s->pending);
+    aiq_sb_init(&s->fixed);
+    return s;
+}
+
+static void close_file(AiqJsonlStream *s)
+{
+    if (s->fd > 0)
+        close(s->fd);
+    s->fd = -1;
+    if (s->ds)
+        ZSTD_freeDStream(s->ds);
+    s->ds = NULL;
+    aiq_sb_clear(&s->pending);
+    s->ppos = 0;
+}
+
+void aiq_jsonl_close(AiqJsonlStream *s)
+{
+    if (!s)
+        return;
+    close_file(s);
+    aiq_table_free(s->whole);
+    aiq_xfree(s->block);
+    aiq_sb_free(&s->pending);
+    aiq_sb_free(&s->fixed);
+    aiq_xfree(s);
+}
+
+/* Appends raw file bytes to pending, decoding them when the file is zstd. */
+static bool feed(AiqJsonlStream *s, const char *buf, size_t len, AiqError *err)
+{
+    if (!s->ds) {
+        aiq_sb_append(&s->pending, buf, len);
+        return true;
+    }
+    ZSTD_inBuffer ib = {buf, len, 0};
+    char out[1 << 16];
+    for (;;) {
+        ZSTD_outBuffer ob = {out, sizeof out, 0};
+        s->zret = ZSTD_decompressStream(s->ds, &ob, &ib);
+        if (ZSTD_isError(s->zret))
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data: %s", s->path, ZSTD_getErrorName(s->zret));
+        aiq_sb_append(&s->pending, out, ob.pos);
+        if (ib.pos == ib.size && ob.pos < sizeof out)
+            return true; /* input used up and the decoder has nothing more */
+    }
+}
+
+/* Reads one more block into pending; sets eof at the end of the file. */
+static bool fill(AiqJsonlStream *s, AiqError *err)
+{
+    ssize_t r;
+    do
+        r = read(s->fd, s->block, STREAM_BLOCK);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+    if (r == 0) {
+        s->eof = true;
+        if (s->ds && s->zret != 0)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
+        return true;
+    }
+    return feed(s, s->block, (size_t)r, err);
+}
+
+/* The next line of the open file, or NULL at its end (or on error). */
+static const char *next_line(AiqJsonlStream *s, size_t *n, AiqError *err)
+{
+    for (;;) {
+        const char *start = s->pending.data ? s->pending.data + s->ppos : "";
+        size_t left = s->pending.len - s->ppos;
+        const char *nl = left ? memchr(start, '\n', left) : NULL;
+        if (nl) {
+            *n = (size_t)(nl - start);
+            s->ppos += *n + 1;
+            return start;
+        }
+        if (s->eof) {
+            if (!left)
+                return NULL;
+            *n = left; /* a last line without a newline */
+            s->ppos += left;
+            return start;
+        }
+        /* keep the partial line, read more */
+        if (s->ppos) {
+            memmove(s->pending.data, start, left);
+            s->pending.len = left;
+            s->ppos = 0;
+        }
+        if (!fill(s, err))
+            return NULL;
+    }
+}
+
+/* Opens the next file; a top-level array or a pretty-printed export is read
+ * whole into s->whole. Returns false at the end of the files or on error. */
+static bool open_next(AiqJsonlStream *s, AiqError *err)
+{
+    while (s->ipath < s->t->npaths) {
+        s->path = s->t->paths[s->ipath++];
+        s->fd = strcmp(s->path, "-") == 0 ? STDIN_FILENO : open(s->path, O_RDONLY);
+        if (s->fd < 0)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+        struct stat st;
+        if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close_file(s);
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", s->path);
+        }
+        s->eof = false;
+        s->lineno = 0;
+        s->zret = 0;
+        memset(&s->fs, 0, sizeof s->fs);
+        ssize_t r;
+        do
+            r = read(s->fd, s->block, 4);
+        while (r < 0 && errno == EINTR);
+        static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+        if (r < 0)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+        if (r == 4 && memcmp(s->block, magic, 4) == 0) { /* zstd, by magic number */
+            s->ds = ZSTD_createDStream();
+            ZSTD_initDStream(s->ds);
+        }
+        if (r == 0)
+            s->eof = true;
+        else if (!feed(s, s->block, (size_t)r, err))
+            return false;
+        /* look at the first line: JSON lines stream, anything else is read whole */
+        const char *first = NULL;
+        size_t n = 0;
+        while (!(first = s->pending.data ? memchr(s->pending.data, '\n', s->pending.len) : NULL) && !s->eof)
+            if (!fill(s, err))
+                return false;
+        size_t k = 0;
+        if (s->pending.len >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
+            k = s->ppos = 3; /* byte order mark */
+        while (k < s->pending.len && strchr(" \t\r\n", s->pending.data[k]))
+            k++;
+        n = first ? (size_t)(first - s->pending.data) : s->pending.len;
+        bool whole = k < s->pending.len && s->pending.data[k] == '[';
+        if (!whole && k < s->pending.len && s->pending.data[k] == '{' && k < n) {
+            json_t *line1 = json_loadb(s->pending.data + k, n - k, 0, NULL);
+            whole = !line1;
+            json_decref(line1);
+        }
+        if (!whole)
+            return true;
+        while (!s->eof) /* a single JSON value: read it all */
+            if (!fill(s, err))
+                return false;
+        Rows rows;
+        rows_init(&rows);
+        want_declared(&rows, s->t, &s->opts);
+        FileStats fs = {0};
+        bool ok = parse_text(s->path, s->pending.data, s->pending.len, &rows, &fs, &s->opts, err);
+        if (ok)
+            report(s->path, &fs, &s->opts);
+        close_file(s);
+        s->whole = build_table(s->t, rows, ok, &s->opts, NULL, err);
+        return s->whole != NULL;
+    }
+    return false;
+}
+
+AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
+{
+    for (;;) {
+        if (s->whole) {
+            AiqTable *t = s->whole;
+            s->whole = NULL;
+            return t;
+        }
+        if (s->fd < 0 && !open_next(s, err))
+            return NULL;
+        if (s->whole)
+            continue;
+        Rows rows;
+        rows_init(&rows);
+        want_declared(&rows, s->t, &s->opts);
+        bool ok = true, done = false;
+        while (rows.n < AIQ_VECTOR_SIZE) {
+            size_t n;
+            const char *line = next_line(s, &n, err);
+            if (!line) {
+                ok = err->code == AIQ_OK;
+                done = true;
+                break;
+            }
+            if (!parse_line(&rows, &s->fs, line, n, ++s->lineno, s->path, &s->opts, &s->fixed, err)) {
+                ok = false;
+                break;
+            }
+        }
+        if (done && ok) {
+            report(s->path, &s->fs, &s->opts);
+            close_file(s);
+        }
+        if (!ok) {
+            rows_free(&rows);
+            return NULL;
+        }
+        if (rows.n == 0) {
+            rows_free(&rows);
+            continue; /* the file ended exactly at a batch edge, or was empty */
+        }
+        return build_table(s->t, rows, true, &s->opts, NULL, err);
+    }
 }

@@ -27,6 +27,18 @@ typedef struct AiqReadOptions {
 AiqTable *aiq_jsonl_load(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena,
                          AiqError *err);
 
+/* Streaming: reads a declared table's files block by block and returns its
+ * rows a batch (at most AIQ_VECTOR_SIZE rows, except a whole-file JSON array
+ * or pretty-printed records export, which comes as one batch) at a time, so
+ * memory stays bounded whatever the file size. */
+typedef struct AiqJsonlStream AiqJsonlStream;
+/* Opens the stream; t must be declared (the schema is not inferred). */
+AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err);
+/* Returns the next batch (owned by the caller), or NULL at the end (err
+ * untouched) or on error (err set). */
+AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err);
+void aiq_jsonl_close(AiqJsonlStream *s);
+
 /* Like aiq_jsonl_load, but the data of the single file `name` is given in
  * memory (zstd-compressed or not). Used by the fuzz targets. */
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *t, const char *name, const char *data, size_t len,

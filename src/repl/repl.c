@@ -296,6 +296,7 @@ static bool complete_with_semicolon(const AiqStrBuf *q)
 int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params)
 {
     session = ro;
+    ro->keep_tables = true; /* parsed once, fast on the next query */
     if (!ro->format)
         ro->format = "table";
     char *hist = history_path();
