@@ -1067,6 +1067,7 @@ struct AiqJsonlStream {
     const char *path;
     ZSTD_DStream *ds;   /* non-NULL for a zstd file */
     size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
+    ZSTD_inBuffer zin;  /* compressed bytes of the current block not yet decoded */
     char *block;
     AiqStrBuf pending;  /* decoded bytes not yet split into lines */
     size_t ppos;
@@ -1114,29 +1115,30 @@ void aiq_jsonl_close(AiqJsonlStream *s)
     aiq_xfree(s);
 }
 
-/* Appends raw file bytes to pending, decoding them when the file is zstd. */
-static bool feed(AiqJsonlStream *s, const char *buf, size_t len, AiqError *err)
+/* Decodes from s->zin into pending until about 256 KB came out or the
+ * block is used up: a highly compressed block must not balloon in memory. */
+static bool decode_some(AiqJsonlStream *s, AiqError *err)
 {
-    if (!s->ds) {
-        aiq_sb_append(&s->pending, buf, len);
-        return true;
-    }
-    ZSTD_inBuffer ib = {buf, len, 0};
     char out[1 << 16];
-    for (;;) {
+    size_t produced = 0;
+    while (produced < (256u << 10)) {
         ZSTD_outBuffer ob = {out, sizeof out, 0};
-        s->zret = ZSTD_decompressStream(s->ds, &ob, &ib);
+        s->zret = ZSTD_decompressStream(s->ds, &ob, &s->zin);
         if (ZSTD_isError(s->zret))
             return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data: %s", s->path, ZSTD_getErrorName(s->zret));
         aiq_sb_append(&s->pending, out, ob.pos);
-        if (ib.pos == ib.size && ob.pos < sizeof out)
-            return true; /* input used up and the decoder has nothing more */
+        produced += ob.pos;
+        if (s->zin.pos == s->zin.size && ob.pos < sizeof out)
+            break; /* block used up and the decoder has nothing more */
     }
+    return true;
 }
 
-/* Reads one more block into pending; sets eof at the end of the file. */
+/* Reads (or decodes) more of the file into pending; sets eof at its end. */
 static bool fill(AiqJsonlStream *s, AiqError *err)
 {
+    if (s->ds && s->zin.pos < s->zin.size)
+        return decode_some(s, err);
     ssize_t r;
     do
         r = read(s->fd, s->block, STREAM_BLOCK);
@@ -1144,12 +1146,27 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
     if (r == 0) {
+        if (s->ds && s->zret != 0) {
+            /* mid-frame at the end of the input: flush what the decoder
+             * holds; no progress means the frame was cut */
+            size_t before = s->pending.len;
+            s->zin = (ZSTD_inBuffer){s->block, 0, 0};
+            if (!decode_some(s, err))
+                return false;
+            if (s->pending.len > before)
+                return true;
+            if (s->zret != 0)
+                return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
+        }
         s->eof = true;
-        if (s->ds && s->zret != 0)
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
         return true;
     }
-    return feed(s, s->block, (size_t)r, err);
+    if (!s->ds) {
+        aiq_sb_append(&s->pending, s->block, (size_t)r);
+        return true;
+    }
+    s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+    return decode_some(s, err);
 }
 
 /* The next line of the open file, or NULL at its end (or on error). */
@@ -1211,10 +1228,15 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             s->ds = ZSTD_createDStream();
             ZSTD_initDStream(s->ds);
         }
-        if (r == 0)
+        if (r == 0) {
             s->eof = true;
-        else if (!feed(s, s->block, (size_t)r, err))
-            return false;
+        } else if (!s->ds) {
+            aiq_sb_append(&s->pending, s->block, (size_t)r);
+        } else {
+            s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+            if (!decode_some(s, err))
+                return false;
+        }
         /* look at the first line: JSON lines stream, anything else is read whole */
         const char *first = NULL;
         size_t n = 0;

@@ -1,0 +1,21 @@
+# Declared tables stream in bounded memory: a file several times larger than
+# --max-memory is counted and filtered within the limit, while the same file
+# without a declaration (its types come from every row, so it is loaded
+# whole) stops with exit 4. take reads only what it needs. (k: 10j mod 7 over
+# j = 0..14999 cycles 0,3,6,2,5,1,4 -- 2142 cycles of 21 plus 0+3+6+2+5+1 = 44999.)
+. tests/cli/lib.sh
+awk 'BEGIN { for (i = 0; i < 150000; i++) printf "{\"a\":%d,\"code\":\"%s\",\"s\":\"%s\",\"p\":{\"k\":%d}}\n", i, (i % 10 == 0 ? "429" : "200"), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i % 7 }' > "$T/big.jsonl"
+size=$(wc -c < "$T/big.jsonl")
+[ "$size" -gt 20000000 ] || die "test file too small: $size"
+printf '.create table B (a:long, code:string, s:string, p:dynamic)\n' > "$T/s.kql"
+expect_rc 0 "$AIQ" --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl" -o tsv -q 'B | where code == "429" | summarize n = count(), m = max(a), k = sum(tolong(p.k))'
+expect_out "$(printf 'n\tm\tk\n15000\t149990\t44999')"
+expect_rc 4 "$AIQ" --max-memory 12M -t B="$T/big.jsonl" -o tsv -q 'B | count'
+err_has "memory limit"
+[ ! -s "$T/out" ] || die "partial output on error"
+# zstd streams too, and take stops early
+zstd -q -c "$T/big.jsonl" > "$T/big.jsonl.zst"
+expect_rc 0 "$AIQ" --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | take 3 | project a'
+expect_out "$(printf 'a\n0\n1\n2')"
+expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | count'
+expect_out "$(printf 'Count\n150000')"
