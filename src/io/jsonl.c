@@ -1085,7 +1085,9 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     s->t = t;
     s->opts = *opts;
     s->fd = -1;
-    s->block = aiq_xmalloc(STREAM_BLOCK);
+    s->block = aiq_xmalloc(STREAM_BLOCK); /* block_size is at most this */
+    if (s->opts.block_size > STREAM_BLOCK)
+        s->opts.block_size = STREAM_BLOCK;
     aiq_sb_init(&s->pending);
     aiq_sb_init(&s->fixed);
     return s;
@@ -1141,7 +1143,7 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
         return decode_some(s, err);
     ssize_t r;
     do
-        r = read(s->fd, s->block, STREAM_BLOCK);
+        r = read(s->fd, s->block, s->opts.block_size ? s->opts.block_size : STREAM_BLOCK);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));

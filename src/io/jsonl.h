@@ -19,6 +19,7 @@ typedef struct AiqReadOptions {
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
     bool jansson_only; /* skip the fast line scanner (the differential fuzz target's reference) */
     const bool *needed; /* declared tables: the columns to materialize (NULL: all); others stay null */
+    size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

@@ -7,8 +7,8 @@ corpus=tests/fuzz/corpus-$name
 mkdir -p "$corpus"
 seed=$(mktemp -d)
 if [ -d "tests/fuzz/seeds/$name" ]; then cp tests/fuzz/seeds/"$name"/* "$seed/"; fi
-[ "$name" = jsonl ] || [ "$name" = scanner ] || for f in queries/*.kql; do cp "$f" "$seed/"; done
-if [ "$name" != jsonl ] && [ "$name" != scanner ]; then
+[ "$name" = jsonl ] || [ "$name" = scanner ] || [ "$name" = stream ] || for f in queries/*.kql; do cp "$f" "$seed/"; done
+if [ "$name" != jsonl ] && [ "$name" != scanner ] && [ "$name" != stream ]; then
   for cases in tests/errors/*.txt; do sh tools/split_cases.sh "$cases" "$seed/$(basename "$cases" .txt)"; done
   i=0; while IFS= read -r q; do i=$((i + 1)); printf '%s\n' "$q" > "$seed/col$i.kql"; done < tests/golden/columns.kql
   awk -v dir="$seed" '/^\?/ { n++; f = sprintf("%s/sem%03d.kql", dir, n); sub(/^\? ?/, ""); print > f; close(f) }' tests/golden/semantics.txt

@@ -1,0 +1,98 @@
+/*
+ * fuzz_stream.c -- differential target for streaming: the same bytes, read
+ * as a file through the streaming reader (with blocks of 1 to 64 bytes, so
+ * lines, escapes, UTF-8 sequences and zstd frames are cut at every place)
+ * and loaded whole from memory, must give the same rows. The first byte
+ * picks the block size; 'Z' as the second compresses the rest with zstd.
+ */
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "exec/vector.h"
+#include "io/jsonl.h"
+#include "util/mem.h"
+
+static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t rb, int c)
+{
+    bool na = aiq_table_is_null(a, c, ra), nb = aiq_table_is_null(b, c, rb);
+    if (na || nb)
+        return na == nb;
+    const AiqColumnData *x = &a->cols[c], *y = &b->cols[c];
+    switch (x->type) {
+    case AIQ_TYPE_REAL: return ((double *)x->data)[ra] == ((double *)y->data)[rb];
+    case AIQ_TYPE_STRING: {
+        AiqStr p = ((AiqStr *)x->data)[ra], q = ((AiqStr *)y->data)[rb];
+        return p.len == q.len && memcmp(p.ptr, q.ptr, p.len) == 0;
+    }
+    case AIQ_TYPE_DYNAMIC: return json_equal(((json_t **)x->data)[ra], ((json_t **)y->data)[rb]);
+    default: return ((int64_t *)x->data)[ra] == ((int64_t *)y->data)[rb];
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    static bool hooked;
+    if (!hooked) {
+        aiq_mem_hook_jansson();
+        hooked = true;
+    }
+    if (size < 2)
+        return 0;
+    size_t block = 1 + data[0] % 64;
+    const char *body = (const char *)data + 1;
+    size_t len = size - 1;
+    void *packed = NULL;
+    if (body[0] == 'Z') {
+        size_t cap = ZSTD_compressBound(len - 1);
+        packed = malloc(cap + 1);
+        size_t z = ZSTD_compress(packed, cap, body + 1, len - 1, 1);
+        if (ZSTD_isError(z)) {
+            free(packed);
+            return 0;
+        }
+        body = packed;
+        len = z;
+    }
+    int fd = memfd_create("fuzz", 0);
+    if (fd < 0 || write(fd, body, len) != (ssize_t)len)
+        abort();
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
+    static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"d", AIQ_TYPE_DYNAMIC}, {"r", AIQ_TYPE_REAL}};
+    char *paths[1] = {path};
+    AiqCatalogTable t = {.name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {4, cols}};
+    AiqReadOptions opts = {.block_size = block};
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    AiqError ew = {0}, es = {0};
+    AiqTable *whole = aiq_jsonl_load_buffer(&t, path, body, len, &opts, &arena, &ew);
+    AiqJsonlStream *st = aiq_jsonl_open(&t, &opts, &es);
+    int64_t row = 0;
+    bool stream_ok = true;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(st, &es))) {
+        for (int64_t r = 0; r < batch->nrows; r++, row++) {
+            if (!whole || row >= whole->nrows)
+                abort(); /* the stream found rows the whole load did not */
+            for (int c = 0; c < 4; c++)
+                if (!same_cell(batch, r, whole, row, c))
+                    abort();
+        }
+        aiq_table_free(batch);
+    }
+    stream_ok = es.code == AIQ_OK;
+    if (stream_ok != (whole != NULL) || (whole && row != whole->nrows))
+        abort(); /* success, failure and row counts must agree */
+    aiq_jsonl_close(st);
+    aiq_table_free(whole);
+    aiq_arena_free(&arena);
+    close(fd);
+    free(packed);
+    return 0;
+}
