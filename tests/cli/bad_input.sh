@@ -95,12 +95,12 @@ expect_rc 0 "$AIQ" -t T="$T/deep.jsonl" -o tsv -q "$q"
 expect_out "n
 1"
 err_has "1 malformed line skipped"
-# a 20 MB single line works
-python3 -c 'import sys; sys.stdout.write("{\"s\":\"" + "x" * 20000000 + "\"}\n")' > "$T/big.jsonl" 2>/dev/null ||
-  awk 'BEGIN { printf "{\"s\":\""; for (i = 0; i < 200000; i++) printf "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; printf "\"}\n" }' > "$T/big.jsonl"
+# a 100 MB single line works
+python3 -c 'import sys; sys.stdout.write("{\"s\":\"" + "x" * 100000000 + "\"}\n")' > "$T/big.jsonl" 2>/dev/null ||
+  awk 'BEGIN { printf "{\"s\":\""; for (i = 0; i < 1000000; i++) printf "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; printf "\"}\n" }' > "$T/big.jsonl"
 expect_rc 0 "$AIQ" -t T="$T/big.jsonl" -o tsv -q 'T | project n = strlen(s)'
 expect_out "n
-20000000"
+100000000"
 # duplicate keys: the last value wins (as jansson, and the scanner must agree)
 printf '{"a":[1],"a":"x","b":1}\n{"a":"y","b":2,"b":3}\n' > "$T/dup.jsonl"
 expect_rc 0 "$AIQ" -t T="$T/dup.jsonl" -o ndjson -q 'T'
@@ -122,3 +122,10 @@ printf '{"a":1}\n' > "$T/grow.jsonl"
 expect_rc 0 "$AIQ" -t T="$T/grow.jsonl" -o tsv -q "$q"
 wait
 grep -qE '^[0-9]+$' "$T/out" || tail -1 "$T/out" | grep -qE '^[0-9]+$' || die "no count for a growing file"
+# a directory holding an unreadable entry (a dangling link): an error naming it
+mkdir -p "$T/dir2"
+printf '{"a":1}\n' > "$T/dir2/ok.jsonl"
+ln -s /nonexistent/gone.jsonl "$T/dir2/gone.jsonl"
+expect_rc 2 "$AIQ" -t T="$T/dir2" -q "$q"
+err_has "gone.jsonl: No such file or directory"
+[ ! -s "$T/out" ] || die "partial output on error"
