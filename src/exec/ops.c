@@ -690,17 +690,23 @@ static AiqTable *join_compute(Materialize *m)
         return NULL;
     }
     int kind = p->join_kind;
-    AiqKeyMap map;
-    aiq_keymap_init(&map);
-    int64_t *head = NULL, *next = aiq_xmalloc(sizeof *next * (size_t)(right->nrows + 1));
-    int64_t nhead = 0;
     AiqStrBuf key;
     aiq_sb_init(&key);
     AiqVector tmp;
-    /* build: chains keep right rows in their original order */
-    for (int64_t r = right->nrows - 1; r >= 0; r--) {
+    /* An inner join builds its hash on the smaller side; the other kinds
+     * need the right side in the hash (innerunique dedups the left, the
+     * outer and anti kinds track right rows). */
+    bool build_left = kind == AIQ_JOIN_INNER && left->nrows < right->nrows;
+    const AiqTable *build = build_left ? left : right;
+    const int *build_keys = build_left ? p->left_keys : p->right_keys;
+    AiqKeyMap map;
+    aiq_keymap_init(&map);
+    int64_t *head = NULL, *next = aiq_xmalloc(sizeof *next * (size_t)(build->nrows + 1));
+    int64_t nhead = 0;
+    /* chains keep the build rows in their original order */
+    for (int64_t r = build->nrows - 1; r >= 0; r--) {
         next[r] = -1;
-        if (!row_key(&key, right, p->right_keys, p->nkeys, r, &tmp))
+        if (!row_key(&key, build, build_keys, p->nkeys, r, &tmp))
             continue;
         bool added;
         int64_t id = aiq_keymap_get(&map, key.data, (uint32_t)key.len, &added);
@@ -747,7 +753,18 @@ static AiqTable *join_compute(Materialize *m)
             }                                                                             \
         aiq_table_append_row(out, ptrs, rows);                                            \
     } while (0)
-    for (int64_t l = 0; l < left->nrows; l++) {
+    if (build_left) { /* probe with the right rows */
+        for (int64_t r = 0; r < right->nrows; r++) {
+            if (!row_key(&key, right, p->right_keys, p->nkeys, r, &tmp))
+                continue;
+            int64_t id = aiq_keymap_find(&map, key.data, (uint32_t)key.len);
+            for (int64_t l = id >= 0 ? head[id] : -1; l >= 0; l = next[l])
+                EMIT(l, r);
+            if ((r & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
+                break;
+        }
+    }
+    for (int64_t l = 0; l < left->nrows && !build_left; l++) {
         bool has_key = row_key(&key, left, p->left_keys, p->nkeys, l, &tmp);
         if (kind == AIQ_JOIN_INNERUNIQUE) {
             /* the left side keeps one row per distinct key (the first) */
@@ -780,7 +797,7 @@ static AiqTable *join_compute(Materialize *m)
         if ((l & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
             break;
     }
-    for (int64_t r = 0; r < right->nrows && m->base.ex->err->code == AIQ_OK; r++) {
+    for (int64_t r = 0; r < right->nrows && m->base.ex->err->code == AIQ_OK && !build_left; r++) {
         if ((kind == AIQ_JOIN_RIGHTOUTER || kind == AIQ_JOIN_FULLOUTER) && !right_matched[r])
             EMIT(-1, r);
         else if ((kind == AIQ_JOIN_RIGHTSEMI && right_matched[r]) || (kind == AIQ_JOIN_RIGHTANTI && !right_matched[r]))
