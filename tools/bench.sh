@@ -50,6 +50,8 @@ run seed1_p95_by_bucket 'R | where DurationMs > 2000 | summarize Count = count()
 run seed6_percentiles 'R | summarize P50 = percentile(DurationMs, 50), P75 = percentile(DurationMs, 75), P90 = percentile(DurationMs, 90), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99), Max = max(DurationMs), Count = count() by AppRoleName'
 run token_sum_by_deployment 'R | extend TokensUsed = tolong(Properties["tokens.total"]), Deployment = tostring(Properties["deployment"]) | where isnotempty(TokensUsed) | summarize TotalTokens = sum(TokensUsed) by Deployment, AppRoleName | order by TotalTokens desc'
 run join_1m_1k 'R | join kind=inner Roles on AppRoleName | count'
+run groups_10k 'R | summarize n = count(), a = avg(DurationMs), p = percentile(DurationMs, 95) by g = tolong(DurationMs * 1000) % 10000 | count'
+run percentile_all 'R | summarize percentile(DurationMs, 95), percentile(DurationMs, 50)'
 if command -v jq >/dev/null; then
   start=$(date +%s.%N); jq -c 'select(.ResultCode == "429")' "$data" | wc -l > /dev/null; end=$(date +%s.%N)
   printf '%-26s %8.2f s (jq, filter_count)\n' jq_filter_count "$(echo "$end - $start" | bc)"
