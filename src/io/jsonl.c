@@ -1239,18 +1239,25 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             if (!decode_some(s, err))
                 return false;
         }
-        /* look at the first line: JSON lines stream, anything else is read whole */
-        const char *first = NULL;
-        size_t n = 0;
-        while (!(first = s->pending.data ? memchr(s->pending.data, '\n', s->pending.len) : NULL) && !s->eof)
+        /* look at the first line after any blanks, as parse_text does: JSON
+         * lines stream, anything else is read whole */
+        size_t k, n;
+        for (;;) {
+            k = 0;
+            if (s->pending.len >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
+                k = 3; /* byte order mark */
+            while (k < s->pending.len && strchr(" \t\r\n", s->pending.data[k]))
+                k++;
+            const char *nl = k < s->pending.len ? memchr(s->pending.data + k, '\n', s->pending.len - k) : NULL;
+            if (nl || s->eof) {
+                n = nl ? (size_t)(nl - s->pending.data) : s->pending.len;
+                break;
+            }
             if (!fill(s, err))
                 return false;
-        size_t k = 0;
-        if (s->pending.len >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
-            k = s->ppos = 3; /* byte order mark */
-        while (k < s->pending.len && strchr(" \t\r\n", s->pending.data[k]))
-            k++;
-        n = first ? (size_t)(first - s->pending.data) : s->pending.len;
+        }
+        if (k >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
+            s->ppos = 3;
         bool whole = k < s->pending.len && s->pending.data[k] == '[';
         if (!whole && k < s->pending.len && s->pending.data[k] == '{' && k < n) {
             json_t *line1 = json_loadb(s->pending.data + k, n - k, 0, NULL);

@@ -19,3 +19,8 @@ expect_rc 0 "$AIQ" --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl.zst" 
 expect_out "$(printf 'a\n0\n1\n2')"
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | count'
 expect_out "$(printf 'Count\n150000')"
+# found by fuzz_stream: a pretty-printed object after a blank first line is
+# one JSON value, read whole as the non-streaming reader does
+printf '\n{"a":1,\n "code":"429"}\n' > "$T/pretty.json"
+expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/pretty.json" -o tsv -q 'B | project a, code'
+expect_out "$(printf 'a\tcode\n1\t429')"
