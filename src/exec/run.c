@@ -58,6 +58,7 @@ typedef struct LoadCtx {
     AiqRunOptions *ro;
     AiqScanNeeds *needs;
     int nneeds;
+    AiqArena *arena; /* lives as long as the query */
 } LoadCtx;
 
 static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
@@ -85,11 +86,20 @@ static void *stream_for_exec(void *ud, const char *name, AiqError *err)
     AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
     if (!t || !t->declared || t->data || lc->ro->keep_tables || t->npaths == 0)
         return NULL;
-    const bool *needed = NULL;
+    const AiqScanNeeds *sn = NULL;
     for (int i = 0; i < lc->nneeds; i++)
         if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
-            needed = lc->needs[i].needed;
-    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = needed};
+            sn = &lc->needs[i];
+    /* dynamic columns read only through constant keys keep just those keys */
+    AiqColumnKeys *keys = NULL;
+    if (sn) {
+        keys = aiq_arena_alloc(lc->arena, sizeof *keys * (size_t)(sn->ncols + 1));
+        for (int c = 0; c < sn->ncols; c++) {
+            keys[c].n = sn->keys[c].all ? -1 : sn->keys[c].nkeys;
+            keys[c].keys = sn->keys[c].keys;
+        }
+    }
+    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys};
     return aiq_jsonl_open(t, &opts, err);
 }
 
@@ -109,7 +119,7 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     /* projection pushdown: read only the columns the plan uses */
     AiqArena needs_arena;
     aiq_arena_init(&needs_arena, 0);
-    LoadCtx lc = {.ro = ro};
+    LoadCtx lc = {.ro = ro, .arena = &needs_arena};
     lc.needs = aiq_plan_needed_columns(plan, &needs_arena, &lc.nneeds);
     AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
                      .stream_open = stream_for_exec, .stream_next = stream_next_batch,

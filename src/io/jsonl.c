@@ -173,6 +173,7 @@ typedef struct CellCol {
     const char *name;
     Cell *cells;    /* one per row; CELL_MISSING where the row lacks the key */
     unsigned seen;  /* SEEN_* kinds met, for type inference */
+    const AiqColumnKeys *filter; /* objects keep only these keys (NULL: all) */
 } CellCol;
 
 typedef struct Rows {
@@ -210,10 +211,12 @@ static int rows_column_add(Rows *r, const char *key, uint32_t len);
 
 /* Restricts the store to the given names (projection pushdown): other keys
  * are validated and skipped, never materialized. */
-static void rows_want(Rows *r, const char *const *names, int n)
+static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *const *filters, int n)
 {
-    for (int i = 0; i < n; i++)
-        (void)rows_column_add(r, names[i], (uint32_t)strlen(names[i]));
+    for (int i = 0; i < n; i++) {
+        int c = rows_column_add(r, names[i], (uint32_t)strlen(names[i]));
+        r->cols[c].filter = filters[i];
+    }
     r->fixed = true;
 }
 
@@ -246,6 +249,7 @@ static int rows_column_add(Rows *r, const char *key, uint32_t len)
         col->name = aiq_arena_strndup(&r->strings, key, len);
         col->cells = aiq_xcalloc((size_t)(r->cap ? r->cap : 1), sizeof(Cell));
         col->seen = 0;
+        col->filter = NULL;
     }
     return (int)id;
 }
@@ -301,6 +305,27 @@ static Cell cell_from_json(Rows *r, json_t *v)
     return c;
 }
 
+static bool wanted_key(const AiqColumnKeys *f, const char *key, size_t len)
+{
+    for (int i = 0; i < f->n; i++)
+        if (strlen(f->keys[i]) == len && memcmp(f->keys[i], key, len) == 0)
+            return true;
+    return false;
+}
+
+/* An object with only the keys the query reads (a new reference). */
+static json_t *filtered_copy(json_t *obj, const AiqColumnKeys *f)
+{
+    json_t *o = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(obj, key, v) {
+        if (wanted_key(f, key, strlen(key)))
+            json_object_set(o, key, v);
+    }
+    return o;
+}
+
 /* Adds a row from a parsed object (takes no reference). */
 static void rows_push_object(Rows *r, json_t *obj, int64_t line)
 {
@@ -309,8 +334,16 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
     json_t *v;
     json_object_foreach(obj, key, v) {
         int c = rows_column(r, key, (uint32_t)strlen(key));
-        if (c >= 0)
+        if (c < 0)
+            continue;
+        const AiqColumnKeys *f = r->cols[c].filter;
+        if (f && json_is_object(v)) {
+            json_t *o = filtered_copy(v, f);
+            rows_set(r, c, cell_from_json(r, o));
+            json_decref(o);
+        } else {
             rows_set(r, c, cell_from_json(r, v));
+        }
     }
 }
 
@@ -583,6 +616,70 @@ static const char *skip_value(const char *p, const char *end, int depth)
     }
 }
 
+/* Parses the object at p keeping only the keys of f (the rest is validated
+ * and skipped); returns its end or NULL when anything is off. */
+static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out)
+{
+    json_t *o = json_object();
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}') {
+        *out = o;
+        return p + 1;
+    }
+    for (;;) {
+        if (p >= end || *p != '"')
+            goto bad;
+        const char *k = ++p;
+        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+            p++;
+        if (p >= end || *p != '"')
+            goto bad; /* escaped keys: jansson decides */
+        size_t klen = (size_t)(p - k);
+        p = skip_ws(p + 1, end);
+        if (p >= end || *p != ':')
+            goto bad;
+        p = skip_ws(p + 1, end);
+        if (!wanted_key(f, k, klen)) {
+            if (!(p = skip_value(p, end, 1)))
+                goto bad;
+        } else {
+            json_t *v = NULL;
+            Cell c = {0};
+            if (p < end && (*p == '{' || *p == '[')) {
+                const char *e = skip_nested(p, end);
+                v = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
+                p = v ? e : NULL;
+            } else if (p < end && *p == '"') {
+                p = scan_string(r, p + 1, end, &c);
+                v = p ? json_stringn(c.u.s, c.len) : NULL;
+            } else if (p < end && (*p == 't' || *p == 'f' || *p == 'n')) {
+                const char *e = skip_value(p, end, 1);
+                v = !e ? NULL : *p == 't' ? json_true() : *p == 'f' ? json_false() : json_null();
+                p = e;
+            } else {
+                p = scan_number(p, end, &c);
+                v = !p ? NULL : c.kind == CELL_INT ? json_integer(c.u.i) : json_real(c.u.f);
+            }
+            if (!v)
+                goto bad;
+            json_object_setn_new(o, k, klen, v); /* a repeated key: the last wins */
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}') {
+            *out = o;
+            return p + 1;
+        }
+        goto bad;
+    }
+bad:
+    json_decref(o);
+    return NULL;
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -635,6 +732,15 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 goto bad;
             }
             Cell c = {0};
+            int col = r->fixed ? (int)aiq_keymap_find(&r->names, k, klen) : -1;
+            if (col >= 0 && r->cols[col].filter && *p == '{') {
+                json_t *j = NULL;
+                if (!(p = scan_filtered_object(r, r->cols[col].filter, p, end, &j)))
+                    goto bad;
+                c.kind = CELL_JSON;
+                c.u.j = j;
+                goto have_value;
+            }
             switch (*p) {
             case '"': p = scan_string(r, p + 1, end, &c); break;
             case 't': c.kind = CELL_TRUE; p = end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL; break;
@@ -655,6 +761,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             }
             if (!p)
                 goto bad;
+        have_value:;
             /* columns are created only once the whole line is known good, so a
              * line jansson rejects leaves no trace (found by fuzz_scanner) */
             int dup = -1; /* a repeated key: the last value wins, as in jansson */
@@ -954,12 +1061,16 @@ static void want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOp
     if (!ct->declared)
         return;
     const char **names = aiq_xmalloc(sizeof *names * (size_t)(ct->schema.ncols + 1));
+    const AiqColumnKeys **filters = aiq_xmalloc(sizeof *filters * (size_t)(ct->schema.ncols + 1));
     int n = 0;
     for (int c = 0; c < ct->schema.ncols; c++)
-        if (!opts->needed || opts->needed[c])
+        if (!opts->needed || opts->needed[c]) {
+            filters[n] = opts->keys && opts->keys[c].n >= 0 && ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC ? &opts->keys[c] : NULL;
             names[n++] = ct->schema.cols[c].name;
-    rows_want(rows, names, n);
+        }
+    rows_want(rows, names, filters, n);
     aiq_xfree(names);
+    aiq_xfree(filters);
 }
 
 AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)

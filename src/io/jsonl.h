@@ -14,12 +14,19 @@
 #include "exec/vector.h"
 #include "io/catalog.h"
 
+/* The top-level keys of a dynamic column a query reads (n < 0: all). */
+typedef struct AiqColumnKeys {
+    int n;
+    const char *const *keys;
+} AiqColumnKeys;
+
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
     bool jansson_only; /* skip the fast line scanner (the differential fuzz target's reference) */
     const bool *needed; /* declared tables: the columns to materialize (NULL: all); others stay null */
     size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
+    const AiqColumnKeys *keys; /* declared tables: per column, the keys of objects to keep (NULL: all) */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

@@ -5,10 +5,14 @@
  * adds its predicate's columns, summarize needs its keys and aggregate
  * arguments, a join splits the needs between its sides and adds its keys.
  * Shared lets are materialized once for every use, so they keep all columns.
+ * Alongside, it records which constant keys of each dynamic column are read,
+ * following the column through projections that pass it on unchanged.
  */
 #include "columns.h"
 
 #include <string.h>
+
+#include "func/registry.h"
 
 typedef struct Needs {
     AiqScanNeeds *list;
@@ -16,124 +20,180 @@ typedef struct Needs {
     AiqArena *arena;
 } Needs;
 
-static void mark_expr(const AiqExpr *e, bool *req)
+/* The needs of a plan's columns: needed, and for dynamic ones which keys. */
+typedef struct Req {
+    bool *needed;
+    AiqKeyFilter *keys;
+} Req;
+
+static void add_key(Needs *nd, AiqKeyFilter *f, const char *key)
 {
-    if (e->kind == AIQ_E_COLUMN)
-        req[e->col] = true;
-    for (int i = 0; i < e->nargs; i++)
-        mark_expr(e->args[i], req);
+    if (f->all)
+        return;
+    for (int i = 0; i < f->nkeys; i++)
+        if (strcmp(f->keys[i], key) == 0)
+            return;
+    if (f->nkeys == f->cap) {
+        int cap = f->cap ? f->cap * 2 : 4;
+        const char **k = aiq_arena_alloc(nd->arena, sizeof *k * (size_t)cap);
+        if (f->nkeys)
+            memcpy(k, f->keys, sizeof *k * (size_t)f->nkeys);
+        f->keys = k;
+        f->cap = cap;
+    }
+    f->keys[f->nkeys++] = key;
 }
 
-static bool *fresh(Needs *nd, int n, bool all)
+/* Merges filter src into dst (the union of the keys, or all). */
+static void merge_keys(Needs *nd, AiqKeyFilter *dst, const AiqKeyFilter *src)
 {
-    bool *r = aiq_arena_alloc(nd->arena, sizeof *r * (size_t)(n + 1));
-    memset(r, all, sizeof *r * (size_t)(n + 1));
+    if (src->all) {
+        dst->all = true;
+        return;
+    }
+    for (int i = 0; i < src->nkeys; i++)
+        add_key(nd, dst, src->keys[i]);
+}
+
+static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r)
+{
+    if (e->kind == AIQ_E_COLUMN) {
+        r.needed[e->col] = true;
+        r.keys[e->col].all = true;
+        return;
+    }
+    /* d["key"] with a constant key reads only that key of column d */
+    if (e->kind == AIQ_E_CALL && strcmp(e->fn->name, "[]") == 0 && e->args[0]->kind == AIQ_E_COLUMN &&
+        e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING) {
+        int c = e->args[0]->col;
+        r.needed[c] = true;
+        add_key(nd, &r.keys[c], aiq_arena_strndup(nd->arena, e->args[1]->value.str.ptr, e->args[1]->value.str.len));
+        return;
+    }
+    for (int i = 0; i < e->nargs; i++)
+        mark_expr_keys(nd, e->args[i], r);
+}
+
+static Req fresh(Needs *nd, int n, bool all)
+{
+    Req r;
+    r.needed = aiq_arena_alloc(nd->arena, sizeof *r.needed * (size_t)(n + 1));
+    memset(r.needed, all, sizeof *r.needed * (size_t)(n + 1));
+    r.keys = aiq_arena_calloc(nd->arena, sizeof *r.keys * (size_t)(n + 1));
+    for (int i = 0; i < n; i++)
+        r.keys[i].all = all;
     return r;
 }
 
-static void record_scan(Needs *nd, const AiqPlan *p, const bool *req)
+/* Input column j takes on output column i's needs (a column passed on). */
+static void pass(Needs *nd, Req in, int j, Req out, int i)
 {
-    for (int i = 0; i < nd->n; i++)
-        if (strcmp(nd->list[i].table, p->table) == 0) {
-            for (int c = 0; c < p->schema.ncols && c < nd->list[i].ncols; c++)
-                nd->list[i].needed[c] |= req[c];
-            return;
-        }
-    if (nd->n == nd->cap) {
-        int cap = nd->cap ? nd->cap * 2 : 4;
-        AiqScanNeeds *l = aiq_arena_alloc(nd->arena, sizeof *l * (size_t)cap);
-        if (nd->n)
-            memcpy(l, nd->list, sizeof *l * (size_t)nd->n);
-        nd->list = l;
-        nd->cap = cap;
-    }
-    AiqScanNeeds *s = &nd->list[nd->n++];
-    s->table = p->table;
-    s->ncols = p->schema.ncols;
-    s->needed = fresh(nd, p->schema.ncols, false);
-    memcpy(s->needed, req, sizeof *req * (size_t)p->schema.ncols);
+    if (!out.needed[i])
+        return;
+    in.needed[j] = true;
+    merge_keys(nd, &in.keys[j], &out.keys[i]);
 }
 
-static void walk(Needs *nd, const AiqPlan *p, const bool *req)
+static void record_scan(Needs *nd, const AiqPlan *p, Req req)
+{
+    AiqScanNeeds *s = NULL;
+    for (int i = 0; i < nd->n && !s; i++)
+        if (strcmp(nd->list[i].table, p->table) == 0 && nd->list[i].ncols == p->schema.ncols)
+            s = &nd->list[i];
+    if (!s) {
+        if (nd->n == nd->cap) {
+            int cap = nd->cap ? nd->cap * 2 : 4;
+            AiqScanNeeds *l = aiq_arena_alloc(nd->arena, sizeof *l * (size_t)cap);
+            if (nd->n)
+                memcpy(l, nd->list, sizeof *l * (size_t)nd->n);
+            nd->list = l;
+            nd->cap = cap;
+        }
+        s = &nd->list[nd->n++];
+        s->table = p->table;
+        s->ncols = p->schema.ncols;
+        Req r = fresh(nd, p->schema.ncols, false);
+        s->needed = r.needed;
+        s->keys = r.keys;
+    }
+    for (int c = 0; c < p->schema.ncols; c++) {
+        Req dst = {s->needed, s->keys};
+        pass(nd, dst, c, req, c);
+    }
+}
+
+static void walk(Needs *nd, const AiqPlan *p, Req req)
 {
     const AiqPlan *in = p->input;
     int nin = in ? in->schema.ncols : 0;
-    bool *r = in ? fresh(nd, nin, false) : NULL;
+    Req r = fresh(nd, nin, false);
     switch (p->kind) {
     case AIQ_P_SCAN: record_scan(nd, p, req); return;
     case AIQ_P_VALUES:
     case AIQ_P_RANGE: return;
     case AIQ_P_FILTER:
-        memcpy(r, req, sizeof *r * (size_t)nin);
-        mark_expr(p->exprs[0], r);
+    case AIQ_P_TAKE:
+    case AIQ_P_SORT:
+    case AIQ_P_TOP:
+        for (int c = 0; c < nin; c++)
+            pass(nd, r, c, req, c);
+        for (int i = 0; i < p->nexprs; i++)
+            mark_expr_keys(nd, p->exprs[i], r);
         break;
     case AIQ_P_PROJECT:
-        for (int i = 0; i < p->nexprs; i++)
-            if (req[i])
-                mark_expr(p->exprs[i], r);
+        for (int i = 0; i < p->nexprs; i++) {
+            if (!req.needed[i])
+                continue;
+            if (p->exprs[i]->kind == AIQ_E_COLUMN) /* passed on unchanged: keep its key needs */
+                pass(nd, r, p->exprs[i]->col, req, i);
+            else
+                mark_expr_keys(nd, p->exprs[i], r);
+        }
         break;
     case AIQ_P_SUMMARIZE:
         for (int i = 0; i < p->nexprs; i++)
-            mark_expr(p->exprs[i], r);
+            mark_expr_keys(nd, p->exprs[i], r);
         for (int a = 0; a < p->naggs; a++) {
             const AiqAgg *ag = &p->aggs[a];
             if (ag->arg)
-                mark_expr(ag->arg, r);
+                mark_expr_keys(nd, ag->arg, r);
             if (ag->pred)
-                mark_expr(ag->pred, r);
+                mark_expr_keys(nd, ag->pred, r);
             for (int e = 0; e < ag->nextra; e++)
-                mark_expr(ag->extra[e], r);
+                mark_expr_keys(nd, ag->extra[e], r);
         }
         break;
-    case AIQ_P_SORT:
-    case AIQ_P_TOP:
-        memcpy(r, req, sizeof *r * (size_t)nin);
-        for (int i = 0; i < p->nexprs; i++)
-            mark_expr(p->exprs[i], r);
-        break;
-    case AIQ_P_TAKE: memcpy(r, req, sizeof *r * (size_t)nin); break;
     case AIQ_P_JOIN: {
         int k = p->join_kind;
         bool right_only = k == AIQ_JOIN_RIGHTANTI || k == AIQ_JOIN_RIGHTSEMI;
         bool left_only = k == AIQ_JOIN_LEFTANTI || k == AIQ_JOIN_LEFTSEMI;
-        bool *rr = fresh(nd, p->right->schema.ncols, false);
+        Req rr = fresh(nd, p->right->schema.ncols, false);
         int off = right_only ? 0 : nin;
         if (!right_only)
-            memcpy(r, req, sizeof *r * (size_t)nin);
+            for (int c = 0; c < nin; c++)
+                pass(nd, r, c, req, c);
         if (!left_only)
             for (int c = 0; c < p->nright_cols; c++)
-                if (req[off + c])
-                    rr[p->right_cols[c]] = true;
+                pass(nd, rr, p->right_cols[c], req, off + c);
         for (int i = 0; i < p->nkeys; i++) {
-            r[p->left_keys[i]] = true;
-            rr[p->right_keys[i]] = true;
+            r.needed[p->left_keys[i]] = rr.needed[p->right_keys[i]] = true;
+            r.keys[p->left_keys[i]].all = rr.keys[p->right_keys[i]].all = true;
         }
         walk(nd, p->right, rr);
         break;
     }
     case AIQ_P_UNION:
         for (int i = 0; i < p->ninputs; i++) {
-            bool *ri = fresh(nd, p->inputs[i]->schema.ncols, false);
+            Req ri = fresh(nd, p->inputs[i]->schema.ncols, false);
             for (int j = 0; j < p->schema.ncols; j++)
-                if (req[j] && p->maps[i][j] >= 0)
-                    ri[p->maps[i][j]] = true;
+                if (p->maps[i][j] >= 0)
+                    pass(nd, ri, p->maps[i][j], req, j);
             walk(nd, p->inputs[i], ri);
         }
         return;
-    case AIQ_P_MV_EXPAND:
-        memcpy(r, req, sizeof *r * (size_t)nin);
-        for (int i = 0; i < p->nexpand; i++)
-            r[p->expand_cols[i]] = true;
+    default: /* mv-expand, parse, shared lets: every column, whole */
+        r = fresh(nd, nin, true);
         break;
-    case AIQ_P_PARSE: {
-        int base = nin - 1; /* the input's last column is the parsed text */
-        for (int j = 0; j < base; j++)
-            r[j] = req[j];
-        r[(int)p->limit] = true;
-        break;
-    }
-    case AIQ_P_SHARED: memset(r, 1, sizeof *r * (size_t)nin); break;
-    default: memset(r, 1, sizeof *r * (size_t)nin); break;
     }
     if (in)
         walk(nd, in, r);

@@ -11,9 +11,18 @@
 #include "plan/plan.h"
 #include "util/arena.h"
 
+/* The keys of a dynamic column a query reads: when it only ever indexes the
+ * column with constant keys (d["k"], d.k), the reader can keep just those. */
+typedef struct AiqKeyFilter {
+    bool all;          /* the whole value is used somewhere */
+    const char **keys; /* otherwise, the top-level keys used */
+    int nkeys, cap;
+} AiqKeyFilter;
+
 typedef struct AiqScanNeeds {
     const char *table;
-    bool *needed;  /* one per column of the table's schema */
+    bool *needed;        /* one per column of the table's schema */
+    AiqKeyFilter *keys;  /* one per column: meaningful for needed dynamic columns */
     int ncols;
 } AiqScanNeeds;
 

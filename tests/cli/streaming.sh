@@ -24,3 +24,10 @@ expect_out "$(printf 'Count\n150000')"
 printf '\n{"a":1,\n "code":"429"}\n' > "$T/pretty.json"
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/pretty.json" -o tsv -q 'B | project a, code'
 expect_out "$(printf 'a\tcode\n1\t429')"
+# a dynamic column read only through constant keys keeps just those keys,
+# but every form of access still sees the same values
+printf '{"a":1,"code":"200","p":{"k":5,"big":[1,2,3],"n":{"x":1}}}\n{"a":2,"code":"429","p":{"k":"7","n":{"x":2}}}\n' > "$T/keys.jsonl"
+expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/keys.jsonl" -o tsv -q 'B | extend k = tolong(p.k), x = tolong(p["n"].x) | project a, k, x'
+expect_out "$(printf 'a\tk\tx\n1\t5\t1\n2\t7\t2')"
+expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/keys.jsonl" -o ndjson -q 'B | where p.k == 5 | project p'
+expect_out '{"p":{"k":5,"big":[1,2,3],"n":{"x":1}}}'

@@ -51,10 +51,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"d", AIQ_TYPE_DYNAMIC},
                                {"r", AIQ_TYPE_REAL}, {"t", AIQ_TYPE_DATETIME}};
     static const bool needed[] = {true, true, false, true, false};
-    if (size && data[0] == 'P') {
+    static const char *const kkeys[] = {"k", "x y"};
+    static const AiqColumnKeys keys[] = {{-1, NULL}, {-1, NULL}, {2, kkeys}, {-1, NULL}, {-1, NULL}};
+    static const bool needed_d[] = {true, false, true, false, false};
+    if (size && (data[0] == 'P' || data[0] == 'K')) {
+        /* P: some columns only; K: dynamic d keeps only keys "k" and "x y" */
         fast.declared = slow.declared = true;
         fast.schema = slow.schema = (AiqSchema){5, cols};
-        of.needed = os.needed = needed;
+        of.needed = os.needed = data[0] == 'P' ? needed : needed_d;
+        if (data[0] == 'K')
+            of.keys = os.keys = keys;
         data++;
         size--;
     }
