@@ -65,6 +65,7 @@ typedef struct TableScan {
     AiqOp base;
     AiqTable *t;
     bool owned;
+    bool source;  /* reads input data (counted in rows_scanned), not an intermediate result */
     int64_t pos;
     AiqChunk chunk;
     AiqVector *vecs;
@@ -80,7 +81,8 @@ static AiqChunk *scan_next(AiqOp *op)
     uint32_t n = left > AIQ_VECTOR_SIZE ? AIQ_VECTOR_SIZE : (uint32_t)left;
     aiq_table_view(s->t, s->pos, n, &s->chunk, s->vecs, s->ptrs);
     s->pos += n;
-    op->ex->rows_scanned += n;
+    if (s->source)
+        op->ex->rows_scanned += n;
     return &s->chunk;
 }
 
@@ -365,6 +367,7 @@ static AiqChunk *range_next(AiqOp *op)
     }
     if (!aiq_op_check_limits(op->ex))
         return NULL;
+    op->ex->rows_scanned += n;
     r->out = (AiqChunk){.count = n, .nrows = n, .ncols = 1, .cols = &r->col};
     return &r->out;
 }
@@ -968,7 +971,9 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         AiqTable *t = ex->load(ex->load_ud, p->table, ex->err);
         if (!t)
             return NULL;
-        return aiq_op_table_scan(ex, t, false);
+        AiqOp *scan = aiq_op_table_scan(ex, t, false);
+        ((TableScan *)scan)->source = true;
+        return scan;
     }
     case AIQ_P_VALUES: {
         AiqTable *t = aiq_table_new(&p->schema);
