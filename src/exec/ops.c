@@ -622,6 +622,43 @@ static void truncate_sorted(AiqTable **rows, AiqTable **keys, const AiqPlan *p, 
     *keys = k2;
 }
 
+/* True when row i of key vector v sorts strictly before row r of the key
+ * table (column 0) under flags -- the test top uses to skip rows. */
+static bool before_threshold(const AiqVector *v, uint32_t i, const AiqTable *keys, int64_t r, int flags)
+{
+    bool nv = aiq_vec_is_null(v, i), nt = aiq_table_is_null(keys, 0, r);
+    bool nulls_first = (flags & AIQ_SORT_NULLS_FIRST) != 0;
+    if (nv || nt) {
+        if (nv && nt)
+            return false;
+        return nv ? nulls_first : !nulls_first;
+    }
+    const AiqColumnData *cd = &keys->cols[0];
+    uint32_t j = aiq_vidx(v, i);
+    int c;
+    switch (cd->type) {
+    case AIQ_TYPE_REAL: {
+        double a = v->data.f64[j], b = ((double *)cd->data)[r];
+        c = (a > b) - (a < b);
+        break;
+    }
+    case AIQ_TYPE_STRING: {
+        AiqStr a = v->data.str[j], b = ((AiqStr *)cd->data)[r];
+        uint32_t n = a.len < b.len ? a.len : b.len;
+        c = n ? memcmp(a.ptr, b.ptr, n) : 0;
+        if (!c)
+            c = (a.len > b.len) - (a.len < b.len);
+        break;
+    }
+    case AIQ_TYPE_DYNAMIC: return true; /* no cheap order: keep the row, the sort decides */
+    default: {
+        int64_t a = v->data.i64[j], b = ((int64_t *)cd->data)[r];
+        c = (a > b) - (a < b);
+    }
+    }
+    return (flags & AIQ_SORT_DESC) ? c > 0 : c < 0;
+}
+
 static AiqTable *sort_compute(Materialize *m)
 {
     const AiqPlan *p = m->p;
@@ -633,6 +670,8 @@ static AiqTable *sort_compute(Materialize *m)
     aiq_eval_init(&ev, ex->err, ex->now);
     AiqVector *kv[64];
     bool top = p->kind == AIQ_P_TOP;
+    bool have_threshold = false; /* top: keys row threshold_row is the current N-th */
+    int64_t threshold_row = 0;
     AiqChunk *c;
     while ((c = m->input->next(m->input))) {
         aiq_eval_reset(&ev);
@@ -642,10 +681,27 @@ static AiqTable *sort_compute(Materialize *m)
         AiqChunk kchunk = *c;
         kchunk.ncols = p->nexprs;
         kchunk.cols = kv;
-        aiq_table_append_chunk(rows, c);
+        AiqChunk rchunk = *c;
+        if (top && have_threshold) {
+            /* keep only rows that sort before the current N-th row: the
+             * others can never enter the result (ties keep the earlier row) */
+            uint32_t *sel = aiq_arena_alloc(&ev.arena, sizeof *sel * (c->count ? c->count : 1));
+            uint32_t m2 = 0;
+            for (uint32_t k = 0; k < c->count; k++) {
+                uint32_t i = aiq_row(c, k);
+                if (before_threshold(kv[0], i, keys, threshold_row, p->sort_flags[0]))
+                    sel[m2++] = i;
+            }
+            rchunk.sel = kchunk.sel = sel;
+            rchunk.count = kchunk.count = m2;
+        }
+        aiq_table_append_chunk(rows, &rchunk);
         aiq_table_append_chunk(keys, &kchunk);
-        if (top && rows->nrows > p->limit + 65536)
+        if (top && rows->nrows > 2 * p->limit + 4096) {
             truncate_sorted(&rows, &keys, p, p->limit);
+            have_threshold = rows->nrows == p->limit && p->limit > 0;
+            threshold_row = rows->nrows - 1;
+        }
         if (!aiq_op_check_limits(ex))
             goto fail;
     }
