@@ -20,7 +20,8 @@ DEPS_OK := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadline -lm
 
-CFLAGS  += $(OPT) $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS  += $(OPT) $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
+           -DAIQ_DATADIR='"$(CURDIR)/testdata"'
 LDLIBS  += $(PKG_LIBS)
 
 LIB_SRC := $(sort $(wildcard src/util/*.c src/lex/*.c src/parse/*.c src/bind/*.c \
@@ -108,8 +109,10 @@ bench: aiq
 	@sh tools/bench.sh ./aiq
 
 install: aiq
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics
 	install -m 755 aiq $(DESTDIR)$(PREFIX)/bin/aiq
+	install -m 644 testdata/NOW testdata/schema.kql testdata/*.jsonl testdata/*.zst $(DESTDIR)$(PREFIX)/share/aiq/testdata/
+	install -m 644 testdata/AzureDiagnostics/* $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics/
 
 clean:
 	rm -rf build build-asan build-fuzz aiq

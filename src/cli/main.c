@@ -114,16 +114,22 @@ static char *read_file(const char *path, size_t *len)
     return s;
 }
 
-/* The bundled testdata/: next to the executable, else the build-time path. */
+/* The bundled testdata/: next to the executable (a build tree), in
+ * ../share/aiq/testdata (an install), else the build tree's absolute path. */
 static const char *bundled_dir(void)
 {
-    static char buf[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 20);
+    static char buf[PATH_MAX + 32];
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
     if (n > 0) {
-        buf[n] = '\0';
-        char *slash = strrchr(buf, '/');
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
         if (slash) {
-            strcpy(slash, "/testdata");
+            *slash = '\0';
+            snprintf(buf, sizeof buf, "%s/testdata", exe);
+            if (access(buf, R_OK) == 0)
+                return buf;
+            snprintf(buf, sizeof buf, "%s/../share/aiq/testdata", exe);
             if (access(buf, R_OK) == 0)
                 return buf;
         }
