@@ -184,6 +184,15 @@ typedef struct Rows {
     AiqKeyMap names; /* column name -> index */
     AiqArena strings;
     bool fixed;      /* only the columns preset by rows_want are kept */
+    /* The column met at each key position of the previous line: lines of a
+     * log mostly repeat their key order, so a memcmp usually replaces a
+     * hash lookup. name is the column's name, or a copy for skipped keys. */
+    struct KeyGuess {
+        const char *name;
+        uint32_t len;
+        int col; /* -1: a key the store does not keep */
+    } guess[64];
+    int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;
 
 static void rows_init(Rows *r)
@@ -254,12 +263,34 @@ static int rows_column_add(Rows *r, const char *key, uint32_t len)
     return (int)id;
 }
 
+
 /* The column of a key, or -1 when the store does not keep it. */
 static int rows_column(Rows *r, const char *key, uint32_t len)
 {
     if (r->fixed)
         return (int)aiq_keymap_find(&r->names, key, len);
     return rows_column_add(r, key, len);
+}
+
+/* Looks a key up without creating a column: the column, or -1 (a key the
+ * store does not keep, or, when not fixed, a key not seen yet). */
+static int rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
+{
+    struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
+    if (g && g->name && g->len == len && memcmp(g->name, key, len) == 0)
+        return g->col;
+    int c = (int)aiq_keymap_find(&r->names, key, len);
+    if (g && c >= 0) {
+        g->name = r->cols[c].name;
+        g->len = len;
+        g->col = c;
+    } else if (g && r->fixed && r->guess_copies < 4096) {
+        g->name = aiq_arena_strndup(&r->strings, key, len);
+        g->len = len;
+        g->col = -1;
+        r->guess_copies++;
+    }
+    return c;
 }
 
 /* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
@@ -694,8 +725,9 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     enum { MAXF = 256 };
     const char *keys[MAXF];
     uint32_t klens[MAXF];
+    int cols[MAXF];
     Cell cells[MAXF];
-    int nf = 0;
+    int nf = 0, nskipped = 0;
     if (p < end && *p == '}') {
         p++;
     } else {
@@ -716,7 +748,9 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             p = skip_ws(p + 1, end);
             if (p >= end)
                 goto bad;
-            if (r->fixed && aiq_keymap_find(&r->names, k, klen) < 0) {
+            int col = rows_column_at(r, nf + nskipped, k, klen);
+            if (r->fixed && col < 0) {
+                nskipped++;
                 /* a column the query does not read: validate it, build nothing */
                 if (!(p = skip_value(p, end, 0)))
                     goto bad;
@@ -732,7 +766,6 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 goto bad;
             }
             Cell c = {0};
-            int col = r->fixed ? (int)aiq_keymap_find(&r->names, k, klen) : -1;
             if (col >= 0 && r->cols[col].filter && *p == '{') {
                 json_t *j = NULL;
                 if (!(p = scan_filtered_object(r, r->cols[col].filter, p, end, &j)))
@@ -775,6 +808,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             } else {
                 keys[nf] = k;
                 klens[nf] = klen;
+                cols[nf] = col;
                 cells[nf++] = c;
             }
             p = skip_ws(p, end);
@@ -793,7 +827,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
         goto bad;
     rows_add(r, lineno);
     for (int f = 0; f < nf; f++)
-        rows_set(r, rows_column(r, keys[f], klens[f]), cells[f]);
+        rows_set(r, cols[f] >= 0 ? cols[f] : rows_column_add(r, keys[f], klens[f]), cells[f]);
     return true;
 bad:
     for (int f = 0; f < nf; f++)
