@@ -311,6 +311,40 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* Quickselect: moves the k-th smallest value to position k (expected linear
+ * time; median of three against sorted or repeated input). */
+#define DEFINE_SELECT(name, T)                                                            \
+    static void name(void *base, int64_t n, int64_t k)                                    \
+    {                                                                                     \
+        T *v = base;                                                                      \
+        int64_t lo = 0, hi = n - 1;                                                       \
+        while (lo < hi) {                                                                 \
+            int64_t mid = lo + (hi - lo) / 2;                                             \
+            T a = v[lo], b = v[mid], c = v[hi];                                           \
+            T pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b)); \
+            int64_t i = lo, j = hi;                                                       \
+            while (i <= j) {                                                              \
+                while (v[i] < pivot)                                                      \
+                    i++;                                                                  \
+                while (v[j] > pivot)                                                      \
+                    j--;                                                                  \
+                if (i <= j) {                                                             \
+                    T t = v[i];                                                           \
+                    v[i++] = v[j];                                                        \
+                    v[j--] = t;                                                           \
+                }                                                                         \
+            }                                                                             \
+            if (k <= j)                                                                   \
+                hi = j;                                                                   \
+            else if (k >= i)                                                              \
+                lo = i;                                                                   \
+            else                                                                          \
+                return;                                                                   \
+        }                                                                                 \
+    }
+DEFINE_SELECT(select_f64, double)
+DEFINE_SELECT(select_i64, int64_t)
+
 /* Writes group g's result(s) into row g of out. */
 static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
 {
@@ -362,7 +396,9 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
     case AIQ_AGG_PERCENTILE: {
         Values *vs = &s->vals[g];
         bool real = s->in_type == AIQ_TYPE_REAL;
-        if (vs->n)
+        /* a few percentiles: select each rank in linear time; many: sort once */
+        bool sorted = a->npcts > 3;
+        if (vs->n && sorted)
             qsort(vs->v, (size_t)vs->n, real ? sizeof(double) : sizeof(int64_t), real ? cmp_f64 : cmp_i64);
         for (int p = 0; p < a->npcts; p++) {
             AiqValue pv = {.type = out->cols[col + p].type, .isnull = vs->n == 0};
@@ -372,6 +408,12 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
                     rank = 1;
                 if (rank > vs->n)
                     rank = vs->n;
+                if (!sorted) {
+                    if (real)
+                        select_f64(vs->v, vs->n, rank - 1);
+                    else
+                        select_i64(vs->v, vs->n, rank - 1);
+                }
                 if (real)
                     pv.f64 = ((double *)vs->v)[rank - 1];
                 else
