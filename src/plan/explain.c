@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "func/registry.h"
+#include "plan/columns.h"
 #include "parse/ast.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
@@ -110,13 +111,40 @@ static void indent(AiqStrBuf *out, int depth)
         aiq_sb_puts(out, "  ");
 }
 
-static void node(AiqStrBuf *out, const AiqPlan *p, int depth)
+/* ", reads: A, B, D[k1,k2]" for a scan, from the pushdown analysis. */
+static void scan_reads(AiqStrBuf *out, const AiqPlan *p, const AiqScanNeeds *needs, int nneeds)
+{
+    for (int i = 0; i < nneeds; i++) {
+        if (strcmp(needs[i].table, p->table) != 0 || needs[i].ncols != p->schema.ncols)
+            continue;
+        int n = 0;
+        aiq_sb_puts(out, " reads (");
+        for (int c = 0; c < p->schema.ncols; c++) {
+            if (!needs[i].needed[c])
+                continue;
+            aiq_sb_printf(out, "%s%s", n++ ? ", " : "", p->schema.cols[c].name);
+            const AiqKeyFilter *f = &needs[i].keys[c];
+            if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && !f->all) {
+                aiq_sb_putc(out, '[');
+                for (int k = 0; k < f->nkeys; k++)
+                    aiq_sb_printf(out, "%s\"%s\"", k ? "," : "", f->keys[k]);
+                aiq_sb_putc(out, ']');
+            }
+        }
+        aiq_sb_putc(out, ')');
+    }
+}
+
+static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds *needs, int nneeds)
 {
     indent(out, depth);
     aiq_sb_puts(out, aiq_plan_kind_name(p->kind));
     const AiqSchema *in = p->input ? &p->input->schema : NULL;
     switch (p->kind) {
-    case AIQ_P_SCAN: aiq_sb_printf(out, " %s", p->table); break;
+    case AIQ_P_SCAN:
+        aiq_sb_printf(out, " %s", p->table);
+        scan_reads(out, p, needs, nneeds);
+        break;
     case AIQ_P_VALUES: aiq_sb_printf(out, " %lld row%s", (long long)p->nrows, p->nrows == 1 ? "" : "s"); break;
     case AIQ_P_FILTER:
         aiq_sb_putc(out, ' ');
@@ -187,11 +215,19 @@ static void node(AiqStrBuf *out, const AiqPlan *p, int depth)
     }
     columns(out, &p->schema);
     if (p->input)
-        node(out, p->input, depth + 1);
+        node(out, p->input, depth + 1, needs, nneeds);
     if (p->right)
-        node(out, p->right, depth + 1);
+        node(out, p->right, depth + 1, needs, nneeds);
     for (int i = 0; i < p->ninputs; i++)
-        node(out, p->inputs[i], depth + 1);
+        node(out, p->inputs[i], depth + 1, needs, nneeds);
 }
 
-void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan) { node(out, plan, 0); }
+void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan)
+{
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    int nneeds;
+    AiqScanNeeds *needs = aiq_plan_needed_columns(plan, &arena, &nneeds);
+    node(out, plan, 0, needs, nneeds);
+    aiq_arena_free(&arena);
+}

@@ -8,7 +8,8 @@
 #include "plan/plan.h"
 #include "util/strbuf.h"
 
-/* Appends the plan tree to out. */
+/* Appends the plan tree to out, with the columns (and keys of dynamic
+ * columns) each scan will read after projection pushdown. */
 void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan);
 /* Appends one expression in KQL-like notation, with column names from schema. */
 void aiq_explain_expr(AiqStrBuf *out, const AiqExpr *e, const AiqSchema *schema);
