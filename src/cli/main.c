@@ -58,7 +58,7 @@ static void usage(FILE *out)
           "      --param NAME=VALUE  value for declare query_parameters(NAME:type)\n"
           "      --fail-on-rows      exit 3 when the result has rows\n"
           "      --max-memory SIZE   stop with exit 4 past SIZE (512M, 4G)\n"
-          "  -j, --threads N         worker threads\n"
+          "  -j, --threads N         worker threads (accepted; execution is single-threaded for now)\n"
           "      --explain           print the typed plan instead of running\n"
           "      --timing            print rows, bytes and time per stage on stderr\n"
           "  -v, --version           print the version\n"
