@@ -722,164 +722,247 @@ fail:
     return NULL;
 }
 
-/* join: both sides materialized; a hash on the right keys; null keys never match. */
-static bool row_key(AiqStrBuf *key, const AiqTable *t, const int *cols, int nkeys, int64_t r, AiqVector *tmp)
+/* join: a hash on the right side (or, for a large inner join, the smaller
+ * side); the left side streams through chunk by chunk, so only the build
+ * side is held in memory. Null keys never match. */
+
+/* Encodes the join key of physical row i; false when any key is null. */
+static bool vec_key(AiqStrBuf *key, AiqVector *const *cols, const int *keycols, int nkeys, uint32_t i)
 {
     aiq_sb_clear(key);
     for (int k = 0; k < nkeys; k++) {
-        if (aiq_table_is_null(t, cols[k], r))
+        AiqVector v = *cols[keycols[k]];
+        if (aiq_vec_is_null(&v, i))
             return false;
-        aiq_table_column_vector(t, cols[k], tmp);
-        if (tmp->type == AIQ_TYPE_INT)
-            tmp->type = AIQ_TYPE_LONG;
-        aiq_key_append(key, tmp, (uint32_t)r);
+        if (v.type == AIQ_TYPE_INT)
+            v.type = AIQ_TYPE_LONG; /* int and long keys meet */
+        aiq_key_append(key, &v, i);
     }
     return true;
 }
 
-static AiqTable *join_compute(Materialize *m)
-{
-    const AiqPlan *p = m->p;
-    AiqTable *left = aiq_op_drain(m->input, &p->input->schema);
-    if (!left)
-        return NULL;
-    AiqTable *right = aiq_op_drain(m->right, &p->right->schema);
-    if (!right) {
-        aiq_table_free(left);
-        return NULL;
-    }
-    int kind = p->join_kind;
+typedef struct Join {
+    AiqOp base;
+    AiqOp *left_op, *right_op;
+    const AiqPlan *p;
+    bool started, left_done, tail_done, build_left;
+    AiqTable *left, *right; /* right: always; left: only when it is the build side */
+    AiqVector *lvt, *rvt;   /* column vectors over the materialized tables */
+    AiqVector **lcols, **rcols;
+    AiqKeyMap map, seen_left;
+    int64_t *head, *next;
+    int64_t nhead;
+    bool *right_matched;
     AiqStrBuf key;
-    aiq_sb_init(&key);
-    AiqVector tmp;
-    /* An inner join builds its hash on the smaller side; the other kinds
-     * need the right side in the hash (innerunique dedups the left, the
-     * outer and anti kinds track right rows). */
-    bool build_left = kind == AIQ_JOIN_INNER && left->nrows < right->nrows;
-    const AiqTable *build = build_left ? left : right;
-    const int *build_keys = build_left ? p->left_keys : p->right_keys;
-    AiqKeyMap map;
-    aiq_keymap_init(&map);
-    int64_t *head = NULL, *next = aiq_xmalloc(sizeof *next * (size_t)(build->nrows + 1));
-    int64_t nhead = 0;
-    /* chains keep the build rows in their original order */
-    for (int64_t r = build->nrows - 1; r >= 0; r--) {
-        next[r] = -1;
-        if (!row_key(&key, build, build_keys, p->nkeys, r, &tmp))
+    AiqVector **ptrs;
+    uint32_t *rows;
+    AiqOp *scan;            /* the rows of the current output batch */
+} Join;
+
+/* Appends left row l of lcols (or nulls when l < 0) joined with right row r (or nulls). */
+static void join_emit(Join *j, AiqTable *out, AiqVector *const *lcols, int64_t l, int64_t r)
+{
+    const AiqPlan *p = j->p;
+    int k = p->join_kind, o = 0;
+    bool left_only = k == AIQ_JOIN_LEFTANTI || k == AIQ_JOIN_LEFTSEMI;
+    bool right_only = k == AIQ_JOIN_RIGHTANTI || k == AIQ_JOIN_RIGHTSEMI;
+    if (!right_only)
+        for (int c = 0; c < p->input->schema.ncols; c++, o++) {
+            j->ptrs[o] = l >= 0 ? lcols[c] : NULL;
+            j->rows[o] = (uint32_t)l;
+        }
+    if (!left_only)
+        for (int c = 0; c < p->nright_cols; c++, o++) {
+            j->ptrs[o] = r >= 0 ? j->rcols[p->right_cols[c]] : NULL;
+            j->rows[o] = (uint32_t)r;
+        }
+    aiq_table_append_row(out, j->ptrs, j->rows);
+}
+
+/* Builds the hash on the rows of t (chains keep rows in their order). */
+static void join_build(Join *j, const AiqTable *t, AiqVector *const *cols, const int *keycols)
+{
+    j->next = aiq_xmalloc(sizeof *j->next * (size_t)(t->nrows + 1));
+    for (int64_t r = t->nrows - 1; r >= 0; r--) {
+        j->next[r] = -1;
+        if (!vec_key(&j->key, cols, keycols, j->p->nkeys, (uint32_t)r))
             continue;
         bool added;
-        int64_t id = aiq_keymap_get(&map, key.data, (uint32_t)key.len, &added);
-        if (id >= nhead) {
-            int64_t cap = nhead ? nhead * 2 : 1024;
+        int64_t id = aiq_keymap_get(&j->map, j->key.data, (uint32_t)j->key.len, &added);
+        if (id >= j->nhead) {
+            int64_t cap = j->nhead ? j->nhead * 2 : 1024;
             while (cap <= id)
                 cap *= 2;
-            head = aiq_xrealloc(head, sizeof *head * (size_t)cap);
-            for (int64_t i = nhead; i < cap; i++)
-                head[i] = -1;
-            nhead = cap;
+            j->head = aiq_xrealloc(j->head, sizeof *j->head * (size_t)cap);
+            for (int64_t i = j->nhead; i < cap; i++)
+                j->head[i] = -1;
+            j->nhead = cap;
         }
-        next[r] = head[id];
-        head[id] = r;
+        j->next[r] = j->head[id];
+        j->head[id] = r;
     }
-    bool *right_matched = aiq_xcalloc((size_t)right->nrows + 1, 1);
-    AiqKeyMap seen_left;
-    aiq_keymap_init(&seen_left);
-    AiqTable *out = aiq_table_new(&p->schema);
-    int nl = left->schema.ncols, nr = p->nright_cols;
-    bool left_only = kind == AIQ_JOIN_LEFTANTI || kind == AIQ_JOIN_LEFTSEMI;
+}
+
+/* Probes n left rows (physical indexes rows[], or 0..n-1) against the right hash. */
+static AiqTable *join_probe(Join *j, AiqVector *const *lcols, const uint32_t *sel, uint32_t n)
+{
+    const AiqPlan *p = j->p;
+    int kind = p->join_kind;
     bool right_only = kind == AIQ_JOIN_RIGHTANTI || kind == AIQ_JOIN_RIGHTSEMI;
-    int nout = p->schema.ncols;
-    AiqVector *lv = aiq_xcalloc((size_t)nl + 1, sizeof *lv), *rv = aiq_xcalloc((size_t)right->schema.ncols + 1, sizeof *rv);
-    AiqVector **ptrs = aiq_xcalloc((size_t)nout + 1, sizeof *ptrs);
-    uint32_t *rows = aiq_xcalloc((size_t)nout + 1, sizeof *rows);
-    for (int c = 0; c < nl; c++)
-        aiq_table_column_vector(left, c, &lv[c]);
-    for (int c = 0; c < right->schema.ncols; c++)
-        aiq_table_column_vector(right, c, &rv[c]);
-    /* emits left row l (or nulls when l < 0) joined with right row r (or nulls) */
-#define EMIT(l, r)                                                                        \
-    do {                                                                                  \
-        int o_ = 0;                                                                       \
-        if (!right_only)                                                                  \
-            for (int c_ = 0; c_ < nl; c_++, o_++) {                                       \
-                ptrs[o_] = (l) >= 0 ? &lv[c_] : NULL;                                     \
-                rows[o_] = (uint32_t)(l);                                                 \
-            }                                                                             \
-        if (!left_only)                                                                   \
-            for (int c_ = 0; c_ < nr; c_++, o_++) {                                       \
-                ptrs[o_] = (r) >= 0 ? &rv[p->right_cols[c_]] : NULL;                      \
-                rows[o_] = (uint32_t)(r);                                                 \
-            }                                                                             \
-        aiq_table_append_row(out, ptrs, rows);                                            \
-    } while (0)
-    if (build_left) { /* probe with the right rows */
-        for (int64_t r = 0; r < right->nrows; r++) {
-            if (!row_key(&key, right, p->right_keys, p->nkeys, r, &tmp))
-                continue;
-            int64_t id = aiq_keymap_find(&map, key.data, (uint32_t)key.len);
-            for (int64_t l = id >= 0 ? head[id] : -1; l >= 0; l = next[l])
-                EMIT(l, r);
-            if ((r & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
-                break;
-        }
-    }
-    for (int64_t l = 0; l < left->nrows && !build_left; l++) {
-        bool has_key = row_key(&key, left, p->left_keys, p->nkeys, l, &tmp);
+    AiqTable *out = aiq_table_new(&p->schema);
+    for (uint32_t k = 0; k < n; k++) {
+        uint32_t l = sel ? sel[k] : k;
+        bool has_key = vec_key(&j->key, lcols, p->left_keys, p->nkeys, l);
         if (kind == AIQ_JOIN_INNERUNIQUE) {
             /* the left side keeps one row per distinct key (the first) */
             bool added = true;
             if (has_key)
-                aiq_keymap_get(&seen_left, key.data, (uint32_t)key.len, &added);
+                aiq_keymap_get(&j->seen_left, j->key.data, (uint32_t)j->key.len, &added);
             if (!added)
                 continue;
         }
-        int64_t id = has_key ? aiq_keymap_find(&map, key.data, (uint32_t)key.len) : -1;
-        int64_t r = id >= 0 ? head[id] : -1;
+        int64_t id = has_key ? aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len) : -1;
+        int64_t r = id >= 0 ? j->head[id] : -1;
         bool matched = r >= 0;
-        if (kind == AIQ_JOIN_LEFTANTI) {
-            if (!matched)
-                EMIT(l, -1);
+        if (kind == AIQ_JOIN_LEFTANTI || kind == AIQ_JOIN_LEFTSEMI) {
+            if (matched == (kind == AIQ_JOIN_LEFTSEMI))
+                join_emit(j, out, lcols, l, -1);
             continue;
         }
-        if (kind == AIQ_JOIN_LEFTSEMI) {
-            if (matched)
-                EMIT(l, -1);
-            continue;
-        }
-        for (; r >= 0; r = next[r]) {
-            right_matched[r] = true;
+        for (; r >= 0; r = j->next[r]) {
+            j->right_matched[r] = true;
             if (!right_only)
-                EMIT(l, r);
+                join_emit(j, out, lcols, l, r);
         }
         if (!matched && (kind == AIQ_JOIN_LEFTOUTER || kind == AIQ_JOIN_FULLOUTER))
-            EMIT(l, -1);
-        if ((l & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
-            break;
-    }
-    for (int64_t r = 0; r < right->nrows && m->base.ex->err->code == AIQ_OK && !build_left; r++) {
-        if ((kind == AIQ_JOIN_RIGHTOUTER || kind == AIQ_JOIN_FULLOUTER) && !right_matched[r])
-            EMIT(-1, r);
-        else if ((kind == AIQ_JOIN_RIGHTSEMI && right_matched[r]) || (kind == AIQ_JOIN_RIGHTANTI && !right_matched[r]))
-            EMIT(-1, r);
-    }
-#undef EMIT
-    aiq_xfree(lv);
-    aiq_xfree(rv);
-    aiq_xfree(ptrs);
-    aiq_xfree(rows);
-    aiq_xfree(right_matched);
-    aiq_xfree(head);
-    aiq_xfree(next);
-    aiq_sb_free(&key);
-    aiq_keymap_free(&map);
-    aiq_keymap_free(&seen_left);
-    aiq_table_free(left);
-    aiq_table_free(right);
-    if (m->base.ex->err->code != AIQ_OK) {
-        aiq_table_free(out);
-        return NULL;
+            join_emit(j, out, lcols, l, -1);
     }
     return out;
+}
+
+/* The right rows that only the right and full outer, semi and anti kinds add at the end. */
+static AiqTable *join_tail(Join *j)
+{
+    int kind = j->p->join_kind;
+    AiqTable *out = aiq_table_new(&j->p->schema);
+    for (int64_t r = 0; r < j->right->nrows; r++) {
+        bool m = j->right_matched[r];
+        if (((kind == AIQ_JOIN_RIGHTOUTER || kind == AIQ_JOIN_FULLOUTER) && !m) ||
+            (kind == AIQ_JOIN_RIGHTSEMI && m) || (kind == AIQ_JOIN_RIGHTANTI && !m))
+            join_emit(j, out, NULL, -1, r);
+    }
+    return out;
+}
+
+static void table_vectors(const AiqTable *t, AiqVector **vt, AiqVector ***cols)
+{
+    *vt = aiq_xcalloc((size_t)t->schema.ncols + 1, sizeof **vt);
+    *cols = aiq_xcalloc((size_t)t->schema.ncols + 1, sizeof **cols);
+    for (int c = 0; c < t->schema.ncols; c++) {
+        aiq_table_column_vector(t, c, &(*vt)[c]);
+        (*cols)[c] = &(*vt)[c];
+    }
+}
+
+static bool join_start(Join *j)
+{
+    const AiqPlan *p = j->p;
+    AiqExecCtx *ex = j->base.ex;
+    j->started = true;
+    if (!(j->right = aiq_op_drain(j->right_op, &p->right->schema)))
+        return false;
+    table_vectors(j->right, &j->rvt, &j->rcols);
+    j->right_matched = aiq_xcalloc((size_t)j->right->nrows + 1, 1);
+    int nout = p->schema.ncols;
+    j->ptrs = aiq_xcalloc((size_t)nout + 1, sizeof *j->ptrs);
+    j->rows = aiq_xcalloc((size_t)nout + 1, sizeof *j->rows);
+    /* An inner join with a large right side looks at the left: when it is
+     * the smaller, it becomes the build side and the right rows probe it. */
+    if (p->join_kind == AIQ_JOIN_INNER && j->right->nrows > 65536) {
+        if (!(j->left = aiq_op_drain(j->left_op, &p->input->schema)))
+            return false;
+        table_vectors(j->left, &j->lvt, &j->lcols);
+        j->build_left = j->left->nrows < j->right->nrows;
+    }
+    if (j->build_left) {
+        join_build(j, j->left, j->lcols, p->left_keys);
+        AiqTable *out = aiq_table_new(&p->schema);
+        for (int64_t r = 0; r < j->right->nrows; r++) {
+            if (!vec_key(&j->key, j->rcols, p->right_keys, p->nkeys, (uint32_t)r))
+                continue;
+            int64_t id = aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len);
+            for (int64_t l = id >= 0 ? j->head[id] : -1; l >= 0; l = j->next[l])
+                join_emit(j, out, j->lcols, l, r);
+            if ((r & 1023) == 0 && !aiq_op_check_limits(ex))
+                break;
+        }
+        j->scan = aiq_op_table_scan(ex, out, true);
+        j->left_done = j->tail_done = true;
+        return ex->err->code == AIQ_OK;
+    }
+    join_build(j, j->right, j->rcols, p->right_keys);
+    if (j->left) { /* drained above but larger: probe it whole */
+        j->scan = aiq_op_table_scan(ex, join_probe(j, j->lcols, NULL, (uint32_t)j->left->nrows), true);
+        j->left_done = true;
+    }
+    return aiq_op_check_limits(ex);
+}
+
+static AiqChunk *join_next(AiqOp *op)
+{
+    Join *j = (Join *)op;
+    if (!j->started && !join_start(j))
+        return NULL;
+    for (;;) {
+        if (j->scan) {
+            AiqChunk *c = j->scan->next(j->scan);
+            if (c)
+                return c;
+            aiq_op_free(j->scan);
+            j->scan = NULL;
+        }
+        if (op->ex->err->code != AIQ_OK || !aiq_op_check_limits(op->ex))
+            return NULL;
+        if (!j->left_done) {
+            AiqChunk *lc = j->left_op->next(j->left_op);
+            if (lc) {
+                j->scan = aiq_op_table_scan(op->ex, join_probe(j, lc->cols, lc->sel, lc->count), true);
+                continue;
+            }
+            if (op->ex->err->code != AIQ_OK)
+                return NULL;
+            j->left_done = true;
+        }
+        if (!j->tail_done) {
+            j->tail_done = true;
+            j->scan = aiq_op_table_scan(op->ex, join_tail(j), true);
+            continue;
+        }
+        return NULL;
+    }
+}
+
+static void join_free(AiqOp *op)
+{
+    Join *j = (Join *)op;
+    aiq_op_free(j->left_op);
+    aiq_op_free(j->right_op);
+    aiq_op_free(j->scan);
+    aiq_table_free(j->left);
+    aiq_table_free(j->right);
+    aiq_xfree(j->lvt);
+    aiq_xfree(j->rvt);
+    aiq_xfree(j->lcols);
+    aiq_xfree(j->rcols);
+    aiq_keymap_free(&j->map);
+    aiq_keymap_free(&j->seen_left);
+    aiq_xfree(j->head);
+    aiq_xfree(j->next);
+    aiq_xfree(j->right_matched);
+    aiq_sb_free(&j->key);
+    aiq_xfree(j->ptrs);
+    aiq_xfree(j->rows);
+    aiq_xfree(j);
 }
 
 /* mv-expand: one output row per array element (or bag property) */
@@ -1127,9 +1210,15 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
             aiq_op_free(input);
             return NULL;
         }
-        Materialize *m = mat_new(ex, p, input, join_compute);
-        m->right = right;
-        return &m->base;
+        Join *j = aiq_xcalloc(1, sizeof *j);
+        j->base = (AiqOp){join_next, join_free, ex};
+        j->left_op = input;
+        j->right_op = right;
+        j->p = p;
+        aiq_keymap_init(&j->map);
+        aiq_keymap_init(&j->seen_left);
+        aiq_sb_init(&j->key);
+        return &j->base;
     }
     case AIQ_P_MV_EXPAND: return &mat_new(ex, p, input, mv_expand_compute)->base;
     case AIQ_P_SHARED: {
