@@ -561,7 +561,9 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     if (ub && ub->kind == BIND_FUNC)
         return bind_user_call(b, n, ub, cx);
     const AiqFuncDef *f = aiq_func_lookup(n->str);
-    if (!f || !isalpha((unsigned char)f->name[0]))
+    /* operators spelled as words (in, has, and, between) are not functions:
+     * in("a", 1) must not skip the operator's type checks (found by fuzz_query) */
+    if (!f || aiq_func_is_operator(f))
         return unknown_function(b, n, cx->scope);
     if (n->nitems < f->min_args || (f->max_args >= 0 && n->nitems > f->max_args)) {
         if (f->min_args == f->max_args)
@@ -1060,7 +1062,8 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
         AiqExpr *l = bind_expr(b, n->lhs, cx);
         if (!l)
             return NULL;
-        bool ci = strchr(n->str, '~') != NULL;
+        /* in~ and has_any/has_all compare as strings */
+        bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(n->nitems + 1));
         args[0] = l;
         for (int i = 0; i < n->nitems; i++) {

@@ -704,7 +704,7 @@ static AiqNode *parse_cmp(Parser *p)
     while (l && (op = comparison_at(p))) {
         const AiqToken *optok = advance(p);
         if (strcmp(op, "in") == 0 || strcmp(op, "!in") == 0 || strcmp(op, "in~") == 0 ||
-            strcmp(op, "!in~") == 0) {
+            strcmp(op, "!in~") == 0 || strcmp(op, "has_any") == 0 || strcmp(op, "has_all") == 0) {
             l = parse_in(p, op, l);
         } else if (strcmp(op, "between") == 0 || strcmp(op, "!between") == 0) {
             l = parse_between(p, op[0] == '!', l);
