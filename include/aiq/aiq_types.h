@@ -64,5 +64,15 @@ static inline bool aiq_type_is_numeric(AiqType t)
 {
     return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_REAL;
 }
+/* Truncates a real to a long. False for NaN, infinities and values outside
+ * the long range: converting those in C is undefined behaviour, and in KQL
+ * the result is null. */
+static inline bool aiq_real_to_long(double d, int64_t *out)
+{
+    if (!(d > -9223372036854775808.0 && d < 9223372036854775808.0))
+        return false;
+    *out = (int64_t)d;
+    return true;
+}
 
 #endif

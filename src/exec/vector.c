@@ -171,10 +171,14 @@ static void store(AiqTable *t, int c, int64_t r, const AiqVector *v, uint32_t i,
         ((double *)col->data)[r] = v->type == AIQ_TYPE_REAL ? v->data.f64[j] : (double)v->data.i64[j];
         set_valid(col, r, !null);
         break;
-    default:
-        ((int64_t *)col->data)[r] = v->type == AIQ_TYPE_REAL ? (int64_t)v->data.f64[j] : v->data.i64[j];
+    default: {
+        int64_t x = v->data.i64[j];
+        if (v->type == AIQ_TYPE_REAL && !aiq_real_to_long(v->data.f64[j], &x))
+            null = true;
+        ((int64_t *)col->data)[r] = null ? 0 : x;
         set_valid(col, r, !null);
         break;
+    }
     }
 }
 

@@ -86,6 +86,9 @@ static AiqFuncDef funcs[] = {
     SCALAR("exp", 1, 1, 'r', "n", AIQ_NAME_FIRST_ARG, NULL, k_math1),
     SCALAR("exp2", 1, 1, 'r', "n", AIQ_NAME_FIRST_ARG, NULL, k_math1),
     SCALAR("pow", 2, 2, 'r', "nn", AIQ_NAME_FIRST_ARG, NULL, k_pow),
+    SCALAR("isnan", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
+    SCALAR("isinf", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
+    SCALAR("isfinite", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
     /* time */
     SCALAR("now", 0, 0, 'd', "", AIQ_NAME_NONE, NULL, k_ago),
     SCALAR("ago", 1, 1, 'd', "t", AIQ_NAME_NONE, NULL, k_ago),

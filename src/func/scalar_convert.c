@@ -41,10 +41,7 @@ static bool parse_long(const char *p, size_t n, int64_t *out)
     }
     /* "1.5" or "1e3": a real that converts by truncation */
     double d = strtod(buf, &end);
-    if (*end != '\0' || !isfinite(d) || d >= 9.3e18 || d <= -9.3e18)
-        return false;
-    *out = (int64_t)d;
-    return true;
+    return *end == '\0' && aiq_real_to_long(d, out);
 }
 
 static bool parse_real(const char *p, size_t n, double *out)
@@ -62,13 +59,8 @@ bool aiq_conv_long(const AiqVector *v, uint32_t i, int64_t *out)
     if (ISNULL(v, i))
         return false;
     switch (v->type) {
-    case AIQ_TYPE_REAL: {
-        double d = F64(v, i);
-        if (!isfinite(d) || d >= 9.3e18 || d <= -9.3e18)
-            return false;
-        *out = (int64_t)d;
-        return true;
-    }
+    case AIQ_TYPE_REAL:
+        return aiq_real_to_long(F64(v, i), out);
     case AIQ_TYPE_STRING: {
         AiqStr s = STR(v, i);
         return parse_long(s.ptr, s.len, out);
@@ -79,13 +71,8 @@ bool aiq_conv_long(const AiqVector *v, uint32_t i, int64_t *out)
             *out = json_integer_value(d);
             return true;
         }
-        if (json_is_real(d)) {
-            double x = json_real_value(d);
-            if (!isfinite(x) || x >= 9.3e18 || x <= -9.3e18)
-                return false;
-            *out = (int64_t)x;
-            return true;
-        }
+        if (json_is_real(d))
+            return aiq_real_to_long(json_real_value(d), out);
         if (json_is_boolean(d)) {
             *out = json_is_true(d);
             return true;
@@ -531,6 +518,16 @@ KERNEL(k_math1)
             SETNULL(ctx, out, i); /* sqrt(-1), log(-1): null as in Kusto */
         else
             out->data.f64[i] = r;
+    }
+}
+
+/* isnan, isinf, isfinite */
+KERNEL(k_fpclass)
+{
+    int which = e->fn->name[2] == 'n' ? 'n' : e->fn->name[2] == 'i' ? 'i' : 'f';
+    FOR_ROWS(i) {
+        double x = F64(a[0], i);
+        out->data.i64[i] = which == 'n' ? isnan(x) != 0 : which == 'i' ? isinf(x) != 0 : isfinite(x) != 0;
     }
 }
 

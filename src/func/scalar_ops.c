@@ -108,6 +108,10 @@ KERNEL(k_neg)
 
 /* ---- comparison ---------------------------------------------------------- */
 
+/* compare()'s answer when a NaN is involved: every ordered comparison with a
+ * NaN is false and only != is true, as in IEEE 754 and .NET. */
+#define CMP_UNORDERED 2
+
 /* Three-way comparison of physical rows i of x and y (same type family). */
 static int compare(const AiqVector *x, const AiqVector *y, uint32_t i)
 {
@@ -119,6 +123,8 @@ static int compare(const AiqVector *x, const AiqVector *y, uint32_t i)
     }
     if (x->type == AIQ_TYPE_REAL || y->type == AIQ_TYPE_REAL) {
         double p = F64(x, i), q = F64(y, i);
+        if (isnan(p) || isnan(q))
+            return CMP_UNORDERED;
         return (p > q) - (p < q);
     }
     if (x->type == AIQ_TYPE_DYNAMIC)
@@ -152,7 +158,7 @@ KERNEL(k_cmp)
     }
     FOR_ROWS(i) {
         int c = compare(a[0], a[1], i);
-        out->data.i64[i] = is_eq ? c == 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
+        out->data.i64[i] = c == CMP_UNORDERED ? 0 : is_eq ? c == 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
     }
 }
 

@@ -212,6 +212,9 @@ KERNEL(k_unixtime)
     bool ms = strstr(e->fn->name, "milli") != NULL;
     FOR_ROWS(i) {
         double v = F64(a[0], i) * (ms ? AIQ_TICKS_PER_MS : AIQ_TICKS_PER_SECOND);
-        out->data.i64[i] = AIQ_UNIX_EPOCH_TICKS + (int64_t)v;
+        int64_t ticks;
+        if (!aiq_real_to_long(v, &ticks) ||
+            __builtin_add_overflow(ticks, AIQ_UNIX_EPOCH_TICKS, &out->data.i64[i]))
+            SETNULL(ctx, out, i);
     }
 }

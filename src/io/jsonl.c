@@ -993,8 +993,8 @@ static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *
     case AIQ_TYPE_LONG:
         if (cell->kind == CELL_INT)
             i64 = cell->u.i;
-        else if (cell->kind == CELL_REAL && cell->u.f == (double)(int64_t)cell->u.f)
-            i64 = (int64_t)cell->u.f;
+        else if (cell->kind == CELL_REAL)
+            ok = aiq_real_to_long(cell->u.f, &i64) && cell->u.f == (double)i64;
         else if (str && cell->len && cell->len < 32) {
             char buf[32], *end;
             memcpy(buf, str, cell->len);

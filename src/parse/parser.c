@@ -343,10 +343,16 @@ static AiqNode *parse_scalar_typed_literal(Parser *p, AiqType type)
     const AiqToken *open = advance(p); /* '(' */
     AiqNode *n;
     bool neg = accept(p, AIQ_TK_MINUS);
-    if (at_word(p, "null") && !neg) {
+    bool pos = !neg && accept(p, AIQ_TK_PLUS);
+    if (at_word(p, "null") && !neg && !pos) {
         advance(p);
         n = new_node(p, AIQ_N_LITERAL, t);
         n->isnull = true;
+    } else if (type == AIQ_TYPE_REAL && (at_word(p, "inf") || (at_word(p, "nan") && !neg && !pos))) {
+        /* Kusto's spellings of the non-finite reals: real(nan), real(+inf), real(-inf) */
+        n = new_node(p, AIQ_N_LITERAL, t);
+        n->f64 = at_word(p, "nan") ? NAN : neg ? -INFINITY : INFINITY;
+        advance(p);
     } else if (at(p, AIQ_TK_LONG) || at(p, AIQ_TK_REAL)) {
         n = parse_number_literal(p);
         if (!n)
@@ -357,8 +363,10 @@ static AiqNode *parse_scalar_typed_literal(Parser *p, AiqType type)
         }
         if (type == AIQ_TYPE_REAL && n->type == AIQ_TYPE_LONG)
             n->f64 = (double)n->i64;
-        if (type != AIQ_TYPE_REAL && n->type == AIQ_TYPE_REAL)
-            n->i64 = (int64_t)n->f64;
+        if (type != AIQ_TYPE_REAL && n->type == AIQ_TYPE_REAL &&
+            !aiq_real_to_long(n->f64, &n->i64))
+            return fail_at(p, t, aiq_arena_printf(p->arena, "%s literal out of range",
+                                                      aiq_type_name(type)));
         n->off = t->off;
     } else if (type == AIQ_TYPE_BOOL && (at_word(p, "true") || at_word(p, "false"))) {
         n = new_node(p, AIQ_N_LITERAL, t);

@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,10 @@ static void print_literal(AiqStrBuf *out, const AiqNode *n)
     case AIQ_TYPE_INT: aiq_sb_printf(out, "int(%" PRId64 ")", n->i64); break;
     case AIQ_TYPE_LONG: aiq_sb_printf(out, "%" PRId64, n->i64); break;
     case AIQ_TYPE_REAL:
+        if (!isfinite(n->f64)) {
+            aiq_sb_puts(out, isnan(n->f64) ? "real(nan)" : n->f64 < 0 ? "real(-inf)" : "real(+inf)");
+            break;
+        }
         aiq_real_format(n->f64, buf);
         if (!strpbrk(buf, ".eEnI"))
             strcat(buf, ".0");

@@ -265,8 +265,15 @@ bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
         return false;
     if (parts[1] > 59 || parts[2] > 59)
         return false;
-    *ticks = sign * (days * AIQ_TICKS_PER_DAY + parts[0] * AIQ_TICKS_PER_HOUR +
-                     parts[1] * AIQ_TICKS_PER_MINUTE + parts[2] * AIQ_TICKS_PER_SECOND + frac);
+    /* Days and hours have up to 12 digits each: the sum can leave int64. */
+    int64_t d_ticks, h_ticks, sum;
+    if (__builtin_mul_overflow(days, AIQ_TICKS_PER_DAY, &d_ticks) ||
+        __builtin_mul_overflow(parts[0], AIQ_TICKS_PER_HOUR, &h_ticks) ||
+        __builtin_add_overflow(d_ticks, h_ticks, &sum) ||
+        __builtin_add_overflow(sum, parts[1] * AIQ_TICKS_PER_MINUTE +
+                                        parts[2] * AIQ_TICKS_PER_SECOND + frac, &sum))
+        return false;
+    *ticks = sign * sum;
     return true;
 }
 

@@ -50,6 +50,7 @@ static const char *const round_trip[] = {
     "union union (x); T",
     /* found by fuzz_frontend: a column named print printed bare reparsed as the print operator */
     "T | extend z = print - x * 2, w = ['true'], v = ['by'] + 1",
+    "print a = real(nan), b = real(+inf), c = real(-inf), d = real(+1.5), e = long(-7)",
 };
 
 static void test_round_trip(void)
