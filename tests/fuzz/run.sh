@@ -18,6 +18,9 @@ rm -rf "$seed"
 dict=""
 [ -f "tests/fuzz/$name.dict" ] && dict="-dict=tests/fuzz/$name.dict"
 log=$(mktemp)
+# Undefined behaviour is a finding too: without this UBSan reports and goes on.
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
 # Earlier findings first: each must now pass.
 for r in tests/fuzz/regress/"$name"-*; do
   [ -f "$r" ] || continue
