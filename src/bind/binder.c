@@ -685,6 +685,40 @@ static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
     return true;
 }
 
+/* The scope a user function's body binds in. The function sees itself, so
+ * a recursive call is reported as such. */
+static Binding *push_call_scope(Binder *b, const Binding *fb)
+{
+    Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
+    scope->def = fb->def;
+    scope->def_scope = fb->def_scope;
+    return scope;
+}
+
+/* Binds the value of scalar parameter i of call n: the argument given (in
+ * the caller's context cx) or the parameter's default (in the definition's
+ * scope), converted to the declared type when it is another number. */
+static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const Binding *fb,
+                                     ExprCtx *cx)
+{
+    const AiqNode *prm = fb->def->params[i];
+    AiqExpr *a = i < n->nitems ? bind_expr(b, n->items[i], cx)
+                               : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
+    if (!a)
+        return NULL;
+    a = coerce_dynamic(b, a, prm->type);
+    if (a->type != prm->type && !(is_num(a->type) && is_num(prm->type)))
+        return FAILF(b, i < n->nitems ? n->items[i] : n, AIQ_ERR_TYPE,
+                     "argument '%s' of '%s' must be %s, found %s", prm->str, n->str,
+                     aiq_type_name(prm->type), aiq_type_name(a->type));
+    if (a->type != prm->type)
+        a = call1(b, prm->type == AIQ_TYPE_REAL  ? "todouble"
+                     : prm->type == AIQ_TYPE_INT ? "toint"
+                                                 : "tolong",
+                  prm->type, a);
+    return a;
+}
+
 /* Inlines a user function: parameters become bindings of the argument
  * expressions, then the body binds in that scope. */
 static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx *cx)
@@ -692,25 +726,14 @@ static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx
     const AiqNode *def = fb->def;
     if (!check_user_call(b, n, def))
         return NULL;
-    /* The function sees itself, so a recursive call is reported as such. */
-    Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
-    scope->def = fb->def;
-    scope->def_scope = fb->def_scope;
+    Binding *scope = push_call_scope(b, fb);
     for (int i = 0; i < def->nparams; i++) {
         const AiqNode *prm = def->params[i];
         if (prm->op == 1)
             return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes a table; call it as a query source", n->str);
-        AiqExpr *a = i < n->nitems ? bind_expr(b, n->items[i], cx)
-                                   : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
+        AiqExpr *a = bind_scalar_argument(b, n, i, fb, cx);
         if (!a)
             return NULL;
-        a = coerce_dynamic(b, a, prm->type);
-        if (a->type != prm->type && !(is_num(a->type) && is_num(prm->type)))
-            return FAILF(b, i < n->nitems ? n->items[i] : n, AIQ_ERR_TYPE,
-                         "argument '%s' of '%s' must be %s, found %s", prm->str, n->str,
-                         aiq_type_name(prm->type), aiq_type_name(a->type));
-        if (a->type != prm->type)
-            a = call1(b, prm->type == AIQ_TYPE_REAL ? "todouble" : prm->type == AIQ_TYPE_INT ? "toint" : "tolong", prm->type, a);
         Binding *x = push_binding(b, scope, prm->str, BIND_SCALAR);
         x->expr = a;
         scope = x;
@@ -1899,32 +1922,29 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 }
 
 /* Calls a user function whose body is tabular: tabular parameters bind to
- * the argument tables, scalar ones to the argument values. */
-static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb)
+ * the argument tables, scalar ones to the argument values. Arguments bind in
+ * the caller's scope, the body in the definition's. */
+static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
 {
     const AiqNode *def = fb->def;
     if (!check_user_call(b, n, def))
         return NULL;
-    Binding *scope = push_binding(b, fb->def_scope, fb->name, BIND_FUNC);
-    scope->def = fb->def;
-    scope->def_scope = fb->def_scope;
+    Binding *scope = push_call_scope(b, fb);
     for (int i = 0; i < def->nparams; i++) {
         const AiqNode *prm = def->params[i];
         Binding *x;
         if (prm->op == 1) {
             if (i >= n->nitems)
                 return FAILF(b, n, AIQ_ERR_BIND, "missing table argument '%s'", prm->str);
-            AiqPlan *arg = bind_tabular(b, n->items[i], scope);
+            AiqPlan *arg = bind_tabular(b, n->items[i], caller);
             if (!arg)
                 return NULL;
             x = push_binding(b, scope, prm->str, BIND_TABULAR);
             x->plan = arg;
         } else {
-            AiqExpr *a = i < n->nitems ? bind_expr(b, n->items[i], &(ExprCtx){.scope = scope}) : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
+            AiqExpr *a = bind_scalar_argument(b, n, i, fb, &(ExprCtx){.scope = caller});
             if (!a)
                 return NULL;
-            if (a->type != prm->type && !(is_num(a->type) && is_num(prm->type)))
-                return FAILF(b, i < n->nitems ? n->items[i] : n, AIQ_ERR_TYPE, "argument '%s' of '%s' must be %s, found %s", prm->str, n->str, aiq_type_name(prm->type), aiq_type_name(a->type));
             x = push_binding(b, scope, prm->str, BIND_SCALAR);
             x->expr = a;
         }
@@ -1997,7 +2017,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_CALL: {
         Binding *x = find_binding(scope, n->str);
         if (x && x->kind == BIND_FUNC)
-            return bind_tabular_call(b, n, x);
+            return bind_tabular_call(b, n, x, scope);
         if (aiq_func_lookup(n->str))
             return FAILF(b, n, AIQ_ERR_BIND, "'%s()' is a scalar function; a query must start with a table", n->str);
         return unknown_function(b, n, scope);
