@@ -127,36 +127,32 @@ KERNEL(k_substring)
     }
 }
 
-KERNEL(k_strcat)
+/* strcat(a, b, ...) and strcat_delim(d, a, b, ...): one buffer reused for
+ * every row, so a row costs no allocation once the buffer is large enough. */
+static void concat_rows(AiqEvalCtx *ctx, const AiqExpr *e, AiqVector **a, AiqVector *out,
+                        const uint32_t *sel, uint32_t n, bool delimited)
 {
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    int first = delimited ? 1 : 0;
     FOR_ROWS(i) {
-        AiqStrBuf sb;
-        aiq_sb_init(&sb);
-        for (int s = 0; s < e->nargs; s++) {
+        sb.len = 0;
+        for (int s = first; s < e->nargs; s++) {
+            if (delimited && s > first) {
+                AiqStr d = STR(a[0], i);
+                aiq_sb_append(&sb, d.ptr, d.len);
+            }
             AiqStr t = aiq_conv_string(ctx, a[s], i);
             aiq_sb_append(&sb, t.ptr, t.len);
         }
         out->data.str[i] = aiq_eval_str(ctx, aiq_sb_str(&sb), sb.len);
-        aiq_sb_free(&sb);
     }
+    aiq_sb_free(&sb);
 }
 
-KERNEL(k_strcat_delim)
-{
-    FOR_ROWS(i) {
-        AiqStrBuf sb;
-        aiq_sb_init(&sb);
-        AiqStr d = STR(a[0], i);
-        for (int s = 1; s < e->nargs; s++) {
-            if (s > 1)
-                aiq_sb_append(&sb, d.ptr, d.len);
-            AiqStr t = aiq_conv_string(ctx, a[s], i);
-            aiq_sb_append(&sb, t.ptr, t.len);
-        }
-        out->data.str[i] = aiq_eval_str(ctx, aiq_sb_str(&sb), sb.len);
-        aiq_sb_free(&sb);
-    }
-}
+KERNEL(k_strcat) { concat_rows(ctx, e, a, out, sel, n, false); }
+
+KERNEL(k_strcat_delim) { concat_rows(ctx, e, a, out, sel, n, true); }
 
 KERNEL(k_split)
 {

@@ -711,6 +711,22 @@ bad:
     return NULL;
 }
 
+/* After an object member: 1 with *pp past a ',' (another member follows),
+ * 0 with *pp past the closing '}', -1 when neither comes next. */
+static inline int after_member(const char **pp, const char *end)
+{
+    const char *p = skip_ws(*pp, end);
+    if (p < end && *p == ',') {
+        *pp = skip_ws(p + 1, end);
+        return 1;
+    }
+    if (p < end && *p == '}') {
+        *pp = p + 1;
+        return 0;
+    }
+    return -1;
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -754,16 +770,12 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 /* a column the query does not read: validate it, build nothing */
                 if (!(p = skip_value(p, end, 0)))
                     goto bad;
-                p = skip_ws(p, end);
-                if (p < end && *p == ',') {
-                    p = skip_ws(p + 1, end);
+                int more = after_member(&p, end);
+                if (more < 0)
+                    goto bad;
+                if (more)
                     continue;
-                }
-                if (p < end && *p == '}') {
-                    p++;
-                    break;
-                }
-                goto bad;
+                break;
             }
             Cell c = {0};
             if (col >= 0 && r->cols[col].filter && *p == '{') {
@@ -811,16 +823,12 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 cols[nf] = col;
                 cells[nf++] = c;
             }
-            p = skip_ws(p, end);
-            if (p < end && *p == ',') {
-                p = skip_ws(p + 1, end);
+            int more = after_member(&p, end);
+            if (more < 0)
+                goto bad;
+            if (more)
                 continue;
-            }
-            if (p < end && *p == '}') {
-                p++;
-                break;
-            }
-            goto bad;
+            break;
         }
     }
     if (skip_ws(p, end) != end)
