@@ -386,6 +386,7 @@ static AiqNode *parse_scalar_typed_literal(Parser *p, AiqType type)
 
 static AiqNode *parse_expr(Parser *p);
 static AiqNode *parse_pipe_expr(Parser *p);
+static AiqNode *parse_source(Parser *p);
 
 /* args -> [ expr { ',' expr } ]   (inside parentheses already opened) */
 static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
@@ -479,6 +480,12 @@ static AiqNode *parse_primary(Parser *p)
         return n->str ? n : NULL;
     }
     case AIQ_TK_IDENT: {
+        /* `union(`, `print(` and `datatable(` start tabular sources, as they do
+         * inside parentheses; were they calls here, `-union(x)` would print as
+         * `-(union(x))` and reparse as something else. */
+        if ((at_word(p, "union") || at_word(p, "print") || at_word(p, "datatable")) &&
+            peek_at(p, 1)->kind == AIQ_TK_LPAREN)
+            return parse_source(p);
         AiqType tt = aiq_type_from_name(p->text + t->off, t->len);
         if (tt != AIQ_TYPE_UNKNOWN && tt != AIQ_TYPE_STRING && tt != AIQ_TYPE_DYNAMIC &&
             peek_at(p, 1)->kind == AIQ_TK_LPAREN)
@@ -950,7 +957,6 @@ static AiqNode *parse_sort_key(Parser *p)
 
 /* ---- tabular operators ----------------------------------------------- */
 
-static AiqNode *parse_source(Parser *p);
 
 static AiqNode *op_node(Parser *p, AiqNodeKind kind, const AiqToken *t, AiqNode *input)
 {

@@ -3,16 +3,22 @@
  * parser, binder and executor. Any query must give a result or an error with
  * a code, never a crash, leak or hang. Queries are capped at 512 bytes and
  * run under a 256 MiB --max-memory so a cross join ends in AIQ_ERR_LIMIT.
+ * A query that is merely long (`range x from 1 to 100000000`) is cancelled
+ * after 2 s of CPU, as Ctrl-C would cancel it; a loop that never polls for
+ * cancellation still hangs and is caught by libFuzzer's -timeout.
  */
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 
 #include "bind/binder.h"
 #include "exec/ops.h"
 #include "io/jsonl.h"
 #include "parse/parser.h"
 #include "func/kernel.h"
+#include "util/interrupt.h"
 #include "util/mem.h"
 
 static const char table_data[] =
@@ -42,6 +48,24 @@ static AiqTable *load(void *ud, const char *name, AiqError *err)
     return table.data;
 }
 
+static void on_cpu_budget(int sig)
+{
+    (void)sig;
+    aiq_interrupt_request();
+}
+
+/* Cancels the running query after `seconds` of CPU time (0 disarms). */
+static void arm_cpu_budget(int seconds)
+{
+    static bool installed;
+    if (!installed) {
+        signal(SIGVTALRM, on_cpu_budget);
+        installed = true;
+    }
+    struct itimerval t = {.it_value = {.tv_sec = seconds}};
+    setitimer(ITIMER_VIRTUAL, &t, NULL);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!table.data) {
@@ -63,6 +87,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     AiqBindOptions bo = {.now = 639000000000000000LL, .lookup = lookup};
     AiqPlan *plan = q ? aiq_bind_query(q, &bo, &qa, &err) : NULL;
     if (plan) {
+        arm_cpu_budget(2);
         AiqExecCtx ex = {.err = &err, .now = bo.now, .load = load};
         ex.nshared = plan->nshared;
         ex.shared = calloc((size_t)plan->nshared + 1, sizeof *ex.shared);
@@ -77,6 +102,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(ex.shared);
         aiq_regex_release_all();
         aiq_plan_release(plan);
+        arm_cpu_budget(0);
+        aiq_interrupt_clear();
     }
     aiq_arena_free(&qa);
     aiq_mem_set_limit(0);

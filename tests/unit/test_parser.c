@@ -51,6 +51,9 @@ static const char *const round_trip[] = {
     /* found by fuzz_frontend: a column named print printed bare reparsed as the print operator */
     "T | extend z = print - x * 2, w = ['true'], v = ['by'] + 1",
     "print a = real(nan), b = real(+inf), c = real(-inf), d = real(+1.5), e = long(-7)",
+    /* found by fuzz_frontend: `-union(x)` parsed as a call but printed as `-(union(x))`, a union */
+    "print b = -union(x)",
+    "print c = +print(1)",
 };
 
 static void test_round_trip(void)
