@@ -770,12 +770,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 /* a column the query does not read: validate it, build nothing */
                 if (!(p = skip_value(p, end, 0)))
                     goto bad;
-                int more = after_member(&p, end);
-                if (more < 0)
-                    goto bad;
-                if (more)
-                    continue;
-                break;
+                goto next_member;
             }
             Cell c = {0};
             if (col >= 0 && r->cols[col].filter && *p == '{') {
@@ -823,6 +818,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 cols[nf] = col;
                 cells[nf++] = c;
             }
+        next_member:;
             int more = after_member(&p, end);
             if (more < 0)
                 goto bad;
