@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "io/bytescan.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -125,10 +126,9 @@ static bool utf8_check(const char *line, size_t len, AiqStrBuf *fixed)
     const unsigned char *p = (const unsigned char *)line;
     size_t k = 0;
     while (k < len) {
-        if (p[k] < 0x80) {
-            k++;
-            continue;
-        }
+        k = (size_t)((const unsigned char *)aiq_scan_ascii_run(line + k, line + len) - p);
+        if (k == len)
+            break;
         size_t n = utf8_valid_len(p + k, len - k);
         if (!n)
             break;
@@ -439,8 +439,7 @@ static int hexval(char c)
 static const char *scan_string(Rows *r, const char *p, const char *end, Cell *out)
 {
     const char *start = p;
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-        p++;
+    p = aiq_scan_string_run(p, end);
     if (p < end && *p == '"') { /* no escapes: one copy, or none when only validating */
         out->kind = CELL_STRING;
         out->len = (uint32_t)(p - start);
@@ -534,44 +533,84 @@ bad:
     return NULL;
 }
 
+/* Exact powers of ten as doubles (10^22 is the last one a double holds exactly). */
+static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
 /* Parses a number with JSON's grammar; NULL when it is not one or would
- * overflow (jansson rejects those lines, and then decides). */
+ * overflow (jansson rejects those lines, and then decides). With out NULL
+ * it only validates. Values are exact without strtod when the digits fit
+ * 53 bits and the power of ten is exact (one correctly rounded multiply or
+ * divide gives strtod's answer); anything else goes to strtod/strtoll. */
 static const char *scan_number(const char *p, const char *end, Cell *out)
 {
     const char *start = p;
-    bool real = false;
-    if (p < end && *p == '-')
+    bool neg = false, real = false;
+    uint64_t mant = 0;
+    int ndigits = 0, frac = 0, exp10 = 0;
+    if (p < end && *p == '-') {
+        neg = true;
         p++;
-    if (p >= end || !isdigit((unsigned char)*p))
+    }
+    if (p >= end || (unsigned)(*p - '0') > 9)
         return NULL;
-    if (*p == '0')
+    if (*p == '0') {
         p++;
-    else
-        while (p < end && isdigit((unsigned char)*p))
-            p++;
+    } else {
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++, ndigits++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
+    }
     if (p < end && *p == '.') {
         real = true;
-        if (++p >= end || !isdigit((unsigned char)*p))
+        if (++p >= end || (unsigned)(*p - '0') > 9)
             return NULL;
-        while (p < end && isdigit((unsigned char)*p))
-            p++;
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++, frac++, ndigits++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
     }
+    bool has_exp = false;
     if (p < end && (*p == 'e' || *p == 'E')) {
-        real = true;
+        real = has_exp = true;
         p++;
+        bool eneg = p < end && *p == '-';
         if (p < end && (*p == '+' || *p == '-'))
             p++;
-        if (p >= end || !isdigit((unsigned char)*p))
+        if (p >= end || (unsigned)(*p - '0') > 9)
             return NULL;
-        while (p < end && isdigit((unsigned char)*p))
-            p++;
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++)
+            if (exp10 < 100000)
+                exp10 = exp10 * 10 + (*p - '0');
+        if (eneg)
+            exp10 = -exp10;
+    }
+    size_t n = (size_t)(p - start);
+    if (ndigits <= 18 && n < 64) { /* mant did not wrap */
+        if (!real) {
+            if (out) {
+                out->kind = CELL_INT;
+                out->u.i = neg ? -(int64_t)mant : (int64_t)mant;
+            }
+            return p;
+        }
+        int e = exp10 - frac;
+        if (!out && !has_exp)
+            return p; /* a plain decimal this short cannot overflow */
+        if (mant <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
+            if (out) {
+                double v = e >= 0 ? (double)mant * pow10_exact[e] : (double)mant / pow10_exact[-e];
+                out->kind = CELL_REAL;
+                out->u.f = neg ? -v : v;
+            }
+            return p;
+        }
     }
     char buf[64];
-    size_t n = (size_t)(p - start);
     if (n >= sizeof buf)
         return NULL;
     memcpy(buf, start, n);
     buf[n] = '\0';
+    Cell scratch;
+    if (!out)
+        out = &scratch;
     errno = 0;
     if (real) {
         out->kind = CELL_REAL;
@@ -590,10 +629,14 @@ static const char *skip_nested(const char *p, const char *end)
     while (p < end) {
         char c = *p++;
         if (c == '"') {
-            while (p < end && *p != '"')
-                p += *p == '\\' ? 2 : 1;
-            if (p >= end)
-                return NULL;
+            for (;;) {
+                p = aiq_scan_string_run(p, end);
+                if (p >= end)
+                    return NULL;
+                if (*p == '"')
+                    break;
+                p += *p == '\\' ? 2 : 1; /* an escape, or a control byte jansson will judge */
+            }
             p++;
         } else if (c == '{' || c == '[') {
             if (++depth > 1000)
@@ -643,7 +686,7 @@ static const char *skip_value(const char *p, const char *end, int depth)
             return p < end && *p == close ? p + 1 : NULL;
         }
     }
-    default: return scan_number(p, end, &c);
+    default: return scan_number(p, end, NULL);
     }
 }
 
@@ -661,8 +704,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
         if (p >= end || *p != '"')
             goto bad;
         const char *k = ++p;
-        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-            p++;
+        p = aiq_scan_string_run(p, end);
         if (p >= end || *p != '"')
             goto bad; /* escaped keys: jansson decides */
         size_t klen = (size_t)(p - k);
@@ -751,8 +793,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             if (p >= end || *p != '"' || nf == MAXF)
                 goto bad;
             const char *k = ++p;
-            while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-                p++;
+            p = aiq_scan_string_run(p, end);
             if (p >= end || *p != '"')
                 goto bad;
             uint32_t klen = (uint32_t)(p - k);
