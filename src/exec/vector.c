@@ -204,6 +204,41 @@ void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *r
     t->nrows++;
 }
 
+/* Appends n rows that are null in every column, a column at a time. */
+void aiq_table_add_null_rows(AiqTable *t, int64_t n)
+{
+    if (n <= 0)
+        return;
+    int64_t r0 = t->nrows;
+    reserve(t, r0 + n);
+    for (int c = 0; c < t->schema.ncols; c++) {
+        AiqColumnData *col = &t->cols[c];
+        if (col->type == AIQ_TYPE_STRING) {
+            AiqStr *s = (AiqStr *)col->data + r0;
+            for (int64_t k = 0; k < n; k++)
+                s[k] = (AiqStr){"", 0};
+            continue;
+        }
+        memset((char *)col->data + aiq_type_width(col->type) * (size_t)r0, 0, aiq_type_width(col->type) * (size_t)n);
+        if (col->type == AIQ_TYPE_DYNAMIC)
+            continue; /* a NULL json_t* is the null */
+        if (!col->validity) {
+            col->validity = aiq_xmalloc((size_t)col->cap / 8);
+            memset(col->validity, 0xff, (size_t)col->cap / 8);
+        }
+        int64_t r = r0, e = r0 + n;
+        for (; r < e && (r & 63); r++)
+            col->validity[r >> 6] &= ~((uint64_t)1 << (r & 63));
+        if (e - r >= 64) {
+            memset(&col->validity[r >> 6], 0, (size_t)((e - r) >> 6) * 8);
+            r += (e - r) & ~(int64_t)63;
+        }
+        for (; r < e; r++)
+            col->validity[r >> 6] &= ~((uint64_t)1 << (r & 63));
+    }
+    t->nrows += n;
+}
+
 int64_t aiq_table_add_null_row(AiqTable *t)
 {
     reserve(t, t->nrows + 1);

@@ -96,6 +96,8 @@ void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *r
 /* Sets column col of row r (r < nrows) from physical row i of v. */
 void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t i);
 /* Appends a row of nulls ("" for strings); returns its index. */
+/* Appends n rows null in every column. */
+void aiq_table_add_null_rows(AiqTable *t, int64_t n);
 int64_t aiq_table_add_null_row(AiqTable *t);
 /* Fills chunk c (with ncols preallocated vectors in vecs) with a view of rows
  * [start, start+n) of t; no copy. n <= AIQ_VECTOR_SIZE, start % 64 == 0. */

@@ -17,25 +17,26 @@
 #include <emmintrin.h>
 #endif
 
-/* The first byte at or after p that ends a plain run inside a JSON string:
- * a quote, a backslash or a control character (< 0x20); end when none. */
+/* The first byte at or after p that ends a plain ASCII run inside a JSON
+ * string: a quote, a backslash, a control character (< 0x20) or a byte of
+ * a multi-byte UTF-8 sequence (>= 0x80, which the caller checks); end when none. */
 static inline const char *aiq_scan_string_run(const char *p, const char *end)
 {
 #if defined(__SSE2__)
     const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    /* bytes < 0x20: signed compare after flipping the sign bit */
-    const __m128i flip = _mm_set1_epi8((char)0x80), ctl = _mm_set1_epi8((char)(0x20 ^ 0x80));
+    /* a signed compare with 0x20 catches both 0x00-0x1F and 0x80-0xFF */
+    const __m128i ctl = _mm_set1_epi8(0x20);
     while (end - p >= 16) {
         __m128i v = _mm_loadu_si128((const __m128i *)p);
         __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-                                   _mm_cmplt_epi8(_mm_xor_si128(v, flip), ctl));
+                                   _mm_cmplt_epi8(v, ctl));
         int mask = _mm_movemask_epi8(hit);
         if (mask)
             return p + __builtin_ctz((unsigned)mask);
         p += 16;
     }
 #endif
-    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+    while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p - 0x20u < 0x60u)
         p++;
     return p;
 }

@@ -439,7 +439,15 @@ static int hexval(char c)
 static const char *scan_string(Rows *r, const char *p, const char *end, Cell *out)
 {
     const char *start = p;
-    p = aiq_scan_string_run(p, end);
+    for (;;) { /* plain ASCII runs, and multi-byte UTF-8 checked as met */
+        p = aiq_scan_string_run(p, end);
+        if (p >= end || (unsigned char)*p < 0x80)
+            break;
+        size_t n = utf8_valid_len((const unsigned char *)p, (size_t)(end - p));
+        if (!n)
+            return NULL; /* the slow path repairs the line and counts it */
+        p += n;
+    }
     if (p < end && *p == '"') { /* no escapes: one copy, or none when only validating */
         out->kind = CELL_STRING;
         out->len = (uint32_t)(p - start);
@@ -455,6 +463,14 @@ static const char *scan_string(Rows *r, const char *p, const char *end, Cell *ou
             break;
         if (c < 0x20)
             goto bad;
+        if (c >= 0x80) {
+            size_t n = utf8_valid_len((const unsigned char *)p, (size_t)(end - p));
+            if (!n)
+                goto bad;
+            aiq_sb_append(&sb, p, n);
+            p += n;
+            continue;
+        }
         if (c != '\\') {
             aiq_sb_putc(&sb, (char)c);
             p++;
@@ -893,14 +909,18 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
         k++;
     if (k == n)
         return true; /* blank line */
+    /* The scanner checks UTF-8 inside strings as it goes and refuses any
+     * other non-ASCII byte, so a line it accepts needed no repair. */
+    if (!opts->jansson_only && scan_line(rows, start, n, lineno))
+        return true; /* the fast path understood the whole line */
     const char *line = start;
     if (!utf8_check(start, n, fixed)) {
         fs->bad_utf8++;
         line = fixed->data;
         n = fixed->len;
+        if (!opts->jansson_only && scan_line(rows, line, n, lineno))
+            return true;
     }
-    if (!opts->jansson_only && scan_line(rows, line, n, lineno))
-        return true; /* the fast path understood the whole line */
     json_error_t je;
     json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     if (!v) {
@@ -1212,8 +1232,7 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
         AiqVector tmp;
         AiqStrBuf sb;
         aiq_sb_init(&sb);
-        for (int64_t r = 0; r < rows.n; r++)
-            aiq_table_add_null_row(t);
+        aiq_table_add_null_rows(t, rows.n);
         /* column by column: one type decision per column, tight loops */
         for (int c = 0; c < ncols && ok; c++) {
             if (src[c] < 0)
@@ -1331,9 +1350,12 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
 {
     if (s->ds && s->zin.pos < s->zin.size)
         return decode_some(s, err);
+    size_t want = s->opts.block_size ? s->opts.block_size : STREAM_BLOCK;
+    /* plain text is read straight onto the end of pending */
+    char *dst = s->ds ? s->block : aiq_sb_reserve(&s->pending, want);
     ssize_t r;
     do
-        r = read(s->fd, s->block, s->opts.block_size ? s->opts.block_size : STREAM_BLOCK);
+        r = read(s->fd, dst, want);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
@@ -1354,7 +1376,7 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
         return true;
     }
     if (!s->ds) {
-        aiq_sb_append(&s->pending, s->block, (size_t)r);
+        aiq_sb_commit(&s->pending, (size_t)r);
         return true;
     }
     s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};

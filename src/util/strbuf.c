@@ -26,6 +26,18 @@ static void reserve(AiqStrBuf *sb, size_t extra)
     sb->cap = cap;
 }
 
+char *aiq_sb_reserve(AiqStrBuf *sb, size_t extra)
+{
+    reserve(sb, extra);
+    return sb->data + sb->len;
+}
+
+void aiq_sb_commit(AiqStrBuf *sb, size_t n)
+{
+    sb->len += n;
+    sb->data[sb->len] = '\0';
+}
+
 void aiq_sb_append(AiqStrBuf *sb, const char *s, size_t n)
 {
     reserve(sb, n);

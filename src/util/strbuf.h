@@ -15,6 +15,10 @@ typedef struct AiqStrBuf {
 
 void aiq_sb_init(AiqStrBuf *sb);
 void aiq_sb_append(AiqStrBuf *sb, const char *s, size_t n);
+/* Room for extra more bytes at the end (filled by the caller, e.g. with
+ * read(2), then counted with aiq_sb_commit): saves a copy through a buffer. */
+char *aiq_sb_reserve(AiqStrBuf *sb, size_t extra);
+void aiq_sb_commit(AiqStrBuf *sb, size_t n);
 void aiq_sb_puts(AiqStrBuf *sb, const char *s);
 void aiq_sb_putc(AiqStrBuf *sb, char c);
 void aiq_sb_printf(AiqStrBuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
