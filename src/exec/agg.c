@@ -36,6 +36,7 @@ typedef struct AggState {
     double *mean;        /* variance: running mean (Welford) */
     AiqStr *sval;        /* min/max of strings */
     Values *vals;        /* percentile values per group */
+    const struct AggState *vals_of; /* a percentile over the same column: use its values */
     json_t **list;       /* make_list/make_set arrays */
     AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
     AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
@@ -394,7 +395,8 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
             s->list[g] = v.dyn; /* freed with the state */
         break;
     case AIQ_AGG_PERCENTILE: {
-        Values *vs = &s->vals[g];
+        /* selection reorders the values but keeps them: sharing is safe */
+        Values *vs = &(s->vals_of ? s->vals_of : s)->vals[g];
         bool real = s->in_type == AIQ_TYPE_REAL;
         /* a few percentiles: select each rank in linear time; many: sort once */
         bool sorted = a->npcts > 3;
@@ -456,8 +458,17 @@ static AiqTable *summarize_compute(Summarize *su)
     AiqSchema ks = {nkeys, kcols};
     AiqTable *keys = aiq_table_new(&ks);
     AggState *st = aiq_xcalloc((size_t)naggs + 1, sizeof *st);
-    for (int a = 0; a < naggs; a++)
+    for (int a = 0; a < naggs; a++) {
         state_init(&st[a], &p->aggs[a], &p->schema);
+        /* P50 ... P99 of one column keep one copy of its values */
+        const AiqAgg *ag = &p->aggs[a];
+        for (int b = 0; b < a && ag->kind == AIQ_AGG_PERCENTILE && ag->arg->kind == AIQ_E_COLUMN; b++)
+            if (!st[b].vals_of && p->aggs[b].kind == AIQ_AGG_PERCENTILE && p->aggs[b].arg->kind == AIQ_E_COLUMN &&
+                p->aggs[b].arg->col == ag->arg->col) {
+                st[a].vals_of = &st[b];
+                break;
+            }
+    }
     AiqEvalCtx ev;
     aiq_eval_init(&ev, ex->err, ex->now);
     AiqStrBuf key;
@@ -506,6 +517,8 @@ static AiqTable *summarize_compute(Summarize *su)
         }
         for (int a = 0; a < naggs; a++) {
             const AiqAgg *ag = &p->aggs[a];
+            if (st[a].vals_of)
+                continue;
             AiqVector *arg = ag->arg ? aiq_eval(&ev, ag->arg, c) : NULL;
             AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
             if ((ag->arg && !arg) || (ag->pred && !pred))
