@@ -11,6 +11,7 @@
 #include <jansson.h>
 #include <limits.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -371,6 +372,13 @@ int main(int argc, char **argv)
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
     aiq_mem_hook_jansson();
+#ifdef M_MMAP_THRESHOLD
+    /* Each batch allocates and frees a few hundred KB of column arrays;
+     * left to itself glibc hands those back to the kernel and faults fresh
+     * zeroed pages in for the next batch. Keep them in the heap instead. */
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 64 << 20);
+#endif
     Options o = {0};
     AiqCatalog cat;
     aiq_catalog_init(&cat);
