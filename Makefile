@@ -18,9 +18,9 @@ DEPFLAGS = -MMD -MP
 PKGS    := jansson libpcre2-8 libzstd
 DEPS_OK := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadline -lm
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadline -lm -pthread
 
-CFLAGS  += $(OPT) $(WARN) -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
+CFLAGS  += $(OPT) $(WARN) -pthread -D_GNU_SOURCE -Iinclude -Isrc $(PKG_CFLAGS) $(EXTRA_CFLAGS) \
            -DAIQ_DATADIR='"$(CURDIR)/testdata"'
 LDLIBS  += $(PKG_LIBS)
 

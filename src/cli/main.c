@@ -59,7 +59,7 @@ static void usage(FILE *out)
           "      --param NAME=VALUE  value for declare query_parameters(NAME:type)\n"
           "      --fail-on-rows      exit 3 when the result has rows\n"
           "      --max-memory SIZE   stop with exit 4 past SIZE (512M, 4G)\n"
-          "  -j, --threads N         worker threads (accepted; execution is single-threaded for now)\n"
+          "  -j, --threads N         threads reading and parsing input (default: one per core)\n"
           "      --explain           print the typed plan instead of running\n"
           "      --timing            print rows, bytes and time per stage on stderr\n"
           "  -v, --version           print the version\n"

@@ -80,6 +80,15 @@ static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
 
 /* Declared tables not already in memory stream from their files in
  * bounded memory; the REPL keeps whole tables instead, for its next query. */
+/* -j N, or one thread per online core when not given. */
+static int aiq_run_threads(const AiqRunOptions *ro)
+{
+    if (ro->threads > 0)
+        return ro->threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
 static void *stream_for_exec(void *ud, const char *name, AiqError *err)
 {
     LoadCtx *lc = ud;
@@ -99,7 +108,8 @@ static void *stream_for_exec(void *ud, const char *name, AiqError *err)
             keys[c].keys = sn->keys[c].keys;
         }
     }
-    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys};
+    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys,
+                           .threads = aiq_run_threads(lc->ro)};
     return aiq_jsonl_open(t, &opts, err);
 }
 

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
@@ -199,7 +200,7 @@ static void rows_init(Rows *r)
 {
     memset(r, 0, sizeof *r);
     aiq_keymap_init(&r->names);
-    aiq_arena_init(&r->strings, 1 << 20);
+    aiq_arena_init(&r->strings, 64 << 10);
 }
 
 static void rows_free(Rows *r)
@@ -309,7 +310,8 @@ static void rows_set(Rows *r, int c, Cell cell)
     case CELL_TRUE: col->seen |= SEEN_BOOL; break;
     case CELL_STRING:
         col->seen |= SEEN_STRING;
-        if (!(col->seen & SEEN_NONDATE) && !aiq_datetime_parse(cell.u.s, cell.len, &tmp))
+        /* only inference (no declared schema) asks whether strings are dates */
+        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !aiq_datetime_parse(cell.u.s, cell.len, &tmp))
             col->seen |= SEEN_NONDATE;
         break;
     case CELL_JSON: col->seen |= SEEN_NESTED; break;
@@ -1150,8 +1152,16 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     return ok;
 }
 
+/* Values that did not fit their declared type: counted, the first kept for the report. */
+typedef struct Misfits {
+    int64_t n, first_line;
+    int first_col;
+    char first_text[64];
+} Misfits;
+
 static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
-                             AiqArena *schema_arena, AiqError *err);
+                             AiqArena *schema_arena, Misfits *mf, AiqError *err);
+static void report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts);
 
 /* A declared table keeps only its declared columns -- and of those only the
  * ones the query reads, when opts->needed says which. */
@@ -1184,7 +1194,11 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
         ok = read_file(ct->paths[p], &raw, err) && parse_file(ct->paths[p], &raw, &rows, opts, err);
         aiq_sb_free(&raw);
     }
-    return build_table(ct, rows, ok, opts, schema_arena, err);
+    Misfits mf = {0};
+    AiqTable *t = build_table(ct, rows, ok, opts, schema_arena, &mf, err);
+    if (t)
+        report_misfits(ct, &mf, opts);
+    return t;
 }
 
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const char *data, size_t len,
@@ -1195,12 +1209,33 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
     want_declared(&rows, ct, opts);
     AiqStrBuf raw = {(char *)data, len, len};
     bool ok = parse_file(name, &raw, &rows, opts, err);
-    return build_table(ct, rows, ok, opts, schema_arena, err);
+    Misfits mf = {0};
+    AiqTable *t = build_table(ct, rows, ok, opts, schema_arena, &mf, err);
+    if (t)
+        report_misfits(ct, &mf, opts);
+    return t;
 }
 
 /* Turns parsed rows into the typed table (declared or inferred schema). */
+static void report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts)
+{
+    if (mf->n && opts->warn)
+        fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the declared type and became null (first: column %s:%s at line %lld: %s)\n",
+                ct->name, (long long)mf->n, mf->n == 1 ? "" : "s", ct->schema.cols[mf->first_col].name,
+                aiq_type_name(ct->schema.cols[mf->first_col].type), (long long)mf->first_line, mf->first_text);
+}
+
+/* Adds src's misfits (later rows) to dst's. */
+static void merge_misfits(Misfits *dst, const Misfits *src)
+{
+    if (!dst->n && src->n)
+        *dst = *src;
+    else
+        dst->n += src->n;
+}
+
 static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
-                             AiqArena *schema_arena, AiqError *err)
+                             AiqArena *schema_arena, Misfits *mf, AiqError *err)
 {
     AiqTable *t = NULL;
     if (ok) {
@@ -1226,9 +1261,6 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
             }
         }
         t = aiq_table_new(&ct->schema);
-        int64_t misfits = 0, first_line = 0;
-        int first_col = -1;
-        char first_text[64] = "";
         AiqVector tmp;
         AiqStrBuf sb;
         aiq_sb_init(&sb);
@@ -1239,20 +1271,16 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
                 continue;
             const Cell *cells = rows.cols[src[c]].cells;
             for (int64_t r = 0; r < rows.n; r++) {
-                if (!convert(t, c, r, &cells[r], &tmp, &sb) && misfits++ == 0) {
-                    first_line = rows.lines[r];
-                    first_col = c;
+                if (!convert(t, c, r, &cells[r], &tmp, &sb) && mf->n++ == 0) {
+                    mf->first_line = rows.lines[r];
+                    mf->first_col = c;
                     const char *q = cells[r].kind == CELL_STRING ? "\"" : "";
-                    snprintf(first_text, sizeof first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
+                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
                 }
             }
             if (aiq_mem_exceeded())
                 ok = aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "table '%s': memory limit (--max-memory) reached while loading", ct->name);
         }
-        if (ok && misfits && opts->warn)
-            fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the declared type and became null (first: column %s:%s at line %lld: %s)\n",
-                    ct->name, (long long)misfits, misfits == 1 ? "" : "s", ct->schema.cols[first_col].name,
-                    aiq_type_name(t->cols[first_col].type), (long long)first_line, first_text);
         aiq_sb_free(&sb);
         aiq_xfree(src);
     }
@@ -1266,7 +1294,35 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
 
 /* ---- streaming ------------------------------------------------------------------ */
 
+/*
+ * The file is cut into chunks of whole lines (about CHUNK_BYTES each). The
+ * calling thread reads and decompresses, numbers the lines and cuts; worker
+ * threads (opts.threads > 1) turn chunks into batches in parallel; batches
+ * are handed out strictly in file order, so results do not depend on the
+ * thread count. With one thread the caller parses each chunk itself.
+ * Memory stays bounded: at most RING_PER_THREAD chunks per worker are in
+ * flight.
+ */
+
 #define STREAM_BLOCK (1 << 20)
+#define CHUNK_BYTES (512 << 10)
+#define RING_PER_THREAD 2
+
+typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
+
+typedef struct Chunk {
+    ChunkState state;
+    AiqStrBuf text;      /* whole lines */
+    int64_t line0;       /* number of the line before the first one */
+    int64_t nlines;      /* lines parsed */
+    const char *path;
+    bool last_of_file;   /* the file's report follows this chunk */
+    AiqTable **tables;   /* the batches, in order */
+    int ntables, captables, taken;
+    FileStats fs;
+    Misfits mf;
+    AiqError err;        /* set (code != AIQ_OK) when parsing failed */
+} Chunk;
 
 struct AiqJsonlStream {
     AiqCatalogTable *t;
@@ -1278,14 +1334,99 @@ struct AiqJsonlStream {
     size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
     ZSTD_inBuffer zin;  /* compressed bytes of the current block not yet decoded */
     char *block;
-    AiqStrBuf pending;  /* decoded bytes not yet split into lines */
-    size_t ppos;
-    bool eof;
-    int64_t lineno;
-    FileStats fs;
-    AiqStrBuf fixed;
+    AiqStrBuf pending;  /* bytes read but not yet cut into a chunk */
+    bool eof;           /* the open file has no more bytes */
+    bool input_done;    /* no more files */
+    int64_t lineno;     /* lines of the open file cut into chunks so far */
+    FileStats fs;       /* the open file's report, merged from its chunks in order */
+    Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
+    /* the chunk ring and its workers */
+    Chunk *ring;
+    int nring, nworkers;
+    int64_t seq_fill, seq_parse, seq_take; /* next chunk to fill, to parse, to hand out */
+    pthread_t *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    bool stop;
 };
+
+static void chunk_clear(Chunk *c)
+{
+    for (int i = c->taken; i < c->ntables; i++)
+        aiq_table_free(c->tables[i]);
+    c->ntables = c->taken = 0;
+    aiq_sb_clear(&c->text);
+    memset(&c->fs, 0, sizeof c->fs);
+    memset(&c->mf, 0, sizeof c->mf);
+    memset(&c->err, 0, sizeof c->err);
+    c->last_of_file = false;
+    c->state = CHUNK_FREE;
+}
+
+static void chunk_push(Chunk *c, AiqTable *t)
+{
+    if (c->ntables == c->captables) {
+        c->captables = c->captables ? c->captables * 2 : 8;
+        c->tables = aiq_xrealloc(c->tables, sizeof *c->tables * (size_t)c->captables);
+    }
+    c->tables[c->ntables++] = t;
+}
+
+/* Parses a chunk's lines into batches of at most AIQ_VECTOR_SIZE rows.
+ * Runs on a worker thread: touches only the chunk and read-only state. */
+static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
+{
+    Rows rows;
+    rows_init(&rows);
+    want_declared(&rows, s->t, &s->opts);
+    AiqStrBuf fixed;
+    aiq_sb_init(&fixed);
+    const char *text = c->text.data ? c->text.data : "";
+    size_t len = c->text.len, pos = 0;
+    int64_t lineno = c->line0;
+    bool ok = true;
+    while (pos < len && ok) {
+        const char *start = text + pos;
+        const char *nl = memchr(start, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - start) : len - pos;
+        pos += n + (nl ? 1 : 0);
+        ok = parse_line(&rows, &c->fs, start, n, ++lineno, c->path, &s->opts, &fixed, &c->err);
+        if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
+            AiqTable *t = build_table(s->t, rows, true, &s->opts, NULL, &c->mf, &c->err);
+            rows_init(&rows);
+            want_declared(&rows, s->t, &s->opts);
+            if (!t)
+                ok = false;
+            else
+                chunk_push(c, t);
+        }
+    }
+    c->nlines = lineno - c->line0;
+    rows_free(&rows);
+    aiq_sb_free(&fixed);
+}
+
+static void *worker_main(void *arg)
+{
+    AiqJsonlStream *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->stop && s->seq_parse == s->seq_fill)
+            pthread_cond_wait(&s->work, &s->mu);
+        if (s->stop)
+            break;
+        Chunk *c = &s->ring[s->seq_parse++ % s->nring];
+        c->state = CHUNK_BUSY;
+        pthread_mutex_unlock(&s->mu);
+        parse_chunk(s, c);
+        pthread_mutex_lock(&s->mu);
+        c->state = CHUNK_DONE;
+        pthread_cond_broadcast(&s->done);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return NULL;
+}
 
 AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err)
 {
@@ -1298,7 +1439,26 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     if (s->opts.block_size > STREAM_BLOCK)
         s->opts.block_size = STREAM_BLOCK;
     aiq_sb_init(&s->pending);
-    aiq_sb_init(&s->fixed);
+    s->nworkers = opts->threads > 1 ? opts->threads : 0;
+    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
+    s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
+    if (s->nworkers) {
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->work, NULL);
+        pthread_cond_init(&s->done, NULL);
+        s->workers = aiq_xcalloc((size_t)s->nworkers, sizeof *s->workers);
+        for (int w = 0; w < s->nworkers; w++)
+            if (pthread_create(&s->workers[w], NULL, worker_main, s) != 0) {
+                s->nworkers = w; /* run with the workers that started (none: inline) */
+                break;
+            }
+        if (!s->nworkers) {
+            s->nring = 1;
+            pthread_cond_destroy(&s->work);
+            pthread_cond_destroy(&s->done);
+            pthread_mutex_destroy(&s->mu);
+        }
+    }
     return s;
 }
 
@@ -1311,24 +1471,40 @@ static void close_file(AiqJsonlStream *s)
         ZSTD_freeDStream(s->ds);
     s->ds = NULL;
     aiq_sb_clear(&s->pending);
-    s->ppos = 0;
 }
 
 void aiq_jsonl_close(AiqJsonlStream *s)
 {
     if (!s)
         return;
+    if (s->nworkers) {
+        pthread_mutex_lock(&s->mu);
+        s->stop = true;
+        pthread_cond_broadcast(&s->work);
+        pthread_mutex_unlock(&s->mu);
+        for (int w = 0; w < s->nworkers; w++)
+            pthread_join(s->workers[w], NULL);
+        aiq_xfree(s->workers);
+        pthread_cond_destroy(&s->work);
+        pthread_cond_destroy(&s->done);
+        pthread_mutex_destroy(&s->mu);
+    }
+    for (int i = 0; i < s->nring; i++) {
+        chunk_clear(&s->ring[i]);
+        aiq_sb_free(&s->ring[i].text);
+        aiq_xfree(s->ring[i].tables);
+    }
+    aiq_xfree(s->ring);
     close_file(s);
     aiq_table_free(s->whole);
     aiq_xfree(s->block);
     aiq_sb_free(&s->pending);
-    aiq_sb_free(&s->fixed);
     aiq_xfree(s);
 }
 
-/* Decodes from s->zin into pending until about 256 KB came out or the
- * block is used up: a highly compressed block must not balloon in memory. */
-static bool decode_some(AiqJsonlStream *s, AiqError *err)
+/* Decodes from s->zin onto dst until about 256 KB came out or the block is
+ * used up: a highly compressed block must not balloon in memory. */
+static bool decode_some(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
 {
     char out[1 << 16];
     size_t produced = 0;
@@ -1337,7 +1513,7 @@ static bool decode_some(AiqJsonlStream *s, AiqError *err)
         s->zret = ZSTD_decompressStream(s->ds, &ob, &s->zin);
         if (ZSTD_isError(s->zret))
             return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data: %s", s->path, ZSTD_getErrorName(s->zret));
-        aiq_sb_append(&s->pending, out, ob.pos);
+        aiq_sb_append(dst, out, ob.pos);
         produced += ob.pos;
         if (s->zin.pos == s->zin.size && ob.pos < sizeof out)
             break; /* block used up and the decoder has nothing more */
@@ -1345,17 +1521,17 @@ static bool decode_some(AiqJsonlStream *s, AiqError *err)
     return true;
 }
 
-/* Reads (or decodes) more of the file into pending; sets eof at its end. */
-static bool fill(AiqJsonlStream *s, AiqError *err)
+/* Reads (or decodes) more of the file onto dst; sets eof at its end. */
+static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
 {
     if (s->ds && s->zin.pos < s->zin.size)
-        return decode_some(s, err);
+        return decode_some(s, dst, err);
     size_t want = s->opts.block_size ? s->opts.block_size : STREAM_BLOCK;
-    /* plain text is read straight onto the end of pending */
-    char *dst = s->ds ? s->block : aiq_sb_reserve(&s->pending, want);
+    /* plain text is read straight onto the end of dst */
+    char *to = s->ds ? s->block : aiq_sb_reserve(dst, want);
     ssize_t r;
     do
-        r = read(s->fd, dst, want);
+        r = read(s->fd, to, want);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
@@ -1363,11 +1539,11 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
         if (s->ds && s->zret != 0) {
             /* mid-frame at the end of the input: flush what the decoder
              * holds; no progress means the frame was cut */
-            size_t before = s->pending.len;
+            size_t before = dst->len;
             s->zin = (ZSTD_inBuffer){s->block, 0, 0};
-            if (!decode_some(s, err))
+            if (!decode_some(s, dst, err))
                 return false;
-            if (s->pending.len > before)
+            if (dst->len > before)
                 return true;
             if (s->zret != 0)
                 return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
@@ -1376,41 +1552,11 @@ static bool fill(AiqJsonlStream *s, AiqError *err)
         return true;
     }
     if (!s->ds) {
-        aiq_sb_commit(&s->pending, (size_t)r);
+        aiq_sb_commit(dst, (size_t)r);
         return true;
     }
     s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
-    return decode_some(s, err);
-}
-
-/* The next line of the open file, or NULL at its end (or on error). */
-static const char *next_line(AiqJsonlStream *s, size_t *n, AiqError *err)
-{
-    for (;;) {
-        const char *start = s->pending.data ? s->pending.data + s->ppos : "";
-        size_t left = s->pending.len - s->ppos;
-        const char *nl = left ? memchr(start, '\n', left) : NULL;
-        if (nl) {
-            *n = (size_t)(nl - start);
-            s->ppos += *n + 1;
-            return start;
-        }
-        if (s->eof) {
-            if (!left)
-                return NULL;
-            *n = left; /* a last line without a newline */
-            s->ppos += left;
-            return start;
-        }
-        /* keep the partial line, read more */
-        if (s->ppos) {
-            memmove(s->pending.data, start, left);
-            s->pending.len = left;
-            s->ppos = 0;
-        }
-        if (!fill(s, err))
-            return NULL;
-    }
+    return decode_some(s, dst, err);
 }
 
 /* Opens the next file; a top-level array or a pretty-printed export is read
@@ -1430,7 +1576,6 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         s->eof = false;
         s->lineno = 0;
         s->zret = 0;
-        memset(&s->fs, 0, sizeof s->fs);
         ssize_t r;
         do
             r = read(s->fd, s->block, 4);
@@ -1448,7 +1593,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             aiq_sb_append(&s->pending, s->block, (size_t)r);
         } else {
             s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
-            if (!decode_some(s, err))
+            if (!decode_some(s, &s->pending, err))
                 return false;
         }
         /* look at the first line after any blanks, as parse_text does: JSON
@@ -1465,21 +1610,24 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
                 n = nl ? (size_t)(nl - s->pending.data) : s->pending.len;
                 break;
             }
-            if (!fill(s, err))
+            if (!fill(s, &s->pending, err))
                 return false;
         }
-        if (k >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
-            s->ppos = 3;
         bool whole = k < s->pending.len && s->pending.data[k] == '[';
         if (!whole && k < s->pending.len && s->pending.data[k] == '{' && k < n) {
             json_t *line1 = json_loadb(s->pending.data + k, n - k, 0, NULL);
             whole = !line1;
             json_decref(line1);
         }
-        if (!whole)
+        if (!whole) {
+            if (k >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0) {
+                memmove(s->pending.data, s->pending.data + 3, s->pending.len - 3);
+                s->pending.len -= 3;
+            }
             return true;
+        }
         while (!s->eof) /* a single JSON value: read it all */
-            if (!fill(s, err))
+            if (!fill(s, &s->pending, err))
                 return false;
         Rows rows;
         rows_init(&rows);
@@ -1489,53 +1637,141 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         if (ok)
             report(s->path, &fs, &s->opts);
         close_file(s);
-        s->whole = build_table(s->t, rows, ok, &s->opts, NULL, err);
+        s->whole = build_table(s->t, rows, ok, &s->opts, NULL, &s->mf, err);
         return s->whole != NULL;
     }
     return false;
 }
 
+/* Lines in text: its newlines, plus a last line without one. */
+static int64_t count_lines(const char *text, size_t len)
+{
+    int64_t n = 0;
+    for (const char *p = text, *end = text + len; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        p = nl ? nl + 1 : end;
+    }
+    return n;
+}
+
+/* Fills chunk c with the next whole lines of input (moving on to the next
+ * file as needed), or with a whole-file table. Returns false on error;
+ * leaves c empty (CHUNK_FREE) at the end of the input. */
+static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
+{
+    while (s->fd < 0) {
+        if (!open_next(s, err)) {
+            if (err->code != AIQ_OK)
+                return false;
+            s->input_done = true;
+            return true;
+        }
+        if (s->whole) { /* a whole-file value: one batch, and no lines to parse */
+            chunk_push(c, s->whole);
+            s->whole = NULL;
+            c->line0 = s->lineno = 0;
+            c->state = CHUNK_READY;
+            return true;
+        }
+    }
+    /* the bytes already read start the chunk; read on to a line end past CHUNK_BYTES */
+    AiqStrBuf t = c->text;
+    c->text = s->pending;
+    s->pending = t;
+    aiq_sb_clear(&s->pending);
+    size_t cut;
+    for (;;) {
+        if (s->eof) {
+            cut = c->text.len;
+            break;
+        }
+        if (c->text.len >= CHUNK_BYTES) {
+            const char *nl = memrchr(c->text.data, '\n', c->text.len);
+            if (nl) {
+                cut = (size_t)(nl - c->text.data) + 1;
+                break;
+            }
+        }
+        if (!fill(s, &c->text, err))
+            return false;
+    }
+    aiq_sb_append(&s->pending, c->text.data + cut, c->text.len - cut);
+    c->text.len = cut;
+    c->path = s->path;
+    c->line0 = s->lineno;
+    c->last_of_file = s->eof && s->pending.len == 0;
+    c->state = CHUNK_READY;
+    if (s->nworkers) /* with one thread, parsing counts as it goes */
+        s->lineno += count_lines(c->text.data ? c->text.data : "", cut);
+    if (c->last_of_file)
+        close_file(s);
+    return true;
+}
+
+/* Merges a parsed chunk's reports into the file's (chunks come in order). */
+static void merge_stats(AiqJsonlStream *s, const Chunk *c)
+{
+    if (!s->fs.malformed && c->fs.malformed) {
+        s->fs.first_bad_line = c->fs.first_bad_line;
+        memcpy(s->fs.reason, c->fs.reason, sizeof s->fs.reason);
+    }
+    s->fs.malformed += c->fs.malformed;
+    s->fs.bad_utf8 += c->fs.bad_utf8;
+    merge_misfits(&s->mf, &c->mf);
+    if (c->last_of_file) {
+        report(c->path, &s->fs, &s->opts);
+        memset(&s->fs, 0, sizeof s->fs);
+    }
+}
+
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
 {
     for (;;) {
-        if (s->whole) {
-            AiqTable *t = s->whole;
-            s->whole = NULL;
-            return t;
-        }
-        if (s->fd < 0 && !open_next(s, err))
-            return NULL;
-        if (s->whole)
-            continue;
-        Rows rows;
-        rows_init(&rows);
-        want_declared(&rows, s->t, &s->opts);
-        bool ok = true, done = false;
-        while (rows.n < AIQ_VECTOR_SIZE) {
-            size_t n;
-            const char *line = next_line(s, &n, err);
-            if (!line) {
-                ok = err->code == AIQ_OK;
-                done = true;
-                break;
+        /* keep every free slot of the ring filled, so workers never wait */
+        while (!s->input_done && s->seq_fill - s->seq_take < s->nring) {
+            Chunk *c = &s->ring[s->seq_fill % s->nring];
+            if (!fill_chunk(s, c, err))
+                return NULL;
+            if (c->state == CHUNK_FREE)
+                break; /* end of input */
+            if (!s->nworkers) {
+                s->seq_fill++;
+                continue;
             }
-            if (!parse_line(&rows, &s->fs, line, n, ++s->lineno, s->path, &s->opts, &s->fixed, err)) {
-                ok = false;
-                break;
+            pthread_mutex_lock(&s->mu);
+            s->seq_fill++;
+            pthread_cond_signal(&s->work);
+            pthread_mutex_unlock(&s->mu);
+        }
+        if (s->seq_take == s->seq_fill) {
+            report_misfits(s->t, &s->mf, &s->opts);
+            memset(&s->mf, 0, sizeof s->mf);
+            return NULL; /* end of input */
+        }
+        Chunk *c = &s->ring[s->seq_take % s->nring];
+        if (!s->nworkers) {
+            if (c->state == CHUNK_READY) {
+                s->seq_parse++;
+                parse_chunk(s, c);
+                s->lineno = c->line0 + c->nlines;
+                c->state = CHUNK_DONE;
             }
+        } else {
+            pthread_mutex_lock(&s->mu);
+            while (c->state != CHUNK_DONE)
+                pthread_cond_wait(&s->done, &s->mu);
+            pthread_mutex_unlock(&s->mu);
         }
-        if (done && ok) {
-            report(s->path, &s->fs, &s->opts);
-            close_file(s);
-        }
-        if (!ok) {
-            rows_free(&rows);
+        if (c->err.code != AIQ_OK) {
+            *err = c->err;
             return NULL;
         }
-        if (rows.n == 0) {
-            rows_free(&rows);
-            continue; /* the file ended exactly at a batch edge, or was empty */
-        }
-        return build_table(s->t, rows, true, &s->opts, NULL, err);
+        if (c->taken < c->ntables)
+            return c->tables[c->taken++];
+        merge_stats(s, c);
+        chunk_clear(c);
+        s->seq_take++;
+        if (aiq_interrupt_pending())
+            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", s->path ? s->path : s->t->name), NULL;
     }
 }

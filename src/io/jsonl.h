@@ -27,6 +27,7 @@ typedef struct AiqReadOptions {
     const bool *needed; /* declared tables: the columns to materialize (NULL: all); others stay null */
     size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
     const AiqColumnKeys *keys; /* declared tables: per column, the keys of objects to keep (NULL: all) */
+    int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

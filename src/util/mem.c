@@ -1,29 +1,36 @@
 /*
  * mem.c -- accounted allocation (see mem.h). A 16-byte header keeps the
  * block size so aiq_xfree can subtract it; 16 keeps payloads aligned for
- * any scalar type.
+ * any scalar type. The counters are atomic (relaxed): the reader's worker
+ * threads allocate too.
  */
 #include "mem.h"
 
 #include <ctype.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define HEADER 16
 
-static size_t live_bytes, peak_bytes, limit_bytes;
-static bool exceeded;
+static _Atomic size_t live_bytes, peak_bytes;
+static size_t limit_bytes; /* set before any thread starts */
+static atomic_bool exceeded;
 
 static void charge(size_t n)
 {
-    live_bytes += n;
-    if (live_bytes > peak_bytes)
-        peak_bytes = live_bytes;
-    if (limit_bytes && live_bytes > limit_bytes)
-        exceeded = true;
+    size_t now = atomic_fetch_add_explicit(&live_bytes, n, memory_order_relaxed) + n;
+    size_t peak = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
+    while (now > peak && !atomic_compare_exchange_weak_explicit(&peak_bytes, &peak, now, memory_order_relaxed,
+                                                                memory_order_relaxed))
+        ;
+    if (limit_bytes && now > limit_bytes)
+        atomic_store_explicit(&exceeded, true, memory_order_relaxed);
 }
+
+static void discharge(size_t n) { atomic_fetch_sub_explicit(&live_bytes, n, memory_order_relaxed); }
 
 static void out_of_memory(void)
 {
@@ -61,7 +68,7 @@ void *aiq_xrealloc(void *p, size_t n)
     if (!q)
         out_of_memory();
     memcpy(q, &n, sizeof n);
-    live_bytes -= old;
+    discharge(old);
     charge(n);
     return q + HEADER;
 }
@@ -73,7 +80,7 @@ void aiq_xfree(void *p)
     unsigned char *base = (unsigned char *)p - HEADER;
     size_t n;
     memcpy(&n, base, sizeof n);
-    live_bytes -= n;
+    discharge(n);
     free(base);
 }
 

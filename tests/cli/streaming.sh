@@ -8,14 +8,17 @@ awk 'BEGIN { for (i = 0; i < 150000; i++) printf "{\"a\":%d,\"code\":\"%s\",\"s\
 size=$(wc -c < "$T/big.jsonl")
 [ "$size" -gt 20000000 ] || die "test file too small: $size"
 printf '.create table B (a:long, code:string, s:string, p:dynamic)\n' > "$T/s.kql"
-expect_rc 0 "$AIQ" --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl" -o tsv -q 'B | where code == "429" | summarize n = count(), m = max(a), k = sum(tolong(p.k))'
+expect_rc 0 "$AIQ" -j 1 --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl" -o tsv -q 'B | where code == "429" | summarize n = count(), m = max(a), k = sum(tolong(p.k))'
+expect_out "$(printf 'n\tm\tk\n15000\t149990\t44999')"
+# parallel parsing keeps a few chunks in flight per thread: still bounded
+expect_rc 0 "$AIQ" -j 4 --max-memory 64M --schema "$T/s.kql" -t B="$T/big.jsonl" -o tsv -q 'B | where code == "429" | summarize n = count(), m = max(a), k = sum(tolong(p.k))'
 expect_out "$(printf 'n\tm\tk\n15000\t149990\t44999')"
 expect_rc 4 "$AIQ" --max-memory 12M -t B="$T/big.jsonl" -o tsv -q 'B | count'
 err_has "memory limit"
 [ ! -s "$T/out" ] || die "partial output on error"
 # zstd streams too, and take stops early
 zstd -q -c "$T/big.jsonl" > "$T/big.jsonl.zst"
-expect_rc 0 "$AIQ" --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | take 3 | project a'
+expect_rc 0 "$AIQ" -j 1 --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | take 3 | project a'
 expect_out "$(printf 'a\n0\n1\n2')"
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | count'
 expect_out "$(printf 'Count\n150000')"
@@ -31,3 +34,35 @@ expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/keys.jsonl" -o tsv -q 'B | exten
 expect_out "$(printf 'a\tk\tx\n1\t5\t1\n2\t7\t2')"
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/keys.jsonl" -o ndjson -q 'B | where p.k == 5 | project p'
 expect_out '{"p":{"k":5,"big":[1,2,3],"n":{"x":1}}}'
+# Threads parse chunks in parallel but hand batches out in file order: the
+# rows, their order and the reports (with line numbers counted across chunk
+# edges) are the same for every -j. Broken lines sit deep in the file, one in
+# a zstd copy, one with invalid UTF-8, and a misfit for the declared type.
+awk 'BEGIN { for (i = 1; i <= 60000; i++) {
+  if (i == 777) print "not json";
+  else if (i == 41234) print "{\"a\":1,";
+  else if (i == 50001) printf "{\"a\":%d,\"code\":\"bad \377 byte\",\"s\":\"x\"}\n", i;
+  else if (i == 59999) printf "{\"a\":\"oops\",\"code\":\"200\",\"s\":\"x\"}\n";
+  else printf "{\"a\":%d,\"code\":\"%d\",\"s\":\"%s\"}\n", i, i % 5, substr("abcdefghijklmnopqrstuvwxyz", 1 + i % 26) } }' > "$T/order.jsonl"
+zstd -q -c "$T/order.jsonl" > "$T/order.jsonl.zst"
+for f in order.jsonl order.jsonl.zst; do
+  "$AIQ" -j 1 --schema "$T/s.kql" -t B="$T/$f" -o csv -q 'B | project a, code, s' > "$T/j1.csv" 2> "$T/j1.err" || die "-j 1 failed on $f"
+  [ "$(wc -l < "$T/j1.csv")" -eq 59999 ] || die "-j 1 on $f: $(wc -l < "$T/j1.csv") lines"
+  grep -qF "2 malformed lines skipped (first at line 777" "$T/j1.err" || die "-j 1 report on $f: $(cat "$T/j1.err")"
+  grep -qF "1 line with invalid UTF-8" "$T/j1.err" || die "-j 1 UTF-8 report on $f: $(cat "$T/j1.err")"
+  grep -qF "1 value did not fit the declared type and became null (first: column a:long at line 59999" "$T/j1.err" || die "-j 1 misfit report on $f: $(cat "$T/j1.err")"
+  for j in 2 3 8; do
+    "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/$f" -o csv -q 'B | project a, code, s' > "$T/jn.csv" 2> "$T/jn.err" || die "-j $j failed on $f"
+    cmp -s "$T/j1.csv" "$T/jn.csv" || die "-j $j on $f: rows differ from -j 1"
+    cmp -s "$T/j1.err" "$T/jn.err" || die "-j $j on $f: reports differ: $(cat "$T/jn.err")"
+  done
+done
+# two files: a report for each file, rows in file order
+cp "$T/order.jsonl" "$T/order2.jsonl"
+expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order.jsonl" -t B="$T/order2.jsonl" -o tsv -q 'B | summarize n = count()'
+expect_out "$(printf 'n\n119996')"
+err_has "order.jsonl: 2 malformed lines skipped (first at line 777"
+err_has "order2.jsonl: 2 malformed lines skipped (first at line 777"
+err_has "order2.jsonl: 1 line with invalid UTF-8"
+expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order.jsonl" -t B="$T/order2.jsonl" -o tsv -q 'B | take 2 | project a'
+expect_out "$(printf 'a\n1\n2')"
