@@ -531,8 +531,8 @@ static int cmp_values(const AiqTable *t, int c, int64_t x, int64_t y)
         return r ? r : (a.len > b.len) - (a.len < b.len);
     }
     case AIQ_TYPE_DYNAMIC: {
-        char *a = json_dumps(((json_t **)cd->data)[x], JSON_COMPACT | JSON_ENCODE_ANY);
-        char *b = json_dumps(((json_t **)cd->data)[y], JSON_COMPACT | JSON_ENCODE_ANY);
+        char *a = aiq_dyn_dumps(((json_t **)cd->data)[x], JSON_COMPACT | JSON_ENCODE_ANY);
+        char *b = aiq_dyn_dumps(((json_t **)cd->data)[y], JSON_COMPACT | JSON_ENCODE_ANY);
         int r = strcmp(a ? a : "", b ? b : "");
         aiq_xfree(a); /* jansson allocates through aiq_xmalloc */
         aiq_xfree(b); /* jansson allocates through aiq_xmalloc */

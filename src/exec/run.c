@@ -104,7 +104,10 @@ static void *stream_for_exec(void *ud, const char *name, AiqError *err)
     if (sn) {
         keys = aiq_arena_alloc(lc->arena, sizeof *keys * (size_t)(sn->ncols + 1));
         for (int c = 0; c < sn->ncols; c++) {
-            keys[c].n = sn->keys[c].all ? -1 : sn->keys[c].nkeys;
+            const AiqKeyFilter *f = &sn->keys[c];
+            /* output whole and read by key: build the whole value */
+            keys[c].n = f->all || (f->output && f->nkeys) ? -1 : f->nkeys;
+            keys[c].text_only = aiq_key_filter_text_only(f);
             keys[c].keys = sn->keys[c].keys;
         }
     }

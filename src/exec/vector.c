@@ -307,7 +307,7 @@ void aiq_key_append(AiqStrBuf *key, const AiqVector *v, uint32_t i)
         break;
     }
     case AIQ_TYPE_DYNAMIC: {
-        char *s = json_dumps(v->data.dyn[j], JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
+        char *s = aiq_dyn_dumps(v->data.dyn[j], JSON_COMPACT | JSON_ENCODE_ANY | JSON_SORT_KEYS);
         uint32_t n = s ? (uint32_t)strlen(s) : 0;
         aiq_sb_putc(key, 'D');
         aiq_sb_append(key, (const char *)&n, sizeof n);
@@ -431,4 +431,35 @@ int64_t aiq_keymap_find(const AiqKeyMap *m, const char *key, uint32_t len)
         return -1;
     int64_t slot;
     return probe(m, key, len, aiq_hash_bytes(key, len), &slot);
+}
+
+/* ---- dynamic values kept as text ---------------------------------------- */
+
+#define DYN_TEXT_MARK '\xff'
+
+json_t *aiq_dyn_text_new(const char *json, size_t len)
+{
+    char stack[512];
+    char *buf = len + 1 <= sizeof stack ? stack : aiq_xmalloc(len + 1);
+    buf[0] = DYN_TEXT_MARK;
+    memcpy(buf + 1, json, len);
+    json_t *v = json_stringn_nocheck(buf, len + 1);
+    if (buf != stack)
+        aiq_xfree(buf);
+    return v;
+}
+
+bool aiq_dyn_is_text(const json_t *v)
+{
+    return v && json_is_string(v) && json_string_length(v) && json_string_value(v)[0] == DYN_TEXT_MARK;
+}
+
+char *aiq_dyn_dumps(const json_t *v, size_t flags)
+{
+    if (!aiq_dyn_is_text(v))
+        return v ? json_dumps(v, flags) : NULL;
+    json_t *parsed = json_loadb(json_string_value(v) + 1, json_string_length(v) - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    char *s = parsed ? json_dumps(parsed, flags) : NULL;
+    json_decref(parsed);
+    return s;
 }

@@ -65,6 +65,19 @@ void aiq_vec_set_null(AiqVector *v, uint32_t i, AiqArena *arena);
  * no nulls; memory from arena. */
 AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n);
 /* Returns a constant vector holding value (typed null when value->isnull). */
+/* Dynamic values kept as JSON text. A dynamic column that no expression
+ * reads, only carries to the result (top 10 with every column, say), is
+ * not worth building: the reader keeps each object's text in a jansson
+ * string that starts with the byte 0xFF, which no real value can start
+ * with (every string aiq holds is valid UTF-8). Printing, ordering and
+ * hashing go through aiq_dyn_dumps, which parses such text first, so the
+ * two forms can never be told apart in a result. */
+typedef struct json_t json_t;
+json_t *aiq_dyn_text_new(const char *json, size_t len);
+bool aiq_dyn_is_text(const json_t *v);
+/* json_dumps(v, flags) for either form; free with aiq_xfree. NULL for NULL. */
+char *aiq_dyn_dumps(const json_t *v, size_t flags);
+
 AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value);
 /* Bytes per value of a type in a vector. */
 size_t aiq_type_width(AiqType t);

@@ -155,11 +155,11 @@ static bool utf8_check(const char *line, size_t len, AiqStrBuf *fixed)
 
 /* One field of one row, before types are known. Strings are unescaped into
  * the store's arena; objects and arrays are jansson values. */
-typedef enum { CELL_MISSING = 0, CELL_NULL, CELL_FALSE, CELL_TRUE, CELL_INT, CELL_REAL, CELL_STRING, CELL_JSON } CellKind;
+typedef enum { CELL_MISSING = 0, CELL_NULL, CELL_FALSE, CELL_TRUE, CELL_INT, CELL_REAL, CELL_STRING, CELL_JSON, CELL_TEXT } CellKind;
 
 typedef struct Cell {
     uint8_t kind;
-    uint32_t len; /* CELL_STRING */
+    uint32_t len; /* CELL_STRING, CELL_TEXT (an object or array kept as JSON text, in the arena) */
     union {
         int64_t i;
         double f;
@@ -314,7 +314,8 @@ static void rows_set(Rows *r, int c, Cell cell)
         if (!r->fixed && !(col->seen & SEEN_NONDATE) && !aiq_datetime_parse(cell.u.s, cell.len, &tmp))
             col->seen |= SEEN_NONDATE;
         break;
-    case CELL_JSON: col->seen |= SEEN_NESTED; break;
+    case CELL_JSON:
+    case CELL_TEXT: col->seen |= SEEN_NESTED; break;
     default: break;
     }
 }
@@ -370,7 +371,7 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
         if (c < 0)
             continue;
         const AiqColumnKeys *f = r->cols[c].filter;
-        if (f && json_is_object(v)) {
+        if (f && f->n >= 0 && !f->text_only && json_is_object(v)) {
             json_t *o = filtered_copy(v, f);
             rows_set(r, c, cell_from_json(r, o));
             json_decref(o);
@@ -832,7 +833,17 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 goto next_member;
             }
             Cell c = {0};
-            if (col >= 0 && r->cols[col].filter && *p == '{') {
+            if (col >= 0 && r->cols[col].filter && r->cols[col].filter->text_only && (*p == '{' || *p == '[')) {
+                const char *e = skip_value(p, end, 1); /* validated, not built */
+                if (!e)
+                    goto bad;
+                c.kind = CELL_TEXT;
+                c.len = (uint32_t)(e - p);
+                c.u.s = aiq_arena_strndup(&r->strings, p, c.len);
+                p = e;
+                goto have_value;
+            }
+            if (col >= 0 && r->cols[col].filter && r->cols[col].filter->n >= 0 && *p == '{') {
                 json_t *j = NULL;
                 if (!(p = scan_filtered_object(r, r->cols[col].filter, p, end, &j)))
                     goto bad;
@@ -1017,7 +1028,8 @@ static const char *cell_text(const Cell *c, AiqStrBuf *sb)
     case CELL_FALSE: aiq_sb_puts(sb, "false"); break;
     case CELL_INT: aiq_sb_printf(sb, "%lld", (long long)c->u.i); break;
     case CELL_REAL: aiq_real_format(c->u.f, buf); aiq_sb_puts(sb, buf); break;
-    case CELL_STRING: aiq_sb_append(sb, c->u.s, c->len); break;
+    case CELL_STRING:
+    case CELL_TEXT: aiq_sb_append(sb, c->u.s, c->len); break;
     case CELL_JSON: {
         char *t = json_dumps(c->u.j, JSON_COMPACT | JSON_ENCODE_ANY);
         aiq_sb_puts(sb, t ? t : "null");
@@ -1104,6 +1116,7 @@ static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *
         case CELL_INT: d = json_integer(cell->u.i); break;
         case CELL_REAL: d = json_real(cell->u.f); break;
         case CELL_STRING: d = json_stringn(cell->u.s, cell->len); break;
+        case CELL_TEXT: d = aiq_dyn_text_new(cell->u.s, cell->len); break;
         default: d = json_incref(cell->u.j); break;
         }
         break;
@@ -1685,7 +1698,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             cut = c->text.len;
             break;
         }
-        if (c->text.len >= CHUNK_BYTES) {
+        if (c->text.len >= (s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES)) {
             const char *nl = memrchr(c->text.data, '\n', c->text.len);
             if (nl) {
                 cut = (size_t)(nl - c->text.data) + 1;

@@ -18,6 +18,7 @@
 typedef struct AiqColumnKeys {
     int n;
     const char *const *keys;
+    bool text_only; /* no expression reads the column: objects and arrays keep their JSON text (aiq_dyn_text_new) */
 } AiqColumnKeys;
 
 typedef struct AiqReadOptions {
@@ -28,6 +29,7 @@ typedef struct AiqReadOptions {
     size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
     const AiqColumnKeys *keys; /* declared tables: per column, the keys of objects to keep (NULL: all) */
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
+    size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

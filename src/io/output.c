@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "util/mem.h"
-#include "util/mem.h"
 #include "util/timefmt.h"
 
 bool aiq_format_from_name(const char *name, AiqFormat *out)
@@ -42,7 +41,7 @@ static bool value_text(AiqStrBuf *sb, const AiqTable *t, int c, int64_t r)
         break;
     }
     case AIQ_TYPE_DYNAMIC: {
-        char *s = json_dumps(((json_t **)cd->data)[r], JSON_COMPACT | JSON_ENCODE_ANY);
+        char *s = aiq_dyn_dumps(((json_t **)cd->data)[r], JSON_COMPACT | JSON_ENCODE_ANY);
         aiq_sb_puts(sb, s ? s : "null");
         aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
         break;

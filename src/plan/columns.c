@@ -6,7 +6,9 @@
  * arguments, a join splits the needs between its sides and adds its keys.
  * Shared lets are materialized once for every use, so they keep all columns.
  * Alongside, it records which constant keys of each dynamic column are read,
- * following the column through projections that pass it on unchanged.
+ * following the column through projections that pass it on unchanged, and
+ * whether the column's whole value is only carried to the result (output)
+ * or also read by some expression (all).
  */
 #include "columns.h"
 
@@ -47,6 +49,7 @@ static void add_key(Needs *nd, AiqKeyFilter *f, const char *key)
 /* Merges filter src into dst (the union of the keys, or all). */
 static void merge_keys(Needs *nd, AiqKeyFilter *dst, const AiqKeyFilter *src)
 {
+    dst->output |= src->output;
     if (src->all) {
         dst->all = true;
         return;
@@ -74,14 +77,20 @@ static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r)
         mark_expr_keys(nd, e->args[i], r);
 }
 
-static Req fresh(Needs *nd, int n, bool all)
+typedef enum { NEED_NONE, NEED_ALL, NEED_OUTPUT } NeedMode;
+
+/* Needs of n columns: none; every column read whole (all); or every column
+ * going to the result unchanged (output: the root of the plan). */
+static Req fresh(Needs *nd, int n, NeedMode mode)
 {
     Req r;
     r.needed = aiq_arena_alloc(nd->arena, sizeof *r.needed * (size_t)(n + 1));
-    memset(r.needed, all, sizeof *r.needed * (size_t)(n + 1));
+    memset(r.needed, mode != NEED_NONE, sizeof *r.needed * (size_t)(n + 1));
     r.keys = aiq_arena_calloc(nd->arena, sizeof *r.keys * (size_t)(n + 1));
-    for (int i = 0; i < n; i++)
-        r.keys[i].all = all;
+    for (int i = 0; i < n; i++) {
+        r.keys[i].all = mode == NEED_ALL;
+        r.keys[i].output = mode == NEED_OUTPUT;
+    }
     return r;
 }
 
@@ -112,7 +121,7 @@ static void record_scan(Needs *nd, const AiqPlan *p, Req req)
         s = &nd->list[nd->n++];
         s->table = p->table;
         s->ncols = p->schema.ncols;
-        Req r = fresh(nd, p->schema.ncols, false);
+        Req r = fresh(nd, p->schema.ncols, NEED_NONE);
         s->needed = r.needed;
         s->keys = r.keys;
     }
@@ -126,7 +135,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
 {
     const AiqPlan *in = p->input;
     int nin = in ? in->schema.ncols : 0;
-    Req r = fresh(nd, nin, false);
+    Req r = fresh(nd, nin, NEED_NONE);
     switch (p->kind) {
     case AIQ_P_SCAN: record_scan(nd, p, req); return;
     case AIQ_P_VALUES:
@@ -167,7 +176,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
         int k = p->join_kind;
         bool right_only = k == AIQ_JOIN_RIGHTANTI || k == AIQ_JOIN_RIGHTSEMI;
         bool left_only = k == AIQ_JOIN_LEFTANTI || k == AIQ_JOIN_LEFTSEMI;
-        Req rr = fresh(nd, p->right->schema.ncols, false);
+        Req rr = fresh(nd, p->right->schema.ncols, NEED_NONE);
         int off = right_only ? 0 : nin;
         if (!right_only)
             for (int c = 0; c < nin; c++)
@@ -184,7 +193,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
     }
     case AIQ_P_UNION:
         for (int i = 0; i < p->ninputs; i++) {
-            Req ri = fresh(nd, p->inputs[i]->schema.ncols, false);
+            Req ri = fresh(nd, p->inputs[i]->schema.ncols, NEED_NONE);
             for (int j = 0; j < p->schema.ncols; j++)
                 if (p->maps[i][j] >= 0)
                     pass(nd, ri, p->maps[i][j], req, j);
@@ -192,7 +201,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
         }
         return;
     default: /* mv-expand, parse, shared lets: every column, whole */
-        r = fresh(nd, nin, true);
+        r = fresh(nd, nin, NEED_ALL);
         break;
     }
     if (in)
@@ -202,7 +211,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
 AiqScanNeeds *aiq_plan_needed_columns(const AiqPlan *root, AiqArena *arena, int *n)
 {
     Needs nd = {.arena = arena};
-    walk(&nd, root, fresh(&nd, root->schema.ncols, true));
+    walk(&nd, root, fresh(&nd, root->schema.ncols, NEED_OUTPUT));
     *n = nd.n;
     return nd.list;
 }

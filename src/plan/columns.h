@@ -15,6 +15,7 @@
  * column with constant keys (d["k"], d.k), the reader can keep just those. */
 typedef struct AiqKeyFilter {
     bool all;          /* the whole value is used somewhere */
+    bool output;       /* the whole value reaches the result unchanged (no expression reads it) */
     const char **keys; /* otherwise, the top-level keys used */
     int nkeys, cap;
 } AiqKeyFilter;
@@ -25,6 +26,13 @@ typedef struct AiqScanNeeds {
     AiqKeyFilter *keys;  /* one per column: meaningful for needed dynamic columns */
     int ncols;
 } AiqScanNeeds;
+
+/* A needed dynamic column that only travels to the result unchanged: the
+ * reader may keep its JSON text instead of building a value. */
+static inline bool aiq_key_filter_text_only(const AiqKeyFilter *f)
+{
+    return !f->all && f->output && f->nkeys == 0;
+}
 
 /* Returns, for each table the plan scans, the columns it needs (the union
  * over every scan of that table). Allocated in arena; *n is the count. */

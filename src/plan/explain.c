@@ -124,7 +124,9 @@ static void scan_reads(AiqStrBuf *out, const AiqPlan *p, const AiqScanNeeds *nee
                 continue;
             aiq_sb_printf(out, "%s%s", n++ ? ", " : "", p->schema.cols[c].name);
             const AiqKeyFilter *f = &needs[i].keys[c];
-            if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && !f->all) {
+            if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && aiq_key_filter_text_only(f)) {
+                aiq_sb_puts(out, " as text"); /* passed to the result, never parsed */
+            } else if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && !f->all && !f->output) {
                 aiq_sb_putc(out, '[');
                 for (int k = 0; k < f->nkeys; k++)
                     aiq_sb_printf(out, "%s\"%s\"", k ? "," : "", f->keys[k]);

@@ -4,7 +4,9 @@
  * twice, with and without the scanner, and the two tables (schema, every
  * cell, null or value) must be identical, as must success or failure.
  * Inputs starting with 'P' are read as a declared table of which only some
- * columns are needed (projection pushdown: the rest is validated, not built).
+ * columns are needed (projection pushdown: the rest is validated, not built);
+ * 'K' keeps only some keys of the dynamic column; 'T' keeps its objects as
+ * JSON text, which must print exactly as the built values do.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -32,7 +34,16 @@ static bool same_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)
         AiqStr p = ((AiqStr *)x->data)[r], q = ((AiqStr *)y->data)[r];
         return p.len == q.len && memcmp(p.ptr, q.ptr, p.len) == 0;
     }
-    case AIQ_TYPE_DYNAMIC: return json_equal(((json_t **)x->data)[r], ((json_t **)y->data)[r]);
+    case AIQ_TYPE_DYNAMIC: {
+        json_t *p = ((json_t **)x->data)[r], *q = ((json_t **)y->data)[r];
+        if (!aiq_dyn_is_text(p) && !aiq_dyn_is_text(q))
+            return json_equal(p, q);
+        char *ps = aiq_dyn_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY), *qs = aiq_dyn_dumps(q, JSON_COMPACT | JSON_ENCODE_ANY);
+        bool same = ps && qs && strcmp(ps, qs) == 0;
+        aiq_xfree(ps);
+        aiq_xfree(qs);
+        return same;
+    }
     default: return ((int64_t *)x->data)[r] == ((int64_t *)y->data)[r];
     }
 }
@@ -52,15 +63,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                {"r", AIQ_TYPE_REAL}, {"t", AIQ_TYPE_DATETIME}};
     static const bool needed[] = {true, true, false, true, false};
     static const char *const kkeys[] = {"k", "x y"};
-    static const AiqColumnKeys keys[] = {{-1, NULL}, {-1, NULL}, {2, kkeys}, {-1, NULL}, {-1, NULL}};
+    static const AiqColumnKeys keys[] = {{-1, NULL, false}, {-1, NULL, false}, {2, kkeys, false}, {-1, NULL, false}, {-1, NULL, false}};
+    static const AiqColumnKeys text_keys[] = {{-1, NULL, false}, {-1, NULL, false}, {0, NULL, true}, {-1, NULL, false}, {-1, NULL, false}};
     static const bool needed_d[] = {true, false, true, false, false};
-    if (size && (data[0] == 'P' || data[0] == 'K')) {
-        /* P: some columns only; K: dynamic d keeps only keys "k" and "x y" */
+    if (size && (data[0] == 'P' || data[0] == 'K' || data[0] == 'T')) {
+        /* P: some columns only; K: dynamic d keeps only keys "k" and "x y"; T: d as text */
         fast.declared = slow.declared = true;
         fast.schema = slow.schema = (AiqSchema){5, cols};
         of.needed = os.needed = data[0] == 'P' ? needed : needed_d;
         if (data[0] == 'K')
             of.keys = os.keys = keys;
+        if (data[0] == 'T')
+            of.keys = os.keys = text_keys;
         data++;
         size--;
     }

@@ -3,7 +3,9 @@
  * as a file through the streaming reader (with blocks of 1 to 64 bytes, so
  * lines, escapes, UTF-8 sequences and zstd frames are cut at every place)
  * and loaded whole from memory, must give the same rows. The first byte
- * picks the block size; 'Z' as the second compresses the rest with zstd.
+ * picks the block size, the chunk size (so chunks of whole lines are cut
+ * everywhere too) and the number of parsing threads (1 to 3); 'Z' as the
+ * second compresses the rest with zstd.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -67,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"d", AIQ_TYPE_DYNAMIC}, {"r", AIQ_TYPE_REAL}};
     char *paths[1] = {path};
     AiqCatalogTable t = {.name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {4, cols}};
-    AiqReadOptions opts = {.block_size = block};
+    AiqReadOptions opts = {.block_size = block, .chunk_size = 1 + data[0] % 7 * 16, .threads = 1 + data[0] / 64 % 3};
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqError ew = {0}, es = {0};
@@ -77,8 +79,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool stream_ok = true;
     AiqTable *batch;
     while ((batch = aiq_jsonl_next(st, &es))) {
-        for (int64_t r = 0; r < batch->nrows; r++, row++) {
-            if (!whole || row >= whole->nrows)
+        /* when the whole load fails, the stream may hand out the rows
+         * before the bad spot; it must then fail too (checked below) */
+        for (int64_t r = 0; r < batch->nrows && whole; r++, row++) {
+            if (row >= whole->nrows)
                 abort(); /* the stream found rows the whole load did not */
             for (int c = 0; c < 4; c++)
                 if (!same_cell(batch, r, whole, row, c))
