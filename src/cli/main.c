@@ -347,7 +347,7 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
         if (argc > 1 && strcmp(argv[1], t->name) != 0)
             continue;
         AiqError err = {0};
-        if (!t->declared && t->npaths && !aiq_run_load_table(ro, t, NULL, &err)) {
+        if (!t->declared && t->npaths && !aiq_run_schema(ro, t, &err)) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             rc = 2;
             continue;

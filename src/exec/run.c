@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -19,6 +20,30 @@
 #include "plan/columns.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+
+/* Every file of t can be read twice (regular files: not stdin or a pipe). */
+static bool rereadable(const AiqCatalogTable *t)
+{
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        if (strcmp(t->paths[i], "-") == 0 || stat(t->paths[i], &st) != 0 || !S_ISREG(st.st_mode))
+            return false;
+    }
+    return t->npaths > 0;
+}
+
+bool aiq_run_schema(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err)
+{
+    if (t->declared)
+        return true;
+    if (ro->keep_tables || !rereadable(t))
+        return aiq_run_load_table(ro, t, NULL, err);
+    AiqReadOptions opts = {.strict = ro->strict, .threads = aiq_run_threads(ro)};
+    if (!aiq_jsonl_infer_schema(t, &opts, &ro->catalog->arena, err))
+        return false;
+    t->declared = t->inferred = true;
+    return true;
+}
 
 bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *needed, AiqError *err)
 {
@@ -78,10 +103,7 @@ static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
     return t->data;
 }
 
-/* Declared tables not already in memory stream from their files in
- * bounded memory; the REPL keeps whole tables instead, for its next query. */
-/* -j N, or one thread per online core when not given. */
-static int aiq_run_threads(const AiqRunOptions *ro)
+int aiq_run_threads(const AiqRunOptions *ro)
 {
     if (ro->threads > 0)
         return ro->threads;
@@ -89,6 +111,8 @@ static int aiq_run_threads(const AiqRunOptions *ro)
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
 
+/* Declared tables not already in memory stream from their files in
+ * bounded memory; the REPL keeps whole tables instead, for its next query. */
 static void *stream_for_exec(void *ud, const char *name, AiqError *err)
 {
     LoadCtx *lc = ud;

@@ -25,6 +25,14 @@ typedef struct AiqRunOptions {
     AiqCatalog *catalog;
 } AiqRunOptions;
 
+/* -j N, or one thread per online core when not given. */
+int aiq_run_threads(const AiqRunOptions *ro);
+
+/* Gives an undeclared table its schema, from every row: a first pass over
+ * its files after which it streams like a declared table, or (the REPL,
+ * stdin, pipes) a whole load that is kept. Declared tables: nothing to do. */
+bool aiq_run_schema(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err);
+
 /* Reads a catalog table's files, inferring its schema from every row, and
  * caches the data in t->data. For a declared table, needed (NULL: all)
  * names the columns to materialize; a cached table lacking one is read

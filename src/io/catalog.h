@@ -16,7 +16,8 @@ typedef struct AiqCatalogTable {
     char *name;
     char **paths;      /* files (globs and directories already expanded), "-" = stdin */
     int npaths;
-    bool declared;     /* schema came from a .create table declaration */
+    bool declared;     /* schema came from a .create table declaration (or a first pass: inferred) */
+    bool inferred;     /* the schema came from a first pass over the files, which are then streamed */
     AiqSchema schema;
     void *data;        /* loaded table (exec/vector.h), cached for reuse */
     bool *loaded;      /* declared tables: the columns data holds (NULL: all) */

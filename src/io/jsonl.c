@@ -185,6 +185,7 @@ typedef struct Rows {
     AiqKeyMap names; /* column name -> index */
     AiqArena strings;
     bool fixed;      /* only the columns preset by rows_want are kept */
+    bool kinds_only; /* schema inference: objects and arrays are validated, not built */
     /* The column met at each key position of the previous line: lines of a
      * log mostly repeat their key order, so a memcmp usually replaces a
      * hash lookup. name is the column's name, or a copy for skipped keys. */
@@ -215,6 +216,19 @@ static void rows_free(Rows *r)
     aiq_xfree(r->lines);
     aiq_keymap_free(&r->names);
     aiq_arena_free(&r->strings);
+}
+
+/* Forgets the rows but keeps the columns and what was seen in them (schema
+ * inference reads a file without keeping it). */
+static void rows_drop_cells(Rows *r)
+{
+    for (int c = 0; c < r->ncols; c++) {
+        for (int64_t i = 0; i < r->n; i++)
+            if (r->cols[c].cells[i].kind == CELL_JSON)
+                json_decref(r->cols[c].cells[i].u.j);
+        memset(r->cols[c].cells, 0, sizeof(Cell) * (size_t)r->n);
+    }
+    r->n = 0;
 }
 
 static int rows_column_add(Rows *r, const char *key, uint32_t len);
@@ -454,7 +468,8 @@ static const char *scan_string(Rows *r, const char *p, const char *end, Cell *ou
     if (p < end && *p == '"') { /* no escapes: one copy, or none when only validating */
         out->kind = CELL_STRING;
         out->len = (uint32_t)(p - start);
-        out->u.s = out->len && r ? aiq_arena_strndup(&r->strings, start, out->len) : "";
+        /* inference only looks at the bytes while the line is alive: no copy */
+        out->u.s = !out->len || !r ? "" : r->kinds_only ? start : aiq_arena_strndup(&r->strings, start, out->len);
         return p + 1;
     }
     AiqStrBuf sb;
@@ -833,6 +848,13 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 goto next_member;
             }
             Cell c = {0};
+            if (r->kinds_only && (*p == '{' || *p == '[')) {
+                if (!(p = skip_value(p, end, 1)))
+                    goto bad;
+                c.kind = CELL_TEXT; /* nested, which is all inference asks */
+                c.u.s = "";
+                goto have_value;
+            }
             if (col >= 0 && r->cols[col].filter && r->cols[col].filter->text_only && (*p == '{' || *p == '[')) {
                 const char *e = skip_value(p, end, 1); /* validated, not built */
                 if (!e)
@@ -1233,8 +1255,9 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
 static void report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts)
 {
     if (mf->n && opts->warn)
-        fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the declared type and became null (first: column %s:%s at line %lld: %s)\n",
-                ct->name, (long long)mf->n, mf->n == 1 ? "" : "s", ct->schema.cols[mf->first_col].name,
+        fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the %s type and became null (first: column %s:%s at line %lld: %s)\n",
+                ct->name, (long long)mf->n, mf->n == 1 ? "" : "s",
+                ct->inferred ? "inferred (the file changed while read?)" : "declared", ct->schema.cols[mf->first_col].name,
                 aiq_type_name(ct->schema.cols[mf->first_col].type), (long long)mf->first_line, mf->first_text);
 }
 
@@ -1335,6 +1358,7 @@ typedef struct Chunk {
     FileStats fs;
     Misfits mf;
     AiqError err;        /* set (code != AIQ_OK) when parsing failed */
+    Rows *seen;          /* schema inference: the chunk's columns, in order, and their kinds */
 } Chunk;
 
 struct AiqJsonlStream {
@@ -1354,6 +1378,10 @@ struct AiqJsonlStream {
     FileStats fs;       /* the open file's report, merged from its chunks in order */
     Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
+    /* schema inference (aiq_jsonl_infer_schema): no batches, only columns */
+    bool infer;
+    Rows *whole_seen;   /* a whole-file value's columns, for the next chunk */
+    Rows columns;       /* every column met so far, in order, and their kinds */
     /* the chunk ring and its workers */
     Chunk *ring;
     int nring, nworkers;
@@ -1374,6 +1402,11 @@ static void chunk_clear(Chunk *c)
     memset(&c->mf, 0, sizeof c->mf);
     memset(&c->err, 0, sizeof c->err);
     c->last_of_file = false;
+    if (c->seen) {
+        rows_free(c->seen);
+        aiq_xfree(c->seen);
+        c->seen = NULL;
+    }
     c->state = CHUNK_FREE;
 }
 
@@ -1393,6 +1426,7 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     Rows rows;
     rows_init(&rows);
     want_declared(&rows, s->t, &s->opts);
+    rows.kinds_only = s->infer;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     const char *text = c->text.data ? c->text.data : "";
@@ -1405,7 +1439,10 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
         size_t n = nl ? (size_t)(nl - start) : len - pos;
         pos += n + (nl ? 1 : 0);
         ok = parse_line(&rows, &c->fs, start, n, ++lineno, c->path, &s->opts, &fixed, &c->err);
-        if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
+        if (s->infer) {
+            if (rows.n == AIQ_VECTOR_SIZE)
+                rows_drop_cells(&rows);
+        } else if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
             AiqTable *t = build_table(s->t, rows, true, &s->opts, NULL, &c->mf, &c->err);
             rows_init(&rows);
             want_declared(&rows, s->t, &s->opts);
@@ -1416,7 +1453,13 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
         }
     }
     c->nlines = lineno - c->line0;
-    rows_free(&rows);
+    if (s->infer && ok && !c->seen) { /* (a whole-file value brought its own) */
+        rows_drop_cells(&rows);
+        c->seen = aiq_xmalloc(sizeof *c->seen);
+        *c->seen = rows;
+    } else {
+        rows_free(&rows);
+    }
     aiq_sb_free(&fixed);
 }
 
@@ -1438,6 +1481,7 @@ static void *worker_main(void *arg)
         pthread_cond_broadcast(&s->done);
     }
     pthread_mutex_unlock(&s->mu);
+    aiq_mem_settle();
     return NULL;
 }
 
@@ -1452,6 +1496,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     if (s->opts.block_size > STREAM_BLOCK)
         s->opts.block_size = STREAM_BLOCK;
     aiq_sb_init(&s->pending);
+    rows_init(&s->columns);
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
     s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
     s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
@@ -1508,6 +1553,11 @@ void aiq_jsonl_close(AiqJsonlStream *s)
         aiq_xfree(s->ring[i].tables);
     }
     aiq_xfree(s->ring);
+    rows_free(&s->columns);
+    if (s->whole_seen) {
+        rows_free(s->whole_seen);
+        aiq_xfree(s->whole_seen);
+    }
     close_file(s);
     aiq_table_free(s->whole);
     aiq_xfree(s->block);
@@ -1650,6 +1700,16 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         if (ok)
             report(s->path, &fs, &s->opts);
         close_file(s);
+        if (s->infer) {
+            if (!ok) {
+                rows_free(&rows);
+                return false;
+            }
+            rows_drop_cells(&rows);
+            s->whole_seen = aiq_xmalloc(sizeof *s->whole_seen);
+            *s->whole_seen = rows;
+            return true;
+        }
         s->whole = build_table(s->t, rows, ok, &s->opts, NULL, &s->mf, err);
         return s->whole != NULL;
     }
@@ -1679,9 +1739,12 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             s->input_done = true;
             return true;
         }
-        if (s->whole) { /* a whole-file value: one batch, and no lines to parse */
-            chunk_push(c, s->whole);
+        if (s->whole || s->whole_seen) { /* a whole-file value: one batch, and no lines to parse */
+            if (s->whole)
+                chunk_push(c, s->whole);
+            c->seen = s->whole_seen;
             s->whole = NULL;
+            s->whole_seen = NULL;
             c->line0 = s->lineno = 0;
             c->state = CHUNK_READY;
             return true;
@@ -1731,6 +1794,11 @@ static void merge_stats(AiqJsonlStream *s, const Chunk *c)
     s->fs.malformed += c->fs.malformed;
     s->fs.bad_utf8 += c->fs.bad_utf8;
     merge_misfits(&s->mf, &c->mf);
+    for (int k = 0; c->seen && k < c->seen->ncols; k++) {
+        const CellCol *from = &c->seen->cols[k];
+        int col = rows_column_add(&s->columns, from->name, (uint32_t)strlen(from->name));
+        s->columns.cols[col].seen |= from->seen;
+    }
     if (c->last_of_file) {
         report(c->path, &s->fs, &s->opts);
         memset(&s->fs, 0, sizeof s->fs);
@@ -1787,4 +1855,29 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
         if (aiq_interrupt_pending())
             return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", s->path ? s->path : s->t->name), NULL;
     }
+}
+
+bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
+{
+    AiqReadOptions quiet = *opts;
+    quiet.warn = NULL; /* the pass that reads the rows reports */
+    AiqJsonlStream *s = aiq_jsonl_open(t, &quiet, err);
+    s->infer = true;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(s, err)))
+        aiq_table_free(batch); /* not reached: inference makes no batches */
+    bool ok = err->code == AIQ_OK;
+    if (ok) {
+        /* the same types the whole load would give (build_table) */
+        int n = s->columns.ncols;
+        t->schema.ncols = n;
+        t->schema.cols = aiq_arena_alloc(schema_arena, sizeof *t->schema.cols * (size_t)(n + 1));
+        for (int c = 0; c < n; c++) {
+            const CellCol *col = &s->columns.cols[c];
+            t->schema.cols[c].name = aiq_arena_strndup(schema_arena, col->name, strlen(col->name));
+            t->schema.cols[c].type = infer(col->seen);
+        }
+    }
+    aiq_jsonl_close(s);
+    return ok;
 }

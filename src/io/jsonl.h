@@ -50,6 +50,13 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err);
 void aiq_jsonl_close(AiqJsonlStream *s);
 
+/* Sets t->schema from every row of t's files, as aiq_jsonl_load would, but
+ * without keeping the rows: a pass in bounded memory (parallel with
+ * opts->threads) after which t can stream like a declared table. Reports
+ * nothing (the pass that reads the rows does). Files must be re-readable
+ * (not stdin or a pipe). Returns false with err on a read error. */
+bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err);
+
 /* Like aiq_jsonl_load, but the data of the single file `name` is given in
  * memory (zstd-compressed or not). Used by the fuzz targets. */
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *t, const char *name, const char *data, size_t len,

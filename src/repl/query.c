@@ -15,14 +15,10 @@ static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *e
     AiqCatalogTable *t = aiq_catalog_find(ro->catalog, name);
     if (!t)
         return false;
-    if (t->declared) {
-        *out = t->schema;
-        return true;
-    }
-    if (t->npaths == 0)
+    if (!t->declared && t->npaths == 0)
         return false;
     /* no declaration: the schema is inferred from every row of the data */
-    if (!aiq_run_load_table(ro, t, NULL, err))
+    if (!aiq_run_schema(ro, t, err))
         return false;
     *out = t->schema;
     return true;

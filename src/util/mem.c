@@ -2,7 +2,7 @@
  * mem.c -- accounted allocation (see mem.h). A 16-byte header keeps the
  * block size so aiq_xfree can subtract it; 16 keeps payloads aligned for
  * any scalar type. The counters are atomic (relaxed): the reader's worker
- * threads allocate too.
+ * threads allocate too; each thread settles with them every 64 KB or so.
  */
 #include "mem.h"
 
@@ -17,11 +17,21 @@
 
 static _Atomic size_t live_bytes, peak_bytes;
 static size_t limit_bytes; /* set before any thread starts */
+static long long flush_at = 64 << 10;
 static atomic_bool exceeded;
+/* This thread's allocations not yet added to live_bytes: an atomic add per
+ * malloc costs more than jansson's allocations themselves, so each thread
+ * settles its balance once it moves by flush_at bytes either way. */
+static _Thread_local long long unsettled;
 
-static void charge(size_t n)
+static void settle(void)
 {
-    size_t now = atomic_fetch_add_explicit(&live_bytes, n, memory_order_relaxed) + n;
+    long long d = unsettled;
+    unsettled = 0;
+    /* unsigned wrap-around makes a negative d a subtraction */
+    size_t now = atomic_fetch_add_explicit(&live_bytes, (size_t)d, memory_order_relaxed) + (size_t)d;
+    if (d <= 0)
+        return;
     size_t peak = atomic_load_explicit(&peak_bytes, memory_order_relaxed);
     while (now > peak && !atomic_compare_exchange_weak_explicit(&peak_bytes, &peak, now, memory_order_relaxed,
                                                                 memory_order_relaxed))
@@ -30,7 +40,21 @@ static void charge(size_t n)
         atomic_store_explicit(&exceeded, true, memory_order_relaxed);
 }
 
-static void discharge(size_t n) { atomic_fetch_sub_explicit(&live_bytes, n, memory_order_relaxed); }
+static inline void charge(size_t n)
+{
+    unsettled += (long long)n;
+    if (unsettled > flush_at)
+        settle();
+}
+
+static inline void discharge(size_t n)
+{
+    unsettled -= (long long)n;
+    if (unsettled < -flush_at)
+        settle();
+}
+
+void aiq_mem_settle(void) { settle(); }
 
 static void out_of_memory(void)
 {
@@ -94,14 +118,25 @@ char *aiq_xstrndup(const char *s, size_t n)
 
 void aiq_mem_set_limit(size_t bytes)
 {
+    settle();
     limit_bytes = bytes;
+    /* a small limit is checked at a finer grain */
+    flush_at = bytes && bytes / 16 < (64 << 10) ? (long long)(bytes / 16) : 64 << 10;
     exceeded = bytes && live_bytes > bytes;
 }
 
 bool aiq_mem_exceeded(void) { return exceeded; }
 size_t aiq_mem_limit(void) { return limit_bytes; }
-size_t aiq_mem_live(void) { return live_bytes; }
-size_t aiq_mem_peak(void) { return peak_bytes; }
+size_t aiq_mem_live(void)
+{
+    settle();
+    return live_bytes;
+}
+size_t aiq_mem_peak(void)
+{
+    settle();
+    return peak_bytes;
+}
 
 bool aiq_mem_parse_size(const char *s, size_t *out)
 {

@@ -5,7 +5,8 @@
  * and loaded whole from memory, must give the same rows. The first byte
  * picks the block size, the chunk size (so chunks of whole lines are cut
  * everywhere too) and the number of parsing threads (1 to 3); 'Z' as the
- * second compresses the rest with zstd.
+ * second compresses the rest with zstd. The schema inferred by a first pass
+ * over the file (aiq_jsonl_infer_schema) must equal the whole load's.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -94,6 +95,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (stream_ok != (whole != NULL) || (whole && row != whole->nrows))
         abort(); /* success, failure and row counts must agree */
     aiq_jsonl_close(st);
+    /* schema inference by a pass over the file must match the whole load */
+    AiqCatalogTable u1 = {.name = "U", .paths = paths, .npaths = 1}, u2 = u1;
+    AiqError eu1 = {0}, eu2 = {0};
+    AiqTable *loaded = aiq_jsonl_load_buffer(&u1, path, body, len, &opts, &arena, &eu1);
+    bool inferred = aiq_jsonl_infer_schema(&u2, &opts, &arena, &eu2);
+    if ((loaded != NULL) != inferred)
+        abort();
+    if (inferred) {
+        if (u1.schema.ncols != u2.schema.ncols)
+            abort();
+        for (int c = 0; c < u1.schema.ncols; c++)
+            if (strcmp(u1.schema.cols[c].name, u2.schema.cols[c].name) != 0 || u1.schema.cols[c].type != u2.schema.cols[c].type)
+                abort();
+    }
+    aiq_table_free(loaded);
     aiq_table_free(whole);
     aiq_arena_free(&arena);
     close(fd);
