@@ -27,18 +27,26 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 schema=$dir/schema.kql
 printf '.create table R (TimeGenerated:datetime, Id:string, Name:string, DurationMs:real, ResultCode:string, Success:bool, AppRoleName:string, AppRoleInstance:string, OperationId:string, ClientIP:string, ItemCount:long, Properties:dynamic)\n.create table Roles (AppRoleName:string, Team:string)\n' > "$schema"
-run() { # name query [file]
-  f=${3:-$data}
-  start=$(date +%s.%N)
-  /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j 1 --schema "$schema" -t R="$f" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$2" > /dev/null 2> "$dir/err" || { echo "$1: aiq failed: $(tail -2 "$dir/err")"; return; }
-  end=$(date +%s.%N)
-  secs=$(echo "$end - $start" | bc)
-  rss=$(( $(cat "$dir/rss") / 1024 ))
-  ds=$(printf '%s\n' "$duck" | awk -v n="$1" '$1 == n { print $2 }')
-  ratio=-; [ -n "$ds" ] && ratio=$(echo "scale=2; $secs / $ds" | bc)
-  printf '%-26s %8.2f s %8.1f MB/s %7d MB RSS   duckdb(2 threads) %6s s   aiq/duckdb %5s\n' "$1" "$secs" "$(echo "$mb / $secs" | bc -l)" "$rss" "${ds:--}" "$ratio"
+timed() { # seconds of one aiq run: threads schema-option file query
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" > /dev/null 2> "$dir/err" || { echo "aiq failed: $(tail -2 "$dir/err")" >&2; echo 0; return; }
+  t1=$(date +%s.%N)
+  echo "$t1 - $t0" | bc
 }
-printf '%-26s %10s %13s %14s\n' query aiq throughput peak
+cores=$(nproc)
+run() { # name query [file] [schema option]
+  f=${3:-$data}
+  opt=${4---schema $schema}
+  secs=$(timed 1 "$opt" "$f" "$2")
+  rss=$(( $(cat "$dir/rss") / 1024 ))
+  par=$(timed "$cores" "$opt" "$f" "$2")
+  ds=$(printf '%s\n' "$duck" | awk -v n="$1" '$1 == n { print $2 }')
+  r1=-; rn=-
+  [ -n "$ds" ] && r1=$(echo "scale=2; $secs / $ds" | bc) && rn=$(echo "scale=2; $par / $ds" | bc)
+  printf '%-26s %7.2f s %7.0f MB/s %5d MB   %7.2f s   %7s s   %6s %6s\n' "$1" "$secs" "$(echo "$mb / $secs" | bc -l)" "$rss" "$par" "${ds:--}" "$r1" "$rn"
+}
+printf '%-26s %9s %12s %8s   %9s   %9s   %6s %6s\n' query 'aiq -j1' throughput RSS "-j$cores" 'duckdb 2T' 'j1/dd' "j$cores/dd"
 run count 'R | count'
 run filter_count 'R | where ResultCode == "429" | count'
 run properties_filter 'R | where tostring(Properties.deployment) == "gpt-4o" | count'
@@ -46,6 +54,7 @@ run top10 'R | top 10 by DurationMs'
 run tokens_extend 'R | extend t = tolong(Properties["tokens.total"]) | summarize sum(t)'
 run take10 'R | take 10'
 run count_zst 'R | count' "$data.zst"
+run count_no_schema 'R | count' "$data" ""
 run seed1_p95_by_bucket 'R | where DurationMs > 2000 | summarize Count = count(), Avg = avg(DurationMs), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99) by bin(TimeGenerated, 15m), AppRoleName'
 run seed6_percentiles 'R | summarize P50 = percentile(DurationMs, 50), P75 = percentile(DurationMs, 75), P90 = percentile(DurationMs, 90), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99), Max = max(DurationMs), Count = count() by AppRoleName'
 run token_sum_by_deployment 'R | extend TokensUsed = tolong(Properties["tokens.total"]), Deployment = tostring(Properties["deployment"]) | where isnotempty(TokensUsed) | summarize TotalTokens = sum(TokensUsed) by Deployment, AppRoleName | order by TotalTokens desc'

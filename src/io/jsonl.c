@@ -1719,12 +1719,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
 /* Lines in text: its newlines, plus a last line without one. */
 static int64_t count_lines(const char *text, size_t len)
 {
-    int64_t n = 0;
-    for (const char *p = text, *end = text + len; p < end; n++) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        p = nl ? nl + 1 : end;
-    }
-    return n;
+    return aiq_count_newlines(text, text + len) + (len && text[len - 1] != '\n');
 }
 
 /* Fills chunk c with the next whole lines of input (moving on to the next
