@@ -78,6 +78,13 @@ AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
     case AIQ_E_CONST: return aiq_vec_const(&ctx->arena, &e->value);
     case AIQ_E_CALL: break;
     }
+    /* d["key"] straight from a scan: the reader may have made it already */
+    if (in->nx && e->nargs == 2 && e->args[0]->kind == AIQ_E_COLUMN && e->args[1]->kind == AIQ_E_CONST &&
+        e->args[1]->type == AIQ_TYPE_STRING && strcmp(e->fn->name, "[]") == 0) {
+        AiqVector *v = aiq_chunk_key_vector(in, e->args[0]->col, e->args[1]->value.str.ptr, e->args[1]->value.str.len);
+        if (v)
+            return v;
+    }
     AiqVector *argv[64];
     AiqVector **args = e->nargs <= 64 ? argv : aiq_arena_alloc(&ctx->arena, sizeof *args * (size_t)e->nargs);
     bool all_const = true;

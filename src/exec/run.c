@@ -132,6 +132,9 @@ static void *stream_for_exec(void *ud, const char *name, AiqError *err)
             /* output whole and read by key: build the whole value */
             keys[c].n = f->all || (f->output && f->nkeys) ? -1 : f->nkeys;
             keys[c].text_only = aiq_key_filter_text_only(f);
+            /* d["key"] read straight off the scan: vectors of the keys' values */
+            keys[c].key_vectors = keys[c].n > 0 && keys[c].n <= 64;
+            keys[c].vectors_only = keys[c].key_vectors && aiq_key_filter_vectors_only(f);
             keys[c].keys = sn->keys[c].keys;
         }
     }

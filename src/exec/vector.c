@@ -261,8 +261,22 @@ void aiq_table_view(const AiqTable *t, int64_t start, uint32_t n, AiqChunk *c, A
     }
     c->count = c->nrows = n;
     c->sel = NULL;
-    c->ncols = t->schema.ncols;
+    c->ncols = t->schema.ncols - t->nx;
     c->cols = ptrs;
+    c->nx = t->nx;
+    c->xinfo = t->xinfo;
+    c->xvecs = ptrs + c->ncols;
+    c->xbase = ptrs;
+}
+
+AiqVector *aiq_chunk_key_vector(const AiqChunk *c, int col, const char *key, uint32_t len)
+{
+    if (!c->nx || c->xbase != c->cols)
+        return NULL;
+    for (int k = 0; k < c->nx; k++)
+        if (c->xinfo[k].col == col && c->xinfo[k].len == len && memcmp(c->xinfo[k].key, key, len) == 0)
+            return c->xvecs[k];
+    return NULL;
 }
 
 bool aiq_table_is_null(const AiqTable *t, int col, int64_t r)
@@ -462,4 +476,15 @@ char *aiq_dyn_dumps(const json_t *v, size_t flags)
     char *s = parsed ? json_dumps(parsed, flags) : NULL;
     json_decref(parsed);
     return s;
+}
+
+json_t *aiq_dyn_key(json_t *d, const char *key, size_t len, json_t **owned)
+{
+    *owned = NULL;
+    if (json_is_string(d)) {
+        /* a JSON object stored as a string (Azure diagnostics' properties) */
+        d = *owned = json_loadb(json_string_value(d), json_string_length(d), 0, NULL);
+    }
+    json_t *r = json_is_object(d) ? json_object_getn(d, key, len) : NULL;
+    return json_is_null(r) ? NULL : r;
 }

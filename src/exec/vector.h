@@ -39,13 +39,32 @@ typedef struct AiqVector {
     } data;
 } AiqVector;
 
+/* A key vector: the reader's values of d["key"] for dynamic column col of
+ * a scan, made while the line was at hand, so that neither the object nor
+ * the lookup is needed (see AiqColumnKeys in io/jsonl.h). */
+typedef struct AiqKeyVecInfo {
+    int col;
+    const char *key;
+    uint32_t len;
+} AiqKeyVecInfo;
+
 typedef struct AiqChunk {
     uint32_t count;   /* logical rows */
     uint32_t nrows;   /* physical rows in the vectors */
     uint32_t *sel;    /* NULL = rows 0..count-1, else count physical row indexes */
     int ncols;
     AiqVector **cols;
+    /* Key vectors of a scan's chunk. Valid only while cols is still xbase:
+     * operators that pass a chunk on (where, take) keep them, operators
+     * that build new column arrays drop them without knowing. */
+    int nx;
+    const AiqKeyVecInfo *xinfo;
+    AiqVector **xvecs;
+    AiqVector **xbase;
 } AiqChunk;
+
+/* The key vector for d["key"] (d: column col of c), or NULL. */
+AiqVector *aiq_chunk_key_vector(const AiqChunk *c, int col, const char *key, uint32_t len);
 
 /* Physical index of logical row k. */
 static inline uint32_t aiq_row(const AiqChunk *c, uint32_t k) { return c->sel ? c->sel[k] : k; }
@@ -77,6 +96,10 @@ json_t *aiq_dyn_text_new(const char *json, size_t len);
 bool aiq_dyn_is_text(const json_t *v);
 /* json_dumps(v, flags) for either form; free with aiq_xfree. NULL for NULL. */
 char *aiq_dyn_dumps(const json_t *v, size_t flags);
+/* d["key"]: the value (borrowed; NULL when missing or JSON null) of key in
+ * object d, or in the object a string d holds as JSON text (parsed into
+ * *owned, which the caller releases). */
+json_t *aiq_dyn_key(json_t *d, const char *key, size_t len, json_t **owned);
 
 AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value);
 /* Bytes per value of a type in a vector. */
@@ -94,6 +117,10 @@ typedef struct AiqTable {
     AiqSchema schema;
     int64_t nrows;
     AiqColumnData *cols;
+    /* a reader's batch: its last nx columns are key vectors (xinfo[k] says
+     * which), not columns of the table's declared schema */
+    int nx;
+    const AiqKeyVecInfo *xinfo;
     AiqArena strings;   /* string payloads */
     AiqArena names;     /* schema names when the table owns them */
 } AiqTable;

@@ -361,19 +361,22 @@ KERNEL(k_index)
         json_t *d = DYN(a[0], i);
         if (!d)
             continue;
-        if (json_is_string(d)) {
-            /* a JSON object stored as a string (Azure diagnostics' properties) */
+        json_t *r = NULL;
+        if (a[1]->type == AIQ_TYPE_STRING) {
+            /* the reader's key vectors follow the same rules */
+            AiqStr key = STR(a[1], i);
+            json_t *owned;
+            r = aiq_dyn_key(d, key.ptr, key.len, &owned);
+            if (owned)
+                aiq_eval_own(ctx, owned);
+        } else if (json_is_string(d)) {
+            /* a JSON array stored as a string */
             json_t *parsed = json_loadb(json_string_value(d), json_string_length(d), 0, NULL);
             if (!parsed)
                 continue;
             d = aiq_eval_own(ctx, parsed);
         }
-        json_t *r = NULL;
-        if (a[1]->type == AIQ_TYPE_STRING) {
-            AiqStr key = STR(a[1], i);
-            if (json_is_object(d))
-                r = json_object_getn(d, key.ptr, key.len);
-        } else if (!ISNULL(a[1], i) && json_is_array(d)) {
+        if (a[1]->type != AIQ_TYPE_STRING && !ISNULL(a[1], i) && json_is_array(d)) {
             int64_t ix = I64(a[1], i), len = (int64_t)json_array_size(d);
             if (ix < 0)
                 ix += len; /* negative indexes count from the end */

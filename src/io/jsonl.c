@@ -175,6 +175,7 @@ typedef struct CellCol {
     Cell *cells;    /* one per row; CELL_MISSING where the row lacks the key */
     unsigned seen;  /* SEEN_* kinds met, for type inference */
     const AiqColumnKeys *filter; /* objects keep only these keys (NULL: all) */
+    int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
 } CellCol;
 
 typedef struct Rows {
@@ -274,6 +275,7 @@ static int rows_column_add(Rows *r, const char *key, uint32_t len)
         col->cells = aiq_xcalloc((size_t)(r->cap ? r->cap : 1), sizeof(Cell));
         col->seen = 0;
         col->filter = NULL;
+        col->xfirst = -1;
     }
     return (int)id;
 }
@@ -353,12 +355,13 @@ static Cell cell_from_json(Rows *r, json_t *v)
     return c;
 }
 
-static bool wanted_key(const AiqColumnKeys *f, const char *key, size_t len)
+/* Index of key in f's keys, or -1. */
+static int wanted_key(const AiqColumnKeys *f, const char *key, size_t len)
 {
     for (int i = 0; i < f->n; i++)
         if (strlen(f->keys[i]) == len && memcmp(f->keys[i], key, len) == 0)
-            return true;
-    return false;
+            return i;
+    return -1;
 }
 
 /* An object with only the keys the query reads (a new reference). */
@@ -368,7 +371,7 @@ static json_t *filtered_copy(json_t *obj, const AiqColumnKeys *f)
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        if (wanted_key(f, key, strlen(key)))
+        if (wanted_key(f, key, strlen(key)) >= 0)
             json_object_set(o, key, v);
     }
     return o;
@@ -385,6 +388,15 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
         if (c < 0)
             continue;
         const AiqColumnKeys *f = r->cols[c].filter;
+        if (f && f->key_vectors)
+            for (int k = 0; k < f->n; k++) {
+                json_t *owned = NULL;
+                json_t *x = aiq_dyn_key(v, f->keys[k], strlen(f->keys[k]), &owned);
+                rows_set(r, r->cols[c].xfirst + k, x ? cell_from_json(r, x) : (Cell){.kind = CELL_NULL});
+                json_decref(owned);
+            }
+        if (f && f->vectors_only)
+            continue; /* every read of it is served by the key vectors */
         if (f && f->n >= 0 && !f->text_only && json_is_object(v)) {
             json_t *o = filtered_copy(v, f);
             rows_set(r, c, cell_from_json(r, o));
@@ -726,9 +738,27 @@ static const char *skip_value(const char *p, const char *end, int depth)
 
 /* Parses the object at p keeping only the keys of f (the rest is validated
  * and skipped); returns its end or NULL when anything is off. */
-static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out)
+/* The JSON value of a cell (a new reference; NULL for null or missing). */
+static json_t *json_from_cell(const Cell *c)
 {
-    json_t *o = json_object();
+    switch (c->kind) {
+    case CELL_TRUE: return json_true();
+    case CELL_FALSE: return json_false();
+    case CELL_INT: return json_integer(c->u.i);
+    case CELL_REAL: return json_real(c->u.f);
+    case CELL_STRING: return json_stringn(c->u.s, c->len);
+    case CELL_JSON: return json_incref(c->u.j);
+    default: return NULL;
+    }
+}
+
+/* With f->vectors_only no object is built (*out stays NULL); with
+ * f->key_vectors xcells[k] gets the value of f->keys[k] (a reference of
+ * its own for objects and arrays). */
+static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out,
+                                        Cell *xcells)
+{
+    json_t *o = f->vectors_only ? NULL : json_object();
     p = skip_ws(p + 1, end);
     if (p < end && *p == '}') {
         *out = o;
@@ -746,30 +776,40 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
         if (p >= end || *p != ':')
             goto bad;
         p = skip_ws(p + 1, end);
-        if (!wanted_key(f, k, klen)) {
+        int ki = wanted_key(f, k, klen);
+        if (ki < 0) {
             if (!(p = skip_value(p, end, 1)))
                 goto bad;
         } else {
-            json_t *v = NULL;
             Cell c = {0};
             if (p < end && (*p == '{' || *p == '[')) {
                 const char *e = skip_nested(p, end);
-                v = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
-                p = v ? e : NULL;
+                json_t *j = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
+                c.kind = CELL_JSON;
+                c.u.j = j;
+                p = j ? e : NULL;
             } else if (p < end && *p == '"') {
                 p = scan_string(r, p + 1, end, &c);
-                v = p ? json_stringn(c.u.s, c.len) : NULL;
             } else if (p < end && (*p == 't' || *p == 'f' || *p == 'n')) {
                 const char *e = skip_value(p, end, 1);
-                v = !e ? NULL : *p == 't' ? json_true() : *p == 'f' ? json_false() : json_null();
+                c.kind = !e ? CELL_MISSING : *p == 't' ? CELL_TRUE : *p == 'f' ? CELL_FALSE : CELL_NULL;
                 p = e;
             } else {
                 p = scan_number(p, end, &c);
-                v = !p ? NULL : c.kind == CELL_INT ? json_integer(c.u.i) : json_real(c.u.f);
             }
-            if (!v)
+            if (!p)
                 goto bad;
-            json_object_setn_new(o, k, klen, v); /* a repeated key: the last wins */
+            if (o) {
+                json_t *v = c.kind == CELL_NULL ? json_null() : json_from_cell(&c);
+                json_object_setn_new(o, k, klen, v); /* a repeated key: the last wins */
+            }
+            if (xcells && f->key_vectors) {
+                if (xcells[ki].kind == CELL_JSON)
+                    json_decref(xcells[ki].u.j); /* a repeated key: the last wins */
+                xcells[ki] = c;
+            } else if (c.kind == CELL_JSON) {
+                json_decref(c.u.j);
+            }
         }
         p = skip_ws(p, end);
         if (p < end && *p == ',') {
@@ -784,6 +824,11 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
     }
 bad:
     json_decref(o);
+    for (int k = 0; xcells && f->key_vectors && k < f->n; k++)
+        if (xcells[k].kind == CELL_JSON) {
+            json_decref(xcells[k].u.j);
+            xcells[k].kind = CELL_NULL;
+        }
     return NULL;
 }
 
@@ -803,6 +848,58 @@ static inline int after_member(const char **pp, const char *end)
     return -1;
 }
 
+/* The fields of a line the scanner has read, kept until the whole line is
+ * known good: columns are created only then, so a line jansson rejects
+ * leaves no trace (found by fuzz_scanner). */
+enum { MAXF = 256 };
+typedef struct LineFields {
+    const char *keys[MAXF];
+    uint32_t klens[MAXF];
+    int cols[MAXF];
+    Cell cells[MAXF];
+    int n;
+} LineFields;
+
+/* Keeps one field; a repeated key: the last value wins, as in jansson. */
+static void stage_field(LineFields *lf, const char *k, uint32_t klen, int col, Cell c)
+{
+    for (int f = 0; f < lf->n; f++)
+        if (lf->klens[f] == klen && memcmp(lf->keys[f], k, klen) == 0) {
+            if (lf->cells[f].kind == CELL_JSON)
+                json_decref(lf->cells[f].u.j);
+            lf->cells[f] = c;
+            return;
+        }
+    lf->keys[lf->n] = k;
+    lf->klens[lf->n] = klen;
+    lf->cols[lf->n] = col;
+    lf->cells[lf->n++] = c;
+}
+
+/* Keeps the key vectors' values of column col's value (cells xc). */
+static void stage_key_vectors(LineFields *lf, const Rows *r, int col, const Cell *xc)
+{
+    const CellCol *cc = &r->cols[col];
+    for (int k = 0; k < cc->filter->n; k++) {
+        const CellCol *x = &r->cols[cc->xfirst + k];
+        stage_field(lf, x->name, (uint32_t)strlen(x->name), cc->xfirst + k, xc[k]);
+    }
+}
+
+/* The key vectors' values for a column value that is not an object (a
+ * string may hold one), by the rules of d["key"]. */
+static void key_cells_from_value(Rows *r, const AiqColumnKeys *f, const Cell *v, Cell *xc)
+{
+    json_t *d = json_from_cell(v);
+    for (int k = 0; k < f->n; k++) {
+        json_t *owned = NULL;
+        json_t *x = aiq_dyn_key(d, f->keys[k], strlen(f->keys[k]), &owned);
+        xc[k] = x ? cell_from_json(r, x) : (Cell){.kind = CELL_NULL};
+        json_decref(owned);
+    }
+    json_decref(d);
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -814,17 +911,14 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     if (p >= end || *p != '{')
         return false;
     p = skip_ws(p + 1, end);
-    enum { MAXF = 256 };
-    const char *keys[MAXF];
-    uint32_t klens[MAXF];
-    int cols[MAXF];
-    Cell cells[MAXF];
-    int nf = 0, nskipped = 0;
+    LineFields lf;
+    lf.n = 0;
+    int nskipped = 0;
     if (p < end && *p == '}') {
         p++;
     } else {
         for (;;) {
-            if (p >= end || *p != '"' || nf == MAXF)
+            if (p >= end || *p != '"' || lf.n >= MAXF - 64)
                 goto bad;
             const char *k = ++p;
             p = aiq_scan_string_run(p, end);
@@ -839,7 +933,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             p = skip_ws(p + 1, end);
             if (p >= end)
                 goto bad;
-            int col = rows_column_at(r, nf + nskipped, k, klen);
+            int col = rows_column_at(r, lf.n + nskipped, k, klen);
             if (r->fixed && col < 0) {
                 nskipped++;
                 /* a column the query does not read: validate it, build nothing */
@@ -865,12 +959,19 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 p = e;
                 goto have_value;
             }
-            if (col >= 0 && r->cols[col].filter && r->cols[col].filter->n >= 0 && *p == '{') {
+            const AiqColumnKeys *kf = col >= 0 ? r->cols[col].filter : NULL;
+            Cell xc[64]; /* key vectors' values (at most 64 keys: see want_declared) */
+            if (kf && kf->key_vectors)
+                for (int x = 0; x < kf->n; x++)
+                    xc[x] = (Cell){.kind = CELL_NULL};
+            if (kf && kf->n >= 0 && *p == '{') {
                 json_t *j = NULL;
-                if (!(p = scan_filtered_object(r, r->cols[col].filter, p, end, &j)))
+                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc)))
                     goto bad;
-                c.kind = CELL_JSON;
+                c.kind = j ? CELL_JSON : CELL_MISSING;
                 c.u.j = j;
+                if (kf->key_vectors)
+                    stage_key_vectors(&lf, r, col, xc);
                 goto have_value;
             }
             switch (*p) {
@@ -893,23 +994,17 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             }
             if (!p)
                 goto bad;
-        have_value:;
-            /* columns are created only once the whole line is known good, so a
-             * line jansson rejects leaves no trace (found by fuzz_scanner) */
-            int dup = -1; /* a repeated key: the last value wins, as in jansson */
-            for (int f = 0; f < nf && dup < 0; f++)
-                if (klens[f] == klen && memcmp(keys[f], k, klen) == 0)
-                    dup = f;
-            if (dup >= 0) {
-                if (cells[dup].kind == CELL_JSON)
-                    json_decref(cells[dup].u.j);
-                cells[dup] = c;
-            } else {
-                keys[nf] = k;
-                klens[nf] = klen;
-                cols[nf] = col;
-                cells[nf++] = c;
+            if (kf && kf->key_vectors) { /* not an object: d["key"] rules */
+                key_cells_from_value(r, kf, &c, xc);
+                stage_key_vectors(&lf, r, col, xc);
+                if (kf->vectors_only) {
+                    if (c.kind == CELL_JSON)
+                        json_decref(c.u.j);
+                    c.kind = CELL_MISSING;
+                }
             }
+        have_value:
+            stage_field(&lf, k, klen, col, c);
         next_member:;
             int more = after_member(&p, end);
             if (more < 0)
@@ -922,13 +1017,13 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     if (skip_ws(p, end) != end)
         goto bad;
     rows_add(r, lineno);
-    for (int f = 0; f < nf; f++)
-        rows_set(r, cols[f] >= 0 ? cols[f] : rows_column_add(r, keys[f], klens[f]), cells[f]);
+    for (int f = 0; f < lf.n; f++)
+        rows_set(r, lf.cols[f] >= 0 ? lf.cols[f] : rows_column_add(r, lf.keys[f], lf.klens[f]), lf.cells[f]);
     return true;
 bad:
-    for (int f = 0; f < nf; f++)
-        if (cells[f].kind == CELL_JSON)
-            json_decref(cells[f].u.j);
+    for (int f = 0; f < lf.n; f++)
+        if (lf.cells[f].kind == CELL_JSON)
+            json_decref(lf.cells[f].u.j);
     return false; /* strings stay in the arena until the table is built: harmless */
 }
 
@@ -1187,6 +1282,20 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     return ok;
 }
 
+/* The store's name for key vector k of column col: 0xFF cannot start a
+ * real key (keys are valid UTF-8), so it never meets one. Returns its length. */
+static uint32_t key_vector_name(char *buf, size_t size, int col, int k)
+{
+    return (uint32_t)snprintf(buf, size, "\xff%d\xff%d", col, k);
+}
+
+/* Column c of a declared table gets key vectors (see AiqColumnKeys). */
+static bool has_key_vectors(const AiqCatalogTable *ct, const AiqReadOptions *opts, int c)
+{
+    return opts->keys && opts->keys[c].key_vectors && opts->keys[c].n > 0 && (!opts->needed || opts->needed[c]) &&
+           ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC;
+}
+
 /* Values that did not fit their declared type: counted, the first kept for the report. */
 typedef struct Misfits {
     int64_t n, first_line;
@@ -1213,6 +1322,19 @@ static void want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOp
             names[n++] = ct->schema.cols[c].name;
         }
     rows_want(rows, names, filters, n);
+    /* then the key vectors, each column's in a row */
+    char name[32];
+    for (int c = 0; c < ct->schema.ncols; c++) {
+        if (!has_key_vectors(ct, opts, c))
+            continue;
+        const char *cname = ct->schema.cols[c].name;
+        int col = (int)aiq_keymap_find(&rows->names, cname, (uint32_t)strlen(cname));
+        for (int k = 0; k < opts->keys[c].n; k++) {
+            int x = rows_column_add(rows, name, key_vector_name(name, sizeof name, c, k));
+            if (k == 0)
+                rows->cols[col].xfirst = x;
+        }
+    }
     aiq_xfree(names);
     aiq_xfree(filters);
 }
@@ -1276,14 +1398,31 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
     AiqTable *t = NULL;
     if (ok) {
         /* the store column of each table column (-1: never present) */
-        int ncols;
+        int ncols, nx = 0;
         int *src;
+        AiqColumn *xcols = NULL;    /* declared + key vector columns */
+        AiqKeyVecInfo *xinfo = NULL;
         if (ct->declared) {
-            ncols = ct->schema.ncols;
+            /* the declared columns, then any key vectors */
+            nx = 0;
+            for (int c = 0; c < ct->schema.ncols; c++)
+                nx += has_key_vectors(ct, opts, c) ? opts->keys[c].n : 0;
+            ncols = ct->schema.ncols + nx;
             src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
-            for (int c = 0; c < ncols; c++) {
+            if (nx) {
+                xcols = aiq_xcalloc((size_t)ncols + 1, sizeof *xcols);
+                xinfo = aiq_xcalloc((size_t)nx + 1, sizeof *xinfo);
+                memcpy(xcols, ct->schema.cols, sizeof *xcols * (size_t)ct->schema.ncols);
+            }
+            for (int c = 0, x = ct->schema.ncols; c < ct->schema.ncols; c++) {
                 const char *name = ct->schema.cols[c].name;
                 src[c] = (int)aiq_keymap_find(&rows.names, name, (uint32_t)strlen(name));
+                for (int k = 0; has_key_vectors(ct, opts, c) && k < opts->keys[c].n; k++, x++) {
+                    char xname[32];
+                    src[x] = (int)aiq_keymap_find(&rows.names, xname, key_vector_name(xname, sizeof xname, c, k));
+                    xcols[x] = (AiqColumn){"", AIQ_TYPE_DYNAMIC};
+                    xinfo[x - ct->schema.ncols] = (AiqKeyVecInfo){c, opts->keys[c].keys[k], (uint32_t)strlen(opts->keys[c].keys[k])};
+                }
             }
         } else {
             ncols = rows.ncols;
@@ -1296,7 +1435,16 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
                 ct->schema.cols[c].type = infer(rows.cols[c].seen);
             }
         }
-        t = aiq_table_new(&ct->schema);
+        AiqSchema xs = {ncols, xcols};
+        t = aiq_table_new(nx ? &xs : &ct->schema);
+        if (nx) { /* the keys live in the table */
+            for (int k = 0; k < nx; k++)
+                xinfo[k].key = aiq_arena_strndup(&t->names, xinfo[k].key, xinfo[k].len);
+            AiqKeyVecInfo *kept = aiq_arena_alloc(&t->names, sizeof *kept * (size_t)nx);
+            memcpy(kept, xinfo, sizeof *kept * (size_t)nx);
+            t->xinfo = kept;
+            t->nx = nx;
+        }
         AiqVector tmp;
         AiqStrBuf sb;
         aiq_sb_init(&sb);
@@ -1319,6 +1467,8 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
         }
         aiq_sb_free(&sb);
         aiq_xfree(src);
+        aiq_xfree(xcols);
+        aiq_xfree(xinfo);
     }
     rows_free(&rows);
     if (!ok) {

@@ -19,6 +19,8 @@ typedef struct AiqColumnKeys {
     int n;
     const char *const *keys;
     bool text_only; /* no expression reads the column: objects and arrays keep their JSON text (aiq_dyn_text_new) */
+    bool key_vectors;  /* batches get one more dynamic column per key: d[key] of each row (AiqTable.xinfo) */
+    bool vectors_only; /* and the column itself is not built: only its key vectors are read */
 } AiqColumnKeys;
 
 typedef struct AiqReadOptions {

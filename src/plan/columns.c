@@ -50,6 +50,7 @@ static void add_key(Needs *nd, AiqKeyFilter *f, const char *key)
 static void merge_keys(Needs *nd, AiqKeyFilter *dst, const AiqKeyFilter *src)
 {
     dst->output |= src->output;
+    dst->indirect |= src->indirect;
     if (src->all) {
         dst->all = true;
         return;
@@ -58,7 +59,9 @@ static void merge_keys(Needs *nd, AiqKeyFilter *dst, const AiqKeyFilter *src)
         add_key(nd, dst, src->keys[i]);
 }
 
-static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r)
+/* direct: e is evaluated on chunks straight from a scan, where the
+ * reader's key vectors are (see AiqChunk). */
+static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r, bool direct)
 {
     if (e->kind == AIQ_E_COLUMN) {
         r.needed[e->col] = true;
@@ -70,11 +73,12 @@ static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r)
         e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING) {
         int c = e->args[0]->col;
         r.needed[c] = true;
+        r.keys[c].indirect |= !direct;
         add_key(nd, &r.keys[c], aiq_arena_strndup(nd->arena, e->args[1]->value.str.ptr, e->args[1]->value.str.len));
         return;
     }
     for (int i = 0; i < e->nargs; i++)
-        mark_expr_keys(nd, e->args[i], r);
+        mark_expr_keys(nd, e->args[i], r, direct);
 }
 
 typedef enum { NEED_NONE, NEED_ALL, NEED_OUTPUT } NeedMode;
@@ -131,11 +135,21 @@ static void record_scan(Needs *nd, const AiqPlan *p, Req req)
     }
 }
 
+/* p's chunks are a scan's own, passed on by where and take at most. */
+static bool straight_from_scan(const AiqPlan *p)
+{
+    while (p && (p->kind == AIQ_P_FILTER || p->kind == AIQ_P_TAKE))
+        p = p->input;
+    return p && p->kind == AIQ_P_SCAN;
+}
+
 static void walk(Needs *nd, const AiqPlan *p, Req req)
 {
     const AiqPlan *in = p->input;
     int nin = in ? in->schema.ncols : 0;
     Req r = fresh(nd, nin, NEED_NONE);
+    /* where, extend/project and summarize evaluate on their input's chunks */
+    bool direct = (p->kind == AIQ_P_FILTER || p->kind == AIQ_P_PROJECT || p->kind == AIQ_P_SUMMARIZE) && straight_from_scan(in);
     switch (p->kind) {
     case AIQ_P_SCAN: record_scan(nd, p, req); return;
     case AIQ_P_VALUES:
@@ -147,7 +161,7 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
         for (int c = 0; c < nin; c++)
             pass(nd, r, c, req, c);
         for (int i = 0; i < p->nexprs; i++)
-            mark_expr_keys(nd, p->exprs[i], r);
+            mark_expr_keys(nd, p->exprs[i], r, direct);
         break;
     case AIQ_P_PROJECT:
         for (int i = 0; i < p->nexprs; i++) {
@@ -156,20 +170,20 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
             if (p->exprs[i]->kind == AIQ_E_COLUMN) /* passed on unchanged: keep its key needs */
                 pass(nd, r, p->exprs[i]->col, req, i);
             else
-                mark_expr_keys(nd, p->exprs[i], r);
+                mark_expr_keys(nd, p->exprs[i], r, direct);
         }
         break;
     case AIQ_P_SUMMARIZE:
         for (int i = 0; i < p->nexprs; i++)
-            mark_expr_keys(nd, p->exprs[i], r);
+            mark_expr_keys(nd, p->exprs[i], r, direct);
         for (int a = 0; a < p->naggs; a++) {
             const AiqAgg *ag = &p->aggs[a];
             if (ag->arg)
-                mark_expr_keys(nd, ag->arg, r);
+                mark_expr_keys(nd, ag->arg, r, direct);
             if (ag->pred)
-                mark_expr_keys(nd, ag->pred, r);
+                mark_expr_keys(nd, ag->pred, r, direct);
             for (int e = 0; e < ag->nextra; e++)
-                mark_expr_keys(nd, ag->extra[e], r);
+                mark_expr_keys(nd, ag->extra[e], r, direct);
         }
         break;
     case AIQ_P_JOIN: {

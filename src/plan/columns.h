@@ -16,6 +16,7 @@
 typedef struct AiqKeyFilter {
     bool all;          /* the whole value is used somewhere */
     bool output;       /* the whole value reaches the result unchanged (no expression reads it) */
+    bool indirect;     /* a key is read by an operator not fed straight by the scan */
     const char **keys; /* otherwise, the top-level keys used */
     int nkeys, cap;
 } AiqKeyFilter;
@@ -32,6 +33,14 @@ typedef struct AiqScanNeeds {
 static inline bool aiq_key_filter_text_only(const AiqKeyFilter *f)
 {
     return !f->all && f->output && f->nkeys == 0;
+}
+
+/* A dynamic column read only as d["key"] by operators fed straight by its
+ * scan (where, extend/project, summarize, through where and take): the
+ * reader's key vectors serve every read, so the object need not be built. */
+static inline bool aiq_key_filter_vectors_only(const AiqKeyFilter *f)
+{
+    return !f->all && !f->output && !f->indirect && f->nkeys > 0;
 }
 
 /* Returns, for each table the plan scans, the columns it needs (the union

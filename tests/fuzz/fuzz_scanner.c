@@ -5,8 +5,10 @@
  * cell, null or value) must be identical, as must success or failure.
  * Inputs starting with 'P' are read as a declared table of which only some
  * columns are needed (projection pushdown: the rest is validated, not built);
- * 'K' keeps only some keys of the dynamic column; 'T' keeps its objects as
- * JSON text, which must print exactly as the built values do.
+ * 'K' keeps only some keys of the dynamic column and makes their key vectors
+ * (extra columns, compared like the rest); 'V' makes only the key vectors;
+ * 'T' keeps its objects as JSON text, which must print exactly as the built
+ * values do.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -63,10 +65,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                {"r", AIQ_TYPE_REAL}, {"t", AIQ_TYPE_DATETIME}};
     static const bool needed[] = {true, true, false, true, false};
     static const char *const kkeys[] = {"k", "x y"};
-    static const AiqColumnKeys keys[] = {{-1, NULL, false}, {-1, NULL, false}, {2, kkeys, false}, {-1, NULL, false}, {-1, NULL, false}};
-    static const AiqColumnKeys text_keys[] = {{-1, NULL, false}, {-1, NULL, false}, {0, NULL, true}, {-1, NULL, false}, {-1, NULL, false}};
+    /* K: d keeps keys "k" and "x y" and has their key vectors; V: only the
+     * key vectors; T: d as text */
+#define ALL_KEYS {.n = -1}
+    static const AiqColumnKeys keys[] = {ALL_KEYS, ALL_KEYS, {.n = 2, .keys = kkeys, .key_vectors = true}, ALL_KEYS, ALL_KEYS};
+    static const AiqColumnKeys vector_keys[] = {ALL_KEYS, ALL_KEYS, {.n = 2, .keys = kkeys, .key_vectors = true, .vectors_only = true},
+                                                ALL_KEYS, ALL_KEYS};
+    static const AiqColumnKeys text_keys[] = {ALL_KEYS, ALL_KEYS, {.n = 0, .text_only = true}, ALL_KEYS, ALL_KEYS};
     static const bool needed_d[] = {true, false, true, false, false};
-    if (size && (data[0] == 'P' || data[0] == 'K' || data[0] == 'T')) {
+    if (size && (data[0] == 'P' || data[0] == 'K' || data[0] == 'T' || data[0] == 'V')) {
         /* P: some columns only; K: dynamic d keeps only keys "k" and "x y"; T: d as text */
         fast.declared = slow.declared = true;
         fast.schema = slow.schema = (AiqSchema){5, cols};
@@ -75,6 +82,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             of.keys = os.keys = keys;
         if (data[0] == 'T')
             of.keys = os.keys = text_keys;
+        if (data[0] == 'V')
+            of.keys = os.keys = vector_keys;
         data++;
         size--;
     }
