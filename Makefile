@@ -32,7 +32,7 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 
-.PHONY: all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
+.PHONY: tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
 all: aiq
 
 deps: $(DEPS_OK)
@@ -68,6 +68,15 @@ asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer" \
 	  EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all" \
 	  LDFLAGS="-fsanitize=address,undefined" AIQ_BIN=build-asan/aiq asan-run
+
+# Data races: the reader's worker threads (-j) under ThreadSanitizer.
+tsan:
+	$(MAKE) CC=clang BUILD=build-tsan OPT="-O1 -g" EXTRA_CFLAGS="-fsanitize=thread" \
+	  LDFLAGS="-fsanitize=thread" tsan-run
+
+tsan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
+	@sh tools/deps.sh test
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
 asan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
 	@sh tools/deps.sh test
@@ -115,6 +124,6 @@ install: aiq
 	install -m 644 testdata/AzureDiagnostics/* $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics/
 
 clean:
-	rm -rf build build-asan build-fuzz aiq
+	rm -rf build build-asan build-tsan build-fuzz aiq
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)
