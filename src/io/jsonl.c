@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
@@ -1492,6 +1494,7 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
 
 #define STREAM_BLOCK (1 << 20)
 #define CHUNK_BYTES (512 << 10)
+#define MAP_MIN (1 << 20) /* smaller files are read: mapping them costs more than the copy */
 #define RING_PER_THREAD 2
 
 typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
@@ -1499,6 +1502,10 @@ typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
 typedef struct Chunk {
     ChunkState state;
     AiqStrBuf text;      /* whole lines */
+    const char *view;    /* or, from a mapped file, view_len bytes of it */
+    size_t view_len;
+    void *unmap;         /* the last chunk of a mapped file unmaps it */
+    size_t unmap_len;
     int64_t line0;       /* number of the line before the first one */
     int64_t nlines;      /* lines parsed */
     const char *path;
@@ -1521,6 +1528,8 @@ struct AiqJsonlStream {
     size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
     ZSTD_inBuffer zin;  /* compressed bytes of the current block not yet decoded */
     char *block;
+    const char *map;    /* a plain file mapped whole (NULL: read block by block) */
+    size_t map_len, map_pos;
     AiqStrBuf pending;  /* bytes read but not yet cut into a chunk */
     bool eof;           /* the open file has no more bytes */
     bool input_done;    /* no more files */
@@ -1542,8 +1551,26 @@ struct AiqJsonlStream {
     bool stop;
 };
 
+/* The kernel may drop the pages of a parsed part of a mapped file: the
+ * process's memory then stays bounded however large the file. Only whole
+ * pages inside [from, to) are released, so neighbours being parsed keep theirs. */
+static void release_pages(const char *from, const char *to)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)from + page - 1) & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
+    if (a < b)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
 static void chunk_clear(Chunk *c)
 {
+    if (c->view)
+        release_pages(c->view, c->view + c->view_len);
+    if (c->unmap)
+        munmap(c->unmap, c->unmap_len);
+    c->view = NULL;
+    c->view_len = 0;
+    c->unmap = NULL;
     for (int i = c->taken; i < c->ntables; i++)
         aiq_table_free(c->tables[i]);
     c->ntables = c->taken = 0;
@@ -1579,8 +1606,8 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     rows.kinds_only = s->infer;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
-    const char *text = c->text.data ? c->text.data : "";
-    size_t len = c->text.len, pos = 0;
+    const char *text = c->view ? c->view : c->text.data ? c->text.data : "";
+    size_t len = c->view ? c->view_len : c->text.len, pos = 0;
     int64_t lineno = c->line0;
     bool ok = true;
     while (pos < len && ok) {
@@ -1672,6 +1699,9 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
 
 static void close_file(AiqJsonlStream *s)
 {
+    if (s->map)
+        munmap((void *)s->map, s->map_len);
+    s->map = NULL;
     if (s->fd > 0)
         close(s->fd);
     s->fd = -1;
@@ -1772,6 +1802,53 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     return decode_some(s, dst, err);
 }
 
+/* Whether a file starting with data[0..len) is one JSON value (a top-level
+ * array, or an object such as a pretty-printed export that is not valid on
+ * its first line) rather than JSON lines: 1 or 0, or -1 when the first line
+ * has not ended yet and !eof. *bom: 3 after a byte order mark, else 0. */
+static int whole_value(const char *data, size_t len, bool eof, size_t *bom)
+{
+    size_t k = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    *bom = k;
+    while (k < len && strchr(" \t\r\n", data[k]))
+        k++;
+    const char *nl = k < len ? memchr(data + k, '\n', len - k) : NULL;
+    if (!nl && !eof)
+        return -1;
+    size_t n = nl ? (size_t)(nl - data) : len;
+    if (k < len && data[k] == '[')
+        return 1;
+    if (k >= len || data[k] != '{' || k >= n)
+        return 0;
+    json_t *line1 = json_loadb(data + k, n - k, 0, NULL);
+    json_decref(line1);
+    return line1 == NULL;
+}
+
+/* A mapped file that shrinks while it is read faults on the missing pages
+ * (SIGBUS). That is an input error, not a crash: say so and exit 2. */
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    static const char msg[] = "aiq: an input file shrank while it was being read\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(2);
+}
+
+static void watch_for_sigbus(void)
+{
+    static bool installed;
+    if (installed)
+        return;
+    installed = true;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 /* Opens the next file; a top-level array or a pretty-printed export is read
  * whole into s->whole. Returns false at the end of the files or on error. */
 static bool open_next(AiqJsonlStream *s, AiqError *err)
@@ -1789,11 +1866,26 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         s->eof = false;
         s->lineno = 0;
         s->zret = 0;
-        ssize_t r;
-        do
-            r = read(s->fd, s->block, 4);
-        while (r < 0 && errno == EINTR);
         static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+        if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size && !s->nworkers) {
+            /* One thread parses a plain file where the kernel keeps it: no
+             * copy. With workers the reading thread's copy is free (it would
+             * wait otherwise) while page faults in the workers contend: read. */
+            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+            if (m != MAP_FAILED && memcmp(m, magic, 4) != 0) {
+                madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+                watch_for_sigbus();
+                s->map = m;
+                s->map_len = (size_t)st.st_size;
+                s->eof = true;
+            } else if (m != MAP_FAILED) {
+                munmap(m, (size_t)st.st_size); /* zstd: decoded block by block */
+            }
+        }
+        ssize_t r = 0;
+        do
+            r = s->map ? 0 : read(s->fd, s->block, 4);
+        while (r < 0 && errno == EINTR);
         if (r < 0)
             return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
         if (r == 4 && memcmp(s->block, magic, 4) == 0) { /* zstd, by magic number */
@@ -1811,42 +1903,31 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         }
         /* look at the first line after any blanks, as parse_text does: JSON
          * lines stream, anything else is read whole */
-        size_t k, n;
-        for (;;) {
-            k = 0;
-            if (s->pending.len >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0)
-                k = 3; /* byte order mark */
-            while (k < s->pending.len && strchr(" \t\r\n", s->pending.data[k]))
-                k++;
-            const char *nl = k < s->pending.len ? memchr(s->pending.data + k, '\n', s->pending.len - k) : NULL;
-            if (nl || s->eof) {
-                n = nl ? (size_t)(nl - s->pending.data) : s->pending.len;
-                break;
-            }
-            if (!fill(s, &s->pending, err))
-                return false;
-        }
-        bool whole = k < s->pending.len && s->pending.data[k] == '[';
-        if (!whole && k < s->pending.len && s->pending.data[k] == '{' && k < n) {
-            json_t *line1 = json_loadb(s->pending.data + k, n - k, 0, NULL);
-            whole = !line1;
-            json_decref(line1);
-        }
-        if (!whole) {
-            if (k >= 3 && memcmp(s->pending.data, "\xEF\xBB\xBF", 3) == 0) {
+        int whole;
+        size_t bom = 0;
+        if (s->map) {
+            whole = whole_value(s->map, s->map_len, true, &bom);
+            s->map_pos = bom;
+        } else {
+            while ((whole = whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
+                if (!fill(s, &s->pending, err))
+                    return false;
+            if (!whole && bom) {
                 memmove(s->pending.data, s->pending.data + 3, s->pending.len - 3);
                 s->pending.len -= 3;
             }
-            return true;
         }
-        while (!s->eof) /* a single JSON value: read it all */
+        if (!whole)
+            return true;
+        while (!s->map && !s->eof) /* a single JSON value: read it all */
             if (!fill(s, &s->pending, err))
                 return false;
         Rows rows;
         rows_init(&rows);
         want_declared(&rows, s->t, &s->opts);
         FileStats fs = {0};
-        bool ok = parse_text(s->path, s->pending.data, s->pending.len, &rows, &fs, &s->opts, err);
+        bool ok = s->map ? parse_text(s->path, s->map, s->map_len, &rows, &fs, &s->opts, err)
+                         : parse_text(s->path, s->pending.data, s->pending.len, &rows, &fs, &s->opts, err);
         if (ok)
             report(s->path, &fs, &s->opts);
         close_file(s);
@@ -1895,6 +1976,32 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             return true;
         }
     }
+    size_t want = s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES;
+    c->path = s->path;
+    c->line0 = s->lineno;
+    c->state = CHUNK_READY;
+    if (s->map) { /* a mapped file: the chunk is a view up to a line end */
+        size_t start = s->map_pos, end = start + want < s->map_len ? start + want : s->map_len;
+        if (end < s->map_len) {
+            const char *nl = memrchr(s->map + start, '\n', end - start);
+            if (!nl) /* a line longer than a chunk */
+                nl = memchr(s->map + end, '\n', s->map_len - end);
+            end = nl ? (size_t)(nl - s->map) + 1 : s->map_len;
+        }
+        c->view = s->map + start;
+        c->view_len = end - start;
+        s->map_pos = end;
+        c->last_of_file = end == s->map_len;
+        if (s->nworkers)
+            s->lineno += count_lines(c->view, c->view_len);
+        if (c->last_of_file) { /* the chunk unmaps the file once it is done */
+            c->unmap = (void *)s->map;
+            c->unmap_len = s->map_len;
+            s->map = NULL;
+            close_file(s);
+        }
+        return true;
+    }
     /* the bytes already read start the chunk; read on to a line end past CHUNK_BYTES */
     AiqStrBuf t = c->text;
     c->text = s->pending;
@@ -1906,7 +2013,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             cut = c->text.len;
             break;
         }
-        if (c->text.len >= (s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES)) {
+        if (c->text.len >= want) {
             const char *nl = memrchr(c->text.data, '\n', c->text.len);
             if (nl) {
                 cut = (size_t)(nl - c->text.data) + 1;
@@ -1918,10 +2025,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     }
     aiq_sb_append(&s->pending, c->text.data + cut, c->text.len - cut);
     c->text.len = cut;
-    c->path = s->path;
-    c->line0 = s->lineno;
     c->last_of_file = s->eof && s->pending.len == 0;
-    c->state = CHUNK_READY;
     if (s->nworkers) /* with one thread, parsing counts as it goes */
         s->lineno += count_lines(c->text.data ? c->text.data : "", cut);
     if (c->last_of_file)

@@ -28,7 +28,12 @@ expect_rc 2 "$AIQ" -t T="$T/t.jsonl" -t U=/no/such.jsonl -q 'T | union U'
 [ ! -s "$T/out" ] || die "partial output on error"
 # the reader itself stops at --max-memory (exit 4) and leaves stdout empty
 awk 'BEGIN { for (i = 0; i < 60000; i++) printf "{\"a\":%d,\"s\":\"%s\"}\n", i, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" }' > "$T/big.jsonl"
-expect_rc 4 "$AIQ" --max-memory 4M -t T="$T/big.jsonl" -q 'T | summarize count()'
+# (stdin cannot be read twice, so its types come from loading it whole)
+expect_rc 4 "$AIQ" --max-memory 4M -t T=- -q 'T | summarize count()' < "$T/big.jsonl"
+err_has "memory limit"
+[ ! -s "$T/out" ] || die "partial output on error"
+# a file streams after a first pass for its types, but sorting it keeps every row
+expect_rc 4 "$AIQ" --max-memory 4M -t T="$T/big.jsonl" -q 'T | sort by a'
 err_has "memory limit"
 [ ! -s "$T/out" ] || die "partial output on error"
 expect_rc 0 "$AIQ" --max-memory 256M -t T="$T/big.jsonl" -o tsv -q 'T | summarize n = count(), s = sum(a)'

@@ -3,7 +3,8 @@
 # must give the same schema, rows and reports, on every bundled file and on
 # inputs where the types are only settled late: a key first met several
 # chunks in, ints turning real, dates meeting a non-date, records exports,
-# top-level arrays, byte order marks, CRLF, escaped keys, broken lines.
+# top-level arrays, byte order marks, CRLF, escaped keys, broken lines;
+# files over 1 MB are mapped rather than read when one thread parses.
 . tests/cli/lib.sh
 d="$T/in"; mkdir -p "$d"
 awk 'BEGIN { for (i = 1; i <= 60000; i++) {
@@ -18,6 +19,9 @@ printf '\357\273\277{"a":1}\r\n{"a":2.5,"b\\u0041":true}\r\n\r\nnot json\n{"c":{
 printf '{"records":[{"r":1,"q":"2026-01-01"},{"r":2,"q":"2026-01-02"}]}\n' > "$d/records.json"
 printf '[{"a":1},\n {"a":"two","z":null}]\n' > "$d/array.json"
 printf '{"only":null}\n{"only":null}\n' > "$d/nulls.jsonl"
+# over 1 MB, so -j 1 maps them (the other runs read them)
+awk 'BEGIN { printf "["; for (i = 1; i <= 40000; i++) printf "%s{\"i\":%d,\"v\":\"%s\"}", (i > 1 ? ",\n" : ""), i, substr("abcdefghijklmnop", 1 + i % 16); print "]" }' > "$d/big_array.json"
+{ printf '\357\273\277'; sed -n '1,20000p' "$d/late.jsonl"; } > "$d/big_bom.jsonl"
 cp testdata/*.jsonl testdata/*.zst "$d/"
 for f in "$d"/* testdata/AzureDiagnostics/*; do
   "$AIQ" schema -t T="$f" > "$T/pass.schema" 2> "$T/pass.err" || die "schema of $f failed: $(cat "$T/pass.err")"

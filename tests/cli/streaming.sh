@@ -1,8 +1,9 @@
 # Declared tables stream in bounded memory: a file several times larger than
-# --max-memory is counted and filtered within the limit, while the same file
-# without a declaration (its types come from every row, so it is loaded
-# whole) stops with exit 4. take reads only what it needs. (k: 10j mod 7 over
-# j = 0..14999 cycles 0,3,6,2,5,1,4 -- 2142 cycles of 21 plus 0+3+6+2+5+1 = 44999.)
+# --max-memory is counted and filtered within the limit, while the same data
+# from stdin without a declaration (its types come from every row, and stdin
+# cannot be read twice, so it is loaded whole) stops with exit 4. take reads
+# only what it needs. (k: 10j mod 7 over j = 0..14999 cycles 0,3,6,2,5,1,4 --
+# 2142 cycles of 21 plus 0+3+6+2+5+1 = 44999.)
 . tests/cli/lib.sh
 awk 'BEGIN { for (i = 0; i < 150000; i++) printf "{\"a\":%d,\"code\":\"%s\",\"s\":\"%s\",\"p\":{\"k\":%d}}\n", i, (i % 10 == 0 ? "429" : "200"), "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i % 7 }' > "$T/big.jsonl"
 size=$(wc -c < "$T/big.jsonl")
@@ -13,9 +14,12 @@ expect_out "$(printf 'n\tm\tk\n15000\t149990\t44999')"
 # parallel parsing keeps a few chunks in flight per thread: still bounded
 expect_rc 0 "$AIQ" -j 4 --max-memory 64M --schema "$T/s.kql" -t B="$T/big.jsonl" -o tsv -q 'B | where code == "429" | summarize n = count(), m = max(a), k = sum(tolong(p.k))'
 expect_out "$(printf 'n\tm\tk\n15000\t149990\t44999')"
-expect_rc 4 "$AIQ" --max-memory 12M -t B="$T/big.jsonl" -o tsv -q 'B | count'
+expect_rc 4 "$AIQ" --max-memory 12M -t B=- -o tsv -q 'B | count' < "$T/big.jsonl"
 err_has "memory limit"
 [ ! -s "$T/out" ] || die "partial output on error"
+# without a declaration a file gets its types from a first pass, then streams too
+expect_rc 0 "$AIQ" -j 1 --max-memory 12M -t B="$T/big.jsonl" -o tsv -q 'B | count'
+expect_out "$(printf 'Count\n150000')"
 # zstd streams too, and take stops early
 zstd -q -c "$T/big.jsonl" > "$T/big.jsonl.zst"
 expect_rc 0 "$AIQ" -j 1 --max-memory 12M --schema "$T/s.kql" -t B="$T/big.jsonl.zst" -o tsv -q 'B | take 3 | project a'
