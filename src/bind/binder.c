@@ -763,14 +763,7 @@ static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx
 
 static AiqColumn *sink_add_col(Binder *b, AggSink *s, const char *name, AiqType t)
 {
-    if (s->ncols == s->capcols) {
-        int cap = s->capcols ? s->capcols * 2 : 8;
-        AiqColumn *c = aiq_arena_alloc(b->arena, sizeof *c * (size_t)cap);
-        if (s->ncols)
-            memcpy(c, s->cols, sizeof *c * (size_t)s->ncols);
-        s->cols = c;
-        s->capcols = cap;
-    }
+    s->cols = aiq_arena_grow(b->arena, s->cols, s->ncols, &s->capcols, sizeof *s->cols, 8);
     s->cols[s->ncols].name = name;
     s->cols[s->ncols].type = t;
     return &s->cols[s->ncols++];
@@ -778,14 +771,7 @@ static AiqColumn *sink_add_col(Binder *b, AggSink *s, const char *name, AiqType 
 
 static AiqAgg *sink_add_agg(Binder *b, AggSink *s)
 {
-    if (s->naggs == s->cap) {
-        int cap = s->cap ? s->cap * 2 : 8;
-        AiqAgg *a = aiq_arena_alloc(b->arena, sizeof *a * (size_t)cap);
-        if (s->naggs)
-            memcpy(a, s->aggs, sizeof *a * (size_t)s->naggs);
-        s->aggs = a;
-        s->cap = cap;
-    }
+    s->aggs = aiq_arena_grow(b->arena, s->aggs, s->naggs, &s->cap, sizeof *s->aggs, 8);
     AiqAgg *a = &s->aggs[s->naggs++];
     memset(a, 0, sizeof *a);
     a->limit = 1048576;

@@ -172,14 +172,7 @@ typedef struct NodeList {
 
 static void list_push(Parser *p, NodeList *l, AiqNode *n)
 {
-    if (l->n == l->cap) {
-        int cap = l->cap ? l->cap * 2 : 4;
-        AiqNode **items = aiq_arena_alloc(p->arena, sizeof *items * (size_t)cap);
-        if (l->n)
-            memcpy(items, l->items, sizeof *items * (size_t)l->n);
-        l->items = items;
-        l->cap = cap;
-    }
+    l->items = aiq_arena_grow(p->arena, l->items, l->n, &l->cap, sizeof *l->items, 4);
     l->items[l->n++] = n;
 }
 

@@ -35,14 +35,7 @@ static void add_key(Needs *nd, AiqKeyFilter *f, const char *key)
     for (int i = 0; i < f->nkeys; i++)
         if (strcmp(f->keys[i], key) == 0)
             return;
-    if (f->nkeys == f->cap) {
-        int cap = f->cap ? f->cap * 2 : 4;
-        const char **k = aiq_arena_alloc(nd->arena, sizeof *k * (size_t)cap);
-        if (f->nkeys)
-            memcpy(k, f->keys, sizeof *k * (size_t)f->nkeys);
-        f->keys = k;
-        f->cap = cap;
-    }
+    f->keys = aiq_arena_grow(nd->arena, f->keys, f->nkeys, &f->cap, sizeof *f->keys, 4);
     f->keys[f->nkeys++] = key;
 }
 
@@ -114,14 +107,7 @@ static void record_scan(Needs *nd, const AiqPlan *p, Req req)
         if (strcmp(nd->list[i].table, p->table) == 0 && nd->list[i].ncols == p->schema.ncols)
             s = &nd->list[i];
     if (!s) {
-        if (nd->n == nd->cap) {
-            int cap = nd->cap ? nd->cap * 2 : 4;
-            AiqScanNeeds *l = aiq_arena_alloc(nd->arena, sizeof *l * (size_t)cap);
-            if (nd->n)
-                memcpy(l, nd->list, sizeof *l * (size_t)nd->n);
-            nd->list = l;
-            nd->cap = cap;
-        }
+        nd->list = aiq_arena_grow(nd->arena, nd->list, nd->n, &nd->cap, sizeof *nd->list, 4);
         s = &nd->list[nd->n++];
         s->table = p->table;
         s->ncols = p->schema.ncols;

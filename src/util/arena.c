@@ -110,3 +110,15 @@ size_t aiq_arena_size(const AiqArena *a)
         n += b->cap;
     return n;
 }
+
+void *aiq_arena_grow(AiqArena *a, void *array, int n, int *cap, size_t elem, int first)
+{
+    if (n < *cap)
+        return array;
+    int grown = *cap ? *cap * 2 : first;
+    void *bigger = aiq_arena_alloc(a, elem * (size_t)grown);
+    if (n)
+        memcpy(bigger, array, elem * (size_t)n);
+    *cap = grown;
+    return bigger;
+}

@@ -27,6 +27,10 @@ void *aiq_arena_calloc(AiqArena *a, size_t n);
 char *aiq_arena_strndup(AiqArena *a, const char *s, size_t n);
 /* Returns a printf-formatted string owned by the arena. */
 char *aiq_arena_printf(AiqArena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Makes room for one more element in an arena-held array of n elements
+ * with capacity *cap (doubling, from first): returns the array, moved to a
+ * larger block when full (the old block stays with the arena). */
+void *aiq_arena_grow(AiqArena *a, void *array, int n, int *cap, size_t elem, int first);
 /* Forgets every allocation but keeps the first block for reuse. */
 void aiq_arena_reset(AiqArena *a);
 /* Releases all memory of the arena. */

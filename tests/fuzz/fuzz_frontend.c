@@ -11,6 +11,7 @@
 #include "bind/binder.h"
 #include "parse/parser.h"
 #include "parse/printer.h"
+#include "fuzz_init.h"
 #include "util/mem.h"
 
 static AiqColumn cols[] = {
@@ -33,11 +34,6 @@ static bool lookup(void *ud, const char *name, AiqSchema *out, AiqError *err)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool hooked;
-    if (!hooked) {
-        aiq_mem_hook_jansson();
-        hooked = true;
-    }
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqError err = {0};

@@ -13,15 +13,11 @@
 
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "fuzz_init.h"
 #include "util/mem.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool hooked;
-    if (!hooked) {
-        aiq_mem_hook_jansson();
-        hooked = true;
-    }
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqCatalogTable t = {.name = "T"};

@@ -19,6 +19,7 @@
 #include "parse/parser.h"
 #include "func/kernel.h"
 #include "util/interrupt.h"
+#include "fuzz_init.h"
 #include "util/mem.h"
 
 static const char table_data[] =
@@ -69,7 +70,6 @@ static void arm_cpu_budget(int seconds)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!table.data) {
-        aiq_mem_hook_jansson();
         aiq_arena_init(&arena, 0);
         AiqReadOptions opts = {0};
         AiqError err = {0};

@@ -17,6 +17,7 @@
 
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "fuzz_init.h"
 #include "util/mem.h"
 
 static bool same_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)
@@ -52,11 +53,6 @@ static bool same_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool hooked;
-    if (!hooked) {
-        aiq_mem_hook_jansson();
-        hooked = true;
-    }
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqCatalogTable fast = {.name = "T"}, slow = {.name = "T"};

@@ -19,6 +19,7 @@
 
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "fuzz_init.h"
 #include "util/mem.h"
 
 static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t rb, int c)
@@ -40,11 +41,6 @@ static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t 
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static bool hooked;
-    if (!hooked) {
-        aiq_mem_hook_jansson();
-        hooked = true;
-    }
     if (size < 2)
         return 0;
     size_t block = 1 + data[0] % 64;
