@@ -862,11 +862,14 @@ typedef struct LineFields {
     int n;
 } LineFields;
 
-/* Keeps one field; a repeated key: the last value wins, as in jansson. */
+/* Keeps one field; a repeated key: the last value wins, as in jansson.
+ * A key with a column (col >= 0) is known by it; only keys new to the
+ * store need their names compared. */
 static void stage_field(LineFields *lf, const char *k, uint32_t klen, int col, Cell c)
 {
     for (int f = 0; f < lf->n; f++)
-        if (lf->klens[f] == klen && memcmp(lf->keys[f], k, klen) == 0) {
+        if (col >= 0 ? lf->cols[f] == col
+                     : lf->cols[f] < 0 && lf->klens[f] == klen && memcmp(lf->keys[f], k, klen) == 0) {
             if (lf->cells[f].kind == CELL_JSON)
                 json_decref(lf->cells[f].u.j);
             lf->cells[f] = c;
@@ -1451,12 +1454,32 @@ static AiqTable *build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqR
         AiqStrBuf sb;
         aiq_sb_init(&sb);
         aiq_table_add_null_rows(t, rows.n);
+        /* the strings stay where the scanner put them: the table takes the arena */
+        aiq_arena_free(&t->strings);
+        t->strings = rows.strings;
+        aiq_arena_init(&rows.strings, 64 << 10);
         /* column by column: one type decision per column, tight loops */
         for (int c = 0; c < ncols && ok; c++) {
             if (src[c] < 0)
                 continue;
             const Cell *cells = rows.cols[src[c]].cells;
+            AiqColumnData *cd = &t->cols[c];
             for (int64_t r = 0; r < rows.n; r++) {
+                /* the usual pairs directly; the rest (and every misfit) through convert */
+                uint8_t kind = cells[r].kind;
+                if (cd->type == AIQ_TYPE_STRING && kind == CELL_STRING) {
+                    ((AiqStr *)cd->data)[r] = (AiqStr){cells[r].u.s, cells[r].len};
+                    continue;
+                }
+                if (cd->validity && ((cd->type == AIQ_TYPE_REAL && (kind == CELL_REAL || kind == CELL_INT)) ||
+                                     (cd->type == AIQ_TYPE_LONG && kind == CELL_INT))) {
+                    if (cd->type == AIQ_TYPE_REAL)
+                        ((double *)cd->data)[r] = kind == CELL_REAL ? cells[r].u.f : (double)cells[r].u.i;
+                    else
+                        ((int64_t *)cd->data)[r] = cells[r].u.i;
+                    cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
+                    continue;
+                }
                 if (!convert(t, c, r, &cells[r], &tmp, &sb) && mf->n++ == 0) {
                     mf->first_line = rows.lines[r];
                     mf->first_col = c;
