@@ -291,12 +291,28 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
     return rows_column_add(r, key, len);
 }
 
+/* a[0..n) == b[0..n), eight bytes at a time (keys are short: no libc call). */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+    for (; n >= 8; a += 8, b += 8, n -= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+    }
+    while (n--)
+        if (*a++ != *b++)
+            return false;
+    return true;
+}
+
 /* Looks a key up without creating a column: the column, or -1 (a key the
  * store does not keep, or, when not fixed, a key not seen yet). */
 static int rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 {
     struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
-    if (g && g->name && g->len == len && memcmp(g->name, key, len) == 0)
+    if (g && g->name && g->len == len && same_bytes(g->name, key, len))
         return g->col;
     int c = (int)aiq_keymap_find(&r->names, key, len);
     if (g && c >= 0) {
@@ -926,19 +942,31 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             if (p >= end || *p != '"' || lf.n >= MAXF - 64)
                 goto bad;
             const char *k = ++p;
-            p = aiq_scan_string_run(p, end);
-            if (p >= end || *p != '"')
-                goto bad;
-            uint32_t klen = (uint32_t)(p - k);
-            if (klen == 7 && memcmp(k, "records", 7) == 0)
-                goto bad; /* a diagnostic-settings export: the slow path expands it */
+            uint32_t klen;
+            int col;
+            /* lines of a log repeat their keys in order: when this key is
+             * the one met here on the last line, its bytes and closing quote
+             * say so at once (that key was plain, so this one is too) */
+            const struct KeyGuess *g = lf.n + nskipped < 64 ? &r->guess[lf.n + nskipped] : NULL;
+            if (g && g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
+                klen = g->len;
+                col = g->col;
+                p = k + klen;
+            } else {
+                p = aiq_scan_string_run(p, end);
+                if (p >= end || *p != '"')
+                    goto bad;
+                klen = (uint32_t)(p - k);
+                if (klen == 7 && memcmp(k, "records", 7) == 0)
+                    goto bad; /* a diagnostic-settings export: the slow path expands it */
+                col = rows_column_at(r, lf.n + nskipped, k, klen);
+            }
             p = skip_ws(p + 1, end);
             if (p >= end || *p != ':')
                 goto bad;
             p = skip_ws(p + 1, end);
             if (p >= end)
                 goto bad;
-            int col = rows_column_at(r, lf.n + nskipped, k, klen);
             if (r->fixed && col < 0) {
                 nskipped++;
                 /* a column the query does not read: validate it, build nothing */
