@@ -291,18 +291,34 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
     return rows_column_add(r, key, len);
 }
 
-/* a[0..n) == b[0..n), eight bytes at a time (keys are short: no libc call). */
+static inline bool same8(const char *a, const char *b)
+{
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    return x == y;
+}
+
+/* a[0..n) == b[0..n), in words, the last one overlapping (keys are short:
+ * no libc call). */
 static inline bool same_bytes(const char *a, const char *b, uint32_t n)
 {
-    for (; n >= 8; a += 8, b += 8, n -= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
+    if (n >= 8) {
+        for (uint32_t i = 0; i + 8 < n; i += 8)
+            if (!same8(a + i, b + i))
+                return false;
+        return same8(a + n - 8, b + n - 8);
     }
-    while (n--)
-        if (*a++ != *b++)
+    if (n >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
             return false;
     return true;
 }
@@ -471,7 +487,8 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
 
 static inline const char *skip_ws(const char *p, const char *end)
 {
-    while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    /* most JSON lines are compact: one compare says "not a blank" */
+    while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
         p++;
     return p;
 }
@@ -597,6 +614,17 @@ bad:
     return NULL;
 }
 
+/* Validates the JSON string at p (after the opening quote) without keeping
+ * it: the plain ASCII case inline, anything else through scan_string. */
+static inline const char *skip_string(const char *p, const char *end)
+{
+    const char *q = aiq_scan_string_run(p, end);
+    if (q < end && *q == '"')
+        return q + 1;
+    Cell c;
+    return scan_string(NULL, p, end, &c);
+}
+
 /* Exact powers of ten as doubles (10^22 is the last one a double holds exactly). */
 static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -717,11 +745,10 @@ static const char *skip_nested(const char *p, const char *end)
  * or NULL when it is not plainly valid (jansson then decides). */
 static const char *skip_value(const char *p, const char *end, int depth)
 {
-    Cell c;
     if (p >= end || depth > 512)
         return NULL;
     switch (*p) {
-    case '"': return scan_string(NULL, p + 1, end, &c);
+    case '"': return skip_string(p + 1, end);
     case 't': return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
     case 'f': return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
     case 'n': return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
@@ -733,7 +760,7 @@ static const char *skip_value(const char *p, const char *end, int depth)
             return p + 1;
         for (;;) {
             if (close == '}') {
-                if (p >= end || *p != '"' || !(p = scan_string(NULL, p + 1, end, &c)))
+                if (p >= end || *p != '"' || !(p = skip_string(p + 1, end)))
                     return NULL;
                 p = skip_ws(p, end);
                 if (p >= end || *p != ':')
