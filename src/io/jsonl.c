@@ -762,13 +762,21 @@ static const char *skip_value(const char *p, const char *end, int depth)
             if (close == '}') {
                 if (p >= end || *p != '"' || !(p = skip_string(p + 1, end)))
                     return NULL;
-                p = skip_ws(p, end);
-                if (p >= end || *p != ':')
-                    return NULL;
-                p = skip_ws(p + 1, end);
+                if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+                    p++;
+                } else {
+                    p = skip_ws(p, end);
+                    if (p >= end || *p != ':')
+                        return NULL;
+                    p = skip_ws(p + 1, end);
+                }
             }
             if (!(p = skip_value(p, end, depth + 1)))
                 return NULL;
+            if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
+                p++;
+                continue;
+            }
             p = skip_ws(p, end);
             if (p < end && *p == ',') {
                 p = skip_ws(p + 1, end);
@@ -881,7 +889,12 @@ bad:
  * 0 with *pp past the closing '}', -1 when neither comes next. */
 static inline int after_member(const char **pp, const char *end)
 {
-    const char *p = skip_ws(*pp, end);
+    const char *p = *pp;
+    if (end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+        *pp = p + 1;
+        return 1;
+    }
+    p = skip_ws(p, end);
     if (p < end && *p == ',') {
         *pp = skip_ws(p + 1, end);
         return 1;
@@ -988,16 +1001,20 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                     goto bad; /* a diagnostic-settings export: the slow path expands it */
                 col = rows_column_at(r, lf.n + nskipped, k, klen);
             }
-            p = skip_ws(p + 1, end);
-            if (p >= end || *p != ':')
-                goto bad;
-            p = skip_ws(p + 1, end);
-            if (p >= end)
-                goto bad;
+            if (end - p > 2 && p[1] == ':' && (unsigned char)p[2] > ' ') { /* compact JSON */
+                p += 2;
+            } else {
+                p = skip_ws(p + 1, end);
+                if (p >= end || *p != ':')
+                    goto bad;
+                p = skip_ws(p + 1, end);
+                if (p >= end)
+                    goto bad;
+            }
             if (r->fixed && col < 0) {
                 nskipped++;
                 /* a column the query does not read: validate it, build nothing */
-                if (!(p = skip_value(p, end, 0)))
+                if (!(p = *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, 0)))
                     goto bad;
                 goto next_member;
             }
