@@ -474,6 +474,7 @@ typedef struct Materialize {
     AiqTable *(*compute)(struct Materialize *m);
     AiqOp *scan;
     bool borrowed; /* the result belongs to someone else (shared lets) */
+    AiqTopHint *hint; /* top over a streaming scan: its current N-th key */
 } Materialize;
 
 static AiqChunk *mat_next(AiqOp *op)
@@ -491,9 +492,10 @@ static AiqChunk *mat_next(AiqOp *op)
 static void mat_free(AiqOp *op)
 {
     Materialize *m = (Materialize *)op;
-    aiq_op_free(m->input);
+    aiq_op_free(m->input); /* (its reader threads are done with the hint after this) */
     aiq_op_free(m->right);
     aiq_op_free(m->scan);
+    aiq_xfree(m->hint);
     aiq_xfree(m);
 }
 
@@ -701,6 +703,13 @@ static AiqTable *sort_compute(Materialize *m)
             truncate_sorted(&rows, &keys, p, p->limit);
             have_threshold = rows->nrows == p->limit && p->limit > 0;
             threshold_row = rows->nrows - 1;
+            if (have_threshold && m->hint && !aiq_table_is_null(keys, 0, threshold_row)) {
+                /* let the reader drop what cannot enter: one value, one store */
+                int64_t bits;
+                memcpy(&bits, (const char *)keys->cols[0].data + 8 * (size_t)threshold_row, sizeof bits);
+                atomic_store_explicit(&m->hint->bits, bits, memory_order_relaxed);
+                atomic_store_explicit(&m->hint->set, true, memory_order_release);
+            }
         }
         if (!aiq_op_check_limits(ex))
             goto fail;
@@ -1089,16 +1098,37 @@ static AiqTable *shared_compute(Materialize *m)
 
 /* ---- building ------------------------------------------------------------------ */
 
+/* A hint for `top` straight over a scan by a real or long column. */
+static AiqTopHint *top_hint_for(const AiqPlan *p)
+{
+    if (p->kind != AIQ_P_TOP || !p->input || p->input->kind != AIQ_P_SCAN || p->nexprs < 1 || p->limit <= 0 ||
+        p->exprs[0]->kind != AIQ_E_COLUMN || (p->exprs[0]->type != AIQ_TYPE_REAL && p->exprs[0]->type != AIQ_TYPE_LONG))
+        return NULL;
+    AiqTopHint *h = aiq_xcalloc(1, sizeof *h);
+    h->col = p->exprs[0]->col;
+    h->type = p->exprs[0]->type;
+    h->desc = (p->sort_flags[0] & AIQ_SORT_DESC) != 0;
+    return h;
+}
+
 AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
 {
     AiqOp *input = NULL;
+    AiqTopHint *hint = top_hint_for(p);
     if (p->input && p->kind != AIQ_P_SHARED) {
-        if (!(input = aiq_op_build(ex, p->input)))
+        ex->top_hint = hint; /* for the scan just below */
+        input = aiq_op_build(ex, p->input);
+        ex->top_hint = NULL;
+        if (!input) {
+            aiq_xfree(hint);
             return NULL;
+        }
     }
+    if (hint && p->kind != AIQ_P_TOP)
+        aiq_xfree(hint);
     switch (p->kind) {
     case AIQ_P_SCAN: {
-        void *stream = ex->stream_open ? ex->stream_open(ex->load_ud, p->table, ex->err) : NULL;
+        void *stream = ex->stream_open ? ex->stream_open(ex->load_ud, p->table, ex->top_hint, ex->err) : NULL;
         if (stream) {
             StreamScan *s = aiq_xcalloc(1, sizeof *s);
             s->base = (AiqOp){stream_next, stream_free, ex};
@@ -1203,7 +1233,11 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     }
     case AIQ_P_SUMMARIZE: return aiq_op_summarize(ex, p, input);
     case AIQ_P_SORT:
-    case AIQ_P_TOP: return &mat_new(ex, p, input, sort_compute)->base;
+    case AIQ_P_TOP: {
+        Materialize *m = mat_new(ex, p, input, sort_compute);
+        m->hint = hint; /* published to the reader when it is streaming */
+        return &m->base;
+    }
     case AIQ_P_JOIN: {
         AiqOp *right = aiq_op_build(ex, p->right);
         if (!right) {

@@ -488,3 +488,19 @@ json_t *aiq_dyn_key(json_t *d, const char *key, size_t len, json_t **owned)
     json_t *r = json_is_object(d) ? json_object_getn(d, key, len) : NULL;
     return json_is_null(r) ? NULL : r;
 }
+
+bool aiq_top_hint_keeps(const AiqTopHint *h, double xf, int64_t xi)
+{
+    if (!atomic_load_explicit(&h->set, memory_order_acquire))
+        return true;
+    int64_t bits = atomic_load_explicit(&h->bits, memory_order_relaxed);
+    int c;
+    if (h->type == AIQ_TYPE_REAL) {
+        double t;
+        memcpy(&t, &bits, sizeof t);
+        c = (xf > t) - (xf < t);
+    } else {
+        c = (xi > bits) - (xi < bits);
+    }
+    return h->desc ? c > 0 : c < 0;
+}

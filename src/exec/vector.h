@@ -11,6 +11,7 @@
 #ifndef AIQ_EXEC_VECTOR_H
 #define AIQ_EXEC_VECTOR_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -62,6 +63,23 @@ typedef struct AiqChunk {
     AiqVector **xvecs;
     AiqVector **xbase;
 } AiqChunk;
+
+/* A running top's current N-th value of its first key, published to the
+ * reader below it so that the reader drops rows that could never enter
+ * (the same strict test top itself applies). Only for a first key that is
+ * a plain real or long column of the scan. The threshold only ever gets
+ * stricter, so a reader thread seeing an older one keeps more rows, never
+ * fewer. */
+typedef struct AiqTopHint {
+    int col;             /* the column, in the table's schema */
+    AiqType type;        /* AIQ_TYPE_REAL or AIQ_TYPE_LONG */
+    bool desc;
+    _Atomic bool set;
+    _Atomic int64_t bits; /* the long, or the double's bits */
+} AiqTopHint;
+
+/* Would a row whose key is x (not null) still enter the top? */
+bool aiq_top_hint_keeps(const AiqTopHint *h, double xf, int64_t xi);
 
 /* The key vector for d["key"] (d: column col of c), or NULL. */
 AiqVector *aiq_chunk_key_vector(const AiqChunk *c, int col, const char *key, uint32_t len);

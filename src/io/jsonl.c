@@ -189,6 +189,8 @@ typedef struct Rows {
     AiqArena strings;
     bool fixed;      /* only the columns preset by rows_want are kept */
     bool kinds_only; /* schema inference: objects and arrays are validated, not built */
+    const AiqTopHint *hint; /* with hint_col: rows a top above cannot take are dropped */
+    int hint_col;
     /* The column met at each key position of the previous line: lines of a
      * log mostly repeat their key order, so a memcmp usually replaces a
      * hash lookup. name is the column's name, or a copy for skipped keys. */
@@ -961,6 +963,23 @@ static void key_cells_from_value(Rows *r, const AiqColumnKeys *f, const Cell *v,
     json_decref(d);
 }
 
+/* Whether a top above could take the line (its key as its column would
+ * hold it; any other shape of value is kept for the executor to judge). */
+static bool hint_keeps(const Rows *r, const LineFields *lf)
+{
+    for (int f = 0; f < lf->n; f++) {
+        if (lf->cols[f] != r->hint_col)
+            continue;
+        const Cell *c = &lf->cells[f];
+        if (r->hint->type == AIQ_TYPE_REAL && (c->kind == CELL_REAL || c->kind == CELL_INT))
+            return aiq_top_hint_keeps(r->hint, c->kind == CELL_REAL ? c->u.f : (double)c->u.i, 0);
+        if (r->hint->type == AIQ_TYPE_LONG && c->kind == CELL_INT)
+            return aiq_top_hint_keeps(r->hint, 0, c->u.i);
+        return true;
+    }
+    return true; /* no key: null, which top judges */
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -975,6 +994,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     LineFields lf;
     lf.n = 0;
     int nskipped = 0;
+    bool dropping = false; /* a top above cannot take this line: validate the rest only */
     if (p < end && *p == '}') {
         p++;
     } else {
@@ -1011,7 +1031,9 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 if (p >= end)
                     goto bad;
             }
-            if (r->fixed && col < 0) {
+            if (dropping && col == r->hint_col)
+                goto bad; /* the key again (the last value wins): jansson's path keeps the row */
+            if ((r->fixed && col < 0) || dropping) {
                 nskipped++;
                 /* a column the query does not read: validate it, build nothing */
                 if (!(p = *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, 0)))
@@ -1082,6 +1104,8 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             }
         have_value:
             stage_field(&lf, k, klen, col, c);
+            if (r->hint && col == r->hint_col && !hint_keeps(r, &lf))
+                dropping = true;
         next_member:;
             int more = after_member(&p, end);
             if (more < 0)
@@ -1093,6 +1117,12 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     }
     if (skip_ws(p, end) != end)
         goto bad;
+    if (dropping || (r->hint && !hint_keeps(r, &lf))) { /* a good line, but top would not take it */
+        for (int f = 0; f < lf.n; f++)
+            if (lf.cells[f].kind == CELL_JSON)
+                json_decref(lf.cells[f].u.j);
+        return true;
+    }
     rows_add(r, lineno);
     for (int f = 0; f < lf.n; f++)
         rows_set(r, lf.cols[f] >= 0 ? lf.cols[f] : rows_column_add(r, lf.keys[f], lf.klens[f]), lf.cells[f]);
@@ -1399,6 +1429,11 @@ static void want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOp
             names[n++] = ct->schema.cols[c].name;
         }
     rows_want(rows, names, filters, n);
+    if (opts->top_hint) {
+        const char *hname = ct->schema.cols[opts->top_hint->col].name;
+        rows->hint_col = (int)aiq_keymap_find(&rows->names, hname, (uint32_t)strlen(hname));
+        rows->hint = rows->hint_col >= 0 ? opts->top_hint : NULL;
+    }
     /* then the key vectors, each column's in a row */
     char name[32];
     for (int c = 0; c < ct->schema.ncols; c++) {
@@ -2108,8 +2143,10 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             cut = c->text.len;
             break;
         }
-        if (c->text.len >= want) {
-            const char *nl = memrchr(c->text.data, '\n', c->text.len);
+        if (c->text.len >= want) { /* cut at the last line end within want bytes, or the first after */
+            const char *nl = memrchr(c->text.data, '\n', want);
+            if (!nl)
+                nl = memchr(c->text.data + want, '\n', c->text.len - want);
             if (nl) {
                 cut = (size_t)(nl - c->text.data) + 1;
                 break;

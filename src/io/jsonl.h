@@ -32,6 +32,7 @@ typedef struct AiqReadOptions {
     const AiqColumnKeys *keys; /* declared tables: per column, the keys of objects to keep (NULL: all) */
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
     size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
+    const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared
