@@ -1111,14 +1111,79 @@ static AiqTopHint *top_hint_for(const AiqPlan *p)
     return h;
 }
 
+/* Only where operators stand between p and a scan. */
+static bool filters_to_scan(const AiqPlan *p)
+{
+    while (p && p->kind == AIQ_P_FILTER)
+        p = p->input;
+    return p && p->kind == AIQ_P_SCAN;
+}
+
+static const AiqPredOp flipped[] = {AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_EQ, AIQ_PRED_NE};
+
+/* Adds the conjuncts of e of the form `column op constant` (either way
+ * round) that the reader can test exactly as the comparison kernels do. */
+static void collect_preds(AiqExecCtx *ex, const AiqExpr *e)
+{
+    if (e->kind != AIQ_E_CALL || e->nargs != 2)
+        return;
+    const char *name = e->fn->name;
+    if (strcmp(name, "and") == 0) {
+        collect_preds(ex, e->args[0]);
+        collect_preds(ex, e->args[1]);
+        return;
+    }
+    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    int op = -1;
+    for (int k = 0; k < 6 && op < 0; k++)
+        if (strcmp(name, ops[k]) == 0)
+            op = k;
+    const AiqExpr *col = e->args[0], *cst = e->args[1];
+    if (op < 0)
+        return;
+    if (col->kind == AIQ_E_CONST && cst->kind == AIQ_E_COLUMN) {
+        const AiqExpr *t = col;
+        col = cst;
+        cst = t;
+        op = (int)flipped[op];
+    }
+    if (col->kind != AIQ_E_COLUMN || cst->kind != AIQ_E_CONST || cst->value.isnull)
+        return;
+    AiqRowPred pr = {.col = col->col, .type = col->type, .op = (AiqPredOp)op};
+    bool num_col = col->type == AIQ_TYPE_REAL || col->type == AIQ_TYPE_LONG;
+    bool num_cst = cst->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_LONG;
+    if (num_col && num_cst) {
+        pr.real = col->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_REAL;
+        pr.f = cst->type == AIQ_TYPE_REAL ? cst->value.f64 : (double)cst->value.i64;
+        pr.i = cst->value.i64;
+    } else if (col->type == AIQ_TYPE_DATETIME && cst->type == AIQ_TYPE_DATETIME) {
+        pr.i = cst->value.i64;
+    } else if (col->type == AIQ_TYPE_STRING && cst->type == AIQ_TYPE_STRING && (op == AIQ_PRED_EQ || op == AIQ_PRED_NE)) {
+        pr.s = cst->value.str;
+    } else {
+        return;
+    }
+    ex->preds = aiq_grow_array(ex->preds, ex->npreds, &ex->cappreds, sizeof *ex->preds);
+    ex->preds[ex->npreds++] = pr;
+}
+
 AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
 {
     AiqOp *input = NULL;
     AiqTopHint *hint = top_hint_for(p);
+    int npreds_before = ex->npreds;
+    if (p->kind == AIQ_P_FILTER && filters_to_scan(p->input))
+        collect_preds(ex, p->exprs[0]);
     if (p->input && p->kind != AIQ_P_SHARED) {
         ex->top_hint = hint; /* for the scan just below */
         input = aiq_op_build(ex, p->input);
         ex->top_hint = NULL;
+        ex->npreds = npreds_before; /* (the scan has taken them) */
+        if (npreds_before == 0 && ex->preds) {
+            aiq_xfree(ex->preds);
+            ex->preds = NULL;
+            ex->cappreds = 0;
+        }
         if (!input) {
             aiq_xfree(hint);
             return NULL;
@@ -1128,7 +1193,8 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         aiq_xfree(hint);
     switch (p->kind) {
     case AIQ_P_SCAN: {
-        void *stream = ex->stream_open ? ex->stream_open(ex->load_ud, p->table, ex->top_hint, ex->err) : NULL;
+        AiqScanHints hints = {ex->top_hint, ex->preds, ex->npreds};
+        void *stream = ex->stream_open ? ex->stream_open(ex->load_ud, p->table, &hints, ex->err) : NULL;
         if (stream) {
             StreamScan *s = aiq_xcalloc(1, sizeof *s);
             s->base = (AiqOp){stream_next, stream_free, ex};

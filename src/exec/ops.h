@@ -22,11 +22,13 @@ typedef struct AiqExecCtx {
     void *load_ud;
     /* optional streaming of a table (bounded memory): returns a stream, or
      * NULL to use load (err untouched) or on error (err set) */
-    void *(*stream_open)(void *ud, const char *table, AiqTopHint *hint, AiqError *err);
+    void *(*stream_open)(void *ud, const char *table, const AiqScanHints *hints, AiqError *err);
     AiqTable *(*stream_next)(void *stream, AiqError *err);
     void (*stream_close)(void *stream);
     int64_t rows_scanned;
     AiqTopHint *top_hint;    /* while a top's scan input is built: its hint */
+    AiqRowPred *preds;       /* while a where's scan input is built: its conjuncts the reader can test */
+    int npreds, cappreds;
 } AiqExecCtx;
 
 typedef struct AiqOp AiqOp;

@@ -113,7 +113,7 @@ int aiq_run_threads(const AiqRunOptions *ro)
 
 /* Declared tables not already in memory stream from their files in
  * bounded memory; the REPL keeps whole tables instead, for its next query. */
-static void *stream_for_exec(void *ud, const char *name, AiqTopHint *hint, AiqError *err)
+static void *stream_for_exec(void *ud, const char *name, const AiqScanHints *hints, AiqError *err)
 {
     LoadCtx *lc = ud;
     AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
@@ -139,7 +139,8 @@ static void *stream_for_exec(void *ud, const char *name, AiqTopHint *hint, AiqEr
         }
     }
     AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys,
-                           .threads = aiq_run_threads(lc->ro), .top_hint = hint};
+                           .threads = aiq_run_threads(lc->ro), .top_hint = hints->top,
+                           .preds = hints->preds, .npreds = hints->npreds};
     return aiq_jsonl_open(t, &opts, err);
 }
 

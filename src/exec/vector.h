@@ -78,6 +78,27 @@ typedef struct AiqTopHint {
     _Atomic int64_t bits; /* the long, or the double's bits */
 } AiqTopHint;
 
+/* A conjunct of a `where` straight over a scan, `column op constant`, that
+ * the reader can test on a line's value: a row it is false for is dropped
+ * there (the where still decides every row the reader keeps). */
+typedef enum { AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_EQ, AIQ_PRED_NE } AiqPredOp;
+typedef struct AiqRowPred {
+    int col;        /* the column, in the table's schema */
+    AiqType type;   /* its type: real, long, datetime or string */
+    AiqPredOp op;
+    bool real;      /* compare as doubles (either side is real) */
+    double f;       /* the constant, as a double */
+    int64_t i;      /* as a long or datetime ticks */
+    AiqStr s;       /* as a string */
+} AiqRowPred;
+
+/* What operators above a streaming scan tell its reader. */
+typedef struct AiqScanHints {
+    AiqTopHint *top;
+    const AiqRowPred *preds;
+    int npreds;
+} AiqScanHints;
+
 /* Would a row whose key is x (not null) still enter the top? */
 bool aiq_top_hint_keeps(const AiqTopHint *h, double xf, int64_t xi);
 

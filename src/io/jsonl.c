@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -191,6 +192,9 @@ typedef struct Rows {
     bool kinds_only; /* schema inference: objects and arrays are validated, not built */
     const AiqTopHint *hint; /* with hint_col: rows a top above cannot take are dropped */
     int hint_col;
+    int npreds;                  /* a where's conjuncts: rows one is false for are dropped */
+    const AiqRowPred *preds[16];
+    int pred_cols[16];           /* the store column of each */
     /* The column met at each key position of the previous line: lines of a
      * log mostly repeat their key order, so a memcmp usually replaces a
      * hash lookup. name is the column's name, or a copy for skipped keys. */
@@ -980,6 +984,73 @@ static bool hint_keeps(const Rows *r, const LineFields *lf)
     return true; /* no key: null, which top judges */
 }
 
+/* Whether a where's conjunct could be true for a value as its column would
+ * hold it (the comparison kernels' rules: NaN is unordered, so only != is
+ * true for it); values of any other shape are kept for the where to judge. */
+static bool pred_keeps(const AiqRowPred *pr, const Cell *c)
+{
+    int cmp;
+    switch (pr->type) {
+    case AIQ_TYPE_REAL:
+    case AIQ_TYPE_LONG: {
+        if (c->kind != CELL_INT && (c->kind != CELL_REAL || pr->type != AIQ_TYPE_REAL))
+            return true;
+        if (pr->real) {
+            double x = c->kind == CELL_REAL ? c->u.f : (double)c->u.i;
+            if (isnan(x) || isnan(pr->f))
+                return pr->op == AIQ_PRED_NE;
+            cmp = (x > pr->f) - (x < pr->f);
+        } else {
+            cmp = (c->u.i > pr->i) - (c->u.i < pr->i);
+        }
+        break;
+    }
+    case AIQ_TYPE_DATETIME: {
+        int64_t t;
+        if (c->kind != CELL_STRING || !aiq_datetime_parse(c->u.s, c->len, &t))
+            return true;
+        cmp = (t > pr->i) - (t < pr->i);
+        break;
+    }
+    case AIQ_TYPE_STRING: {
+        if (c->kind != CELL_STRING)
+            return true;
+        bool eq = c->len == pr->s.len && memcmp(c->u.s, pr->s.ptr, c->len) == 0;
+        return pr->op == AIQ_PRED_EQ ? eq : !eq;
+    }
+    default: return true;
+    }
+    switch (pr->op) {
+    case AIQ_PRED_LT: return cmp < 0;
+    case AIQ_PRED_LE: return cmp <= 0;
+    case AIQ_PRED_GT: return cmp > 0;
+    case AIQ_PRED_GE: return cmp >= 0;
+    case AIQ_PRED_EQ: return cmp == 0;
+    default: return cmp != 0;
+    }
+}
+
+/* Column col is one an operator above watches (a where's or top's). */
+static bool watched(const Rows *r, int col)
+{
+    if (r->hint && col == r->hint_col)
+        return true;
+    for (int k = 0; k < r->npreds; k++)
+        if (r->pred_cols[k] == col)
+            return true;
+    return false;
+}
+
+/* Whether the operators above could take a line, judging by the value of
+ * column col just read (c). */
+static bool value_keeps(const Rows *r, const LineFields *lf, int col, const Cell *c)
+{
+    for (int k = 0; k < r->npreds; k++)
+        if (r->pred_cols[k] == col && !pred_keeps(r->preds[k], c))
+            return false;
+    return !(r->hint && col == r->hint_col && !hint_keeps(r, lf));
+}
+
 /* Reads a line that holds one flat-or-nested JSON object straight into the
  * store. Returns false, having changed nothing, whenever the line is not
  * plainly valid (escaped keys, overflowing numbers, a "records" export, any
@@ -1031,8 +1102,8 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
                 if (p >= end)
                     goto bad;
             }
-            if (dropping && col == r->hint_col)
-                goto bad; /* the key again (the last value wins): jansson's path keeps the row */
+            if (dropping && watched(r, col))
+                goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
             if ((r->fixed && col < 0) || dropping) {
                 nskipped++;
                 /* a column the query does not read: validate it, build nothing */
@@ -1104,7 +1175,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             }
         have_value:
             stage_field(&lf, k, klen, col, c);
-            if (r->hint && col == r->hint_col && !hint_keeps(r, &lf))
+            if ((r->npreds || r->hint) && col >= 0 && !value_keeps(r, &lf, col, &c))
                 dropping = true;
         next_member:;
             int more = after_member(&p, end);
@@ -1117,7 +1188,7 @@ static bool scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
     }
     if (skip_ws(p, end) != end)
         goto bad;
-    if (dropping || (r->hint && !hint_keeps(r, &lf))) { /* a good line, but top would not take it */
+    if (dropping) { /* a good line, but the operators above would not take it */
         for (int f = 0; f < lf.n; f++)
             if (lf.cells[f].kind == CELL_JSON)
                 json_decref(lf.cells[f].u.j);
@@ -1429,6 +1500,14 @@ static void want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOp
             names[n++] = ct->schema.cols[c].name;
         }
     rows_want(rows, names, filters, n);
+    for (int i = 0; i < opts->npreds && rows->npreds < 16; i++) {
+        const char *pname = ct->schema.cols[opts->preds[i].col].name;
+        int col = (int)aiq_keymap_find(&rows->names, pname, (uint32_t)strlen(pname));
+        if (col < 0)
+            continue;
+        rows->preds[rows->npreds] = &opts->preds[i];
+        rows->pred_cols[rows->npreds++] = col;
+    }
     if (opts->top_hint) {
         const char *hname = ct->schema.cols[opts->top_hint->col].name;
         rows->hint_col = (int)aiq_keymap_find(&rows->names, hname, (uint32_t)strlen(hname));
@@ -1667,6 +1746,7 @@ struct AiqJsonlStream {
     FileStats fs;       /* the open file's report, merged from its chunks in order */
     Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
+    AiqRowPred *preds;  /* our copy of opts.preds */
     /* schema inference (aiq_jsonl_infer_schema): no batches, only columns */
     bool infer;
     Rows *whole_seen;   /* a whole-file value's columns, for the next chunk */
@@ -1804,6 +1884,11 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
         s->opts.block_size = STREAM_BLOCK;
     aiq_sb_init(&s->pending);
     rows_init(&s->columns);
+    if (opts->npreds) { /* the where's plan may go before the stream */
+        AiqRowPred *copy = aiq_xmalloc(sizeof *copy * (size_t)opts->npreds);
+        memcpy(copy, opts->preds, sizeof *copy * (size_t)opts->npreds);
+        s->opts.preds = s->preds = copy;
+    }
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
     s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
     s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
@@ -1863,6 +1948,7 @@ void aiq_jsonl_close(AiqJsonlStream *s)
         aiq_xfree(s->ring[i].tables);
     }
     aiq_xfree(s->ring);
+    aiq_xfree(s->preds);
     rows_free(&s->columns);
     if (s->whole_seen) {
         rows_free(s->whole_seen);

@@ -33,6 +33,8 @@ typedef struct AiqReadOptions {
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
     size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
     const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
+    const AiqRowPred *preds;    /* streaming under a where: drop rows these are false for (copied by the stream) */
+    int npreds;
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

@@ -97,6 +97,14 @@ void *aiq_xrealloc(void *p, size_t n)
     return q + HEADER;
 }
 
+void *aiq_grow_array(void *array, int n, int *cap, size_t elem)
+{
+    if (n < *cap)
+        return array;
+    *cap = *cap ? *cap * 2 : 8;
+    return aiq_xrealloc(array, elem * (size_t)*cap);
+}
+
 void aiq_xfree(void *p)
 {
     if (!p)

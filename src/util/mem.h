@@ -20,6 +20,9 @@ void *aiq_xmalloc(size_t n);
 void *aiq_xcalloc(size_t n, size_t size);
 /* Resizes p (which may be NULL) to n bytes; never NULL. */
 void *aiq_xrealloc(void *p, size_t n);
+/* Room for one more element in a heap array of n elements with capacity
+ * *cap (doubling, from 8): returns the array, reallocated when full. */
+void *aiq_grow_array(void *array, int n, int *cap, size_t elem);
 /* Frees a block from aiq_xmalloc/xcalloc/xrealloc; NULL is ignored. */
 void aiq_xfree(void *p);
 /* Returns a NUL-terminated copy of s[0..n) allocated with aiq_xmalloc. */
