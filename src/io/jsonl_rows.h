@@ -1,0 +1,158 @@
+/*
+ * jsonl_rows.h -- what the JSON-lines reader's three parts share (not a
+ * public interface): the store of cells that lines are read into before
+ * types are known (jsonl.c), the fast line scanner that fills it
+ * (jsonl_scan.c), and the chunked, threaded streaming that drives both
+ * (jsonl_stream.c).
+ */
+#ifndef AIQ_IO_JSONL_ROWS_H
+#define AIQ_IO_JSONL_ROWS_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "io/jsonl.h"
+#include "util/strbuf.h"
+
+/* One field of one row, before types are known. Strings are unescaped into
+ * the store's arena; objects and arrays are jansson values. */
+typedef enum { CELL_MISSING = 0, CELL_NULL, CELL_FALSE, CELL_TRUE, CELL_INT, CELL_REAL, CELL_STRING, CELL_JSON, CELL_TEXT } CellKind;
+
+typedef struct Cell {
+    uint8_t kind;
+    uint32_t len; /* CELL_STRING, CELL_TEXT (an object or array kept as JSON text, in the arena) */
+    union {
+        int64_t i;
+        double f;
+        const char *s;
+        json_t *j;
+    } u;
+} Cell;
+
+enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
+
+typedef struct CellCol {
+    const char *name;
+    Cell *cells;    /* one per row; CELL_MISSING where the row lacks the key */
+    unsigned seen;  /* SEEN_* kinds met, for type inference */
+    const AiqColumnKeys *filter; /* objects keep only these keys (NULL: all) */
+    int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
+} CellCol;
+
+typedef struct Rows {
+    CellCol *cols;
+    int ncols, capcols;
+    int64_t n, cap;
+    int64_t *lines;  /* source line of each row, for reports */
+    AiqKeyMap names; /* column name -> index */
+    AiqArena strings;
+    bool fixed;      /* only the columns preset by rows_want are kept */
+    bool kinds_only; /* schema inference: objects and arrays are validated, not built */
+    const AiqTopHint *hint; /* with hint_col: rows a top above cannot take are dropped */
+    int hint_col;
+    int npreds;                  /* a where's conjuncts: rows one is false for are dropped */
+    const AiqRowPred *preds[16];
+    int pred_cols[16];           /* the store column of each */
+    /* The column met at each key position of the previous line: lines of a
+     * log mostly repeat their key order, so a memcmp usually replaces a
+     * hash lookup. name is the column's name, or a copy for skipped keys. */
+    struct KeyGuess {
+        const char *name;
+        uint32_t len;
+        int col; /* -1: a key the store does not keep */
+    } guess[64];
+    int guess_copies; /* copies made for skipped keys, bounded */
+} Rows;
+
+
+typedef struct FileStats {
+    int64_t malformed, first_bad_line, bad_utf8;
+    char reason[160];
+} FileStats;
+
+/* Values that did not fit their declared type: counted, the first kept for the report. */
+typedef struct Misfits {
+    int64_t n, first_line;
+    int first_col;
+    char first_text[64];
+} Misfits;
+
+
+
+static inline bool same8(const char *a, const char *b)
+{
+    uint64_t x, y;
+    memcpy(&x, a, 8);
+    memcpy(&y, b, 8);
+    return x == y;
+}
+
+/* a[0..n) == b[0..n), in words, the last one overlapping (keys are short:
+ * no libc call). */
+static inline bool same_bytes(const char *a, const char *b, uint32_t n)
+{
+    if (n >= 8) {
+        for (uint32_t i = 0; i + 8 < n; i += 8)
+            if (!same8(a + i, b + i))
+                return false;
+        return same8(a + n - 8, b + n - 8);
+    }
+    if (n >= 4) {
+        uint32_t x, y, u, v;
+        memcpy(&x, a, 4);
+        memcpy(&y, b, 4);
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return x == y && u == v;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
+}
+
+/* Length of the valid UTF-8 sequence at p (left bytes remain), or 0 when invalid. */
+size_t jl_utf8_valid_len(const unsigned char *p, size_t left);
+/* An empty store. */
+void jl_rows_init(Rows *r);
+/* Frees the store and the jansson values in its cells. */
+void jl_rows_free(Rows *r);
+/* Forgets the rows but keeps the columns and what was seen in them. */
+void jl_rows_drop_cells(Rows *r);
+/* Starts a new row (all cells missing). */
+void jl_rows_add(Rows *r, int64_t line);
+/* The column of a key, added (missing in earlier rows) when new. */
+int jl_rows_column_add(Rows *r, const char *key, uint32_t len);
+/* The column of the key at position pos of a line, or -1 (see KeyGuess). */
+int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len);
+/* Stores a field of the last row; a repeated key keeps the last value. */
+void jl_rows_set(Rows *r, int c, Cell cell);
+/* The cell of a jansson value (strings copied into the store). */
+Cell jl_cell_from_json(Rows *r, json_t *v);
+/* Index of key in f's keys, or -1. */
+int jl_wanted_key(const AiqColumnKeys *f, const char *key, size_t len);
+/* A declared table keeps only its declared (and needed) columns, then its key vectors. */
+void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOptions *opts);
+/* The fast path (jsonl_scan.c): reads a plain JSON-object line into the store, or returns
+ * false having changed nothing, and jansson decides. */
+bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno);
+/* Adds one line (blank: skipped; malformed: counted, or an error with --strict). */
+bool jl_parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
+                       const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
+/* Splits a whole text into rows (also a top-level array or one pretty-printed object). */
+bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
+                       const AiqReadOptions *opts, AiqError *err);
+/* The type of a column from the kinds of values seen in it. */
+AiqType jl_infer(unsigned seen);
+/* Turns the store into a typed table (declared or inferred schema); takes rows. */
+AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
+                             AiqArena *schema_arena, Misfits *mf, AiqError *err);
+/* Reports once per file what was skipped or repaired. */
+void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
+/* Reports the values that did not fit their type, once per table. */
+void jl_report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts);
+/* Adds src's misfits (later rows) to dst's. */
+void jl_merge_misfits(Misfits *dst, const Misfits *src);
+
+#endif

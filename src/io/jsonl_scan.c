@@ -1,0 +1,733 @@
+/*
+ * jsonl_scan.c -- the fast path of the JSON-lines reader: one pass over a
+ * line validates it exactly as jansson would and puts the values a query
+ * reads straight into the store (jsonl_rows.h), skipping the rest without
+ * building it. Anything it is not sure of (escaped keys, overflowing
+ * numbers, invalid UTF-8, syntax errors) makes it give the line up,
+ * unchanged, to jansson (differentially fuzzed: fuzz_scanner). It also
+ * drops rows that a where or top straight above cannot take.
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/bytescan.h"
+#include "jsonl_rows.h"
+#include "util/timefmt.h"
+
+static inline const char *skip_ws(const char *p, const char *end)
+{
+    /* most JSON lines are compact: one compare says "not a blank" */
+    while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+        p++;
+    return p;
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* Parses a JSON string at p (after the opening quote) into the store's arena.
+ * Returns the position after the closing quote, or NULL when anything is off. */
+static const char *scan_string(Rows *r, const char *p, const char *end, Cell *out)
+{
+    const char *start = p;
+    for (;;) { /* plain ASCII runs, and multi-byte UTF-8 checked as met */
+        p = aiq_scan_string_run(p, end);
+        if (p >= end || (unsigned char)*p < 0x80)
+            break;
+        size_t n = jl_utf8_valid_len((const unsigned char *)p, (size_t)(end - p));
+        if (!n)
+            return NULL; /* the slow path repairs the line and counts it */
+        p += n;
+    }
+    if (p < end && *p == '"') { /* no escapes: one copy, or none when only validating */
+        out->kind = CELL_STRING;
+        out->len = (uint32_t)(p - start);
+        /* inference only looks at the bytes while the line is alive: no copy */
+        out->u.s = !out->len || !r ? "" : r->kinds_only ? start : aiq_arena_strndup(&r->strings, start, out->len);
+        return p + 1;
+    }
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_sb_append(&sb, start, (size_t)(p - start));
+    while (p < end) {
+        unsigned char c = (unsigned char)*p;
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            goto bad;
+        if (c >= 0x80) {
+            size_t n = jl_utf8_valid_len((const unsigned char *)p, (size_t)(end - p));
+            if (!n)
+                goto bad;
+            aiq_sb_append(&sb, p, n);
+            p += n;
+            continue;
+        }
+        if (c != '\\') {
+            aiq_sb_putc(&sb, (char)c);
+            p++;
+            continue;
+        }
+        if (++p >= end)
+            goto bad;
+        switch (*p) {
+        case '"': aiq_sb_putc(&sb, '"'); break;
+        case '\\': aiq_sb_putc(&sb, '\\'); break;
+        case '/': aiq_sb_putc(&sb, '/'); break;
+        case 'b': aiq_sb_putc(&sb, '\b'); break;
+        case 'f': aiq_sb_putc(&sb, '\f'); break;
+        case 'n': aiq_sb_putc(&sb, '\n'); break;
+        case 'r': aiq_sb_putc(&sb, '\r'); break;
+        case 't': aiq_sb_putc(&sb, '\t'); break;
+        case 'u': {
+            uint32_t cp = 0;
+            for (int k = 1; k <= 4; k++) {
+                int h = p + k < end ? hexval(p[k]) : -1;
+                if (h < 0)
+                    goto bad;
+                cp = cp * 16 + (uint32_t)h;
+            }
+            p += 4;
+            if (cp >= 0xDC00 && cp <= 0xDFFF)
+                goto bad; /* a lone low surrogate: let jansson judge */
+            if (cp >= 0xD800 && cp <= 0xDBFF) {
+                uint32_t lo = 0;
+                if (p + 6 >= end || p[1] != '\\' || p[2] != 'u')
+                    goto bad;
+                for (int k = 3; k <= 6; k++) {
+                    int h = hexval(p[k]);
+                    if (h < 0)
+                        goto bad;
+                    lo = lo * 16 + (uint32_t)h;
+                }
+                if (lo < 0xDC00 || lo > 0xDFFF)
+                    goto bad;
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6;
+            }
+            char u[4];
+            size_t n = 0;
+            if (cp < 0x80) {
+                u[n++] = (char)cp;
+            } else if (cp < 0x800) {
+                u[n++] = (char)(0xC0 | cp >> 6);
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            } else if (cp < 0x10000) {
+                u[n++] = (char)(0xE0 | cp >> 12);
+                u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            } else {
+                u[n++] = (char)(0xF0 | cp >> 18);
+                u[n++] = (char)(0x80 | (cp >> 12 & 0x3F));
+                u[n++] = (char)(0x80 | (cp >> 6 & 0x3F));
+                u[n++] = (char)(0x80 | (cp & 0x3F));
+            }
+            aiq_sb_append(&sb, u, n);
+            break;
+        }
+        default: goto bad;
+        }
+        p++;
+    }
+    if (p >= end)
+        goto bad;
+    out->kind = CELL_STRING;
+    out->len = (uint32_t)sb.len;
+    out->u.s = sb.len && r ? aiq_arena_strndup(&r->strings, sb.data, sb.len) : "";
+    aiq_sb_free(&sb);
+    return p + 1;
+bad:
+    aiq_sb_free(&sb);
+    return NULL;
+}
+
+/* Validates the JSON string at p (after the opening quote) without keeping
+ * it: the plain ASCII case inline, anything else through scan_string. */
+static inline const char *skip_string(const char *p, const char *end)
+{
+    const char *q = aiq_scan_string_run(p, end);
+    if (q < end && *q == '"')
+        return q + 1;
+    Cell c;
+    return scan_string(NULL, p, end, &c);
+}
+
+/* Exact powers of ten as doubles (10^22 is the last one a double holds exactly). */
+static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Parses a number with JSON's grammar; NULL when it is not one or would
+ * overflow (jansson rejects those lines, and then decides). With out NULL
+ * it only validates. Values are exact without strtod when the digits fit
+ * 53 bits and the power of ten is exact (one correctly rounded multiply or
+ * divide gives strtod's answer); anything else goes to strtod/strtoll. */
+static const char *scan_number(const char *p, const char *end, Cell *out)
+{
+    const char *start = p;
+    bool neg = false, real = false;
+    uint64_t mant = 0;
+    int ndigits = 0, frac = 0, exp10 = 0;
+    if (p < end && *p == '-') {
+        neg = true;
+        p++;
+    }
+    if (p >= end || (unsigned)(*p - '0') > 9)
+        return NULL;
+    if (*p == '0') {
+        p++;
+    } else {
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++, ndigits++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
+    }
+    if (p < end && *p == '.') {
+        real = true;
+        if (++p >= end || (unsigned)(*p - '0') > 9)
+            return NULL;
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++, frac++, ndigits++)
+            mant = mant * 10 + (uint64_t)(*p - '0');
+    }
+    bool has_exp = false;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        real = has_exp = true;
+        p++;
+        bool eneg = p < end && *p == '-';
+        if (p < end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= end || (unsigned)(*p - '0') > 9)
+            return NULL;
+        for (; p < end && (unsigned)(*p - '0') <= 9; p++)
+            if (exp10 < 100000)
+                exp10 = exp10 * 10 + (*p - '0');
+        if (eneg)
+            exp10 = -exp10;
+    }
+    size_t n = (size_t)(p - start);
+    if (ndigits <= 18 && n < 64) { /* mant did not wrap */
+        if (!real) {
+            if (out) {
+                out->kind = CELL_INT;
+                out->u.i = neg ? -(int64_t)mant : (int64_t)mant;
+            }
+            return p;
+        }
+        int e = exp10 - frac;
+        if (!out && !has_exp)
+            return p; /* a plain decimal this short cannot overflow */
+        if (mant <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
+            if (out) {
+                double v = e >= 0 ? (double)mant * pow10_exact[e] : (double)mant / pow10_exact[-e];
+                out->kind = CELL_REAL;
+                out->u.f = neg ? -v : v;
+            }
+            return p;
+        }
+    }
+    char buf[64];
+    if (n >= sizeof buf)
+        return NULL;
+    memcpy(buf, start, n);
+    buf[n] = '\0';
+    Cell scratch;
+    if (!out)
+        out = &scratch;
+    errno = 0;
+    if (real) {
+        out->kind = CELL_REAL;
+        out->u.f = strtod(buf, NULL);
+    } else {
+        out->kind = CELL_INT;
+        out->u.i = strtoll(buf, NULL, 10);
+    }
+    return errno ? NULL : p;
+}
+
+/* The end of a nested object or array starting at p, or NULL. */
+static const char *skip_nested(const char *p, const char *end)
+{
+    int depth = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '"') {
+            for (;;) {
+                p = aiq_scan_string_run(p, end);
+                if (p >= end)
+                    return NULL;
+                if (*p == '"')
+                    break;
+                p += *p == '\\' ? 2 : 1; /* an escape, or a control byte jansson will judge */
+            }
+            p++;
+        } else if (c == '{' || c == '[') {
+            if (++depth > 1000)
+                return NULL;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return p;
+        }
+    }
+    return NULL;
+}
+
+/* Validates (without building anything) the JSON value at p; returns its end,
+ * or NULL when it is not plainly valid (jansson then decides). */
+static const char *skip_value(const char *p, const char *end, int depth)
+{
+    if (p >= end || depth > 512)
+        return NULL;
+    switch (*p) {
+    case '"': return skip_string(p + 1, end);
+    case 't': return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+    case 'f': return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+    case 'n': return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+    case '[':
+    case '{': {
+        char close = *p == '[' ? ']' : '}';
+        p = skip_ws(p + 1, end);
+        if (p < end && *p == close)
+            return p + 1;
+        for (;;) {
+            if (close == '}') {
+                if (p >= end || *p != '"' || !(p = skip_string(p + 1, end)))
+                    return NULL;
+                if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+                    p++;
+                } else {
+                    p = skip_ws(p, end);
+                    if (p >= end || *p != ':')
+                        return NULL;
+                    p = skip_ws(p + 1, end);
+                }
+            }
+            if (!(p = skip_value(p, end, depth + 1)))
+                return NULL;
+            if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
+                p++;
+                continue;
+            }
+            p = skip_ws(p, end);
+            if (p < end && *p == ',') {
+                p = skip_ws(p + 1, end);
+                continue;
+            }
+            return p < end && *p == close ? p + 1 : NULL;
+        }
+    }
+    default: return scan_number(p, end, NULL);
+    }
+}
+
+/* Parses the object at p keeping only the keys of f (the rest is validated
+ * and skipped); returns its end or NULL when anything is off. */
+/* The JSON value of a cell (a new reference; NULL for null or missing). */
+static json_t *json_from_cell(const Cell *c)
+{
+    switch (c->kind) {
+    case CELL_TRUE: return json_true();
+    case CELL_FALSE: return json_false();
+    case CELL_INT: return json_integer(c->u.i);
+    case CELL_REAL: return json_real(c->u.f);
+    case CELL_STRING: return json_stringn(c->u.s, c->len);
+    case CELL_JSON: return json_incref(c->u.j);
+    default: return NULL;
+    }
+}
+
+/* With f->vectors_only no object is built (*out stays NULL); with
+ * f->key_vectors xcells[k] gets the value of f->keys[k] (a reference of
+ * its own for objects and arrays). */
+static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out,
+                                        Cell *xcells)
+{
+    json_t *o = f->vectors_only ? NULL : json_object();
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == '}') {
+        *out = o;
+        return p + 1;
+    }
+    for (;;) {
+        if (p >= end || *p != '"')
+            goto bad;
+        const char *k = ++p;
+        p = aiq_scan_string_run(p, end);
+        if (p >= end || *p != '"')
+            goto bad; /* escaped keys: jansson decides */
+        size_t klen = (size_t)(p - k);
+        p = skip_ws(p + 1, end);
+        if (p >= end || *p != ':')
+            goto bad;
+        p = skip_ws(p + 1, end);
+        int ki = jl_wanted_key(f, k, klen);
+        if (ki < 0) {
+            if (!(p = skip_value(p, end, 1)))
+                goto bad;
+        } else {
+            Cell c = {0};
+            if (p < end && (*p == '{' || *p == '[')) {
+                const char *e = skip_nested(p, end);
+                json_t *j = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
+                c.kind = CELL_JSON;
+                c.u.j = j;
+                p = j ? e : NULL;
+            } else if (p < end && *p == '"') {
+                p = scan_string(r, p + 1, end, &c);
+            } else if (p < end && (*p == 't' || *p == 'f' || *p == 'n')) {
+                const char *e = skip_value(p, end, 1);
+                c.kind = !e ? CELL_MISSING : *p == 't' ? CELL_TRUE : *p == 'f' ? CELL_FALSE : CELL_NULL;
+                p = e;
+            } else {
+                p = scan_number(p, end, &c);
+            }
+            if (!p)
+                goto bad;
+            if (o) {
+                json_t *v = c.kind == CELL_NULL ? json_null() : json_from_cell(&c);
+                json_object_setn_new(o, k, klen, v); /* a repeated key: the last wins */
+            }
+            if (xcells && f->key_vectors) {
+                if (xcells[ki].kind == CELL_JSON)
+                    json_decref(xcells[ki].u.j); /* a repeated key: the last wins */
+                xcells[ki] = c;
+            } else if (c.kind == CELL_JSON) {
+                json_decref(c.u.j);
+            }
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        if (p < end && *p == '}') {
+            *out = o;
+            return p + 1;
+        }
+        goto bad;
+    }
+bad:
+    json_decref(o);
+    for (int k = 0; xcells && f->key_vectors && k < f->n; k++)
+        if (xcells[k].kind == CELL_JSON) {
+            json_decref(xcells[k].u.j);
+            xcells[k].kind = CELL_NULL;
+        }
+    return NULL;
+}
+
+/* After an object member: 1 with *pp past a ',' (another member follows),
+ * 0 with *pp past the closing '}', -1 when neither comes next. */
+static inline int after_member(const char **pp, const char *end)
+{
+    const char *p = *pp;
+    if (end - p >= 2 && p[0] == ',' && p[1] == '"') { /* compact JSON */
+        *pp = p + 1;
+        return 1;
+    }
+    p = skip_ws(p, end);
+    if (p < end && *p == ',') {
+        *pp = skip_ws(p + 1, end);
+        return 1;
+    }
+    if (p < end && *p == '}') {
+        *pp = p + 1;
+        return 0;
+    }
+    return -1;
+}
+
+/* The fields of a line the scanner has read, kept until the whole line is
+ * known good: columns are created only then, so a line jansson rejects
+ * leaves no trace (found by fuzz_scanner). */
+enum { MAXF = 256 };
+typedef struct LineFields {
+    const char *keys[MAXF];
+    uint32_t klens[MAXF];
+    int cols[MAXF];
+    Cell cells[MAXF];
+    int n;
+} LineFields;
+
+/* Keeps one field; a repeated key: the last value wins, as in jansson.
+ * A key with a column (col >= 0) is known by it; only keys new to the
+ * store need their names compared. */
+static void stage_field(LineFields *lf, const char *k, uint32_t klen, int col, Cell c)
+{
+    for (int f = 0; f < lf->n; f++)
+        if (col >= 0 ? lf->cols[f] == col
+                     : lf->cols[f] < 0 && lf->klens[f] == klen && memcmp(lf->keys[f], k, klen) == 0) {
+            if (lf->cells[f].kind == CELL_JSON)
+                json_decref(lf->cells[f].u.j);
+            lf->cells[f] = c;
+            return;
+        }
+    lf->keys[lf->n] = k;
+    lf->klens[lf->n] = klen;
+    lf->cols[lf->n] = col;
+    lf->cells[lf->n++] = c;
+}
+
+/* Keeps the key vectors' values of column col's value (cells xc). */
+static void stage_key_vectors(LineFields *lf, const Rows *r, int col, const Cell *xc)
+{
+    const CellCol *cc = &r->cols[col];
+    for (int k = 0; k < cc->filter->n; k++) {
+        const CellCol *x = &r->cols[cc->xfirst + k];
+        stage_field(lf, x->name, (uint32_t)strlen(x->name), cc->xfirst + k, xc[k]);
+    }
+}
+
+/* The key vectors' values for a column value that is not an object (a
+ * string may hold one), by the rules of d["key"]. */
+static void key_cells_from_value(Rows *r, const AiqColumnKeys *f, const Cell *v, Cell *xc)
+{
+    json_t *d = json_from_cell(v);
+    for (int k = 0; k < f->n; k++) {
+        json_t *owned = NULL;
+        json_t *x = aiq_dyn_key(d, f->keys[k], strlen(f->keys[k]), &owned);
+        xc[k] = x ? jl_cell_from_json(r, x) : (Cell){.kind = CELL_NULL};
+        json_decref(owned);
+    }
+    json_decref(d);
+}
+
+/* Whether a top above could take the line (its key as its column would
+ * hold it; any other shape of value is kept for the executor to judge). */
+static bool hint_keeps(const Rows *r, const LineFields *lf)
+{
+    for (int f = 0; f < lf->n; f++) {
+        if (lf->cols[f] != r->hint_col)
+            continue;
+        const Cell *c = &lf->cells[f];
+        if (r->hint->type == AIQ_TYPE_REAL && (c->kind == CELL_REAL || c->kind == CELL_INT))
+            return aiq_top_hint_keeps(r->hint, c->kind == CELL_REAL ? c->u.f : (double)c->u.i, 0);
+        if (r->hint->type == AIQ_TYPE_LONG && c->kind == CELL_INT)
+            return aiq_top_hint_keeps(r->hint, 0, c->u.i);
+        return true;
+    }
+    return true; /* no key: null, which top judges */
+}
+
+/* Whether a where's conjunct could be true for a value as its column would
+ * hold it (the comparison kernels' rules: NaN is unordered, so only != is
+ * true for it); values of any other shape are kept for the where to judge. */
+static bool pred_keeps(const AiqRowPred *pr, const Cell *c)
+{
+    int cmp;
+    switch (pr->type) {
+    case AIQ_TYPE_REAL:
+    case AIQ_TYPE_LONG: {
+        if (c->kind != CELL_INT && (c->kind != CELL_REAL || pr->type != AIQ_TYPE_REAL))
+            return true;
+        if (pr->real) {
+            double x = c->kind == CELL_REAL ? c->u.f : (double)c->u.i;
+            if (isnan(x) || isnan(pr->f))
+                return pr->op == AIQ_PRED_NE;
+            cmp = (x > pr->f) - (x < pr->f);
+        } else {
+            cmp = (c->u.i > pr->i) - (c->u.i < pr->i);
+        }
+        break;
+    }
+    case AIQ_TYPE_DATETIME: {
+        int64_t t;
+        if (c->kind != CELL_STRING || !aiq_datetime_parse(c->u.s, c->len, &t))
+            return true;
+        cmp = (t > pr->i) - (t < pr->i);
+        break;
+    }
+    case AIQ_TYPE_STRING: {
+        if (c->kind != CELL_STRING)
+            return true;
+        bool eq = c->len == pr->s.len && memcmp(c->u.s, pr->s.ptr, c->len) == 0;
+        return pr->op == AIQ_PRED_EQ ? eq : !eq;
+    }
+    default: return true;
+    }
+    switch (pr->op) {
+    case AIQ_PRED_LT: return cmp < 0;
+    case AIQ_PRED_LE: return cmp <= 0;
+    case AIQ_PRED_GT: return cmp > 0;
+    case AIQ_PRED_GE: return cmp >= 0;
+    case AIQ_PRED_EQ: return cmp == 0;
+    default: return cmp != 0;
+    }
+}
+
+/* Column col is one an operator above watches (a where's or top's). */
+static bool watched(const Rows *r, int col)
+{
+    if (r->hint && col == r->hint_col)
+        return true;
+    for (int k = 0; k < r->npreds; k++)
+        if (r->pred_cols[k] == col)
+            return true;
+    return false;
+}
+
+/* Whether the operators above could take a line, judging by the value of
+ * column col just read (c). */
+static bool value_keeps(const Rows *r, const LineFields *lf, int col, const Cell *c)
+{
+    for (int k = 0; k < r->npreds; k++)
+        if (r->pred_cols[k] == col && !pred_keeps(r->preds[k], c))
+            return false;
+    return !(r->hint && col == r->hint_col && !hint_keeps(r, lf));
+}
+
+/* Reads a line that holds one flat-or-nested JSON object straight into the
+ * store. Returns false, having changed nothing, whenever the line is not
+ * plainly valid (escaped keys, overflowing numbers, a "records" export, any
+ * syntax error): jansson then parses it and decides. */
+bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
+{
+    const char *p = line, *end = line + n;
+    p = skip_ws(p, end);
+    if (p >= end || *p != '{')
+        return false;
+    p = skip_ws(p + 1, end);
+    LineFields lf;
+    lf.n = 0;
+    int nskipped = 0;
+    bool dropping = false; /* a top above cannot take this line: validate the rest only */
+    if (p < end && *p == '}') {
+        p++;
+    } else {
+        for (;;) {
+            if (p >= end || *p != '"' || lf.n >= MAXF - 64)
+                goto bad;
+            const char *k = ++p;
+            uint32_t klen;
+            int col;
+            /* lines of a log repeat their keys in order: when this key is
+             * the one met here on the last line, its bytes and closing quote
+             * say so at once (that key was plain, so this one is too) */
+            const struct KeyGuess *g = lf.n + nskipped < 64 ? &r->guess[lf.n + nskipped] : NULL;
+            if (g && g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
+                klen = g->len;
+                col = g->col;
+                p = k + klen;
+            } else {
+                p = aiq_scan_string_run(p, end);
+                if (p >= end || *p != '"')
+                    goto bad;
+                klen = (uint32_t)(p - k);
+                if (klen == 7 && memcmp(k, "records", 7) == 0)
+                    goto bad; /* a diagnostic-settings export: the slow path expands it */
+                col = jl_rows_column_at(r, lf.n + nskipped, k, klen);
+            }
+            if (end - p > 2 && p[1] == ':' && (unsigned char)p[2] > ' ') { /* compact JSON */
+                p += 2;
+            } else {
+                p = skip_ws(p + 1, end);
+                if (p >= end || *p != ':')
+                    goto bad;
+                p = skip_ws(p + 1, end);
+                if (p >= end)
+                    goto bad;
+            }
+            if (dropping && watched(r, col))
+                goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
+            if ((r->fixed && col < 0) || dropping) {
+                nskipped++;
+                /* a column the query does not read: validate it, build nothing */
+                if (!(p = *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, 0)))
+                    goto bad;
+                goto next_member;
+            }
+            Cell c = {0};
+            if (r->kinds_only && (*p == '{' || *p == '[')) {
+                if (!(p = skip_value(p, end, 1)))
+                    goto bad;
+                c.kind = CELL_TEXT; /* nested, which is all inference asks */
+                c.u.s = "";
+                goto have_value;
+            }
+            if (col >= 0 && r->cols[col].filter && r->cols[col].filter->text_only && (*p == '{' || *p == '[')) {
+                const char *e = skip_value(p, end, 1); /* validated, not built */
+                if (!e)
+                    goto bad;
+                c.kind = CELL_TEXT;
+                c.len = (uint32_t)(e - p);
+                c.u.s = aiq_arena_strndup(&r->strings, p, c.len);
+                p = e;
+                goto have_value;
+            }
+            const AiqColumnKeys *kf = col >= 0 ? r->cols[col].filter : NULL;
+            Cell xc[64]; /* key vectors' values (at most 64 keys: see want_declared) */
+            if (kf && kf->key_vectors)
+                for (int x = 0; x < kf->n; x++)
+                    xc[x] = (Cell){.kind = CELL_NULL};
+            if (kf && kf->n >= 0 && *p == '{') {
+                json_t *j = NULL;
+                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc)))
+                    goto bad;
+                c.kind = j ? CELL_JSON : CELL_MISSING;
+                c.u.j = j;
+                if (kf->key_vectors)
+                    stage_key_vectors(&lf, r, col, xc);
+                goto have_value;
+            }
+            switch (*p) {
+            case '"': p = scan_string(r, p + 1, end, &c); break;
+            case 't': c.kind = CELL_TRUE; p = end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL; break;
+            case 'f': c.kind = CELL_FALSE; p = end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL; break;
+            case 'n': c.kind = CELL_NULL; p = end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL; break;
+            case '{':
+            case '[': {
+                const char *e = skip_nested(p, end);
+                json_t *j = e ? json_loadb(p, (size_t)(e - p), JSON_ALLOW_NUL, NULL) : NULL;
+                if (!j)
+                    goto bad;
+                c.kind = CELL_JSON;
+                c.u.j = j;
+                p = e;
+                break;
+            }
+            default: p = scan_number(p, end, &c); break;
+            }
+            if (!p)
+                goto bad;
+            if (kf && kf->key_vectors) { /* not an object: d["key"] rules */
+                key_cells_from_value(r, kf, &c, xc);
+                stage_key_vectors(&lf, r, col, xc);
+                if (kf->vectors_only) {
+                    if (c.kind == CELL_JSON)
+                        json_decref(c.u.j);
+                    c.kind = CELL_MISSING;
+                }
+            }
+        have_value:
+            stage_field(&lf, k, klen, col, c);
+            if ((r->npreds || r->hint) && col >= 0 && !value_keeps(r, &lf, col, &c))
+                dropping = true;
+        next_member:;
+            int more = after_member(&p, end);
+            if (more < 0)
+                goto bad;
+            if (more)
+                continue;
+            break;
+        }
+    }
+    if (skip_ws(p, end) != end)
+        goto bad;
+    if (dropping) { /* a good line, but the operators above would not take it */
+        for (int f = 0; f < lf.n; f++)
+            if (lf.cells[f].kind == CELL_JSON)
+                json_decref(lf.cells[f].u.j);
+        return true;
+    }
+    jl_rows_add(r, lineno);
+    for (int f = 0; f < lf.n; f++)
+        jl_rows_set(r, lf.cols[f] >= 0 ? lf.cols[f] : jl_rows_column_add(r, lf.keys[f], lf.klens[f]), lf.cells[f]);
+    return true;
+bad:
+    for (int f = 0; f < lf.n; f++)
+        if (lf.cells[f].kind == CELL_JSON)
+            json_decref(lf.cells[f].u.j);
+    return false; /* strings stay in the arena until the table is built: harmless */
+}
+

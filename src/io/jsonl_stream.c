@@ -1,0 +1,681 @@
+/*
+ * jsonl_stream.c -- streaming a table's files in bounded memory: files are
+ * read (or, with one thread, mapped) and cut into chunks of whole lines;
+ * worker threads parse chunks into batches, handed out strictly in file
+ * order; a first pass in the same way infers an undeclared table's schema.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "io/bytescan.h"
+#include "jsonl_rows.h"
+#include "util/interrupt.h"
+#include "util/mem.h"
+
+/*
+ * The file is cut into chunks of whole lines (about CHUNK_BYTES each). The
+ * calling thread reads and decompresses, numbers the lines and cuts; worker
+ * threads (opts.threads > 1) turn chunks into batches in parallel; batches
+ * are handed out strictly in file order, so results do not depend on the
+ * thread count. With one thread the caller parses each chunk itself.
+ * Memory stays bounded: at most RING_PER_THREAD chunks per worker are in
+ * flight.
+ */
+
+#define STREAM_BLOCK (1 << 20)
+#define CHUNK_BYTES (512 << 10)
+#define MAP_MIN (1 << 20) /* smaller files are read: mapping them costs more than the copy */
+#define RING_PER_THREAD 2
+
+typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
+
+typedef struct Chunk {
+    ChunkState state;
+    AiqStrBuf text;      /* whole lines */
+    const char *view;    /* or, from a mapped file, view_len bytes of it */
+    size_t view_len;
+    void *unmap;         /* the last chunk of a mapped file unmaps it */
+    size_t unmap_len;
+    int64_t line0;       /* number of the line before the first one */
+    int64_t nlines;      /* lines parsed */
+    const char *path;
+    bool last_of_file;   /* the file's report follows this chunk */
+    AiqTable **tables;   /* the batches, in order */
+    int ntables, captables, taken;
+    FileStats fs;
+    Misfits mf;
+    AiqError err;        /* set (code != AIQ_OK) when parsing failed */
+    Rows *seen;          /* schema inference: the chunk's columns, in order, and their kinds */
+} Chunk;
+
+struct AiqJsonlStream {
+    AiqCatalogTable *t;
+    AiqReadOptions opts;
+    int ipath;          /* next file to open */
+    int fd;             /* -1: no file open */
+    const char *path;
+    ZSTD_DStream *ds;   /* non-NULL for a zstd file */
+    size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
+    ZSTD_inBuffer zin;  /* compressed bytes of the current block not yet decoded */
+    char *block;
+    const char *map;    /* a plain file mapped whole (NULL: read block by block) */
+    size_t map_len, map_pos;
+    AiqStrBuf pending;  /* bytes read but not yet cut into a chunk */
+    bool eof;           /* the open file has no more bytes */
+    bool input_done;    /* no more files */
+    int64_t lineno;     /* lines of the open file cut into chunks so far */
+    FileStats fs;       /* the open file's report, merged from its chunks in order */
+    Misfits mf;         /* every file's misfits, reported at the end */
+    AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
+    AiqRowPred *preds;  /* our copy of opts.preds */
+    /* schema inference (aiq_jsonl_infer_schema): no batches, only columns */
+    bool infer;
+    Rows *whole_seen;   /* a whole-file value's columns, for the next chunk */
+    Rows columns;       /* every column met so far, in order, and their kinds */
+    /* the chunk ring and its workers */
+    Chunk *ring;
+    int nring, nworkers;
+    int64_t seq_fill, seq_parse, seq_take; /* next chunk to fill, to parse, to hand out */
+    pthread_t *workers;
+    pthread_mutex_t mu;
+    pthread_cond_t work, done;
+    bool stop;
+};
+
+/* The kernel may drop the pages of a parsed part of a mapped file: the
+ * process's memory then stays bounded however large the file. Only whole
+ * pages inside [from, to) are released, so neighbours being parsed keep theirs. */
+static void release_pages(const char *from, const char *to)
+{
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)from + page - 1) & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
+    if (a < b)
+        madvise((void *)a, b - a, MADV_DONTNEED);
+}
+
+static void chunk_clear(Chunk *c)
+{
+    if (c->view)
+        release_pages(c->view, c->view + c->view_len);
+    if (c->unmap)
+        munmap(c->unmap, c->unmap_len);
+    c->view = NULL;
+    c->view_len = 0;
+    c->unmap = NULL;
+    for (int i = c->taken; i < c->ntables; i++)
+        aiq_table_free(c->tables[i]);
+    c->ntables = c->taken = 0;
+    aiq_sb_clear(&c->text);
+    memset(&c->fs, 0, sizeof c->fs);
+    memset(&c->mf, 0, sizeof c->mf);
+    memset(&c->err, 0, sizeof c->err);
+    c->last_of_file = false;
+    if (c->seen) {
+        jl_rows_free(c->seen);
+        aiq_xfree(c->seen);
+        c->seen = NULL;
+    }
+    c->state = CHUNK_FREE;
+}
+
+static void chunk_push(Chunk *c, AiqTable *t)
+{
+    if (c->ntables == c->captables) {
+        c->captables = c->captables ? c->captables * 2 : 8;
+        c->tables = aiq_xrealloc(c->tables, sizeof *c->tables * (size_t)c->captables);
+    }
+    c->tables[c->ntables++] = t;
+}
+
+/* Parses a chunk's lines into batches of at most AIQ_VECTOR_SIZE rows.
+ * Runs on a worker thread: touches only the chunk and read-only state. */
+static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
+{
+    Rows rows;
+    jl_rows_init(&rows);
+    jl_want_declared(&rows, s->t, &s->opts);
+    rows.kinds_only = s->infer;
+    AiqStrBuf fixed;
+    aiq_sb_init(&fixed);
+    const char *text = c->view ? c->view : c->text.data ? c->text.data : "";
+    size_t len = c->view ? c->view_len : c->text.len, pos = 0;
+    int64_t lineno = c->line0;
+    bool ok = true;
+    while (pos < len && ok) {
+        const char *start = text + pos;
+        const char *nl = memchr(start, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - start) : len - pos;
+        pos += n + (nl ? 1 : 0);
+        ok = jl_parse_line(&rows, &c->fs, start, n, ++lineno, c->path, &s->opts, &fixed, &c->err);
+        if (s->infer) {
+            if (rows.n == AIQ_VECTOR_SIZE)
+                jl_rows_drop_cells(&rows);
+        } else if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
+            AiqTable *t = jl_build_table(s->t, rows, true, &s->opts, NULL, &c->mf, &c->err);
+            jl_rows_init(&rows);
+            jl_want_declared(&rows, s->t, &s->opts);
+            if (!t)
+                ok = false;
+            else
+                chunk_push(c, t);
+        }
+    }
+    c->nlines = lineno - c->line0;
+    if (s->infer && ok && !c->seen) { /* (a whole-file value brought its own) */
+        jl_rows_drop_cells(&rows);
+        c->seen = aiq_xmalloc(sizeof *c->seen);
+        *c->seen = rows;
+    } else {
+        jl_rows_free(&rows);
+    }
+    aiq_sb_free(&fixed);
+}
+
+static void *worker_main(void *arg)
+{
+    AiqJsonlStream *s = arg;
+    pthread_mutex_lock(&s->mu);
+    for (;;) {
+        while (!s->stop && s->seq_parse == s->seq_fill)
+            pthread_cond_wait(&s->work, &s->mu);
+        if (s->stop)
+            break;
+        Chunk *c = &s->ring[s->seq_parse++ % s->nring];
+        c->state = CHUNK_BUSY;
+        pthread_mutex_unlock(&s->mu);
+        parse_chunk(s, c);
+        pthread_mutex_lock(&s->mu);
+        c->state = CHUNK_DONE;
+        pthread_cond_broadcast(&s->done);
+    }
+    pthread_mutex_unlock(&s->mu);
+    aiq_mem_settle();
+    return NULL;
+}
+
+AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err)
+{
+    (void)err;
+    AiqJsonlStream *s = aiq_xcalloc(1, sizeof *s);
+    s->t = t;
+    s->opts = *opts;
+    s->fd = -1;
+    s->block = aiq_xmalloc(STREAM_BLOCK); /* block_size is at most this */
+    if (s->opts.block_size > STREAM_BLOCK)
+        s->opts.block_size = STREAM_BLOCK;
+    aiq_sb_init(&s->pending);
+    jl_rows_init(&s->columns);
+    if (opts->npreds) { /* the where's plan may go before the stream */
+        AiqRowPred *copy = aiq_xmalloc(sizeof *copy * (size_t)opts->npreds);
+        memcpy(copy, opts->preds, sizeof *copy * (size_t)opts->npreds);
+        s->opts.preds = s->preds = copy;
+    }
+    s->nworkers = opts->threads > 1 ? opts->threads : 0;
+    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
+    s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
+    if (s->nworkers) {
+        pthread_mutex_init(&s->mu, NULL);
+        pthread_cond_init(&s->work, NULL);
+        pthread_cond_init(&s->done, NULL);
+        s->workers = aiq_xcalloc((size_t)s->nworkers, sizeof *s->workers);
+        for (int w = 0; w < s->nworkers; w++)
+            if (pthread_create(&s->workers[w], NULL, worker_main, s) != 0) {
+                s->nworkers = w; /* run with the workers that started (none: inline) */
+                break;
+            }
+        if (!s->nworkers) {
+            s->nring = 1;
+            pthread_cond_destroy(&s->work);
+            pthread_cond_destroy(&s->done);
+            pthread_mutex_destroy(&s->mu);
+        }
+    }
+    return s;
+}
+
+static void close_file(AiqJsonlStream *s)
+{
+    if (s->map)
+        munmap((void *)s->map, s->map_len);
+    s->map = NULL;
+    if (s->fd > 0)
+        close(s->fd);
+    s->fd = -1;
+    if (s->ds)
+        ZSTD_freeDStream(s->ds);
+    s->ds = NULL;
+    aiq_sb_clear(&s->pending);
+}
+
+void aiq_jsonl_close(AiqJsonlStream *s)
+{
+    if (!s)
+        return;
+    if (s->nworkers) {
+        pthread_mutex_lock(&s->mu);
+        s->stop = true;
+        pthread_cond_broadcast(&s->work);
+        pthread_mutex_unlock(&s->mu);
+        for (int w = 0; w < s->nworkers; w++)
+            pthread_join(s->workers[w], NULL);
+        aiq_xfree(s->workers);
+        pthread_cond_destroy(&s->work);
+        pthread_cond_destroy(&s->done);
+        pthread_mutex_destroy(&s->mu);
+    }
+    for (int i = 0; i < s->nring; i++) {
+        chunk_clear(&s->ring[i]);
+        aiq_sb_free(&s->ring[i].text);
+        aiq_xfree(s->ring[i].tables);
+    }
+    aiq_xfree(s->ring);
+    aiq_xfree(s->preds);
+    jl_rows_free(&s->columns);
+    if (s->whole_seen) {
+        jl_rows_free(s->whole_seen);
+        aiq_xfree(s->whole_seen);
+    }
+    close_file(s);
+    aiq_table_free(s->whole);
+    aiq_xfree(s->block);
+    aiq_sb_free(&s->pending);
+    aiq_xfree(s);
+}
+
+/* Decodes from s->zin onto dst until about 256 KB came out or the block is
+ * used up: a highly compressed block must not balloon in memory. */
+static bool decode_some(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
+{
+    char out[1 << 16];
+    size_t produced = 0;
+    while (produced < (256u << 10)) {
+        ZSTD_outBuffer ob = {out, sizeof out, 0};
+        s->zret = ZSTD_decompressStream(s->ds, &ob, &s->zin);
+        if (ZSTD_isError(s->zret))
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data: %s", s->path, ZSTD_getErrorName(s->zret));
+        aiq_sb_append(dst, out, ob.pos);
+        produced += ob.pos;
+        if (s->zin.pos == s->zin.size && ob.pos < sizeof out)
+            break; /* block used up and the decoder has nothing more */
+    }
+    return true;
+}
+
+/* Reads (or decodes) more of the file onto dst; sets eof at its end. */
+static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
+{
+    if (s->ds && s->zin.pos < s->zin.size)
+        return decode_some(s, dst, err);
+    size_t want = s->opts.block_size ? s->opts.block_size : STREAM_BLOCK;
+    /* plain text is read straight onto the end of dst */
+    char *to = s->ds ? s->block : aiq_sb_reserve(dst, want);
+    ssize_t r;
+    do
+        r = read(s->fd, to, want);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+    if (r == 0) {
+        if (s->ds && s->zret != 0) {
+            /* mid-frame at the end of the input: flush what the decoder
+             * holds; no progress means the frame was cut */
+            size_t before = dst->len;
+            s->zin = (ZSTD_inBuffer){s->block, 0, 0};
+            if (!decode_some(s, dst, err))
+                return false;
+            if (dst->len > before)
+                return true;
+            if (s->zret != 0)
+                return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
+        }
+        s->eof = true;
+        return true;
+    }
+    if (!s->ds) {
+        aiq_sb_commit(dst, (size_t)r);
+        return true;
+    }
+    s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+    return decode_some(s, dst, err);
+}
+
+/* Whether a file starting with data[0..len) is one JSON value (a top-level
+ * array, or an object such as a pretty-printed export that is not valid on
+ * its first line) rather than JSON lines: 1 or 0, or -1 when the first line
+ * has not ended yet and !eof. *bom: 3 after a byte order mark, else 0. */
+static int whole_value(const char *data, size_t len, bool eof, size_t *bom)
+{
+    size_t k = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    *bom = k;
+    while (k < len && strchr(" \t\r\n", data[k]))
+        k++;
+    const char *nl = k < len ? memchr(data + k, '\n', len - k) : NULL;
+    if (!nl && !eof)
+        return -1;
+    size_t n = nl ? (size_t)(nl - data) : len;
+    if (k < len && data[k] == '[')
+        return 1;
+    if (k >= len || data[k] != '{' || k >= n)
+        return 0;
+    json_t *line1 = json_loadb(data + k, n - k, 0, NULL);
+    json_decref(line1);
+    return line1 == NULL;
+}
+
+/* A mapped file that shrinks while it is read faults on the missing pages
+ * (SIGBUS). That is an input error, not a crash: say so and exit 2. */
+static void on_sigbus(int sig)
+{
+    (void)sig;
+    static const char msg[] = "aiq: an input file shrank while it was being read\n";
+    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
+    (void)w;
+    _exit(2);
+}
+
+static void watch_for_sigbus(void)
+{
+    static bool installed;
+    if (installed)
+        return;
+    installed = true;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigbus;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Opens the next file; a top-level array or a pretty-printed export is read
+ * whole into s->whole. Returns false at the end of the files or on error. */
+static bool open_next(AiqJsonlStream *s, AiqError *err)
+{
+    while (s->ipath < s->t->npaths) {
+        s->path = s->t->paths[s->ipath++];
+        s->fd = strcmp(s->path, "-") == 0 ? STDIN_FILENO : open(s->path, O_RDONLY);
+        if (s->fd < 0)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+        struct stat st;
+        if (fstat(s->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            close_file(s);
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", s->path);
+        }
+        s->eof = false;
+        s->lineno = 0;
+        s->zret = 0;
+        static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+        if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size && !s->nworkers) {
+            /* One thread parses a plain file where the kernel keeps it: no
+             * copy. With workers the reading thread's copy is free (it would
+             * wait otherwise) while page faults in the workers contend: read. */
+            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
+            if (m != MAP_FAILED && memcmp(m, magic, 4) != 0) {
+                madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+                watch_for_sigbus();
+                s->map = m;
+                s->map_len = (size_t)st.st_size;
+                s->eof = true;
+            } else if (m != MAP_FAILED) {
+                munmap(m, (size_t)st.st_size); /* zstd: decoded block by block */
+            }
+        }
+        ssize_t r = 0;
+        do
+            r = s->map ? 0 : read(s->fd, s->block, 4);
+        while (r < 0 && errno == EINTR);
+        if (r < 0)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+        if (r == 4 && memcmp(s->block, magic, 4) == 0) { /* zstd, by magic number */
+            s->ds = ZSTD_createDStream();
+            ZSTD_initDStream(s->ds);
+        }
+        if (r == 0) {
+            s->eof = true;
+        } else if (!s->ds) {
+            aiq_sb_append(&s->pending, s->block, (size_t)r);
+        } else {
+            s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+            if (!decode_some(s, &s->pending, err))
+                return false;
+        }
+        /* look at the first line after any blanks, as parse_text does: JSON
+         * lines stream, anything else is read whole */
+        int whole;
+        size_t bom = 0;
+        if (s->map) {
+            whole = whole_value(s->map, s->map_len, true, &bom);
+            s->map_pos = bom;
+        } else {
+            while ((whole = whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
+                if (!fill(s, &s->pending, err))
+                    return false;
+            if (!whole && bom) {
+                memmove(s->pending.data, s->pending.data + 3, s->pending.len - 3);
+                s->pending.len -= 3;
+            }
+        }
+        if (!whole)
+            return true;
+        while (!s->map && !s->eof) /* a single JSON value: read it all */
+            if (!fill(s, &s->pending, err))
+                return false;
+        Rows rows;
+        jl_rows_init(&rows);
+        jl_want_declared(&rows, s->t, &s->opts);
+        FileStats fs = {0};
+        bool ok = s->map ? jl_parse_text(s->path, s->map, s->map_len, &rows, &fs, &s->opts, err)
+                         : jl_parse_text(s->path, s->pending.data, s->pending.len, &rows, &fs, &s->opts, err);
+        if (ok)
+            jl_report(s->path, &fs, &s->opts);
+        close_file(s);
+        if (s->infer) {
+            if (!ok) {
+                jl_rows_free(&rows);
+                return false;
+            }
+            jl_rows_drop_cells(&rows);
+            s->whole_seen = aiq_xmalloc(sizeof *s->whole_seen);
+            *s->whole_seen = rows;
+            return true;
+        }
+        s->whole = jl_build_table(s->t, rows, ok, &s->opts, NULL, &s->mf, err);
+        return s->whole != NULL;
+    }
+    return false;
+}
+
+/* Lines in text: its newlines, plus a last line without one. */
+static int64_t count_lines(const char *text, size_t len)
+{
+    return aiq_count_newlines(text, text + len) + (len && text[len - 1] != '\n');
+}
+
+/* Fills chunk c with the next whole lines of input (moving on to the next
+ * file as needed), or with a whole-file table. Returns false on error;
+ * leaves c empty (CHUNK_FREE) at the end of the input. */
+static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
+{
+    while (s->fd < 0) {
+        if (!open_next(s, err)) {
+            if (err->code != AIQ_OK)
+                return false;
+            s->input_done = true;
+            return true;
+        }
+        if (s->whole || s->whole_seen) { /* a whole-file value: one batch, and no lines to parse */
+            if (s->whole)
+                chunk_push(c, s->whole);
+            c->seen = s->whole_seen;
+            s->whole = NULL;
+            s->whole_seen = NULL;
+            c->line0 = s->lineno = 0;
+            c->state = CHUNK_READY;
+            return true;
+        }
+    }
+    size_t want = s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES;
+    c->path = s->path;
+    c->line0 = s->lineno;
+    c->state = CHUNK_READY;
+    if (s->map) { /* a mapped file: the chunk is a view up to a line end */
+        size_t start = s->map_pos, end = start + want < s->map_len ? start + want : s->map_len;
+        if (end < s->map_len) {
+            const char *nl = memrchr(s->map + start, '\n', end - start);
+            if (!nl) /* a line longer than a chunk */
+                nl = memchr(s->map + end, '\n', s->map_len - end);
+            end = nl ? (size_t)(nl - s->map) + 1 : s->map_len;
+        }
+        c->view = s->map + start;
+        c->view_len = end - start;
+        s->map_pos = end;
+        c->last_of_file = end == s->map_len;
+        if (s->nworkers)
+            s->lineno += count_lines(c->view, c->view_len);
+        if (c->last_of_file) { /* the chunk unmaps the file once it is done */
+            c->unmap = (void *)s->map;
+            c->unmap_len = s->map_len;
+            s->map = NULL;
+            close_file(s);
+        }
+        return true;
+    }
+    /* the bytes already read start the chunk; read on to a line end past CHUNK_BYTES */
+    AiqStrBuf t = c->text;
+    c->text = s->pending;
+    s->pending = t;
+    aiq_sb_clear(&s->pending);
+    size_t cut;
+    for (;;) {
+        if (s->eof) {
+            cut = c->text.len;
+            break;
+        }
+        if (c->text.len >= want) { /* cut at the last line end within want bytes, or the first after */
+            const char *nl = memrchr(c->text.data, '\n', want);
+            if (!nl)
+                nl = memchr(c->text.data + want, '\n', c->text.len - want);
+            if (nl) {
+                cut = (size_t)(nl - c->text.data) + 1;
+                break;
+            }
+        }
+        if (!fill(s, &c->text, err))
+            return false;
+    }
+    aiq_sb_append(&s->pending, c->text.data + cut, c->text.len - cut);
+    c->text.len = cut;
+    c->last_of_file = s->eof && s->pending.len == 0;
+    if (s->nworkers) /* with one thread, parsing counts as it goes */
+        s->lineno += count_lines(c->text.data ? c->text.data : "", cut);
+    if (c->last_of_file)
+        close_file(s);
+    return true;
+}
+
+/* Merges a parsed chunk's reports into the file's (chunks come in order). */
+static void merge_stats(AiqJsonlStream *s, const Chunk *c)
+{
+    if (!s->fs.malformed && c->fs.malformed) {
+        s->fs.first_bad_line = c->fs.first_bad_line;
+        memcpy(s->fs.reason, c->fs.reason, sizeof s->fs.reason);
+    }
+    s->fs.malformed += c->fs.malformed;
+    s->fs.bad_utf8 += c->fs.bad_utf8;
+    jl_merge_misfits(&s->mf, &c->mf);
+    for (int k = 0; c->seen && k < c->seen->ncols; k++) {
+        const CellCol *from = &c->seen->cols[k];
+        int col = jl_rows_column_add(&s->columns, from->name, (uint32_t)strlen(from->name));
+        s->columns.cols[col].seen |= from->seen;
+    }
+    if (c->last_of_file) {
+        jl_report(c->path, &s->fs, &s->opts);
+        memset(&s->fs, 0, sizeof s->fs);
+    }
+}
+
+AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
+{
+    for (;;) {
+        /* keep every free slot of the ring filled, so workers never wait */
+        while (!s->input_done && s->seq_fill - s->seq_take < s->nring) {
+            Chunk *c = &s->ring[s->seq_fill % s->nring];
+            if (!fill_chunk(s, c, err))
+                return NULL;
+            if (c->state == CHUNK_FREE)
+                break; /* end of input */
+            if (!s->nworkers) {
+                s->seq_fill++;
+                continue;
+            }
+            pthread_mutex_lock(&s->mu);
+            s->seq_fill++;
+            pthread_cond_signal(&s->work);
+            pthread_mutex_unlock(&s->mu);
+        }
+        if (s->seq_take == s->seq_fill) {
+            jl_report_misfits(s->t, &s->mf, &s->opts);
+            memset(&s->mf, 0, sizeof s->mf);
+            return NULL; /* end of input */
+        }
+        Chunk *c = &s->ring[s->seq_take % s->nring];
+        if (!s->nworkers) {
+            if (c->state == CHUNK_READY) {
+                s->seq_parse++;
+                parse_chunk(s, c);
+                s->lineno = c->line0 + c->nlines;
+                c->state = CHUNK_DONE;
+            }
+        } else {
+            pthread_mutex_lock(&s->mu);
+            while (c->state != CHUNK_DONE)
+                pthread_cond_wait(&s->done, &s->mu);
+            pthread_mutex_unlock(&s->mu);
+        }
+        if (c->err.code != AIQ_OK) {
+            *err = c->err;
+            return NULL;
+        }
+        if (c->taken < c->ntables)
+            return c->tables[c->taken++];
+        merge_stats(s, c);
+        chunk_clear(c);
+        s->seq_take++;
+        if (aiq_interrupt_pending())
+            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", s->path ? s->path : s->t->name), NULL;
+    }
+}
+
+bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
+{
+    AiqReadOptions quiet = *opts;
+    quiet.warn = NULL; /* the pass that reads the rows reports */
+    AiqJsonlStream *s = aiq_jsonl_open(t, &quiet, err);
+    s->infer = true;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(s, err)))
+        aiq_table_free(batch); /* not reached: inference makes no batches */
+    bool ok = err->code == AIQ_OK;
+    if (ok) {
+        /* the same types the whole load would give (build_table) */
+        int n = s->columns.ncols;
+        t->schema.ncols = n;
+        t->schema.cols = aiq_arena_alloc(schema_arena, sizeof *t->schema.cols * (size_t)(n + 1));
+        for (int c = 0; c < n; c++) {
+            const CellCol *col = &s->columns.cols[c];
+            t->schema.cols[c].name = aiq_arena_strndup(schema_arena, col->name, strlen(col->name));
+            t->schema.cols[c].type = jl_infer(col->seen);
+        }
+    }
+    aiq_jsonl_close(s);
+    return ok;
+}
+
