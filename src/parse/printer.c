@@ -163,6 +163,20 @@ static void print_param_decl(AiqStrBuf *out, const AiqNode *prm)
     }
 }
 
+/* The operand of .name or [index]: a unary expression binds looser than
+ * those, so (-x).y keeps its parentheses; printed bare, -(x).y would apply
+ * .y to x (found by fuzz_frontend). Literals are wrapped too: a negative
+ * number prints as -5, and -5.y reads as -(5.y). */
+static void print_postfix_base(AiqStrBuf *out, const AiqNode *base)
+{
+    bool wrap = base->kind == AIQ_N_UNARY || base->kind == AIQ_N_LITERAL;
+    if (wrap)
+        aiq_sb_putc(out, '(');
+    print_expr(out, base);
+    if (wrap)
+        aiq_sb_putc(out, ')');
+}
+
 /* Prints the input of a tabular operator, then " | ". */
 static void print_input(AiqStrBuf *out, const AiqNode *n)
 {
@@ -233,12 +247,12 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_MEMBER:
-        print_expr(out, n->lhs);
+        print_postfix_base(out, n->lhs);
         aiq_sb_putc(out, '.');
         print_name(out, n->str);
         break;
     case AIQ_N_INDEX:
-        print_expr(out, n->lhs);
+        print_postfix_base(out, n->lhs);
         aiq_sb_putc(out, '[');
         print_expr(out, n->rhs);
         aiq_sb_putc(out, ']');

@@ -53,6 +53,8 @@ static const char *const round_trip[] = {
     "print a = real(nan), b = real(+inf), c = real(-inf), d = real(+1.5), e = long(-7)",
     /* found by fuzz_frontend: `-union(x)` parsed as a call but printed as `-(union(x))`, a union */
     "print b = -union(x)",
+    /* found by fuzz_frontend: (-x).k printed as -(x).k, which applies .k to x */
+    "T | extend y = (-x).k, z = (-x)[0], w = -x.k, v = (-5).k, u = -(5)[1], s = 'a'.b",
     "print c = +print(1)",
 };
 
