@@ -376,7 +376,7 @@ void aiq_keymap_free(AiqKeyMap *m)
 
 static void grow(AiqKeyMap *m)
 {
-    int64_t cap = m->cap ? m->cap * 2 : 1024;
+    int64_t cap = m->cap ? m->cap * 2 : 64; /* small maps are the common case (a batch's columns) */
     uint64_t *h = aiq_xmalloc(sizeof *h * (size_t)cap);
     int64_t *ids = aiq_xmalloc(sizeof *ids * (size_t)cap);
     for (int64_t i = 0; i < cap; i++)
@@ -425,7 +425,7 @@ int64_t aiq_keymap_get(AiqKeyMap *m, const char *key, uint32_t len, bool *added)
     if (id >= 0)
         return id;
     if (m->n == m->key_cap) {
-        m->key_cap = m->key_cap ? m->key_cap * 2 : 1024;
+        m->key_cap = m->key_cap ? m->key_cap * 2 : 32;
         m->key_ptr = aiq_xrealloc(m->key_ptr, sizeof *m->key_ptr * (size_t)m->key_cap);
         m->key_len = aiq_xrealloc(m->key_len, sizeof *m->key_len * (size_t)m->key_cap);
     }

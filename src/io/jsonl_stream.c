@@ -40,7 +40,8 @@ typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
 
 typedef struct Chunk {
     ChunkState state;
-    AiqStrBuf text;      /* whole lines */
+    AiqStrBuf text;      /* whole lines, from text_off on */
+    size_t text_off;
     const char *view;    /* or, from a mapped file, view_len bytes of it */
     size_t view_len;
     void *unmap;         /* the last chunk of a mapped file unmaps it */
@@ -69,7 +70,8 @@ struct AiqJsonlStream {
     char *block;
     const char *map;    /* a plain file mapped whole (NULL: read block by block) */
     size_t map_len, map_pos;
-    AiqStrBuf pending;  /* bytes read but not yet cut into a chunk */
+    AiqStrBuf pending;  /* bytes read; those from ppos on are not yet cut into a chunk */
+    size_t ppos;
     bool eof;           /* the open file has no more bytes */
     bool input_done;    /* no more files */
     int64_t lineno;     /* lines of the open file cut into chunks so far */
@@ -115,6 +117,7 @@ static void chunk_clear(Chunk *c)
         aiq_table_free(c->tables[i]);
     c->ntables = c->taken = 0;
     aiq_sb_clear(&c->text);
+    c->text_off = 0;
     memset(&c->fs, 0, sizeof c->fs);
     memset(&c->mf, 0, sizeof c->mf);
     memset(&c->err, 0, sizeof c->err);
@@ -146,8 +149,8 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     rows.kinds_only = s->infer;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
-    const char *text = c->view ? c->view : c->text.data ? c->text.data : "";
-    size_t len = c->view ? c->view_len : c->text.len, pos = 0;
+    const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
+    size_t len = c->view ? c->view_len : c->text.len - c->text_off, pos = 0;
     int64_t lineno = c->line0;
     bool ok = true;
     while (pos < len && ok) {
@@ -254,6 +257,7 @@ static void close_file(AiqJsonlStream *s)
         ZSTD_freeDStream(s->ds);
     s->ds = NULL;
     aiq_sb_clear(&s->pending);
+    s->ppos = 0;
 }
 
 void aiq_jsonl_close(AiqJsonlStream *s)
@@ -548,34 +552,55 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         }
         return true;
     }
-    /* the bytes already read start the chunk; read on to a line end past CHUNK_BYTES */
-    AiqStrBuf t = c->text;
-    c->text = s->pending;
-    s->pending = t;
-    aiq_sb_clear(&s->pending);
+    /* the bytes read but not yet cut start the chunk; read on until they
+     * hold a line end past want bytes (compacting first, so pending never
+     * grows beyond a chunk and a block) */
     size_t cut;
     for (;;) {
+        size_t avail = s->pending.len - s->ppos;
+        const char *base = s->pending.data ? s->pending.data + s->ppos : "";
         if (s->eof) {
-            cut = c->text.len;
+            cut = avail;
             break;
         }
-        if (c->text.len >= want) { /* cut at the last line end within want bytes, or the first after */
-            const char *nl = memrchr(c->text.data, '\n', want);
+        if (avail >= want) { /* cut at the last line end within want bytes, or the first after */
+            const char *nl = memrchr(base, '\n', want);
             if (!nl)
-                nl = memchr(c->text.data + want, '\n', c->text.len - want);
+                nl = memchr(base + want, '\n', avail - want);
             if (nl) {
-                cut = (size_t)(nl - c->text.data) + 1;
+                cut = (size_t)(nl - base) + 1;
                 break;
             }
         }
-        if (!fill(s, &c->text, err))
+        if (s->ppos) {
+            memmove(s->pending.data, base, avail);
+            s->pending.len = avail;
+            s->ppos = 0;
+        }
+        if (!fill(s, &s->pending, err))
             return false;
     }
-    aiq_sb_append(&s->pending, c->text.data + cut, c->text.len - cut);
-    c->text.len = cut;
-    c->last_of_file = s->eof && s->pending.len == 0;
+    /* Only the smaller part is copied, so each byte is copied at most once
+     * however the chunk size compares with the read size. */
+    size_t tail = s->pending.len - s->ppos - cut;
+    aiq_sb_clear(&c->text);
+    if (cut >= tail) { /* the chunk takes the buffer; the tail moves to a fresh one */
+        AiqStrBuf t = c->text;
+        c->text = s->pending;
+        s->pending = t;
+        c->text_off = s->ppos;
+        if (tail)
+            aiq_sb_append(&s->pending, c->text.data + s->ppos + cut, tail);
+        c->text.len = s->ppos + cut;
+        s->ppos = 0;
+    } else { /* the chunk is copied out; the tail stays where it is */
+        aiq_sb_append(&c->text, s->pending.data + s->ppos, cut);
+        c->text_off = 0;
+        s->ppos += cut;
+    }
+    c->last_of_file = s->eof && s->pending.len == s->ppos;
     if (s->nworkers) /* with one thread, parsing counts as it goes */
-        s->lineno += count_lines(c->text.data ? c->text.data : "", cut);
+        s->lineno += c->text.data ? count_lines(c->text.data + c->text_off, cut) : 0;
     if (c->last_of_file)
         close_file(s);
     return true;

@@ -26,12 +26,17 @@ void *aiq_arena_alloc(AiqArena *a, size_t n)
 {
     n = (n + 7) & ~(size_t)7;
     if (!a->head || a->used + n > a->cap) {
-        size_t cap = n > a->block_size ? n : a->block_size;
+        /* blocks start at 4 KB and double up to block_size: most arenas
+         * (a batch's key map, a small query) never need a large one */
+        size_t grow = a->head ? a->head->cap * 2 : 4096;
+        if (grow > a->block_size)
+            grow = a->block_size;
+        size_t cap = n > grow ? n : grow;
         AiqArenaBlock *b = aiq_xmalloc(sizeof *b + cap);
         b->cap = cap;
-        /* A block bigger than the default goes behind the head so the
+        /* A block bigger than the next size goes behind the head so the
          * remaining room of the head is not wasted. */
-        if (a->head && n > a->block_size) {
+        if (a->head && n > grow) {
             b->next = a->head->next;
             a->head->next = b;
             return b->data;
