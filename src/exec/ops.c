@@ -819,7 +819,15 @@ static AiqTable *join_probe(Join *j, AiqVector *const *lcols, const uint32_t *se
     int kind = p->join_kind;
     bool right_only = kind == AIQ_JOIN_RIGHTANTI || kind == AIQ_JOIN_RIGHTSEMI;
     AiqTable *out = aiq_table_new(&p->schema);
+    int64_t checked = 0;
     for (uint32_t k = 0; k < n; k++) {
+        /* a few rows can match millions: Ctrl-C and --max-memory are
+         * honoured while the output grows, not only between chunks */
+        if (out->nrows - checked >= 65536) {
+            checked = out->nrows;
+            if (!aiq_op_check_limits(j->base.ex))
+                break;
+        }
         uint32_t l = sel ? sel[k] : k;
         bool has_key = vec_key(&j->key, lcols, p->left_keys, p->nkeys, l);
         if (kind == AIQ_JOIN_INNERUNIQUE) {
@@ -896,13 +904,14 @@ static bool join_start(Join *j)
     if (j->build_left) {
         join_build(j, j->left, j->lcols, p->left_keys);
         AiqTable *out = aiq_table_new(&p->schema);
+        int64_t checked = 0;
         for (int64_t r = 0; r < j->right->nrows; r++) {
             if (!vec_key(&j->key, j->rcols, p->right_keys, p->nkeys, (uint32_t)r))
                 continue;
             int64_t id = aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len);
             for (int64_t l = id >= 0 ? j->head[id] : -1; l >= 0; l = j->next[l])
                 join_emit(j, out, j->lcols, l, r);
-            if ((r & 1023) == 0 && !aiq_op_check_limits(ex))
+            if (((r & 1023) == 0 || out->nrows - checked >= 65536) && (checked = out->nrows, !aiq_op_check_limits(ex)))
                 break;
         }
         j->scan = aiq_op_table_scan(ex, out, true);
@@ -914,7 +923,7 @@ static bool join_start(Join *j)
         j->scan = aiq_op_table_scan(ex, join_probe(j, j->lcols, NULL, (uint32_t)j->left->nrows), true);
         j->left_done = true;
     }
-    return aiq_op_check_limits(ex);
+    return ex->err->code == AIQ_OK && aiq_op_check_limits(ex);
 }
 
 static AiqChunk *join_next(AiqOp *op)
@@ -936,6 +945,8 @@ static AiqChunk *join_next(AiqOp *op)
             AiqChunk *lc = j->left_op->next(j->left_op);
             if (lc) {
                 j->scan = aiq_op_table_scan(op->ex, join_probe(j, lc->cols, lc->sel, lc->count), true);
+                if (op->ex->err->code != AIQ_OK)
+                    return NULL; /* stopped inside the probe */
                 continue;
             }
             if (op->ex->err->code != AIQ_OK)
