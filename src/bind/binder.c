@@ -512,6 +512,24 @@ static AiqType common_type(AiqExpr **vals, int n)
     return t;
 }
 
+/* A typed null that common_type let through as fitting type t becomes a
+ * null of t (an empty string for strings, which are never null): the
+ * kernels read every branch as t (found by fuzz_query: iff(c, "x",
+ * long(null)) read a long as a string). */
+static void retype_nulls(Binder *b, AiqExpr **vals, int n, AiqType t, const AiqNode *src)
+{
+    for (int i = 0; i < n; i++) {
+        if (vals[i]->kind != AIQ_E_CONST || !vals[i]->value.isnull || vals[i]->type == t)
+            continue;
+        AiqExpr *e = const_expr(b, t, src);
+        if (t == AIQ_TYPE_STRING)
+            e->value.str = (AiqStr){"", 0};
+        else
+            e->value.isnull = true;
+        vals[i] = e;
+    }
+}
+
 static AiqType ret_type(const AiqFuncDef *f, AiqExpr **args, int nargs)
 {
     switch (f->ret) {
@@ -616,6 +634,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "the two results of %s() must have the same type, found %s and %s",
                          f->name, aiq_type_name(args[1]->type), aiq_type_name(args[2]->type));
+        retype_nulls(b, args + 1, 2, t, n);
     } else if (strcmp(f->name, "case") == 0) {
         if (na % 2 == 0)
             return FAILF(b, n, AIQ_ERR_BIND, "case() takes pairs of (predicate, value) and a final else value; got %d arguments", na);
@@ -633,10 +652,14 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         t = common_type(vals, nv);
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "all results of case() must have the same type");
+        for (int i = 1; i < na; i += 2) /* the values: odd positions, and the last */
+            retype_nulls(b, &args[i], 1, t, n);
+        retype_nulls(b, &args[na - 1], 1, t, n);
     } else if (strcmp(f->name, "coalesce") == 0) {
         t = common_type(args, na);
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "all arguments of coalesce() must have the same type");
+        retype_nulls(b, args, na, t, n);
     } else if (strcmp(f->name, "ago") == 0) {
         /* ago(t) is now() - t, fixed for the query: fold when t is constant */
         if (is_const(args[0]) && !args[0]->value.isnull) {
