@@ -132,10 +132,7 @@ static void chunk_clear(Chunk *c)
 
 static void chunk_push(Chunk *c, AiqTable *t)
 {
-    if (c->ntables == c->captables) {
-        c->captables = c->captables ? c->captables * 2 : 8;
-        c->tables = aiq_xrealloc(c->tables, sizeof *c->tables * (size_t)c->captables);
-    }
+    c->tables = aiq_grow_array(c->tables, c->ntables, &c->captables, sizeof *c->tables);
     c->tables[c->ntables++] = t;
 }
 
