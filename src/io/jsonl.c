@@ -397,9 +397,10 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
 }
 
 /* Adds one line: skipped when blank, counted when malformed (an error with
- * --strict), fast-scanned when plain, else parsed by jansson. */
-bool jl_parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
-                       const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
+ * --strict), fast-scanned when plain, else parsed by jansson. scanned: the
+ * fast path has already refused the line as it is. */
+static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
+                       const AiqReadOptions *opts, bool scanned, AiqStrBuf *fixed, AiqError *err)
 {
     if (n && start[n - 1] == '\r')
         n--;
@@ -410,7 +411,7 @@ bool jl_parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64
         return true; /* blank line */
     /* The scanner checks UTF-8 inside strings as it goes and refuses any
      * other non-ASCII byte, so a line it accepts needed no repair. */
-    if (!opts->jansson_only && jl_scan_line(rows, start, n, lineno))
+    if (!opts->jansson_only && !scanned && jl_scan_line(rows, start, n, lineno))
         return true; /* the fast path understood the whole line */
     const char *line = start;
     if (!utf8_check(start, n, fixed)) {
@@ -438,6 +439,24 @@ bool jl_parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64
     if ((lineno & 4095) == 0 && aiq_interrupt_pending())
         return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
     return true;
+}
+
+bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,
+                  const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
+{
+    const char *start = text + *pos, *end = text + len;
+    for (int k = 0; k < 512; k += 64)
+        __builtin_prefetch(start + 512 + k);
+    /* most lines: the fast path reads the line and finds its end at once */
+    const char *stop = opts->jansson_only ? NULL : jl_scan_next_line(rows, start, end, lineno);
+    if (stop) {
+        *pos = (size_t)(stop - text) + (stop < end);
+        return true;
+    }
+    const char *nl = memchr(start, '\n', (size_t)(end - start));
+    size_t n = nl ? (size_t)(nl - start) : (size_t)(end - start);
+    *pos += n + (nl ? 1 : 0);
+    return parse_line(rows, fs, start, n, lineno, path, opts, !opts->jansson_only, fixed, err);
 }
 
 /* Splits text into rows. */
@@ -470,11 +489,7 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
     aiq_sb_init(&fixed);
     int64_t lineno = 0;
     while (pos < len) {
-        const char *start = text + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - start) : len - pos;
-        pos += n + (nl ? 1 : 0);
-        if (!jl_parse_line(rows, fs, start, n, ++lineno, path, opts, &fixed, err)) {
+        if (!jl_next_line(rows, fs, text, len, &pos, ++lineno, path, opts, &fixed, err)) {
             aiq_sb_free(&fixed);
             return false;
         }

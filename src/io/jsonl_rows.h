@@ -137,9 +137,13 @@ void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOption
 /* The fast path (jsonl_scan.c): reads a plain JSON-object line into the store, or returns
  * false having changed nothing, and jansson decides. */
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno);
-/* Adds one line (blank: skipped; malformed: counted, or an error with --strict). */
-bool jl_parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
-                       const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
+/* The same for the line starting at p whose end is not known yet (it ends at
+ * the first newline, or at end): returns where it ends, or NULL. */
+const char *jl_scan_next_line(Rows *r, const char *p, const char *end, int64_t lineno);
+/* Adds the line starting at text[*pos] (blank: skipped; malformed: counted,
+ * or an error with --strict) and moves *pos past it and its newline. */
+bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,
+                  const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
 /* Splits a whole text into rows (also a top-level array or one pretty-printed object). */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err);

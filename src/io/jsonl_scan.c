@@ -17,10 +17,12 @@
 #include "jsonl_rows.h"
 #include "util/timefmt.h"
 
+/* Blanks inside a line. A newline is not one: it ends the line, so the
+ * scanner can read a line without being told where it ends (jl_scan_next_line). */
 static inline const char *skip_ws(const char *p, const char *end)
 {
     /* most JSON lines are compact: one compare says "not a blank" */
-    while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    while (p < end && (unsigned char)*p <= ' ' && (*p == ' ' || *p == '\t' || *p == '\r'))
         p++;
     return p;
 }
@@ -246,12 +248,16 @@ static const char *scan_number(const char *p, const char *end, Cell *out)
     return errno ? NULL : p;
 }
 
-/* The end of a nested object or array starting at p, or NULL. */
+/* The end of a nested object or array starting at p, or NULL. It stops at
+ * a newline outside strings: jansson would take it for a blank and read on
+ * into the next line. (One inside a string makes jansson fail, as it should.) */
 static const char *skip_nested(const char *p, const char *end)
 {
     int depth = 0;
     while (p < end) {
         char c = *p++;
+        if (c == '\n')
+            return NULL;
         if (c == '"') {
             for (;;) {
                 p = aiq_scan_string_run(p, end);
@@ -577,14 +583,16 @@ static bool value_keeps(const Rows *r, const LineFields *lf, int col, const Cell
     return !(r->hint && col == r->hint_col && !hint_keeps(r, lf));
 }
 
-/* Reads a line that holds one flat-or-nested JSON object straight into the
- * store. Returns false, having changed nothing, whenever the line is not
- * plainly valid (escaped keys, overflowing numbers, a "records" export, any
- * syntax error): jansson then parses it and decides. */
-bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
+/* Reads the line at line (it ends at the first newline, or at end) that
+ * holds one flat-or-nested JSON object straight into the store. Returns
+ * where the line ends (its newline, or end), or NULL, having changed
+ * nothing, whenever the line is not plainly valid (escaped keys,
+ * overflowing numbers, a "records" export, any syntax error): jansson then
+ * parses it and decides. Finding the newline as it parses saves a
+ * separate pass over every line (memchr took 12% of a count). */
+static const char *scan_line(Rows *r, const char *line, const char *end, int64_t lineno)
 {
-    const char *p = line, *end = line + n;
-    p = skip_ws(p, end);
+    const char *p = skip_ws(line, end);
     if (p >= end || *p != '{')
         return false;
     p = skip_ws(p + 1, end);
@@ -712,22 +720,33 @@ bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
             break;
         }
     }
-    if (skip_ws(p, end) != end)
+    p = skip_ws(p, end);
+    if (p < end && *p != '\n')
         goto bad;
     if (dropping) { /* a good line, but the operators above would not take it */
         for (int f = 0; f < lf.n; f++)
             if (lf.cells[f].kind == CELL_JSON)
                 json_decref(lf.cells[f].u.j);
-        return true;
+        return p;
     }
     jl_rows_add(r, lineno);
     for (int f = 0; f < lf.n; f++)
         jl_rows_set(r, lf.cols[f] >= 0 ? lf.cols[f] : jl_rows_column_add(r, lf.keys[f], lf.klens[f]), lf.cells[f]);
-    return true;
+    return p;
 bad:
     for (int f = 0; f < lf.n; f++)
         if (lf.cells[f].kind == CELL_JSON)
             json_decref(lf.cells[f].u.j);
-    return false; /* strings stay in the arena until the table is built: harmless */
+    return NULL; /* strings stay in the arena until the table is built: harmless */
+}
+
+bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
+{
+    return scan_line(r, line, line + n, lineno) != NULL;
+}
+
+const char *jl_scan_next_line(Rows *r, const char *p, const char *end, int64_t lineno)
+{
+    return scan_line(r, p, end, lineno);
 }
 

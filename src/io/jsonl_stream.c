@@ -151,11 +151,7 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     int64_t lineno = c->line0;
     bool ok = true;
     while (pos < len && ok) {
-        const char *start = text + pos;
-        const char *nl = memchr(start, '\n', len - pos);
-        size_t n = nl ? (size_t)(nl - start) : len - pos;
-        pos += n + (nl ? 1 : 0);
-        ok = jl_parse_line(&rows, &c->fs, start, n, ++lineno, c->path, &s->opts, &fixed, &c->err);
+        ok = jl_next_line(&rows, &c->fs, text, len, &pos, ++lineno, c->path, &s->opts, &fixed, &c->err);
         if (s->infer) {
             if (rows.n == AIQ_VECTOR_SIZE)
                 jl_rows_drop_cells(&rows);

@@ -8,6 +8,19 @@ expect_rc 0 "$AIQ" -t T="$T/m.jsonl" -o tsv -q "$q"
 expect_out "n
 2"
 err_has "m.jsonl: 3 malformed lines skipped (first at line 2: "
+# an object broken over lines is malformed on each of them, wherever the
+# break falls: the reader finds line ends as it parses (no separate pass)
+printf '{"a":1,\n"b":2}\n{"d":{"x":\n1}}\n{"d":[1,\n2]}\n{"a":3,"d":{"x":1}}\n{"a":4}  \r\n{"a":5,\n"b":1}' > "$T/split.jsonl"
+printf '.create table T (a:long, d:dynamic)\n' > "$T/split.kql"
+for sq in 'T | summarize n = count(), s = sum(a)' 'T | summarize n = count(), s = sum(a), x = countif(isnotnull(d))'; do
+  for schema in "" "--schema $T/split.kql"; do
+    # shellcheck disable=SC2086
+    expect_rc 0 "$AIQ" $schema -t T="$T/split.jsonl" -o tsv -q "$sq"
+    case "$(head -1 "$T/out")" in *x) want="$(printf 'n\ts\tx\n2\t7\t1')" ;; *) want="$(printf 'n\ts\n2\t7')" ;; esac
+    expect_out "$want"
+    err_has "split.jsonl: 8 malformed lines skipped (first at line 1: "
+  done
+done
 # --strict makes the first one an error (exit 2) naming file and line
 expect_rc 2 "$AIQ" --strict -t T="$T/m.jsonl" -q "$q"
 err_has "m.jsonl:2: malformed line (--strict)"
