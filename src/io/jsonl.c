@@ -309,8 +309,8 @@ Cell jl_cell_from_json(Rows *r, json_t *v)
 /* Index of key in f's keys, or -1. */
 int jl_wanted_key(const AiqColumnKeys *f, const char *key, size_t len)
 {
-    for (int i = 0; i < f->n; i++)
-        if (strlen(f->keys[i]) == len && memcmp(f->keys[i], key, len) == 0)
+    for (int i = 0; i < f->n; i++) /* the first byte rules out most keys before a strlen */
+        if (f->keys[i][0] == (len ? key[0] : '\0') && strlen(f->keys[i]) == len && memcmp(f->keys[i], key, len) == 0)
             return i;
     return -1;
 }

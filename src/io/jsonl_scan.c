@@ -479,10 +479,9 @@ static void stage_field(LineFields *lf, const char *k, uint32_t klen, int col, C
 static void stage_key_vectors(LineFields *lf, const Rows *r, int col, const Cell *xc)
 {
     const CellCol *cc = &r->cols[col];
-    for (int k = 0; k < cc->filter->n; k++) {
-        const CellCol *x = &r->cols[cc->xfirst + k];
-        stage_field(lf, x->name, (uint32_t)strlen(x->name), cc->xfirst + k, xc[k]);
-    }
+    /* a field with a column is known by it: its name is never compared */
+    for (int k = 0; k < cc->filter->n; k++)
+        stage_field(lf, r->cols[cc->xfirst + k].name, 0, cc->xfirst + k, xc[k]);
 }
 
 /* The key vectors' values for a column value that is not an object (a

@@ -194,7 +194,7 @@ static void *worker_main(void *arg)
         pthread_cond_broadcast(&s->done);
     }
     pthread_mutex_unlock(&s->mu);
-    aiq_mem_settle();
+    aiq_mem_thread_done();
     return NULL;
 }
 

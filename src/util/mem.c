@@ -54,8 +54,6 @@ static inline void discharge(size_t n)
         settle();
 }
 
-void aiq_mem_settle(void) { settle(); }
-
 static void out_of_memory(void)
 {
     fputs("aiq: out of memory\n", stderr);
@@ -168,7 +166,72 @@ bool aiq_mem_parse_size(const char *s, size_t *out)
     return true;
 }
 
-static void *json_alloc(size_t n) { return aiq_xmalloc(n); }
-static void json_free(void *p) { aiq_xfree(p); }
+/* jansson allocates a small block per scalar value (a json_t, a string's
+ * bytes) and a batch frees thousands of them at once; glibc then spends
+ * more on consolidating its bins than the reader spends on the values.
+ * Each thread keeps the small blocks it frees, by size class of 16 bytes,
+ * and hands them out again. Sizes are rounded up to their class, so a
+ * block's header tells its class; blocks of other sizes (say, a string a
+ * caller made with aiq_xmalloc) go straight to free. A bounded number is
+ * kept, so a thread that only frees (a batch's consumer) does not hoard. */
+enum { SMALL_STEP = 16, SMALL_CLASSES = 4, SMALL_KEEP = 4096 };
+typedef struct SmallBlock {
+    struct SmallBlock *next;
+} SmallBlock;
+static _Thread_local SmallBlock *small_free[SMALL_CLASSES]; /* headers of free blocks */
+static _Thread_local int small_kept[SMALL_CLASSES];
 
-void aiq_mem_hook_jansson(void) { json_set_alloc_funcs(json_alloc, json_free); }
+static void *json_alloc(size_t n)
+{
+    if (n == 0 || n > SMALL_STEP * SMALL_CLASSES)
+        return aiq_xmalloc(n);
+    n = (n + SMALL_STEP - 1) / SMALL_STEP * SMALL_STEP;
+    int cls = (int)(n / SMALL_STEP) - 1;
+    SmallBlock *b = small_free[cls];
+    if (!b)
+        return aiq_xmalloc(n);
+    small_free[cls] = b->next;
+    small_kept[cls]--;
+    unsigned char *base = (unsigned char *)b;
+    memcpy(base, &n, sizeof n);
+    charge(n);
+    return base + HEADER;
+}
+
+static void json_free(void *p)
+{
+    if (!p)
+        return;
+    unsigned char *base = (unsigned char *)p - HEADER;
+    size_t n;
+    memcpy(&n, base, sizeof n);
+    int cls = (int)(n / SMALL_STEP) - 1;
+    if (n % SMALL_STEP || cls < 0 || cls >= SMALL_CLASSES || small_kept[cls] >= SMALL_KEEP) {
+        aiq_xfree(p);
+        return;
+    }
+    discharge(n);
+    SmallBlock *b = (SmallBlock *)(void *)base;
+    b->next = small_free[cls];
+    small_free[cls] = b;
+    small_kept[cls]++;
+}
+
+void aiq_mem_thread_done(void)
+{
+    for (int c = 0; c < SMALL_CLASSES; c++) {
+        while (small_free[c]) {
+            SmallBlock *b = small_free[c];
+            small_free[c] = b->next;
+            free(b);
+        }
+        small_kept[c] = 0;
+    }
+    settle();
+}
+
+void aiq_mem_hook_jansson(void)
+{
+    json_set_alloc_funcs(json_alloc, json_free);
+    atexit(aiq_mem_thread_done); /* the main thread's cache: leak checkers see it freed */
+}

@@ -36,8 +36,9 @@ bool aiq_mem_exceeded(void);
 size_t aiq_mem_limit(void);
 /* Live bytes and the peak since start. */
 size_t aiq_mem_live(void);
-/* Adds this thread's unsettled allocations to the totals (a thread calls it before it ends). */
-void aiq_mem_settle(void);
+/* Frees this thread's cache of small blocks and adds its unsettled
+ * allocations to the totals: a thread calls it before it ends. */
+void aiq_mem_thread_done(void);
 size_t aiq_mem_peak(void);
 /* Parses "512M", "4G", "100K", "1000" into bytes; returns false when malformed. */
 bool aiq_mem_parse_size(const char *s, size_t *out);

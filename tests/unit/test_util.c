@@ -1,6 +1,7 @@
 /*
  * test_util.c -- time formats, suggestions, arena, size parsing, error layout.
  */
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,6 +102,41 @@ static void test_sizes_and_accounting(void)
     CHECK(!aiq_mem_exceeded());
 }
 
+/* jansson's small blocks are cached per thread (mem.c): accounting still
+ * balances, and blocks come back at the right sizes (ASan checks reuse). */
+static void test_jansson_block_cache(void)
+{
+    aiq_mem_hook_jansson();
+    size_t before = aiq_mem_live();
+    for (int round = 0; round < 3; round++) {
+        enum { N = 6000 }; /* more than the cache keeps */
+        json_t **v = aiq_xmalloc(sizeof *v * N);
+        for (int i = 0; i < N; i++) {
+            char s[80];
+            int len = i % 70; /* strings of every small size, and past them */
+            memset(s, 'a' + i % 26, (size_t)len);
+            v[i] = i % 3 ? json_stringn(s, (size_t)len) : json_integer(i);
+        }
+        for (int i = 0; i < N; i += 2)
+            json_decref(v[i]);
+        for (int i = 0; i < N; i += 2)
+            v[i] = json_real(i);
+        int wrong = 0;
+        for (int i = 0; i < N; i++) {
+            if (i % 2 == 0)
+                wrong += json_real_value(v[i]) != i;
+            else if (i % 3)
+                wrong += (int)json_string_length(v[i]) != i % 70 || json_string_value(v[i])[0] != (i % 70 ? 'a' + i % 26 : 0);
+            json_decref(v[i]);
+        }
+        aiq_xfree(v);
+        CHECK_EQ_I64(wrong, 0);
+        CHECK_EQ_I64(aiq_mem_live(), before);
+    }
+    aiq_mem_thread_done();
+    CHECK_EQ_I64(aiq_mem_live(), before);
+}
+
 void test_util(void)
 {
     test_datetime();
@@ -108,4 +144,5 @@ void test_util(void)
     test_suggest();
     test_arena();
     test_sizes_and_accounting();
+    test_jansson_block_cache();
 }
