@@ -766,6 +766,9 @@ typedef struct Join {
     AiqVector **ptrs;
     uint32_t *rows;
     AiqOp *scan;            /* the rows of the current output batch */
+    bool build_unique;      /* no two rows of the build side share a key */
+    AiqChunk out;           /* join_probe_direct's batch; its vectors in out_arena */
+    AiqArena out_arena;
 } Join;
 
 /* Appends left row l of lcols (or nulls when l < 0) joined with right row r (or nulls). */
@@ -807,9 +810,92 @@ static void join_build(Join *j, const AiqTable *t, AiqVector *const *cols, const
                 j->head[i] = -1;
             j->nhead = cap;
         }
+        if (j->head[id] >= 0)
+            j->build_unique = false;
         j->next[r] = j->head[id];
         j->head[id] = r;
     }
+}
+
+/* Whether join_probe_direct can answer: every output row is one left row
+ * (with at most one right row beside it), so the left columns pass through
+ * as they are and only the right ones are gathered. */
+static bool join_direct_ok(const Join *j, const AiqChunk *lc)
+{
+    for (int c = 0; c < j->p->input->schema.ncols; c++)
+        if (c >= lc->ncols || lc->cols[c]->type != j->p->input->schema.cols[c].type)
+            return false; /* the row path converts */
+    int k = j->p->join_kind;
+    if (j->left || j->build_left)
+        return false;
+    if (k == AIQ_JOIN_LEFTSEMI || k == AIQ_JOIN_LEFTANTI)
+        return true;
+    if (!j->build_unique || !(k == AIQ_JOIN_INNER || k == AIQ_JOIN_INNERUNIQUE || k == AIQ_JOIN_LEFTOUTER))
+        return false;
+    for (int c = 0; c < j->p->nright_cols; c++)
+        if (j->right->schema.cols[j->p->right_cols[c]].type != j->p->schema.cols[j->p->input->schema.ncols + c].type)
+            return false;
+    return true;
+}
+
+/* The vectorised probe of a left batch when join_direct_ok: the output
+ * batch is the left vectors under a selection of the rows that stay, plus
+ * one gathered vector per right column. Strings and dynamic values are
+ * borrowed from the right table, which lives as long as the join. Rows
+ * come out in the order join_probe gives them. */
+static AiqChunk *join_probe_direct(Join *j, const AiqChunk *lc)
+{
+    const AiqPlan *p = j->p;
+    int kind = p->join_kind, nleft = p->input->schema.ncols;
+    bool left_only = kind == AIQ_JOIN_LEFTSEMI || kind == AIQ_JOIN_LEFTANTI;
+    aiq_arena_reset(&j->out_arena);
+    uint32_t *sel = aiq_arena_alloc(&j->out_arena, sizeof *sel * (lc->count + 1));
+    int64_t *match = left_only ? NULL : aiq_arena_alloc(&j->out_arena, sizeof *match * (lc->nrows + 1));
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < lc->count; k++) {
+        uint32_t l = aiq_row(lc, k);
+        bool has_key = vec_key(&j->key, lc->cols, p->left_keys, p->nkeys, l);
+        if (kind == AIQ_JOIN_INNERUNIQUE) { /* the first left row of each key only */
+            bool added = true;
+            if (has_key)
+                aiq_keymap_get(&j->seen_left, j->key.data, (uint32_t)j->key.len, &added);
+            if (!added)
+                continue;
+        }
+        int64_t id = has_key ? aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len) : -1;
+        int64_t r = id >= 0 ? j->head[id] : -1;
+        if (left_only ? (r >= 0) != (kind == AIQ_JOIN_LEFTSEMI) : r < 0 && kind != AIQ_JOIN_LEFTOUTER)
+            continue;
+        if (match)
+            match[l] = r;
+        sel[m++] = l;
+    }
+    AiqChunk *out = &j->out;
+    *out = (AiqChunk){.count = m, .nrows = lc->nrows, .sel = sel, .ncols = p->schema.ncols};
+    out->cols = aiq_arena_alloc(&j->out_arena, sizeof *out->cols * ((size_t)out->ncols + 1));
+    for (int c = 0; c < nleft; c++)
+        out->cols[c] = lc->cols[c];
+    for (int c = 0; !left_only && c < p->nright_cols; c++) {
+        const AiqVector *src = j->rcols[p->right_cols[c]];
+        AiqVector *v = aiq_vec_new(&j->out_arena, src->type, lc->nrows ? lc->nrows : 1);
+        size_t w = aiq_type_width(src->type);
+        for (uint32_t k = 0; k < m; k++) {
+            uint32_t l = sel[k];
+            int64_t r = match[l];
+            if (r >= 0 && !aiq_vec_is_null(src, (uint32_t)r)) {
+                memcpy((char *)v->data.raw + w * l, (const char *)src->data.raw + w * aiq_vidx(src, (uint32_t)r), w);
+            } else if (src->type == AIQ_TYPE_STRING) {
+                v->data.str[l] = (AiqStr){"", 0}; /* strings are never null */
+            } else if (src->type == AIQ_TYPE_DYNAMIC) {
+                v->data.dyn[l] = NULL;
+            } else {
+                v->data.i64[l] = 0;
+                aiq_vec_set_null(v, l, &j->out_arena);
+            }
+        }
+        out->cols[nleft + c] = v;
+    }
+    return out;
 }
 
 /* Probes n left rows (physical indexes rows[], or 0..n-1) against the right hash. */
@@ -943,6 +1029,12 @@ static AiqChunk *join_next(AiqOp *op)
             return NULL;
         if (!j->left_done) {
             AiqChunk *lc = j->left_op->next(j->left_op);
+            if (lc && join_direct_ok(j, lc)) {
+                AiqChunk *out = join_probe_direct(j, lc);
+                if (out->count)
+                    return out;
+                continue;
+            }
             if (lc) {
                 j->scan = aiq_op_table_scan(op->ex, join_probe(j, lc->cols, lc->sel, lc->count), true);
                 if (op->ex->err->code != AIQ_OK)
@@ -982,6 +1074,7 @@ static void join_free(AiqOp *op)
     aiq_sb_free(&j->key);
     aiq_xfree(j->ptrs);
     aiq_xfree(j->rows);
+    aiq_arena_free(&j->out_arena);
     aiq_xfree(j);
 }
 
@@ -1329,6 +1422,8 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         aiq_keymap_init(&j->map);
         aiq_keymap_init(&j->seen_left);
         aiq_sb_init(&j->key);
+        aiq_arena_init(&j->out_arena, 0);
+        j->build_unique = true;
         return &j->base;
     }
     case AIQ_P_MV_EXPAND: return &mat_new(ex, p, input, mv_expand_compute)->base;
