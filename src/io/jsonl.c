@@ -241,12 +241,12 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
 
 
 /* Looks a key up without creating a column: the column, or -1 (a key the
- * store does not keep, or, when not fixed, a key not seen yet). */
+ * store does not keep, or, when not fixed, a key not seen yet). The caller
+ * has found that the guess for pos is not this key (it compares in place,
+ * without knowing the key's length yet); the key becomes the new guess. */
 int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 {
     struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
-    if (g && g->name && g->len == len && same_bytes(g->name, key, len))
-        return g->col;
     int c = (int)aiq_keymap_find(&r->names, key, len);
     if (g && c >= 0) {
         g->name = r->cols[c].name;
@@ -460,30 +460,36 @@ bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_
 }
 
 /* Splits text into rows. */
+int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
+{
+    size_t k = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* UTF-8 byte order mark */
+    *bom = k;
+    while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
+        k++;
+    const char *nl = k < len ? memchr(text + k, '\n', len - k) : NULL;
+    if (!nl && !eof)
+        return -1;
+    size_t n = nl ? (size_t)(nl - text) : len;
+    if (k < len && text[k] == '[')
+        return 1;
+    if (k >= len || text[k] != '{')
+        return 0;
+    json_t *line1 = json_loadb(text + k, n - k, 0, NULL);
+    json_decref(line1);
+    return line1 == NULL;
+}
+
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err)
 {
-    size_t pos = 0;
-    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
-        pos = 3; /* UTF-8 byte order mark */
-    size_t first = pos;
-    while (first < len && (text[first] == ' ' || text[first] == '\t' || text[first] == '\r' || text[first] == '\n'))
-        first++;
-    /* A whole-file JSON value: a top-level array, or one (pretty-printed)
-     * {"records": [...]} object. */
-    if (first < len && (text[first] == '[' || text[first] == '{')) {
-        const char *nl = memchr(text + first, '\n', len - first);
-        json_error_t je;
-        json_t *line1 = text[first] == '{' ? json_loadb(text + first, (size_t)((nl ? nl : text + len) - (text + first)), 0, &je) : NULL;
-        if (!line1) {
-            json_t *whole = json_loadb(text + first, len - first, 0, &je);
-            if (whole && (json_is_array(whole) || json_is_object(whole))) {
-                add_value(rows, fs, whole, 1, true);
-                return true;
-            }
-            json_decref(whole);
+    size_t pos;
+    if (jl_whole_value(text, len, true, &pos) == 1) {
+        json_t *whole = json_loadb(text + pos, len - pos, 0, NULL);
+        if (whole && (json_is_array(whole) || json_is_object(whole))) {
+            add_value(rows, fs, whole, 1, true);
+            return true;
         }
-        json_decref(line1);
+        json_decref(whole); /* not one value after all: lines */
     }
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);

@@ -124,7 +124,8 @@ void jl_rows_drop_cells(Rows *r);
 void jl_rows_add(Rows *r, int64_t line);
 /* The column of a key, added (missing in earlier rows) when new. */
 int jl_rows_column_add(Rows *r, const char *key, uint32_t len);
-/* The column of the key at position pos of a line, or -1 (see KeyGuess). */
+/* The column of the key at position pos of a line, or -1, when the guess
+ * for pos was not it; the key becomes the guess (see KeyGuess). */
 int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len);
 /* Stores a field of the last row; a repeated key keeps the last value. */
 void jl_rows_set(Rows *r, int c, Cell cell);
@@ -144,6 +145,12 @@ const char *jl_scan_next_line(Rows *r, const char *p, const char *end, int64_t l
  * or an error with --strict) and moves *pos past it and its newline. */
 bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,
                   const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
+/* Whether a text starting with text[0..len) is one JSON value (a top-level
+ * array, or an object such as a pretty-printed {"records": [...]} export
+ * that is not valid on its first line) rather than JSON lines: 1 or 0, or
+ * -1 when the first line has not ended yet and !eof. *bom: 3 after a byte
+ * order mark, else 0. */
+int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom);
 /* Splits a whole text into rows (also a top-level array or one pretty-printed object). */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err);

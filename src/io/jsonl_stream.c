@@ -345,29 +345,6 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     return decode_some(s, dst, err);
 }
 
-/* Whether a file starting with data[0..len) is one JSON value (a top-level
- * array, or an object such as a pretty-printed export that is not valid on
- * its first line) rather than JSON lines: 1 or 0, or -1 when the first line
- * has not ended yet and !eof. *bom: 3 after a byte order mark, else 0. */
-static int whole_value(const char *data, size_t len, bool eof, size_t *bom)
-{
-    size_t k = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    *bom = k;
-    while (k < len && strchr(" \t\r\n", data[k]))
-        k++;
-    const char *nl = k < len ? memchr(data + k, '\n', len - k) : NULL;
-    if (!nl && !eof)
-        return -1;
-    size_t n = nl ? (size_t)(nl - data) : len;
-    if (k < len && data[k] == '[')
-        return 1;
-    if (k >= len || data[k] != '{' || k >= n)
-        return 0;
-    json_t *line1 = json_loadb(data + k, n - k, 0, NULL);
-    json_decref(line1);
-    return line1 == NULL;
-}
-
 /* A mapped file that shrinks while it is read faults on the missing pages
  * (SIGBUS). That is an input error, not a crash: say so and exit 2. */
 static void on_sigbus(int sig)
@@ -449,10 +426,10 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         int whole;
         size_t bom = 0;
         if (s->map) {
-            whole = whole_value(s->map, s->map_len, true, &bom);
+            whole = jl_whole_value(s->map, s->map_len, true, &bom);
             s->map_pos = bom;
         } else {
-            while ((whole = whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
+            while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
                 if (!fill(s, &s->pending, err))
                     return false;
             if (!whole && bom) {

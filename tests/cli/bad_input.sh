@@ -49,6 +49,16 @@ expect_rc 0 "$AIQ" -t T="$T/nul.jsonl" -o tsv -q 'T | summarize n = count()'
 expect_out "n
 2"
 err_has "1 malformed line skipped (first at line 2"
+# NUL bytes before the first value are not blanks: the first line is
+# malformed whether the file streams (-j 1, -j 2) or is read whole (stdin)
+printf '\000\000[1]\n{"a":1}\n' > "$T/nul0.jsonl"
+for how in "-j 1 -t T=$T/nul0.jsonl" "-j 2 -t T=$T/nul0.jsonl" "-t T=-"; do
+  # shellcheck disable=SC2086
+  expect_rc 0 "$AIQ" $how -o tsv -q 'T | summarize n = count()' < "$T/nul0.jsonl"
+  expect_out "n
+1"
+  err_has "1 malformed line skipped (first at line 1"
+done
 # numbers out of range, -0, 20-digit integers, duplicate keys
 printf '{"x":1e400}\n{"x":-0}\n{"x":12345678901234567890}\n{"a":1,"a":2}\n' > "$T/num.jsonl"
 expect_rc 0 "$AIQ" -t T="$T/num.jsonl" -o tsv -q 'T | summarize n = count()'
