@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,18 +169,35 @@ bool aiq_mem_parse_size(const char *s, size_t *out)
 
 /* jansson allocates a small block per scalar value (a json_t, a string's
  * bytes) and a batch frees thousands of them at once; glibc then spends
- * more on consolidating its bins than the reader spends on the values.
- * Each thread keeps the small blocks it frees, by size class of 16 bytes,
- * and hands them out again. Sizes are rounded up to their class, so a
- * block's header tells its class; blocks of other sizes (say, a string a
- * caller made with aiq_xmalloc) go straight to free. A bounded number is
- * kept, so a thread that only frees (a batch's consumer) does not hoard. */
-enum { SMALL_STEP = 16, SMALL_CLASSES = 4, SMALL_KEEP = 4096 };
+ * more on consolidating its bins than the reader spends on the values, and
+ * more still when the batch was made on a worker thread and is freed on
+ * the consumer's (each free locks the worker's arena).
+ *
+ * So small blocks are recycled here, in the manner of tcmalloc: sizes are
+ * rounded up to a class of 16 bytes (the header then tells the class), and
+ * each thread keeps a list per class. A thread whose list is full hands the
+ * whole list to a shared pool, one lock per SMALL_KEEP blocks; a thread
+ * whose list is empty takes one from there. Blocks of other sizes (say, a
+ * string a caller made with aiq_xmalloc) go straight to free. The pool is
+ * bounded, so memory kept aside stays under a few MB. */
+enum { SMALL_STEP = 16, SMALL_CLASSES = 4, SMALL_KEEP = 2048, POOL_LISTS = 16 };
 typedef struct SmallBlock {
     struct SmallBlock *next;
 } SmallBlock;
 static _Thread_local SmallBlock *small_free[SMALL_CLASSES]; /* headers of free blocks */
 static _Thread_local int small_kept[SMALL_CLASSES];
+static pthread_mutex_t pool_mu = PTHREAD_MUTEX_INITIALIZER;
+static SmallBlock *pool[SMALL_CLASSES][POOL_LISTS]; /* full lists of SMALL_KEEP blocks */
+static int pool_n[SMALL_CLASSES];
+
+static void free_list(SmallBlock *b)
+{
+    while (b) {
+        SmallBlock *next = b->next;
+        free(b);
+        b = next;
+    }
+}
 
 static void *json_alloc(size_t n)
 {
@@ -187,9 +205,17 @@ static void *json_alloc(size_t n)
         return aiq_xmalloc(n);
     n = (n + SMALL_STEP - 1) / SMALL_STEP * SMALL_STEP;
     int cls = (int)(n / SMALL_STEP) - 1;
+    if (!small_free[cls]) {
+        pthread_mutex_lock(&pool_mu);
+        if (pool_n[cls]) {
+            small_free[cls] = pool[cls][--pool_n[cls]];
+            small_kept[cls] = SMALL_KEEP;
+        }
+        pthread_mutex_unlock(&pool_mu);
+        if (!small_free[cls])
+            return aiq_xmalloc(n);
+    }
     SmallBlock *b = small_free[cls];
-    if (!b)
-        return aiq_xmalloc(n);
     small_free[cls] = b->next;
     small_kept[cls]--;
     unsigned char *base = (unsigned char *)b;
@@ -206,11 +232,23 @@ static void json_free(void *p)
     size_t n;
     memcpy(&n, base, sizeof n);
     int cls = (int)(n / SMALL_STEP) - 1;
-    if (n % SMALL_STEP || cls < 0 || cls >= SMALL_CLASSES || small_kept[cls] >= SMALL_KEEP) {
+    if (n % SMALL_STEP || cls < 0 || cls >= SMALL_CLASSES) {
         aiq_xfree(p);
         return;
     }
     discharge(n);
+    if (small_kept[cls] == SMALL_KEEP) { /* full: to the pool, or really freed */
+        SmallBlock *full = small_free[cls];
+        pthread_mutex_lock(&pool_mu);
+        if (pool_n[cls] < POOL_LISTS) {
+            pool[cls][pool_n[cls]++] = full;
+            full = NULL;
+        }
+        pthread_mutex_unlock(&pool_mu);
+        free_list(full);
+        small_free[cls] = NULL;
+        small_kept[cls] = 0;
+    }
     SmallBlock *b = (SmallBlock *)(void *)base;
     b->next = small_free[cls];
     small_free[cls] = b;
@@ -220,18 +258,26 @@ static void json_free(void *p)
 void aiq_mem_thread_done(void)
 {
     for (int c = 0; c < SMALL_CLASSES; c++) {
-        while (small_free[c]) {
-            SmallBlock *b = small_free[c];
-            small_free[c] = b->next;
-            free(b);
-        }
+        free_list(small_free[c]);
+        small_free[c] = NULL;
         small_kept[c] = 0;
     }
     settle();
 }
 
+/* At exit: the main thread's lists and the pool, so leak checkers see them freed. */
+static void release_all(void)
+{
+    aiq_mem_thread_done();
+    pthread_mutex_lock(&pool_mu);
+    for (int c = 0; c < SMALL_CLASSES; c++)
+        while (pool_n[c])
+            free_list(pool[c][--pool_n[c]]);
+    pthread_mutex_unlock(&pool_mu);
+}
+
 void aiq_mem_hook_jansson(void)
 {
     json_set_alloc_funcs(json_alloc, json_free);
-    atexit(aiq_mem_thread_done); /* the main thread's cache: leak checkers see it freed */
+    atexit(release_all);
 }

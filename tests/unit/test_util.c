@@ -2,6 +2,7 @@
  * test_util.c -- time formats, suggestions, arena, size parsing, error layout.
  */
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,6 +103,17 @@ static void test_sizes_and_accounting(void)
     CHECK(!aiq_mem_exceeded());
 }
 
+enum { CROSS_N = 20000 };
+static void *make_values(void *out)
+{
+    json_t **v = aiq_xmalloc(sizeof *v * CROSS_N);
+    for (int i = 0; i < CROSS_N; i++)
+        v[i] = json_integer(i);
+    *(json_t ***)out = v;
+    aiq_mem_thread_done();
+    return NULL;
+}
+
 /* jansson's small blocks are cached per thread (mem.c): accounting still
  * balances, and blocks come back at the right sizes (ASan checks reuse). */
 static void test_jansson_block_cache(void)
@@ -135,6 +147,22 @@ static void test_jansson_block_cache(void)
     }
     aiq_mem_thread_done();
     CHECK_EQ_I64(aiq_mem_live(), before);
+    /* made on one thread, freed on another (a reader's batches): the
+     * freeing thread's full lists go to the shared pool and come back */
+    for (int round = 0; round < 3; round++) {
+        pthread_t th;
+        json_t **v = NULL;
+        CHECK(pthread_create(&th, NULL, make_values, &v) == 0);
+        pthread_join(th, NULL);
+        int wrong = 0;
+        for (int i = 0; i < CROSS_N; i++) {
+            wrong += json_integer_value(v[i]) != i;
+            json_decref(v[i]);
+        }
+        aiq_xfree(v);
+        CHECK_EQ_I64(wrong, 0);
+        CHECK_EQ_I64(aiq_mem_live(), before);
+    }
 }
 
 void test_util(void)
