@@ -15,6 +15,7 @@
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "exec/pushdown.h"
 #include "func/kernel.h"
 #include "util/timefmt.h"
 
@@ -1202,82 +1203,13 @@ static AiqTable *shared_compute(Materialize *m)
 
 /* ---- building ------------------------------------------------------------------ */
 
-/* A hint for `top` straight over a scan by a real or long column. */
-static AiqTopHint *top_hint_for(const AiqPlan *p)
-{
-    if (p->kind != AIQ_P_TOP || !p->input || p->input->kind != AIQ_P_SCAN || p->nexprs < 1 || p->limit <= 0 ||
-        p->exprs[0]->kind != AIQ_E_COLUMN || (p->exprs[0]->type != AIQ_TYPE_REAL && p->exprs[0]->type != AIQ_TYPE_LONG))
-        return NULL;
-    AiqTopHint *h = aiq_xcalloc(1, sizeof *h);
-    h->col = p->exprs[0]->col;
-    h->type = p->exprs[0]->type;
-    h->desc = (p->sort_flags[0] & AIQ_SORT_DESC) != 0;
-    return h;
-}
-
-/* Only where operators stand between p and a scan. */
-static bool filters_to_scan(const AiqPlan *p)
-{
-    while (p && p->kind == AIQ_P_FILTER)
-        p = p->input;
-    return p && p->kind == AIQ_P_SCAN;
-}
-
-static const AiqPredOp flipped[] = {AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_EQ, AIQ_PRED_NE};
-
-/* Adds the conjuncts of e of the form `column op constant` (either way
- * round) that the reader can test exactly as the comparison kernels do. */
-static void collect_preds(AiqExecCtx *ex, const AiqExpr *e)
-{
-    if (e->kind != AIQ_E_CALL || e->nargs != 2)
-        return;
-    const char *name = e->fn->name;
-    if (strcmp(name, "and") == 0) {
-        collect_preds(ex, e->args[0]);
-        collect_preds(ex, e->args[1]);
-        return;
-    }
-    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
-    int op = -1;
-    for (int k = 0; k < 6 && op < 0; k++)
-        if (strcmp(name, ops[k]) == 0)
-            op = k;
-    const AiqExpr *col = e->args[0], *cst = e->args[1];
-    if (op < 0)
-        return;
-    if (col->kind == AIQ_E_CONST && cst->kind == AIQ_E_COLUMN) {
-        const AiqExpr *t = col;
-        col = cst;
-        cst = t;
-        op = (int)flipped[op];
-    }
-    if (col->kind != AIQ_E_COLUMN || cst->kind != AIQ_E_CONST || cst->value.isnull)
-        return;
-    AiqRowPred pr = {.col = col->col, .type = col->type, .op = (AiqPredOp)op};
-    bool num_col = col->type == AIQ_TYPE_REAL || col->type == AIQ_TYPE_LONG;
-    bool num_cst = cst->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_LONG;
-    if (num_col && num_cst) {
-        pr.real = col->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_REAL;
-        pr.f = cst->type == AIQ_TYPE_REAL ? cst->value.f64 : (double)cst->value.i64;
-        pr.i = cst->value.i64;
-    } else if (col->type == AIQ_TYPE_DATETIME && cst->type == AIQ_TYPE_DATETIME) {
-        pr.i = cst->value.i64;
-    } else if (col->type == AIQ_TYPE_STRING && cst->type == AIQ_TYPE_STRING && (op == AIQ_PRED_EQ || op == AIQ_PRED_NE)) {
-        pr.s = cst->value.str;
-    } else {
-        return;
-    }
-    ex->preds = aiq_grow_array(ex->preds, ex->npreds, &ex->cappreds, sizeof *ex->preds);
-    ex->preds[ex->npreds++] = pr;
-}
-
 AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
 {
     AiqOp *input = NULL;
-    AiqTopHint *hint = top_hint_for(p);
+    AiqTopHint *hint = aiq_pushdown_top_hint(p);
     int npreds_before = ex->npreds;
-    if (p->kind == AIQ_P_FILTER && filters_to_scan(p->input))
-        collect_preds(ex, p->exprs[0]);
+    if (aiq_pushdown_filter(p))
+        aiq_pushdown_preds(p->exprs[0], &ex->preds, &ex->npreds, &ex->cappreds);
     if (p->input && p->kind != AIQ_P_SHARED) {
         ex->top_hint = hint; /* for the scan just below */
         input = aiq_op_build(ex, p->input);

@@ -90,6 +90,7 @@ typedef struct AiqRowPred {
     double f;       /* the constant, as a double */
     int64_t i;      /* as a long or datetime ticks */
     AiqStr s;       /* as a string */
+    const AiqExpr *conjunct; /* the comparison it comes from (for --explain) */
 } AiqRowPred;
 
 /* What operators above a streaming scan tell its reader. */

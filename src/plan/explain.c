@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "exec/pushdown.h"
 #include "func/registry.h"
 #include "plan/columns.h"
 #include "parse/ast.h"
@@ -137,6 +138,24 @@ static void scan_reads(AiqStrBuf *out, const AiqPlan *p, const AiqScanNeeds *nee
     }
 }
 
+/* " [reader tests: A, B]": the conjuncts of a where that the reader tests
+ * on each line (exec/pushdown.h decides, for the executor too). */
+static void pushed_preds(AiqStrBuf *out, const AiqPlan *p, const AiqSchema *in)
+{
+    if (!aiq_pushdown_filter(p))
+        return;
+    AiqRowPred *preds = NULL;
+    int n = 0, cap = 0;
+    aiq_pushdown_preds(p->exprs[0], &preds, &n, &cap);
+    for (int i = 0; i < n; i++) {
+        aiq_sb_puts(out, i ? ", " : " [reader tests: ");
+        aiq_explain_expr(out, preds[i].conjunct, in);
+    }
+    if (n)
+        aiq_sb_putc(out, ']');
+    aiq_xfree(preds);
+}
+
 static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds *needs, int nneeds)
 {
     indent(out, depth);
@@ -151,6 +170,7 @@ static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
     case AIQ_P_FILTER:
         aiq_sb_putc(out, ' ');
         aiq_explain_expr(out, p->exprs[0], in);
+        pushed_preds(out, p, in);
         break;
     case AIQ_P_PROJECT:
         for (int i = 0; i < p->nexprs; i++) {
@@ -204,6 +224,10 @@ static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
             aiq_sb_puts(out, p->sort_flags[i] & AIQ_SORT_ASC ? " asc" : " desc");
             aiq_sb_puts(out, p->sort_flags[i] & AIQ_SORT_NULLS_FIRST ? " nulls first" : " nulls last");
         }
+        AiqTopHint *hint = aiq_pushdown_top_hint(p);
+        if (hint) /* the executor hands the same hint to the reader */
+            aiq_sb_printf(out, " [reader skips rows that cannot enter the top %lld]", (long long)p->limit);
+        aiq_xfree(hint);
         break;
     case AIQ_P_TAKE: aiq_sb_printf(out, " %lld", (long long)p->limit); break;
     case AIQ_P_JOIN:

@@ -15,3 +15,4 @@ expect_out() { [ "$(cat "$T/out")" = "$1" ] || die "stdout: $(cat "$T/out") :: w
 expect_err() { [ "$(cat "$T/err")" = "$1" ] || die "stderr: $(cat "$T/err") :: want: $1"; }
 err_has() { grep -qF -- "$1" "$T/err" || die "stderr lacks '$1': $(cat "$T/err")"; }
 out_has() { grep -qF -- "$1" "$T/out" || die "stdout lacks '$1': $(cat "$T/out")"; }
+out_lacks() { ! grep -qF -- "$1" "$T/out" || die "stdout has '$1': $(cat "$T/out")"; }

@@ -1,0 +1,78 @@
+/*
+ * pushdown.c -- what the reader does for the operators above a scan (see
+ * pushdown.h).
+ */
+#include "pushdown.h"
+
+#include <string.h>
+
+#include "func/registry.h"
+#include "util/mem.h"
+
+AiqTopHint *aiq_pushdown_top_hint(const AiqPlan *p)
+{
+    if (p->kind != AIQ_P_TOP || !p->input || p->input->kind != AIQ_P_SCAN || p->nexprs < 1 || p->limit <= 0 ||
+        p->exprs[0]->kind != AIQ_E_COLUMN || (p->exprs[0]->type != AIQ_TYPE_REAL && p->exprs[0]->type != AIQ_TYPE_LONG))
+        return NULL;
+    AiqTopHint *h = aiq_xcalloc(1, sizeof *h);
+    h->col = p->exprs[0]->col;
+    h->type = p->exprs[0]->type;
+    h->desc = (p->sort_flags[0] & AIQ_SORT_DESC) != 0;
+    return h;
+}
+
+bool aiq_pushdown_filter(const AiqPlan *p)
+{
+    if (p->kind != AIQ_P_FILTER)
+        return false;
+    do
+        p = p->input;
+    while (p && p->kind == AIQ_P_FILTER);
+    return p && p->kind == AIQ_P_SCAN;
+}
+
+static const AiqPredOp flipped[] = {AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_EQ, AIQ_PRED_NE};
+
+void aiq_pushdown_preds(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap)
+{
+    if (e->kind != AIQ_E_CALL || e->nargs != 2)
+        return;
+    const char *name = e->fn->name;
+    if (strcmp(name, "and") == 0) {
+        aiq_pushdown_preds(e->args[0], preds, n, cap);
+        aiq_pushdown_preds(e->args[1], preds, n, cap);
+        return;
+    }
+    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
+    int op = -1;
+    for (int k = 0; k < 6 && op < 0; k++)
+        if (strcmp(name, ops[k]) == 0)
+            op = k;
+    const AiqExpr *col = e->args[0], *cst = e->args[1];
+    if (op < 0)
+        return;
+    if (col->kind == AIQ_E_CONST && cst->kind == AIQ_E_COLUMN) {
+        const AiqExpr *t = col;
+        col = cst;
+        cst = t;
+        op = (int)flipped[op];
+    }
+    if (col->kind != AIQ_E_COLUMN || cst->kind != AIQ_E_CONST || cst->value.isnull)
+        return;
+    AiqRowPred pr = {.col = col->col, .type = col->type, .op = (AiqPredOp)op, .conjunct = e};
+    bool num_col = col->type == AIQ_TYPE_REAL || col->type == AIQ_TYPE_LONG;
+    bool num_cst = cst->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_LONG;
+    if (num_col && num_cst) {
+        pr.real = col->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_REAL;
+        pr.f = cst->type == AIQ_TYPE_REAL ? cst->value.f64 : (double)cst->value.i64;
+        pr.i = cst->value.i64;
+    } else if (col->type == AIQ_TYPE_DATETIME && cst->type == AIQ_TYPE_DATETIME) {
+        pr.i = cst->value.i64;
+    } else if (col->type == AIQ_TYPE_STRING && cst->type == AIQ_TYPE_STRING && (op == AIQ_PRED_EQ || op == AIQ_PRED_NE)) {
+        pr.s = cst->value.str;
+    } else {
+        return;
+    }
+    *preds = aiq_grow_array(*preds, *n, cap, sizeof **preds);
+    (*preds)[(*n)++] = pr;
+}
