@@ -94,12 +94,16 @@ struct AiqJsonlStream {
 };
 
 /* The kernel may drop the pages of a parsed part of a mapped file: the
- * process's memory then stays bounded however large the file. Only whole
- * pages inside [from, to) are released, so neighbours being parsed keep theirs. */
+ * process's memory then stays bounded however large the file. Chunks are
+ * cleared in file order, so the page a chunk shares with the one before is
+ * done with too: pages from the one holding `from` to the one before the
+ * page holding `to` go (the last is shared with the next chunk). Were a
+ * page dropped too soon, it would only be read again: the mapping is
+ * private and unmodified. */
 static void release_pages(const char *from, const char *to)
 {
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-    uintptr_t a = ((uintptr_t)from + page - 1) & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
+    uintptr_t a = (uintptr_t)from & ~(page - 1), b = (uintptr_t)to & ~(page - 1);
     if (a < b)
         madvise((void *)a, b - a, MADV_DONTNEED);
 }
@@ -387,10 +391,10 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         s->lineno = 0;
         s->zret = 0;
         static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
-        if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size && !s->nworkers) {
-            /* One thread parses a plain file where the kernel keeps it: no
-             * copy. With workers the reading thread's copy is free (it would
-             * wait otherwise) while page faults in the workers contend: read. */
+        if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size) {
+            /* A plain file is parsed where the kernel keeps it: no copy.
+             * (With workers, reading into chunks cost more since the
+             * scanner finds line ends itself: count -j2 0.22 s vs 0.18 s.) */
             void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
             if (m != MAP_FAILED && memcmp(m, magic, 4) != 0) {
                 madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
