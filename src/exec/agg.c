@@ -51,6 +51,137 @@ typedef struct Summarize {
     AiqOp *scan;
 } Summarize;
 
+/* ---- group ids ------------------------------------------------------------------ */
+
+/* A key value as the keys table stores it: a row of a key vector converted
+ * to the key column's type by store()'s rules (vector.c). */
+typedef struct KeyVal {
+    bool null;
+    int64_t i; /* bool, int, long, datetime, timespan */
+    double f;  /* real */
+    AiqStr s;  /* string */
+} KeyVal;
+
+static KeyVal key_val(const AiqVector *v, uint32_t i, AiqType t)
+{
+    KeyVal k = {0};
+    uint32_t j = aiq_vidx(v, i);
+    k.null = aiq_vec_is_null(v, i);
+    if (k.null)
+        return k;
+    if (t == AIQ_TYPE_STRING) {
+        k.s = v->data.str[j];
+    } else if (t == AIQ_TYPE_REAL) {
+        k.f = v->type == AIQ_TYPE_REAL ? v->data.f64[j] : (double)v->data.i64[j];
+        if (k.f == 0)
+            k.f = 0; /* -0.0 and 0.0 are one key */
+    } else if (v->type == AIQ_TYPE_REAL) {
+        k.null = !aiq_real_to_long(v->data.f64[j], &k.i);
+    } else {
+        k.i = v->data.i64[j];
+    }
+    return k;
+}
+
+static uint64_t key_hash(uint64_t h, const KeyVal *k, AiqType t)
+{
+    uint64_t x;
+    if (k->null)
+        x = 0x6e756c6cULL;
+    else if (t == AIQ_TYPE_STRING)
+        x = aiq_hash_bytes(k->s.ptr, k->s.len);
+    else if (t == AIQ_TYPE_REAL)
+        memcpy(&x, &k->f, sizeof x);
+    else
+        x = (uint64_t)k->i;
+    h = (h ^ x) * 0x9E3779B97F4A7C15ULL;
+    return h ^ (h >> 29);
+}
+
+static bool key_same(const KeyVal *a, const KeyVal *b, AiqType t)
+{
+    if (a->null || b->null)
+        return a->null == b->null;
+    if (t == AIQ_TYPE_STRING)
+        return a->s.len == b->s.len && memcmp(a->s.ptr, b->s.ptr, a->s.len) == 0;
+    if (t == AIQ_TYPE_REAL)
+        return memcmp(&a->f, &b->f, sizeof a->f) == 0; /* NaN is one key, as its bytes */
+    return a->i == b->i;
+}
+
+/* Group ids of keys that are not dynamic: each row's key values are hashed
+ * and compared as they are, against each group's first values, instead of
+ * being encoded into bytes for an AiqKeyMap first (which dynamic keys
+ * still are). Open addressing; a group's values are kept by group id. */
+typedef struct GroupMap {
+    int nkeys;
+    const AiqType *types;
+    int64_t *slots; /* group id, -1 = empty */
+    int64_t cap, n;
+    uint64_t *hashes; /* by group */
+    KeyVal *vals;     /* by group, nkeys each */
+    int64_t capn;
+} GroupMap;
+
+static void groupmap_insert(GroupMap *m, int64_t g)
+{
+    int64_t s = (int64_t)(m->hashes[g] & (uint64_t)(m->cap - 1));
+    while (m->slots[s] >= 0)
+        s = (s + 1) & (m->cap - 1);
+    m->slots[s] = g;
+}
+
+/* The group of the key values kv (a new one: -1, and the caller adds it
+ * with groupmap_add). */
+static int64_t groupmap_find(const GroupMap *m, const KeyVal *kv, uint64_t h)
+{
+    if (!m->cap)
+        return -1;
+    for (int64_t s = (int64_t)(h & (uint64_t)(m->cap - 1));; s = (s + 1) & (m->cap - 1)) {
+        int64_t g = m->slots[s];
+        if (g < 0)
+            return -1;
+        if (m->hashes[g] != h)
+            continue;
+        const KeyVal *gv = &m->vals[g * m->nkeys];
+        int x = 0;
+        while (x < m->nkeys && key_same(&gv[x], &kv[x], m->types[x]))
+            x++;
+        if (x == m->nkeys)
+            return g;
+    }
+}
+
+/* Adds group m->n with key values kv (strings must outlive the map). */
+static void groupmap_add(GroupMap *m, const KeyVal *kv, uint64_t h)
+{
+    if (m->n == m->capn) {
+        m->capn = m->capn ? m->capn * 2 : 64;
+        m->hashes = aiq_xrealloc(m->hashes, sizeof *m->hashes * (size_t)m->capn);
+        m->vals = aiq_xrealloc(m->vals, sizeof *m->vals * (size_t)(m->capn * m->nkeys));
+    }
+    m->hashes[m->n] = h;
+    memcpy(&m->vals[m->n * m->nkeys], kv, sizeof *kv * (size_t)m->nkeys);
+    m->n++;
+    if (m->n * 2 > m->cap) { /* rehash at half full */
+        m->cap = m->cap ? m->cap * 2 : 128;
+        m->slots = aiq_xrealloc(m->slots, sizeof *m->slots * (size_t)m->cap);
+        for (int64_t s = 0; s < m->cap; s++)
+            m->slots[s] = -1;
+        for (int64_t g = 0; g < m->n; g++)
+            groupmap_insert(m, g);
+    } else {
+        groupmap_insert(m, m->n - 1);
+    }
+}
+
+static void groupmap_free(GroupMap *m)
+{
+    aiq_xfree(m->slots);
+    aiq_xfree(m->hashes);
+    aiq_xfree(m->vals);
+}
+
 static void grow_state(AggState *s, int64_t ngroups)
 {
     if (ngroups <= s->cap)
@@ -474,6 +605,12 @@ static AiqTable *summarize_compute(Summarize *su)
     AiqStrBuf key;
     aiq_sb_init(&key);
     int64_t ngroups = 0;
+    /* keys that are not dynamic are compared as values (GroupMap) */
+    AiqType ktypes[256];
+    bool typed = nkeys > 0 && nkeys <= 256;
+    for (int k = 0; k < nkeys && k < 256; k++)
+        typed = typed && (ktypes[k] = kcols[k].type) != AIQ_TYPE_DYNAMIC;
+    GroupMap gm = {.nkeys = nkeys, .types = ktypes};
     int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
     AiqVector *kv[256], *extra[512];
     if (nkeys == 0) { /* no by: one group, even over zero rows */
@@ -495,16 +632,36 @@ static AiqTable *summarize_compute(Summarize *su)
         } else {
             for (uint32_t k = 0; k < c->count; k++) {
                 uint32_t i = aiq_row(c, k);
-                aiq_sb_clear(&key);
-                for (int x = 0; x < nkeys; x++)
-                    aiq_key_append(&key, kv[x], i);
+                int64_t g;
                 bool added;
-                int64_t g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
+                KeyVal kvals[256];
+                uint64_t h = 0;
+                if (typed) {
+                    for (int x = 0; x < nkeys; x++) {
+                        kvals[x] = key_val(kv[x], i, ktypes[x]);
+                        h = key_hash(h, &kvals[x], ktypes[x]);
+                    }
+                    g = groupmap_find(&gm, kvals, h);
+                    added = g < 0;
+                    if (added)
+                        g = ngroups;
+                } else {
+                    aiq_sb_clear(&key);
+                    for (int x = 0; x < nkeys; x++)
+                        aiq_key_append(&key, kv[x], i);
+                    g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
+                }
                 if (added) {
                     uint32_t rows[256];
                     for (int x = 0; x < nkeys; x++)
                         rows[x] = i;
                     aiq_table_append_row(keys, kv, rows);
+                    if (typed) { /* compared from now on against the table's copies */
+                        for (int x = 0; x < nkeys; x++)
+                            if (ktypes[x] == AIQ_TYPE_STRING)
+                                kvals[x].s = ((AiqStr *)keys->cols[x].data)[g];
+                        groupmap_add(&gm, kvals, h);
+                    }
                     ngroups = g + 1;
                     for (int a = 0; a < naggs; a++) {
                         grow_state(&st[a], ngroups);
@@ -558,6 +715,7 @@ done:;
     aiq_eval_free(&ev);
     aiq_table_free(keys);
     aiq_keymap_free(&groups);
+    groupmap_free(&gm);
     return out;
 }
 
