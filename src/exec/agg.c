@@ -23,6 +23,11 @@
 typedef struct Values {
     void *v;
     int64_t n, cap;
+    /* Ranks already selected (percentile_rank): each has its final value
+     * in place, with no larger value before it and no smaller one after,
+     * so the next selection only searches between two of them. */
+    int64_t placed[16];
+    int nplaced;
 } Values;
 
 typedef struct AggState {
@@ -431,25 +436,13 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
     }
 }
 
-static int cmp_f64(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Quickselect: moves the k-th smallest value to position k (expected linear
- * time; median of three against sorted or repeated input). */
+/* Quickselect: puts the value of rank k (0-based) of v[lo..hi] at v[k],
+ * smaller or equal ones before it and larger or equal ones after (expected
+ * linear time; median of three against sorted or repeated input). */
 #define DEFINE_SELECT(name, T)                                                            \
-    static void name(void *base, int64_t n, int64_t k)                                    \
+    static void name(void *base, int64_t lo, int64_t hi, int64_t k)                       \
     {                                                                                     \
         T *v = base;                                                                      \
-        int64_t lo = 0, hi = n - 1;                                                       \
         while (lo < hi) {                                                                 \
             int64_t mid = lo + (hi - lo) / 2;                                             \
             T a = v[lo], b = v[mid], c = v[hi];                                           \
@@ -476,6 +469,29 @@ static int cmp_i64(const void *a, const void *b)
     }
 DEFINE_SELECT(select_f64, double)
 DEFINE_SELECT(select_i64, int64_t)
+
+/* Puts the value of rank k (0-based) of vs in place: P50, P75 ... P99 of
+ * one column share their values, and each selection searches only between
+ * the ranks placed before it (about 2.5N + 1.25N + ... instead of 2.5N each). */
+static void percentile_rank(Values *vs, int64_t k, bool real)
+{
+    int64_t lo = 0, hi = vs->n - 1;
+    for (int i = 0; i < vs->nplaced; i++) {
+        int64_t r = vs->placed[i];
+        if (r == k)
+            return;
+        if (r < k && r + 1 > lo)
+            lo = r + 1;
+        if (r > k && r - 1 < hi)
+            hi = r - 1;
+    }
+    if (real)
+        select_f64(vs->v, lo, hi, k);
+    else
+        select_i64(vs->v, lo, hi, k);
+    if (vs->nplaced < (int)(sizeof vs->placed / sizeof *vs->placed))
+        vs->placed[vs->nplaced++] = k;
+}
 
 /* Writes group g's result(s) into row g of out. */
 static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
@@ -529,10 +545,6 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
         /* selection reorders the values but keeps them: sharing is safe */
         Values *vs = &(s->vals_of ? s->vals_of : s)->vals[g];
         bool real = s->in_type == AIQ_TYPE_REAL;
-        /* a few percentiles: select each rank in linear time; many: sort once */
-        bool sorted = a->npcts > 3;
-        if (vs->n && sorted)
-            qsort(vs->v, (size_t)vs->n, real ? sizeof(double) : sizeof(int64_t), real ? cmp_f64 : cmp_i64);
         for (int p = 0; p < a->npcts; p++) {
             AiqValue pv = {.type = out->cols[col + p].type, .isnull = vs->n == 0};
             if (vs->n) {
@@ -541,12 +553,7 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
                     rank = 1;
                 if (rank > vs->n)
                     rank = vs->n;
-                if (!sorted) {
-                    if (real)
-                        select_f64(vs->v, vs->n, rank - 1);
-                    else
-                        select_i64(vs->v, vs->n, rank - 1);
-                }
+                percentile_rank(vs, rank - 1, real);
                 if (real)
                     pv.f64 = ((double *)vs->v)[rank - 1];
                 else
