@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "func/kernel.h"
 #include "func/registry.h"
 #include "util/mem.h"
 
@@ -71,6 +72,78 @@ static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVec
     }
 }
 
+/* Whether e is d["key"] with d a column and key a constant. */
+static bool is_key_access(const AiqExpr *e)
+{
+    return e->kind == AIQ_E_CALL && e->nargs == 2 && e->args[0]->kind == AIQ_E_COLUMN &&
+           e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING && strcmp(e->fn->name, "[]") == 0;
+}
+
+/* tolong(d["key"]), tostring(...) and the other conversions, straight from
+ * a scan whose reader kept the key's values as cells: no dynamic value is
+ * made. The rows are split by the kind of their value, and each group goes
+ * through the conversion's own kernel with a typed vector: a string, long,
+ * bool or real converts exactly as the dynamic string, integer, bool or
+ * real would (the conversions dispatch on type; scalar_convert.c). Nulls
+ * go as null dynamic values, and what has no typed twin (objects, arrays,
+ * and reals for tostring, which jansson prints its own way) goes through
+ * the key vector built as dynamic values. NULL when this does not apply. */
+static AiqVector *convert_cells(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
+{
+    AiqKernel kernel = e->fn->kernel;
+    if (e->nargs != 1 || !in->nx || !is_key_access(e->args[0]) || (e->fn->flags & AIQ_FN_NULLS_PROPAGATE) ||
+        !(kernel == k_tostring || kernel == k_tolong || kernel == k_toreal || kernel == k_tobool ||
+          kernel == k_todatetime || kernel == k_totimespan))
+        return NULL;
+    const AiqExpr *d = e->args[0];
+    const AiqStr key = d->args[1]->value.str;
+    const AiqCell *cells = aiq_chunk_key_cells(in, d->args[0]->col, key.ptr, key.len);
+    if (!cells)
+        return NULL;
+    enum { G_STRING, G_LONG, G_BOOL, G_REAL, G_NULL, G_DYNAMIC, NGROUPS };
+    static const AiqType types[NGROUPS] = {AIQ_TYPE_STRING, AIQ_TYPE_LONG, AIQ_TYPE_BOOL, AIQ_TYPE_REAL,
+                                           AIQ_TYPE_DYNAMIC, AIQ_TYPE_DYNAMIC};
+    uint32_t nrows = in->nrows ? in->nrows : 1, cnt[NGROUPS] = {0};
+    uint32_t *rows[NGROUPS];
+    AiqVector *views[NGROUPS];
+    for (int g = 0; g < NGROUPS; g++) {
+        rows[g] = aiq_arena_alloc(&ctx->arena, sizeof **rows * (in->count + 1));
+        views[g] = g == G_DYNAMIC ? NULL : aiq_vec_new(&ctx->arena, types[g], nrows);
+    }
+    bool text = kernel == k_tostring;
+    for (uint32_t k = 0; k < in->count; k++) {
+        uint32_t i = aiq_row(in, k);
+        const AiqCell *c = &cells[i];
+        int g;
+        switch (c->kind) {
+        case AIQ_CELL_STRING: g = G_STRING; views[g]->data.str[i] = (AiqStr){c->len ? c->u.s : "", c->len}; break;
+        case AIQ_CELL_INT: g = G_LONG; views[g]->data.i64[i] = c->u.i; break;
+        case AIQ_CELL_TRUE:
+        case AIQ_CELL_FALSE: g = G_BOOL; views[g]->data.i64[i] = c->kind == AIQ_CELL_TRUE; break;
+        case AIQ_CELL_REAL:
+            g = text ? G_DYNAMIC : G_REAL;
+            views[G_REAL]->data.f64[i] = c->u.f;
+            break;
+        case AIQ_CELL_NULL:
+        case AIQ_CELL_MISSING: g = G_NULL; views[g]->data.dyn[i] = NULL; break;
+        default: g = G_DYNAMIC; break;
+        }
+        rows[g][cnt[g]++] = i;
+    }
+    AiqVector *out = aiq_vec_new(&ctx->arena, e->type, nrows);
+    for (int g = 0; g < NGROUPS; g++) {
+        if (!cnt[g])
+            continue;
+        AiqVector *arg = views[g];
+        if (g == G_DYNAMIC) /* builds the key vector: the cells are gone after this */
+            arg = aiq_chunk_key_vector(in, d->args[0]->col, key.ptr, key.len);
+        kernel(ctx, e, &arg, out, rows[g], cnt[g]);
+        if (ctx->err->code != AIQ_OK)
+            return NULL;
+    }
+    return out;
+}
+
 AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
 {
     switch (e->kind) {
@@ -79,12 +152,14 @@ AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
     case AIQ_E_CALL: break;
     }
     /* d["key"] straight from a scan: the reader may have made it already */
-    if (in->nx && e->nargs == 2 && e->args[0]->kind == AIQ_E_COLUMN && e->args[1]->kind == AIQ_E_CONST &&
-        e->args[1]->type == AIQ_TYPE_STRING && strcmp(e->fn->name, "[]") == 0) {
+    if (in->nx && is_key_access(e)) {
         AiqVector *v = aiq_chunk_key_vector(in, e->args[0]->col, e->args[1]->value.str.ptr, e->args[1]->value.str.len);
         if (v)
             return v;
     }
+    AiqVector *converted = convert_cells(ctx, e, in);
+    if (converted)
+        return converted;
     AiqVector *argv[64];
     AiqVector **args = e->nargs <= 64 ? argv : aiq_arena_alloc(&ctx->arena, sizeof *args * (size_t)e->nargs);
     bool all_const = true;

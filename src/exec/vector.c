@@ -83,10 +83,21 @@ AiqTable *aiq_table_new(const AiqSchema *schema)
     return t;
 }
 
+static void free_cells(AiqCell *cells, int64_t n)
+{
+    for (int64_t r = 0; cells && r < n; r++)
+        if (cells[r].kind == AIQ_CELL_JSON)
+            json_decref(cells[r].u.j);
+    aiq_xfree(cells);
+}
+
 void aiq_table_free(AiqTable *t)
 {
     if (!t)
         return;
+    for (int k = 0; t->xcells && k < t->nx; k++)
+        free_cells(t->xcells[k], t->nrows);
+    aiq_xfree(t->xcells);
     for (int c = 0; c < t->schema.ncols; c++) {
         AiqColumnData *col = &t->cols[c];
         if (col->type == AIQ_TYPE_DYNAMIC)
@@ -267,16 +278,69 @@ void aiq_table_view(const AiqTable *t, int64_t start, uint32_t n, AiqChunk *c, A
     c->xinfo = t->xinfo;
     c->xvecs = ptrs + c->ncols;
     c->xbase = ptrs;
+    c->xtable = (AiqTable *)t; /* its key vectors may still be built (lazily, once) */
+    c->xstart = start;
+}
+
+json_t *aiq_cell_json(const AiqCell *c)
+{
+    switch (c->kind) {
+    case AIQ_CELL_TRUE: return json_true();
+    case AIQ_CELL_FALSE: return json_false();
+    case AIQ_CELL_INT: return json_integer(c->u.i);
+    case AIQ_CELL_REAL: return json_real(c->u.f);
+    case AIQ_CELL_STRING: return json_stringn(c->u.s, c->len);
+    case AIQ_CELL_TEXT: return aiq_dyn_text_new(c->u.s, c->len);
+    case AIQ_CELL_JSON: return json_incref(c->u.j);
+    default: return NULL;
+    }
+}
+
+/* Turns key vector k of t from cells into its (all null until now) column. */
+static void build_key_vector(AiqTable *t, int k)
+{
+    if (!t->xcells || !t->xcells[k])
+        return;
+    json_t **d = t->cols[t->schema.ncols - t->nx + k].data;
+    for (int64_t r = 0; r < t->nrows; r++)
+        d[r] = aiq_cell_json(&t->xcells[k][r]);
+    free_cells(t->xcells[k], t->nrows);
+    t->xcells[k] = NULL;
+}
+
+void aiq_table_build_key_vectors(AiqTable *t)
+{
+    for (int k = 0; k < t->nx; k++)
+        build_key_vector(t, k);
+}
+
+/* The key vector index of d["key"] in c, or -1. */
+static int key_vector_index(const AiqChunk *c, int col, const char *key, uint32_t len)
+{
+    if (!c->nx || c->xbase != c->cols)
+        return -1;
+    for (int k = 0; k < c->nx; k++)
+        if (c->xinfo[k].col == col && c->xinfo[k].len == len && memcmp(c->xinfo[k].key, key, len) == 0)
+            return k;
+    return -1;
 }
 
 AiqVector *aiq_chunk_key_vector(const AiqChunk *c, int col, const char *key, uint32_t len)
 {
-    if (!c->nx || c->xbase != c->cols)
+    int k = key_vector_index(c, col, key, len);
+    if (k < 0)
         return NULL;
-    for (int k = 0; k < c->nx; k++)
-        if (c->xinfo[k].col == col && c->xinfo[k].len == len && memcmp(c->xinfo[k].key, key, len) == 0)
-            return c->xvecs[k];
-    return NULL;
+    if (c->xtable)
+        build_key_vector(c->xtable, k); /* the vector points at its column */
+    return c->xvecs[k];
+}
+
+const AiqCell *aiq_chunk_key_cells(const AiqChunk *c, int col, const char *key, uint32_t len)
+{
+    int k = key_vector_index(c, col, key, len);
+    if (k < 0 || !c->xtable || !c->xtable->xcells || !c->xtable->xcells[k])
+        return NULL;
+    return c->xtable->xcells[k] + c->xstart;
 }
 
 bool aiq_table_is_null(const AiqTable *t, int col, int64_t r)

@@ -49,6 +49,28 @@ typedef struct AiqKeyVecInfo {
     uint32_t len;
 } AiqKeyVecInfo;
 
+/* One value as a reader found it, before it is given a type: a key
+ * vector's rows stay in this form until something needs them as dynamic
+ * values (aiq_chunk_key_vector), and conversions read them directly
+ * (aiq_eval). Strings live in the table's arena; objects and arrays are
+ * jansson values the cell owns. */
+typedef enum {
+    AIQ_CELL_MISSING = 0, AIQ_CELL_NULL, AIQ_CELL_FALSE, AIQ_CELL_TRUE, AIQ_CELL_INT, AIQ_CELL_REAL,
+    AIQ_CELL_STRING, AIQ_CELL_JSON, AIQ_CELL_TEXT
+} AiqCellKind;
+typedef struct AiqCell {
+    uint8_t kind;
+    uint32_t len; /* AIQ_CELL_STRING, AIQ_CELL_TEXT (an object or array kept as JSON text) */
+    union {
+        int64_t i;
+        double f;
+        const char *s;
+        json_t *j;
+    } u;
+} AiqCell;
+
+typedef struct AiqTable AiqTable;
+
 typedef struct AiqChunk {
     uint32_t count;   /* logical rows */
     uint32_t nrows;   /* physical rows in the vectors */
@@ -62,6 +84,8 @@ typedef struct AiqChunk {
     const AiqKeyVecInfo *xinfo;
     AiqVector **xvecs;
     AiqVector **xbase;
+    AiqTable *xtable; /* the table viewed: its key vectors are built on first use */
+    int64_t xstart;   /* the chunk's first row in it */
 } AiqChunk;
 
 /* A running top's current N-th value of its first key, published to the
@@ -105,6 +129,13 @@ bool aiq_top_hint_keeps(const AiqTopHint *h, double xf, int64_t xi);
 
 /* The key vector for d["key"] (d: column col of c), or NULL. */
 AiqVector *aiq_chunk_key_vector(const AiqChunk *c, int col, const char *key, uint32_t len);
+/* Its rows as the reader found them (c's physical row i at [i]), or NULL
+ * when there are none or they have been built into dynamic values. */
+const AiqCell *aiq_chunk_key_cells(const AiqChunk *c, int col, const char *key, uint32_t len);
+/* Builds every key vector of t that is still cells (see AiqTable). */
+void aiq_table_build_key_vectors(AiqTable *t);
+/* The dynamic value of a cell (a new reference; NULL for null or missing). */
+json_t *aiq_cell_json(const AiqCell *c);
 
 /* Physical index of logical row k. */
 static inline uint32_t aiq_row(const AiqChunk *c, uint32_t k) { return c->sel ? c->sel[k] : k; }
@@ -153,17 +184,20 @@ typedef struct AiqColumnData {
     int64_t cap;
 } AiqColumnData;
 
-typedef struct AiqTable {
+struct AiqTable {
     AiqSchema schema;
     int64_t nrows;
     AiqColumnData *cols;
     /* a reader's batch: its last nx columns are key vectors (xinfo[k] says
-     * which), not columns of the table's declared schema */
+     * which), not columns of the table's declared schema. Until one is
+     * asked for as dynamic values, its column is all null and xcells[k]
+     * holds its rows as the reader found them (NULL once built). */
     int nx;
     const AiqKeyVecInfo *xinfo;
+    AiqCell **xcells;
     AiqArena strings;   /* string payloads */
     AiqArena names;     /* schema names when the table owns them */
-} AiqTable;
+};
 
 /* Creates an empty table with the given schema (names are copied). */
 AiqTable *aiq_table_new(const AiqSchema *schema);

@@ -160,7 +160,7 @@ void jl_rows_init(Rows *r)
 void jl_rows_free(Rows *r)
 {
     for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; i < r->n; i++)
+        for (int64_t i = 0; r->cols[c].cells && i < r->n; i++) /* (a table may have taken them) */
             if (r->cols[c].cells[i].kind == CELL_JSON)
                 json_decref(r->cols[c].cells[i].u.j);
         aiq_xfree(r->cols[c].cells);
@@ -845,8 +845,19 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
         aiq_arena_free(&t->strings);
         t->strings = rows.strings;
         aiq_arena_init(&rows.strings, 64 << 10);
+        /* key vectors keep the reader's cells until they are needed as
+         * dynamic values: conversions read them as they are (aiq_eval) */
+        if (nx)
+            t->xcells = aiq_xcalloc((size_t)nx, sizeof *t->xcells);
+        for (int k = 0; k < nx; k++) {
+            int from = src[ncols - nx + k];
+            if (from >= 0) {
+                t->xcells[k] = rows.cols[from].cells;
+                rows.cols[from].cells = NULL;
+            }
+        }
         /* column by column: one type decision per column, tight loops */
-        for (int c = 0; c < ncols && ok; c++) {
+        for (int c = 0; c < ncols - nx && ok; c++) {
             if (src[c] < 0)
                 continue;
             const Cell *cells = rows.cols[src[c]].cells;

@@ -12,23 +12,19 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "exec/vector.h"
 #include "io/jsonl.h"
 #include "util/strbuf.h"
 
-/* One field of one row, before types are known. Strings are unescaped into
- * the store's arena; objects and arrays are jansson values. */
-typedef enum { CELL_MISSING = 0, CELL_NULL, CELL_FALSE, CELL_TRUE, CELL_INT, CELL_REAL, CELL_STRING, CELL_JSON, CELL_TEXT } CellKind;
-
-typedef struct Cell {
-    uint8_t kind;
-    uint32_t len; /* CELL_STRING, CELL_TEXT (an object or array kept as JSON text, in the arena) */
-    union {
-        int64_t i;
-        double f;
-        const char *s;
-        json_t *j;
-    } u;
-} Cell;
+/* One field of one row, before types are known (AiqCell: key vectors keep
+ * their rows in this form). Strings are unescaped into the store's arena;
+ * objects and arrays are jansson values. */
+typedef AiqCell Cell;
+enum {
+    CELL_MISSING = AIQ_CELL_MISSING, CELL_NULL = AIQ_CELL_NULL, CELL_FALSE = AIQ_CELL_FALSE, CELL_TRUE = AIQ_CELL_TRUE,
+    CELL_INT = AIQ_CELL_INT, CELL_REAL = AIQ_CELL_REAL, CELL_STRING = AIQ_CELL_STRING, CELL_JSON = AIQ_CELL_JSON,
+    CELL_TEXT = AIQ_CELL_TEXT
+};
 
 enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
 

@@ -107,6 +107,23 @@ for j in 1 2; do
 done
 grep -q '"a":7,"k":8,"kl":8' "$T/direct.out" || die "a JSON object in a string: $(cat "$T/direct.out")"
 grep -q '"a":6,"k":2.5' "$T/direct.out" || die "a repeated key: the last wins: $(cat "$T/direct.out")"
+# Conversions of d["key"] alone read the reader's cells, kind by kind,
+# without making dynamic values: every conversion over every shape of value
+# must give what it gives on built values.
+printf '%s\n' '{"a":1,"p":{"k":"1376","x":2366}}' '{"a":2,"p":{"k":" 42 ","x":"3.7"}}' '{"a":3,"p":{"k":"true","x":true}}' \
+  '{"a":4,"p":{"k":"2026-01-01T00:00:00Z","x":false}}' '{"a":5,"p":{"k":"01:00:00","x":0}}' '{"a":6,"p":{"k":3.7,"x":-2}}' \
+  '{"a":7,"p":{"k":1.0,"x":1e300}}' '{"a":8,"p":{"k":"","x":null}}' '{"a":9,"p":{"k":[1],"x":{"y":1}}}' \
+  '{"a":10,"p":{"x":"0"}}' '{"a":11,"p":"{\"k\":\"5\"}"}' '{"a":12,"p":{"k":9223372036854775807,"x":"-0"}}' \
+  '{"a":13,"p":{"k":"1e3","x":"FALSE"}}' '{"a":14,"p":{"k":2147483648,"x":"0x10"}}' > "$T/conv.jsonl"
+conv='extend kl = tolong(p.k), ki = toint(p["k"]), ks = tostring(p["k"]), kr = todouble(p.k), kb = tobool(p.k), kd = todatetime(p["k"]), kt = totimespan(p["k"]), xl = tolong(p.x), xs = tostring(p.x), xr = toreal(p.x), xb = toboolean(p.x), xt = totime(p.x) | project-away p'
+for f in kv conv; do
+  for j in 1 2; do
+    "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/$f.jsonl" -o ndjson -q "B | where a > 0 | $conv" > "$T/direct.out" 2>&1 || die "cells $f -j $j: $(cat "$T/direct.out")"
+    "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/$f.jsonl" -o ndjson -q "B | sort by a asc | $conv" > "$T/built.out" 2>&1 || die "built $f -j $j: $(cat "$T/built.out")"
+    cmp -s "$T/direct.out" "$T/built.out" || die "$f -j $j: conversions of cells differ from built values: $(diff "$T/direct.out" "$T/built.out")"
+  done
+done
+grep -qF '"a":1,"code":"","s":"","kl":1376,"ki":1376,"ks":"1376"' "$T/direct.out" || die "a numeric string: $(head -1 "$T/direct.out")"
 # summarize and where read them too (rows 1 2 5 6 7 13 15 have a k: 5 + 2 + 8 + 1;
 # row 14 overflows a number and is skipped); the object itself is still there when output
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/kv.jsonl" -o tsv -q 'B | where isnotnull(p.k) | summarize n = count(), s = sum(tolong(p["k"]))'
