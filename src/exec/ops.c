@@ -1156,7 +1156,7 @@ static AiqTable *mv_expand_compute(Materialize *m)
                 switch (ty) {
                 case AIQ_TYPE_DYNAMIC: tv = &dv; break;
                 case AIQ_TYPE_STRING: {
-                    char *txt = !el ? NULL : json_is_string(el) ? NULL : json_dumps(el, JSON_COMPACT | JSON_ENCODE_ANY);
+                    char *txt = !el ? NULL : json_is_string(el) ? NULL : aiq_json_dumps(el, 0);
                     tv->data.str[0] = !el ? (AiqStr){"", 0} : json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
                                                                                   : (AiqStr){aiq_arena_strndup(&scratch, txt, strlen(txt)), (uint32_t)strlen(txt)};
                     aiq_xfree(txt); /* jansson allocates through aiq_xmalloc */

@@ -535,9 +535,9 @@ bool aiq_dyn_is_text(const json_t *v)
 char *aiq_dyn_dumps(const json_t *v, size_t flags)
 {
     if (!aiq_dyn_is_text(v))
-        return v ? json_dumps(v, flags) : NULL;
+        return aiq_json_dumps(v, flags);
     json_t *parsed = json_loadb(json_string_value(v) + 1, json_string_length(v) - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
-    char *s = parsed ? json_dumps(parsed, flags) : NULL;
+    char *s = aiq_json_dumps(parsed, flags);
     json_decref(parsed);
     return s;
 }

@@ -167,6 +167,10 @@ json_t *aiq_dyn_text_new(const char *json, size_t len);
 bool aiq_dyn_is_text(const json_t *v);
 /* json_dumps(v, flags) for either form; free with aiq_xfree. NULL for NULL. */
 char *aiq_dyn_dumps(const json_t *v, size_t flags);
+/* The compact JSON text of v (json_text.c): jansson's json_dumps with
+ * JSON_COMPACT | JSON_ENCODE_ANY, but reals in their shortest round-trip
+ * text; flags may add JSON_SORT_KEYS. NULL for NULL; free with aiq_xfree. */
+char *aiq_json_dumps(const json_t *v, size_t flags);
 /* d["key"]: the value (borrowed; NULL when missing or JSON null) of key in
  * object d, or in the object a string d holds as JSON text (parsed into
  * *owned, which the caller releases). */

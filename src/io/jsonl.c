@@ -538,7 +538,7 @@ static const char *cell_text(const Cell *c, AiqStrBuf *sb)
     case CELL_STRING:
     case CELL_TEXT: aiq_sb_append(sb, c->u.s, c->len); break;
     case CELL_JSON: {
-        char *t = json_dumps(c->u.j, JSON_COMPACT | JSON_ENCODE_ANY);
+        char *t = aiq_json_dumps(c->u.j, 0);
         aiq_sb_puts(sb, t ? t : "null");
         aiq_xfree(t); /* jansson allocates through aiq_xmalloc */
         break;

@@ -44,7 +44,7 @@ static void value(AiqStrBuf *out, const AiqValue *v)
     case AIQ_TYPE_DATETIME: aiq_datetime_format(v->i64, buf); aiq_sb_printf(out, "datetime(%s)", buf); break;
     case AIQ_TYPE_TIMESPAN: aiq_timespan_format(v->i64, buf); aiq_sb_printf(out, "time(%s)", buf); break;
     case AIQ_TYPE_DYNAMIC: {
-        char *s = v->dyn ? json_dumps(v->dyn, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
+        char *s = v->dyn ? aiq_json_dumps(v->dyn, 0) : NULL;
         aiq_sb_printf(out, "dynamic(%s)", s ? s : "null");
         aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
         break;

@@ -3,12 +3,15 @@
  * what jansson (strtod/strtoll) gives: many generated numbers, read with and
  * without the scanner, compared bit for bit.
  */
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "util/mem.h"
 #include "util/strbuf.h"
 
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
@@ -135,8 +138,59 @@ static void test_skipped_numbers_match_jansson(void)
     aiq_sb_free(&text);
 }
 
+/* aiq_json_dumps writes what json_dumps (compact, any) writes, reals
+ * aside: strings with every kind of byte, nesting, sorted keys. */
+static void test_json_text(void)
+{
+    int mismatches = 0;
+    for (int i = 0; i < 3000; i++) {
+        json_t *o = json_object(), *a = json_array();
+        for (int k = 0; k < (int)(rng() % 6); k++) {
+            char s[24];
+            size_t n = rng() % sizeof s;
+            for (size_t b = 0; b < n; b++) { /* ASCII, controls, quotes, backslashes, DEL; UTF-8 é */
+                unsigned r = (unsigned)(rng() % 130);
+                s[b] = r < 128 ? (char)r : '"';
+            }
+            json_t *str = json_stringn(s, n);
+            char key[8];
+            snprintf(key, sizeof key, "%c%d", (char)('z' - rng() % 26), k);
+            json_object_set_new(o, key, str ? str : json_null());
+            json_array_append_new(a, k % 2 ? json_integer((json_int_t)rng()) : json_stringn("\xc3\xa9\n", 3));
+        }
+        json_object_set_new(o, "arr", a);
+        json_object_set_new(o, "t", json_true());
+        for (int sorted = 0; sorted < 2; sorted++) {
+            size_t flags = sorted ? JSON_SORT_KEYS : 0;
+            char *ours = aiq_json_dumps(o, flags), *theirs = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY | flags);
+            if (!ours || !theirs || strcmp(ours, theirs) != 0) {
+                if (mismatches++ < 3)
+                    printf("ours:   %s\ntheirs: %s\n", ours, theirs);
+            }
+            aiq_xfree(ours);
+            json_malloc_t jmalloc;
+            json_free_t jfree;
+            json_get_alloc_funcs(&jmalloc, &jfree); /* (whichever allocator jansson has now) */
+            jfree(theirs);
+        }
+        json_decref(o);
+    }
+    CHECK_EQ_I64(mismatches, 0);
+    /* reals: the shortest text that reads back, still a real */
+    static const struct { double v; const char *text; } reals[] = {
+        {3.7, "3.7"}, {100.0, "100.0"}, {-0.0, "-0.0"}, {0.1 + 0.2, "0.30000000000000004"}, {1e300, "1e+300"}, {2.5e-7, "2.5e-07"}};
+    for (size_t i = 0; i < sizeof reals / sizeof *reals; i++) {
+        json_t *r = json_real(reals[i].v);
+        char *t = aiq_json_dumps(r, 0);
+        CHECK(t && strcmp(t, reals[i].text) == 0);
+        aiq_xfree(t);
+        json_decref(r);
+    }
+}
+
 void test_jsonl(void)
 {
+    test_json_text();
     test_numbers_match_jansson();
     test_skipped_numbers_match_jansson();
 }
