@@ -277,6 +277,55 @@ bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
     return true;
 }
 
+/* Writes [-]int.frac of m / 10^d (d fraction digits) into buf. */
+static size_t write_fixed(char *buf, bool neg, uint64_t m, int d)
+{
+    char digits[32];
+    int n = 0;
+    do { /* at least d + 1 digits, least significant first */
+        digits[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m || n <= d);
+    size_t k = 0;
+    if (neg)
+        buf[k++] = '-';
+    for (int i = n - 1; i >= 0; i--) {
+        buf[k++] = digits[i];
+        if (i == d && d > 0)
+            buf[k++] = '.';
+    }
+    buf[k] = '\0';
+    return k;
+}
+
+/* a·b exactly, as hi + lo (Dekker: each factor split in halves of 26 bits
+ * whose products are exact; no fma, which baseline x86-64 lacks). */
+static void exact_product(double a, double b, double *hi, double *lo)
+{
+    const double split = 134217729.0; /* 2^27 + 1 */
+    double p = a * b;
+    double t = split * a, ahi = t - (t - a), alo = a - ahi;
+    t = split * b;
+    double bhi = t - (t - b), blo = b - bhi;
+    *hi = p;
+    *lo = ((ahi * bhi - p) + ahi * blo + alo * bhi) + alo * blo;
+}
+
+/* Exact powers of ten as doubles (10^22 is the last). */
+static const double exact_pow10[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* Reals print with the shortest text that reads back as the same double:
+ * fixed notation with the fewest fraction digits between 1e-5 and 1e15,
+ * else the fewest significant digits with an exponent.
+ *
+ * Fixed notation is found without printf while the digits fit 53 bits: for
+ * m near |v|·10^d, m / 10^d is correctly rounded (both exact, one
+ * division), just as strtod of the text m·10^-d is, so it reads back iff
+ * that quotient is v. Trying snprintf + strtod for d = 0, 1, 2 ... took
+ * 0.8 us for a latency like 339.943 and 3 us for an average, 10% of a
+ * grouped query's time spent printing. Values that need 16-17 digits
+ * take the printf way once those are reached. */
 size_t aiq_real_format(double v, char *buf)
 {
     if (isnan(v))
@@ -286,8 +335,23 @@ size_t aiq_real_format(double v, char *buf)
     double a = fabs(v);
     int n;
     if (a == 0 || (a >= 1e-5 && a < 1e15)) {
-        /* fixed notation: the fewest fraction digits that round-trip */
-        for (int d = 0; d <= 20; d++) {
+        int d = 0;
+        for (; d <= 20; d++) {
+            double hi, lo;
+            exact_product(a, exact_pow10[d], &hi, &lo);
+            if (hi >= 9007199254740992.0 - 2)
+                break; /* 2^53: m would not be exact */
+            /* m: |v|·10^d rounded to an integer as printf rounds it (half
+             * to even), from the exact product hi + lo */
+            double m = nearbyint(hi), r = (hi - m) + lo;
+            if (r > 0.5 || (r == 0.5 && fmod(m, 2) != 0))
+                m += 1;
+            else if (r < -0.5 || (r == -0.5 && fmod(m, 2) != 0))
+                m -= 1;
+            if (m / exact_pow10[d] == a)
+                return write_fixed(buf, signbit(v), (uint64_t)m, d);
+        }
+        for (; d <= 20; d++) { /* (fewer digits did not read back) */
             n = snprintf(buf, 32, "%.*f", d, v);
             if (strtod(buf, NULL) == v)
                 return (size_t)n;

@@ -2,6 +2,8 @@
  * test_util.c -- time formats, suggestions, arena, size parsing, error layout.
  */
 #include <jansson.h>
+#include <stdio.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +167,59 @@ static void test_jansson_block_cache(void)
     }
 }
 
+/* The text printf gives with the fewest fraction digits (or significant
+ * digits, with an exponent) that reads back: aiq_real_format's answer,
+ * found here the slow, obvious way. */
+static void reference_real_format(double v, char *buf)
+{
+    double a = fabs(v);
+    if (a == 0 || (a >= 1e-5 && a < 1e15)) {
+        for (int d = 0; d <= 20; d++)
+            if (snprintf(buf, 32, "%.*f", d, v), strtod(buf, NULL) == v)
+                return;
+    } else {
+        for (int p = 1; p <= 17; p++)
+            if (snprintf(buf, 32, "%.*g", p, v), strtod(buf, NULL) == v)
+                return;
+    }
+    snprintf(buf, 32, "%.17g", v);
+}
+
+static void test_real_format(void)
+{
+    uint64_t s = 88172645463325252ull;
+    int wrong = 0;
+    for (int i = 0; i < 200000; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        double v;
+        switch (i % 5) {
+        case 0: memcpy(&v, &s, sizeof v); break;                               /* any bits */
+        case 1: v = (double)(s % 10000000) / 1000.0; break;                    /* latencies in ms */
+        case 2: v = ldexp(1.0 + (double)(s >> 62), (int)(s % 120) - 60); break; /* binade edges */
+        case 3: v = (double)(s % 1000000) / 7.0 * (s & 1 ? -1 : 1); break;     /* averages */
+        default: v = (double)(s % 100000) * 1e-9; break;                       /* tiny fractions */
+        }
+        if (isnan(v) || isinf(v))
+            continue;
+        char got[64], want[64];
+        aiq_real_format(v, got);
+        reference_real_format(v, want);
+        if (strcmp(got, want) != 0 && wrong++ < 5)
+            printf("%.17g: %s, want %s\n", v, got, want);
+    }
+    CHECK_EQ_I64(wrong, 0);
+    char buf[64];
+    aiq_real_format(-0.0, buf);
+    CHECK(strcmp(buf, "-0") == 0);
+    aiq_real_format(339.943, buf);
+    CHECK(strcmp(buf, "339.943") == 0);
+}
+
 void test_util(void)
 {
+    test_real_format();
     test_datetime();
     test_timespan();
     test_suggest();
