@@ -199,7 +199,7 @@ static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *co
 void jl_rows_add(Rows *r, int64_t line)
 {
     if (r->n == r->cap) {
-        int64_t cap = r->cap ? r->cap * 2 : 4096;
+        int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
         for (int c = 0; c < r->ncols; c++) {
             r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
             memset(r->cols[c].cells + r->cap, 0, sizeof(Cell) * (size_t)(cap - r->cap));
