@@ -244,18 +244,31 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
  * store does not keep, or, when not fixed, a key not seen yet). The caller
  * has found that the guess for pos is not this key (it compares in place,
  * without knowing the key's length yet); the key becomes the new guess. */
+/* Makes name (len bytes) at column col the guess g. */
+static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int col)
+{
+    g->name = name;
+    g->len = len;
+    g->col = col;
+    g->plen = len + 3 <= sizeof g->pattern ? len + 3 : 0;
+    if (g->plen) {
+        memset(g->pattern, 0, sizeof g->pattern);
+        g->pattern[0] = '"';
+        memcpy(g->pattern + 1, name, len);
+        g->pattern[len + 1] = '"';
+        g->pattern[len + 2] = ':';
+        g->pmask = (1u << g->plen) - 1;
+    }
+}
+
 int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 {
     struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
     int c = (int)aiq_keymap_find(&r->names, key, len);
     if (g && c >= 0) {
-        g->name = r->cols[c].name;
-        g->len = len;
-        g->col = c;
+        set_guess(g, r->cols[c].name, len, c);
     } else if (g && r->fixed && r->guess_copies < 4096) {
-        g->name = aiq_arena_strndup(&r->strings, key, len);
-        g->len = len;
-        g->col = -1;
+        set_guess(g, aiq_arena_strndup(&r->strings, key, len), len, -1);
         r->guess_copies++;
     }
     return c;

@@ -57,6 +57,10 @@ typedef struct Rows {
         const char *name;
         uint32_t len;
         int col; /* -1: a key the store does not keep */
+        /* `"name":` as compact JSON has it (plen bytes, at most 16, else 0),
+         * and the mask of those bytes in a 16-byte compare */
+        char pattern[16];
+        uint32_t plen, pmask;
     } guess[64];
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;

@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include "io/bytescan.h"
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include "jsonl_rows.h"
 #include "util/timefmt.h"
 
@@ -632,15 +635,32 @@ static const char *scan_line(Rows *r, const char *line, const char *end, int64_t
         p++;
     } else {
         for (;;) {
-            if (p >= end || *p != '"' || lf.n >= MAXF - 64)
-                goto bad;
-            const char *k = ++p;
+            const struct KeyGuess *g = lf.n + nskipped < 64 ? &r->guess[lf.n + nskipped] : NULL;
+            const char *k;
             uint32_t klen;
             int col;
+#if defined(__SSE2__)
+            /* compact JSON whose keys come in the last line's order: one
+             * compare of 16 bytes says `"key":` (key, quotes and colon) */
+            if (g && g->plen && end - p > 16 && lf.n < MAXF - 64) {
+                __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)g->pattern));
+                if (((unsigned)_mm_movemask_epi8(eq) & g->pmask) == g->pmask) {
+                    k = p + 1;
+                    klen = g->len;
+                    col = g->col;
+                    p += g->plen;
+                    if ((unsigned char)*p <= ' ' && (p = skip_ws(p, end)) >= end)
+                        goto bad;
+                    goto have_key;
+                }
+            }
+#endif
+            if (p >= end || *p != '"' || lf.n >= MAXF - 64)
+                goto bad;
+            k = ++p;
             /* lines of a log repeat their keys in order: when this key is
              * the one met here on the last line, its bytes and closing quote
              * say so at once (that key was plain, so this one is too) */
-            const struct KeyGuess *g = lf.n + nskipped < 64 ? &r->guess[lf.n + nskipped] : NULL;
             if (g && g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
                 klen = g->len;
                 col = g->col;
@@ -664,6 +684,7 @@ static const char *scan_line(Rows *r, const char *line, const char *end, int64_t
                 if (p >= end)
                     goto bad;
             }
+        have_key:
             if (dropping && watched(r, col))
                 goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
             if ((r->fixed && col < 0) || dropping) {
