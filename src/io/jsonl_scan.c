@@ -341,7 +341,8 @@ static const char *skip_value(const char *p, const char *end, int depth)
                     p = skip_ws(p + 1, end);
                 }
             }
-            if (!(p = skip_value(p, end, depth + 1)))
+            /* (strings inline: most members of a log's nested objects are) */
+            if (!(p = p < end && *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, depth + 1)))
                 return NULL;
             if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
                 p++;
