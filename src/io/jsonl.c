@@ -200,13 +200,14 @@ void jl_rows_add(Rows *r, int64_t line)
 {
     if (r->n == r->cap) {
         int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
-        for (int c = 0; c < r->ncols; c++) {
+        for (int c = 0; c < r->ncols; c++)
             r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
-            memset(r->cols[c].cells + r->cap, 0, sizeof(Cell) * (size_t)(cap - r->cap));
-        }
         r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
         r->cap = cap;
     }
+    /* the new row's cells are missing until set (cells past n are never read) */
+    for (int c = 0; c < r->ncols; c++)
+        r->cols[c].cells[r->n].kind = CELL_MISSING;
     r->lines[r->n++] = line;
 }
 
