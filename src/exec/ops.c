@@ -818,6 +818,23 @@ static void join_build(Join *j, const AiqTable *t, AiqVector *const *cols, const
     }
 }
 
+/* The first right row matching left row l of lcols (-1: none), or -2 when
+ * the row does not take part: an innerunique join keeps only the first
+ * left row of each key. */
+static int64_t probe_left_row(Join *j, AiqVector *const *lcols, uint32_t l)
+{
+    const AiqPlan *p = j->p;
+    bool has_key = vec_key(&j->key, lcols, p->left_keys, p->nkeys, l);
+    if (p->join_kind == AIQ_JOIN_INNERUNIQUE && has_key) {
+        bool added;
+        aiq_keymap_get(&j->seen_left, j->key.data, (uint32_t)j->key.len, &added);
+        if (!added)
+            return -2;
+    }
+    int64_t id = has_key ? aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len) : -1;
+    return id >= 0 ? j->head[id] : -1;
+}
+
 /* Whether join_probe_direct can answer: every output row is one left row
  * (with at most one right row beside it), so the left columns pass through
  * as they are and only the right ones are gathered. */
@@ -855,16 +872,9 @@ static AiqChunk *join_probe_direct(Join *j, const AiqChunk *lc)
     uint32_t m = 0;
     for (uint32_t k = 0; k < lc->count; k++) {
         uint32_t l = aiq_row(lc, k);
-        bool has_key = vec_key(&j->key, lc->cols, p->left_keys, p->nkeys, l);
-        if (kind == AIQ_JOIN_INNERUNIQUE) { /* the first left row of each key only */
-            bool added = true;
-            if (has_key)
-                aiq_keymap_get(&j->seen_left, j->key.data, (uint32_t)j->key.len, &added);
-            if (!added)
-                continue;
-        }
-        int64_t id = has_key ? aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len) : -1;
-        int64_t r = id >= 0 ? j->head[id] : -1;
+        int64_t r = probe_left_row(j, lc->cols, l);
+        if (r == -2)
+            continue;
         if (left_only ? (r >= 0) != (kind == AIQ_JOIN_LEFTSEMI) : r < 0 && kind != AIQ_JOIN_LEFTOUTER)
             continue;
         if (match)
@@ -916,17 +926,9 @@ static AiqTable *join_probe(Join *j, AiqVector *const *lcols, const uint32_t *se
                 break;
         }
         uint32_t l = sel ? sel[k] : k;
-        bool has_key = vec_key(&j->key, lcols, p->left_keys, p->nkeys, l);
-        if (kind == AIQ_JOIN_INNERUNIQUE) {
-            /* the left side keeps one row per distinct key (the first) */
-            bool added = true;
-            if (has_key)
-                aiq_keymap_get(&j->seen_left, j->key.data, (uint32_t)j->key.len, &added);
-            if (!added)
-                continue;
-        }
-        int64_t id = has_key ? aiq_keymap_find(&j->map, j->key.data, (uint32_t)j->key.len) : -1;
-        int64_t r = id >= 0 ? j->head[id] : -1;
+        int64_t r = probe_left_row(j, lcols, l);
+        if (r == -2)
+            continue;
         bool matched = r >= 0;
         if (kind == AIQ_JOIN_LEFTANTI || kind == AIQ_JOIN_LEFTSEMI) {
             if (matched == (kind == AIQ_JOIN_LEFTSEMI))

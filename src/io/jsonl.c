@@ -630,17 +630,7 @@ static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *
             s = (AiqStr){aiq_sb_str(sb), (uint32_t)sb->len};
         }
         break;
-    case AIQ_TYPE_DYNAMIC:
-        switch (cell->kind) {
-        case CELL_TRUE:
-        case CELL_FALSE: d = json_boolean(cell->kind == CELL_TRUE); break;
-        case CELL_INT: d = json_integer(cell->u.i); break;
-        case CELL_REAL: d = json_real(cell->u.f); break;
-        case CELL_STRING: d = json_stringn(cell->u.s, cell->len); break;
-        case CELL_TEXT: d = aiq_dyn_text_new(cell->u.s, cell->len); break;
-        default: d = json_incref(cell->u.j); break;
-        }
-        break;
+    case AIQ_TYPE_DYNAMIC: d = aiq_cell_json(cell); break;
     default: ok = false;
     }
     if (!ok)

@@ -361,22 +361,8 @@ static const char *skip_value(const char *p, const char *end, int depth)
 }
 
 /* Parses the object at p keeping only the keys of f (the rest is validated
- * and skipped); returns its end or NULL when anything is off. */
-/* The JSON value of a cell (a new reference; NULL for null or missing). */
-static json_t *json_from_cell(const Cell *c)
-{
-    switch (c->kind) {
-    case CELL_TRUE: return json_true();
-    case CELL_FALSE: return json_false();
-    case CELL_INT: return json_integer(c->u.i);
-    case CELL_REAL: return json_real(c->u.f);
-    case CELL_STRING: return json_stringn(c->u.s, c->len);
-    case CELL_JSON: return json_incref(c->u.j);
-    default: return NULL;
-    }
-}
-
-/* With f->vectors_only no object is built (*out stays NULL); with
+ * and skipped); returns its end or NULL when anything is off.
+ * With f->vectors_only no object is built (*out stays NULL); with
  * f->key_vectors xcells[k] gets the value of f->keys[k] (a reference of
  * its own for objects and arrays). */
 static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out,
@@ -424,7 +410,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
             if (!p)
                 goto bad;
             if (o) {
-                json_t *v = c.kind == CELL_NULL ? json_null() : json_from_cell(&c);
+                json_t *v = c.kind == CELL_NULL ? json_null() : aiq_cell_json(&c);
                 json_object_setn_new(o, k, klen, v); /* a repeated key: the last wins */
             }
             if (xcells && f->key_vectors) {
@@ -521,7 +507,7 @@ static void stage_key_vectors(LineFields *lf, const Rows *r, int col, const Cell
  * string may hold one), by the rules of d["key"]. */
 static void key_cells_from_value(Rows *r, const AiqColumnKeys *f, const Cell *v, Cell *xc)
 {
-    json_t *d = json_from_cell(v);
+    json_t *d = aiq_cell_json(v);
     for (int k = 0; k < f->n; k++) {
         json_t *owned = NULL;
         json_t *x = aiq_dyn_key(d, f->keys[k], strlen(f->keys[k]), &owned);

@@ -49,6 +49,18 @@ static void random_number(AiqStrBuf *sb)
         aiq_sb_printf(sb, "e%s%d", rng() % 2 ? "-" : "", (int)(rng() % 40));
 }
 
+/* Loads text twice, with the fast scanner and with jansson alone, into
+ * tables of the given catalog entry (declared or not). */
+static void load_both(const char *text, size_t len, AiqCatalogTable proto, AiqArena *arena, AiqTable **fast,
+                      AiqTable **slow)
+{
+    AiqCatalogTable f = proto, s = proto;
+    AiqReadOptions of = {0}, os = {.jansson_only = true};
+    AiqError ef = {0}, es = {0};
+    *fast = aiq_jsonl_load_buffer(&f, "f", text, len, &of, arena, &ef);
+    *slow = aiq_jsonl_load_buffer(&s, "f", text, len, &os, arena, &es);
+}
+
 static void test_numbers_match_jansson(void)
 {
     AiqStrBuf text;
@@ -63,11 +75,8 @@ static void test_numbers_match_jansson(void)
     aiq_sb_puts(&text, "{\"x\":0.5}\n{\"x\":-0.0}\n{\"x\":9007199254740993.0}\n{\"x\":123456789012345678}\n");
     AiqArena arena;
     aiq_arena_init(&arena, 0);
-    AiqCatalogTable fast = {.name = "T"}, slow = {.name = "T"};
-    AiqReadOptions of = {0}, os = {.jansson_only = true};
-    AiqError ef = {0}, es = {0};
-    AiqTable *a = aiq_jsonl_load_buffer(&fast, "f", text.data, text.len, &of, &arena, &ef);
-    AiqTable *b = aiq_jsonl_load_buffer(&slow, "f", text.data, text.len, &os, &arena, &es);
+    AiqTable *a, *b;
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, &arena, &a, &b);
     CHECK(a && b);
     if (a && b) {
         CHECK_EQ_I64(a->nrows, b->nrows);
@@ -110,11 +119,8 @@ static void test_skipped_numbers_match_jansson(void)
     static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}};
     AiqArena arena;
     aiq_arena_init(&arena, 0);
-    AiqCatalogTable fast = {.name = "T", .declared = true, .schema = {1, cols}}, slow = fast;
-    AiqReadOptions of = {0}, os = {.jansson_only = true};
-    AiqError ef = {0}, es = {0};
-    AiqTable *a = aiq_jsonl_load_buffer(&fast, "f", text.data, text.len, &of, &arena, &ef);
-    AiqTable *b = aiq_jsonl_load_buffer(&slow, "f", text.data, text.len, &os, &arena, &es);
+    AiqTable *a, *b;
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T", .declared = true, .schema = {1, cols}}, &arena, &a, &b);
     CHECK(a && b);
     if (a && b) {
         CHECK_EQ_I64(a->nrows, b->nrows);
@@ -241,13 +247,11 @@ static void test_repeated_keys_match_jansson(void)
         for (size_t cut = sizeof text - 1; cut > sizeof text - 40; cut -= 7) {
             AiqArena arena;
             aiq_arena_init(&arena, 0);
-            AiqCatalogTable fast = {.name = "T"}, slow = {.name = "T"};
+            AiqCatalogTable proto = {.name = "T"};
             if (declared)
-                fast = slow = (AiqCatalogTable){.name = "T", .declared = true, .schema = {3, cols}};
-            AiqReadOptions of = {0}, os = {.jansson_only = true};
-            AiqError ef = {0}, es = {0};
-            AiqTable *a = aiq_jsonl_load_buffer(&fast, "f", text, cut, &of, &arena, &ef);
-            AiqTable *b = aiq_jsonl_load_buffer(&slow, "f", text, cut, &os, &arena, &es);
+                proto = (AiqCatalogTable){.name = "T", .declared = true, .schema = {3, cols}};
+            AiqTable *a, *b;
+            load_both(text, cut, proto, &arena, &a, &b);
             CHECK(a && b && same_tables(a, b));
             if (cut == sizeof text - 1 && a)
                 CHECK_EQ_I64(a->nrows, 8); /* all but the object broken over two lines and the cut one */
