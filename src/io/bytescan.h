@@ -65,25 +65,4 @@ static inline const char *aiq_scan_ascii_run(const char *p, const char *end)
     return p;
 }
 
-/* Newlines in [p, end). */
-static inline int64_t aiq_count_newlines(const char *p, const char *end)
-{
-    int64_t n = 0;
-#if defined(__SSE2__)
-    /* per-byte counters (a match is -1, subtracted) summed every 255 blocks:
-     * no popcount, which baseline x86-64 lacks */
-    const __m128i nl = _mm_set1_epi8('\n'), zero = _mm_setzero_si128();
-    while (end - p >= 16) {
-        __m128i acc = zero;
-        for (int k = 0; k < 255 && end - p >= 16; k++, p += 16)
-            acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
-        __m128i sums = _mm_sad_epu8(acc, zero);
-        n += _mm_cvtsi128_si32(sums) + _mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-    }
-#endif
-    for (; p < end; p++)
-        n += *p == '\n';
-    return n;
-}
-
 #endif

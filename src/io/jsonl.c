@@ -373,6 +373,11 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
 }
 
 
+bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason)
+{
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): %s", path, (long long)line, reason);
+}
+
 static void bad_line(FileStats *fs, int64_t line, const char *reason)
 {
     if (fs->malformed++ == 0) {
@@ -437,15 +442,14 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
     }
     json_error_t je;
     json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-    if (!v) {
-        if (opts->strict)
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): %s", path, (long long)lineno, je.text);
+    if (!v) { /* (counted under --strict too: a stream renumbers its report, jsonl_stream.c) */
         bad_line(fs, lineno, je.text);
-        return true;
+        return opts->strict ? jl_strict_error(err, path, lineno, je.text) : true;
     }
     if (!json_is_object(v) && opts->strict) {
         json_decref(v);
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): not a JSON object", path, (long long)lineno);
+        bad_line(fs, lineno, "not a JSON object");
+        return jl_strict_error(err, path, lineno, "not a JSON object");
     }
     add_value(rows, fs, v, lineno, false);
     if ((lineno & 4095) == 0 && aiq_mem_exceeded())

@@ -159,6 +159,8 @@ AiqType jl_infer(unsigned seen);
 /* Turns the store into a typed table (declared or inferred schema); takes rows. */
 AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);
+/* The error of a malformed line under --strict (exit 2). */
+bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason);
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
 /* Reports the values that did not fit their type, once per table. */

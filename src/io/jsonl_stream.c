@@ -46,8 +46,10 @@ typedef struct Chunk {
     size_t view_len;
     void *unmap;         /* the last chunk of a mapped file unmaps it */
     size_t unmap_len;
-    int64_t line0;       /* number of the line before the first one */
+    int64_t line0;       /* number of the line before the first one (0 with workers: see renumber) */
     int64_t nlines;      /* lines parsed */
+    bool first_of_file;  /* its lines are numbered from the file's first */
+    bool numbered;       /* renumber has run */
     const char *path;
     bool last_of_file;   /* the file's report follows this chunk */
     AiqTable **tables;   /* the batches, in order */
@@ -74,7 +76,9 @@ struct AiqJsonlStream {
     size_t ppos;
     bool eof;           /* the open file has no more bytes */
     bool input_done;    /* no more files */
-    int64_t lineno;     /* lines of the open file cut into chunks so far */
+    int64_t lineno;     /* one thread: lines of the open file parsed so far */
+    bool fresh_file;    /* the next chunk is the open file's first */
+    int64_t taken_lines; /* workers: lines of the file in the chunks taken so far */
     FileStats fs;       /* the open file's report, merged from its chunks in order */
     Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
@@ -125,7 +129,7 @@ static void chunk_clear(Chunk *c)
     memset(&c->fs, 0, sizeof c->fs);
     memset(&c->mf, 0, sizeof c->mf);
     memset(&c->err, 0, sizeof c->err);
-    c->last_of_file = false;
+    c->last_of_file = c->first_of_file = c->numbered = false;
     if (c->seen) {
         jl_rows_free(c->seen);
         aiq_xfree(c->seen);
@@ -389,6 +393,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         }
         s->eof = false;
         s->lineno = 0;
+        s->fresh_file = true;
         s->zret = 0;
         static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
         if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size) {
@@ -471,11 +476,6 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
     return false;
 }
 
-/* Lines in text: its newlines, plus a last line without one. */
-static int64_t count_lines(const char *text, size_t len)
-{
-    return aiq_count_newlines(text, text + len) + (len && text[len - 1] != '\n');
-}
 
 /* Fills chunk c with the next whole lines of input (moving on to the next
  * file as needed), or with a whole-file table. Returns false on error;
@@ -496,13 +496,20 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             s->whole = NULL;
             s->whole_seen = NULL;
             c->line0 = s->lineno = 0;
+            c->first_of_file = true;
+            s->fresh_file = false;
             c->state = CHUNK_READY;
             return true;
         }
     }
     size_t want = s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES;
     c->path = s->path;
-    c->line0 = s->lineno;
+    /* workers number a chunk's lines from 0; the consumer, taking chunks
+     * in order, adds the lines before them (renumber): counting them here,
+     * on the one thread that cuts, was a serial pass over every byte */
+    c->line0 = s->nworkers ? 0 : s->lineno;
+    c->first_of_file = s->fresh_file;
+    s->fresh_file = false;
     c->state = CHUNK_READY;
     if (s->map) { /* a mapped file: the chunk is a view up to a line end */
         size_t start = s->map_pos, end = start + want < s->map_len ? start + want : s->map_len;
@@ -516,8 +523,6 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         c->view_len = end - start;
         s->map_pos = end;
         c->last_of_file = end == s->map_len;
-        if (s->nworkers)
-            s->lineno += count_lines(c->view, c->view_len);
         if (c->last_of_file) { /* the chunk unmaps the file once it is done */
             c->unmap = (void *)s->map;
             c->unmap_len = s->map_len;
@@ -573,14 +578,32 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         s->ppos += cut;
     }
     c->last_of_file = s->eof && s->pending.len == s->ppos;
-    if (s->nworkers) /* with one thread, parsing counts as it goes */
-        s->lineno += c->text.data ? count_lines(c->text.data + c->text_off, cut) : 0;
     if (c->last_of_file)
         close_file(s);
     return true;
 }
 
 /* Merges a parsed chunk's reports into the file's (chunks come in order). */
+/* Gives the line numbers a worker counted from the chunk's start their
+ * place in the file: the report's first bad line, the first misfit, and
+ * the line of a --strict error. Chunks come here in file order. */
+static void renumber(AiqJsonlStream *s, Chunk *c)
+{
+    if (c->first_of_file)
+        s->taken_lines = 0;
+    int64_t base = s->taken_lines;
+    s->taken_lines += c->nlines;
+    c->numbered = true;
+    if (c->fs.malformed)
+        c->fs.first_bad_line += base;
+    if (c->mf.n)
+        c->mf.first_line += base;
+    if (c->err.code == AIQ_ERR_IO && s->opts.strict && c->fs.malformed) {
+        memset(&c->err, 0, sizeof c->err); /* (the first error set wins: this replaces it) */
+        jl_strict_error(&c->err, c->path, c->fs.first_bad_line, c->fs.reason);
+    }
+}
+
 static void merge_stats(AiqJsonlStream *s, const Chunk *c)
 {
     if (!s->fs.malformed && c->fs.malformed) {
@@ -638,6 +661,8 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
             while (c->state != CHUNK_DONE)
                 pthread_cond_wait(&s->done, &s->mu);
             pthread_mutex_unlock(&s->mu);
+            if (!c->numbered)
+                renumber(s, c);
         }
         if (c->err.code != AIQ_OK) {
             *err = c->err;

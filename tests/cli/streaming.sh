@@ -107,6 +107,20 @@ for j in 1 2; do
 done
 grep -q '"a":7,"k":8,"kl":8' "$T/direct.out" || die "a JSON object in a string: $(cat "$T/direct.out")"
 grep -q '"a":6,"k":2.5' "$T/direct.out" || die "a repeated key: the last wins: $(cat "$T/direct.out")"
+# Workers number a chunk's lines from its start and the reader puts them
+# in place as it takes chunks in order: a first bad line deep in a file
+# (several chunks in), and the --strict error there, name the same line for
+# every -j, over two files in a row (numbering starts again in the second).
+awk 'BEGIN { for (i = 1; i <= 60000; i++) { if (i == 50000) print "{oops"; else printf "{\"a\":%d,\"code\":\"x\",\"s\":\"yyyyyyyyyyyyyy\"}\n", i } }' > "$T/deep.jsonl"
+for j in 1 2 3; do
+  expect_rc 0 "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/deep.jsonl" -t B="$T/deep.jsonl" -o tsv -q 'B | count'
+  expect_out "$(printf 'Count\n119998')"
+  [ "$(grep -c 'deep.jsonl: 1 malformed line skipped (first at line 50000' "$T/err")" -eq 2 ] || die "-j $j: deep bad line: $(cat "$T/err")"
+  expect_rc 2 "$AIQ" -j $j --strict --schema "$T/s.kql" -t B="$T/deep.jsonl" -q 'B | count'
+  err_has "deep.jsonl:50000: malformed line (--strict)"
+  expect_rc 2 "$AIQ" -j $j --strict -t B="$T/deep.jsonl" -q 'B | count'
+  err_has "deep.jsonl:50000: malformed line (--strict)"
+done
 # Conversions of d["key"] alone read the reader's cells, kind by kind,
 # without making dynamic values: every conversion over every shape of value
 # must give what it gives on built values.
