@@ -2,7 +2,8 @@
 # bench.sh AIQ -- make bench: throughput of aiq against DuckDB (npm
 # @duckdb/node-api, read_json) and jq on the same AppRequests-shaped JSON
 # lines, measured in the same run. BENCH_ROWS (default 1000000, ~450 MB)
-# sets the size. Prints seconds, MB/s and aiq/DuckDB ratios; asserts nothing.
+# sets the size. Prints seconds (best of three runs, for both tools), MB/s
+# and aiq/DuckDB ratios; asserts nothing.
 aiq=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/.." || exit 2
 rows=${BENCH_ROWS:-1000000}
@@ -27,12 +28,12 @@ if command -v node >/dev/null && command -v npm >/dev/null; then
 fi
 schema=$dir/schema.kql
 printf '.create table R (TimeGenerated:datetime, Id:string, Name:string, DurationMs:real, ResultCode:string, Success:bool, AppRoleName:string, AppRoleInstance:string, OperationId:string, ClientIP:string, ItemCount:long, Properties:dynamic)\n.create table Roles (AppRoleName:string, Team:string)\n' > "$schema"
-timed() { # seconds of one aiq run: threads schema-option file query
-  t0=$(date +%s.%N)
+timed() { # best of three aiq runs, seconds; peak RSS of one more run in $dir/rss: threads schema-option file query
   # shellcheck disable=SC2086
-  /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" > /dev/null 2> "$dir/err" || { echo "aiq failed: $(tail -2 "$dir/err")" >&2; echo 0; return; }
-  t1=$(date +%s.%N)
-  echo "$t1 - $t0" | bc
+  python3 tools/bench_time.py 3 "$dir/err" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" ||
+    { echo "aiq failed: $(tail -2 "$dir/err")" >&2; echo 0; return; }
+  # shellcheck disable=SC2086
+  /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" > /dev/null 2>&1
 }
 cores=$(nproc)
 run() { # name query [file] [schema option]
@@ -46,7 +47,7 @@ run() { # name query [file] [schema option]
   [ -n "$ds" ] && r1=$(echo "scale=2; $secs / $ds" | bc) && rn=$(echo "scale=2; $par / $ds" | bc)
   # take 10 reads a few KB: a throughput over the whole file would mean nothing
   tp=-; [ "$1" = take10 ] || tp=$(printf '%.0f' "$(echo "$mb / $secs" | bc -l)")
-  printf '%-26s %7.2f s %7s MB/s %5d MB   %7.2f s   %7s s   %6s %6s\n' "$1" "$secs" "$tp" "$rss" "$par" "${ds:--}" "$r1" "$rn"
+  printf '%-26s %7.3f s %7s MB/s %5d MB   %7.3f s   %7s s   %6s %6s\n' "$1" "$secs" "$tp" "$rss" "$par" "${ds:--}" "$r1" "$rn"
 }
 printf '%-26s %9s %12s %8s   %9s   %9s   %6s %6s\n' query 'aiq -j1' throughput RSS "-j$cores" 'duckdb 2T' 'j1/dd' "j$cores/dd"
 run count 'R | count'

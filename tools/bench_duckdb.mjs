@@ -1,6 +1,6 @@
 // bench_duckdb.mjs FILE ROLES THREADS -- runs the benchmark queries in DuckDB
 // (read_json over the same JSON lines) and prints "name seconds" lines,
-// timed in-process, as the issue's reference numbers are.
+// timed in-process, as the issue's reference numbers are: the best of three.
 import { DuckDBInstance } from '@duckdb/node-api';
 const [file, roles, threads] = process.argv.slice(2);
 const inst = await DuckDBInstance.create(':memory:', { threads: String(threads || 2) });
@@ -18,7 +18,11 @@ const queries = {
   join_1m_1k: `select count(*) from ${src} a join read_json('${roles}', format='newline_delimited') r using (AppRoleName)`,
 };
 for (const [name, sql] of Object.entries(queries)) {
-  const t0 = performance.now();
-  await (await con.run(sql)).getRows();
-  console.log(`${name} ${((performance.now() - t0) / 1000).toFixed(3)}`);
+  let best = Infinity; // best of three, as aiq's runs are timed
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    await (await con.run(sql)).getRows();
+    best = Math.min(best, performance.now() - t0);
+  }
+  console.log(`${name} ${(best / 1000).toFixed(3)}`);
 }
