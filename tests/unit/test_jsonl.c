@@ -159,7 +159,7 @@ static void test_json_text(void)
                 s[b] = r < 128 ? (char)r : '"';
             }
             json_t *str = json_stringn(s, n);
-            char key[8];
+            char key[16];
             snprintf(key, sizeof key, "%c%d", (char)('z' - rng() % 26), k);
             json_object_set_new(o, key, str ? str : json_null());
             json_array_append_new(a, k % 2 ? json_integer((json_int_t)rng()) : json_stringn("\xc3\xa9\n", 3));
