@@ -473,6 +473,7 @@ typedef struct LineFields {
     int cols[MAXF];
     Cell cells[MAXF];
     int n;
+    uint64_t cols_seen; /* columns 0-63 staged so far: a first one needs no search */
 } LineFields;
 
 /* Keeps one field; a repeated key: the last value wins, as in jansson.
@@ -480,6 +481,15 @@ typedef struct LineFields {
  * store need their names compared. */
 static void stage_field(LineFields *lf, const char *k, uint32_t klen, int col, Cell c)
 {
+    uint64_t bit = col >= 0 && col < 64 ? (uint64_t)1 << col : 0;
+    if (bit && !(lf->cols_seen & bit)) { /* the usual case: a column not met yet on this line */
+        lf->cols_seen |= bit;
+        lf->keys[lf->n] = k;
+        lf->klens[lf->n] = klen;
+        lf->cols[lf->n] = col;
+        lf->cells[lf->n++] = c;
+        return;
+    }
     for (int f = 0; f < lf->n; f++)
         if (col >= 0 ? lf->cols[f] == col
                      : lf->cols[f] < 0 && lf->klens[f] == klen && memcmp(lf->keys[f], k, klen) == 0) {
@@ -616,6 +626,7 @@ static const char *scan_line(Rows *r, const char *line, const char *end, int64_t
     p = skip_ws(p + 1, end);
     LineFields lf;
     lf.n = 0;
+    lf.cols_seen = 0;
     int nskipped = 0;
     bool dropping = false; /* a top above cannot take this line: validate the rest only */
     if (p < end && *p == '}') {
