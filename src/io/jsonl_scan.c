@@ -162,6 +162,24 @@ static inline const char *skip_string(const char *p, const char *end)
     return scan_string(NULL, p, end, &c);
 }
 
+/* Validates the key of a skipped object's member at p (after its opening
+ * quote); returns the position after its closing quote, or NULL. An
+ * escaped key goes to jansson, as at the top level: it refuses some that a
+ * string value may hold ("\u0000": NUL bytes in keys; found by
+ * fuzz_scanner). UTF-8 is checked as in strings. */
+static const char *skip_key(const char *p, const char *end)
+{
+    for (;;) {
+        p = aiq_scan_string_run(p, end);
+        if (p >= end || (unsigned char)*p < 0x80)
+            return p < end && *p == '"' ? p + 1 : NULL; /* (a backslash or a control byte: NULL) */
+        size_t n = jl_utf8_valid_len((const unsigned char *)p, (size_t)(end - p));
+        if (!n)
+            return NULL;
+        p += n;
+    }
+}
+
 /* Exact powers of ten as doubles (10^22 is the last one a double holds exactly). */
 static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
@@ -330,7 +348,7 @@ static const char *skip_value(const char *p, const char *end, int depth)
             return p + 1;
         for (;;) {
             if (close == '}') {
-                if (p >= end || *p != '"' || !(p = skip_string(p + 1, end)))
+                if (p >= end || *p != '"' || !(p = skip_key(p + 1, end)))
                     return NULL;
                 if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
                     p++;
