@@ -241,10 +241,6 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
 }
 
 
-/* Looks a key up without creating a column: the column, or -1 (a key the
- * store does not keep, or, when not fixed, a key not seen yet). The caller
- * has found that the guess for pos is not this key (it compares in place,
- * without knowing the key's length yet); the key becomes the new guess. */
 /* Makes name (len bytes) at column col the guess g. */
 static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int col)
 {
@@ -262,6 +258,10 @@ static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int co
     }
 }
 
+/* Looks a key up without creating a column: the column, or -1 (a key the
+ * store does not keep, or, when not fixed, a key not seen yet). The caller
+ * has found that the guess for pos is not this key (it compares in place,
+ * without knowing the key's length yet); the key becomes the new guess. */
 int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 {
     struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
@@ -415,11 +415,11 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
     json_decref(v);
 }
 
-/* Adds one line: skipped when blank, counted when malformed (an error with
- * --strict), fast-scanned when plain, else parsed by jansson. scanned: the
- * fast path has already refused the line as it is. */
+/* Adds one line that the fast path has refused as it is (jl_next_line):
+ * skipped when blank, counted when malformed (an error with --strict),
+ * fast-scanned once its invalid UTF-8 is repaired, else parsed by jansson. */
 static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
-                       const AiqReadOptions *opts, bool scanned, AiqStrBuf *fixed, AiqError *err)
+                       const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
 {
     if (n && start[n - 1] == '\r')
         n--;
@@ -429,9 +429,7 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
     if (k == n)
         return true; /* blank line */
     /* The scanner checks UTF-8 inside strings as it goes and refuses any
-     * other non-ASCII byte, so a line it accepts needed no repair. */
-    if (!opts->jansson_only && !scanned && jl_scan_line(rows, start, n, lineno))
-        return true; /* the fast path understood the whole line */
+     * other non-ASCII byte: a repaired line may now pass. */
     const char *line = start;
     if (!utf8_check(start, n, fixed)) {
         fs->bad_utf8++;
@@ -474,10 +472,9 @@ bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_
     const char *nl = memchr(start, '\n', (size_t)(end - start));
     size_t n = nl ? (size_t)(nl - start) : (size_t)(end - start);
     *pos += n + (nl ? 1 : 0);
-    return parse_line(rows, fs, start, n, lineno, path, opts, !opts->jansson_only, fixed, err);
+    return parse_line(rows, fs, start, n, lineno, path, opts, fixed, err);
 }
 
-/* Splits text into rows. */
 int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
 {
     size_t k = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* UTF-8 byte order mark */
@@ -497,6 +494,7 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
     return line1 == NULL;
 }
 
+/* Splits text into rows. */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err)
 {

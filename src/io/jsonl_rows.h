@@ -135,12 +135,12 @@ Cell jl_cell_from_json(Rows *r, json_t *v);
 int jl_wanted_key(const AiqColumnKeys *f, const char *key, size_t len);
 /* A declared table keeps only its declared (and needed) columns, then its key vectors. */
 void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOptions *opts);
-/* The fast path (jsonl_scan.c): reads a plain JSON-object line into the store, or returns
- * false having changed nothing, and jansson decides. */
+/* The fast path (jsonl_scan.c): reads the plain JSON-object line starting at
+ * line into the store (it ends at the first newline, or at end) and returns
+ * where it ends; or returns NULL having changed nothing, and jansson decides. */
+const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_t lineno);
+/* The same for a line of n bytes without its newline: whether it was read. */
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno);
-/* The same for the line starting at p whose end is not known yet (it ends at
- * the first newline, or at end): returns where it ends, or NULL. */
-const char *jl_scan_next_line(Rows *r, const char *p, const char *end, int64_t lineno);
 /* Adds the line starting at text[*pos] (blank: skipped; malformed: counted,
  * or an error with --strict) and moves *pos past it and its newline. */
 bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,

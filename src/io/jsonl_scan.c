@@ -13,10 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/bytescan.h"
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "io/bytescan.h" /* (and emmintrin.h with SSE2) */
 #include "jsonl_rows.h"
 #include "util/timefmt.h"
 
@@ -636,11 +633,11 @@ static bool value_keeps(const Rows *r, const LineFields *lf, int col, const Cell
  * overflowing numbers, a "records" export, any syntax error): jansson then
  * parses it and decides. Finding the newline as it parses saves a
  * separate pass over every line (memchr took 12% of a count). */
-static const char *scan_line(Rows *r, const char *line, const char *end, int64_t lineno)
+const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_t lineno)
 {
     const char *p = skip_ws(line, end);
     if (p >= end || *p != '{')
-        return false;
+        return NULL;
     p = skip_ws(p + 1, end);
     LineFields lf;
     lf.n = 0;
@@ -807,11 +804,6 @@ bad:
 
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
 {
-    return scan_line(r, line, line + n, lineno) != NULL;
-}
-
-const char *jl_scan_next_line(Rows *r, const char *p, const char *end, int64_t lineno)
-{
-    return scan_line(r, p, end, lineno);
+    return jl_scan_next_line(r, line, line + n, lineno) != NULL;
 }
 

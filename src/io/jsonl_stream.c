@@ -476,7 +476,6 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
     return false;
 }
 
-
 /* Fills chunk c with the next whole lines of input (moving on to the next
  * file as needed), or with a whole-file table. Returns false on error;
  * leaves c empty (CHUNK_FREE) at the end of the input. */
@@ -583,7 +582,6 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     return true;
 }
 
-/* Merges a parsed chunk's reports into the file's (chunks come in order). */
 /* Gives the line numbers a worker counted from the chunk's start their
  * place in the file: the report's first bad line, the first misfit, and
  * the line of a --strict error. Chunks come here in file order. */
@@ -604,6 +602,7 @@ static void renumber(AiqJsonlStream *s, Chunk *c)
     }
 }
 
+/* Merges a parsed chunk's reports into the file's (chunks come in order). */
 static void merge_stats(AiqJsonlStream *s, const Chunk *c)
 {
     if (!s->fs.malformed && c->fs.malformed) {
