@@ -86,8 +86,9 @@ static bool is_key_access(const AiqExpr *e)
  * bool or real converts exactly as the dynamic string, integer, bool or
  * real would (the conversions dispatch on type; scalar_convert.c). Nulls
  * go as null dynamic values, and what has no typed twin (objects, arrays,
- * and reals for tostring, which jansson prints its own way) goes through
- * the key vector built as dynamic values. NULL when this does not apply. */
+ * and reals for tostring: a dynamic real keeps its ".0", a real does not)
+ * goes through the key vector built as dynamic values. NULL when this
+ * does not apply. */
 static AiqVector *convert_cells(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
 {
     AiqKernel kernel = e->fn->kernel;

@@ -537,8 +537,8 @@ static int cmp_values(const AiqTable *t, int c, int64_t x, int64_t y)
         char *a = aiq_dyn_dumps(((json_t **)cd->data)[x], JSON_COMPACT | JSON_ENCODE_ANY);
         char *b = aiq_dyn_dumps(((json_t **)cd->data)[y], JSON_COMPACT | JSON_ENCODE_ANY);
         int r = strcmp(a ? a : "", b ? b : "");
-        aiq_xfree(a); /* jansson allocates through aiq_xmalloc */
-        aiq_xfree(b); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(a);
+        aiq_xfree(b);
         return r;
     }
     default: {
@@ -1161,7 +1161,7 @@ static AiqTable *mv_expand_compute(Materialize *m)
                     char *txt = !el ? NULL : json_is_string(el) ? NULL : aiq_json_dumps(el, 0);
                     tv->data.str[0] = !el ? (AiqStr){"", 0} : json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
                                                                                   : (AiqStr){aiq_arena_strndup(&scratch, txt, strlen(txt)), (uint32_t)strlen(txt)};
-                    aiq_xfree(txt); /* jansson allocates through aiq_xmalloc */
+                    aiq_xfree(txt);
                     break;
                 }
                 case AIQ_TYPE_REAL: ok = aiq_conv_real(&dv, 0, &tv->data.f64[0]); break;

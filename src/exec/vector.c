@@ -390,7 +390,7 @@ void aiq_key_append(AiqStrBuf *key, const AiqVector *v, uint32_t i)
         aiq_sb_putc(key, 'D');
         aiq_sb_append(key, (const char *)&n, sizeof n);
         aiq_sb_append(key, s ? s : "", n);
-        aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(s);
         break;
     }
     default:

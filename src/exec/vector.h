@@ -165,7 +165,7 @@ AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n);
 typedef struct json_t json_t;
 json_t *aiq_dyn_text_new(const char *json, size_t len);
 bool aiq_dyn_is_text(const json_t *v);
-/* json_dumps(v, flags) for either form; free with aiq_xfree. NULL for NULL. */
+/* aiq_json_dumps(v, flags) for either form; free with aiq_xfree. NULL for NULL. */
 char *aiq_dyn_dumps(const json_t *v, size_t flags);
 /* The compact JSON text of v (json_text.c): jansson's json_dumps with
  * JSON_COMPACT | JSON_ENCODE_ANY, but reals in their shortest round-trip

@@ -203,7 +203,7 @@ AiqStr aiq_json_text(AiqEvalCtx *ctx, json_t *j)
         return (AiqStr){json_string_value(j), (uint32_t)json_string_length(j)};
     char *s = aiq_json_dumps(j, 0);
     AiqStr r = aiq_eval_str(ctx, s ? s : "", s ? strlen(s) : 0);
-    aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
+    aiq_xfree(s);
     return r;
 }
 

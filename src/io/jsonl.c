@@ -556,7 +556,7 @@ static const char *cell_text(const Cell *c, AiqStrBuf *sb)
     case CELL_JSON: {
         char *t = aiq_json_dumps(c->u.j, 0);
         aiq_sb_puts(sb, t ? t : "null");
-        aiq_xfree(t); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(t);
         break;
     }
     }

@@ -43,7 +43,7 @@ static bool value_text(AiqStrBuf *sb, const AiqTable *t, int c, int64_t r)
     case AIQ_TYPE_DYNAMIC: {
         char *s = aiq_dyn_dumps(((json_t **)cd->data)[r], JSON_COMPACT | JSON_ENCODE_ANY);
         aiq_sb_puts(sb, s ? s : "null");
-        aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(s);
         break;
     }
     default: return false;

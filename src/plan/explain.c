@@ -44,9 +44,9 @@ static void value(AiqStrBuf *out, const AiqValue *v)
     case AIQ_TYPE_DATETIME: aiq_datetime_format(v->i64, buf); aiq_sb_printf(out, "datetime(%s)", buf); break;
     case AIQ_TYPE_TIMESPAN: aiq_timespan_format(v->i64, buf); aiq_sb_printf(out, "time(%s)", buf); break;
     case AIQ_TYPE_DYNAMIC: {
-        char *s = v->dyn ? aiq_json_dumps(v->dyn, 0) : NULL;
+        char *s = aiq_json_dumps(v->dyn, 0); /* (NULL for NULL) */
         aiq_sb_printf(out, "dynamic(%s)", s ? s : "null");
-        aiq_xfree(s); /* jansson allocates through aiq_xmalloc */
+        aiq_xfree(s);
         break;
     }
     default: aiq_sb_puts(out, "?");
