@@ -840,17 +840,15 @@ static int64_t probe_left_row(Join *j, AiqVector *const *lcols, uint32_t l)
  * as they are and only the right ones are gathered. */
 static bool join_direct_ok(const Join *j, const AiqChunk *lc)
 {
+    int k = j->p->join_kind;
+    bool left_only = k == AIQ_JOIN_LEFTSEMI || k == AIQ_JOIN_LEFTANTI;
+    if (j->left || j->build_left ||
+        (!left_only && (!j->build_unique || !(k == AIQ_JOIN_INNER || k == AIQ_JOIN_INNERUNIQUE || k == AIQ_JOIN_LEFTOUTER))))
+        return false;
     for (int c = 0; c < j->p->input->schema.ncols; c++)
         if (c >= lc->ncols || lc->cols[c]->type != j->p->input->schema.cols[c].type)
             return false; /* the row path converts */
-    int k = j->p->join_kind;
-    if (j->left || j->build_left)
-        return false;
-    if (k == AIQ_JOIN_LEFTSEMI || k == AIQ_JOIN_LEFTANTI)
-        return true;
-    if (!j->build_unique || !(k == AIQ_JOIN_INNER || k == AIQ_JOIN_INNERUNIQUE || k == AIQ_JOIN_LEFTOUTER))
-        return false;
-    for (int c = 0; c < j->p->nright_cols; c++)
+    for (int c = 0; !left_only && c < j->p->nright_cols; c++)
         if (j->right->schema.cols[j->p->right_cols[c]].type != j->p->schema.cols[j->p->input->schema.ncols + c].type)
             return false;
     return true;
