@@ -177,10 +177,6 @@ static const char *skip_key(const char *p, const char *end)
     }
 }
 
-/* Exact powers of ten as doubles (10^22 is the last one a double holds exactly). */
-static const double pow10_exact[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
 /* Parses a number with JSON's grammar; NULL when it is not one or would
  * overflow (jansson rejects those lines, and then decides). With out NULL
  * it only validates. Values are exact without strtod when the digits fit
@@ -240,7 +236,7 @@ static const char *scan_number(const char *p, const char *end, Cell *out)
             return p; /* a plain decimal this short cannot overflow */
         if (mant <= (UINT64_C(1) << 53) && e >= -22 && e <= 22) {
             if (out) {
-                double v = e >= 0 ? (double)mant * pow10_exact[e] : (double)mant / pow10_exact[-e];
+                double v = e >= 0 ? (double)mant * aiq_exact_pow10[e] : (double)mant / aiq_exact_pow10[-e];
                 out->kind = CELL_REAL;
                 out->u.f = neg ? -v : v;
             }

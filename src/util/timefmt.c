@@ -311,9 +311,8 @@ static void exact_product(double a, double b, double *hi, double *lo)
     *lo = ((ahi * bhi - p) + ahi * blo + alo * bhi) + alo * blo;
 }
 
-/* Exact powers of ten as doubles (10^22 is the last). */
-static const double exact_pow10[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
-                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+const double aiq_exact_pow10[23] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 /* Reals print with the shortest text that reads back as the same double:
  * fixed notation with the fewest fraction digits between 1e-5 and 1e15,
@@ -338,7 +337,7 @@ size_t aiq_real_format(double v, char *buf)
         int d = 0;
         for (; d <= 20; d++) {
             double hi, lo;
-            exact_product(a, exact_pow10[d], &hi, &lo);
+            exact_product(a, aiq_exact_pow10[d], &hi, &lo);
             if (hi >= 9007199254740992.0 - 2)
                 break; /* 2^53: m would not be exact */
             /* m: |v|·10^d rounded to an integer as printf rounds it (half
@@ -348,7 +347,7 @@ size_t aiq_real_format(double v, char *buf)
                 m += 1;
             else if (r < -0.5 || (r == -0.5 && fmod(m, 2) != 0))
                 m -= 1;
-            if (m / exact_pow10[d] == a)
+            if (m / aiq_exact_pow10[d] == a)
                 return write_fixed(buf, signbit(v), (uint64_t)m, d);
         }
         for (; d <= 20; d++) { /* (fewer digits did not read back) */

@@ -25,6 +25,10 @@ size_t aiq_timespan_format(int64_t ticks, char *buf);
  * for magnitudes from 1e-5 to 1e15; nan, inf, -inf spelled out) into buf
  * (at least 32 bytes); returns its length. */
 size_t aiq_real_format(double v, char *buf);
+/* 10^0 .. 10^22, every power of ten a double holds exactly: with an integer
+ * of at most 53 bits, one multiply or divide by them is correctly rounded
+ * (the reader's number parsing and aiq_real_format rely on it). */
+extern const double aiq_exact_pow10[23];
 /* Days since 0001-01-01 for a proleptic Gregorian date, and back. */
 int64_t aiq_days_from_civil(int64_t y, unsigned m, unsigned d);
 void aiq_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);
