@@ -19,38 +19,8 @@
 #include "exec/vector.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
+#include "../same_table.h"
 #include "util/mem.h"
-
-static bool same_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)
-{
-    bool na = aiq_table_is_null(a, c, r), nb = aiq_table_is_null(b, c, r);
-    if (na != nb)
-        return false;
-    if (na)
-        return true;
-    const AiqColumnData *x = &a->cols[c], *y = &b->cols[c];
-    switch (x->type) {
-    case AIQ_TYPE_REAL: {
-        double p = ((double *)x->data)[r], q = ((double *)y->data)[r];
-        return p == q || (p != p && q != q);
-    }
-    case AIQ_TYPE_STRING: {
-        AiqStr p = ((AiqStr *)x->data)[r], q = ((AiqStr *)y->data)[r];
-        return p.len == q.len && memcmp(p.ptr, q.ptr, p.len) == 0;
-    }
-    case AIQ_TYPE_DYNAMIC: {
-        json_t *p = ((json_t **)x->data)[r], *q = ((json_t **)y->data)[r];
-        if (!aiq_dyn_is_text(p) && !aiq_dyn_is_text(q))
-            return json_equal(p, q);
-        char *ps = aiq_dyn_dumps(p, JSON_COMPACT | JSON_ENCODE_ANY), *qs = aiq_dyn_dumps(q, JSON_COMPACT | JSON_ENCODE_ANY);
-        bool same = ps && qs && strcmp(ps, qs) == 0;
-        aiq_xfree(ps);
-        aiq_xfree(qs);
-        return same;
-    }
-    default: return ((int64_t *)x->data)[r] == ((int64_t *)y->data)[r];
-    }
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -93,17 +63,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         aiq_table_build_key_vectors(a);
         aiq_table_build_key_vectors(b);
     }
-    if (a) {
-        if (a->nrows != b->nrows || a->schema.ncols != b->schema.ncols)
-            abort();
-        for (int c = 0; c < a->schema.ncols; c++) {
-            if (strcmp(a->schema.cols[c].name, b->schema.cols[c].name) != 0 || a->cols[c].type != b->cols[c].type)
-                abort();
-            for (int64_t r = 0; r < a->nrows; r++)
-                if (!same_cell(a, b, c, r))
-                    abort();
-        }
-    }
+    if (a && !same_tables(a, b))
+        abort();
     aiq_table_free(a);
     aiq_table_free(b);
     aiq_arena_free(&arena);

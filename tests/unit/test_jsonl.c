@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../same_table.h"
 #include "check.h"
 #include "exec/vector.h"
 #include "io/jsonl.h"
@@ -192,36 +193,6 @@ static void test_json_text(void)
         aiq_xfree(t);
         json_decref(r);
     }
-}
-
-/* Whether two tables hold the same rows (types, nulls, values). */
-static bool same_tables(const AiqTable *a, const AiqTable *b)
-{
-    if (a->nrows != b->nrows || a->schema.ncols != b->schema.ncols)
-        return false;
-    for (int c = 0; c < a->schema.ncols; c++) {
-        const AiqColumnData *x = &a->cols[c], *y = &b->cols[c];
-        if (strcmp(a->schema.cols[c].name, b->schema.cols[c].name) != 0 || x->type != y->type)
-            return false;
-        for (int64_t r = 0; r < a->nrows; r++) {
-            bool na = aiq_table_is_null(a, c, r), nb = aiq_table_is_null(b, c, r);
-            if (na != nb)
-                return false;
-            if (na)
-                continue;
-            if (x->type == AIQ_TYPE_STRING) {
-                AiqStr p = ((AiqStr *)x->data)[r], q = ((AiqStr *)y->data)[r];
-                if (p.len != q.len || memcmp(p.ptr, q.ptr, p.len) != 0)
-                    return false;
-            } else if (x->type == AIQ_TYPE_DYNAMIC) {
-                if (!json_equal(((json_t **)x->data)[r], ((json_t **)y->data)[r]))
-                    return false;
-            } else if (((int64_t *)x->data)[r] != ((int64_t *)y->data)[r]) {
-                return false;
-            }
-        }
-    }
-    return true;
 }
 
 /* Keys met in the last line's order are recognised with their quotes and
