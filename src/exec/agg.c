@@ -295,11 +295,11 @@ static void values_push(Values *vs, const void *x, size_t width)
     memcpy((char *)vs->v + width * (size_t)vs->n++, x, width);
 }
 
-/* The most common aggregates over a real column without a predicate, one
- * tight loop each instead of a switch per row: count, min and max, and the
- * values of percentiles. The same updates as state_update's (a NaN never
+/* The most common aggregates without a predicate, one tight loop each
+ * instead of a switch per row: count, and min, max and the values of
+ * percentiles over a real column. The same updates as state_update's (a NaN never
  * replaces a min or max, as cmp_best says); false when not such a case. */
-static bool state_update_real(AggState *s, const AiqChunk *c, const int64_t *gids, const AiqVector *arg,
+static bool state_update_tight(AggState *s, const AiqChunk *c, const int64_t *gids, const AiqVector *arg,
                               const AiqVector *pred)
 {
     const AiqAgg *a = s->a;
@@ -334,7 +334,7 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
                          AiqVector **extra, AiqStrBuf *key)
 {
     const AiqAgg *a = s->a;
-    if (state_update_real(s, c, gids, arg, pred))
+    if (state_update_tight(s, c, gids, arg, pred))
         return;
     for (uint32_t k = 0; k < c->count; k++) {
         uint32_t i = aiq_row(c, k);
