@@ -186,6 +186,9 @@ typedef struct AiqColumnData {
     void *data;         /* int64_t / double / AiqStr / json_t* array */
     uint64_t *validity; /* NULL until the first null */
     int64_t cap;
+    /* data and validity are a run of nulls that unread columns share
+     * (aiq_table_share_nulls): copied before the first write, never freed */
+    bool shared;
 } AiqColumnData;
 
 struct AiqTable {
@@ -216,6 +219,11 @@ void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t
 /* Appends a row of nulls ("" for strings); returns its index. */
 /* Appends n rows null in every column. */
 void aiq_table_add_null_rows(AiqTable *t, int64_t n);
+/* Makes column c of an empty table n rows of nulls that cost nothing: a
+ * run shared by every such column, for columns a query never reads (a
+ * reader's batch has all its table's columns). false (nothing done) when n
+ * is more than the run; aiq_table_add_null_rows then fills the rest. */
+bool aiq_table_share_nulls(AiqTable *t, int c, int64_t n);
 int64_t aiq_table_add_null_row(AiqTable *t);
 /* Fills chunk c (with ncols preallocated vectors in vecs) with a view of rows
  * [start, start+n) of t; no copy. n <= AIQ_VECTOR_SIZE, start % 64 == 0. */

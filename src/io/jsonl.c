@@ -846,6 +846,9 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
         AiqVector tmp;
         AiqStrBuf sb;
         aiq_sb_init(&sb);
+        for (int c = 0; c < ncols - nx; c++)
+            if (src[c] < 0) /* a column the query does not read */
+                aiq_table_share_nulls(t, c, rows.n);
         aiq_table_add_null_rows(t, rows.n);
         /* the strings stay where the scanner put them: the table takes the arena */
         aiq_arena_free(&t->strings);

@@ -233,8 +233,51 @@ static void test_repeated_keys_match_jansson(void)
     }
 }
 
+/* Columns a query does not read share one read-only run of nulls: they
+ * read as null, a write makes a private copy first (the run is left as it
+ * was: a second table still reads nulls), and more rows are added after. */
+static void test_unread_columns_share_nulls(void)
+{
+    static const char text[] = "{\"a\":1,\"s\":\"x\",\"n\":5,\"d\":{\"k\":1}}\n{\"a\":2,\"s\":\"y\",\"n\":6}\n";
+    static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"n", AIQ_TYPE_LONG}, {"d", AIQ_TYPE_DYNAMIC}};
+    static const bool needed[] = {true, false, false, false};
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    AiqTable *t[2];
+    for (int k = 0; k < 2; k++) {
+        AiqCatalogTable ct = {.name = "T", .declared = true, .schema = {4, cols}};
+        AiqReadOptions opts = {.needed = needed};
+        AiqError err = {0};
+        t[k] = aiq_jsonl_load_buffer(&ct, "t", text, sizeof text - 1, &opts, &arena, &err);
+        CHECK(t[k] != NULL);
+    }
+    if (!t[0] || !t[1])
+        return;
+    CHECK_EQ_I64(t[0]->nrows, 2);
+    CHECK(t[0]->cols[2].shared && t[0]->cols[1].shared && t[0]->cols[3].shared);
+    CHECK(aiq_table_is_null(t[0], 2, 0) && aiq_table_is_null(t[0], 3, 1));
+    CHECK_EQ_I64(((AiqStr *)t[0]->cols[1].data)[1].len, 0);
+    AiqValue seven = {.type = AIQ_TYPE_LONG, .i64 = 7};
+    aiq_table_set(t[0], 2, 1, aiq_vec_const(&arena, &seven), 0);
+    CHECK(!t[0]->cols[2].shared);
+    CHECK(aiq_table_is_null(t[0], 2, 0) && !aiq_table_is_null(t[0], 2, 1));
+    CHECK_EQ_I64(((int64_t *)t[0]->cols[2].data)[1], 7);
+    CHECK(aiq_table_is_null(t[1], 2, 1)); /* the shared run is untouched */
+    AiqValue word = {.type = AIQ_TYPE_STRING, .str = {"w", 1}};
+    aiq_table_set(t[1], 1, 0, aiq_vec_const(&arena, &word), 0);
+    CHECK_EQ_I64(((AiqStr *)t[1]->cols[1].data)[0].len, 1);
+    CHECK_EQ_I64(((AiqStr *)t[0]->cols[1].data)[0].len, 0);
+    aiq_table_add_null_rows(t[1], 100000); /* past the shared run's end */
+    CHECK(aiq_table_is_null(t[1], 3, 99999) && aiq_table_is_null(t[1], 2, 100001));
+    CHECK_EQ_I64(((int64_t *)t[1]->cols[0].data)[1], 2);
+    aiq_table_free(t[0]);
+    aiq_table_free(t[1]);
+    aiq_arena_free(&arena);
+}
+
 void test_jsonl(void)
 {
+    test_unread_columns_share_nulls();
     test_repeated_keys_match_jansson();
     test_json_text();
     test_numbers_match_jansson();
