@@ -61,7 +61,7 @@ typedef struct Rows {
          * and the mask of those bytes in a 16-byte compare */
         char pattern[16];
         uint32_t plen, pmask;
-    } guess[64];
+    } guess[65]; /* (guess[64] stays empty: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;
 

@@ -638,20 +638,20 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
     LineFields lf;
     lf.n = 0;
     lf.cols_seen = 0;
-    int nskipped = 0;
+    int member = 0; /* members read so far */
     bool dropping = false; /* a top above cannot take this line: validate the rest only */
     if (p < end && *p == '}') {
         p++;
     } else {
         for (;;) {
-            const struct KeyGuess *g = lf.n + nskipped < 64 ? &r->guess[lf.n + nskipped] : NULL;
+            const struct KeyGuess *g = &r->guess[member < 64 ? member : 64];
             const char *k;
             uint32_t klen;
             int col;
 #if defined(__SSE2__)
             /* compact JSON whose keys come in the last line's order: one
              * compare of 16 bytes says `"key":` (key, quotes and colon) */
-            if (g && g->plen && end - p > 16 && lf.n < MAXF - 64) {
+            if (g->plen && end - p > 16) {
                 __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)g->pattern));
                 if (((unsigned)_mm_movemask_epi8(eq) & g->pmask) == g->pmask) {
                     k = p + 1;
@@ -664,13 +664,13 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 }
             }
 #endif
-            if (p >= end || *p != '"' || lf.n >= MAXF - 64)
+            if (p >= end || *p != '"')
                 goto bad;
             k = ++p;
             /* lines of a log repeat their keys in order: when this key is
              * the one met here on the last line, its bytes and closing quote
              * say so at once (that key was plain, so this one is too) */
-            if (g && g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
+            if (g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
                 klen = g->len;
                 col = g->col;
                 p = k + klen;
@@ -681,7 +681,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 klen = (uint32_t)(p - k);
                 if (klen == 7 && memcmp(k, "records", 7) == 0)
                     goto bad; /* a diagnostic-settings export: the slow path expands it */
-                col = jl_rows_column_at(r, lf.n + nskipped, k, klen);
+                col = jl_rows_column_at(r, member, k, klen);
             }
             if (end - p > 2 && p[1] == ':' && (unsigned char)p[2] > ' ') { /* compact JSON */
                 p += 2;
@@ -697,12 +697,20 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             if (dropping && watched(r, col))
                 goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
             if ((r->fixed && col < 0) || dropping) {
-                nskipped++;
-                /* a column the query does not read: validate it, build nothing */
-                if (!(p = *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, 0)))
+                /* a column the query does not read: validate it, build nothing
+                 * (strings and numbers without a call: most skipped values are) */
+                if (*p == '"')
+                    p = skip_string(p + 1, end);
+                else if ((unsigned)(*p - '0') <= 9 || *p == '-')
+                    p = skip_number(p, end);
+                else
+                    p = skip_value(p, end, 0);
+                if (!p)
                     goto bad;
                 goto next_member;
             }
+            if (lf.n >= MAXF - 64)
+                goto bad; /* (a line of more fields than the stage holds: jansson's) */
             Cell c = {0};
             if (r->kinds_only && (*p == '{' || *p == '[')) {
                 if (!(p = skip_value(p, end, 1)))
@@ -769,7 +777,8 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             stage_field(&lf, k, klen, col, c);
             if ((r->npreds || r->hint) && col >= 0 && !value_keeps(r, &lf, col, &c))
                 dropping = true;
-        next_member:;
+        next_member:
+            member++;
             int more = after_member(&p, end);
             if (more < 0)
                 goto bad;
