@@ -99,6 +99,31 @@ static void test_numbers_match_jansson(void)
     aiq_sb_free(&text);
 }
 
+/* Integers alone make a long column: each must read exactly as jansson
+ * reads it (the plain-decimal path takes up to 8 digits, loops the rest). */
+static void test_integers_match_jansson(void)
+{
+    AiqStrBuf text;
+    aiq_sb_init(&text);
+    for (int i = 0; i < 5000; i++) {
+        aiq_sb_printf(&text, "{\"x\":%s", rng() % 2 ? "-" : "");
+        int digits = 1 + (int)(rng() % 18);
+        aiq_sb_putc(&text, digits == 1 ? (char)('0' + rng() % 10) : (char)('1' + rng() % 9));
+        for (int d = 1; d < digits; d++)
+            aiq_sb_putc(&text, (char)('0' + rng() % 10));
+        aiq_sb_puts(&text, i % 7 ? "}\n" : " }\n");
+    }
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    AiqTable *a, *b;
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, &arena, &a, &b);
+    CHECK(a && b && a->cols[0].type == AIQ_TYPE_LONG && same_tables(a, b));
+    aiq_table_free(a);
+    aiq_table_free(b);
+    aiq_arena_free(&arena);
+    aiq_sb_free(&text);
+}
+
 /* A number in a column the query does not read is validated, not built
  * (skip_number): the same lines must be accepted and rejected as jansson
  * does, generated numbers and broken ones alike (x is skipped, a is read). */
@@ -281,5 +306,6 @@ void test_jsonl(void)
     test_repeated_keys_match_jansson();
     test_json_text();
     test_numbers_match_jansson();
+    test_integers_match_jansson();
     test_skipped_numbers_match_jansson();
 }
