@@ -11,7 +11,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 BUILD   ?= build
 FUZZ_SECONDS ?= 60
-OPT     ?= -O2 -g
+OPT     ?= -O3 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla
 DEPFLAGS = -MMD -MP
 
