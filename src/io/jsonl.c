@@ -241,21 +241,26 @@ static int rows_column(Rows *r, const char *key, uint32_t len)
 }
 
 
+void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len)
+{
+    kp->len = len + 3 <= sizeof kp->bytes ? len + 3 : 0;
+    if (!kp->len)
+        return;
+    memset(kp->bytes, 0, sizeof kp->bytes);
+    kp->bytes[0] = '"';
+    memcpy(kp->bytes + 1, key, len);
+    kp->bytes[len + 1] = '"';
+    kp->bytes[len + 2] = ':';
+    kp->mask = (1u << kp->len) - 1;
+}
+
 /* Makes name (len bytes) at column col the guess g. */
 static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int col)
 {
     g->name = name;
     g->len = len;
     g->col = col;
-    g->plen = len + 3 <= sizeof g->pattern ? len + 3 : 0;
-    if (g->plen) {
-        memset(g->pattern, 0, sizeof g->pattern);
-        g->pattern[0] = '"';
-        memcpy(g->pattern + 1, name, len);
-        g->pattern[len + 1] = '"';
-        g->pattern[len + 2] = ':';
-        g->pmask = (1u << g->plen) - 1;
-    }
+    jl_key_pattern(&g->pattern, name, len);
 }
 
 /* Looks a key up without creating a column: the column, or -1 (a key the

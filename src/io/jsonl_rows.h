@@ -36,6 +36,17 @@ typedef struct CellCol {
     int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
 } CellCol;
 
+/* `"key":` as compact JSON has it (len bytes, at most 16; 0: none), and the
+ * mask of those bytes in a 16-byte compare: a key in the same place as on
+ * the last line is recognised, quotes and colon too, by one compare. */
+typedef struct JlKeyPattern {
+    char bytes[16];
+    uint32_t len, mask;
+} JlKeyPattern;
+
+/* Makes key (len bytes, plain: no escapes) the pattern kp, if it fits. */
+void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len);
+
 typedef struct Rows {
     CellCol *cols;
     int ncols, capcols;
@@ -57,11 +68,11 @@ typedef struct Rows {
         const char *name;
         uint32_t len;
         int col; /* -1: a key the store does not keep */
-        /* `"name":` as compact JSON has it (plen bytes, at most 16, else 0),
-         * and the mask of those bytes in a 16-byte compare */
-        char pattern[16];
-        uint32_t plen, pmask;
-    } guess[65]; /* (guess[64] stays empty: the guess for every later position) */
+        JlKeyPattern pattern;
+        /* the keys of the object that was this member's value, when
+         * skipped: a log's nested objects (Properties) repeat theirs too */
+        JlKeyPattern nested[8];
+    } guess[65]; /* (guess[64] has no key: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;
 

@@ -381,9 +381,24 @@ static const char *skip_nested(const char *p, const char *end)
     return NULL;
 }
 
+/* Whether the bytes at p are the key pattern kp (`"key":`). */
+static inline bool pattern_at(const char *p, const char *end, const JlKeyPattern *kp)
+{
+#if defined(__SSE2__)
+    if (!kp->len || end - p <= 16)
+        return false;
+    __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)kp->bytes));
+    return ((unsigned)_mm_movemask_epi8(eq) & kp->mask) == kp->mask;
+#else
+    return kp->len && (size_t)(end - p) >= kp->len && memcmp(p, kp->bytes, kp->len) == 0;
+#endif
+}
+
 /* Validates (without building anything) the JSON value at p; returns its end,
- * or NULL when it is not plainly valid (jansson then decides). */
-static const char *skip_value(const char *p, const char *end, int depth)
+ * or NULL when it is not plainly valid (jansson then decides). With keys,
+ * an object's first 8 keys are looked for as keys[0..7] (and learnt there):
+ * the keys of the object a line's member held on the last line. */
+static const char *skip_value(const char *p, const char *end, int depth, JlKeyPattern *keys)
 {
     if (p >= end || depth > 512)
         return NULL;
@@ -398,10 +413,18 @@ static const char *skip_value(const char *p, const char *end, int depth)
         p = skip_ws(p + 1, end);
         if (p < end && *p == close)
             return p + 1;
-        for (;;) {
-            if (close == '}') {
-                if (p >= end || *p != '"' || !(p = skip_key(p + 1, end)))
+        for (int member = 0;; member++) {
+            JlKeyPattern *kp = keys && close == '}' && member < 8 ? &keys[member] : NULL;
+            if (kp && pattern_at(p, end, kp)) { /* the key of the last line: quotes and colon too */
+                p += kp->len;
+                if (p < end && (unsigned char)*p <= ' ')
+                    p = skip_ws(p, end);
+            } else if (close == '}') {
+                const char *key = p + 1;
+                if (p >= end || *p != '"' || !(p = skip_key(key, end)))
                     return NULL;
+                if (kp && p < end && *p == ':')
+                    jl_key_pattern(kp, key, (uint32_t)(p - 1 - key));
                 if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
                     p++;
                 } else {
@@ -412,7 +435,7 @@ static const char *skip_value(const char *p, const char *end, int depth)
                 }
             }
             /* (strings inline: most members of a log's nested objects are) */
-            if (!(p = p < end && *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, depth + 1)))
+            if (!(p = p < end && *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, depth + 1, NULL)))
                 return NULL;
             if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
                 p++;
@@ -458,7 +481,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
         p = skip_ws(p + 1, end);
         int ki = jl_wanted_key(f, k, klen);
         if (ki < 0) {
-            if (!(p = skip_value(p, end, 1)))
+            if (!(p = skip_value(p, end, 1, NULL)))
                 goto bad;
         } else {
             Cell c = {0};
@@ -471,7 +494,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
             } else if (p < end && *p == '"') {
                 p = scan_string(r, p + 1, end, &c);
             } else if (p < end && (*p == 't' || *p == 'f' || *p == 'n')) {
-                const char *e = skip_value(p, end, 1);
+                const char *e = skip_value(p, end, 1, NULL);
                 c.kind = !e ? CELL_MISSING : *p == 't' ? CELL_TRUE : *p == 'f' ? CELL_FALSE : CELL_NULL;
                 p = e;
             } else {
@@ -703,24 +726,21 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
         p++;
     } else {
         for (;;) {
-            const struct KeyGuess *g = &r->guess[member < 64 ? member : 64];
+            struct KeyGuess *g = &r->guess[member < 64 ? member : 64];
             const char *k;
             uint32_t klen;
             int col;
 #if defined(__SSE2__)
             /* compact JSON whose keys come in the last line's order: one
              * compare of 16 bytes says `"key":` (key, quotes and colon) */
-            if (g->plen && end - p > 16) {
-                __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)g->pattern));
-                if (((unsigned)_mm_movemask_epi8(eq) & g->pmask) == g->pmask) {
+            if (pattern_at(p, end, &g->pattern)) {
                     k = p + 1;
                     klen = g->len;
                     col = g->col;
-                    p += g->plen;
+                    p += g->pattern.len;
                     if ((unsigned char)*p <= ' ' && (p = skip_ws(p, end)) >= end)
                         goto bad;
                     goto have_key;
-                }
             }
 #endif
             if (p >= end || *p != '"')
@@ -763,7 +783,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 else if ((unsigned)(*p - '0') <= 9 || *p == '-')
                     p = skip_number(p, end);
                 else
-                    p = skip_value(p, end, 0);
+                    p = skip_value(p, end, 0, g->nested);
                 if (!p)
                     goto bad;
                 goto next_member;
@@ -772,14 +792,14 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 goto bad; /* (a line of more fields than the stage holds: jansson's) */
             Cell c = {0};
             if (r->kinds_only && (*p == '{' || *p == '[')) {
-                if (!(p = skip_value(p, end, 1)))
+                if (!(p = skip_value(p, end, 1, NULL)))
                     goto bad;
                 c.kind = CELL_TEXT; /* nested, which is all inference asks */
                 c.u.s = "";
                 goto have_value;
             }
             if (col >= 0 && r->cols[col].filter && r->cols[col].filter->text_only && (*p == '{' || *p == '[')) {
-                const char *e = skip_value(p, end, 1); /* validated, not built */
+                const char *e = skip_value(p, end, 1, NULL); /* validated, not built */
                 if (!e)
                     goto bad;
                 c.kind = CELL_TEXT;
