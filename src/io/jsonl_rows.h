@@ -72,6 +72,13 @@ typedef struct Rows {
         /* the keys of the object that was this member's value, when
          * skipped: a log's nested objects (Properties) repeat theirs too */
         JlKeyPattern nested[8];
+        /* the same for an object read through a key filter, with each
+         * key's index in that filter (-1: not kept) */
+        struct NestedRead {
+            const AiqColumnKeys *filter;
+            JlKeyPattern keys[8];
+            int8_t kept[8];
+        } read;
     } guess[65]; /* (guess[64] has no key: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;

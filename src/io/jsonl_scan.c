@@ -457,29 +457,50 @@ static const char *skip_value(const char *p, const char *end, int depth, JlKeyPa
  * and skipped); returns its end or NULL when anything is off.
  * With f->vectors_only no object is built (*out stays NULL); with
  * f->key_vectors xcells[k] gets the value of f->keys[k] (a reference of
- * its own for objects and arrays). */
+ * its own for objects and arrays). nr recognises the first 8 keys of the
+ * object read here on the last line in place, with their index in f. */
 static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const char *p, const char *end, json_t **out,
-                                        Cell *xcells)
+                                        Cell *xcells, struct NestedRead *nr)
 {
     json_t *o = f->vectors_only ? NULL : json_object();
+    if (nr->filter != f) { /* another column's keys were learnt here */
+        memset(nr, 0, sizeof *nr);
+        nr->filter = f;
+    }
     p = skip_ws(p + 1, end);
     if (p < end && *p == '}') {
         *out = o;
         return p + 1;
     }
-    for (;;) {
-        if (p >= end || *p != '"')
-            goto bad;
-        const char *k = ++p;
-        p = aiq_scan_string_run(p, end);
-        if (p >= end || *p != '"')
-            goto bad; /* escaped keys: jansson decides */
-        size_t klen = (size_t)(p - k);
-        p = skip_ws(p + 1, end);
-        if (p >= end || *p != ':')
-            goto bad;
-        p = skip_ws(p + 1, end);
-        int ki = jl_wanted_key(f, k, klen);
+    for (int member = 0;; member++) {
+        const char *k;
+        size_t klen;
+        int ki;
+        JlKeyPattern *kp = member < 8 ? &nr->keys[member] : NULL;
+        if (kp && pattern_at(p, end, kp)) {
+            k = p + 1;
+            klen = kp->len - 3;
+            ki = nr->kept[member];
+            p = skip_ws(p + kp->len, end);
+        } else {
+            if (p >= end || *p != '"')
+                goto bad;
+            k = ++p;
+            p = aiq_scan_string_run(p, end);
+            if (p >= end || *p != '"')
+                goto bad; /* escaped keys: jansson decides */
+            klen = (size_t)(p - k);
+            bool compact = end - p > 1 && p[1] == ':';
+            p = skip_ws(p + 1, end);
+            if (p >= end || *p != ':')
+                goto bad;
+            p = skip_ws(p + 1, end);
+            ki = jl_wanted_key(f, k, klen);
+            if (kp && compact && ki < 128) {
+                jl_key_pattern(kp, k, (uint32_t)klen);
+                nr->kept[member] = (int8_t)ki;
+            }
+        }
         if (ki < 0) {
             if (!(p = skip_value(p, end, 1, NULL)))
                 goto bad;
@@ -815,7 +836,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                     xc[x] = (Cell){.kind = CELL_NULL};
             if (kf && kf->n >= 0 && *p == '{') {
                 json_t *j = NULL;
-                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc)))
+                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc, &g->read)))
                     goto bad;
                 c.kind = j ? CELL_JSON : CELL_MISSING;
                 c.u.j = j;
