@@ -251,7 +251,7 @@ void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len)
     memcpy(kp->bytes + 1, key, len);
     kp->bytes[len + 1] = '"';
     kp->bytes[len + 2] = ':';
-    kp->mask = (1u << kp->len) - 1;
+    kp->mask = kp->len == 32 ? ~0u : (1u << kp->len) - 1;
 }
 
 /* Makes name (len bytes) at column col the guess g. */

@@ -36,11 +36,12 @@ typedef struct CellCol {
     int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
 } CellCol;
 
-/* `"key":` as compact JSON has it (len bytes, at most 16; 0: none), and the
- * mask of those bytes in a 16-byte compare: a key in the same place as on
- * the last line is recognised, quotes and colon too, by one compare. */
+/* `"key":` as compact JSON has it (len bytes, at most 32; 0: none), and
+ * the mask of those bytes in a 32-byte compare: a key in the same place as
+ * on the last line is recognised, quotes and colon too, by one or two
+ * 16-byte compares (long keys are common: AppRoleInstance, properties_s). */
 typedef struct JlKeyPattern {
-    char bytes[16];
+    char bytes[32];
     uint32_t len, mask;
 } JlKeyPattern;
 

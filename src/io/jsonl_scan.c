@@ -385,10 +385,15 @@ static const char *skip_nested(const char *p, const char *end)
 static inline bool pattern_at(const char *p, const char *end, const JlKeyPattern *kp)
 {
 #if defined(__SSE2__)
-    if (!kp->len || end - p <= 16)
+    if (!kp->len || end - p <= 32)
         return false;
-    __m128i eq = _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)kp->bytes));
-    return ((unsigned)_mm_movemask_epi8(eq) & kp->mask) == kp->mask;
+    unsigned eq = (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), _mm_loadu_si128((const __m128i *)kp->bytes)));
+    if (kp->len > 16)
+        eq |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(p + 16)),
+                                                          _mm_loadu_si128((const __m128i *)(kp->bytes + 16))))
+              << 16;
+    return (eq & kp->mask) == kp->mask;
 #else
     return kp->len && (size_t)(end - p) >= kp->len && memcmp(p, kp->bytes, kp->len) == 0;
 #endif
@@ -753,7 +758,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             int col;
 #if defined(__SSE2__)
             /* compact JSON whose keys come in the last line's order: one
-             * compare of 16 bytes says `"key":` (key, quotes and colon) */
+             * compare says `"key":` (key, quotes and colon) */
             if (pattern_at(p, end, &g->pattern)) {
                     k = p + 1;
                     klen = g->len;
