@@ -159,6 +159,10 @@ void jl_rows_init(Rows *r)
 
 void jl_rows_free(Rows *r)
 {
+    for (int g = 0; g < 65; g++) {
+        aiq_xfree(r->guess[g].nested);
+        aiq_xfree(r->guess[g].read);
+    }
     for (int c = 0; c < r->ncols; c++) {
         for (int64_t i = 0; r->cols[c].cells && i < r->n; i++) /* (a table may have taken them) */
             if (r->cols[c].cells[i].kind == CELL_JSON)
@@ -755,7 +759,7 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
         aiq_sb_free(&raw);
     }
     Misfits mf = {0};
-    AiqTable *t = jl_build_table(ct, rows, ok, opts, schema_arena, &mf, err);
+    AiqTable *t = jl_build_table(ct, &rows, ok, opts, schema_arena, &mf, err);
     if (t)
         jl_report_misfits(ct, &mf, opts);
     return t;
@@ -770,7 +774,7 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
     AiqStrBuf raw = {(char *)data, len, len};
     bool ok = parse_file(name, &raw, &rows, opts, err);
     Misfits mf = {0};
-    AiqTable *t = jl_build_table(ct, rows, ok, opts, schema_arena, &mf, err);
+    AiqTable *t = jl_build_table(ct, &rows, ok, opts, schema_arena, &mf, err);
     if (t)
         jl_report_misfits(ct, &mf, opts);
     return t;
@@ -795,7 +799,7 @@ void jl_merge_misfits(Misfits *dst, const Misfits *src)
         dst->n += src->n;
 }
 
-AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
+AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqReadOptions *opts,
                              AiqArena *schema_arena, Misfits *mf, AiqError *err)
 {
     AiqTable *t = NULL;
@@ -819,23 +823,23 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
             }
             for (int c = 0, x = ct->schema.ncols; c < ct->schema.ncols; c++) {
                 const char *name = ct->schema.cols[c].name;
-                src[c] = (int)aiq_keymap_find(&rows.names, name, (uint32_t)strlen(name));
+                src[c] = (int)aiq_keymap_find(&rows->names, name, (uint32_t)strlen(name));
                 for (int k = 0; has_key_vectors(ct, opts, c) && k < opts->keys[c].n; k++, x++) {
                     char xname[32];
-                    src[x] = (int)aiq_keymap_find(&rows.names, xname, key_vector_name(xname, sizeof xname, c, k));
+                    src[x] = (int)aiq_keymap_find(&rows->names, xname, key_vector_name(xname, sizeof xname, c, k));
                     xcols[x] = (AiqColumn){"", AIQ_TYPE_DYNAMIC};
                     xinfo[x - ct->schema.ncols] = (AiqKeyVecInfo){c, opts->keys[c].keys[k], (uint32_t)strlen(opts->keys[c].keys[k])};
                 }
             }
         } else {
-            ncols = rows.ncols;
+            ncols = rows->ncols;
             src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
             ct->schema.ncols = ncols;
             ct->schema.cols = aiq_arena_alloc(schema_arena, sizeof *ct->schema.cols * (size_t)(ncols + 1));
             for (int c = 0; c < ncols; c++) {
                 src[c] = c;
-                ct->schema.cols[c].name = aiq_arena_strndup(schema_arena, rows.cols[c].name, strlen(rows.cols[c].name));
-                ct->schema.cols[c].type = jl_infer(rows.cols[c].seen);
+                ct->schema.cols[c].name = aiq_arena_strndup(schema_arena, rows->cols[c].name, strlen(rows->cols[c].name));
+                ct->schema.cols[c].type = jl_infer(rows->cols[c].seen);
             }
         }
         AiqSchema xs = {ncols, xcols};
@@ -853,12 +857,12 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
         aiq_sb_init(&sb);
         for (int c = 0; c < ncols - nx; c++)
             if (src[c] < 0) /* a column the query does not read */
-                aiq_table_share_nulls(t, c, rows.n);
-        aiq_table_add_null_rows(t, rows.n);
+                aiq_table_share_nulls(t, c, rows->n);
+        aiq_table_add_null_rows(t, rows->n);
         /* the strings stay where the scanner put them: the table takes the arena */
         aiq_arena_free(&t->strings);
-        t->strings = rows.strings;
-        aiq_arena_init(&rows.strings, 64 << 10);
+        t->strings = rows->strings;
+        aiq_arena_init(&rows->strings, 64 << 10);
         /* key vectors keep the reader's cells until they are needed as
          * dynamic values: conversions read them as they are (aiq_eval) */
         if (nx)
@@ -866,17 +870,17 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
         for (int k = 0; k < nx; k++) {
             int from = src[ncols - nx + k];
             if (from >= 0) {
-                t->xcells[k] = rows.cols[from].cells;
-                rows.cols[from].cells = NULL;
+                t->xcells[k] = rows->cols[from].cells;
+                rows->cols[from].cells = NULL;
             }
         }
         /* column by column: one type decision per column, tight loops */
         for (int c = 0; c < ncols - nx && ok; c++) {
             if (src[c] < 0)
                 continue;
-            const Cell *cells = rows.cols[src[c]].cells;
+            const Cell *cells = rows->cols[src[c]].cells;
             AiqColumnData *cd = &t->cols[c];
-            for (int64_t r = 0; r < rows.n; r++) {
+            for (int64_t r = 0; r < rows->n; r++) {
                 /* the usual pairs directly; the rest (and every misfit) through convert */
                 uint8_t kind = cells[r].kind;
                 if (cd->type == AIQ_TYPE_STRING && kind == CELL_STRING) {
@@ -893,7 +897,7 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
                     continue;
                 }
                 if (!convert(t, c, r, &cells[r], &tmp, &sb) && mf->n++ == 0) {
-                    mf->first_line = rows.lines[r];
+                    mf->first_line = rows->lines[r];
                     mf->first_col = c;
                     const char *q = cells[r].kind == CELL_STRING ? "\"" : "";
                     snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
@@ -907,7 +911,7 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadO
         aiq_xfree(xcols);
         aiq_xfree(xinfo);
     }
-    jl_rows_free(&rows);
+    jl_rows_free(rows);
     if (!ok) {
         aiq_table_free(t);
         return NULL;

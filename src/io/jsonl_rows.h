@@ -48,6 +48,12 @@ typedef struct JlKeyPattern {
 /* Makes key (len bytes, plain: no escapes) the pattern kp, if it fits. */
 void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len);
 
+struct NestedRead {
+    const AiqColumnKeys *filter;
+    JlKeyPattern keys[8];
+    int8_t kept[8];
+};
+
 typedef struct Rows {
     CellCol *cols;
     int ncols, capcols;
@@ -72,14 +78,10 @@ typedef struct Rows {
         JlKeyPattern pattern;
         /* the keys of the object that was this member's value, when
          * skipped: a log's nested objects (Properties) repeat theirs too */
-        JlKeyPattern nested[8];
+        JlKeyPattern *nested; /* [8], allocated when first met (NULL: none yet) */
         /* the same for an object read through a key filter, with each
          * key's index in that filter (-1: not kept) */
-        struct NestedRead {
-            const AiqColumnKeys *filter;
-            JlKeyPattern keys[8];
-            int8_t kept[8];
-        } read;
+        struct NestedRead *read;
     } guess[65]; /* (guess[64] has no key: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;
@@ -176,7 +178,7 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
 /* The type of a column from the kinds of values seen in it. */
 AiqType jl_infer(unsigned seen);
 /* Turns the store into a typed table (declared or inferred schema); takes rows. */
-AiqTable *jl_build_table(AiqCatalogTable *ct, Rows rows, bool ok, const AiqReadOptions *opts,
+AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqReadOptions *opts,
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);
 /* The error of a malformed line under --strict (exit 2). */
 bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason);

@@ -15,6 +15,7 @@
 
 #include "io/bytescan.h" /* (and emmintrin.h with SSE2) */
 #include "jsonl_rows.h"
+#include "util/mem.h"
 #include "util/timefmt.h"
 
 /* Blanks inside a line. A newline is not one: it ends the line, so the
@@ -458,6 +459,22 @@ static const char *skip_value(const char *p, const char *end, int depth, JlKeyPa
     }
 }
 
+/* g's patterns for the keys of a skipped object, or of one read through a
+ * key filter: allocated when first met (few positions hold objects). */
+static JlKeyPattern *nested_keys(struct KeyGuess *g)
+{
+    if (!g->nested)
+        g->nested = aiq_xcalloc(8, sizeof *g->nested);
+    return g->nested;
+}
+
+static struct NestedRead *nested_read(struct KeyGuess *g)
+{
+    if (!g->read)
+        g->read = aiq_xcalloc(1, sizeof *g->read);
+    return g->read;
+}
+
 /* Parses the object at p keeping only the keys of f (the rest is validated
  * and skipped); returns its end or NULL when anything is off.
  * With f->vectors_only no object is built (*out stays NULL); with
@@ -468,7 +485,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
                                         Cell *xcells, struct NestedRead *nr)
 {
     json_t *o = f->vectors_only ? NULL : json_object();
-    if (nr->filter != f) { /* another column's keys were learnt here */
+    if (nr && nr->filter != f) { /* another column's keys were learnt here */
         memset(nr, 0, sizeof *nr);
         nr->filter = f;
     }
@@ -481,7 +498,7 @@ static const char *scan_filtered_object(Rows *r, const AiqColumnKeys *f, const c
         const char *k;
         size_t klen;
         int ki;
-        JlKeyPattern *kp = member < 8 ? &nr->keys[member] : NULL;
+        JlKeyPattern *kp = nr && member < 8 ? &nr->keys[member] : NULL;
         if (kp && pattern_at(p, end, kp)) {
             k = p + 1;
             klen = kp->len - 3;
@@ -809,7 +826,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 else if ((unsigned)(*p - '0') <= 9 || *p == '-')
                     p = skip_number(p, end);
                 else
-                    p = skip_value(p, end, 0, g->nested);
+                    p = skip_value(p, end, 0, g == &r->guess[64] ? NULL : nested_keys(g));
                 if (!p)
                     goto bad;
                 goto next_member;
@@ -841,7 +858,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                     xc[x] = (Cell){.kind = CELL_NULL};
             if (kf && kf->n >= 0 && *p == '{') {
                 json_t *j = NULL;
-                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc, &g->read)))
+                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc, g == &r->guess[64] ? NULL : nested_read(g))))
                     goto bad;
                 c.kind = j ? CELL_JSON : CELL_MISSING;
                 c.u.j = j;

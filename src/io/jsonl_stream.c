@@ -164,7 +164,7 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
             if (rows.n == AIQ_VECTOR_SIZE)
                 jl_rows_drop_cells(&rows);
         } else if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
-            AiqTable *t = jl_build_table(s->t, rows, true, &s->opts, NULL, &c->mf, &c->err);
+            AiqTable *t = jl_build_table(s->t, &rows, true, &s->opts, NULL, &c->mf, &c->err);
             jl_rows_init(&rows);
             jl_want_declared(&rows, s->t, &s->opts);
             if (!t)
@@ -470,7 +470,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             *s->whole_seen = rows;
             return true;
         }
-        s->whole = jl_build_table(s->t, rows, ok, &s->opts, NULL, &s->mf, err);
+        s->whole = jl_build_table(s->t, &rows, ok, &s->opts, NULL, &s->mf, err);
         return s->whole != NULL;
     }
     return false;
