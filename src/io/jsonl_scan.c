@@ -440,8 +440,16 @@ static const char *skip_value(const char *p, const char *end, int depth, JlKeyPa
                     p = skip_ws(p + 1, end);
                 }
             }
-            /* (strings inline: most members of a log's nested objects are) */
-            if (!(p = p < end && *p == '"' ? skip_string(p + 1, end) : skip_value(p, end, depth + 1, NULL)))
+            /* (strings and numbers inline: most members of a log's nested objects are) */
+            if (p >= end)
+                return NULL;
+            if (*p == '"')
+                p = skip_string(p + 1, end);
+            else if ((unsigned)(*p - '0') <= 9 || *p == '-')
+                p = skip_number(p, end);
+            else
+                p = skip_value(p, end, depth + 1, NULL);
+            if (!p)
                 return NULL;
             if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
                 p++;
