@@ -772,12 +772,13 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
     lf.n = 0;
     lf.cols_seen = 0;
     int member = 0; /* members read so far */
+    struct KeyGuess *g = r->guess, *const last_guess = &r->guess[64]; /* (the guess for member, kept in step) */
+    const bool fixed = r->fixed;
     bool dropping = false; /* a top above cannot take this line: validate the rest only */
     if (p < end && *p == '}') {
         p++;
     } else {
         for (;;) {
-            struct KeyGuess *g = &r->guess[member < 64 ? member : 64];
             const char *k;
             uint32_t klen;
             int col;
@@ -826,7 +827,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
         have_key:
             if (dropping && watched(r, col))
                 goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
-            if ((r->fixed && col < 0) || dropping) {
+            if ((fixed && col < 0) || dropping) {
                 /* a column the query does not read: validate it, build nothing
                  * (strings and numbers without a call: most skipped values are) */
                 if (*p == '"')
@@ -834,7 +835,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 else if ((unsigned)(*p - '0') <= 9 || *p == '-')
                     p = skip_number(p, end);
                 else
-                    p = skip_value(p, end, 0, g == &r->guess[64] ? NULL : nested_keys(g));
+                    p = skip_value(p, end, 0, g == last_guess ? NULL : nested_keys(g));
                 if (!p)
                     goto bad;
                 goto next_member;
@@ -866,7 +867,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                     xc[x] = (Cell){.kind = CELL_NULL};
             if (kf && kf->n >= 0 && *p == '{') {
                 json_t *j = NULL;
-                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc, g == &r->guess[64] ? NULL : nested_read(g))))
+                if (!(p = scan_filtered_object(r, kf, p, end, &j, xc, g == last_guess ? NULL : nested_read(g))))
                     goto bad;
                 c.kind = j ? CELL_JSON : CELL_MISSING;
                 c.u.j = j;
@@ -909,6 +910,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 dropping = true;
         next_member:
             member++;
+            g += g != last_guess;
             int more = after_member(&p, end);
             if (more < 0)
                 goto bad;
