@@ -200,19 +200,13 @@ static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *co
 }
 
 /* Starts a new row (all cells missing). */
-void jl_rows_add(Rows *r, int64_t line)
+void jl_rows_grow(Rows *r)
 {
-    if (r->n == r->cap) {
-        int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
-        for (int c = 0; c < r->ncols; c++)
-            r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
-        r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
-        r->cap = cap;
-    }
-    /* the new row's cells are missing until set (cells past n are never read) */
+    int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
     for (int c = 0; c < r->ncols; c++)
-        r->cols[c].cells[r->n].kind = CELL_MISSING;
-    r->lines[r->n++] = line;
+        r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
+    r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
+    r->cap = cap;
 }
 
 /* Returns the column of a key, adding it (missing in earlier rows) when new. */

@@ -141,8 +141,18 @@ void jl_rows_init(Rows *r);
 void jl_rows_free(Rows *r);
 /* Forgets the rows but keeps the columns and what was seen in them. */
 void jl_rows_drop_cells(Rows *r);
-/* Starts a new row (all cells missing). */
-void jl_rows_add(Rows *r, int64_t line);
+/* Makes room for more rows (jl_rows_add). */
+void jl_rows_grow(Rows *r);
+/* Starts a new row (all cells missing). Inline: a count does little else per line. */
+static inline void jl_rows_add(Rows *r, int64_t line)
+{
+    if (r->n == r->cap)
+        jl_rows_grow(r);
+    /* the new row's cells are missing until set (cells past n are never read) */
+    for (int c = 0; c < r->ncols; c++)
+        r->cols[c].cells[r->n].kind = CELL_MISSING;
+    r->lines[r->n++] = line;
+}
 /* The column of a key, added (missing in earlier rows) when new. */
 int jl_rows_column_add(Rows *r, const char *key, uint32_t len);
 /* The column of the key at position pos of a line, or -1, when the guess
