@@ -418,7 +418,7 @@ static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool t
     json_decref(v);
 }
 
-/* Adds one line that the fast path has refused as it is (jl_next_line):
+/* Adds one line that the fast path has refused as it is (jl_next_lines):
  * skipped when blank, counted when malformed (an error with --strict),
  * fast-scanned once its invalid UTF-8 is repaired, else parsed by jansson. */
 static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, int64_t lineno, const char *path,
@@ -460,22 +460,34 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
     return true;
 }
 
-bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,
-                  const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
+bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t *lineno,
+                   int64_t max_rows, const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err)
 {
-    const char *start = text + *pos, *end = text + len;
-    for (int k = 0; k < 512; k += 64)
-        __builtin_prefetch(start + 512 + k);
-    /* most lines: the fast path reads the line and finds its end at once */
-    const char *stop = opts->jansson_only ? NULL : jl_scan_next_line(rows, start, end, lineno);
-    if (stop) {
-        *pos = (size_t)(stop - text) + (stop < end);
-        return true;
+    const char *p = text + *pos, *end = text + len;
+    int64_t line = *lineno;
+    bool ok = true, fast = !opts->jansson_only;
+    /* one loop over the lines, not a call per line: a count does little
+     * else per line than this */
+    while (p < end && rows->n < max_rows) {
+        for (int k = 0; k < 512; k += 64)
+            __builtin_prefetch(p + 512 + k);
+        line++;
+        /* most lines: the fast path reads the line and finds its end at once */
+        const char *stop = fast ? jl_scan_next_line(rows, p, end, line) : NULL;
+        if (stop) {
+            p = stop + (stop < end);
+            continue;
+        }
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        ok = parse_line(rows, fs, p, n, line, path, opts, fixed, err);
+        p += n + (nl ? 1 : 0);
+        if (!ok)
+            break;
     }
-    const char *nl = memchr(start, '\n', (size_t)(end - start));
-    size_t n = nl ? (size_t)(nl - start) : (size_t)(end - start);
-    *pos += n + (nl ? 1 : 0);
-    return parse_line(rows, fs, start, n, lineno, path, opts, fixed, err);
+    *pos = (size_t)(p - text);
+    *lineno = line;
+    return ok;
 }
 
 int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
@@ -513,14 +525,9 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     int64_t lineno = 0;
-    while (pos < len) {
-        if (!jl_next_line(rows, fs, text, len, &pos, ++lineno, path, opts, &fixed, err)) {
-            aiq_sb_free(&fixed);
-            return false;
-        }
-    }
+    bool ok = jl_next_lines(rows, fs, text, len, &pos, &lineno, INT64_MAX, path, opts, &fixed, err);
     aiq_sb_free(&fixed);
-    return true;
+    return ok;
 }
 
 /* ---- types ---------------------------------------------------------------------- */

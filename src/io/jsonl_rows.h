@@ -172,10 +172,12 @@ void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOption
 const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_t lineno);
 /* The same for a line of n bytes without its newline: whether it was read. */
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno);
-/* Adds the line starting at text[*pos] (blank: skipped; malformed: counted,
- * or an error with --strict) and moves *pos past it and its newline. */
-bool jl_next_line(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t lineno,
-                  const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
+/* Adds the lines starting at text[*pos] (blank: skipped; malformed:
+ * counted, or an error with --strict), moving *pos past each and its
+ * newline and counting them in *lineno; stops at the end of the text or
+ * once rows hold max_rows. */
+bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size_t *pos, int64_t *lineno,
+                   int64_t max_rows, const char *path, const AiqReadOptions *opts, AiqStrBuf *fixed, AiqError *err);
 /* Whether a text starting with text[0..len) is one JSON value (a top-level
  * array, or an object such as a pretty-printed {"records": [...]} export
  * that is not valid on its first line) rather than JSON lines: 1 or 0, or

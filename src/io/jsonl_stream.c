@@ -159,11 +159,11 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     int64_t lineno = c->line0;
     bool ok = true;
     while (pos < len && ok) {
-        ok = jl_next_line(&rows, &c->fs, text, len, &pos, ++lineno, c->path, &s->opts, &fixed, &c->err);
+        ok = jl_next_lines(&rows, &c->fs, text, len, &pos, &lineno, AIQ_VECTOR_SIZE, c->path, &s->opts, &fixed, &c->err);
         if (s->infer) {
-            if (rows.n == AIQ_VECTOR_SIZE)
+            if (rows.n >= AIQ_VECTOR_SIZE)
                 jl_rows_drop_cells(&rows);
-        } else if (ok && (rows.n == AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
+        } else if (ok && (rows.n >= AIQ_VECTOR_SIZE || pos >= len) && rows.n) {
             AiqTable *t = jl_build_table(s->t, &rows, true, &s->opts, NULL, &c->mf, &c->err);
             jl_rows_init(&rows);
             jl_want_declared(&rows, s->t, &s->opts);
