@@ -62,6 +62,32 @@ static void load_both(const char *text, size_t len, AiqCatalogTable proto, AiqAr
     *slow = aiq_jsonl_load_buffer(&s, "f", text, len, &os, arena, &es);
 }
 
+/* Loads text as a declared table of the given columns and read options
+ * twice, with the fast scanner (t[0]) and with jansson alone (t[1]), key
+ * vectors built; then checks that both hold the same nrows rows and frees
+ * them (check_declared_both). */
+static void load_declared_both(const char *text, size_t len, AiqSchema schema, AiqReadOptions opts, AiqArena *arena,
+                               AiqTable *t[2])
+{
+    for (int k = 0; k < 2; k++) {
+        AiqCatalogTable ct = {.name = "T", .declared = true, .schema = schema};
+        AiqError err = {0};
+        opts.jansson_only = k == 1;
+        t[k] = aiq_jsonl_load_buffer(&ct, "t", text, len, &opts, arena, &err);
+        if (t[k])
+            aiq_table_build_key_vectors(t[k]);
+    }
+}
+
+static void check_declared_both(AiqTable *t[2], int64_t nrows)
+{
+    CHECK(t[0] && t[1] && same_tables(t[0], t[1]));
+    if (t[0])
+        CHECK_EQ_I64(t[0]->nrows, nrows);
+    aiq_table_free(t[0]);
+    aiq_table_free(t[1]);
+}
+
 static void test_numbers_match_jansson(void)
 {
     AiqStrBuf text;
@@ -332,17 +358,8 @@ static void test_nested_keys_match_jansson(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqTable *t[2];
-    for (int k = 0; k < 2; k++) {
-        AiqCatalogTable ct = {.name = "T", .declared = true, .schema = {2, cols}};
-        AiqReadOptions opts = {.needed = needed, .jansson_only = k == 1};
-        AiqError err = {0};
-        t[k] = aiq_jsonl_load_buffer(&ct, "t", text, sizeof text - 1, &opts, &arena, &err);
-    }
-    CHECK(t[0] && t[1] && same_tables(t[0], t[1]));
-    if (t[0])
-        CHECK_EQ_I64(t[0]->nrows, 12); /* all but 6, 7, 12, 13 and 17 */
-    aiq_table_free(t[0]);
-    aiq_table_free(t[1]);
+    load_declared_both(text, sizeof text - 1, (AiqSchema){2, cols}, (AiqReadOptions){.needed = needed}, &arena, t);
+    check_declared_both(t, 12); /* all but 6, 7, 12, 13 and 17 */
     aiq_arena_free(&arena);
 }
 
@@ -368,19 +385,8 @@ static void test_filtered_nested_keys_match_jansson(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqTable *t[2];
-    for (int k = 0; k < 2; k++) {
-        AiqCatalogTable ct = {.name = "T", .declared = true, .schema = {3, cols}};
-        AiqReadOptions opts = {.keys = keys, .jansson_only = k == 1};
-        AiqError err = {0};
-        t[k] = aiq_jsonl_load_buffer(&ct, "t", text, sizeof text - 1, &opts, &arena, &err);
-        if (t[k])
-            aiq_table_build_key_vectors(t[k]);
-    }
-    CHECK(t[0] && t[1] && same_tables(t[0], t[1]));
-    if (t[0])
-        CHECK_EQ_I64(t[0]->nrows, 6); /* all but the last */
-    aiq_table_free(t[0]);
-    aiq_table_free(t[1]);
+    load_declared_both(text, sizeof text - 1, (AiqSchema){3, cols}, (AiqReadOptions){.keys = keys}, &arena, t);
+    check_declared_both(t, 6); /* all but the last */
     aiq_arena_free(&arena);
 }
 
