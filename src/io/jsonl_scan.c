@@ -400,73 +400,6 @@ static inline bool pattern_at(const char *p, const char *end, const JlKeyPattern
 #endif
 }
 
-/* Validates (without building anything) the JSON value at p; returns its end,
- * or NULL when it is not plainly valid (jansson then decides). With keys,
- * an object's first 8 keys are looked for as keys[0..7] (and learnt there):
- * the keys of the object a line's member held on the last line. */
-static const char *skip_value(const char *p, const char *end, int depth, JlKeyPattern *keys)
-{
-    if (p >= end || depth > 512)
-        return NULL;
-    switch (*p) {
-    case '"': return skip_string(p + 1, end);
-    case 't': return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
-    case 'f': return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
-    case 'n': return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
-    case '[':
-    case '{': {
-        char close = *p == '[' ? ']' : '}';
-        p = skip_ws(p + 1, end);
-        if (p < end && *p == close)
-            return p + 1;
-        for (int member = 0;; member++) {
-            JlKeyPattern *kp = keys && close == '}' && member < 8 ? &keys[member] : NULL;
-            if (kp && pattern_at(p, end, kp)) { /* the key of the last line: quotes and colon too */
-                p += kp->len;
-                if (p < end && (unsigned char)*p <= ' ')
-                    p = skip_ws(p, end);
-            } else if (close == '}') {
-                const char *key = p + 1;
-                if (p >= end || *p != '"' || !(p = skip_key(key, end)))
-                    return NULL;
-                if (kp && p < end && *p == ':')
-                    jl_key_pattern(kp, key, (uint32_t)(p - 1 - key));
-                if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
-                    p++;
-                } else {
-                    p = skip_ws(p, end);
-                    if (p >= end || *p != ':')
-                        return NULL;
-                    p = skip_ws(p + 1, end);
-                }
-            }
-            /* (strings and numbers inline: most members of a log's nested objects are) */
-            if (p >= end)
-                return NULL;
-            if (*p == '"')
-                p = skip_string(p + 1, end);
-            else if ((unsigned)(*p - '0') <= 9 || *p == '-')
-                p = skip_number(p, end);
-            else
-                p = skip_value(p, end, depth + 1, NULL);
-            if (!p)
-                return NULL;
-            if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
-                p++;
-                continue;
-            }
-            p = skip_ws(p, end);
-            if (p < end && *p == ',') {
-                p = skip_ws(p + 1, end);
-                continue;
-            }
-            return p < end && *p == close ? p + 1 : NULL;
-        }
-    }
-    default: return skip_number(p, end);
-    }
-}
-
 /* g's patterns for the keys of a skipped object, or of one read through a
  * key filter: allocated when first met (few positions hold objects). */
 static JlKeyPattern *nested_keys(struct KeyGuess *g)
@@ -481,6 +414,72 @@ static struct NestedRead *nested_read(struct KeyGuess *g)
     if (!g->read)
         g->read = aiq_xcalloc(1, sizeof *g->read);
     return g->read;
+}
+
+static const char *skip_container(const char *p, const char *end, int depth, JlKeyPattern *keys);
+
+/* Validates (without building anything) the JSON value at p; returns its end,
+ * or NULL when it is not plainly valid (jansson then decides). Inline with
+ * objects and arrays out of line: most skipped values are strings and
+ * numbers. g (NULL: none) is the guess of the line member whose value this
+ * is: an object's first 8 keys are looked for, and learnt, in its nested
+ * patterns (the keys the object there had on the last line). */
+static inline const char *skip_value(const char *p, const char *end, int depth, struct KeyGuess *g)
+{
+    if (p >= end || depth > 512)
+        return NULL;
+    switch (*p) {
+    case '"': return skip_string(p + 1, end);
+    case 't': return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
+    case 'f': return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+    case 'n': return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
+    case '[': return skip_container(p, end, depth, NULL);
+    case '{': return skip_container(p, end, depth, g ? nested_keys(g) : NULL);
+    default: return skip_number(p, end);
+    }
+}
+
+/* skip_value for the object or array at p; keys: as skip_value's g says. */
+static const char *skip_container(const char *p, const char *end, int depth, JlKeyPattern *keys)
+{
+    char close = *p == '[' ? ']' : '}';
+    p = skip_ws(p + 1, end);
+    if (p < end && *p == close)
+        return p + 1;
+    for (int member = 0;; member++) {
+        JlKeyPattern *kp = keys && member < 8 ? &keys[member] : NULL;
+        if (kp && pattern_at(p, end, kp)) { /* the key of the last line: quotes and colon too */
+            p += kp->len;
+            if (p < end && (unsigned char)*p <= ' ')
+                p = skip_ws(p, end);
+        } else if (close == '}') {
+            const char *key = p + 1;
+            if (p >= end || *p != '"' || !(p = skip_key(key, end)))
+                return NULL;
+            if (kp && p < end && *p == ':')
+                jl_key_pattern(kp, key, (uint32_t)(p - 1 - key));
+            if (end - p > 1 && p[0] == ':' && (unsigned char)p[1] > ' ') { /* compact JSON */
+                p++;
+            } else {
+                p = skip_ws(p, end);
+                if (p >= end || *p != ':')
+                    return NULL;
+                p = skip_ws(p + 1, end);
+            }
+        }
+        if (!(p = skip_value(p, end, depth + 1, NULL)))
+            return NULL;
+        if (end - p > 1 && p[0] == ',' && (unsigned char)p[1] > ' ') { /* compact JSON */
+            p++;
+            continue;
+        }
+        p = skip_ws(p, end);
+        if (p < end && *p == ',') {
+            p = skip_ws(p + 1, end);
+            continue;
+        }
+        return p < end && *p == close ? p + 1 : NULL;
+    }
 }
 
 /* Parses the object at p keeping only the keys of f (the rest is validated
@@ -782,19 +781,17 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             const char *k;
             uint32_t klen;
             int col;
-#if defined(__SSE2__)
             /* compact JSON whose keys come in the last line's order: one
              * compare says `"key":` (key, quotes and colon) */
             if (pattern_at(p, end, &g->pattern)) {
-                    k = p + 1;
-                    klen = g->len;
-                    col = g->col;
-                    p += g->pattern.len;
-                    if ((unsigned char)*p <= ' ' && (p = skip_ws(p, end)) >= end)
-                        goto bad;
-                    goto have_key;
+                k = p + 1;
+                klen = g->len;
+                col = g->col;
+                p += g->pattern.len;
+                if ((unsigned char)*p <= ' ' && (p = skip_ws(p, end)) >= end)
+                    goto bad;
+                goto have_key;
             }
-#endif
             if (p >= end || *p != '"')
                 goto bad;
             k = ++p;
@@ -828,15 +825,8 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             if (dropping && watched(r, col))
                 goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
             if ((fixed && col < 0) || dropping) {
-                /* a column the query does not read: validate it, build nothing
-                 * (strings and numbers without a call: most skipped values are) */
-                if (*p == '"')
-                    p = skip_string(p + 1, end);
-                else if ((unsigned)(*p - '0') <= 9 || *p == '-')
-                    p = skip_number(p, end);
-                else
-                    p = skip_value(p, end, 0, g == last_guess ? NULL : nested_keys(g));
-                if (!p)
+                /* a column the query does not read: validate it, build nothing */
+                if (!(p = skip_value(p, end, 0, g == last_guess ? NULL : g)))
                     goto bad;
                 goto next_member;
             }
