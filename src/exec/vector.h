@@ -216,7 +216,6 @@ void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c);
 void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *rows);
 /* Sets column col of row r (r < nrows) from physical row i of v. */
 void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t i);
-/* Appends a row of nulls ("" for strings); returns its index. */
 /* Appends n rows null in every column. */
 void aiq_table_add_null_rows(AiqTable *t, int64_t n);
 /* Makes column c of an empty table n rows of nulls that cost nothing: a
@@ -224,6 +223,7 @@ void aiq_table_add_null_rows(AiqTable *t, int64_t n);
  * reader's batch has all its table's columns). false (nothing done) when n
  * is more than the run; aiq_table_add_null_rows then fills the rest. */
 bool aiq_table_share_nulls(AiqTable *t, int c, int64_t n);
+/* Appends a row of nulls ("" for strings); returns its index. */
 int64_t aiq_table_add_null_row(AiqTable *t);
 /* Fills chunk c (with ncols preallocated vectors in vecs) with a view of rows
  * [start, start+n) of t; no copy. n <= AIQ_VECTOR_SIZE, start % 64 == 0. */

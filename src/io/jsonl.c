@@ -159,7 +159,7 @@ void jl_rows_init(Rows *r)
 
 void jl_rows_free(Rows *r)
 {
-    for (int g = 0; g < 65; g++) {
+    for (int g = 0; g <= JL_GUESSES; g++) {
         aiq_xfree(r->guess[g].nested);
         aiq_xfree(r->guess[g].read);
     }
@@ -199,7 +199,7 @@ static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *co
     r->fixed = true;
 }
 
-/* Starts a new row (all cells missing). */
+/* Doubles the room for rows (jl_rows_add). */
 void jl_rows_grow(Rows *r)
 {
     int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
@@ -267,7 +267,7 @@ static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int co
  * without knowing the key's length yet); the key becomes the new guess. */
 int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 {
-    struct KeyGuess *g = pos < 64 ? &r->guess[pos] : NULL;
+    struct KeyGuess *g = pos < JL_GUESSES ? &r->guess[pos] : NULL;
     int c = (int)aiq_keymap_find(&r->names, key, len);
     if (g && c >= 0) {
         set_guess(g, r->cols[c].name, len, c);

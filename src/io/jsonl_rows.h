@@ -54,6 +54,8 @@ struct NestedRead {
     int8_t kept[8];
 };
 
+enum { JL_GUESSES = 64 }; /* key positions a line's guesses cover */
+
 typedef struct Rows {
     CellCol *cols;
     int ncols, capcols;
@@ -82,7 +84,7 @@ typedef struct Rows {
         /* the same for an object read through a key filter, with each
          * key's index in that filter (-1: not kept) */
         struct NestedRead *read;
-    } guess[65]; /* (guess[64] has no key: the guess for every later position) */
+    } guess[JL_GUESSES + 1]; /* (guess[JL_GUESSES] has no key: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
 } Rows;
 

@@ -771,7 +771,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
     lf.n = 0;
     lf.cols_seen = 0;
     int member = 0; /* members read so far */
-    struct KeyGuess *g = r->guess, *const last_guess = &r->guess[64]; /* (the guess for member, kept in step) */
+    struct KeyGuess *g = r->guess, *const last_guess = &r->guess[JL_GUESSES]; /* (the guess for member, kept in step) */
     const bool fixed = r->fixed;
     bool dropping = false; /* a top above cannot take this line: validate the rest only */
     if (p < end && *p == '}') {
