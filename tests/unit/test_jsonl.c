@@ -51,41 +51,30 @@ static void random_number(AiqStrBuf *sb)
 }
 
 /* Loads text twice, with the fast scanner and with jansson alone, into
- * tables of the given catalog entry (declared or not). */
-static void load_both(const char *text, size_t len, AiqCatalogTable proto, AiqArena *arena, AiqTable **fast,
-                      AiqTable **slow)
+ * tables of the given catalog entry (declared or not) with the given read
+ * options; key vectors are built, to be compared like the rest. */
+static void load_both(const char *text, size_t len, AiqCatalogTable proto, AiqReadOptions opts, AiqArena *arena,
+                      AiqTable **fast, AiqTable **slow)
 {
-    AiqCatalogTable f = proto, s = proto;
-    AiqReadOptions of = {0}, os = {.jansson_only = true};
-    AiqError ef = {0}, es = {0};
-    *fast = aiq_jsonl_load_buffer(&f, "f", text, len, &of, arena, &ef);
-    *slow = aiq_jsonl_load_buffer(&s, "f", text, len, &os, arena, &es);
-}
-
-/* Loads text as a declared table of the given columns and read options
- * twice, with the fast scanner (t[0]) and with jansson alone (t[1]), key
- * vectors built; then checks that both hold the same nrows rows and frees
- * them (check_declared_both). */
-static void load_declared_both(const char *text, size_t len, AiqSchema schema, AiqReadOptions opts, AiqArena *arena,
-                               AiqTable *t[2])
-{
+    AiqTable **t[2] = {fast, slow};
     for (int k = 0; k < 2; k++) {
-        AiqCatalogTable ct = {.name = "T", .declared = true, .schema = schema};
+        AiqCatalogTable ct = proto;
         AiqError err = {0};
         opts.jansson_only = k == 1;
-        t[k] = aiq_jsonl_load_buffer(&ct, "t", text, len, &opts, arena, &err);
-        if (t[k])
-            aiq_table_build_key_vectors(t[k]);
+        *t[k] = aiq_jsonl_load_buffer(&ct, "f", text, len, &opts, arena, &err);
+        if (*t[k])
+            aiq_table_build_key_vectors(*t[k]);
     }
 }
 
-static void check_declared_both(AiqTable *t[2], int64_t nrows)
+/* Checks that both hold the same nrows rows, and frees them. */
+static void check_same_rows(AiqTable *fast, AiqTable *slow, int64_t nrows)
 {
-    CHECK(t[0] && t[1] && same_tables(t[0], t[1]));
-    if (t[0])
-        CHECK_EQ_I64(t[0]->nrows, nrows);
-    aiq_table_free(t[0]);
-    aiq_table_free(t[1]);
+    CHECK(fast && slow && same_tables(fast, slow));
+    if (fast)
+        CHECK_EQ_I64(fast->nrows, nrows);
+    aiq_table_free(fast);
+    aiq_table_free(slow);
 }
 
 static void test_numbers_match_jansson(void)
@@ -103,7 +92,7 @@ static void test_numbers_match_jansson(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqTable *a, *b;
-    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, &arena, &a, &b);
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, (AiqReadOptions){0}, &arena, &a, &b);
     CHECK(a && b);
     if (a && b) {
         CHECK_EQ_I64(a->nrows, b->nrows);
@@ -142,7 +131,7 @@ static void test_integers_match_jansson(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqTable *a, *b;
-    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, &arena, &a, &b);
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T"}, (AiqReadOptions){0}, &arena, &a, &b);
     CHECK(a && b && a->cols[0].type == AIQ_TYPE_LONG && same_tables(a, b));
     aiq_table_free(a);
     aiq_table_free(b);
@@ -172,7 +161,8 @@ static void test_skipped_numbers_match_jansson(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqTable *a, *b;
-    load_both(text.data, text.len, (AiqCatalogTable){.name = "T", .declared = true, .schema = {1, cols}}, &arena, &a, &b);
+    load_both(text.data, text.len, (AiqCatalogTable){.name = "T", .declared = true, .schema = {1, cols}}, (AiqReadOptions){0},
+              &arena, &a, &b);
     CHECK(a && b);
     if (a && b) {
         CHECK_EQ_I64(a->nrows, b->nrows);
@@ -273,7 +263,7 @@ static void test_repeated_keys_match_jansson(void)
             if (declared)
                 proto = (AiqCatalogTable){.name = "T", .declared = true, .schema = {3, cols}};
             AiqTable *a, *b;
-            load_both(text, cut, proto, &arena, &a, &b);
+            load_both(text, cut, proto, (AiqReadOptions){0}, &arena, &a, &b);
             CHECK(a && b && same_tables(a, b));
             if (cut == sizeof text - 1 && a)
                 CHECK_EQ_I64(a->nrows, 8); /* all but the object broken over two lines and the cut one */
@@ -357,9 +347,10 @@ static void test_nested_keys_match_jansson(void)
     static const bool needed[] = {true, false};
     AiqArena arena;
     aiq_arena_init(&arena, 0);
-    AiqTable *t[2];
-    load_declared_both(text, sizeof text - 1, (AiqSchema){2, cols}, (AiqReadOptions){.needed = needed}, &arena, t);
-    check_declared_both(t, 12); /* all but 6, 7, 12, 13 and 17 */
+    AiqTable *a, *b;
+    load_both(text, sizeof text - 1, (AiqCatalogTable){.name = "T", .declared = true, .schema = {2, cols}},
+              (AiqReadOptions){.needed = needed}, &arena, &a, &b);
+    check_same_rows(a, b, 12); /* all but 6, 7, 12, 13 and 17 */
     aiq_arena_free(&arena);
 }
 
@@ -384,9 +375,10 @@ static void test_filtered_nested_keys_match_jansson(void)
                                          {.n = 1, .keys = qkeys, .key_vectors = true}};
     AiqArena arena;
     aiq_arena_init(&arena, 0);
-    AiqTable *t[2];
-    load_declared_both(text, sizeof text - 1, (AiqSchema){3, cols}, (AiqReadOptions){.keys = keys}, &arena, t);
-    check_declared_both(t, 6); /* all but the last */
+    AiqTable *a, *b;
+    load_both(text, sizeof text - 1, (AiqCatalogTable){.name = "T", .declared = true, .schema = {3, cols}},
+              (AiqReadOptions){.keys = keys}, &arena, &a, &b);
+    check_same_rows(a, b, 6); /* all but the last */
     aiq_arena_free(&arena);
 }
 
