@@ -56,14 +56,15 @@ while IFS= read -r want; do
       got:  $got"; fi
 done < tests/golden/columns.expected
 
-# 4. golden semantics: query -> expected rows (in order with '=', any order with '~')
+# 4. golden semantics: query -> expected rows (in order with '=', any order with '~'),
+#    from tests/golden/semantics*.txt (one file per area, so work on areas does not collide)
 gdir=$TMP/golden
 mkdir -p "$gdir"
 awk -v dir="$gdir" '
   /^\?/ { n++; q = sprintf("%s/%03d.kql", dir, n); sub(/^\? ?/, ""); print > q; close(q);
           e = sprintf("%s/%03d.want", dir, n); printf "" > e; close(e); next }
   /^[=~]/ { e = sprintf("%s/%03d.want", dir, n); print >> e; close(e) }
-' tests/golden/semantics.txt
+' tests/golden/semantics*.txt
 for q in "$gdir"/*.kql; do
   base=${q%.kql}
   got=$("$AIQ" --now 2026-01-01T00:00:00Z -o ndjson -f "$q" 2>"$base.err")
