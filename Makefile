@@ -32,7 +32,8 @@ CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 
-.PHONY: tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
+
+.PHONY: FORCE tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
 all: aiq
 
 deps: $(DEPS_OK)
@@ -47,9 +48,18 @@ $(BUILD)/%.o: %.c | $(DEPS_OK)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(UNIT_BIN): $(DEPS_OK) $(LIB_OBJ) $(UNIT_SRC) tests/unit/check.h
+# The list of unit-test files (test_<name>.c defines test_<name>), rewritten
+# only when it changes so that it does not force a rebuild.
+UNIT_LIST := $(BUILD)/tests/unit_list.h
+$(UNIT_LIST): FORCE
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
+	@printf '%s\n' $(patsubst tests/unit/test_%.c,'UNIT_TEST(%)',$(filter-out tests/unit/test_main.c,$(UNIT_SRC))) > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+$(UNIT_BIN): $(DEPS_OK) $(LIB_OBJ) $(UNIT_SRC) tests/unit/check.h $(UNIT_LIST)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -I$(BUILD)/tests -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
 
 NDJSON_DIFF := $(BUILD)/tests/ndjson_diff
 $(NDJSON_DIFF): tests/tools/ndjson_diff.c $(DEPS_OK)

@@ -5,19 +5,18 @@
 
 int aiq_test_passed, aiq_test_failed;
 
-void test_lexer(void);
-void test_parser(void);
-void test_binder(void);
-void test_util(void);
-void test_jsonl(void);
+/* One entry per tests/unit/test_<name>.c, each defining void test_<name>(void);
+ * the Makefile writes the list from the file names, so adding a file is all
+ * it takes to add its tests. */
+#define UNIT_TEST(name) void test_##name(void);
+#include "unit_list.h"
+#undef UNIT_TEST
 
 int main(void)
 {
-    test_lexer();
-    test_parser();
-    test_binder();
-    test_util();
-    test_jsonl();
+#define UNIT_TEST(name) test_##name();
+#include "unit_list.h"
+#undef UNIT_TEST
     printf("unit: %d passed, %d failed\n", aiq_test_passed, aiq_test_failed);
     return aiq_test_failed ? 1 : 0;
 }
