@@ -7,11 +7,13 @@
  *   aiq schema [TABLE]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "bind/binder.h"
 #include "exec/run.h"
 #include "io/catalog.h"
+#include "io/output.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "repl/query.h"
@@ -49,8 +52,9 @@ static void usage(FILE *out)
           "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
           "      --strict            malformed input lines are an error (exit 2)\n"
           "Output:\n"
-          "  -o, --format FMT        table, csv, tsv, json, ndjson, markdown\n"
+          "  -o, --format FMT        table, csv, tsv, json, ndjson (jsonl), markdown (md)\n"
           "      --no-header         csv/tsv/table without the header row\n"
+          "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
           "      --color WHEN        auto, always, never\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
@@ -77,7 +81,7 @@ typedef struct Options {
     const char *format;
     const char *now_text;
     const char *color;
-    bool no_header, strict, fail_on_rows, explain, timing;
+    bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
     const char **param_names, **param_values;
@@ -138,6 +142,12 @@ static const char *bundled_dir(void)
     return AIQ_DATADIR;
 }
 
+/* parse_options() printed --help or --version: nothing more to do. */
+enum { OPTIONS_DONE = -1 };
+
+/* Reads the options into o and binds -t/-d tables into cat. Returns 0 to go
+ * on, OPTIONS_DONE after --help or --version, else the exit code (2) after
+ * printing what is wrong. */
 static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, bool permute)
 {
     static const struct option longopts[] = {
@@ -149,7 +159,8 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         {"fail-on-rows", no_argument, 0, 'F'}, {"max-memory", required_argument, 0, 'M'},
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
-        {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
+        {"crlf", no_argument, 0, 'R'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -179,6 +190,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         case 'S': o->schema_file = optarg; break;
         case 'o': o->format = optarg; break;
         case 'H': o->no_header = true; break;
+        case 'R': o->crlf = true; break;
         case 'C': o->color = optarg; break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
@@ -216,20 +228,15 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         case 'E': o->explain = true; break;
         case 'T': o->timing = true; break;
         case 's': o->strict = true; break;
-        case 'v': printf("aiq %s\n", AIQ_VERSION); exit(0);
-        case 'h': usage(stdout); exit(0);
+        case 'v': printf("aiq %s\n", AIQ_VERSION); return OPTIONS_DONE;
+        case 'h': usage(stdout); return OPTIONS_DONE;
         default: fprintf(stderr, "aiq: try 'aiq --help'\n"); return 2;
         }
     }
-    if (o->format) {
-        static const char *const fmts[] = {"table", "csv", "tsv", "json", "ndjson", "markdown", NULL};
-        bool ok = false;
-        for (int i = 0; fmts[i]; i++)
-            ok |= strcmp(o->format, fmts[i]) == 0;
-        if (!ok) {
-            fprintf(stderr, "aiq: unknown format '%s' (expected table, csv, tsv, json, ndjson or markdown)\n", o->format);
-            return 2;
-        }
+    AiqFormat fmt;
+    if (o->format && !aiq_format_from_name(o->format, &fmt)) {
+        fprintf(stderr, "aiq: unknown format '%s' (expected " AIQ_FORMAT_CHOICES ")\n", o->format);
+        return 2;
     }
     if (o->color && strcmp(o->color, "auto") != 0 && strcmp(o->color, "always") != 0 && strcmp(o->color, "never") != 0) {
         fprintf(stderr, "aiq: --color expects auto, always or never\n");
@@ -361,13 +368,55 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
         fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);
         rc = 2;
     }
-    fputs(aiq_sb_str(&out), stdout);
+    AiqError err = {0};
+    if (!aiq_output_write(stdout, aiq_sb_str(&out), out.len, &err)) {
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        rc = 2;
+    }
     aiq_sb_free(&out);
     return rc;
 }
 
+/* A standard descriptor closed by the caller (`aiq ... >&-`) would be taken
+ * by the next file aiq opens, and the result written into it. Park a
+ * read-only /dev/null there instead, so that writing to it fails loudly. */
+static void guard_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+}
+
+/* Flushes and closes stdout: the last chance to see that output written
+ * with printf (help, schema, check) did not arrive. A reader that went away
+ * (EPIPE) is not a failure. Returns false after saying so on stderr. */
+static bool close_stdout(void)
+{
+    errno = 0;
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = true;
+        e = errno;
+    }
+    if (!failed || e == EPIPE)
+        return true;
+    fprintf(stderr, "aiq: cannot write the result: %s\n", e ? strerror(e) : "write error");
+    return false;
+}
+
 int main(int argc, char **argv)
 {
+    guard_std_fds();
+    /* A closed pipe is seen as EPIPE from write() and ends the output
+     * quietly (io/output.h) instead of killing aiq mid-way with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     /* towlower/towupper need a UTF-8 LC_CTYPE for tolower()/toupper() on non-ASCII text */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
@@ -398,8 +447,10 @@ int main(int argc, char **argv)
         argc--;
     }
     int rc = parse_options(argc, argv, &o, &cat, sub != NULL);
-    if (rc)
+    if (rc != 0) {
+        rc = rc == OPTIONS_DONE ? 0 : rc;
         goto done;
+    }
     argc -= optind;
     argv += optind;
     if (sub) {
@@ -423,7 +474,7 @@ int main(int argc, char **argv)
     }
     if ((rc = setup_data(&o, &cat)) != 0)
         goto done;
-    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header,
+    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
                         .color = o.color, .fail_on_rows = o.fail_on_rows,
                         .max_memory = o.max_memory, .threads = o.threads, .timing = o.timing,
                         .catalog = &cat};
@@ -473,5 +524,11 @@ done:
     aiq_catalog_free(&cat);
     aiq_xfree(o.param_names);
     aiq_xfree(o.param_values);
+    /* Output that did not arrive turns success (and an alert) into exit 2.
+     * With rc 2 the failure, of input or of output, was already reported. */
+    if (rc == 2)
+        fclose(stdout);
+    else if (!close_stdout() && (rc == 0 || rc == 3))
+        rc = 2;
     return rc;
 }

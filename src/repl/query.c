@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "io/output.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "util/strbuf.h"
@@ -61,19 +62,20 @@ int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *n
     aiq_arena_init(&arena, 0);
     int rc;
     AiqPlan *plan = aiq_query_compile(name, text, len, &arena, &bo, false, &rc);
+    AiqError err = {0};
     if (plan && explain) {
         AiqStrBuf sb;
         aiq_sb_init(&sb);
         aiq_explain_plan(&sb, plan);
-        fputs(aiq_sb_str(&sb), out);
+        if (!aiq_output_write(out, aiq_sb_str(&sb), sb.len, &err))
+            rc = aiq_error_exit_code(err.code);
         aiq_sb_free(&sb);
     } else if (plan) {
-        AiqError err = {0};
         rc = aiq_run_plan(ro, plan, out, &err);
-        if (err.code != AIQ_OK) {
-            aiq_error_locate(&err, text, len);
-            aiq_error_print(stderr, &err, name, text, len);
-        }
+    }
+    if (err.code != AIQ_OK) {
+        aiq_error_locate(&err, text, len);
+        aiq_error_print(stderr, &err, name, text, len);
     }
     aiq_plan_release(plan);
     aiq_arena_free(&arena);
