@@ -312,7 +312,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         return 2;
     }
     int worst = 0;
-    AiqQueryParams params = {o->param_names, o->param_values, o->nparams};
+    AiqQueryParams params = {o->param_names, o->param_values, o->nparams, .only_declared = true};
     AiqBindOptions bo;
     aiq_query_bind_options(ro, &params, &bo);
     for (int i = first; i < argc; i++) {
@@ -326,7 +326,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         AiqArena arena;
         aiq_arena_init(&arena, 0);
         int code;
-        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
+        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, &params, syntax_only, &code);
         if (plan && !syntax_only) {
             if (columns) {
                 printf("%s: columns: ", argv[i]);
@@ -507,7 +507,7 @@ int main(int argc, char **argv)
                     goto done;
                 }
             } else if (isatty(STDIN_FILENO)) {
-                AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
+                AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = false};
                 rc = aiq_repl_run(&ro, &params);
                 goto done;
             } else {
@@ -515,7 +515,7 @@ int main(int argc, char **argv)
                 text = read_all(stdin, &len);
             }
         }
-        AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
+        AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = true};
         rc = aiq_query_run(&ro, &params, name, text, len, o.explain, stdout);
         aiq_xfree(text);
     }

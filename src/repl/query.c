@@ -4,11 +4,13 @@
 #include "query.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "io/output.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "util/strbuf.h"
+#include "util/suggest.h"
 
 static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
 {
@@ -35,12 +37,63 @@ void aiq_query_bind_options(AiqRunOptions *ro, const AiqQueryParams *params, Aiq
                            .nparams = params ? params->n : 0};
 }
 
+/* The names of the query's `declare query_parameters(...)` statements. */
+static const char **declared_params(const AiqNode *ast, AiqArena *arena, int *n)
+{
+    int cap = 0;
+    for (int i = 0; i < ast->nitems; i++)
+        if (ast->items[i]->kind == AIQ_N_DECLARE)
+            cap += ast->items[i]->nitems;
+    const char **names = aiq_arena_alloc(arena, sizeof *names * (size_t)(cap + 1));
+    *n = 0;
+    for (int i = 0; i < ast->nitems; i++)
+        if (ast->items[i]->kind == AIQ_N_DECLARE)
+            for (int k = 0; k < ast->items[i]->nitems; k++)
+                names[(*n)++] = ast->items[i]->items[k]->str;
+    return names;
+}
+
+/* A --param the query does not declare would be ignored without a word, and
+ * a typo in a cron job's parameter is a silent wrong answer: a usage error,
+ * with the declared name it most likely meant. */
+static bool check_params_declared(const AiqNode *ast, const AiqQueryParams *params, AiqArena *arena,
+                                  AiqError *err)
+{
+    int ndeclared;
+    const char **declared = declared_params(ast, arena, &ndeclared);
+    for (int i = 0; i < params->n; i++) {
+        const char *name = params->names[i];
+        bool found = false;
+        for (int k = 0; k < ndeclared && !found; k++)
+            found = strcmp(declared[k], name) == 0;
+        if (found)
+            continue;
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1, "--param %s=%s: the query declares no parameter '%s'",
+                      name, params->values[i], name);
+        const char *near = aiq_suggest(name, strlen(name), declared, (size_t)ndeclared);
+        if (near) {
+            aiq_error_append(err, "; did you mean '%s'?", near);
+        } else if (ndeclared == 0) {
+            aiq_error_append(err, "; declare it with 'declare query_parameters(%s:string);'", name);
+        } else {
+            aiq_error_append(err, "; it declares ");
+            for (int k = 0; k < ndeclared; k++)
+                aiq_error_append(err, "%s%s", k ? ", " : "", declared[k]);
+        }
+        return false;
+    }
+    return true;
+}
+
 void *aiq_query_compile(const char *name, const char *text, size_t len, AiqArena *arena,
-                        AiqBindOptions *bo, bool syntax_only, int *code)
+                        AiqBindOptions *bo, const AiqQueryParams *params, bool syntax_only,
+                        int *code)
 {
     AiqError err = {0};
     AiqNode *ast = aiq_parse_query(text, len, arena, &err);
     AiqPlan *plan = NULL;
+    if (ast && params && params->only_declared && !check_params_declared(ast, params, arena, &err))
+        ast = NULL;
     if (ast && !syntax_only)
         plan = aiq_bind_query(ast, bo, arena, &err);
     if (err.code != AIQ_OK) {
@@ -61,7 +114,7 @@ int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *n
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     int rc;
-    AiqPlan *plan = aiq_query_compile(name, text, len, &arena, &bo, false, &rc);
+    AiqPlan *plan = aiq_query_compile(name, text, len, &arena, &bo, params, false, &rc);
     AiqError err = {0};
     if (plan && explain) {
         AiqStrBuf sb;
