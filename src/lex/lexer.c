@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "util/char_width.h"
+
 /* ORDER TOKENS */
 static const char *const token_names[AIQ_TK_COUNT] = {
     "end of query", "identifier", "bracketed name", "string", "number", "number",
@@ -73,7 +75,7 @@ void aiq_lex_init(AiqLexer *lx, const char *text, size_t len)
 {
     lx->text = text;
     lx->len = (int32_t)len;
-    lx->pos = 0;
+    lx->pos = (int32_t)aiq_utf8_bom_len(text, len); /* a file saved with a BOM */
 }
 
 static int peekc(const AiqLexer *lx, int32_t ahead)

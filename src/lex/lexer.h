@@ -66,7 +66,8 @@ typedef struct AiqLexer {
     int32_t pos;
 } AiqLexer;
 
-/* Starts lexing text[0..len); text must outlive the tokens. */
+/* Starts lexing text[0..len); text must outlive the tokens. A UTF-8 byte
+ * order mark at the start is skipped (token offsets still count it). */
 void aiq_lex_init(AiqLexer *lx, const char *text, size_t len);
 /* Reads the next token into *tok. Returns false and sets err on a lexical
  * error (unterminated string, stray character); *tok then spans the bad text. */

@@ -5,6 +5,7 @@
 #include "char_width.h"
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "char_width_table.h"
 
@@ -40,6 +41,11 @@ int aiq_utf8_decode(const char *s, size_t n, uint32_t *cp)
         return 0;
     *cp = v;
     return len;
+}
+
+size_t aiq_utf8_bom_len(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
 static bool in_ranges(uint32_t cp, const AiqCharRange *r, size_t n)

@@ -16,6 +16,10 @@
  * sequence, a surrogate, a value past U+10FFFF). */
 int aiq_utf8_decode(const char *s, size_t n, uint32_t *cp);
 
+/* The length of a UTF-8 byte order mark at the start of text[0..len): 3,
+ * or 0 when there is none. Editors on Windows write one; it is not text. */
+size_t aiq_utf8_bom_len(const char *text, size_t len);
+
 /* Columns a terminal draws a printable code point in: 0 for combining marks
  * and format characters, 2 for East Asian wide and fullwidth characters
  * (CJK, emoji), else 1. Control characters (C0, DEL, C1) return -1, as in
