@@ -142,6 +142,10 @@ static const char *bundled_dir(void)
     return AIQ_DATADIR;
 }
 
+/* The smallest --max-memory that makes sense: less than this cannot even
+ * hold the reader's buffers. */
+#define MIN_MAX_MEMORY ((size_t)1 << 20)
+
 /* parse_options() printed --help or --version: nothing more to do. */
 enum { OPTIONS_DONE = -1 };
 
@@ -212,6 +216,12 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         case 'M':
             if (!aiq_mem_parse_size(optarg, &o->max_memory)) {
                 fprintf(stderr, "aiq: --max-memory expects a size such as 512M or 4G, got '%s'\n", optarg);
+                return 2;
+            }
+            /* "512" is 512 bytes, in which no query runs: the unit was forgotten */
+            if (o->max_memory < MIN_MAX_MEMORY) {
+                fprintf(stderr, "aiq: --max-memory expects a size such as 512M or 4G, got '%s' (%zu bytes; at least 1M)\n",
+                        optarg, o->max_memory);
                 return 2;
             }
             break;
@@ -359,10 +369,7 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
             rc = 2;
             continue;
         }
-        aiq_sb_printf(&out, ".create table %s (", t->name);
-        for (int c = 0; c < t->schema.ncols; c++)
-            aiq_sb_printf(&out, "%s%s:%s", c ? ", " : "", t->schema.cols[c].name, aiq_type_name(t->schema.cols[c].type));
-        aiq_sb_puts(&out, ")\n");
+        aiq_query_format_create_table(&out, t->name, &t->schema);
     }
     if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
         fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "aiq/aiq.h"
+#include "util/strbuf.h"
 
 /* ORDER TOKENS: token_names[] in lexer.c follows this order. */
 typedef enum AiqTokKind {
@@ -77,5 +78,15 @@ const char *aiq_lex_token_name(AiqTokKind kind);
 /* Returns the number of 100ns ticks of a timespan unit suffix ("h", "ms",
  * "tick", "minutes", ...) or 0 when the word is not a unit. */
 int64_t aiq_lex_timespan_unit(const char *s, size_t n);
+
+/* Appends name as KQL text: as it is when it is an identifier Kusto takes
+ * bare, else bracketed (['odd name'], ['it\'s']) with backslash, quote and
+ * control characters escaped, so that the lexer reads back exactly name. */
+void aiq_lex_quote_name(AiqStrBuf *sb, const char *name);
+/* Decodes the name of an AIQ_TK_BRACKET_ID token of text (['x'], ["x"],
+ * with the escapes of a string literal) into out, which has room for
+ * tok->len bytes (a name is never longer than its token). Returns the
+ * name's length, or -1 for an escape it does not know. */
+int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io/output.h"
+#include "lex/lexer.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "util/strbuf.h"
@@ -104,6 +105,20 @@ void *aiq_query_compile(const char *name, const char *text, size_t len, AiqArena
     }
     *code = 0;
     return plan ? (void *)plan : (void *)ast;
+}
+
+void aiq_query_format_create_table(AiqStrBuf *sb, const char *name, const AiqSchema *schema)
+{
+    aiq_sb_puts(sb, ".create table ");
+    aiq_lex_quote_name(sb, name);
+    aiq_sb_puts(sb, " (");
+    for (int c = 0; c < schema->ncols; c++) {
+        if (c)
+            aiq_sb_puts(sb, ", ");
+        aiq_lex_quote_name(sb, schema->cols[c].name);
+        aiq_sb_printf(sb, ":%s", aiq_type_name(schema->cols[c].type));
+    }
+    aiq_sb_puts(sb, ")\n");
 }
 
 int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *name,

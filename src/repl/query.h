@@ -9,6 +9,7 @@
 
 #include "bind/binder.h"
 #include "exec/run.h"
+#include "util/strbuf.h"
 
 /* --param NAME=VALUE, for `declare query_parameters(NAME:type)`. */
 typedef struct AiqQueryParams {
@@ -34,5 +35,9 @@ void *aiq_query_compile(const char *name, const char *text, size_t len, AiqArena
  * the exit code of CLI.md. */
 int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *name,
                   const char *text, size_t len, bool explain, FILE *out);
+
+/* Appends `.create table NAME (Col:type, ...)` and a newline for a schema,
+ * names quoted where KQL needs it, so that --schema reads it back. */
+void aiq_query_format_create_table(AiqStrBuf *sb, const char *name, const AiqSchema *schema);
 
 #endif

@@ -113,10 +113,11 @@ static void print_schema(AiqCatalogTable *t)
         fprintf(stderr, "aiq: %s\n", err.msg);
         return;
     }
-    printf(".create table %s (", t->name);
-    for (int c = 0; c < t->schema.ncols; c++)
-        printf("%s%s:%s", c ? ", " : "", t->schema.cols[c].name, aiq_type_name(t->schema.cols[c].type));
-    printf(")\n");
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_query_format_create_table(&sb, t->name, &t->schema);
+    fputs(aiq_sb_str(&sb), stdout);
+    aiq_sb_free(&sb);
 }
 
 static char *history_path(void)
