@@ -88,6 +88,7 @@ typedef struct Options {
     int nparams;
     bool data_given;
     bool bundled;
+    bool now_from_clock; /* now() is not pinned: the REPL reads the clock per query */
 } Options;
 
 static char *read_all(FILE *f, size_t *len)
@@ -302,9 +303,8 @@ static int resolve_now(Options *o, int64_t *now)
             }
         }
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    *now = AIQ_UNIX_EPOCH_TICKS + (int64_t)ts.tv_sec * AIQ_TICKS_PER_SECOND + ts.tv_nsec / 100;
+    *now = aiq_datetime_now();
+    o->now_from_clock = true;
     return 0;
 }
 
@@ -515,7 +515,7 @@ int main(int argc, char **argv)
                 }
             } else if (isatty(STDIN_FILENO)) {
                 AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = false};
-                rc = aiq_repl_run(&ro, &params);
+                rc = aiq_repl_run(&ro, &params, !o.now_from_clock);
                 goto done;
             } else {
                 name = "stdin";
