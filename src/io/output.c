@@ -166,6 +166,16 @@ static size_t table_cell(AiqStrBuf *sb, const char *s, size_t n)
 {
     size_t cols = 0;
     for (size_t i = 0; i < n;) {
+        /* printable ASCII, one column a byte: copied in runs */
+        size_t ascii = i;
+        while (ascii < n && (unsigned char)s[ascii] >= 0x20 && (unsigned char)s[ascii] < 0x7F)
+            ascii++;
+        if (ascii > i) {
+            aiq_sb_append(sb, s + i, ascii - i);
+            cols += ascii - i;
+            i = ascii;
+            continue;
+        }
         uint32_t cp;
         int len = aiq_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
