@@ -33,8 +33,14 @@ static char *name_of(SP *p)
 {
     if (p->tok.kind == AIQ_TK_IDENT)
         return aiq_arena_strndup(p->arena, p->text + p->tok.off, (size_t)p->tok.len);
-    if (p->tok.kind == AIQ_TK_BRACKET_ID) /* ['x'] -> x (no escapes expected here) */
-        return aiq_arena_strndup(p->arena, p->text + p->tok.off + 2, (size_t)p->tok.len - 4);
+    if (p->tok.kind == AIQ_TK_BRACKET_ID) { /* ['x'] -> x, escapes decoded (aiq schema writes ['it\'s']) */
+        char *name = aiq_arena_alloc(p->arena, (size_t)p->tok.len + 1);
+        int32_t n = aiq_lex_bracket_name(p->text, &p->tok, name);
+        if (n < 0)
+            return NULL;
+        name[n] = '\0';
+        return name;
+    }
     return NULL;
 }
 

@@ -7,11 +7,13 @@
  *   aiq schema [TABLE]
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <limits.h>
 #include <locale.h>
 #include <malloc.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "bind/binder.h"
 #include "exec/run.h"
 #include "io/catalog.h"
+#include "io/output.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "repl/query.h"
@@ -49,8 +52,9 @@ static void usage(FILE *out)
           "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
           "      --strict            malformed input lines are an error (exit 2)\n"
           "Output:\n"
-          "  -o, --format FMT        table, csv, tsv, json, ndjson, markdown\n"
+          "  -o, --format FMT        table, csv, tsv, json, ndjson (jsonl), markdown (md)\n"
           "      --no-header         csv/tsv/table without the header row\n"
+          "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
           "      --color WHEN        auto, always, never\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
@@ -77,13 +81,14 @@ typedef struct Options {
     const char *format;
     const char *now_text;
     const char *color;
-    bool no_header, strict, fail_on_rows, explain, timing;
+    bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
     const char **param_names, **param_values;
     int nparams;
     bool data_given;
     bool bundled;
+    bool now_from_clock; /* now() is not pinned: the REPL reads the clock per query */
 } Options;
 
 static char *read_all(FILE *f, size_t *len)
@@ -138,6 +143,16 @@ static const char *bundled_dir(void)
     return AIQ_DATADIR;
 }
 
+/* The smallest --max-memory that makes sense: less than this cannot even
+ * hold the reader's buffers. */
+#define MIN_MAX_MEMORY ((size_t)1 << 20)
+
+/* parse_options() printed --help or --version: nothing more to do. */
+enum { OPTIONS_DONE = -1 };
+
+/* Reads the options into o and binds -t/-d tables into cat. Returns 0 to go
+ * on, OPTIONS_DONE after --help or --version, else the exit code (2) after
+ * printing what is wrong. */
 static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, bool permute)
 {
     static const struct option longopts[] = {
@@ -149,7 +164,8 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         {"fail-on-rows", no_argument, 0, 'F'}, {"max-memory", required_argument, 0, 'M'},
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
-        {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
+        {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
+        {"crlf", no_argument, 0, 'R'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -179,6 +195,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         case 'S': o->schema_file = optarg; break;
         case 'o': o->format = optarg; break;
         case 'H': o->no_header = true; break;
+        case 'R': o->crlf = true; break;
         case 'C': o->color = optarg; break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
@@ -202,6 +219,12 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
                 fprintf(stderr, "aiq: --max-memory expects a size such as 512M or 4G, got '%s'\n", optarg);
                 return 2;
             }
+            /* "512" is 512 bytes, in which no query runs: the unit was forgotten */
+            if (o->max_memory < MIN_MAX_MEMORY) {
+                fprintf(stderr, "aiq: --max-memory expects a size such as 512M or 4G, got '%s' (%zu bytes; at least 1M)\n",
+                        optarg, o->max_memory);
+                return 2;
+            }
             break;
         case 'j': {
             char *end;
@@ -216,20 +239,15 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         case 'E': o->explain = true; break;
         case 'T': o->timing = true; break;
         case 's': o->strict = true; break;
-        case 'v': printf("aiq %s\n", AIQ_VERSION); exit(0);
-        case 'h': usage(stdout); exit(0);
+        case 'v': printf("aiq %s\n", AIQ_VERSION); return OPTIONS_DONE;
+        case 'h': usage(stdout); return OPTIONS_DONE;
         default: fprintf(stderr, "aiq: try 'aiq --help'\n"); return 2;
         }
     }
-    if (o->format) {
-        static const char *const fmts[] = {"table", "csv", "tsv", "json", "ndjson", "markdown", NULL};
-        bool ok = false;
-        for (int i = 0; fmts[i]; i++)
-            ok |= strcmp(o->format, fmts[i]) == 0;
-        if (!ok) {
-            fprintf(stderr, "aiq: unknown format '%s' (expected table, csv, tsv, json, ndjson or markdown)\n", o->format);
-            return 2;
-        }
+    AiqFormat fmt;
+    if (o->format && !aiq_format_from_name(o->format, &fmt)) {
+        fprintf(stderr, "aiq: unknown format '%s' (expected " AIQ_FORMAT_CHOICES ")\n", o->format);
+        return 2;
     }
     if (o->color && strcmp(o->color, "auto") != 0 && strcmp(o->color, "always") != 0 && strcmp(o->color, "never") != 0) {
         fprintf(stderr, "aiq: --color expects auto, always or never\n");
@@ -285,9 +303,8 @@ static int resolve_now(Options *o, int64_t *now)
             }
         }
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    *now = AIQ_UNIX_EPOCH_TICKS + (int64_t)ts.tv_sec * AIQ_TICKS_PER_SECOND + ts.tv_nsec / 100;
+    *now = aiq_datetime_now();
+    o->now_from_clock = true;
     return 0;
 }
 
@@ -305,7 +322,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         return 2;
     }
     int worst = 0;
-    AiqQueryParams params = {o->param_names, o->param_values, o->nparams};
+    AiqQueryParams params = {o->param_names, o->param_values, o->nparams, .only_declared = true};
     AiqBindOptions bo;
     aiq_query_bind_options(ro, &params, &bo);
     for (int i = first; i < argc; i++) {
@@ -319,7 +336,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         AiqArena arena;
         aiq_arena_init(&arena, 0);
         int code;
-        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, syntax_only, &code);
+        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, &params, syntax_only, &code);
         if (plan && !syntax_only) {
             if (columns) {
                 printf("%s: columns: ", argv[i]);
@@ -352,22 +369,61 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
             rc = 2;
             continue;
         }
-        aiq_sb_printf(&out, ".create table %s (", t->name);
-        for (int c = 0; c < t->schema.ncols; c++)
-            aiq_sb_printf(&out, "%s%s:%s", c ? ", " : "", t->schema.cols[c].name, aiq_type_name(t->schema.cols[c].type));
-        aiq_sb_puts(&out, ")\n");
+        aiq_query_format_create_table(&out, t->name, &t->schema);
     }
     if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
         fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);
         rc = 2;
     }
-    fputs(aiq_sb_str(&out), stdout);
+    AiqError err = {0};
+    if (!aiq_output_write(stdout, aiq_sb_str(&out), out.len, &err)) {
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        rc = 2;
+    }
     aiq_sb_free(&out);
     return rc;
 }
 
+/* A standard descriptor closed by the caller (`aiq ... >&-`) would be taken
+ * by the next file aiq opens, and the result written into it. Park a
+ * read-only /dev/null there instead, so that writing to it fails loudly. */
+static void guard_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+            continue;
+        int null = open("/dev/null", O_RDONLY);
+        if (null >= 0 && null != fd) {
+            dup2(null, fd);
+            close(null);
+        }
+    }
+}
+
+/* Flushes and closes stdout: the last chance to see that output written
+ * with printf (help, schema, check) did not arrive. A reader that went away
+ * (EPIPE) is not a failure. Returns false after saying so on stderr. */
+static bool close_stdout(void)
+{
+    errno = 0;
+    bool failed = fflush(stdout) != 0 || ferror(stdout);
+    int e = errno;
+    if (fclose(stdout) != 0 && !failed) {
+        failed = true;
+        e = errno;
+    }
+    if (!failed || e == EPIPE)
+        return true;
+    fprintf(stderr, "aiq: cannot write the result: %s\n", e ? strerror(e) : "write error");
+    return false;
+}
+
 int main(int argc, char **argv)
 {
+    guard_std_fds();
+    /* A closed pipe is seen as EPIPE from write() and ends the output
+     * quietly (io/output.h) instead of killing aiq mid-way with SIGPIPE. */
+    signal(SIGPIPE, SIG_IGN);
     /* towlower/towupper need a UTF-8 LC_CTYPE for tolower()/toupper() on non-ASCII text */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
@@ -398,8 +454,10 @@ int main(int argc, char **argv)
         argc--;
     }
     int rc = parse_options(argc, argv, &o, &cat, sub != NULL);
-    if (rc)
+    if (rc != 0) {
+        rc = rc == OPTIONS_DONE ? 0 : rc;
         goto done;
+    }
     argc -= optind;
     argv += optind;
     if (sub) {
@@ -423,7 +481,7 @@ int main(int argc, char **argv)
     }
     if ((rc = setup_data(&o, &cat)) != 0)
         goto done;
-    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header,
+    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
                         .color = o.color, .fail_on_rows = o.fail_on_rows,
                         .max_memory = o.max_memory, .threads = o.threads, .timing = o.timing,
                         .catalog = &cat};
@@ -456,15 +514,15 @@ int main(int argc, char **argv)
                     goto done;
                 }
             } else if (isatty(STDIN_FILENO)) {
-                AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
-                rc = aiq_repl_run(&ro, &params);
+                AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = false};
+                rc = aiq_repl_run(&ro, &params, !o.now_from_clock);
                 goto done;
             } else {
                 name = "stdin";
                 text = read_all(stdin, &len);
             }
         }
-        AiqQueryParams params = {o.param_names, o.param_values, o.nparams};
+        AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = true};
         rc = aiq_query_run(&ro, &params, name, text, len, o.explain, stdout);
         aiq_xfree(text);
     }
@@ -473,5 +531,11 @@ done:
     aiq_catalog_free(&cat);
     aiq_xfree(o.param_names);
     aiq_xfree(o.param_values);
+    /* Output that did not arrive turns success (and an alert) into exit 2.
+     * With rc 2 the failure, of input or of output, was already reported. */
+    if (rc == 2)
+        fclose(stdout);
+    else if (!close_stdout() && (rc == 0 || rc == 3))
+        rc = 2;
     return rc;
 }

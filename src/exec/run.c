@@ -184,20 +184,22 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
         return aiq_error_exit_code(err->code);
     }
     double t2 = now_seconds();
-    AiqFormat fmt = AIQ_FMT_TABLE;
+    AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !ro->no_header, .crlf = ro->crlf};
     if (ro->format)
-        aiq_format_from_name(ro->format, &fmt);
+        aiq_format_from_name(ro->format, &oo.format);
     bool tty = isatty(fileno(out));
     bool color = ro->color ? strcmp(ro->color, "always") == 0 || (strcmp(ro->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
                            : tty && !getenv("NO_COLOR");
+    oo.color = color && oo.format == AIQ_FMT_TABLE;
     AiqStrBuf sb;
     aiq_sb_init(&sb);
-    aiq_output_table(&sb, result, fmt, !ro->no_header, color && fmt == AIQ_FMT_TABLE);
-    fwrite(aiq_sb_str(&sb), 1, sb.len, out);
-    fflush(out);
+    aiq_output_table(&sb, result, &oo);
+    bool written = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     int64_t nrows = result->nrows;
     aiq_table_free(result);
+    if (!written)
+        return aiq_error_exit_code(err->code);
     if (ro->timing)
         fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, peak memory %.1f MiB\n",
                 t1 - t0, t2 - t1, now_seconds() - t2, (long long)ex.rows_scanned, (long long)nrows,

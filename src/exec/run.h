@@ -16,6 +16,7 @@ typedef struct AiqRunOptions {
     bool strict;          /* malformed lines are an error */
     const char *format;   /* output format, NULL = table on a terminal, else ndjson... */
     bool no_header;
+    bool crlf;            /* csv, tsv: CR LF line ends */
     const char *color;
     bool fail_on_rows;
     size_t max_memory;
@@ -39,7 +40,8 @@ bool aiq_run_schema(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err);
  * again. Returns false with err set (AIQ_ERR_IO). */
 bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *needed, AiqError *err);
 /* Runs plan and writes the result to out in the chosen format. Returns the
- * process exit code; on failure err is set and nothing was written. */
+ * process exit code; on failure err is set and nothing was written (or, when
+ * out refused the result, what it took is all it has). */
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err);
 /* Frees the tables cached in the catalog. */
 void aiq_run_release_catalog(AiqCatalog *c);

@@ -236,3 +236,31 @@ void aiq_catalog_names(AiqCatalog *c)
     for (int i = 0; i < c->ntables; i++)
         c->names[i] = c->tables[i].name;
 }
+
+/* FNV-1a over the bytes of v. */
+static uint64_t stamp_mix(uint64_t h, const void *v, size_t n)
+{
+    const unsigned char *b = v;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ b[i]) * 0x100000001B3ULL;
+    return h;
+}
+
+uint64_t aiq_catalog_files_stamp(const AiqCatalogTable *t)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        if (strcmp(t->paths[i], "-") == 0)
+            continue;
+        if (stat(t->paths[i], &st) != 0) {
+            int e = errno;
+            h = stamp_mix(h, &e, sizeof e);
+            continue;
+        }
+        int64_t facts[] = {(int64_t)st.st_dev, (int64_t)st.st_ino, (int64_t)st.st_size,
+                           (int64_t)st.st_mtim.tv_sec, (int64_t)st.st_mtim.tv_nsec};
+        h = stamp_mix(h, facts, sizeof facts);
+    }
+    return h;
+}

@@ -21,6 +21,7 @@ typedef struct AiqCatalogTable {
     AiqSchema schema;
     void *data;        /* loaded table (exec/vector.h), cached for reuse */
     bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
+    uint64_t files_stamp; /* REPL: aiq_catalog_files_stamp() before data was read */
 } AiqCatalogTable;
 
 typedef struct AiqCatalog {
@@ -45,5 +46,9 @@ bool aiq_catalog_load_schema(AiqCatalog *c, const char *file, AiqError *err);
 AiqCatalogTable *aiq_catalog_find(AiqCatalog *c, const char *name);
 /* Refreshes c->names from the tables. */
 void aiq_catalog_names(AiqCatalog *c);
+/* A fingerprint of t's files as they are now: device, inode, size and
+ * modification time of each. It changes when a file grows, is rewritten,
+ * replaced (log rotation) or removed; stdin never changes. */
+uint64_t aiq_catalog_files_stamp(const AiqCatalogTable *t);
 
 #endif

@@ -1,24 +1,41 @@
 /*
- * output.c -- result formats (see output.h).
+ * output.c -- result formats and writing them out (see output.h).
  */
 #include "output.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "util/char_width.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
 
+/* ORDER AiqFormat: the canonical name of each format comes first. */
+static const struct {
+    const char *name;
+    AiqFormat format;
+} format_names[] = {
+    {"table", AIQ_FMT_TABLE},   {"csv", AIQ_FMT_CSV},           {"tsv", AIQ_FMT_TSV},
+    {"json", AIQ_FMT_JSON},     {"ndjson", AIQ_FMT_NDJSON},     {"markdown", AIQ_FMT_MARKDOWN},
+    {"jsonl", AIQ_FMT_NDJSON},  {"md", AIQ_FMT_MARKDOWN},
+};
+
 bool aiq_format_from_name(const char *name, AiqFormat *out)
 {
-    static const char *const names[] = {"table", "csv", "tsv", "json", "ndjson", "markdown"};
-    for (int i = 0; i < 6; i++)
-        if (strcmp(name, names[i]) == 0) {
-            *out = (AiqFormat)i;
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strcasecmp(name, format_names[i].name) == 0) {
+            *out = format_names[i].format;
             return true;
         }
     return false;
+}
+
+const char *aiq_format_name(AiqFormat fmt)
+{
+    return (unsigned)fmt <= AIQ_FMT_MARKDOWN ? format_names[fmt].name : "table";
 }
 
 /* Appends the plain text of a value (no quoting); returns false for null. */
@@ -116,6 +133,7 @@ static void csv_field(AiqStrBuf *sb, const char *s, size_t n)
     aiq_sb_putc(sb, '"');
 }
 
+/* Only what would split the field or the row is escaped (see output.h). */
 static void tsv_field(AiqStrBuf *sb, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -123,7 +141,6 @@ static void tsv_field(AiqStrBuf *sb, const char *s, size_t n)
         case '\t': aiq_sb_puts(sb, "\\t"); break;
         case '\n': aiq_sb_puts(sb, "\\n"); break;
         case '\r': aiq_sb_puts(sb, "\\r"); break;
-        case '\\': aiq_sb_puts(sb, "\\\\"); break;
         default: aiq_sb_putc(sb, s[i]);
         }
     }
@@ -141,169 +158,233 @@ static void md_field(AiqStrBuf *sb, const char *s, size_t n)
     }
 }
 
-/* Display width in code points (a fair approximation for aligned tables). */
-static size_t width(const char *s, size_t n)
+/* Appends s[0..n) as the table view shows it -- as it is, but for control
+ * characters, escaped so that a row stays on one line and the terminal
+ * obeys no escape sequence from the data, and bytes that are not UTF-8 --
+ * and returns the terminal columns of what was appended. */
+static size_t table_cell(AiqStrBuf *sb, const char *s, size_t n)
 {
-    size_t w = 0;
+    size_t cols = 0;
+    for (size_t i = 0; i < n;) {
+        /* printable ASCII, one column a byte: copied in runs */
+        size_t ascii = i;
+        while (ascii < n && (unsigned char)s[ascii] >= 0x20 && (unsigned char)s[ascii] < 0x7F)
+            ascii++;
+        if (ascii > i) {
+            aiq_sb_append(sb, s + i, ascii - i);
+            cols += ascii - i;
+            i = ascii;
+            continue;
+        }
+        uint32_t cp;
+        int len = aiq_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            aiq_sb_printf(sb, "\\x%02X", (unsigned char)s[i]);
+            cols += 4;
+            i++;
+            continue;
+        }
+        int w = aiq_char_width(cp);
+        if (w >= 0) {
+            aiq_sb_append(sb, s + i, (size_t)len);
+            cols += (size_t)w;
+        } else if (cp == '\n' || cp == '\t' || cp == '\r') {
+            aiq_sb_putc(sb, '\\');
+            aiq_sb_putc(sb, cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
+            cols += 2;
+        } else {
+            aiq_sb_printf(sb, "\\u%04X", (unsigned)cp);
+            cols += 6;
+        }
+        i += (size_t)len;
+    }
+    return cols;
+}
+
+static void pad(AiqStrBuf *sb, size_t n)
+{
     for (size_t i = 0; i < n; i++)
-        w += ((unsigned char)s[i] & 0xC0) != 0x80;
-    return w;
+        aiq_sb_putc(sb, ' ');
 }
 
 static bool right_aligned(AiqType t) { return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_REAL; }
 
+/* Appends one aligned row of the table view: the cells as table_cell()
+ * shows them, numbers to the right, two spaces between columns, no
+ * trailing blanks. cells[c] holds the plain text of column c. */
+static void aligned_row(AiqStrBuf *out, AiqStrBuf *shown, const AiqTable *t, AiqStrBuf *cells,
+                        const size_t *width, const char *before, const char *after)
+{
+    int nc = t->schema.ncols;
+    for (int c = 0; c < nc; c++) {
+        aiq_sb_clear(shown);
+        size_t w = table_cell(shown, cells[c].data ? cells[c].data : "", cells[c].len);
+        size_t fill = width[c] > w ? width[c] - w : 0;
+        bool right = right_aligned(t->cols[c].type);
+        if (c)
+            aiq_sb_puts(out, "  ");
+        if (right)
+            pad(out, fill);
+        aiq_sb_puts(out, before);
+        aiq_sb_append(out, shown->data ? shown->data : "", shown->len);
+        aiq_sb_puts(out, after);
+        if (!right && c + 1 < nc)
+            pad(out, fill);
+    }
+    aiq_sb_putc(out, '\n');
+}
+
+/* Fills cells[c] with the column names (header) or the values of row r. */
+static void row_cells(AiqStrBuf *cells, const AiqTable *t, bool header, int64_t r)
+{
+    for (int c = 0; c < t->schema.ncols; c++) {
+        aiq_sb_clear(&cells[c]);
+        if (header)
+            aiq_sb_puts(&cells[c], t->schema.cols[c].name);
+        else
+            value_text(&cells[c], t, c, r);
+    }
+}
+
+/* The table view: a first pass finds each column's width in terminal
+ * columns, a second writes the rows padded to it. */
 static void output_aligned(AiqStrBuf *out, const AiqTable *t, bool header, bool color)
 {
     int nc = t->schema.ncols;
-    size_t *w = aiq_xcalloc((size_t)nc + 1, sizeof *w);
-    AiqStrBuf tmp;
-    aiq_sb_init(&tmp);
-    for (int c = 0; c < nc; c++)
-        w[c] = header ? width(t->schema.cols[c].name, strlen(t->schema.cols[c].name)) : 0;
-    for (int64_t r = 0; r < t->nrows; r++)
+    size_t *width = aiq_xcalloc((size_t)nc + 1, sizeof *width);
+    AiqStrBuf *cells = aiq_xcalloc((size_t)nc + 1, sizeof *cells);
+    AiqStrBuf shown;
+    aiq_sb_init(&shown);
+    for (int64_t r = header ? -1 : 0; r < t->nrows; r++) {
+        row_cells(cells, t, r < 0, r);
         for (int c = 0; c < nc; c++) {
-            aiq_sb_clear(&tmp);
-            value_text(&tmp, t, c, r);
-            size_t x = width(aiq_sb_str(&tmp), tmp.len);
-            for (size_t i = 0; i < tmp.len; i++)
-                if (tmp.data[i] == '\n' || tmp.data[i] == '\t')
-                    x++; /* escaped below */
-            if (x > w[c])
-                w[c] = x;
+            aiq_sb_clear(&shown);
+            size_t w = table_cell(&shown, cells[c].data ? cells[c].data : "", cells[c].len);
+            if (w > width[c])
+                width[c] = w;
         }
+    }
     if (header) {
-        for (int c = 0; c < nc; c++) {
-            const char *name = t->schema.cols[c].name;
-            size_t pad = w[c] - width(name, strlen(name));
-            if (c)
-                aiq_sb_puts(out, "  ");
-            if (color)
-                aiq_sb_puts(out, "\033[1m");
-            if (right_aligned(t->cols[c].type))
-                for (size_t i = 0; i < pad; i++)
-                    aiq_sb_putc(out, ' ');
-            aiq_sb_puts(out, name);
-            if (color)
-                aiq_sb_puts(out, "\033[0m");
-            if (!right_aligned(t->cols[c].type) && c + 1 < nc)
-                for (size_t i = 0; i < pad; i++)
-                    aiq_sb_putc(out, ' ');
-        }
-        aiq_sb_putc(out, '\n');
+        row_cells(cells, t, true, 0);
+        aligned_row(out, &shown, t, cells, width, color ? "\033[1m" : "", color ? "\033[0m" : "");
         for (int c = 0; c < nc; c++) {
             if (c)
                 aiq_sb_puts(out, "  ");
-            for (size_t i = 0; i < w[c]; i++)
+            for (size_t i = 0; i < width[c]; i++)
                 aiq_sb_putc(out, '-');
         }
         aiq_sb_putc(out, '\n');
     }
     for (int64_t r = 0; r < t->nrows; r++) {
-        for (int c = 0; c < nc; c++) {
-            aiq_sb_clear(&tmp);
-            value_text(&tmp, t, c, r);
-            AiqStrBuf esc;
-            aiq_sb_init(&esc);
-            tsv_field(&esc, aiq_sb_str(&tmp), tmp.len);
-            size_t pad = w[c] > width(aiq_sb_str(&esc), esc.len) ? w[c] - width(aiq_sb_str(&esc), esc.len) : 0;
-            if (c)
-                aiq_sb_puts(out, "  ");
-            if (right_aligned(t->cols[c].type))
-                for (size_t i = 0; i < pad; i++)
-                    aiq_sb_putc(out, ' ');
-            aiq_sb_append(out, aiq_sb_str(&esc), esc.len);
-            if (!right_aligned(t->cols[c].type) && c + 1 < nc)
-                for (size_t i = 0; i < pad; i++)
-                    aiq_sb_putc(out, ' ');
-            aiq_sb_free(&esc);
-        }
-        aiq_sb_putc(out, '\n');
+        row_cells(cells, t, false, r);
+        aligned_row(out, &shown, t, cells, width, "", "");
     }
-    aiq_sb_free(&tmp);
-    aiq_xfree(w);
+    for (int c = 0; c < nc; c++)
+        aiq_sb_free(&cells[c]);
+    aiq_xfree(cells);
+    aiq_sb_free(&shown);
+    aiq_xfree(width);
 }
 
-void aiq_output_table(AiqStrBuf *out, const AiqTable *t, AiqFormat fmt, bool header, bool color)
+static void output_json(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, bool array)
 {
     int nc = t->schema.ncols;
-    AiqStrBuf tmp;
-    aiq_sb_init(&tmp);
-    switch (fmt) {
-    case AIQ_FMT_TABLE: output_aligned(out, t, header, color); break;
-    case AIQ_FMT_NDJSON:
-    case AIQ_FMT_JSON:
-        if (fmt == AIQ_FMT_JSON)
-            aiq_sb_puts(out, t->nrows ? "[\n" : "[");
-        for (int64_t r = 0; r < t->nrows; r++) {
-            aiq_sb_putc(out, '{');
-            for (int c = 0; c < nc; c++) {
-                if (c)
-                    aiq_sb_putc(out, ',');
-                json_string_out(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
-                aiq_sb_putc(out, ':');
-                value_json(out, &tmp, t, c, r);
-            }
-            aiq_sb_putc(out, '}');
-            if (fmt == AIQ_FMT_JSON && r + 1 < t->nrows)
+    if (array)
+        aiq_sb_puts(out, t->nrows ? "[\n" : "[");
+    for (int64_t r = 0; r < t->nrows; r++) {
+        aiq_sb_putc(out, '{');
+        for (int c = 0; c < nc; c++) {
+            if (c)
                 aiq_sb_putc(out, ',');
-            aiq_sb_putc(out, '\n');
+            json_string_out(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
+            aiq_sb_putc(out, ':');
+            value_json(out, tmp, t, c, r);
         }
-        if (fmt == AIQ_FMT_JSON)
-            aiq_sb_puts(out, "]\n");
-        break;
-    case AIQ_FMT_CSV:
-    case AIQ_FMT_TSV: {
-        char sep = fmt == AIQ_FMT_CSV ? ',' : '\t';
-        if (header) {
-            for (int c = 0; c < nc; c++) {
-                if (c)
-                    aiq_sb_putc(out, sep);
-                const char *name = t->schema.cols[c].name;
-                if (fmt == AIQ_FMT_CSV)
-                    csv_field(out, name, strlen(name));
-                else
-                    tsv_field(out, name, strlen(name));
-            }
-            aiq_sb_puts(out, fmt == AIQ_FMT_CSV ? "\r\n" : "\n");
-        }
-        for (int64_t r = 0; r < t->nrows; r++) {
-            for (int c = 0; c < nc; c++) {
-                if (c)
-                    aiq_sb_putc(out, sep);
-                aiq_sb_clear(&tmp);
-                value_text(&tmp, t, c, r);
-                if (fmt == AIQ_FMT_CSV)
-                    csv_field(out, aiq_sb_str(&tmp), tmp.len);
-                else
-                    tsv_field(out, aiq_sb_str(&tmp), tmp.len);
-            }
-            aiq_sb_puts(out, fmt == AIQ_FMT_CSV ? "\r\n" : "\n");
-        }
-        break;
+        aiq_sb_putc(out, '}');
+        if (array && r + 1 < t->nrows)
+            aiq_sb_putc(out, ',');
+        aiq_sb_putc(out, '\n');
     }
-    case AIQ_FMT_MARKDOWN:
+    if (array)
+        aiq_sb_puts(out, "]\n");
+}
+
+/* csv and tsv: one line per row, fields quoted or escaped by their format. */
+static void output_delimited(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo)
+{
+    bool csv = oo->format == AIQ_FMT_CSV;
+    const char *eol = oo->crlf ? "\r\n" : "\n";
+    int nc = t->schema.ncols;
+    for (int64_t r = oo->header ? -1 : 0; r < t->nrows; r++) {
+        for (int c = 0; c < nc; c++) {
+            if (c)
+                aiq_sb_putc(out, csv ? ',' : '\t');
+            aiq_sb_clear(tmp);
+            if (r < 0)
+                aiq_sb_puts(tmp, t->schema.cols[c].name);
+            else
+                value_text(tmp, t, c, r);
+            if (csv)
+                csv_field(out, aiq_sb_str(tmp), tmp->len);
+            else
+                tsv_field(out, aiq_sb_str(tmp), tmp->len);
+        }
+        aiq_sb_puts(out, eol);
+    }
+}
+
+static void output_markdown(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t)
+{
+    int nc = t->schema.ncols;
+    aiq_sb_putc(out, '|');
+    for (int c = 0; c < nc; c++) {
+        aiq_sb_putc(out, ' ');
+        md_field(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
+        aiq_sb_puts(out, " |");
+    }
+    aiq_sb_puts(out, "\n|");
+    for (int c = 0; c < nc; c++)
+        aiq_sb_puts(out, right_aligned(t->cols[c].type) ? " ---: |" : " --- |");
+    aiq_sb_putc(out, '\n');
+    for (int64_t r = 0; r < t->nrows; r++) {
         aiq_sb_putc(out, '|');
         for (int c = 0; c < nc; c++) {
+            aiq_sb_clear(tmp);
+            value_text(tmp, t, c, r);
             aiq_sb_putc(out, ' ');
-            md_field(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
+            md_field(out, aiq_sb_str(tmp), tmp->len);
             aiq_sb_puts(out, " |");
         }
-        aiq_sb_puts(out, "\n|");
-        for (int c = 0; c < nc; c++)
-            aiq_sb_puts(out, right_aligned(t->cols[c].type) ? " ---: |" : " --- |");
         aiq_sb_putc(out, '\n');
-        for (int64_t r = 0; r < t->nrows; r++) {
-            aiq_sb_putc(out, '|');
-            for (int c = 0; c < nc; c++) {
-                aiq_sb_clear(&tmp);
-                value_text(&tmp, t, c, r);
-                aiq_sb_putc(out, ' ');
-                md_field(out, aiq_sb_str(&tmp), tmp.len);
-                aiq_sb_puts(out, " |");
-            }
-            aiq_sb_putc(out, '\n');
-        }
-        break;
+    }
+}
+
+void aiq_output_table(AiqStrBuf *out, const AiqTable *t, const AiqOutputOptions *oo)
+{
+    AiqStrBuf tmp;
+    aiq_sb_init(&tmp);
+    switch (oo->format) {
+    case AIQ_FMT_TABLE: output_aligned(out, t, oo->header, oo->color); break;
+    case AIQ_FMT_NDJSON:
+    case AIQ_FMT_JSON: output_json(out, &tmp, t, oo->format == AIQ_FMT_JSON); break;
+    case AIQ_FMT_CSV:
+    case AIQ_FMT_TSV: output_delimited(out, &tmp, t, oo); break;
+    case AIQ_FMT_MARKDOWN: output_markdown(out, &tmp, t); break;
     }
     aiq_sb_free(&tmp);
+}
+
+bool aiq_output_write(FILE *out, const char *text, size_t len, AiqError *err)
+{
+    errno = 0;
+    if (fwrite(text, 1, len, out) == len && fflush(out) == 0)
+        return true;
+    int e = errno ? errno : EIO;
+    if (e == EPIPE) {
+        /* the reader has what it wanted (`aiq ... | head`); as ripgrep does,
+         * end quietly rather than report a broken pipe */
+        clearerr(out);
+        return true;
+    }
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "cannot write the result: %s", strerror(e));
 }

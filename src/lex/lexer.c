@@ -6,8 +6,11 @@
 #include "lexer.h"
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "util/char_width.h"
 
 /* ORDER TOKENS */
 static const char *const token_names[AIQ_TK_COUNT] = {
@@ -73,7 +76,7 @@ void aiq_lex_init(AiqLexer *lx, const char *text, size_t len)
 {
     lx->text = text;
     lx->len = (int32_t)len;
-    lx->pos = 0;
+    lx->pos = (int32_t)aiq_utf8_bom_len(text, len); /* a file saved with a BOM */
 }
 
 static int peekc(const AiqLexer *lx, int32_t ahead)
@@ -385,4 +388,132 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
     }
     tok->len = lx->pos - start;
     return ok;
+}
+
+/* Names that Kusto's parser does not take bare where a name is expected (a
+ * column or table in `.create table`), found by asking Microsoft's parser
+ * (tools/kqlcheck) about each of its keywords; plus the literals true and
+ * false. Sorted (strcmp) for bsearch. */
+static const char *const reserved_names[] = {
+    "__contextual_datatable", "__executeAndCache", "accumulate", "and", "anomalychart",
+    "areachart", "as", "asc", "bagexpansion", "barchart", "between", "boolean", "by", "byte",
+    "cachingpolicy", "callout", "cancel", "card", "char", "columnchart", "contains", "containscs",
+    "cycles", "dataexport", "datascope", "datatable", "date", "datetime", "decimal",
+    "decodeblocks", "desc", "double", "dynamic", "earliest", "encodingpolicy", "endswith",
+    "endswith_cs", "expandoutput", "extent_tags_retention", "externaldata", "false", "find",
+    "first", "flags", "float", "force_remote", "harddelete", "hardretention", "has", "has_all",
+    "has_any", "has_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "hotcache",
+    "in", "int", "invoke", "isfuzzy", "journal", "kind", "ladderchart", "last", "latest", "like",
+    "likecs", "linechart", "long", "matches", "materialize", "mdm", "missing", "nooptimization",
+    "notcontains", "notcontainscs", "notlike", "notlikecs", "of", "or", "others", "pathformat",
+    "piechart", "pivotchart", "print", "project", "queries", "query_results", "real", "relaxed",
+    "restricted_view_access", "row_level_security", "rowstore", "rowstore_references",
+    "rowstore_sealinfo", "rowstorepolicy", "rowstores", "sample", "scatterchart", "seal", "seals",
+    "search", "set", "shards", "simple", "softdelete", "softretention", "sql", "stackedareachart",
+    "startswith", "startswith_cs", "statistics", "storedqueryresultcontainers", "string",
+    "tablepurge", "time", "timechart", "timeline", "timepivot", "timespan", "title", "to",
+    "toscalar", "totable", "treemap", "true", "uint", "ulong", "union", "uniqueid",
+    "unrestrictedviewers", "verbose", "viewers", "views", "where", "with_itemindex",
+    "with_match_id", "with_step_name", "withsource", "writeaheadlog",
+};
+
+static int cmp_name(const void *key, const void *elem)
+{
+    return strcmp(key, *(const char *const *)elem);
+}
+
+/* A name can be written bare: an identifier to this lexer, and not one of
+ * the words Kusto reads as a keyword. */
+static bool bare_name(const char *name)
+{
+    if (!isalpha((unsigned char)name[0]) && name[0] != '_')
+        return false;
+    for (const char *c = name + 1; *c; c++)
+        if (!is_id_char((unsigned char)*c))
+            return false;
+    return !bsearch(name, reserved_names, sizeof reserved_names / sizeof reserved_names[0],
+                    sizeof reserved_names[0], cmp_name);
+}
+
+void aiq_lex_quote_name(AiqStrBuf *sb, const char *name)
+{
+    if (bare_name(name)) {
+        aiq_sb_puts(sb, name);
+        return;
+    }
+    aiq_sb_puts(sb, "['");
+    for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+        switch (*c) {
+        case '\\': aiq_sb_puts(sb, "\\\\"); break;
+        case '\'': aiq_sb_puts(sb, "\\'"); break;
+        case '\n': aiq_sb_puts(sb, "\\n"); break;
+        case '\t': aiq_sb_puts(sb, "\\t"); break;
+        case '\r': aiq_sb_puts(sb, "\\r"); break;
+        default:
+            if (*c < 0x20 || *c == 0x7F)
+                aiq_sb_printf(sb, "\\u%04X", *c);
+            else
+                aiq_sb_putc(sb, (char)*c);
+        }
+    }
+    aiq_sb_puts(sb, "']");
+}
+
+static int hex_value(int c) { return isdigit(c) ? c - '0' : tolower(c) - 'a' + 10; }
+
+/* Appends code point cp (below U+10000) to out as UTF-8; returns the bytes. */
+static int put_utf8(char *out, unsigned cp)
+{
+    if (cp < 0x80) {
+        out[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        out[0] = (char)(0xC0 | (cp >> 6));
+        out[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+}
+
+int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
+{
+    const char *s = text + tok->off;
+    char q = s[1];
+    int32_t end = tok->len - 1; /* the ']' */
+    while (end > 2 && s[end - 1] != q)
+        end--; /* blanks between the closing quote and ']' */
+    end--;     /* the closing quote */
+    int32_t o = 0;
+    for (int32_t i = 2; i < end; i++) {
+        if (s[i] != '\\') {
+            out[o++] = s[i];
+            continue;
+        }
+        char c = s[++i];
+        switch (c) {
+        case 'n': out[o++] = '\n'; break;
+        case 't': out[o++] = '\t'; break;
+        case 'r': out[o++] = '\r'; break;
+        case '\\': case '\'': case '"': out[o++] = c; break;
+        case 'u': {
+            if (i + 4 >= end)
+                return -1;
+            unsigned cp = 0;
+            for (int k = 1; k <= 4; k++) {
+                if (!isxdigit((unsigned char)s[i + k]))
+                    return -1;
+                cp = cp * 16 + (unsigned)hex_value((unsigned char)s[i + k]);
+            }
+            i += 4;
+            o += put_utf8(out + o, cp);
+            break;
+        }
+        default: return -1;
+        }
+    }
+    return o;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "aiq/aiq.h"
+#include "util/strbuf.h"
 
 /* ORDER TOKENS: token_names[] in lexer.c follows this order. */
 typedef enum AiqTokKind {
@@ -66,7 +67,8 @@ typedef struct AiqLexer {
     int32_t pos;
 } AiqLexer;
 
-/* Starts lexing text[0..len); text must outlive the tokens. */
+/* Starts lexing text[0..len); text must outlive the tokens. A UTF-8 byte
+ * order mark at the start is skipped (token offsets still count it). */
 void aiq_lex_init(AiqLexer *lx, const char *text, size_t len);
 /* Reads the next token into *tok. Returns false and sets err on a lexical
  * error (unterminated string, stray character); *tok then spans the bad text. */
@@ -76,5 +78,15 @@ const char *aiq_lex_token_name(AiqTokKind kind);
 /* Returns the number of 100ns ticks of a timespan unit suffix ("h", "ms",
  * "tick", "minutes", ...) or 0 when the word is not a unit. */
 int64_t aiq_lex_timespan_unit(const char *s, size_t n);
+
+/* Appends name as KQL text: as it is when it is an identifier Kusto takes
+ * bare, else bracketed (['odd name'], ['it\'s']) with backslash, quote and
+ * control characters escaped, so that the lexer reads back exactly name. */
+void aiq_lex_quote_name(AiqStrBuf *sb, const char *name);
+/* Decodes the name of an AIQ_TK_BRACKET_ID token of text (['x'], ["x"],
+ * with the escapes of a string literal) into out, which has room for
+ * tok->len bytes (a name is never longer than its token). Returns the
+ * name's length, or -1 for an escape it does not know. */
+int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out);
 
 #endif

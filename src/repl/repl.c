@@ -1,5 +1,8 @@
 /*
- * repl.c -- the interactive session (see repl.h).
+ * repl.c -- the interactive session (see repl.h). It reads lines with
+ * readline's callback interface, so that Ctrl-C at a prompt is handled in
+ * the loop, outside the signal handler, where the half-typed query can be
+ * thrown away safely; a Ctrl-C while a query runs asks it to stop.
  */
 #include "repl.h"
 
@@ -8,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <readline/history.h>
@@ -15,27 +19,36 @@
 
 #include "exec/vector.h"
 #include "func/registry.h"
+#include "io/output.h"
 #include "parse/parser.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
+/* The session: readline's callbacks take no argument, so it is static. */
+typedef struct Repl {
+    const AiqQueryParams *params;
+    AiqStrBuf query;   /* the lines typed so far of a query not yet complete */
+    AiqStrBuf last;    /* the last query run, for .save */
+    char *history;     /* the history file */
+    bool now_pinned;   /* .now TIME or --now: else now() is read per query */
+    bool quit;
+} Repl;
+
 static AiqRunOptions *session;
-static volatile sig_atomic_t running;
+static Repl repl;
+static volatile sig_atomic_t running;     /* a query runs: Ctrl-C stops it */
+static volatile sig_atomic_t interrupted; /* Ctrl-C at a prompt, for the loop */
+static sigset_t waiting_mask;             /* the signal mask while waiting for a key */
 
 static void on_sigint(int sig)
 {
     (void)sig;
-    if (running) {
+    if (running)
         aiq_interrupt_request(); /* the query stops at its next chunk */
-        return;
-    }
-    /* at the prompt: drop the line being typed, as a shell does */
-    rl_crlf();
-    rl_on_new_line();
-    rl_replace_line("", 0);
-    rl_redisplay();
+    else
+        interrupted = 1; /* readline is not async-signal-safe: the loop acts */
 }
 
 /* ---- completion ------------------------------------------------------------ */
@@ -113,10 +126,11 @@ static void print_schema(AiqCatalogTable *t)
         fprintf(stderr, "aiq: %s\n", err.msg);
         return;
     }
-    printf(".create table %s (", t->name);
-    for (int c = 0; c < t->schema.ncols; c++)
-        printf("%s%s:%s", c ? ", " : "", t->schema.cols[c].name, aiq_type_name(t->schema.cols[c].type));
-    printf(")\n");
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_query_format_create_table(&sb, t->name, &t->schema);
+    fputs(aiq_sb_str(&sb), stdout);
+    aiq_sb_free(&sb);
 }
 
 static char *history_path(void)
@@ -138,11 +152,41 @@ static char *history_path(void)
     return p;
 }
 
-static void run_text(const AiqQueryParams *params, const char *name, const char *text, size_t len)
+/* Drops a table's cached rows, so that the next query reads its files. */
+static void forget_table_data(AiqCatalogTable *t)
 {
+    aiq_table_free(t->data);
+    t->data = NULL;
+    t->loaded = NULL; /* catalog arena memory */
+}
+
+/* A table whose files changed since they were read (a log that grew, one
+ * rotated or rewritten) is read again by the next query, which would
+ * otherwise answer from the old rows. The stamp is taken before the read,
+ * so a change during it is seen next time. */
+static void forget_changed_tables(void)
+{
+    AiqCatalog *c = session->catalog;
+    for (int i = 0; i < c->ntables; i++) {
+        AiqCatalogTable *t = &c->tables[i];
+        uint64_t stamp = aiq_catalog_files_stamp(t);
+        if (t->data && stamp != t->files_stamp)
+            forget_table_data(t);
+        t->files_stamp = stamp;
+    }
+}
+
+static void run_text(const char *name, const char *text, size_t len)
+{
+    if (!repl.now_pinned)
+        session->now = aiq_datetime_now(); /* now() is read per query, as on the command line */
+    forget_changed_tables();
     aiq_interrupt_clear();
     running = 1;
-    aiq_query_run(session, params, name, text, len, false, stdout);
+    sigset_t blocked;
+    sigprocmask(SIG_SETMASK, &waiting_mask, &blocked); /* Ctrl-C may stop the query */
+    aiq_query_run(session, repl.params, name, text, len, false, stdout);
+    sigprocmask(SIG_SETMASK, &blocked, NULL);
     running = 0;
     aiq_interrupt_clear();
     fflush(stdout);
@@ -164,8 +208,55 @@ static char *read_text_file(const char *path, size_t *len)
     return sb.data ? sb.data : aiq_xstrndup("", 0);
 }
 
-/* Runs a dot-command; returns false for .quit. */
-static bool dot_command(char *line, const AiqQueryParams *params, const AiqStrBuf *last)
+/* .now shows now(); .now TIME pins it; .now off lets it follow the clock. */
+static void dot_now(const char *arg)
+{
+    int64_t t;
+    char buf[64];
+    if (!*arg) {
+        aiq_datetime_format(repl.now_pinned ? session->now : aiq_datetime_now(), buf);
+        printf("now() = %s (%s)\n", buf, repl.now_pinned ? "pinned; .now off follows the clock" : "the clock, read per query");
+    } else if (strcmp(arg, "off") == 0) {
+        repl.now_pinned = false;
+    } else if (aiq_datetime_parse(arg, strlen(arg), &t)) {
+        session->now = t;
+        repl.now_pinned = true;
+    } else {
+        fprintf(stderr, "aiq: .now expects an ISO 8601 time such as 2026-11-21T12:00:00Z, or off\n");
+    }
+}
+
+static void dot_format(const char *arg)
+{
+    AiqFormat fmt;
+    if (aiq_format_from_name(arg, &fmt))
+        session->format = aiq_format_name(fmt);
+    else
+        fprintf(stderr, "usage: .format FMT, one of " AIQ_FORMAT_CHOICES "\n");
+}
+
+static void dot_load(char *arg)
+{
+    AiqCatalog *c = session->catalog;
+    char *eq = strchr(arg, '=');
+    AiqError err = {0};
+    if (!eq || eq == arg) {
+        fprintf(stderr, "usage: .load NAME=PATH\n");
+        return;
+    }
+    *eq = '\0';
+    AiqCatalogTable *old = aiq_catalog_find(c, arg);
+    if (old) { /* a reload replaces the files and the cached data */
+        forget_table_data(old);
+        old->npaths = 0;
+    }
+    if (!aiq_catalog_add_path(c, arg, eq + 1, &err))
+        fprintf(stderr, "aiq: %s\n", err.msg);
+    aiq_catalog_names(c);
+}
+
+/* Runs a dot-command. */
+static void dot_command(char *line)
 {
     char *arg = line + strcspn(line, " \t");
     if (*arg)
@@ -176,19 +267,22 @@ static bool dot_command(char *line, const AiqQueryParams *params, const AiqStrBu
     while (end > arg && (end[-1] == ' ' || end[-1] == '\t'))
         *--end = '\0';
     AiqCatalog *c = session->catalog;
-    if (strcmp(line, ".quit") == 0 || strcmp(line, ".exit") == 0)
-        return false;
-    if (strcmp(line, ".help") == 0) {
+    forget_changed_tables(); /* .tables and .schema show the files as they are */
+    if (strcmp(line, ".quit") == 0 || strcmp(line, ".exit") == 0) {
+        repl.quit = true;
+    } else if (strcmp(line, ".help") == 0) {
         puts("Type a KQL query; it runs at an empty line or at a ';' that completes it.\n"
+             "Ctrl-C throws away the query being typed, or stops the one running.\n"
              ".tables              tables and their files\n"
              ".schema [TABLE]      column types, as .create table\n"
              ".load NAME=PATH      bind a table to a file, glob or directory\n"
-             ".format FMT          table, csv, tsv, json, ndjson, markdown\n"
+             ".format FMT          table, csv, tsv, json, ndjson (jsonl), markdown (md)\n"
              ".timing on|off       time per query on stderr\n"
-             ".now TIME            pin now() (ISO 8601), or .now to show it\n"
+             ".now [TIME|off]      show now(), pin it (ISO 8601), or follow the clock again\n"
              ".run FILE.kql        run a saved query\n"
              ".save FILE.kql       save the last query\n"
-             ".quit                leave (or Ctrl-D); Ctrl-C cancels a running query");
+             ".quit                leave (or Ctrl-D)\n"
+             "A table whose file changed (a growing log) is read again by the next query.");
     } else if (strcmp(line, ".tables") == 0) {
         for (int i = 0; i < c->ntables; i++) {
             AiqCatalogTable *t = &c->tables[i];
@@ -205,71 +299,37 @@ static bool dot_command(char *line, const AiqQueryParams *params, const AiqStrBu
         if (*arg && !aiq_catalog_find(c, arg))
             fprintf(stderr, "aiq: unknown table '%s'\n", arg);
     } else if (strcmp(line, ".load") == 0) {
-        char *eq = strchr(arg, '=');
-        AiqError err = {0};
-        if (!eq || eq == arg) {
-            fprintf(stderr, "usage: .load NAME=PATH\n");
-        } else {
-            *eq = '\0';
-            AiqCatalogTable *old = aiq_catalog_find(c, arg);
-            if (old && old->data) { /* a reload replaces the cached data */
-                aiq_table_free(old->data);
-                old->data = NULL;
-                old->loaded = NULL;
-                old->npaths = 0;
-            }
-            if (!aiq_catalog_add_path(c, arg, eq + 1, &err))
-                fprintf(stderr, "aiq: %s\n", err.msg);
-            aiq_catalog_names(c);
-        }
-    } else if (strcmp(line, ".format") == 0) {
-        static const char *const fmts[] = {"table", "csv", "tsv", "json", "ndjson", "markdown", NULL};
-        bool ok = false;
-        for (int i = 0; fmts[i]; i++)
-            if (strcmp(arg, fmts[i]) == 0) {
-                session->format = fmts[i];
-                ok = true;
-            }
-        if (!ok)
-            fprintf(stderr, "usage: .format table|csv|tsv|json|ndjson|markdown\n");
+        dot_load(arg);
+    } else if (strcmp(line, ".format") == 0 || strcmp(line, ".mode") == 0) {
+        dot_format(arg);
     } else if (strcmp(line, ".timing") == 0) {
         if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0)
             session->timing = strcmp(arg, "on") == 0;
         else
             fprintf(stderr, "usage: .timing on|off\n");
     } else if (strcmp(line, ".now") == 0) {
-        int64_t t;
-        char buf[64];
-        if (!*arg) {
-            aiq_datetime_format(session->now, buf);
-            printf("now() = %s\n", buf);
-        } else if (aiq_datetime_parse(arg, strlen(arg), &t)) {
-            session->now = t;
-        } else {
-            fprintf(stderr, "aiq: .now expects an ISO 8601 time such as 2026-11-21T12:00:00Z\n");
-        }
-    } else if (strcmp(line, ".run") == 0) {
+        dot_now(arg);
+    } else if (strcmp(line, ".run") == 0 || strcmp(line, ".read") == 0) {
         size_t len;
         char *text = *arg ? read_text_file(arg, &len) : NULL;
         if (!text)
             fprintf(stderr, "aiq: %s: %s\n", *arg ? arg : "(no file)", *arg ? strerror(errno) : "usage: .run FILE.kql");
         else
-            run_text(params, arg, text, len);
+            run_text(arg, text, len);
         aiq_xfree(text);
     } else if (strcmp(line, ".save") == 0) {
         FILE *f = *arg ? fopen(arg, "w") : NULL;
-        if (!f || !last->len) {
-            fprintf(stderr, "aiq: %s\n", !last->len ? "no query to save yet" : *arg ? strerror(errno) : "usage: .save FILE.kql");
+        if (!f || !repl.last.len) {
+            fprintf(stderr, "aiq: %s\n", !repl.last.len ? "no query to save yet" : *arg ? strerror(errno) : "usage: .save FILE.kql");
         } else {
-            fputs(aiq_sb_str(last), f);
+            fputs(aiq_sb_str(&repl.last), f);
             fputc('\n', f);
         }
-        if (f)
-            fclose(f);
+        if (f && fclose(f) != 0)
+            fprintf(stderr, "aiq: %s: %s\n", arg, strerror(errno));
     } else {
         fprintf(stderr, "aiq: unknown command '%s'; .help lists them\n", line);
     }
-    return true;
 }
 
 /* A query ends at a ';' that closes it: it parses, or its error lies before
@@ -293,67 +353,116 @@ static bool complete_with_semicolon(const AiqStrBuf *q)
     return !only_lets && err.offset >= 0 && (size_t)err.offset + 1 < n;
 }
 
-int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params)
+static void remember(const char *entry)
+{
+    add_history(entry);
+    append_history(1, repl.history);
+}
+
+/* Takes one line from readline: a dot-command, or a line of the query,
+ * which runs at an empty line or at a ';' that completes it. Readline
+ * passes NULL at Ctrl-D. */
+static void on_line(char *line)
+{
+    if (!line) {
+        printf("\n");
+        repl.quit = true;
+        return;
+    }
+    bool blank = strspn(line, " \t") == strlen(line);
+    if (!repl.query.len && line[0] == '.') {
+        remember(line);
+        dot_command(line);
+    } else {
+        if (!blank) {
+            if (repl.query.len)
+                aiq_sb_putc(&repl.query, '\n');
+            aiq_sb_puts(&repl.query, line);
+        }
+        if (repl.query.len && (blank || complete_with_semicolon(&repl.query))) {
+            remember(repl.query.data);
+            aiq_sb_clear(&repl.last);
+            aiq_sb_append(&repl.last, repl.query.data, repl.query.len);
+            aiq_sb_clear(&repl.query);
+            run_text("query", repl.last.data, repl.last.len);
+        }
+    }
+    free(line);
+    rl_set_prompt(repl.query.len ? "...> " : "aiq> ");
+}
+
+/* Ctrl-C at a prompt: the line being typed, and the lines of the query
+ * before it, are thrown away, and a fresh primary prompt is shown. As in
+ * a shell, the discarded line stays on the screen, marked ^C. */
+static void discard_typing(void)
+{
+    rl_point = rl_end;
+    rl_redisplay();
+    fputs("^C\n", rl_outstream);
+    fflush(rl_outstream);
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_callback_handler_remove();
+    aiq_sb_clear(&repl.query);
+    rl_callback_handler_install("aiq> ", on_line);
+}
+
+int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinned)
 {
     session = ro;
+    repl = (Repl){.params = params, .now_pinned = now_pinned};
+    aiq_sb_init(&repl.query);
+    aiq_sb_init(&repl.last);
     ro->keep_tables = true; /* parsed once, fast on the next query */
     if (!ro->format)
         ro->format = "table";
-    char *hist = history_path();
+    repl.history = history_path();
     using_history();
-    FILE *hf = fopen(hist, "a"); /* append_history needs the file to exist */
+    FILE *hf = fopen(repl.history, "a"); /* append_history needs the file to exist */
     if (hf)
         fclose(hf);
-    read_history(hist);
+    read_history(repl.history);
     rl_attempted_completion_function = complete;
     rl_catch_signals = 0;
     struct sigaction sa = {0};
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    /* SIGINT is blocked but while pselect() waits for a key (or a query
+     * runs), so a Ctrl-C is never noticed late: it ends the wait at once. */
+    sigset_t sigint;
+    sigemptyset(&sigint);
+    sigaddset(&sigint, SIGINT);
+    sigprocmask(SIG_BLOCK, &sigint, &waiting_mask);
+    sigdelset(&waiting_mask, SIGINT);
     printf("aiq %s -- KQL over JSON-lines logs. .help for help, Ctrl-D to quit.\n", AIQ_VERSION);
     printf("tables:");
     for (int i = 0; i < ro->catalog->ntables; i++)
         printf(" %s", ro->catalog->tables[i].name);
     printf("\n");
-    AiqStrBuf query, last;
-    aiq_sb_init(&query);
-    aiq_sb_init(&last);
-    for (;;) {
-        char *line = readline(query.len ? "...> " : "aiq> ");
-        if (!line) {
-            printf("\n");
+    fflush(stdout);
+    rl_callback_handler_install("aiq> ", on_line);
+    while (!repl.quit) {
+        if (interrupted) {
+            interrupted = 0;
+            discard_typing();
+        }
+        fd_set in;
+        FD_ZERO(&in);
+        FD_SET(fileno(rl_instream), &in);
+        int ready = pselect(fileno(rl_instream) + 1, &in, NULL, NULL, NULL, &waiting_mask);
+        if (ready < 0 && errno != EINTR)
             break;
-        }
-        bool blank = strspn(line, " \t") == strlen(line);
-        if (!query.len && line[0] == '.') {
-            add_history(line);
-            append_history(1, hist);
-            bool go_on = dot_command(line, params, &last);
-            free(line);
-            if (!go_on)
-                break;
-            continue;
-        }
-        if (!blank) {
-            if (query.len)
-                aiq_sb_putc(&query, '\n');
-            aiq_sb_puts(&query, line);
-        }
-        free(line);
-        if (query.len && (blank || complete_with_semicolon(&query))) {
-            add_history(query.data);
-            append_history(1, hist);
-            aiq_sb_clear(&last);
-            aiq_sb_append(&last, query.data, query.len);
-            run_text(params, "query", query.data, query.len);
-            aiq_sb_clear(&query);
-        }
+        if (ready > 0)
+            rl_callback_read_char();
     }
-    history_truncate_file(hist, 5000);
-    aiq_xfree(hist);
+    rl_callback_handler_remove();
+    sigprocmask(SIG_SETMASK, &waiting_mask, NULL);
+    history_truncate_file(repl.history, 5000);
+    aiq_xfree(repl.history);
     aiq_xfree(cands);
-    aiq_sb_free(&query);
-    aiq_sb_free(&last);
+    aiq_sb_free(&repl.query);
+    aiq_sb_free(&repl.last);
     return 0;
 }

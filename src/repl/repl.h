@@ -2,7 +2,9 @@
  * repl.h -- the interactive aiq session: readline editing and history, tab
  * completion of tables, columns, operators and functions, multi-line queries
  * (ending at an empty line or a ';' that completes the query), Ctrl-C to
- * cancel a running query, dot-commands. Tables are loaded once and kept.
+ * cancel a running query or throw away a half-typed one, dot-commands.
+ * Tables are loaded once and kept, and read again when their files change;
+ * now() is read per query unless pinned.
  */
 #ifndef AIQ_REPL_REPL_H
 #define AIQ_REPL_REPL_H
@@ -10,7 +12,9 @@
 #include "exec/run.h"
 #include "repl/query.h"
 
-/* Runs the REPL on the terminal until .quit or Ctrl-D; returns the exit code. */
-int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params);
+/* Runs the REPL on the terminal until .quit or Ctrl-D; returns the exit
+ * code. now_pinned: ro->now was given (--now, the sample's end) and stays
+ * until .now off; otherwise now() is the clock when each query starts. */
+int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinned);
 
 #endif

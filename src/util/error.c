@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "aiq/aiq.h"
+#include "util/char_width.h"
 
 bool aiq_error_set(AiqError *err, AiqErrCode code, int32_t offset, int32_t length,
                    const char *fmt, ...)
@@ -45,8 +46,12 @@ void aiq_error_locate(AiqError *err, const char *text, size_t len)
     }
     if ((size_t)err->offset > len)
         err->offset = (int32_t)len;
+    /* columns are counted as an editor shows them: after a byte order mark */
+    int32_t bom = (int32_t)aiq_utf8_bom_len(text, len);
+    if (err->offset < bom)
+        err->offset = bom;
     int line = 1, col = 1;
-    for (int32_t i = 0; i < err->offset; i++) {
+    for (int32_t i = bom; i < err->offset; i++) {
         if (text[i] == '\n') {
             line++;
             col = 1;
@@ -69,7 +74,8 @@ void aiq_error_print(FILE *out, const AiqError *err, const char *name, const cha
     }
     fprintf(out, "%s:%d:%d: error: %s\n", name, err->line, err->col, err->msg);
     size_t start = (size_t)err->offset;
-    while (start > 0 && text[start - 1] != '\n')
+    size_t bom = aiq_utf8_bom_len(text, len);
+    while (start > bom && text[start - 1] != '\n')
         start--;
     size_t end = (size_t)err->offset;
     while (end < len && text[end] != '\n' && text[end] != '\r')

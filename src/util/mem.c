@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,25 +146,36 @@ size_t aiq_mem_peak(void)
     return peak_bytes;
 }
 
+/* Read by hand rather than with strtod, which would also take "1e30",
+ * "0x10", "inf" and leading blanks; the bound keeps the conversion to
+ * size_t defined. */
 bool aiq_mem_parse_size(const char *s, size_t *out)
 {
-    char *end;
     if (!s || !isdigit((unsigned char)*s))
         return false;
-    double v = strtod(s, &end);
-    double mul = 1;
-    switch (toupper((unsigned char)*end)) {
-    case 'K': mul = 1024.0; end++; break;
-    case 'M': mul = 1024.0 * 1024; end++; break;
-    case 'G': mul = 1024.0 * 1024 * 1024; end++; break;
-    case 'T': mul = 1024.0 * 1024 * 1024 * 1024; end++; break;
-    default: break;
+    const char *p = s;
+    double v = 0;
+    while (isdigit((unsigned char)*p))
+        v = v * 10 + (*p++ - '0');
+    if (*p == '.') {
+        if (!isdigit((unsigned char)*++p))
+            return false;
+        for (double scale = 0.1; isdigit((unsigned char)*p); scale /= 10)
+            v += (*p++ - '0') * scale;
     }
-    if (*end == 'B' || *end == 'b' || ((*end == 'i') && (end[1] == 'B' || end[1] == 'b')))
-        end += *end == 'i' ? 2 : 1;
-    if (*end || v * mul < 1)
+    const char *units = "KMGT", *unit = *p ? strchr(units, toupper((unsigned char)*p)) : NULL;
+    if (unit) {
+        for (const char *u = units; u <= unit; u++)
+            v *= 1024;
+        p++;
+        if (*p == 'i' && (p[1] == 'B' || p[1] == 'b'))
+            p++;
+    }
+    if (*p == 'B' || *p == 'b')
+        p++;
+    if (*p || !(v >= 1 && v <= (double)(SIZE_MAX / 2)))
         return false;
-    *out = (size_t)(v * mul);
+    *out = (size_t)v;
     return true;
 }
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "aiq/aiq_types.h"
 #include "lex/lexer.h"
@@ -363,4 +364,11 @@ size_t aiq_real_format(double v, char *buf)
         }
     }
     return (size_t)snprintf(buf, 32, "%.17g", v);
+}
+
+int64_t aiq_datetime_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return AIQ_UNIX_EPOCH_TICKS + (int64_t)ts.tv_sec * AIQ_TICKS_PER_SECOND + ts.tv_nsec / 100;
 }

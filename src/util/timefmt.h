@@ -29,6 +29,8 @@ size_t aiq_real_format(double v, char *buf);
  * of at most 53 bits, one multiply or divide by them is correctly rounded
  * (the reader's number parsing and aiq_real_format rely on it). */
 extern const double aiq_exact_pow10[23];
+/* The wall clock now, in ticks since 0001-01-01 UTC. */
+int64_t aiq_datetime_now(void);
 /* Days since 0001-01-01 for a proleptic Gregorian date, and back. */
 int64_t aiq_days_from_civil(int64_t y, unsigned m, unsigned d);
 void aiq_civil_from_days(int64_t days, int64_t *y, unsigned *m, unsigned *d);

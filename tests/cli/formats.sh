@@ -2,7 +2,7 @@
 . tests/cli/lib.sh
 q='print s = "a,b", n = 1, r = 2.5, d = datetime(2026-11-21T09:48:46.21Z), t = 90m, b = true, x = long(null), y = dynamic({"k":[1,"q"]}), e = ""'
 expect_rc 0 "$AIQ" -o csv -q "$q"
-expect_out "$(printf 's,n,r,d,t,b,x,y,e\r\n"a,b",1,2.5,2026-11-21T09:48:46.21Z,01:30:00,true,,"{""k"":[1,""q""]}",\r')"
+expect_out "$(printf 's,n,r,d,t,b,x,y,e\n"a,b",1,2.5,2026-11-21T09:48:46.21Z,01:30:00,true,,"{""k"":[1,""q""]}",')"
 expect_rc 0 "$AIQ" -o tsv -q "$q"
 expect_out "$(printf 's\tn\tr\td\tt\tb\tx\ty\te\na,b\t1\t2.5\t2026-11-21T09:48:46.21Z\t01:30:00\ttrue\t\t{"k":[1,"q"]}\t')"
 expect_rc 0 "$AIQ" -o ndjson -q "$q"
@@ -23,4 +23,4 @@ expect_out 'name         value
 -----------  -----
 gpu-node-01   87.5'
 expect_rc 0 "$AIQ" -o csv --no-header -q 'print a = 1'
-expect_out "$(printf '1\r')"
+expect_out 1
