@@ -199,7 +199,8 @@ typedef struct AiqChartSeries {
     int npoints;
     const double *x;    /* ascending for time/line/area charts; a category index for categories */
     const double *y;    /* the value as drawn (accumulated, percent under stacked100); NaN = gap */
-    const double *base; /* where the bar, area or stack segment starts (0 unless stacked) */
+    const double *base; /* stacked: where each segment starts; NULL = from 0 (the bottom
+                           of a log axis) */
     const int8_t *anomaly; /* NULL, or per point +1 (spike), -1 (dip), 0 */
     int nanomalies;
 } AiqChartSeries;

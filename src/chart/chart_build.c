@@ -483,6 +483,25 @@ static const AiqChartArray *row_array(const AiqChartColumn *c, int64_t r)
     return row_valid(c, r) && c->arr ? &c->arr[r] : &empty;
 }
 
+/* Writes a value as a category or series label into buf (size >= 64):
+ * numbers as written (429, 2026, 0.5: no thousands separators in a name),
+ * datetimes in ISO 8601, timespans compactly. */
+static const char *label_text(AiqChartAxisKind kind, double v, char *buf, size_t size)
+{
+    if (kind == AIQ_CHART_AXIS_NUMBER && !isnan(v)) {
+        aiq_real_format(v, buf);
+        return buf;
+    }
+    return aiq_chart_format_value(kind, v, buf, size);
+}
+
+static AiqChartAxisKind kind_axis(AiqChartColKind k)
+{
+    return k == AIQ_CHART_COL_DATETIME   ? AIQ_CHART_AXIS_TIME
+           : k == AIQ_CHART_COL_TIMESPAN ? AIQ_CHART_AXIS_DURATION
+                                         : AIQ_CHART_AXIS_NUMBER;
+}
+
 /* Appends a scalar's text as a label shows it. */
 static void scalar_text(const AiqChartColumn *c, int64_t r, AiqStrBuf *sb)
 {
@@ -498,11 +517,7 @@ static void scalar_text(const AiqChartColumn *c, int64_t r, AiqStrBuf *sb)
     else if (c->kind == AIQ_CHART_COL_BOOL)
         aiq_sb_puts(sb, v != 0 ? "true" : "false");
     else
-        aiq_sb_puts(sb, aiq_chart_format_value(c->kind == AIQ_CHART_COL_DATETIME ? AIQ_CHART_AXIS_TIME
-                                               : c->kind == AIQ_CHART_COL_TIMESPAN
-                                                   ? AIQ_CHART_AXIS_DURATION
-                                                   : AIQ_CHART_AXIS_NUMBER,
-                                               v, buf, sizeof buf));
+        aiq_sb_puts(sb, label_text(kind_axis(c->kind), v, buf, sizeof buf));
 }
 
 /* ---- gathering points -------------------------------------------------- */
@@ -621,7 +636,7 @@ static void gather_row(Builder *b, int64_t r, AiqStrBuf *key, AiqStrBuf *label)
                 continue;
             if (b->intern_x) {
                 char buf[64];
-                x = category_index(b, aiq_chart_format_value(b->raw_x_kind, x, buf, sizeof buf));
+                x = category_index(b, label_text(b->raw_x_kind, x, buf, sizeof buf));
             }
             int8_t an = 0;
             for (int a = 0; a < b->nan && yi == 0 && !an; a++) {
@@ -728,7 +743,7 @@ static void map_categories(Builder *b, AiqChartAxisKind raw_kind)
         if (raw_kind == AIQ_CHART_AXIS_TIME)
             time_category_label(all[i], all_midnight, one_day, seconds, buf, sizeof buf);
         else
-            aiq_chart_format_value(raw_kind, all[i], buf, sizeof buf);
+            label_text(raw_kind, all[i], buf, sizeof buf);
         labels[i] = aiq_arena_strndup(b->arena, buf, strlen(buf));
     }
     for (int s = 0; s < b->ngathered; s++) {

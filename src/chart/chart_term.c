@@ -43,6 +43,7 @@ typedef struct Term {
     AiqChartCanvas cv;
     AiqArena arena; /* clipped labels */
     int visible_categories; /* columns and bars that fit; the rest is noted */
+    int max_legend_rows, max_note_rows; /* fewer when the height is short */
 } Term;
 
 static uint8_t series_ink(const AiqChartSeries *s)
@@ -111,7 +112,7 @@ static int draw_swatch(Term *tm, const AiqChartSeries *s, int col, int row)
 static int legend(Term *tm, int row, bool draw)
 {
     const AiqChart *c = tm->c;
-    if (!c->legend || c->nseries == 0)
+    if (!c->legend || c->nseries == 0 || tm->max_legend_rows == 0)
         return 0;
     int rows = 1, col = 1;
     int maxname = tm->width / 2 > 8 ? tm->width / 2 : 8;
@@ -120,9 +121,9 @@ static int legend(Term *tm, int row, bool draw)
         const char *name = aiq_chart_text_clip(&tm->arena, c->series[s].name, maxname, tm->utf8);
         int w = 3 + aiq_chart_text_width(name);
         /* room for the "+N more" marker on the last row */
-        int reserve = rows == MAX_LEGEND_ROWS && s < c->nseries - 1 ? 10 : 0;
+        int reserve = rows == tm->max_legend_rows && s < c->nseries - 1 ? 10 : 0;
         if (col > 1 && col + w + reserve > tm->width) {
-            if (rows == MAX_LEGEND_ROWS) {
+            if (rows == tm->max_legend_rows) {
                 if (draw) {
                     char more[32];
                     snprintf(more, sizeof more, "+%d more", c->nseries - s);
@@ -143,7 +144,7 @@ static int legend(Term *tm, int row, bool draw)
     if (anomalies) {
         const char *label = tm->utf8 ? "\xE2\x96\xB2\xE2\x96\xBC anomaly" : "^v anomaly";
         if (col > 1 && col + 10 > tm->width) {
-            if (rows == MAX_LEGEND_ROWS)
+            if (rows == tm->max_legend_rows)
                 return rows;
             rows++;
             col = 1;
@@ -157,14 +158,35 @@ static int legend(Term *tm, int row, bool draw)
 
 static int note_rows(const Term *tm)
 {
-    return tm->c->nnotes < MAX_NOTE_ROWS ? tm->c->nnotes : MAX_NOTE_ROWS;
+    return tm->c->nnotes < tm->max_note_rows ? tm->c->nnotes : tm->max_note_rows;
+}
+
+/* In a short terminal the plot keeps its minimum: the notes go first, then
+ * the legend rows after the first, the panels' y title lines (*headers
+ * lines, when headers is not NULL), and at last the legend. */
+static void shrink_extras(Term *tm, int other_rows, int plot_rows, int *headers)
+{
+    while (other_rows + (headers ? *headers : 0) + legend(tm, 0, false) + note_rows(tm) +
+               plot_rows >
+           tm->height) {
+        if (tm->max_note_rows > 0)
+            tm->max_note_rows = 0;
+        else if (tm->max_legend_rows > 1)
+            tm->max_legend_rows = 1;
+        else if (headers && *headers)
+            *headers = 0;
+        else if (tm->max_legend_rows > 0)
+            tm->max_legend_rows = 0;
+        else
+            break;
+    }
 }
 
 static void draw_notes(Term *tm, int row)
 {
     for (int i = 0; i < note_rows(tm); i++) {
         char buf[600];
-        bool last_of_many = i == MAX_NOTE_ROWS - 1 && tm->c->nnotes > MAX_NOTE_ROWS;
+        bool last_of_many = i == tm->max_note_rows - 1 && tm->c->nnotes > tm->max_note_rows;
         if (last_of_many)
             snprintf(buf, sizeof buf, "note: %d more notes", tm->c->nnotes - i);
         else
@@ -707,6 +729,9 @@ static void draw_xy(Term *tm)
 {
     const AiqChart *c = tm->c;
     int title_rows = c->title ? 1 : 0, header = any_panel_title(c) ? 1 : 0;
+    int headers = c->npanels * header;
+    shrink_extras(tm, title_rows + 3, 3 * c->npanels, &headers);
+    header = headers ? 1 : 0;
     int legend_rows = legend(tm, 0, false), notes = note_rows(tm);
     int fixed = title_rows + c->npanels * header + 3 + legend_rows + notes;
     int ph = (tm->height - fixed) / c->npanels;
@@ -781,10 +806,11 @@ static void draw_bars(Term *tm)
     for (int p = 1; p < c->npanels; p++)
         if (!stacked && count_panel_series(c, p) > nbars)
             nbars = count_panel_series(c, p);
-    int title_rows = c->title ? 1 : 0, legend_rows = legend(tm, 0, false), notes = note_rows(tm);
-    int header = c->npanels > 1 ? 1 : 0;
-    int avail = (tm->height - title_rows - legend_rows - notes) / c->npanels - 3 - header;
+    int title_rows = c->title ? 1 : 0, header = c->npanels > 1 ? 1 : 0;
     int group = nbars + (nbars > 1 ? 1 : 0); /* a blank row between groups of several bars */
+    shrink_extras(tm, title_rows, c->npanels * (header + group + 3), NULL);
+    int legend_rows = legend(tm, 0, false), notes = note_rows(tm);
+    int avail = (tm->height - title_rows - legend_rows - notes) / c->npanels - 3 - header;
     int ncat = c->ncategories;
     if (avail < group)
         avail = group;
@@ -946,6 +972,8 @@ static void draw_pie(Term *tm)
 void aiq_chart_render_term(const AiqChart *c, const AiqChartTermOptions *opt, AiqStrBuf *out)
 {
     Term tm = {.c = c, .color = opt->color, .utf8 = opt->utf8};
+    tm.max_legend_rows = MAX_LEGEND_ROWS;
+    tm.max_note_rows = MAX_NOTE_ROWS;
     tm.width = opt->width < 24 ? 24 : opt->width > 1000 ? 1000 : opt->width;
     tm.height = opt->height < 8 ? 8 : opt->height > 500 ? 500 : opt->height;
     aiq_arena_init(&tm.arena, 0);
@@ -960,9 +988,10 @@ void aiq_chart_render_term(const AiqChart *c, const AiqChartTermOptions *opt, Ai
     aiq_chart_canvas_write(&tm.cv, tm.color, out);
     if (tm.visible_categories && tm.visible_categories < c->ncategories) {
         char buf[128];
-        snprintf(buf, sizeof buf, "note: %d of %d categories fit; filter or widen the terminal\n",
+        snprintf(buf, sizeof buf, "note: %d of %d categories fit; filter or widen the terminal",
                  tm.visible_categories, c->ncategories);
-        aiq_sb_puts(out, buf);
+        aiq_sb_puts(out, aiq_chart_text_clip(&tm.arena, buf, tm.width, tm.utf8));
+        aiq_sb_putc(out, '\n');
     }
     aiq_chart_canvas_free(&tm.cv);
     aiq_arena_free(&tm.arena);

@@ -868,6 +868,132 @@ static void test_svg_render(void)
     aiq_arena_free(&a);
 }
 
+
+/* Many points: the SVG keeps 4 per pixel column and still reaches the spike. */
+static void test_svg_decimation(void)
+{
+    enum { N = 20000 };
+    static int64_t ts[N];
+    static double vs[N];
+    for (int i = 0; i < N; i++) {
+        ts[i] = at("2026-01-05T00:00:00Z") + (int64_t)i * AIQ_TICKS_PER_SECOND;
+        vs[i] = i % 7 == 0 ? 1 : 0;
+    }
+    vs[12345] = 100;
+    AiqChartColumn cols[2] = {{.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = ts},
+                              {.name = "v", .kind = AIQ_CHART_COL_NUMBER, .num = vs}};
+    AiqChartTable t = {2, N, cols};
+    AiqArena a;
+    aiq_arena_init(&a, 0);
+    AiqError err = {0};
+    const char *props[] = {"ymax", "100", NULL};
+    AiqChart *c = build(&t, "timechart", props, &a, &err);
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    AiqChartSvgOptions size = {500, 300};
+    aiq_chart_render_svg(c, &size, &sb);
+    const char *s = aiq_sb_str(&sb);
+    const char *d = strstr(s, "<path stroke=");
+    d = d ? strstr(d, " d=\"") : NULL;
+    CHECK(d != NULL);
+    if (d) {
+        int points = count_of(d, "L") + 1;
+        CHECK(points < 4 * 500);
+        /* the highest point of the line is the top gridline, where "100" is */
+        const char *label = strstr(s, ">100</text>");
+        const char *yattr = label ? label : s;
+        while (yattr > s && strncmp(yattr, " y=\"", 4) != 0)
+            yattr--;
+        double label_y = 0, min_y = 1e9;
+        sscanf(yattr, " y=\"%lf\"", &label_y);
+        for (const char *p = d + 4; *p && *p != '"'; p++)
+            if (*p == 'M' || *p == 'L') {
+                double x, y;
+                if (sscanf(p + 1, "%lf %lf", &x, &y) == 2 && y < min_y)
+                    min_y = y;
+            }
+        CHECK_NEAR(min_y, label_y - 4); /* labels sit 4 px below their gridline */
+    }
+    aiq_sb_free(&sb);
+    aiq_arena_free(&a);
+}
+
+/* Timespan y columns get a duration axis; number categories are written as numbers. */
+static void test_units_and_labels(void)
+{
+    AiqArena a;
+    aiq_arena_init(&a, 0);
+    AiqError err = {0};
+    static int64_t ts[3], durations[3] = {0, 45 * AIQ_TICKS_PER_SECOND, 90 * AIQ_TICKS_PER_SECOND};
+    for (int i = 0; i < 3; i++)
+        ts[i] = at("2026-01-05T00:00:00Z") + i * AIQ_TICKS_PER_HOUR;
+    AiqChartColumn cols[2] = {{.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = ts},
+                              {.name = "latency", .kind = AIQ_CHART_COL_TIMESPAN,
+                               .ticks = durations}};
+    AiqChartTable t = {2, 3, cols};
+    AiqChart *c = build(&t, "timechart", NULL, &a, &err);
+    CHECK(c && c->panels[0].y[0].kind == AIQ_CHART_AXIS_DURATION);
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    AiqChartTermOptions o = {60, 14, false, true};
+    aiq_chart_render_term(c, &o, &sb);
+    CHECK(strstr(aiq_sb_str(&sb), "1m30s \xE2\x94\xA4") != NULL);
+
+    static double years[3] = {2026, 2024, 2025}, counts[3] = {5, 7, 6};
+    AiqChartColumn yc[2] = {{.name = "year", .kind = AIQ_CHART_COL_NUMBER, .num = years},
+                            {.name = "n", .kind = AIQ_CHART_COL_NUMBER, .num = counts}};
+    AiqChartTable yt = {2, 3, yc};
+    c = build(&yt, "columnchart", NULL, &a, &err);
+    CHECK(c && c->ncategories == 3);
+    if (c && c->ncategories == 3) { /* sorted, and no "2,024" */
+        CHECK_EQ_STR(c->categories[0], "2024");
+        CHECK_EQ_STR(c->categories[2], "2026");
+        CHECK_NEAR(c->series[0].y[0], 7);
+    }
+    aiq_sb_free(&sb);
+    aiq_arena_free(&a);
+}
+
+/* A short terminal keeps the plot and gives up notes, then legend rows. */
+static void test_term_fits(void)
+{
+    AiqArena a;
+    aiq_arena_init(&a, 0);
+    AiqError err = {0};
+    AiqChartTable t = latency_table();
+    const char *props[] = {"series", "Deployment", "title", "t", NULL}; /* Region: noted */
+    AiqChart *c = build(&t, "timechart", props, &a, &err);
+    CHECK(c && c->nnotes == 1);
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    for (int h = 8; h <= 12; h++) {
+        aiq_sb_clear(&sb);
+        AiqChartTermOptions o = {40, h, false, true};
+        aiq_chart_render_term(c, &o, &sb);
+        CHECK_EQ_I64(count_of(aiq_sb_str(&sb), "\n"), h);
+        CHECK(lines_fit(aiq_sb_str(&sb), 40));
+    }
+    CHECK(strstr(aiq_sb_str(&sb), "note: column not drawn: Region") != NULL); /* room at 12 */
+
+    /* two axes: the right one has its own labels */
+    static double small[6] = {1, 2, 3, 4, 5, 6};
+    AiqChartColumn cols[3] = {lat_cols[1], lat_cols[2],
+                              {.name = "errors", .kind = AIQ_CHART_COL_NUMBER, .num = small}};
+    AiqChartTable t2 = {3, 6, cols};
+    const char *axes[] = {"ysplit", "axes", NULL};
+    c = build(&t2, "timechart", axes, &a, &err);
+    aiq_sb_clear(&sb);
+    AiqChartTermOptions o = {50, 14, false, true};
+    aiq_chart_render_term(c, &o, &sb);
+    CHECK(strstr(aiq_sb_str(&sb), "\xE2\x94\x9C 6") != NULL); /* "├ 6" on the right */
+    CHECK(lines_fit(aiq_sb_str(&sb), 50));
+    aiq_sb_clear(&sb);
+    aiq_chart_render_svg(c, NULL, &sb);
+    CHECK(strstr(aiq_sb_str(&sb), "text-anchor=\"start\">6</text>") != NULL);
+    aiq_sb_free(&sb);
+    aiq_arena_free(&a);
+}
+
 void test_chart(void)
 {
     test_request_names();
@@ -884,4 +1010,7 @@ void test_chart(void)
     test_build_make_series();
     test_term_render();
     test_svg_render();
+    test_svg_decimation();
+    test_units_and_labels();
+    test_term_fits();
 }
