@@ -212,6 +212,9 @@ typedef struct AiqChart {
     AiqChartAxis x;
     const char **categories;   /* labels of a category x axis (and pie slices) */
     int ncategories;
+    const double *category_values;  /* sorted numbers, datetimes or timespans behind the
+                                       categories; NULL when they are text */
+    AiqChartAxisKind category_kind; /* what category_values hold */
     AiqChartPanel *panels;
     int npanels;
     AiqChartSeries *series;

@@ -352,6 +352,25 @@ void aiq_chart_time_ticks(double lo, double hi, int maxticks, AiqChartTicks *t)
     time_context(ilo, ihi, chosen, t->context, sizeof t->context);
 }
 
+bool aiq_chart_category_time_ticks(const AiqChart *c, int maxticks, AiqChartTicks *t)
+{
+    const double *v = c->category_values;
+    int n = c->ncategories;
+    if (!v || c->category_kind != AIQ_CHART_AXIS_TIME || n < 2)
+        return false;
+    aiq_chart_time_ticks(v[0], v[n - 1], maxticks, t);
+    int k = 0;
+    for (int i = 0; i < t->n; i++) {
+        while (k < n - 2 && v[k + 1] <= t->v[i])
+            k++;
+        /* between categories k and k + 1, in proportion to the time */
+        t->v[i] = k + (t->v[i] - v[k]) / (v[k + 1] - v[k]);
+    }
+    t->lo = 0;
+    t->hi = n - 1;
+    return true;
+}
+
 void aiq_chart_axis_ticks(const AiqChartAxis *axis, int maxticks, AiqChartTicks *t)
 {
     if (axis->kind == AIQ_CHART_AXIS_TIME)

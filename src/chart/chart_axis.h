@@ -46,6 +46,12 @@ void aiq_chart_duration_ticks(double lo, double hi, int maxticks, bool fixed_lo,
 void aiq_chart_log_ticks(double lo, double hi, int maxticks, AiqChartTicks *t);
 /* Ticks for an axis of the model, by its kind and scale (not CATEGORY). */
 void aiq_chart_axis_ticks(const AiqChartAxis *axis, int maxticks, AiqChartTicks *t);
+/* Ticks for a category axis of sorted datetimes (hourly columns, say):
+ * time ticks over their range as aiq_chart_time_ticks chooses them, each
+ * placed between the categories (v is a fractional category index, 0 the
+ * first). Returns false when the categories are not datetimes; then the
+ * categories label themselves. */
+bool aiq_chart_category_time_ticks(const AiqChart *c, int maxticks, AiqChartTicks *t);
 /* Where v falls on the axis, 0 at lo and 1 at hi (outside for values out of
  * range); NaN for NaN, and for v <= 0 on a log axis. */
 double aiq_chart_axis_frac(const AiqChartTicks *t, double v);

@@ -94,6 +94,7 @@ typedef enum Family { FAMILY_TIME, FAMILY_CONTINUOUS, FAMILY_CATEGORY } Family;
 typedef struct Gathered {
     const char *key; /* the combined series-column values */
     int yi;          /* which y column */
+    int group;       /* which combination of series-column values */
     double *x, *y;
     int8_t *anomaly;
     int n, cap;
@@ -546,6 +547,7 @@ static int series_for(Builder *b, int group, int yi, const char *key)
         memset(g, 0, sizeof *g);
         g->key = aiq_arena_strndup(b->arena, key, strlen(key));
         g->yi = yi;
+        g->group = group;
         *slot = b->ngathered++;
     }
     return *slot;
@@ -753,8 +755,12 @@ static void map_categories(Builder *b, AiqChartAxisKind raw_kind)
             g->x[i] = (double)(hit - all);
         }
     }
+    double *values = aiq_arena_alloc(b->arena, sizeof *values * (size_t)(nd ? nd : 1));
+    memcpy(values, all, sizeof *values * (size_t)nd);
     b->chart->categories = labels;
     b->chart->ncategories = nd;
+    b->chart->category_values = values;
+    b->chart->category_kind = raw_kind;
     if (raw_kind == AIQ_CHART_AXIS_TIME && !all_midnight && one_day && nd > 0) {
         char iso[48];
         aiq_datetime_format((int64_t)llround(all[0]), iso);
@@ -792,13 +798,20 @@ static void accumulate(Gathered *g)
             g->y[i] = sum += g->y[i];
 }
 
+static bool panels_by_column(const Builder *b)
+{
+    return b->req->ysplit == AIQ_CHART_SPLIT_PANELS && b->req->type != AIQ_CHART_PIECHART;
+}
+
+/* The legend name: the series-column values, with the y column after a
+ * colon when there are several y columns on one plot. */
 static const char *series_name(Builder *b, const Gathered *g)
 {
     const char *yname = b->t->cols[b->ycols[g->yi]].name;
     if (b->req->type == AIQ_CHART_PIECHART || b->nkeys == 0)
         return yname;
-    if (b->ny == 1)
-        return g->key;
+    if (b->ny == 1 || panels_by_column(b))
+        return g->key; /* each panel is one y column already */
     return aiq_arena_printf(b->arena, "%s:%s", g->key, yname);
 }
 
@@ -830,7 +843,8 @@ static void place_series(Builder *b)
         cs->name = series_name(b, g);
         cs->panel = panel;
         cs->axis = axes && c->nseries > 0 ? 1 : 0;
-        cs->color = c->nseries % AIQ_CHART_PALETTE;
+        /* in panels, a key keeps its colour (and legend entry) across them */
+        cs->color = (panels && b->nkeys ? g->group : c->nseries) % AIQ_CHART_PALETTE;
         cs->npoints = g->n;
         size_t bytes = sizeof(double) * (size_t)(g->n ? g->n : 1);
         double *x = aiq_arena_alloc(b->arena, bytes), *y = aiq_arena_alloc(b->arena, bytes);

@@ -209,6 +209,8 @@ static int legend(Svg *g, double x, double y, double width, bool draw)
         aiq_sb_puts(g->out, "<g class=\"legend\">\n");
     for (int i = 0; i < items; i++) {
         bool is_anomaly = i == c->nseries;
+        if (!is_anomaly && aiq_chart_legend_repeat(c, i))
+            continue;
         const char *name = is_anomaly ? "anomaly" : c->series[i].name;
         double iw = 20 + text_px(name, LABEL_FONT) + 18;
         if (iw > width)
@@ -217,7 +219,8 @@ static int legend(Svg *g, double x, double y, double width, bool draw)
             if (rows == MAX_LEGEND_ROWS) {
                 if (draw) {
                     char more[32];
-                    snprintf(more, sizeof more, "+%d more", items - i);
+                    snprintf(more, sizeof more, "+%d more",
+                             aiq_chart_legend_left(c, i) + (anomalies ? 1 : 0));
                     text(g, cx, y + (rows - 1) * LEGEND_ROW_H, "tick", NULL, more);
                 }
                 break;
@@ -301,6 +304,18 @@ static void draw_x_labels(Svg *g, const Box *b, const AiqChartTicks *xt)
     if (n == 0)
         return;
     double group = b->w / n, widest = 0;
+    AiqChartTicks ct;
+    if (aiq_chart_category_time_ticks(c, (int)(b->w / 90) + 1, &ct)) {
+        /* datetimes: labels at round times, as on a time axis */
+        for (int i = 0; i < ct.n; i++) {
+            double x = b->x + (ct.v[i] + 0.5) * group;
+            aiq_sb_printf(g->out,
+                          "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                          x, y, x, y + 4);
+            text(g, x, y + 18, "tick", "middle", ct.label[i]);
+        }
+        return;
+    }
     for (int k = 0; k < n; k++)
         widest = fmax(widest, fmin(text_px(c->categories[k], TICK_FONT), 120));
     int m = (int)ceil((widest + 8) / group);
@@ -579,9 +594,11 @@ static void x_title(Svg *g, const Box *b, double y, const AiqChartTicks *xt)
 {
     const AiqChart *c = g->c;
     char buf[512];
-    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME       ? xt->context
-                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY ? c->x.context
-                                                                 : NULL;
+    AiqChartTicks ct;
+    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME ? xt->context
+                          : aiq_chart_category_time_ticks(c, (int)(b->w / 90) + 1, &ct) ? ct.context
+                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY                        ? c->x.context
+                                                                                        : NULL;
     if (aiq_chart_x_title(c->x.title, context, buf, sizeof buf)[0])
         text(g, b->x + b->w / 2, y, "axis-title", "middle", buf);
 }
@@ -639,6 +656,10 @@ static void draw_xy(Svg *g, double top)
         if (panel->naxes == 2 && panel->y[1].title)
             text_rotated(g, g->w - PAD - 6, b.y + b.h / 2, "axis-title", panel->y[1].title);
         draw_panel_series(g, &b, &xt, yt[p], p);
+        if (p < np - 1) /* the last panel's baseline comes with the x labels */
+            aiq_sb_printf(g->out,
+                          "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                          b.x, b.y + b.h, b.x + b.w, b.y + b.h);
         aiq_sb_puts(g->out, "</g>\n");
         last = b;
     }

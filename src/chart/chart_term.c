@@ -118,6 +118,8 @@ static int legend(Term *tm, int row, bool draw)
     int maxname = tm->width / 2 > 8 ? tm->width / 2 : 8;
     bool anomalies = any_anomalies(c);
     for (int s = 0; s < c->nseries; s++) {
+        if (aiq_chart_legend_repeat(c, s))
+            continue;
         const char *name = aiq_chart_text_clip(&tm->arena, c->series[s].name, maxname, tm->utf8);
         int w = 3 + aiq_chart_text_width(name);
         /* room for the "+N more" marker on the last row */
@@ -126,7 +128,7 @@ static int legend(Term *tm, int row, bool draw)
             if (rows == tm->max_legend_rows) {
                 if (draw) {
                     char more[32];
-                    snprintf(more, sizeof more, "+%d more", c->nseries - s);
+                    snprintf(more, sizeof more, "+%d more", aiq_chart_legend_left(c, s));
                     aiq_chart_canvas_text(&tm->cv, col, row + rows - 1, more, AIQ_CHART_INK_AXIS,
                                           0);
                 }
@@ -650,9 +652,22 @@ static void draw_x_axis(Term *tm, const Plot *p, int row, const Slots *sl)
         }
         return;
     }
-    /* categories: every m-th label, m chosen so that the labels fit */
     int ncat = sl ? sl->ncat : c->ncategories;
     double group = sl ? sl->group : (double)p->pw / (ncat ? ncat : 1);
+    AiqChartTicks ct;
+    if (aiq_chart_category_time_ticks(c, p->pw / 8, &ct)) {
+        /* datetimes: labels at round times, as on a time axis */
+        for (int i = 0; i < ct.n; i++) {
+            if (ct.v[i] > ncat - 0.5)
+                break;
+            int center = sl ? p->x0 + (int)lround((ct.v[i] + 0.5) * sl->group - 0.5)
+                            : p->x0 + (int)lround(dot_x(p, (ct.v[i] + 0.5) / ncat)) / 2;
+            aiq_chart_canvas_put(&tm->cv, center, row, tick, AIQ_CHART_INK_AXIS, 0);
+            x_label(tm, &xl, center, ct.label[i]);
+        }
+        return;
+    }
+    /* other categories: every m-th label, m chosen so that the labels fit */
     int widest = 0;
     for (int k = 0; k < ncat; k++) {
         int w = aiq_chart_text_width(c->categories[k]);
@@ -675,9 +690,11 @@ static void draw_x_title(Term *tm, const Plot *p, int row)
 {
     const AiqChart *c = tm->c;
     char buf[512];
-    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME       ? p->xt.context
-                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY ? c->x.context
-                                                                 : NULL;
+    AiqChartTicks ct;
+    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME ? p->xt.context
+                          : aiq_chart_category_time_ticks(c, p->pw / 8, &ct) ? ct.context
+                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY           ? c->x.context
+                                                                           : NULL;
     text_centered(tm, p->x0, p->pw, row, aiq_chart_x_title(c->x.title, context, buf, sizeof buf),
                   0, 0);
 }

@@ -225,6 +225,23 @@ const char *aiq_chart_format_duration(double ticks, char *buf, size_t size)
     return buf;
 }
 
+bool aiq_chart_legend_repeat(const AiqChart *c, int s)
+{
+    for (int i = 0; i < s; i++)
+        if (c->series[i].color == c->series[s].color &&
+            strcmp(c->series[i].name, c->series[s].name) == 0)
+            return true;
+    return false;
+}
+
+int aiq_chart_legend_left(const AiqChart *c, int from)
+{
+    int n = 0;
+    for (int s = from; s < c->nseries; s++)
+        n += !aiq_chart_legend_repeat(c, s);
+    return n;
+}
+
 const char *aiq_chart_x_title(const char *title, const char *context, char *buf, size_t size)
 {
     title = title ? title : "";

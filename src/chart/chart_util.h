@@ -53,6 +53,11 @@ const char *aiq_chart_format_value(AiqChartAxisKind kind, double v, char *buf, s
  * 20us) into buf; returns buf. */
 const char *aiq_chart_format_duration(double ticks, char *buf, size_t size);
 
+/* True when series s repeats an earlier one's legend entry (same name and
+ * colour: one key drawn in several panels), so that legends list it once. */
+bool aiq_chart_legend_repeat(const AiqChart *c, int s);
+/* The legend entries of series from, from+1, ... that are not repeats. */
+int aiq_chart_legend_left(const AiqChart *c, int from);
 /* Writes the x axis title followed by what its labels leave out, in
  * parentheses: "TimeGenerated (2026-01-05 UTC)"; "UTC" is not repeated when
  * the title already says it. title and context may be NULL. Returns buf. */

@@ -574,6 +574,30 @@ static void test_build_options(void)
         CHECK_EQ_STR(c->panels[1].y[0].title, "errors");
         CHECK_NEAR(c->panels[1].y[0].hi, 6);
     }
+    /* with a series column, a key keeps its name and colour in every panel,
+     * and the legend lists it once */
+    AiqChartColumn kcols[4] = {lat_cols[1], lat_cols[2], cols[2], lat_cols[0]};
+    AiqChartTable tk = {4, 6, kcols};
+    c = build(&tk, "timechart", panels, &a, &err);
+    CHECK(c && c->nseries == 4);
+    if (c && c->nseries == 4) {
+        const AiqChartSeries *b0 = &c->series[0], *b1 = &c->series[1];
+        CHECK_EQ_STR(b0->name, "b");
+        CHECK_EQ_STR(b1->name, "b");
+        CHECK(b0->panel == 0 && b1->panel == 1 && b0->color == b1->color);
+        CHECK(c->series[2].color != b0->color);
+        AiqStrBuf out;
+        aiq_sb_init(&out);
+        aiq_chart_render_svg(c, NULL, &out);
+        const char *legend = strstr(aiq_sb_str(&out), "<g class=\"legend\">");
+        const char *legend_end = legend ? strstr(legend, "</g>") : NULL;
+        CHECK(legend_end && count_of(legend, ">b</text>") - count_of(legend_end, ">b</text>") == 1);
+        aiq_sb_clear(&out);
+        AiqChartTermOptions o = {60, 20, false, true};
+        aiq_chart_render_term(c, &o, &out);
+        CHECK(strstr(aiq_sb_str(&out), "\xE2\x97\x8F b   \xE2\x96\xA0 a\n") != NULL);
+        aiq_sb_free(&out);
+    }
     const char *axes[] = {"ysplit", "axes", NULL};
     c = build(&t2, "timechart", axes, &a, &err);
     CHECK(c && c->npanels == 1 && c->panels[0].naxes == 2 && c->series[1].axis == 1);
@@ -950,6 +974,28 @@ static void test_units_and_labels(void)
         CHECK_EQ_STR(c->categories[2], "2026");
         CHECK_NEAR(c->series[0].y[0], 7);
     }
+
+    /* hourly columns over two days: labelled at round times, not every category */
+    static int64_t hours[48];
+    static double ones[48];
+    for (int i = 0; i < 48; i++) {
+        hours[i] = at("2026-01-05T00:00:00Z") + i * AIQ_TICKS_PER_HOUR;
+        ones[i] = 1;
+    }
+    AiqChartColumn hc[2] = {{.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = hours},
+                            {.name = "n", .kind = AIQ_CHART_COL_NUMBER, .num = ones}};
+    AiqChartTable ht = {2, 48, hc};
+    c = build(&ht, "columnchart", NULL, &a, &err);
+    AiqChartTicks ticks;
+    CHECK(c && aiq_chart_category_time_ticks(c, 5, &ticks));
+    CHECK_EQ_I64(ticks.n, 4);
+    CHECK_EQ_STR(ticks.label[0], "Jan 5");
+    CHECK_EQ_STR(ticks.label[1], "12:00");
+    CHECK_EQ_STR(ticks.label[2], "Jan 6");
+    CHECK_NEAR(ticks.v[1], 12); /* at the 13th column */
+    CHECK_NEAR(ticks.v[3], 36);
+    CHECK(c && !aiq_chart_category_time_ticks(build(&yt, "columnchart", NULL, &a, &err), 5,
+                                              &ticks)); /* years are numbers */
     aiq_sb_free(&sb);
     aiq_arena_free(&a);
 }
