@@ -65,7 +65,8 @@ static void fill_latency(AiqChartTable *t)
             num[0][n] = round(base + 40 * noise(&st));
             n++;
         }
-    cols[0] = (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
+    cols[0] =
+        (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
     cols[1] = (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING, .str = str[0]};
     cols[2] = (AiqChartColumn){.name = "p95_ms", .kind = AIQ_CHART_COL_NUMBER, .num = num[0]};
     *t = (AiqChartTable){3, n, cols};
@@ -106,10 +107,20 @@ static void fill_anomaly(AiqChartTable *t)
         str[0][d] = deployments[d];
     }
     cols[0] = (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING, .str = str[0]};
-    cols[1] = (AiqChartColumn){.name = "p95", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_NUMBER, .arr = arr[1]};
-    cols[2] = (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_DATETIME, .arr = arr[0]};
-    cols[3] = (AiqChartColumn){.name = "anomalies", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_NUMBER, .arr = arr[2]};
-    cols[4] = (AiqChartColumn){.name = "baseline", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_NUMBER, .arr = arr[3]};
+    cols[1] = (AiqChartColumn){
+        .name = "p95", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_NUMBER, .arr = arr[1]};
+    cols[2] = (AiqChartColumn){.name = "TimeGenerated",
+                               .kind = AIQ_CHART_COL_ARRAY,
+                               .elem = AIQ_CHART_COL_DATETIME,
+                               .arr = arr[0]};
+    cols[3] = (AiqChartColumn){.name = "anomalies",
+                               .kind = AIQ_CHART_COL_ARRAY,
+                               .elem = AIQ_CHART_COL_NUMBER,
+                               .arr = arr[2]};
+    cols[4] = (AiqChartColumn){.name = "baseline",
+                               .kind = AIQ_CHART_COL_ARRAY,
+                               .elem = AIQ_CHART_COL_NUMBER,
+                               .arr = arr[3]};
     *t = (AiqChartTable){5, 2, cols};
 }
 
@@ -126,7 +137,8 @@ static void fill_throttled(AiqChartTable *t)
             num[0][n] = round((20 + 15 * d) * peak * (1 + 0.6 * noise(&st)));
             n++;
         }
-    cols[0] = (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
+    cols[0] =
+        (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
     cols[1] = (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING, .str = str[0]};
     cols[2] = (AiqChartColumn){.name = "throttled", .kind = AIQ_CHART_COL_NUMBER, .num = num[0]};
     *t = (AiqChartTable){3, n, cols};
@@ -135,7 +147,8 @@ static void fill_throttled(AiqChartTable *t)
 /* Tokens per model: a pie and a bar chart. */
 static void fill_tokens(AiqChartTable *t)
 {
-    static const char *const models[] = {"gpt-4o", "gpt-4o-mini", "o3-mini", "text-embedding-3-large",
+    static const char *const models[] = {"gpt-4o",  "gpt-4o-mini",
+                                         "o3-mini", "text-embedding-3-large",
                                          "gpt-4.1", "whisper <beta> & co"};
     static const double tokens[] = {4.82e6, 2.91e6, 1.34e6, 0.86e6, 0.52e6, 0.11e6};
     static const double cost[] = {48.2, 4.4, 5.9, 0.1, 4.2, 0.6};
@@ -167,7 +180,8 @@ static void fill_gpu(AiqChartTable *t)
             num[1][n] = round((38 + 0.48 * u + 3 * noise(&st)) * 10) / 10;
             n++;
         }
-    cols[0] = (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
+    cols[0] =
+        (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = ticks};
     cols[1] = (AiqChartColumn){.name = "Node", .kind = AIQ_CHART_COL_STRING, .str = str[0]};
     cols[2] = (AiqChartColumn){.name = "GpuUtil", .kind = AIQ_CHART_COL_NUMBER, .num = num[0]};
     cols[3] = (AiqChartColumn){.name = "GpuTempC", .kind = AIQ_CHART_COL_NUMBER, .num = num[1]};
@@ -175,18 +189,31 @@ static void fill_gpu(AiqChartTable *t)
 }
 
 static const Demo demos[] = {
-    {"timechart", "timechart", {{"title", "p95 latency by deployment"}, {"ytitle", "ms"}}, fill_latency},
-    {"anomalychart", "anomalychart",
-     {{"anomalycolumns", "anomalies"}, {"title", "p95 latency anomalies (series_decompose_anomalies)"}},
+    {"timechart",
+     "timechart",
+     {{"title", "p95 latency by deployment"}, {"ytitle", "ms"}},
+     fill_latency},
+    {"anomalychart",
+     "anomalychart",
+     {{"anomalycolumns", "anomalies"},
+      {"title", "p95 latency anomalies (series_decompose_anomalies)"}},
      fill_anomaly},
-    {"columns", "columnchart",
-     {{"kind", "stacked"}, {"title", "HTTP 429 per hour"}, {"xtitle", "hour (UTC)"}}, fill_throttled},
+    {"columns",
+     "columnchart",
+     {{"kind", "stacked"}, {"title", "HTTP 429 per hour"}, {"xtitle", "hour (UTC)"}},
+     fill_throttled},
     {"area", "areachart", {{"kind", "stacked"}, {"title", "429s, stacked"}}, fill_throttled},
     {"pie", "piechart", {{"title", "Tokens by model"}}, fill_tokens},
     {"bars", "barchart", {{"title", "Tokens by model"}, {"ycolumns", "Tokens"}}, fill_tokens},
-    {"panels", "timechart", {{"ysplit", "panels"}, {"title", "GPU utilisation and temperature"}}, fill_gpu},
-    {"scatter", "scatterchart",
-     {{"xcolumn", "GpuUtil"}, {"ycolumns", "GpuTempC"}, {"title", "Temperature against utilisation"}},
+    {"panels",
+     "timechart",
+     {{"ysplit", "panels"}, {"title", "GPU utilisation and temperature"}},
+     fill_gpu},
+    {"scatter",
+     "scatterchart",
+     {{"xcolumn", "GpuUtil"},
+      {"ycolumns", "GpuTempC"},
+      {"title", "Temperature against utilisation"}},
      fill_gpu},
 };
 #define NDEMOS (int)(sizeof demos / sizeof demos[0])

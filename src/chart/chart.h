@@ -82,15 +82,15 @@ typedef enum AiqChartType {
 } AiqChartType;
 
 typedef enum AiqChartStacking {
-    AIQ_CHART_UNSTACKED,  /* kind=default or kind=unstacked */
-    AIQ_CHART_STACKED,    /* kind=stacked */
-    AIQ_CHART_STACKED100  /* kind=stacked100: each x stretched to 100% */
+    AIQ_CHART_UNSTACKED, /* kind=default or kind=unstacked */
+    AIQ_CHART_STACKED,   /* kind=stacked */
+    AIQ_CHART_STACKED100 /* kind=stacked100: each x stretched to 100% */
 } AiqChartStacking;
 
 typedef enum AiqChartSplit {
-    AIQ_CHART_SPLIT_NONE,   /* one y axis for everything */
-    AIQ_CHART_SPLIT_AXES,   /* first y column on the left axis, the others on a right one */
-    AIQ_CHART_SPLIT_PANELS  /* one panel per y column, at most AIQ_CHART_MAX_PANELS */
+    AIQ_CHART_SPLIT_NONE,  /* one y axis for everything */
+    AIQ_CHART_SPLIT_AXES,  /* first y column on the left axis, the others on a right one */
+    AIQ_CHART_SPLIT_PANELS /* one panel per y column, at most AIQ_CHART_MAX_PANELS */
 } AiqChartSplit;
 
 typedef enum AiqChartScale { AIQ_CHART_LINEAR, AIQ_CHART_LOG } AiqChartScale;
@@ -98,28 +98,28 @@ typedef enum AiqChartScale { AIQ_CHART_LINEAR, AIQ_CHART_LOG } AiqChartScale;
 #define AIQ_CHART_MAX_PANELS 5
 
 /* The render properties; X(id, name). */
-#define AIQ_CHART_PROPS(X)                                                                      \
-    X(ACCUMULATE, "accumulate")                                                                 \
-    X(ANOMALYCOLUMNS, "anomalycolumns")                                                         \
-    X(KIND, "kind")                                                                             \
-    X(LEGEND, "legend")                                                                         \
-    X(SERIES, "series")                                                                         \
-    X(TITLE, "title")                                                                           \
-    X(XAXIS, "xaxis")                                                                           \
-    X(XCOLUMN, "xcolumn")                                                                       \
-    X(XTITLE, "xtitle")                                                                         \
-    X(YAXIS, "yaxis")                                                                           \
-    X(YCOLUMNS, "ycolumns")                                                                     \
-    X(YMAX, "ymax")                                                                             \
-    X(YMIN, "ymin")                                                                             \
-    X(YSPLIT, "ysplit")                                                                         \
+#define AIQ_CHART_PROPS(X)                                                                         \
+    X(ACCUMULATE, "accumulate")                                                                    \
+    X(ANOMALYCOLUMNS, "anomalycolumns")                                                            \
+    X(KIND, "kind")                                                                                \
+    X(LEGEND, "legend")                                                                            \
+    X(SERIES, "series")                                                                            \
+    X(TITLE, "title")                                                                              \
+    X(XAXIS, "xaxis")                                                                              \
+    X(XCOLUMN, "xcolumn")                                                                          \
+    X(XTITLE, "xtitle")                                                                            \
+    X(YAXIS, "yaxis")                                                                              \
+    X(YCOLUMNS, "ycolumns")                                                                        \
+    X(YMAX, "ymax")                                                                                \
+    X(YMIN, "ymin")                                                                                \
+    X(YSPLIT, "ysplit")                                                                            \
     X(YTITLE, "ytitle")
 
 typedef enum AiqChartProp {
 #define AIQ_CHART_PROP_ENUM(id, name) AIQ_CHART_PROP_##id,
     AIQ_CHART_PROPS(AIQ_CHART_PROP_ENUM)
 #undef AIQ_CHART_PROP_ENUM
-    AIQ_CHART_PROP_COUNT
+        AIQ_CHART_PROP_COUNT
 } AiqChartProp;
 
 /* Where a property was written in the query, so that an error about it
@@ -130,17 +130,17 @@ typedef struct AiqChartSpan {
 
 typedef struct AiqChartRequest {
     AiqChartType type;
-    AiqChartSpan type_span;         /* the chart kind's name in the query */
+    AiqChartSpan type_span;              /* the chart kind's name in the query */
     const char *title, *xtitle, *ytitle; /* NULL = the default */
-    const char *xcolumn;            /* NULL = chosen by the chart's rule */
-    const char **ycolumns;          /* NULL when nycolumns == 0: every numeric column */
+    const char *xcolumn;                 /* NULL = chosen by the chart's rule */
+    const char **ycolumns;               /* NULL when nycolumns == 0: every numeric column */
     int nycolumns;
-    const char **series;            /* NULL when nseries == 0: every other non-numeric column */
+    const char **series; /* NULL when nseries == 0: every other non-numeric column */
     int nseries;
     const char **anomalycolumns;
     int nanomalycolumns;
     AiqChartStacking stacking;
-    bool kind_set;                  /* kind= was given (ignored, with a note, where it means nothing) */
+    bool kind_set; /* kind= was given (ignored, with a note, where it means nothing) */
     AiqChartSplit ysplit;
     bool legend_hidden;
     bool accumulate;
@@ -179,11 +179,11 @@ typedef enum AiqChartAxisKind {
 typedef struct AiqChartAxis {
     AiqChartAxisKind kind;
     AiqChartScale scale;
-    const char *title; /* NULL = none */
-    double lo, hi;     /* extent of the data (with ymin/ymax applied); lo > hi when empty */
+    const char *title;       /* NULL = none */
+    double lo, hi;           /* extent of the data (with ymin/ymax applied); lo > hi when empty */
     bool fixed_lo, fixed_hi; /* set by ymin/ymax: the renderers do not round them outward */
-    bool from_zero;    /* bars and areas: the range includes 0 */
-    const char *context; /* what category labels leave out ("2026-01-05 UTC"), or NULL */
+    bool from_zero;          /* bars and areas: the range includes 0 */
+    const char *context;     /* what category labels leave out ("2026-01-05 UTC"), or NULL */
 } AiqChartAxis;
 
 typedef struct AiqChartPanel {
@@ -193,9 +193,9 @@ typedef struct AiqChartPanel {
 
 typedef struct AiqChartSeries {
     const char *name;
-    int panel;          /* index into AiqChart.panels */
-    int axis;           /* 0 = left, 1 = right */
-    int color;          /* palette index, 0 .. AIQ_CHART_PALETTE-1 */
+    int panel; /* index into AiqChart.panels */
+    int axis;  /* 0 = left, 1 = right */
+    int color; /* palette index, 0 .. AIQ_CHART_PALETTE-1 */
     int npoints;
     const double *x;    /* ascending for time/line/area charts; a category index for categories */
     const double *y;    /* the value as drawn (accumulated, percent under stacked100); NaN = gap */
@@ -210,7 +210,7 @@ typedef struct AiqChart {
     AiqChartStacking stacking; /* only for area, column and bar charts */
     const char *title;         /* NULL = none */
     AiqChartAxis x;
-    const char **categories;   /* labels of a category x axis (and pie slices) */
+    const char **categories; /* labels of a category x axis (and pie slices) */
     int ncategories;
     const double *category_values;  /* sorted numbers, datetimes or timespans behind the
                                        categories; NULL when they are text */
@@ -220,7 +220,7 @@ typedef struct AiqChart {
     AiqChartSeries *series;
     int nseries;
     bool legend;
-    const char **notes;        /* what the chart left out or changed, for the user to know */
+    const char **notes; /* what the chart left out or changed, for the user to know */
     int nnotes;
 } AiqChart;
 

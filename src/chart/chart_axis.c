@@ -20,11 +20,11 @@
 
 /* Steps of whole time units, shared by time and duration axes. */
 static const int64_t unit_steps[] = {
-    TICK_MS,     2 * TICK_MS,  5 * TICK_MS,  10 * TICK_MS, 20 * TICK_MS, 50 * TICK_MS,
-    100 * TICK_MS, 200 * TICK_MS, 500 * TICK_MS, TICK_S,     2 * TICK_S,   5 * TICK_S,
-    10 * TICK_S, 15 * TICK_S,  30 * TICK_S,  TICK_MIN,     2 * TICK_MIN, 5 * TICK_MIN,
-    10 * TICK_MIN, 15 * TICK_MIN, 30 * TICK_MIN, TICK_H,    2 * TICK_H,   3 * TICK_H,
-    6 * TICK_H,  12 * TICK_H,  TICK_D,       2 * TICK_D,
+    TICK_MS,       2 * TICK_MS,   5 * TICK_MS,   10 * TICK_MS, 20 * TICK_MS, 50 * TICK_MS,
+    100 * TICK_MS, 200 * TICK_MS, 500 * TICK_MS, TICK_S,       2 * TICK_S,   5 * TICK_S,
+    10 * TICK_S,   15 * TICK_S,   30 * TICK_S,   TICK_MIN,     2 * TICK_MIN, 5 * TICK_MIN,
+    10 * TICK_MIN, 15 * TICK_MIN, 30 * TICK_MIN, TICK_H,       2 * TICK_H,   3 * TICK_H,
+    6 * TICK_H,    12 * TICK_H,   TICK_D,        2 * TICK_D,
 };
 #define NUNIT_STEPS ((int)(sizeof unit_steps / sizeof unit_steps[0]))
 
@@ -56,8 +56,8 @@ static void open_range(double *lo, double *hi, bool fixed_lo, bool fixed_hi)
 /* Spreads ticks k*step over lo..hi, first widening each unfixed end to a
  * multiple of step. Returns false (t untouched) when more than maxticks
  * would be needed. */
-static bool fit_step(double lo, double hi, double step, int maxticks, bool fixed_lo,
-                     bool fixed_hi, AiqChartTicks *t)
+static bool fit_step(double lo, double hi, double step, int maxticks, bool fixed_lo, bool fixed_hi,
+                     AiqChartTicks *t)
 {
     /* the 1e-9 keeps 0.30000000000000004 / 0.1 from counting as past 3 */
     double nlo = fixed_lo ? lo : floor(lo / step + 1e-9) * step;
@@ -288,8 +288,8 @@ static void time_context(int64_t lo, int64_t hi, TimeStep s, char *out, size_t s
         if (y0 == y1 && m0 == m1 && d0 == d1)
             snprintf(out, size, "%04lld-%02u-%02u UTC", (long long)y0, m0, d0);
         else
-            snprintf(out, size, "%04lld-%02u-%02u .. %04lld-%02u-%02u UTC", (long long)y0, m0,
-                     d0, (long long)y1, m1, d1);
+            snprintf(out, size, "%04lld-%02u-%02u .. %04lld-%02u-%02u UTC", (long long)y0, m0, d0,
+                     (long long)y1, m1, d1);
     } else if (s.ticks) {
         if (y0 == y1)
             snprintf(out, size, "%04lld UTC", (long long)y0);

@@ -108,27 +108,27 @@ typedef struct Builder {
     AiqError *err;
     AiqChart *chart;
     Family family;
-    bool array_mode;     /* make-series: x and y are arrays, one series per row and y column */
-    bool category;       /* x is a category axis */
-    bool intern_x;       /* categories come from x's text (strings, bools, pie labels) */
+    bool array_mode; /* make-series: x and y are arrays, one series per row and y column */
+    bool category;   /* x is a category axis */
+    bool intern_x;   /* categories come from x's text (strings, bools, pie labels) */
     int xcol;
     int *ycols, ny;
     int *keycols, nkeys;
     int *ancols, nan;
-    bool *y_to_seconds;  /* a timespan y sharing an axis with numbers is drawn in seconds */
+    bool *y_to_seconds; /* a timespan y sharing an axis with numbers is drawn in seconds */
     StrMap categories;
-    StrMap groups;       /* series key -> group */
-    int **group_series;  /* group -> per y column the index into gathered, -1 until seen */
+    StrMap groups;      /* series key -> group */
+    int **group_series; /* group -> per y column the index into gathered, -1 until seen */
     int group_cap;
     Gathered *gathered;
     int ngathered, gathered_cap;
     const char **notes;
     int nnotes, notes_cap;
-    int64_t short_arrays; /* rows whose y array was shorter than x (or longer) */
-    int64_t dropped_log;  /* values <= 0 left out of a log axis */
-    int duplicates;       /* category points merged */
+    int64_t short_arrays;        /* rows whose y array was shorter than x (or longer) */
+    int64_t dropped_log;         /* values <= 0 left out of a log axis */
+    int duplicates;              /* category points merged */
     AiqChartAxisKind raw_x_kind; /* how x values read before they become categories */
-    int *placed_yi;       /* per model series, its y column */
+    int *placed_yi;              /* per model series, its y column */
 } Builder;
 
 static void note(Builder *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -199,8 +199,7 @@ static const char *describe_columns(Builder *b)
     AiqStrBuf sb;
     aiq_sb_init(&sb);
     for (int i = 0; i < b->t->ncols; i++)
-        aiq_sb_printf(&sb, "%s%s:%s", i ? ", " : "", b->t->cols[i].name,
-                      kind_name(&b->t->cols[i]));
+        aiq_sb_printf(&sb, "%s%s:%s", i ? ", " : "", b->t->cols[i].name, kind_name(&b->t->cols[i]));
     const char *r = aiq_arena_strndup(b->arena, aiq_sb_str(&sb), sb.len);
     aiq_sb_free(&sb);
     return r;
@@ -299,9 +298,9 @@ static bool choose_x(Builder *b, const Named *nm)
             const AiqChartColumn *c = &t->cols[i];
             if (c->kind != AIQ_CHART_COL_ARRAY || named_elsewhere(nm, i))
                 continue;
-            bool fits = pass == 0 ? c->elem == AIQ_CHART_COL_DATETIME
-                                  : b->family != FAMILY_TIME &&
-                                        count_y_candidates(b, nm, i, true) > 0;
+            bool fits = pass == 0
+                            ? c->elem == AIQ_CHART_COL_DATETIME
+                            : b->family != FAMILY_TIME && count_y_candidates(b, nm, i, true) > 0;
             if (fits) {
                 b->xcol = i;
                 b->array_mode = true;
@@ -541,8 +540,8 @@ static int series_for(Builder *b, int group, int yi, const char *key)
     }
     int *slot = &b->group_series[group][yi];
     if (*slot < 0) {
-        b->gathered = aiq_grow_array(b->gathered, b->ngathered, &b->gathered_cap,
-                                     sizeof *b->gathered);
+        b->gathered =
+            aiq_grow_array(b->gathered, b->ngathered, &b->gathered_cap, sizeof *b->gathered);
         Gathered *g = &b->gathered[b->ngathered];
         memset(g, 0, sizeof *g);
         g->key = aiq_arena_strndup(b->arena, key, strlen(key));
@@ -684,7 +683,8 @@ static void sort_by_x(Gathered *g)
     }
     if (!sorted) {
         qsort(idx, (size_t)g->n, sizeof *idx, cmp_xindex);
-        double *x = aiq_xmalloc(sizeof *x * (size_t)g->n), *y = aiq_xmalloc(sizeof *y * (size_t)g->n);
+        double *x = aiq_xmalloc(sizeof *x * (size_t)g->n),
+               *y = aiq_xmalloc(sizeof *y * (size_t)g->n);
         int8_t *an = aiq_xmalloc((size_t)g->n);
         for (int i = 0; i < g->n; i++) {
             x[i] = g->x[idx[i].i];
@@ -702,8 +702,8 @@ static void sort_by_x(Gathered *g)
 }
 
 /* Category labels for datetime values: as short as the set allows. */
-static void time_category_label(double v, bool all_midnight, bool one_day, bool seconds,
-                                char *buf, size_t size)
+static void time_category_label(double v, bool all_midnight, bool one_day, bool seconds, char *buf,
+                                size_t size)
 {
     char iso[48];
     aiq_datetime_format((int64_t)llround(v), iso); /* 2026-01-05T14:30:00Z */
@@ -1141,8 +1141,8 @@ static bool resolve_named(Builder *b, Named *nm)
         note(b, "anomalycolumns applies to anomalychart only; ignored");
         return find_columns(b, NULL, 0, AIQ_CHART_PROP_ANOMALYCOLUMNS, &nm->an);
     }
-    if (!find_columns(b, req->anomalycolumns, req->nanomalycolumns,
-                      AIQ_CHART_PROP_ANOMALYCOLUMNS, &nm->an))
+    if (!find_columns(b, req->anomalycolumns, req->nanomalycolumns, AIQ_CHART_PROP_ANOMALYCOLUMNS,
+                      &nm->an))
         return false;
     nm->nan = req->nanomalycolumns;
     return true;
@@ -1176,8 +1176,8 @@ static void shape(Builder *b)
     if (b->category && !b->intern_x)
         map_categories(b, b->raw_x_kind);
     else if (b->intern_x) {
-        c->categories = aiq_arena_alloc(b->arena, sizeof *c->categories *
-                                                      (size_t)(b->categories.n ? b->categories.n : 1));
+        c->categories = aiq_arena_alloc(
+            b->arena, sizeof *c->categories * (size_t)(b->categories.n ? b->categories.n : 1));
         for (int i = 0; i < b->categories.cap; i++)
             if (b->categories.keys[i])
                 c->categories[b->categories.vals[i]] = b->categories.keys[i];

@@ -24,12 +24,12 @@ enum {
 enum { AIQ_CHART_STYLE_BOLD = 1 };
 
 typedef struct AiqChartCell {
-    uint32_t cp;   /* code point; 0 = right half of a wide character before it */
+    uint32_t cp;    /* code point; 0 = right half of a wide character before it */
     uint8_t fg, bg; /* inks */
     uint8_t style;
-    uint8_t dots;  /* braille dots drawn here (the cell shows U+2800 + dots) */
-    uint8_t fill;  /* eighths a bar filled from the cell's near edge, so that the
-                      next stacked segment can take the rest as background */
+    uint8_t dots; /* braille dots drawn here (the cell shows U+2800 + dots) */
+    uint8_t fill; /* eighths a bar filled from the cell's near edge, so that the
+                     next stacked segment can take the rest as background */
 } AiqChartCell;
 
 typedef struct AiqChartCanvas {

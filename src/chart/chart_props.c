@@ -18,7 +18,7 @@ static const char *const type_names[AIQ_CHART_TYPE_COUNT] = {
 };
 
 /* Kusto's other visualizations: valid KQL that aiq does not draw. */
-static const char *const unsupported_names[] = {"card",     "ladderchart", "pivotchart",
+static const char *const unsupported_names[] = {"card",      "ladderchart", "pivotchart",
                                                 "timepivot", "treemap",     "plotly"};
 
 static const char *const prop_names[AIQ_CHART_PROP_COUNT] = {
@@ -140,8 +140,8 @@ bool aiq_chart_request_set(AiqChartRequest *req, AiqArena *arena, const char *na
         if (strcmp(name, prop_names[i]) == 0)
             id = i;
     if (id < 0) {
-        aiq_error_set(err, AIQ_ERR_BIND, span.offset, span.length,
-                      "unknown render property '%s'", name);
+        aiq_error_set(err, AIQ_ERR_BIND, span.offset, span.length, "unknown render property '%s'",
+                      name);
         const char *near = aiq_suggest(name, strlen(name), prop_names, AIQ_CHART_PROP_COUNT);
         if (near)
             aiq_error_append(err, "; did you mean '%s'?", near);
@@ -190,8 +190,9 @@ bool aiq_chart_request_set(AiqChartRequest *req, AiqArena *arena, const char *na
                                  "valid KQL but not supported by aiq yet: render kind=map");
         if ((k = keyword(value, kinds, 4)) < 0)
             return bad_value(err, span, name, value, "default, unstacked, stacked or stacked100");
-        req->stacking = k <= 1 ? AIQ_CHART_UNSTACKED : k == 2 ? AIQ_CHART_STACKED
-                                                               : AIQ_CHART_STACKED100;
+        req->stacking = k <= 1   ? AIQ_CHART_UNSTACKED
+                        : k == 2 ? AIQ_CHART_STACKED
+                                 : AIQ_CHART_STACKED100;
         req->kind_set = true;
         return true;
     case AIQ_CHART_PROP_YSPLIT:

@@ -180,8 +180,8 @@ static bool has_anomalies(const AiqChart *c)
 static void swatch(Svg *g, double x, double y, const char *color, bool line, bool circle)
 {
     if (circle)
-        aiq_sb_printf(g->out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>", x + 6,
-                      y - 4, color);
+        aiq_sb_printf(g->out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>", x + 6, y - 4,
+                      color);
     else if (line)
         aiq_sb_printf(g->out,
                       "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"3\" rx=\"1.5\" "
@@ -283,16 +283,17 @@ static void draw_x_labels(Svg *g, const Box *b, const AiqChartTicks *xt)
 {
     const AiqChart *c = g->c;
     double y = b->y + b->h;
-    aiq_sb_printf(g->out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                  b->x, y, b->x + b->w, y);
+    aiq_sb_printf(g->out,
+                  "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", b->x,
+                  y, b->x + b->w, y);
     if (c->x.kind != AIQ_CHART_AXIS_CATEGORY) {
         double last_end = -1e9;
         for (int i = 0; i < xt->n; i++) {
             double x = px_x(b, aiq_chart_axis_frac(xt, xt->v[i]));
             double lw = text_px(xt->label[i], TICK_FONT);
-            aiq_sb_printf(g->out,
-                          "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                          x, y, x, y + 4);
+            aiq_sb_printf(
+                g->out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                x, y, x, y + 4);
             if (x - lw / 2 > last_end + 6) {
                 text(g, x, y + 18, "tick", "middle", xt->label[i]);
                 last_end = x + lw / 2;
@@ -309,9 +310,9 @@ static void draw_x_labels(Svg *g, const Box *b, const AiqChartTicks *xt)
         /* datetimes: labels at round times, as on a time axis */
         for (int i = 0; i < ct.n; i++) {
             double x = b->x + (ct.v[i] + 0.5) * group;
-            aiq_sb_printf(g->out,
-                          "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                          x, y, x, y + 4);
+            aiq_sb_printf(
+                g->out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                x, y, x, y + 4);
             text(g, x, y + 18, "tick", "middle", ct.label[i]);
         }
         return;
@@ -501,7 +502,7 @@ static void draw_anomalies(Svg *g, const Box *b, const AiqChartTicks *xt, const 
             continue;
         char xs[48], ys[48];
         aiq_chart_format_value(c->x.kind == AIQ_CHART_AXIS_CATEGORY ? AIQ_CHART_AXIS_NUMBER
-                                                                     : c->x.kind,
+                                                                    : c->x.kind,
                                s->x[i], xs, sizeof xs);
         if (c->x.kind == AIQ_CHART_AXIS_CATEGORY && (int)s->x[i] < c->ncategories)
             snprintf(xs, sizeof xs, "%s", c->categories[(int)s->x[i]]);
@@ -597,8 +598,8 @@ static void x_title(Svg *g, const Box *b, double y, const AiqChartTicks *xt)
     AiqChartTicks ct;
     const char *context = c->x.kind == AIQ_CHART_AXIS_TIME ? xt->context
                           : aiq_chart_category_time_ticks(c, (int)(b->w / 90) + 1, &ct) ? ct.context
-                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY                        ? c->x.context
-                                                                                        : NULL;
+                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY ? c->x.context
+                                                                 : NULL;
     if (aiq_chart_x_title(c->x.title, context, buf, sizeof buf)[0])
         text(g, b->x + b->w / 2, y, "axis-title", "middle", buf);
 }
@@ -657,9 +658,9 @@ static void draw_xy(Svg *g, double top)
             text_rotated(g, g->w - PAD - 6, b.y + b.h / 2, "axis-title", panel->y[1].title);
         draw_panel_series(g, &b, &xt, yt[p], p);
         if (p < np - 1) /* the last panel's baseline comes with the x labels */
-            aiq_sb_printf(g->out,
-                          "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
-                          b.x, b.y + b.h, b.x + b.w, b.y + b.h);
+            aiq_sb_printf(
+                g->out, "<line class=\"axis\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                b.x, b.y + b.h, b.x + b.w, b.y + b.h);
         aiq_sb_puts(g->out, "</g>\n");
         last = b;
     }
@@ -784,8 +785,8 @@ static void draw_pie(Svg *g, double top)
         snprintf(pct, sizeof pct, "%.1f%%", value / total * 100);
         if (sweep > 0.3) {
             double mid = angle + sweep / 2;
-            text(g, cx + r * 0.65 * cos(mid), cy + r * 0.65 * sin(mid) + 4, "slice-label",
-                 "middle", pct);
+            text(g, cx + r * 0.65 * cos(mid), cy + r * 0.65 * sin(mid) + 4, "slice-label", "middle",
+                 pct);
         }
         if (ly < g->h - PAD) {
             double lx = g->w - PAD - legend_w + 16;

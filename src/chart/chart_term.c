@@ -41,8 +41,8 @@ typedef struct Term {
     int width, height;
     bool color, utf8;
     AiqChartCanvas cv;
-    AiqArena arena; /* clipped labels */
-    int visible_categories; /* columns and bars that fit; the rest is noted */
+    AiqArena arena;                     /* clipped labels */
+    int visible_categories;             /* columns and bars that fit; the rest is noted */
     int max_legend_rows, max_note_rows; /* fewer when the height is short */
 } Term;
 
@@ -275,7 +275,8 @@ static void fill_run(Term *tm, Lane ln, int a, int b, uint8_t ink, int glyph_ind
         if (!tm->utf8 || glyph_index >= 0) {
             if (hi - lo >= 4) {
                 int k = glyph_index < 0 ? 0 : glyph_index;
-                uint32_t g = tm->utf8 ? shade_glyphs[k % 4] : (uint32_t)(unsigned char)ascii_fills[k];
+                uint32_t g =
+                    tm->utf8 ? shade_glyphs[k % 4] : (uint32_t)(unsigned char)ascii_fills[k];
                 set_cell(cell, g, ink, 0, 8);
             }
             continue;
@@ -421,7 +422,8 @@ static void draw_end_marker(Term *tm, const Plot *p, const AiqChartSeries *s)
         if (fy < 0 || fy > 1)
             return;
         int col = p->x0 + (int)lround(dot_x(p, fx)) / 2, row = (int)lround(dot_y(p, fy)) / 4;
-        uint32_t g = tm->utf8 ? marker_glyphs[s->color] : (uint32_t)(unsigned char)ascii_marks[s->color];
+        uint32_t g =
+            tm->utf8 ? marker_glyphs[s->color] : (uint32_t)(unsigned char)ascii_marks[s->color];
         aiq_chart_canvas_put(&tm->cv, col, row, g, series_ink(s), AIQ_CHART_STYLE_BOLD);
         return;
     }
@@ -478,8 +480,9 @@ static void draw_areas(Term *tm, const Plot *p, int panel)
     /* unstacked areas overlap: the tallest first, so that the smaller stay in sight */
     if (c->stacking == AIQ_CHART_UNSTACKED)
         for (int i = 1; i < n; i++)
-            for (int j = i; j > 0 && series_peak(&c->series[order[j]]) >
-                                         series_peak(&c->series[order[j - 1]]); j--) {
+            for (int j = i;
+                 j > 0 && series_peak(&c->series[order[j]]) > series_peak(&c->series[order[j - 1]]);
+                 j--) {
                 int t = order[j];
                 order[j] = order[j - 1];
                 order[j - 1] = t;
@@ -691,12 +694,12 @@ static void draw_x_title(Term *tm, const Plot *p, int row)
     const AiqChart *c = tm->c;
     char buf[512];
     AiqChartTicks ct;
-    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME ? p->xt.context
+    const char *context = c->x.kind == AIQ_CHART_AXIS_TIME                   ? p->xt.context
                           : aiq_chart_category_time_ticks(c, p->pw / 8, &ct) ? ct.context
-                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY           ? c->x.context
-                                                                           : NULL;
-    text_centered(tm, p->x0, p->pw, row, aiq_chart_x_title(c->x.title, context, buf, sizeof buf),
-                  0, 0);
+                          : c->x.kind == AIQ_CHART_AXIS_CATEGORY             ? c->x.context
+                                                                             : NULL;
+    text_centered(tm, p->x0, p->pw, row, aiq_chart_x_title(c->x.title, context, buf, sizeof buf), 0,
+                  0);
 }
 
 /* x ticks that fit pw cells with a blank between labels. */
@@ -784,13 +787,13 @@ static void draw_xy(Term *tm)
         const AiqChartPanel *panel = &c->panels[i];
         if (header) {
             if (panel->y[0].title)
-                aiq_chart_canvas_text(&tm->cv, 0, row,
-                                      aiq_chart_text_clip(&tm->arena, panel->y[0].title,
-                                                          tm->width / 2, tm->utf8),
-                                      AIQ_CHART_INK_AXIS, 0);
+                aiq_chart_canvas_text(
+                    &tm->cv, 0, row,
+                    aiq_chart_text_clip(&tm->arena, panel->y[0].title, tm->width / 2, tm->utf8),
+                    AIQ_CHART_INK_AXIS, 0);
             if (panel->naxes == 2 && panel->y[1].title) {
-                const char *t = aiq_chart_text_clip(&tm->arena, panel->y[1].title,
-                                                    tm->width / 2 - 1, tm->utf8);
+                const char *t =
+                    aiq_chart_text_clip(&tm->arena, panel->y[1].title, tm->width / 2 - 1, tm->utf8);
                 aiq_chart_canvas_text(&tm->cv, tm->width - aiq_chart_text_width(t), row, t,
                                       AIQ_CHART_INK_AXIS, 0);
             }
@@ -801,9 +804,8 @@ static void draw_xy(Term *tm)
         draw_y_axes(tm, p, panel, ylw);
         draw_panel_series(tm, p, i);
         if (c->type == AIQ_CHART_COLUMNCHART)
-            sl = column_slots(tm, pw, c->stacking != AIQ_CHART_UNSTACKED
-                                          ? 1
-                                          : count_panel_series(c, i));
+            sl = column_slots(tm, pw,
+                              c->stacking != AIQ_CHART_UNSTACKED ? 1 : count_panel_series(c, i));
         row += ph;
     }
     draw_x_axis(tm, &plots[c->npanels - 1], row, c->type == AIQ_CHART_COLUMNCHART ? &sl : NULL);
@@ -892,11 +894,10 @@ static void draw_bars(Term *tm)
             slot++;
         }
         row += body;
-        aiq_chart_canvas_put(&tm->cv, x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS,
-                             0);
+        aiq_chart_canvas_put(&tm->cv, x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
         for (int i = 0; i < pw - vw; i++)
-            aiq_chart_canvas_put(&tm->cv, x0 + i, row, utf8_or(tm, 0x2500, '-'),
-                                 AIQ_CHART_INK_AXIS, 0);
+            aiq_chart_canvas_put(&tm->cv, x0 + i, row, utf8_or(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
+                                 0);
         XLabels xl = {row + 1, -1, 0, tm->width};
         for (int i = 0; i < vt.n; i++) {
             int col = x0 + (int)lround(aiq_chart_axis_frac(&vt, vt.v[i]) * (pw - vw - 1));
@@ -919,7 +920,8 @@ static void draw_pie(Term *tm)
     const AiqChartSeries *s = c->nseries ? &c->series[0] : NULL;
     int n = 0;
     double total = 0, largest = 0;
-    int *idx = aiq_arena_alloc(&tm->arena, sizeof *idx * (size_t)(s && s->npoints ? s->npoints : 1));
+    int *idx =
+        aiq_arena_alloc(&tm->arena, sizeof *idx * (size_t)(s && s->npoints ? s->npoints : 1));
     for (int i = 0; s && i < s->npoints; i++)
         if (s->y[i] > 0) {
             idx[n++] = i;
@@ -942,11 +944,13 @@ static void draw_pie(Term *tm)
     for (int i = 0; i < shown; i++) {
         int w = aiq_chart_text_width(c->categories[(int)s->x[idx[i]]]);
         lw = w > lw ? w : lw;
-        int vv = aiq_chart_text_width(aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, s->y[idx[i]], v, sizeof v));
+        int vv = aiq_chart_text_width(
+            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, s->y[idx[i]], v, sizeof v));
         vw = vv > vw ? vv : vw;
     }
     if (shown < n) {
-        int vv = aiq_chart_text_width(aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, other, v, sizeof v));
+        int vv =
+            aiq_chart_text_width(aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, other, v, sizeof v));
         vw = vv > vw ? vv : vw;
     }
     lw = lw > tm->width / 3 ? tm->width / 3 : lw;
@@ -960,8 +964,8 @@ static void draw_pie(Term *tm)
         double value = is_other ? other : s->y[idx[i]];
         int k = is_other ? -1 : i % AIQ_CHART_PALETTE;
         uint8_t ink = is_other ? AIQ_CHART_INK_AXIS : (uint8_t)(k + 1);
-        uint32_t mark = !tm->utf8 ? (uint32_t)(unsigned char)(is_other ? '.' : ascii_marks[k])
-                        : is_other ? 0x00B7
+        uint32_t mark = !tm->utf8   ? (uint32_t)(unsigned char)(is_other ? '.' : ascii_marks[k])
+                        : is_other  ? 0x00B7
                         : tm->color ? 0x25CF
                                     : marker_glyphs[k];
         aiq_chart_canvas_put(&tm->cv, 0, row, mark, ink, 0);

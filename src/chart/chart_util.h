@@ -15,16 +15,16 @@
 /* The series colours: X(svg hex, xterm-256 index). Ten hues that stay apart
  * for colour-blind readers too, in the order the first series take them;
  * red is kept out of it because anomalies are red. */
-#define AIQ_CHART_PALETTE_COLORS(X)                                                             \
-    X("#2563eb", 33)  /* blue */                                                                \
-    X("#f59e0b", 214) /* amber */                                                               \
-    X("#059669", 35)  /* green */                                                               \
-    X("#db2777", 162) /* pink */                                                                \
-    X("#7c3aed", 99)  /* violet */                                                              \
-    X("#0891b2", 37)  /* cyan */                                                                \
-    X("#65a30d", 70)  /* lime */                                                                \
-    X("#ea580c", 202) /* orange */                                                              \
-    X("#475569", 60)  /* slate */                                                               \
+#define AIQ_CHART_PALETTE_COLORS(X)                                                                \
+    X("#2563eb", 33)  /* blue */                                                                   \
+    X("#f59e0b", 214) /* amber */                                                                  \
+    X("#059669", 35)  /* green */                                                                  \
+    X("#db2777", 162) /* pink */                                                                   \
+    X("#7c3aed", 99)  /* violet */                                                                 \
+    X("#0891b2", 37)  /* cyan */                                                                   \
+    X("#65a30d", 70)  /* lime */                                                                   \
+    X("#ea580c", 202) /* orange */                                                                 \
+    X("#475569", 60)  /* slate */                                                                  \
     X("#a16207", 136) /* brown */
 
 #define AIQ_CHART_ANOMALY_HEX "#dc2626"

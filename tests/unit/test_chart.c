@@ -50,8 +50,7 @@ static bool request(AiqChartRequest *req, AiqArena *a, const char *kind, const c
     if (!aiq_chart_request_init(req, kind, (AiqChartSpan){7, (int32_t)strlen(kind)}, err))
         return false;
     for (int i = 0; props && props[i]; i += 2)
-        if (!aiq_chart_request_set(req, a, props[i], props[i + 1], (AiqChartSpan){100 + i, 5},
-                                   err))
+        if (!aiq_chart_request_set(req, a, props[i], props[i + 1], (AiqChartSpan){100 + i, 5}, err))
             return false;
     return true;
 }
@@ -348,7 +347,7 @@ static void test_braille(void)
     aiq_chart_canvas_text(&cv, 0, 0, "ab", 0, 0);
     aiq_chart_canvas_dot(&cv, 0, 0, 1, '*');
     aiq_chart_canvas_dot(&cv, 5, 3, 1, '*');
-    aiq_chart_canvas_dot(&cv, 99, 99, 1, '*'); /* outside: ignored */
+    aiq_chart_canvas_dot(&cv, 99, 99, 1, '*');                      /* outside: ignored */
     CHECK_EQ_STR(canvas_text(&cv, false, &sb), "ab\xE2\xA2\x80\n"); /* dot (5,3): cell 2 */
     aiq_chart_canvas_free(&cv);
     aiq_sb_free(&sb);
@@ -371,13 +370,13 @@ static AiqChartTable latency_table(void)
     lat_t[3] = at("2026-01-05T01:00:00Z");
     lat_t[4] = at("2026-01-05T00:00:00Z");
     lat_t[5] = at("2026-01-05T00:00:00Z");
-    lat_cols[0] = (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING,
-                                   .str = lat_dep};
-    lat_cols[1] = (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME,
-                                   .ticks = lat_t};
+    lat_cols[0] =
+        (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING, .str = lat_dep};
+    lat_cols[1] =
+        (AiqChartColumn){.name = "TimeGenerated", .kind = AIQ_CHART_COL_DATETIME, .ticks = lat_t};
     lat_cols[2] = (AiqChartColumn){.name = "p95", .kind = AIQ_CHART_COL_NUMBER, .num = lat_v};
-    lat_cols[3] = (AiqChartColumn){.name = "Region", .kind = AIQ_CHART_COL_STRING,
-                                   .str = lat_region};
+    lat_cols[3] =
+        (AiqChartColumn){.name = "Region", .kind = AIQ_CHART_COL_STRING, .str = lat_region};
     return (AiqChartTable){4, 6, lat_cols};
 }
 
@@ -562,8 +561,8 @@ static void test_build_options(void)
 
     /* two y columns split into panels */
     static double other[6] = {1, 2, 3, 4, 5, 6};
-    AiqChartColumn cols[4] = {lat_cols[1], lat_cols[2],
-                              {.name = "errors", .kind = AIQ_CHART_COL_NUMBER, .num = other}};
+    AiqChartColumn cols[4] = {
+        lat_cols[1], lat_cols[2], {.name = "errors", .kind = AIQ_CHART_COL_NUMBER, .num = other}};
     AiqChartTable t2 = {3, 6, cols};
     const char *panels[] = {"ysplit", "panels", NULL};
     c = build(&t2, "timechart", panels, &a, &err);
@@ -660,12 +659,16 @@ static AiqChartTable make_series_table(void)
         ms_arr[2][r] = (AiqChartArray){4, ms_an[r], NULL};
     }
     ms_cols[0] = (AiqChartColumn){.name = "sid", .kind = AIQ_CHART_COL_STRING, .str = ms_key};
-    ms_cols[1] = (AiqChartColumn){.name = "num", .kind = AIQ_CHART_COL_ARRAY,
-                                  .elem = AIQ_CHART_COL_NUMBER, .arr = ms_arr[1]};
-    ms_cols[2] = (AiqChartColumn){.name = "TimeStamp", .kind = AIQ_CHART_COL_ARRAY,
-                                  .elem = AIQ_CHART_COL_DATETIME, .arr = ms_arr[0]};
-    ms_cols[3] = (AiqChartColumn){.name = "anomalies", .kind = AIQ_CHART_COL_ARRAY,
-                                  .elem = AIQ_CHART_COL_NUMBER, .arr = ms_arr[2]};
+    ms_cols[1] = (AiqChartColumn){
+        .name = "num", .kind = AIQ_CHART_COL_ARRAY, .elem = AIQ_CHART_COL_NUMBER, .arr = ms_arr[1]};
+    ms_cols[2] = (AiqChartColumn){.name = "TimeStamp",
+                                  .kind = AIQ_CHART_COL_ARRAY,
+                                  .elem = AIQ_CHART_COL_DATETIME,
+                                  .arr = ms_arr[0]};
+    ms_cols[3] = (AiqChartColumn){.name = "anomalies",
+                                  .kind = AIQ_CHART_COL_ARRAY,
+                                  .elem = AIQ_CHART_COL_NUMBER,
+                                  .arr = ms_arr[2]};
     return (AiqChartTable){4, 2, ms_cols};
 }
 
@@ -695,7 +698,10 @@ static void test_build_make_series(void)
     CHECK(c && c->nseries == 4 && series_named(c, "east:anomalies") != NULL);
     /* a single number as y beside array x cannot be drawn */
     static double scalar[2] = {1, 2};
-    AiqChartColumn cols[5] = {ms_cols[0], ms_cols[1], ms_cols[2], ms_cols[3],
+    AiqChartColumn cols[5] = {ms_cols[0],
+                              ms_cols[1],
+                              ms_cols[2],
+                              ms_cols[3],
                               {.name = "slope", .kind = AIQ_CHART_COL_NUMBER, .num = scalar}};
     AiqChartTable t2 = {5, 2, cols};
     const char *bad[] = {"ycolumns", "slope", NULL};
@@ -749,7 +755,7 @@ static void test_term_render(void)
     const char *s = aiq_sb_str(&sb);
     CHECK(strncmp(s, "                          p95 <ms>\n", 35) == 0); /* centred: (60-8)/2 */
     CHECK(strstr(s, "\xE2\xA0") || strstr(s, "\xE2\xA1") || strstr(s, "\xE2\xA2") ||
-          strstr(s, "\xE2\xA3")); /* braille */
+          strstr(s, "\xE2\xA3"));             /* braille */
     CHECK(strstr(s, "\xE2\x96\xB2") != NULL); /* the spike's marker */
     CHECK(strstr(s, "\xE2\x96\xBC") != NULL); /* the dip's marker */
     CHECK(strstr(s, "00:00") && strstr(s, "03:00"));
@@ -824,7 +830,7 @@ static void test_svg_render(void)
     AiqError err = {0};
     AiqChartTable t = make_series_table();
     const char *props[] = {"anomalycolumns", "anomalies", "title", "p95 <ms> & \"tail\"",
-                           "ytitle", "ms", NULL};
+                           "ytitle",         "ms",        NULL};
     AiqChart *c = build(&t, "anomalychart", props, &a, &err);
     CHECK(c != NULL);
     if (!c)
@@ -843,7 +849,7 @@ static void test_svg_render(void)
     CHECK(strstr(s, "east: spike at 2026-01-05T02:00:00Z: 9</title>") != NULL);
     CHECK(strstr(s, "p95 &lt;ms&gt; &amp; &quot;tail&quot;") != NULL);
     CHECK(strstr(s, "<ms>") == NULL);
-    CHECK(strstr(s, ">ms</text>") != NULL);            /* y title */
+    CHECK(strstr(s, ">ms</text>") != NULL); /* y title */
     CHECK(strstr(s, ">TimeStamp (2026-01-05 UTC)</text>") != NULL);
     CHECK(strstr(s, ">00:00</text>") != NULL);
     CHECK_EQ_I64(count_of(s, "<g"), count_of(s, "</g>"));
@@ -891,7 +897,6 @@ static void test_svg_render(void)
     aiq_sb_free(&sb);
     aiq_arena_free(&a);
 }
-
 
 /* Many points: the SVG keeps 4 per pixel column and still reaches the spike. */
 static void test_svg_decimation(void)
@@ -951,9 +956,9 @@ static void test_units_and_labels(void)
     static int64_t ts[3], durations[3] = {0, 45 * AIQ_TICKS_PER_SECOND, 90 * AIQ_TICKS_PER_SECOND};
     for (int i = 0; i < 3; i++)
         ts[i] = at("2026-01-05T00:00:00Z") + i * AIQ_TICKS_PER_HOUR;
-    AiqChartColumn cols[2] = {{.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = ts},
-                              {.name = "latency", .kind = AIQ_CHART_COL_TIMESPAN,
-                               .ticks = durations}};
+    AiqChartColumn cols[2] = {
+        {.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = ts},
+        {.name = "latency", .kind = AIQ_CHART_COL_TIMESPAN, .ticks = durations}};
     AiqChartTable t = {2, 3, cols};
     AiqChart *c = build(&t, "timechart", NULL, &a, &err);
     CHECK(c && c->panels[0].y[0].kind == AIQ_CHART_AXIS_DURATION);
@@ -1023,8 +1028,8 @@ static void test_term_fits(void)
 
     /* two axes: the right one has its own labels */
     static double small[6] = {1, 2, 3, 4, 5, 6};
-    AiqChartColumn cols[3] = {lat_cols[1], lat_cols[2],
-                              {.name = "errors", .kind = AIQ_CHART_COL_NUMBER, .num = small}};
+    AiqChartColumn cols[3] = {
+        lat_cols[1], lat_cols[2], {.name = "errors", .kind = AIQ_CHART_COL_NUMBER, .num = small}};
     AiqChartTable t2 = {3, 6, cols};
     const char *axes[] = {"ysplit", "axes", NULL};
     c = build(&t2, "timechart", axes, &a, &err);
