@@ -586,51 +586,57 @@ static double y_value(Builder *b, int yi, double v)
     return b->y_to_seconds[yi] ? v / AIQ_TICKS_PER_SECOND : v;
 }
 
-static void gather_row(Builder *b, int64_t r, AiqStrBuf *key, AiqStrBuf *label)
+/* A scalar row: one point per y column at the row's x. */
+static void gather_scalar_row(Builder *b, int64_t r, int group, const char *key, AiqStrBuf *label)
 {
     const AiqChartTable *t = b->t;
-    aiq_sb_clear(key);
-    for (int k = 0; k < b->nkeys; k++) {
-        if (k)
-            aiq_sb_puts(key, ", ");
-        scalar_text(&t->cols[b->keycols[k]], r, key);
-    }
-    bool is_pie = b->req->type == AIQ_CHART_PIECHART;
-    bool added;
-    /* a pie has one series; its keys go into the slice labels */
-    int group = strmap_intern(&b->groups, b->arena, is_pie ? "" : aiq_sb_str(key), &added);
-    const char *keytext = aiq_sb_str(key);
     const AiqChartColumn *xc = &t->cols[b->xcol];
-    if (!b->array_mode) {
-        double x;
-        if (b->intern_x) {
-            aiq_sb_clear(label);
-            scalar_text(xc, r, label);
-            if (is_pie && b->nkeys) {
-                aiq_sb_puts(label, ", ");
-                aiq_sb_puts(label, aiq_sb_str(key));
-            }
-            x = category_index(b, aiq_sb_str(label));
-        } else if (isnan(x = scalar_value(xc, r))) {
-            return; /* a point without x has no place on the axis */
+    double x;
+    if (b->intern_x) {
+        aiq_sb_clear(label);
+        scalar_text(xc, r, label);
+        if (b->req->type == AIQ_CHART_PIECHART && b->nkeys) {
+            aiq_sb_puts(label, ", ");
+            aiq_sb_puts(label, key);
         }
-        int8_t an = 0;
-        for (int a = 0; a < b->nan && !an; a++)
-            an = anomaly_sign(scalar_value(&t->cols[b->ancols[a]], r));
-        for (int yi = 0; yi < b->ny; yi++) {
-            double y = y_value(b, yi, scalar_value(&t->cols[b->ycols[yi]], r));
-            push_point(b, series_for(b, group, yi, keytext), x, y, yi == 0 ? an : 0);
-        }
-        return;
+        x = category_index(b, aiq_sb_str(label));
+    } else if (isnan(x = scalar_value(xc, r))) {
+        return; /* a point without x has no place on the axis */
     }
+    int8_t an = 0;
+    for (int a = 0; a < b->nan && !an; a++)
+        an = anomaly_sign(scalar_value(&t->cols[b->ancols[a]], r));
+    for (int yi = 0; yi < b->ny; yi++) {
+        double y = y_value(b, yi, scalar_value(&t->cols[b->ycols[yi]], r));
+        push_point(b, series_for(b, group, yi, key), x, y, yi == 0 ? an : 0);
+    }
+}
+
+/* The anomaly flag of element i of a make-series row (the first non-zero one). */
+static int8_t array_anomaly(Builder *b, int64_t r, int i)
+{
+    int8_t an = 0;
+    for (int a = 0; a < b->nan && !an; a++) {
+        const AiqChartColumn *ac = &b->t->cols[b->ancols[a]];
+        const AiqChartArray *aa = row_array(ac, r);
+        if (i < aa->n)
+            an = anomaly_sign(array_elem(ac, aa, i));
+    }
+    return an;
+}
+
+/* A make-series row: one series per y column, a point per array element. */
+static void gather_array_row(Builder *b, int64_t r, int group, const char *key)
+{
+    const AiqChartColumn *xc = &b->t->cols[b->xcol];
     const AiqChartArray *xa = row_array(xc, r);
     for (int yi = 0; yi < b->ny; yi++) {
-        const AiqChartColumn *yc = &t->cols[b->ycols[yi]];
+        const AiqChartColumn *yc = &b->t->cols[b->ycols[yi]];
         const AiqChartArray *ya = row_array(yc, r);
         int n = xa->n < ya->n ? xa->n : ya->n;
         if (xa->n != ya->n)
             b->short_arrays++;
-        int s = series_for(b, group, yi, keytext);
+        int s = series_for(b, group, yi, key);
         for (int i = 0; i < n; i++) {
             double x = array_elem(xc, xa, i);
             if (isnan(x))
@@ -639,16 +645,28 @@ static void gather_row(Builder *b, int64_t r, AiqStrBuf *key, AiqStrBuf *label)
                 char buf[64];
                 x = category_index(b, label_text(b->raw_x_kind, x, buf, sizeof buf));
             }
-            int8_t an = 0;
-            for (int a = 0; a < b->nan && yi == 0 && !an; a++) {
-                const AiqChartColumn *ac = &t->cols[b->ancols[a]];
-                const AiqChartArray *aa = row_array(ac, r);
-                if (i < aa->n)
-                    an = anomaly_sign(array_elem(ac, aa, i));
-            }
-            push_point(b, s, x, y_value(b, yi, array_elem(yc, ya, i)), an);
+            push_point(b, s, x, y_value(b, yi, array_elem(yc, ya, i)),
+                       yi == 0 ? array_anomaly(b, r, i) : 0);
         }
     }
+}
+
+static void gather_row(Builder *b, int64_t r, AiqStrBuf *key, AiqStrBuf *label)
+{
+    aiq_sb_clear(key);
+    for (int k = 0; k < b->nkeys; k++) {
+        if (k)
+            aiq_sb_puts(key, ", ");
+        scalar_text(&b->t->cols[b->keycols[k]], r, key);
+    }
+    bool added;
+    /* a pie has one series; its keys go into the slice labels */
+    const char *group_key = b->req->type == AIQ_CHART_PIECHART ? "" : aiq_sb_str(key);
+    int group = strmap_intern(&b->groups, b->arena, group_key, &added);
+    if (b->array_mode)
+        gather_array_row(b, r, group, aiq_sb_str(key));
+    else
+        gather_scalar_row(b, r, group, aiq_sb_str(key), label);
 }
 
 /* ---- shaping the series ------------------------------------------------ */

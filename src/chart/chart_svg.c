@@ -148,7 +148,7 @@ static void write_head(Svg *g)
                 ".tick{fill:#6b7280;font-size:11px}\n"
                 ".grid{stroke:#e5e7eb;stroke-width:1;shape-rendering:crispEdges}\n"
                 ".axis{stroke:#9ca3af;stroke-width:1;shape-rendering:crispEdges}\n"
-                ".legend text{fill:#374151;font-size:12px}\n"
+                ".label{fill:#374151;font-size:12px}\n"
                 ".note{fill:#9ca3af;font-size:11px}\n"
                 ".line path{fill:none;stroke-width:2;stroke-linejoin:round;stroke-linecap:round}\n"
                 ".area .edge{fill:none;stroke-width:1.5;stroke-linejoin:round}\n"
@@ -233,7 +233,7 @@ static int legend(Svg *g, double x, double y, double width, bool draw)
             const char *color = is_anomaly ? AIQ_CHART_ANOMALY_HEX : series_color(&c->series[i]);
             swatch(g, cx, ty, color, line_like(c->type) && !is_anomaly,
                    is_anomaly || c->type == AIQ_CHART_SCATTERCHART);
-            text(g, cx + 20, ty, "", NULL, name);
+            text(g, cx + 20, ty, "label", NULL, name);
         }
         cx += iw;
     }
@@ -717,19 +717,74 @@ static void draw_barchart(Svg *g, double top)
     aiq_arena_free(&tmp);
 }
 
+/* A pie's slices: the positive values in order, those beyond MAX_SLICES - 1
+ * summed into one grey "other" slice. */
+typedef struct Slice {
+    const char *label;
+    double value;
+    const char *color;
+} Slice;
+
+static int pie_slices(Svg *g, AiqArena *arena, Slice **out, double *total)
+{
+    const AiqChartSeries *s = &g->c->series[0];
+    int npos = 0;
+    for (int i = 0; i < s->npoints; i++)
+        npos += s->y[i] > 0;
+    int shown = npos > MAX_SLICES ? MAX_SLICES - 1 : npos, n = 0;
+    Slice *slices = aiq_arena_alloc(arena, sizeof *slices * (size_t)(shown + 1));
+    *total = 0;
+    for (int i = 0; i < s->npoints; i++) {
+        if (!(s->y[i] > 0))
+            continue;
+        *total += s->y[i];
+        if (n < shown) {
+            slices[n] = (Slice){g->c->categories[(int)s->x[i]], s->y[i],
+                                palette_hex[n % AIQ_CHART_PALETTE]};
+            n++;
+        } else if (n == shown) {
+            slices[n++] = (Slice){NULL, s->y[i], "#9ca3af"};
+        } else {
+            slices[shown].value += s->y[i];
+        }
+    }
+    if (n > shown)
+        slices[shown].label = aiq_arena_printf(arena, "other (%d)", npos - shown);
+    *out = slices;
+    return n;
+}
+
+/* One slice from angle a0 sweeping clockwise, as a series with its tooltip. */
+static void pie_slice(Svg *g, const Slice *sl, int index, double cx, double cy, double r, double a0,
+                      double sweep)
+{
+    double a1 = a0 + sweep;
+    open_series(g, sl->label, index, "slice");
+    if (sweep >= 2 * M_PI - 1e-9) /* one slice: a full circle needs two arcs */
+        aiq_sb_printf(g->out,
+                      "<path fill=\"%s\" d=\"M%.1f %.1fa%.1f %.1f 0 1 0 %.1f 0a%.1f %.1f 0 1 0 "
+                      "%.1f 0Z\"/>",
+                      sl->color, cx - r, cy, r, r, 2 * r, r, r, -2 * r);
+    else
+        aiq_sb_printf(g->out,
+                      "<path fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\" "
+                      "d=\"M%.1f %.1fL%.1f %.1fA%.1f %.1f 0 %d 1 %.1f %.1fZ\"/>",
+                      sl->color, cx, cy, cx + r * cos(a0), cy + r * sin(a0), r, r,
+                      sweep > M_PI ? 1 : 0, cx + r * cos(a1), cy + r * sin(a1));
+    aiq_sb_puts(g->out, "</g>\n");
+}
+
+/* A pie on the left, a legend of label, value and share on the right. */
 static void draw_pie(Svg *g, double top)
 {
-    const AiqChart *c = g->c;
-    const AiqChartSeries *s = &c->series[0];
-    double total = 0;
-    int n = 0;
-    for (int i = 0; i < s->npoints; i++)
-        if (s->y[i] > 0) {
-            total += s->y[i];
-            n++;
-        }
-    if (!(total > 0)) {
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    Slice *slices;
+    double total;
+    int n = pie_slices(g, &arena, &slices, &total);
+    if (n == 0) {
         text(g, g->w / 2, top + (g->h - top) / 2, "empty", "middle", "No positive values to chart");
+        aiq_arena_free(&arena);
         return;
     }
     double legend_w = fmin(g->w * 0.4, 320);
@@ -737,73 +792,29 @@ static void draw_pie(Svg *g, double top)
     double r = fmin(avail_w, avail_h) / 2 - 8;
     double cx = PAD + avail_w / 2, cy = top + avail_h / 2;
     double angle = -M_PI / 2; /* the first slice starts at twelve o'clock */
-    int drawn = 0;
-    double other = 0;
-    int nother = 0;
-    double ly = top + 24;
-    char v[48];
-    for (int i = 0; i <= s->npoints; i++) {
-        bool is_other = i == s->npoints;
-        double value;
-        const char *label;
-        char olabel[48];
-        const char *color;
-        if (is_other) {
-            if (nother == 0)
-                break;
-            value = other;
-            snprintf(olabel, sizeof olabel, "other (%d)", nother);
-            label = olabel;
-            color = "#9ca3af";
-        } else {
-            if (!(s->y[i] > 0))
-                continue;
-            if (drawn >= MAX_SLICES - 1 && n > MAX_SLICES) {
-                other += s->y[i];
-                nother++;
-                continue;
-            }
-            value = s->y[i];
-            label = c->categories[(int)s->x[i]];
-            color = palette_hex[drawn % AIQ_CHART_PALETTE];
-        }
-        double sweep = value / total * 2 * M_PI, a1 = angle + sweep;
-        open_series(g, label, drawn, "slice");
-        if (sweep >= 2 * M_PI - 1e-9) /* one slice: a full circle needs two arcs */
-            aiq_sb_printf(g->out,
-                          "<path fill=\"%s\" d=\"M%.1f %.1fa%.1f %.1f 0 1 0 %.1f 0a%.1f %.1f 0 1 0 "
-                          "%.1f 0Z\"/>",
-                          color, cx - r, cy, r, r, 2 * r, r, r, -2 * r);
-        else
-            aiq_sb_printf(g->out,
-                          "<path fill=\"%s\" stroke=\"#ffffff\" stroke-width=\"1.5\" "
-                          "d=\"M%.1f %.1fL%.1f %.1fA%.1f %.1f 0 %d 1 %.1f %.1fZ\"/>",
-                          color, cx, cy, cx + r * cos(angle), cy + r * sin(angle), r, r,
-                          sweep > M_PI ? 1 : 0, cx + r * cos(a1), cy + r * sin(a1));
-        aiq_sb_puts(g->out, "</g>\n");
-        char pct[32];
-        snprintf(pct, sizeof pct, "%.1f%%", value / total * 100);
-        if (sweep > 0.3) {
+    double lx = g->w - PAD - legend_w + 16, ly = top + 24;
+    for (int i = 0; i < n; i++) {
+        double sweep = slices[i].value / total * 2 * M_PI;
+        pie_slice(g, &slices[i], i, cx, cy, r, angle, sweep);
+        char pct[32], v[48];
+        snprintf(pct, sizeof pct, "%.1f%%", slices[i].value / total * 100);
+        if (sweep > 0.3) { /* room for the share inside */
             double mid = angle + sweep / 2;
             text(g, cx + r * 0.65 * cos(mid), cy + r * 0.65 * sin(mid) + 4, "slice-label", "middle",
                  pct);
         }
         if (ly < g->h - PAD) {
-            double lx = g->w - PAD - legend_w + 16;
-            swatch(g, lx, ly, color, false, false);
-            AiqArena tmp;
-            aiq_arena_init(&tmp, 0);
-            text(g, lx + 20, ly, "", NULL,
-                 aiq_chart_text_clip(&tmp, label, (int)((legend_w - 150) / 7), true));
-            aiq_arena_free(&tmp);
-            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, value, v, sizeof v);
+            swatch(g, lx, ly, slices[i].color, false, false);
+            text(g, lx + 20, ly, "label", NULL,
+                 aiq_chart_text_clip(&arena, slices[i].label, (int)((legend_w - 150) / 7), true));
+            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, slices[i].value, v, sizeof v);
             text(g, g->w - PAD - 56, ly, "tick", "end", v);
             text(g, g->w - PAD, ly, "tick", "end", pct);
             ly += 22;
         }
-        angle = a1;
-        drawn++;
+        angle += sweep;
     }
+    aiq_arena_free(&arena);
 }
 
 void aiq_chart_render_svg(const AiqChart *c, const AiqChartSvgOptions *opt, AiqStrBuf *out)

@@ -745,247 +745,308 @@ static bool any_panel_title(const AiqChart *c)
     return false;
 }
 
-static void draw_xy(Term *tm)
+/* The line above a panel: its left y title, and the right one under ysplit=axes. */
+static void draw_panel_header(Term *tm, const AiqChartPanel *panel, int row)
+{
+    if (panel->y[0].title)
+        aiq_chart_canvas_text(
+            &tm->cv, 0, row,
+            aiq_chart_text_clip(&tm->arena, panel->y[0].title, tm->width / 2, tm->utf8),
+            AIQ_CHART_INK_AXIS, 0);
+    if (panel->naxes == 2 && panel->y[1].title) {
+        const char *t =
+            aiq_chart_text_clip(&tm->arena, panel->y[1].title, tm->width / 2 - 1, tm->utf8);
+        aiq_chart_canvas_text(&tm->cv, tm->width - aiq_chart_text_width(t), row, t,
+                              AIQ_CHART_INK_AXIS, 0);
+    }
+}
+
+/* The y ticks of every panel for panels ph rows high; returns the widest
+ * left label and sets *rlw to the widest right one (0 without a right axis). */
+static int y_ticks(Term *tm, Plot *plots, int ph, int *rlw)
 {
     const AiqChart *c = tm->c;
-    int title_rows = c->title ? 1 : 0, header = any_panel_title(c) ? 1 : 0;
-    int headers = c->npanels * header;
-    shrink_extras(tm, title_rows + 3, 3 * c->npanels, &headers);
-    header = headers ? 1 : 0;
-    int legend_rows = legend(tm, 0, false), notes = note_rows(tm);
-    int fixed = title_rows + c->npanels * header + 3 + legend_rows + notes;
-    int ph = (tm->height - fixed) / c->npanels;
-    ph = ph < 3 ? 3 : ph;
-    int maxticks = ph / 2 + 1 > 8 ? 8 : ph / 2 + 1;
-    Plot *plots = aiq_arena_calloc(&tm->arena, sizeof *plots * (size_t)c->npanels);
-    int ylw = 1, rlw = 0;
-    for (int i = 0; i < c->npanels; i++) {
+    int maxticks = ph / 2 + 1 > 8 ? 8 : ph / 2 + 1; /* a blank row between labels */
+    int ylw = 1;
+    *rlw = 0;
+    for (int i = 0; i < c->npanels; i++)
         for (int a = 0; a < c->panels[i].naxes; a++) {
             aiq_chart_axis_ticks(&c->panels[i].y[a], maxticks, &plots[i].yt[a]);
             int w = aiq_chart_ticks_width(&plots[i].yt[a]);
-            if (a == 0 && w > ylw)
-                ylw = w;
-            if (a == 1 && w > rlw)
-                rlw = w;
+            int *widest = a == 0 ? &ylw : rlw;
+            *widest = w > *widest ? w : *widest;
         }
-    }
+    return ylw;
+}
+
+/* Time, line, area, column, scatter and anomaly charts: panels of plots
+ * over one x axis. */
+static void draw_xy(Term *tm)
+{
+    const AiqChart *c = tm->c;
+    int np = c->npanels, title_rows = c->title ? 1 : 0;
+    int headers = any_panel_title(c) ? np : 0;
+    shrink_extras(tm, title_rows + 3, 3 * np, &headers);
+    int header = headers ? 1 : 0, legend_rows = legend(tm, 0, false);
+    int ph = (tm->height - title_rows - np * header - 3 - legend_rows - note_rows(tm)) / np;
+    ph = ph < 3 ? 3 : ph;
+    Plot *plots = aiq_arena_calloc(&tm->arena, sizeof *plots * (size_t)np);
+    int rlw, ylw = y_ticks(tm, plots, ph, &rlw);
     int x0 = ylw + 2, pw = tm->width - x0 - (rlw ? rlw + 3 : 1);
     pw = pw < 8 ? 8 : pw;
     AiqChartTicks xt;
     memset(&xt, 0, sizeof xt);
     if (c->x.kind != AIQ_CHART_AXIS_CATEGORY)
         fit_x_ticks(c, pw, &xt);
-    int rows = title_rows + c->npanels * (header + ph) + 3 + legend_rows + notes;
+    int rows = title_rows + np * (header + ph) + 3 + legend_rows + note_rows(tm);
     aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
     int row = draw_title(tm, 0);
-    Slots sl = column_slots(tm, pw, 1);
-    for (int i = 0; i < c->npanels; i++) {
+    for (int i = 0; i < np; i++) {
         Plot *p = &plots[i];
+        if (header)
+            draw_panel_header(tm, &c->panels[i], row++);
         p->x0 = x0;
         p->pw = pw;
         p->xt = xt;
-        const AiqChartPanel *panel = &c->panels[i];
-        if (header) {
-            if (panel->y[0].title)
-                aiq_chart_canvas_text(
-                    &tm->cv, 0, row,
-                    aiq_chart_text_clip(&tm->arena, panel->y[0].title, tm->width / 2, tm->utf8),
-                    AIQ_CHART_INK_AXIS, 0);
-            if (panel->naxes == 2 && panel->y[1].title) {
-                const char *t =
-                    aiq_chart_text_clip(&tm->arena, panel->y[1].title, tm->width / 2 - 1, tm->utf8);
-                aiq_chart_canvas_text(&tm->cv, tm->width - aiq_chart_text_width(t), row, t,
-                                      AIQ_CHART_INK_AXIS, 0);
-            }
-            row++;
-        }
         p->top = row;
         p->ph = ph;
-        draw_y_axes(tm, p, panel, ylw);
+        draw_y_axes(tm, p, &c->panels[i], ylw);
         draw_panel_series(tm, p, i);
-        if (c->type == AIQ_CHART_COLUMNCHART)
-            sl = column_slots(tm, pw,
-                              c->stacking != AIQ_CHART_UNSTACKED ? 1 : count_panel_series(c, i));
         row += ph;
     }
-    draw_x_axis(tm, &plots[c->npanels - 1], row, c->type == AIQ_CHART_COLUMNCHART ? &sl : NULL);
-    draw_x_title(tm, &plots[c->npanels - 1], row + 2);
+    Slots sl = column_slots(tm, pw,
+                            c->stacking != AIQ_CHART_UNSTACKED ? 1 : count_panel_series(c, np - 1));
+    draw_x_axis(tm, &plots[np - 1], row, c->type == AIQ_CHART_COLUMNCHART ? &sl : NULL);
+    draw_x_title(tm, &plots[np - 1], row + 2);
     row += 3;
     legend(tm, row, true);
     draw_notes(tm, row + legend_rows);
 }
 
-/* Horizontal bars: a row per category (and series, unless stacked), labels on
- * the left, the value axis below. */
+/* Where a horizontal bar chart goes. */
+typedef struct BarLayout {
+    bool stacked;
+    int ncat;   /* categories that fit */
+    int group;  /* rows per category: a bar per series (stacked: one), a blank between */
+    int body;   /* rows of bars per panel */
+    int lw;     /* category label width */
+    int x0, pw; /* first bar column and the value axis width */
+    int header; /* a title row above each panel */
+} BarLayout;
+
+static BarLayout bars_layout(Term *tm)
+{
+    const AiqChart *c = tm->c;
+    BarLayout L = {.stacked = c->stacking != AIQ_CHART_UNSTACKED};
+    int nbars = 1;
+    for (int p = 0; p < c->npanels && !L.stacked; p++)
+        if (count_panel_series(c, p) > nbars)
+            nbars = count_panel_series(c, p);
+    int gap = nbars > 1 ? 1 : 0;
+    L.group = nbars + gap;
+    L.header = c->npanels > 1 ? 1 : 0;
+    int title_rows = c->title ? 1 : 0;
+    shrink_extras(tm, title_rows, c->npanels * (L.header + L.group + 3), NULL);
+    int avail = (tm->height - title_rows - legend(tm, 0, false) - note_rows(tm)) / c->npanels - 3 -
+                L.header;
+    avail = avail < L.group ? L.group : avail;
+    L.ncat = c->ncategories;
+    if (L.ncat * L.group - gap > avail)
+        L.ncat = (avail + gap) / L.group;
+    tm->visible_categories = L.ncat;
+    L.body = L.ncat * L.group - (L.ncat > 0 ? gap : 0);
+    L.lw = 1;
+    for (int k = 0; k < L.ncat; k++) {
+        int w = aiq_chart_text_width(c->categories[k]);
+        L.lw = w > L.lw ? w : L.lw;
+    }
+    L.lw = L.lw > tm->width / 3 ? tm->width / 3 : L.lw;
+    L.x0 = L.lw + 2;
+    L.pw = tm->width - L.x0 - 1;
+    if (!L.stacked) { /* room for the value after the longest bar */
+        int vw = 0;
+        char v[48];
+        for (int s = 0; s < c->nseries; s++)
+            for (int i = 0; i < c->series[s].npoints; i++) {
+                const AiqChartAxis *ax = &c->panels[c->series[s].panel].y[0];
+                int w = aiq_chart_text_width(
+                    aiq_chart_format_value(ax->kind, c->series[s].y[i], v, sizeof v));
+                vw = w > vw ? w : vw;
+            }
+        L.pw -= vw + 1;
+    }
+    L.pw = L.pw < 8 ? 8 : L.pw;
+    return L;
+}
+
+static double clamp01(double f)
+{
+    return isnan(f) ? 0 : f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
+/* The bars of one series in a panel whose first bar row is top. */
+static void draw_bar_series(Term *tm, const BarLayout *L, const AiqChartSeries *s, int slot,
+                            int top, const AiqChartTicks *vt, bool glyphs)
+{
+    int span = L->pw * 8;
+    for (int i = 0; i < s->npoints; i++) {
+        int k = (int)s->x[i];
+        if (k >= L->ncat || isnan(s->y[i]))
+            continue;
+        int e0 = (int)lround(clamp01(aiq_chart_axis_frac(vt, s->base ? s->base[i] : 0)) * span);
+        int e1 = (int)lround(clamp01(aiq_chart_axis_frac(vt, s->y[i])) * span);
+        int row = top + k * L->group + (L->stacked ? 0 : slot);
+        Lane ln = {false, row, L->x0};
+        fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, series_ink(s),
+                 glyphs ? s->color : -1);
+        if (!L->stacked) {
+            char v[48];
+            aiq_chart_format_value(tm->c->panels[s->panel].y[0].kind, s->y[i], v, sizeof v);
+            int end = L->x0 + ((e0 > e1 ? e0 : e1) + 7) / 8 + 1;
+            aiq_chart_canvas_text(&tm->cv, end, row, v, AIQ_CHART_INK_AXIS, 0);
+        }
+    }
+}
+
+/* The value axis under a panel's bars: line, ticks, labels, title. */
+static void draw_value_axis(Term *tm, const BarLayout *L, const AiqChartTicks *vt, int row,
+                            const char *title)
+{
+    aiq_chart_canvas_put(&tm->cv, L->x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
+    for (int i = 0; i < L->pw; i++)
+        aiq_chart_canvas_put(&tm->cv, L->x0 + i, row, utf8_or(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
+                             0);
+    XLabels xl = {row + 1, -1, 0, tm->width};
+    for (int i = 0; i < vt->n; i++) {
+        int col = L->x0 + (int)lround(aiq_chart_axis_frac(vt, vt->v[i]) * (L->pw - 1));
+        aiq_chart_canvas_put(&tm->cv, col, row, utf8_or(tm, 0x252C, '+'), AIQ_CHART_INK_AXIS, 0);
+        x_label(tm, &xl, col, vt->label[i]);
+    }
+    text_centered(tm, L->x0, L->pw, row + 2, title ? title : "", 0, 0);
+}
+
+/* Horizontal bars: a row per category (and series, unless stacked), labels
+ * on the left, the value axis below; panels one under the other. */
 static void draw_bars(Term *tm)
 {
     const AiqChart *c = tm->c;
-    bool stacked = c->stacking != AIQ_CHART_UNSTACKED;
-    int nbars = stacked ? 1 : count_panel_series(c, 0);
-    for (int p = 1; p < c->npanels; p++)
-        if (!stacked && count_panel_series(c, p) > nbars)
-            nbars = count_panel_series(c, p);
-    int title_rows = c->title ? 1 : 0, header = c->npanels > 1 ? 1 : 0;
-    int group = nbars + (nbars > 1 ? 1 : 0); /* a blank row between groups of several bars */
-    shrink_extras(tm, title_rows, c->npanels * (header + group + 3), NULL);
-    int legend_rows = legend(tm, 0, false), notes = note_rows(tm);
-    int avail = (tm->height - title_rows - legend_rows - notes) / c->npanels - 3 - header;
-    int ncat = c->ncategories;
-    if (avail < group)
-        avail = group;
-    if (ncat * group - (nbars > 1 ? 1 : 0) > avail)
-        ncat = (avail + (nbars > 1 ? 1 : 0)) / group;
-    tm->visible_categories = ncat;
-    int body = ncat * group - (nbars > 1 && ncat > 0 ? 1 : 0);
-    int lw = 1;
-    for (int k = 0; k < ncat; k++) {
-        int w = aiq_chart_text_width(c->categories[k]);
-        lw = w > lw ? w : lw;
-    }
-    lw = lw > tm->width / 3 ? tm->width / 3 : lw;
-    int x0 = lw + 2, pw = tm->width - x0 - 1;
-    pw = pw < 8 ? 8 : pw;
-    int rows = title_rows + c->npanels * (header + body + 3) + legend_rows + notes;
+    BarLayout L = bars_layout(tm);
+    int legend_rows = legend(tm, 0, false);
+    int rows =
+        (c->title ? 1 : 0) + c->npanels * (L.header + L.body + 3) + legend_rows + note_rows(tm);
     aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
     int row = draw_title(tm, 0);
-    for (int pi = 0; pi < c->npanels; pi++) {
-        const AiqChartPanel *panel = &c->panels[pi];
-        if (header && panel->y[0].title)
+    for (int p = 0; p < c->npanels; p++) {
+        const AiqChartPanel *panel = &c->panels[p];
+        if (L.header && panel->y[0].title)
             aiq_chart_canvas_text(&tm->cv, 0, row, panel->y[0].title, AIQ_CHART_INK_AXIS, 0);
-        row += header;
-        /* the value axis runs along x: leave room for the value after the bar */
-        int vw = stacked ? 0 : 8;
+        row += L.header;
         AiqChartTicks vt;
-        aiq_chart_axis_ticks(&panel->y[0], (pw - vw) / 8, &vt);
-        int npanel = count_panel_series(c, pi);
-        int glyphs = (!tm->color && npanel > 1) || !tm->utf8;
-        for (int k = 0; k < ncat; k++)
-            aiq_chart_canvas_text(&tm->cv, 0, row + k * group,
-                                  aiq_chart_text_clip(&tm->arena, c->categories[k], lw, tm->utf8),
+        aiq_chart_axis_ticks(&panel->y[0], L.pw / 8, &vt);
+        for (int k = 0; k < L.ncat; k++)
+            aiq_chart_canvas_text(&tm->cv, 0, row + k * L.group,
+                                  aiq_chart_text_clip(&tm->arena, c->categories[k], L.lw, tm->utf8),
                                   0, 0);
-        for (int r = 0; r < body; r++)
-            aiq_chart_canvas_put(&tm->cv, x0 - 1, row + r, utf8_or(tm, 0x2502, '|'),
+        for (int r = 0; r < L.body; r++)
+            aiq_chart_canvas_put(&tm->cv, L.x0 - 1, row + r, utf8_or(tm, 0x2502, '|'),
                                  AIQ_CHART_INK_AXIS, 0);
-        int slot = 0, span = (pw - vw) * 8;
-        for (int si = 0; si < c->nseries; si++) {
-            const AiqChartSeries *s = &c->series[si];
-            if (s->panel != pi)
-                continue;
-            for (int i = 0; i < s->npoints; i++) {
-                int k = (int)s->x[i];
-                if (k >= ncat || isnan(s->y[i]))
-                    continue;
-                double f0 = aiq_chart_axis_frac(&vt, s->base ? s->base[i] : 0);
-                double f1 = aiq_chart_axis_frac(&vt, s->y[i]);
-                f0 = isnan(f0) ? 0 : f0 < 0 ? 0 : f0 > 1 ? 1 : f0;
-                f1 = isnan(f1) ? 0 : f1 < 0 ? 0 : f1 > 1 ? 1 : f1;
-                int e0 = (int)lround(f0 * span), e1 = (int)lround(f1 * span);
-                int bar_row = row + k * group + (stacked ? 0 : slot);
-                Lane ln = {false, bar_row, x0};
-                fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, series_ink(s),
-                         glyphs ? s->color : -1);
-                if (!stacked) {
-                    char v[48];
-                    aiq_chart_format_value(panel->y[0].kind, s->y[i], v, sizeof v);
-                    int end = x0 + ((e0 > e1 ? e0 : e1) + 7) / 8 + 1;
-                    aiq_chart_canvas_text(&tm->cv, end, bar_row, v, AIQ_CHART_INK_AXIS, 0);
-                }
-            }
-            slot++;
-        }
-        row += body;
-        aiq_chart_canvas_put(&tm->cv, x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
-        for (int i = 0; i < pw - vw; i++)
-            aiq_chart_canvas_put(&tm->cv, x0 + i, row, utf8_or(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
-                                 0);
-        XLabels xl = {row + 1, -1, 0, tm->width};
-        for (int i = 0; i < vt.n; i++) {
-            int col = x0 + (int)lround(aiq_chart_axis_frac(&vt, vt.v[i]) * (pw - vw - 1));
-            aiq_chart_canvas_put(&tm->cv, col, row, utf8_or(tm, 0x252C, '+'), AIQ_CHART_INK_AXIS,
-                                 0);
-            x_label(tm, &xl, col, vt.label[i]);
-        }
-        const char *vtitle = panel->y[0].title && !header ? panel->y[0].title : "";
-        text_centered(tm, x0, pw - vw, row + 2, vtitle, 0, 0);
+        bool glyphs = (!tm->color && count_panel_series(c, p) > 1) || !tm->utf8;
+        int slot = 0;
+        for (int s = 0; s < c->nseries; s++)
+            if (c->series[s].panel == p)
+                draw_bar_series(tm, &L, &c->series[s], slot++, row, &vt, glyphs);
+        row += L.body;
+        draw_value_axis(tm, &L, &vt, row, L.header ? NULL : panel->y[0].title);
         row += 3;
     }
     legend(tm, row, true);
     draw_notes(tm, row + legend_rows);
 }
 
-/* A pie as a list: marker, label, value, share and a bar scaled to the largest share. */
-static void draw_pie(Term *tm)
+/* The rows of a text pie: the positive slices in order, those beyond the
+ * height summed into one "other" row (k = -1). */
+typedef struct PieRow {
+    const char *label;
+    double value;
+    int k; /* palette index, -1 for "other" */
+} PieRow;
+
+static int pie_rows(Term *tm, int room, PieRow **out, double *total)
 {
     const AiqChart *c = tm->c;
     const AiqChartSeries *s = c->nseries ? &c->series[0] : NULL;
-    int n = 0;
-    double total = 0, largest = 0;
-    int *idx =
-        aiq_arena_alloc(&tm->arena, sizeof *idx * (size_t)(s && s->npoints ? s->npoints : 1));
+    int npos = 0;
     for (int i = 0; s && i < s->npoints; i++)
-        if (s->y[i] > 0) {
-            idx[n++] = i;
-            total += s->y[i];
-            largest = s->y[i] > largest ? s->y[i] : largest;
+        npos += s->y[i] > 0;
+    PieRow *rows = aiq_arena_alloc(&tm->arena, sizeof *rows * (size_t)(npos ? npos : 1));
+    int shown = npos > room ? room - 1 : npos, n = 0;
+    *total = 0;
+    for (int i = 0; s && i < s->npoints; i++) {
+        if (!(s->y[i] > 0))
+            continue;
+        *total += s->y[i];
+        if (n < shown) {
+            rows[n] = (PieRow){c->categories[(int)s->x[i]], s->y[i], n % AIQ_CHART_PALETTE};
+            n++;
+        } else if (n == shown) {
+            rows[n++] = (PieRow){NULL, s->y[i], -1};
+        } else {
+            rows[shown].value += s->y[i];
         }
+    }
+    if (n > shown)
+        rows[shown].label = aiq_arena_printf(&tm->arena, "other (%d)", npos - shown);
+    *out = rows;
+    return n;
+}
+
+/* A pie as a list: marker, label, value, share and a bar scaled to the largest row. */
+static void draw_pie(Term *tm)
+{
+    const AiqChart *c = tm->c;
+    int title_rows = c->title ? 1 : 0;
+    int room = tm->height - title_rows - note_rows(tm);
+    PieRow *rows;
+    double total;
+    int n = pie_rows(tm, room < 2 ? 2 : room, &rows, &total);
     if (n == 0) {
         draw_empty(tm);
         return;
     }
-    int title_rows = c->title ? 1 : 0, notes = note_rows(tm);
-    int avail = tm->height - title_rows - notes;
-    avail = avail < 2 ? 2 : avail;
-    int shown = n > avail ? avail - 1 : n; /* the rest goes into one "other" row */
-    double other = 0;
-    for (int i = shown; i < n; i++)
-        other += s->y[idx[i]];
     int lw = 5, vw = 1;
+    double largest = 0;
     char v[48];
-    for (int i = 0; i < shown; i++) {
-        int w = aiq_chart_text_width(c->categories[(int)s->x[idx[i]]]);
+    for (int i = 0; i < n; i++) {
+        int w = aiq_chart_text_width(rows[i].label);
         lw = w > lw ? w : lw;
-        int vv = aiq_chart_text_width(
-            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, s->y[idx[i]], v, sizeof v));
-        vw = vv > vw ? vv : vw;
-    }
-    if (shown < n) {
-        int vv =
-            aiq_chart_text_width(aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, other, v, sizeof v));
-        vw = vv > vw ? vv : vw;
+        w = aiq_chart_text_width(
+            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, rows[i].value, v, sizeof v));
+        vw = w > vw ? w : vw;
+        largest = rows[i].value > largest ? rows[i].value : largest;
     }
     lw = lw > tm->width / 3 ? tm->width / 3 : lw;
-    int bar_col = 2 + lw + 2 + vw + 2 + 6 + 2;
+    int value_col = 2 + lw + 2, pct_col = value_col + vw + 2, bar_col = pct_col + 6 + 2;
     int bw = tm->width - bar_col - 1;
-    int rows = title_rows + shown + (shown < n) + notes;
-    aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
+    aiq_chart_canvas_init(&tm->cv, tm->width, title_rows + n + note_rows(tm), tm->utf8);
     int row = draw_title(tm, 0);
-    for (int i = 0; i <= shown && i < n; i++) {
-        bool is_other = i == shown;
-        double value = is_other ? other : s->y[idx[i]];
-        int k = is_other ? -1 : i % AIQ_CHART_PALETTE;
-        uint8_t ink = is_other ? AIQ_CHART_INK_AXIS : (uint8_t)(k + 1);
-        uint32_t mark = !tm->utf8   ? (uint32_t)(unsigned char)(is_other ? '.' : ascii_marks[k])
-                        : is_other  ? 0x00B7
+    for (int i = 0; i < n; i++, row++) {
+        const PieRow *r = &rows[i];
+        uint8_t ink = r->k < 0 ? AIQ_CHART_INK_AXIS : (uint8_t)(r->k + 1);
+        uint32_t mark = !tm->utf8   ? (uint32_t)(unsigned char)(r->k < 0 ? '.' : ascii_marks[r->k])
+                        : r->k < 0  ? 0x00B7
                         : tm->color ? 0x25CF
-                                    : marker_glyphs[k];
+                                    : marker_glyphs[r->k];
         aiq_chart_canvas_put(&tm->cv, 0, row, mark, ink, 0);
-        char label[64];
-        if (is_other)
-            snprintf(label, sizeof label, "other (%d)", n - shown);
-        const char *name = is_other ? label : c->categories[(int)s->x[idx[i]]];
-        aiq_chart_canvas_text(&tm->cv, 2, row, aiq_chart_text_clip(&tm->arena, name, lw, tm->utf8),
-                              0, 0);
-        aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, value, v, sizeof v);
-        aiq_chart_canvas_text(&tm->cv, 2 + lw + 2 + vw - aiq_chart_text_width(v), row, v, 0, 0);
+        aiq_chart_canvas_text(&tm->cv, 2, row,
+                              aiq_chart_text_clip(&tm->arena, r->label, lw, tm->utf8), 0, 0);
+        aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, r->value, v, sizeof v);
+        aiq_chart_canvas_text(&tm->cv, value_col + vw - aiq_chart_text_width(v), row, v, 0, 0);
         char pct[16];
-        snprintf(pct, sizeof pct, "%5.1f%%", value / total * 100);
-        aiq_chart_canvas_text(&tm->cv, 2 + lw + 2 + vw + 2, row, pct, AIQ_CHART_INK_AXIS, 0);
-        if (bw > 0) {
-            int e = (int)lround(value / largest * bw * 8);
-            Lane ln = {false, row, bar_col};
-            fill_run(tm, ln, 0, e > 0 ? e : 1, ink, -1);
-        }
-        row++;
+        snprintf(pct, sizeof pct, "%5.1f%%", r->value / total * 100);
+        aiq_chart_canvas_text(&tm->cv, pct_col, row, pct, AIQ_CHART_INK_AXIS, 0);
+        int e = (int)lround(r->value / largest * bw * 8);
+        if (bw > 0)
+            fill_run(tm, (Lane){false, row, bar_col}, 0, e > 0 ? e : 1, ink, -1);
     }
     draw_notes(tm, row);
 }

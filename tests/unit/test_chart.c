@@ -813,6 +813,21 @@ static void test_term_render(void)
     CHECK(strstr(s, "lo     3   27.3%  " FULL8 FULL2 "\xE2\x96\x89\n") != NULL);
     CHECK(strstr(s, "hi     8   72.7%  ") != NULL);
 
+    /* more slices than rows: the smallest go into one "other" row */
+    static const char *many[12] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+    static double sizes[12] = {12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+    AiqChartColumn mc[2] = {{.name = "k", .kind = AIQ_CHART_COL_STRING, .str = many},
+                            {.name = "v", .kind = AIQ_CHART_COL_NUMBER, .num = sizes}};
+    AiqChartTable mt = {2, 12, mc};
+    c = build(&mt, "piechart", NULL, &a, &err);
+    aiq_sb_clear(&sb);
+    AiqChartTermOptions eight = {50, 8, false, true};
+    aiq_chart_render_term(c, &eight, &sb);
+    s = aiq_sb_str(&sb);
+    CHECK_EQ_I64(count_of(s, "\n"), 8);
+    CHECK(strstr(s, "\xC2\xB7 other (5)  15   19.2%") != NULL); /* 5+4+3+2+1 of 78 */
+    CHECK(strstr(s, "g") != NULL && strstr(s, " h ") == NULL);
+
     /* nothing to draw */
     AiqChartTable empty = {2, 0, cc};
     c = build(&empty, "columnchart", NULL, &a, &err);
