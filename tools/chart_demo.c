@@ -36,10 +36,15 @@ static int64_t day0(void)
     return t;
 }
 
+static AiqStr text(const char *s)
+{
+    return (AiqStr){s, (uint32_t)strlen(s)};
+}
+
 /* Storage for a demo table (static: the demo draws one chart per run). */
 static int64_t ticks[MAXROWS];
 static double num[4][MAXROWS];
-static const char *str[2][MAXROWS];
+static AiqStr str[2][MAXROWS];
 static AiqChartColumn cols[8];
 
 typedef struct Demo {
@@ -61,7 +66,7 @@ static void fill_latency(AiqChartTable *t)
             if (d == 1 && i >= 150 && i <= 153)
                 base *= 2.6;
             ticks[n] = day0() + i * 15 * MINUTE;
-            str[0][n] = deployments[d];
+            str[0][n] = text(deployments[d]);
             num[0][n] = round(base + 40 * noise(&st));
             n++;
         }
@@ -104,7 +109,7 @@ static void fill_anomaly(AiqChartTable *t)
         arr[1][d] = (AiqChartArray){96, ms_val[d], NULL};
         arr[2][d] = (AiqChartArray){96, ms_an[d], NULL};
         arr[3][d] = (AiqChartArray){96, ms_base[d], NULL};
-        str[0][d] = deployments[d];
+        str[0][d] = text(deployments[d]);
     }
     cols[0] = (AiqChartColumn){.name = "Deployment", .kind = AIQ_CHART_COL_STRING, .str = str[0]};
     cols[1] = (AiqChartColumn){
@@ -132,7 +137,7 @@ static void fill_throttled(AiqChartTable *t)
     for (int h = 0; h < 12; h++)
         for (int d = 0; d < 3; d++) {
             ticks[n] = day0() + (h + 8) * HOUR;
-            str[0][n] = deployments[d];
+            str[0][n] = text(deployments[d]);
             double peak = h >= 4 && h <= 7 ? 3.0 : 1.0;
             num[0][n] = round((20 + 15 * d) * peak * (1 + 0.6 * noise(&st)));
             n++;
@@ -153,7 +158,7 @@ static void fill_tokens(AiqChartTable *t)
     static const double tokens[] = {4.82e6, 2.91e6, 1.34e6, 0.86e6, 0.52e6, 0.11e6};
     static const double cost[] = {48.2, 4.4, 5.9, 0.1, 4.2, 0.6};
     for (int i = 0; i < 6; i++) {
-        str[0][i] = models[i];
+        str[0][i] = text(models[i]);
         num[0][i] = tokens[i];
         num[1][i] = cost[i];
     }
@@ -175,7 +180,7 @@ static void fill_gpu(AiqChartTable *t)
                 u = 97 + 2 * noise(&st);
             u = fmin(fmax(u, 0), 100);
             ticks[n] = day0() + i * 10 * MINUTE;
-            str[0][n] = g ? "node-b" : "node-a";
+            str[0][n] = text(g ? "node-b" : "node-a");
             num[0][n] = round(u * 10) / 10;
             num[1][n] = round((38 + 0.48 * u + 3 * noise(&st)) * 10) / 10;
             n++;

@@ -31,10 +31,10 @@
 /* ---- the input: a result table ---------------------------------------- */
 
 typedef enum AiqChartColKind {
-    AIQ_CHART_COL_NUMBER,   /* int, long, real, decimal: num[] (NaN also counts as null) */
+    AIQ_CHART_COL_NUMBER,   /* int, long, real, decimal: num[] or i64[] (NaN counts as null) */
     AIQ_CHART_COL_DATETIME, /* ticks[]: 100 ns ticks since 0001-01-01 UTC */
     AIQ_CHART_COL_TIMESPAN, /* ticks[]: 100 ns ticks */
-    AIQ_CHART_COL_STRING,   /* str[]: NUL-terminated UTF-8 (guid and other dynamic as text) */
+    AIQ_CHART_COL_STRING,   /* str[]: UTF-8 (guid, and other dynamic values as text) */
     AIQ_CHART_COL_BOOL,     /* boolean[]: 0 or 1 */
     AIQ_CHART_COL_ARRAY     /* arr[]: per row an array of elem-kind values (make-series) */
 } AiqChartColKind;
@@ -52,11 +52,12 @@ typedef struct AiqChartColumn {
     AiqChartColKind kind;
     AiqChartColKind elem;     /* ARRAY only: NUMBER, DATETIME or TIMESPAN */
     const uint64_t *validity; /* bit i set = row i not null; NULL = no nulls (as AiqVector) */
-    const double *num;
-    const int64_t *ticks;
-    const char *const *str;
-    const uint8_t *boolean;
-    const AiqChartArray *arr;
+    const double *num;        /* NUMBER as reals */
+    const int64_t *i64;       /* NUMBER as integers, when num is NULL (long and int columns) */
+    const int64_t *ticks;     /* DATETIME, TIMESPAN */
+    const AiqStr *str;        /* STRING: slices, not NUL-terminated (as an AiqVector holds them) */
+    const uint8_t *boolean;   /* BOOL */
+    const AiqChartArray *arr; /* ARRAY */
 } AiqChartColumn;
 
 typedef struct AiqChartTable {

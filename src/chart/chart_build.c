@@ -459,6 +459,8 @@ static double scalar_value(const AiqChartColumn *c, int64_t r)
         return NAN;
     switch (c->kind) {
     case AIQ_CHART_COL_NUMBER:
+        if (!c->num)
+            return (double)c->i64[r];
         return isfinite(c->num[r]) ? c->num[r] : NAN;
     case AIQ_CHART_COL_DATETIME:
     case AIQ_CHART_COL_TIMESPAN:
@@ -507,8 +509,11 @@ static void scalar_text(const AiqChartColumn *c, int64_t r, AiqStrBuf *sb)
 {
     char buf[64];
     if (c->kind == AIQ_CHART_COL_STRING) {
-        const char *s = row_valid(c, r) && c->str[r] ? c->str[r] : "";
-        aiq_sb_puts(sb, s[0] ? s : "(empty)");
+        AiqStr s = row_valid(c, r) ? c->str[r] : (AiqStr){NULL, 0};
+        if (s.len == 0)
+            aiq_sb_puts(sb, "(empty)");
+        for (uint32_t i = 0; i < s.len; i++) /* a NUL would end the label early */
+            aiq_sb_putc(sb, s.ptr[i] ? s.ptr[i] : ' ');
         return;
     }
     double v = scalar_value(c, r);

@@ -15,6 +15,12 @@
 #include "check.h"
 #include "util/timefmt.h"
 
+/* A string column value from a literal. */
+#define S(lit)                                                                                     \
+    {                                                                                              \
+        lit, sizeof(lit) - 1                                                                       \
+    }
+
 #define CHECK_NEAR(a, b) CHECK(fabs((double)(a) - (double)(b)) < 1e-9)
 
 /* Block and box characters of the expected terminal output. */
@@ -358,8 +364,8 @@ static void test_braille(void)
 /* Deployment, TimeGenerated (out of order), p95 with a null, and an extra string. */
 static int64_t lat_t[6];
 static double lat_v[6] = {10, 20, NAN, 40, 50, 60};
-static const char *lat_dep[6] = {"b", "a", "a", "b", "a", "b"};
-static const char *lat_region[6] = {"eu", "us", "us", "eu", "us", "eu"};
+static AiqStr lat_dep[6] = {S("b"), S("a"), S("a"), S("b"), S("a"), S("b")};
+static AiqStr lat_region[6] = {S("eu"), S("us"), S("us"), S("eu"), S("us"), S("eu")};
 static AiqChartColumn lat_cols[4];
 
 static AiqChartTable latency_table(void)
@@ -472,8 +478,8 @@ static void test_build_errors(void)
 }
 
 /* State, count: the first column is x for column, bar and pie charts. */
-static const char *cat_state[5] = {"TX", "KS", "TX", "NE", "KS"};
-static const char *cat_kind[5] = {"hail", "hail", "wind", "wind", "wind"};
+static AiqStr cat_state[5] = {S("TX"), S("KS"), S("TX"), S("NE"), S("KS")};
+static AiqStr cat_kind[5] = {S("hail"), S("hail"), S("wind"), S("wind"), S("wind")};
 static double cat_n[5] = {1, 3, 2, 4, 5};
 static AiqChartColumn cat_cols[3];
 
@@ -622,7 +628,7 @@ static void test_build_options(void)
     CHECK(c && c->series[0].npoints == 2);
 
     /* line chart: x is the first number or time column that leaves a y column */
-    static const char *names[3] = {"p", "q", "p"};
+    static AiqStr names[3] = {S("p"), S("q"), S("p")};
     static double xs[3] = {3, 1, 2}, ys[3] = {30, 10, 20};
     AiqChartColumn nc[3] = {{.name = "Name", .kind = AIQ_CHART_COL_STRING, .str = names},
                             {.name = "x", .kind = AIQ_CHART_COL_NUMBER, .num = xs},
@@ -632,6 +638,17 @@ static void test_build_options(void)
     CHECK(c && c->x.kind == AIQ_CHART_AXIS_NUMBER && strcmp(c->x.title, "x") == 0);
     const AiqChartSeries *sp = c ? series_named(c, "p") : NULL;
     CHECK(sp && sp->npoints == 2 && sp->x[0] == 2 && sp->y[1] == 30);
+
+    /* integer numbers without a copy to doubles; a NUL inside a name is a space */
+    static int64_t counts[3] = {7, 8, 9};
+    static AiqStr nul_names[3] = {{"a\0b", 3}, {"a\0b", 3}, S("c")};
+    AiqChartColumn ic[3] = {nc[1],
+                            {.name = "n", .kind = AIQ_CHART_COL_NUMBER, .i64 = counts},
+                            {.name = "who", .kind = AIQ_CHART_COL_STRING, .str = nul_names}};
+    AiqChartTable it = {3, 3, ic};
+    c = build(&it, "linechart", NULL, &a, &err);
+    CHECK(c && c->nseries == 2 && strcmp(c->series[0].name, "a b") == 0);
+    CHECK(c && c->series[0].npoints == 2 && c->series[0].y[1] == 7); /* x 3 after x 2 */
 
     /* an empty result is a chart without series, not an error */
     AiqChartTable empty = {3, 0, nc};
@@ -646,7 +663,7 @@ static int64_t ms_t[2][4];
 static double ms_v[2][4] = {{1, 2, 9, 3}, {5, NAN, 6, 7}};
 static double ms_an[2][4] = {{0, 0, 1, 0}, {0, 0, 0, -1}};
 static AiqChartArray ms_arr[3][2];
-static const char *ms_key[2] = {"east", "west"};
+static AiqStr ms_key[2] = {S("east"), S("west")};
 static AiqChartColumn ms_cols[4];
 
 static AiqChartTable make_series_table(void)
@@ -779,7 +796,7 @@ static void test_term_render(void)
     CHECK(strstr(aiq_sb_str(&sb), "38;5;33m") != NULL); /* the first series' blue */
 
     /* columns: block heights by eighths; the tallest reaches the top */
-    static const char *cats[2] = {"lo", "hi"};
+    static AiqStr cats[2] = {S("lo"), S("hi")};
     static double vals[2] = {3, 8};
     AiqChartColumn cc[2] = {{.name = "k", .kind = AIQ_CHART_COL_STRING, .str = cats},
                             {.name = "v", .kind = AIQ_CHART_COL_NUMBER, .num = vals}};
@@ -814,7 +831,8 @@ static void test_term_render(void)
     CHECK(strstr(s, "hi     8   72.7%  ") != NULL);
 
     /* more slices than rows: the smallest go into one "other" row */
-    static const char *many[12] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"};
+    static AiqStr many[12] = {S("a"), S("b"), S("c"), S("d"), S("e"), S("f"),
+                              S("g"), S("h"), S("i"), S("j"), S("k"), S("l")};
     static double sizes[12] = {12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
     AiqChartColumn mc[2] = {{.name = "k", .kind = AIQ_CHART_COL_STRING, .str = many},
                             {.name = "v", .kind = AIQ_CHART_COL_NUMBER, .num = sizes}};
