@@ -292,15 +292,15 @@ static bool choose_x(Builder *b, const Named *nm)
         b->array_mode = c->kind == AIQ_CHART_COL_ARRAY;
         return true;
     }
-    /* make-series output: its datetime array is the x axis of every chart */
+    /* make-series output: its datetime array is the x axis of every chart,
+     * as long as there are numeric arrays to draw against it */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < t->ncols; i++) {
             const AiqChartColumn *c = &t->cols[i];
-            if (c->kind != AIQ_CHART_COL_ARRAY || named_elsewhere(nm, i))
+            if (c->kind != AIQ_CHART_COL_ARRAY || named_elsewhere(nm, i) ||
+                count_y_candidates(b, nm, i, true) == 0)
                 continue;
-            bool fits = pass == 0
-                            ? c->elem == AIQ_CHART_COL_DATETIME
-                            : b->family != FAMILY_TIME && count_y_candidates(b, nm, i, true) > 0;
+            bool fits = pass == 0 ? c->elem == AIQ_CHART_COL_DATETIME : b->family != FAMILY_TIME;
             if (fits) {
                 b->xcol = i;
                 b->array_mode = true;

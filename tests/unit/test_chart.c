@@ -713,6 +713,14 @@ static void test_build_make_series(void)
     /* without anomalycolumns, the flags are one more series per row */
     c = build(&t, "timechart", NULL, &a, &err);
     CHECK(c && c->nseries == 4 && series_named(c, "east:anomalies") != NULL);
+    /* arrays with nothing numeric to draw against them: the scalar columns are the chart */
+    static double totals[2] = {15, 18};
+    AiqChartColumn sc[3] = {ms_cols[0], ms_cols[2],
+                            {.name = "total", .kind = AIQ_CHART_COL_NUMBER, .num = totals}};
+    AiqChartTable st = {3, 2, sc};
+    c = build(&st, "columnchart", NULL, &a, &err);
+    CHECK(c && c->ncategories == 2 && strcmp(c->categories[1], "west") == 0);
+    CHECK(c && c->nnotes == 1 && strcmp(c->notes[0], "column not drawn: TimeStamp") == 0);
     /* a single number as y beside array x cannot be drawn */
     static double scalar[2] = {1, 2};
     AiqChartColumn cols[5] = {ms_cols[0],
@@ -722,6 +730,7 @@ static void test_build_make_series(void)
                               {.name = "slope", .kind = AIQ_CHART_COL_NUMBER, .num = scalar}};
     AiqChartTable t2 = {5, 2, cols};
     const char *bad[] = {"ycolumns", "slope", NULL};
+    err = (AiqError){0};
     CHECK(build(&t2, "timechart", bad, &a, &err) == NULL);
     CHECK_EQ_STR(err.msg, "ycolumns: 'slope' is a single number, but the x column 'TimeStamp' is "
                           "an array (make-series): y columns must be numeric arrays");
