@@ -122,8 +122,8 @@ static int legend(Term *tm, int row, bool draw)
             continue;
         const char *name = aiq_chart_text_clip(&tm->arena, c->series[s].name, maxname, tm->utf8);
         int w = 3 + aiq_chart_text_width(name);
-        /* room for the "+N more" marker on the last row */
-        int reserve = rows == tm->max_legend_rows && s < c->nseries - 1 ? 10 : 0;
+        /* on the last row, room for a "+N more" marker after this item */
+        int reserve = rows == tm->max_legend_rows && aiq_chart_legend_left(c, s) > 1 ? 10 : 0;
         if (col > 1 && col + w + reserve > tm->width) {
             if (rows == tm->max_legend_rows) {
                 if (draw) {
@@ -136,6 +136,12 @@ static int legend(Term *tm, int row, bool draw)
             }
             rows++;
             col = 1;
+            reserve = rows == tm->max_legend_rows && aiq_chart_legend_left(c, s) > 1 ? 10 : 0;
+        }
+        if (col + w + reserve > tm->width) { /* alone on its row and still too long */
+            int room = tm->width - col - 3 - reserve;
+            name = aiq_chart_text_clip(&tm->arena, name, room > 1 ? room : 1, tm->utf8);
+            w = 3 + aiq_chart_text_width(name);
         }
         if (draw) {
             int sw = draw_swatch(tm, &c->series[s], col, row + rows - 1);

@@ -715,8 +715,8 @@ static void test_build_make_series(void)
     CHECK(c && c->nseries == 4 && series_named(c, "east:anomalies") != NULL);
     /* arrays with nothing numeric to draw against them: the scalar columns are the chart */
     static double totals[2] = {15, 18};
-    AiqChartColumn sc[3] = {ms_cols[0], ms_cols[2],
-                            {.name = "total", .kind = AIQ_CHART_COL_NUMBER, .num = totals}};
+    AiqChartColumn sc[3] = {
+        ms_cols[0], ms_cols[2], {.name = "total", .kind = AIQ_CHART_COL_NUMBER, .num = totals}};
     AiqChartTable st = {3, 2, sc};
     c = build(&st, "columnchart", NULL, &a, &err);
     CHECK(c && c->ncategories == 2 && strcmp(c->categories[1], "west") == 0);
@@ -1067,6 +1067,23 @@ static void test_term_fits(void)
         CHECK(lines_fit(aiq_sb_str(&sb), 40));
     }
     CHECK(strstr(aiq_sb_str(&sb), "note: column not drawn: Region") != NULL); /* room at 12 */
+
+    /* a narrow legend: a long name is cut so that "+N more" still fits */
+    static AiqStr longs[3] = {S("gpt-4o-eastus"), S("gpt-4o-westeu"), S("o3-mini-swc")};
+    static double ones[3] = {1, 2, 3};
+    static int64_t when[3];
+    for (int i = 0; i < 3; i++)
+        when[i] = at("2026-01-05T00:00:00Z") + i * AIQ_TICKS_PER_HOUR;
+    AiqChartColumn lc[3] = {{.name = "t", .kind = AIQ_CHART_COL_DATETIME, .ticks = when},
+                            {.name = "d", .kind = AIQ_CHART_COL_STRING, .str = longs},
+                            {.name = "v", .kind = AIQ_CHART_COL_NUMBER, .num = ones}};
+    AiqChartTable lt = {3, 3, lc};
+    c = build(&lt, "timechart", NULL, &a, &err);
+    aiq_sb_clear(&sb);
+    AiqChartTermOptions narrow = {24, 8, false, true};
+    aiq_chart_render_term(c, &narrow, &sb);
+    CHECK(strstr(aiq_sb_str(&sb), " gpt-4o-ea\xE2\x80\xA6   +2 more\n") != NULL);
+    CHECK(lines_fit(aiq_sb_str(&sb), 24));
 
     /* two axes: the right one has its own labels */
     static double small[6] = {1, 2, 3, 4, 5, 6};
