@@ -37,6 +37,7 @@ typedef struct Svg {
     const AiqChart *c;
     AiqStrBuf *out;
     double w, h;
+    AiqArena arena; /* clipped texts */
 } Svg;
 
 /* Box of one plot panel, in pixels. */
@@ -82,6 +83,13 @@ static void put_escaped(AiqStrBuf *out, const char *s)
 static double text_px(const char *s, double font)
 {
     return aiq_chart_text_width(s) * font * 0.58;
+}
+
+/* s cut with an ellipsis to about px pixels of font; the arena owns it. */
+static const char *clip_px(Svg *g, const char *s, double font, double px)
+{
+    int chars = (int)(px / (font * 0.58));
+    return aiq_chart_text_clip(&g->arena, s, chars > 1 ? chars : 1, true);
 }
 
 static void text(Svg *g, double x, double y, const char *cls, const char *anchor, const char *s)
@@ -233,7 +241,7 @@ static int legend(Svg *g, double x, double y, double width, bool draw)
             const char *color = is_anomaly ? AIQ_CHART_ANOMALY_HEX : series_color(&c->series[i]);
             swatch(g, cx, ty, color, line_like(c->type) && !is_anomaly,
                    is_anomaly || c->type == AIQ_CHART_SCATTERCHART);
-            text(g, cx + 20, ty, "label", NULL, name);
+            text(g, cx + 20, ty, "label", NULL, clip_px(g, name, LABEL_FONT, iw - 38));
         }
         cx += iw;
     }
@@ -532,7 +540,8 @@ static double draw_header(Svg *g)
 {
     double y = PAD;
     if (g->c->title) {
-        text(g, PAD, y + 18, "title", NULL, g->c->title);
+        /* bold glyphs run wider than the estimate: a little margin */
+        text(g, PAD, y + 18, "title", NULL, clip_px(g, g->c->title, 18, (g->w - 2 * PAD) * 0.92));
         y += TITLE_H;
     }
     int rows = legend(g, PAD, y + 12, g->w - 2 * PAD, true);
@@ -601,7 +610,7 @@ static void x_title(Svg *g, const Box *b, double y, const AiqChartTicks *xt)
                           : c->x.kind == AIQ_CHART_AXIS_CATEGORY ? c->x.context
                                                                  : NULL;
     if (aiq_chart_x_title(c->x.title, context, buf, sizeof buf)[0])
-        text(g, b->x + b->w / 2, y, "axis-title", "middle", buf);
+        text(g, b->x + b->w / 2, y, "axis-title", "middle", clip_px(g, buf, LABEL_FONT, b->w));
 }
 
 static void draw_xy(Svg *g, double top)
@@ -820,6 +829,7 @@ static void draw_pie(Svg *g, double top)
 void aiq_chart_render_svg(const AiqChart *c, const AiqChartSvgOptions *opt, AiqStrBuf *out)
 {
     Svg g = {.c = c, .out = out};
+    aiq_arena_init(&g.arena, 0);
     g.w = opt && opt->width > 0 ? opt->width : 960;
     g.h = opt && opt->height > 0 ? opt->height : 540;
     g.w = fmax(g.w, 240);
@@ -835,4 +845,5 @@ void aiq_chart_render_svg(const AiqChart *c, const AiqChartSvgOptions *opt, AiqS
     else
         draw_xy(&g, top);
     aiq_sb_puts(out, "</svg>\n");
+    aiq_arena_free(&g.arena);
 }

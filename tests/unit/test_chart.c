@@ -930,6 +930,16 @@ static void test_svg_render(void)
     CHECK(strstr(s, "data-series=\"KS\"") != NULL);
     CHECK(strstr(s, ">53.3%</text>") != NULL); /* KS: 8 of 15 */
 
+    /* a title longer than a small chart is cut on the card, whole in <title> */
+    const char *long_title[] = {"title", "p95 latency anomalies of every deployment", NULL};
+    c = build(&pt, "piechart", long_title, &a, &err);
+    aiq_sb_clear(&sb);
+    AiqChartSvgOptions narrow = {300, 200};
+    aiq_chart_render_svg(c, &narrow, &sb);
+    s = aiq_sb_str(&sb);
+    CHECK(strstr(s, "<title>p95 latency anomalies of every deployment</title>") != NULL);
+    CHECK(strstr(s, ">p95 latency anomalies\xE2\x80\xA6</text>") != NULL);
+
     /* an empty result still gives a valid document */
     AiqChartTable empty = {2, 0, pc};
     c = build(&empty, "columnchart", NULL, &a, &err);
