@@ -17,6 +17,11 @@
  * each of these can be named instead with xcolumn=, ycolumns= and series=.
  * A table from make-series (one row per series, arrays of x and y values)
  * draws one series per row and array column.
+ *
+ * Use: aiq_chart_request_init() with the visualization's name, then
+ * aiq_chart_request_set() for each `with` property, aiq_chart_build() with
+ * the result table, and aiq_chart_render_term() or aiq_chart_render_svg()
+ * (--chart FILE.svg). tools/chart_demo.c does exactly this.
  */
 #ifndef AIQ_CHART_H
 #define AIQ_CHART_H
@@ -238,19 +243,23 @@ AiqChart *aiq_chart_build(const AiqChartTable *t, const AiqChartRequest *req, Ai
 /* ---- renderers --------------------------------------------------------- */
 
 typedef struct AiqChartTermOptions {
-    int width, height; /* terminal cells for the whole chart, title and legend included */
+    int width, height; /* terminal cells for the whole chart, title and legend included;
+                          at least 24 x 8 */
     bool color;        /* ANSI colours (off under NO_COLOR and in pipes) */
     bool utf8;         /* braille and block characters; false = pure ASCII */
 } AiqChartTermOptions;
 
-/* Appends the chart drawn for a terminal, lines ending in '\n', to out. */
+/* Appends the chart drawn for a terminal to out: lines ending in '\n', none
+ * wider than width, at most height of them (notes and legend rows give way
+ * first), and one more when columns or bars had to be left out for room. */
 void aiq_chart_render_term(const AiqChart *c, const AiqChartTermOptions *opt, AiqStrBuf *out);
 
 typedef struct AiqChartSvgOptions {
     int width, height; /* pixels; 0 = 960 x 540 */
 } AiqChartSvgOptions;
 
-/* Appends a complete, self-contained SVG document for the chart to out. */
+/* Appends a complete, self-contained SVG document for the chart to out;
+ * opt may be NULL for the default size. */
 void aiq_chart_render_svg(const AiqChart *c, const AiqChartSvgOptions *opt, AiqStrBuf *out);
 
 #endif
