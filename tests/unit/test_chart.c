@@ -1078,6 +1078,22 @@ static void test_term_fits(void)
     }
     CHECK(strstr(aiq_sb_str(&sb), "note: column not drawn: Region") != NULL); /* room at 12 */
 
+    /* bars, columns and pies stay within their height too (one more line
+     * only to say that categories were left out) */
+    AiqChartTable ct = category_table();
+    const char *kinds[] = {"barchart", "columnchart", "piechart", "areachart", "scatterchart"};
+    for (int k = 0; k < 5; k++) {
+        c = build(&ct, kinds[k], NULL, &a, &err);
+        for (int h = 8; h <= 14; h++) {
+            aiq_sb_clear(&sb);
+            AiqChartTermOptions o = {30, h, false, true};
+            aiq_chart_render_term(c, &o, &sb);
+            int extra = strstr(aiq_sb_str(&sb), "categories fit") ? 1 : 0;
+            CHECK(count_of(aiq_sb_str(&sb), "\n") <= h + extra);
+            CHECK(lines_fit(aiq_sb_str(&sb), 30));
+        }
+    }
+
     /* a narrow legend: a long name is cut so that "+N more" still fits */
     static AiqStr longs[3] = {S("gpt-4o-eastus"), S("gpt-4o-westeu"), S("o3-mini-swc")};
     static double ones[3] = {1, 2, 3};
