@@ -2020,6 +2020,8 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
         }
         AiqPlan *p = new_plan(b, AIQ_P_SCAN, NULL);
         p->table = n->str;
+        p->table_off = n->off;
+        p->table_len = n->len;
         p->schema = s;
         return p;
     }

@@ -98,7 +98,7 @@ expect_out "s
 3"
 mkdir -p "$T/empty_dir"
 expect_rc 2 "$AIQ" -t T="$T/empty_dir" -q "$q"
-err_has "directory holds no .jsonl"
+err_has "empty_dir: directory holds no files"
 # a path that is a FIFO
 mkfifo "$T/fifo.jsonl"
 ( printf '{"a":5}\n' > "$T/fifo.jsonl" & )
