@@ -14,6 +14,7 @@
 
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "io/jsonl_decode.h"
 #include "util/strbuf.h"
 
 /* One field of one row, before types are known (AiqCell: key vectors keep
@@ -91,6 +92,7 @@ typedef struct Rows {
 
 typedef struct FileStats {
     int64_t malformed, first_bad_line, bad_utf8;
+    int64_t objects; /* lines (or array elements) that were JSON objects, kept or not */
     char reason[160];
 } FileStats;
 
@@ -196,6 +198,10 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);
 /* The error of a malformed line under --strict (exit 2). */
 bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason);
+/* A file that had lines but not one JSON object is not logs: false with
+ * the error (exit 2) that says what head[0..n), its first decoded bytes,
+ * looks like. */
+bool jl_check_logs(const char *path, const FileStats *fs, const char *head, size_t n, JlCodec codec, AiqError *err);
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
 /* Reports the values that did not fit their type, once per table. */
