@@ -156,7 +156,7 @@ void jl_rows_free(Rows *r)
         aiq_xfree(r->guess[g].read);
     }
     for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; r->cols[c].cells && i < r->n; i++) /* (a table may have taken them) */
+        for (int64_t i = 0; r->cols[c].cells && i < r->cols[c].len; i++) /* (a table may have taken them) */
             if (r->cols[c].cells[i].kind == CELL_JSON)
                 json_decref(r->cols[c].cells[i].u.j);
         aiq_xfree(r->cols[c].cells);
@@ -172,10 +172,11 @@ void jl_rows_free(Rows *r)
 void jl_rows_drop_cells(Rows *r)
 {
     for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; i < r->n; i++)
-            if (r->cols[c].cells[i].kind == CELL_JSON)
-                json_decref(r->cols[c].cells[i].u.j);
-        memset(r->cols[c].cells, 0, sizeof(Cell) * (size_t)r->n);
+        CellCol *col = &r->cols[c];
+        for (int64_t i = 0; i < col->len; i++)
+            if (col->cells[i].kind == CELL_JSON)
+                json_decref(col->cells[i].u.j);
+        col->len = 0;
     }
     r->n = 0;
 }
@@ -191,12 +192,11 @@ static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *co
     r->fixed = true;
 }
 
-/* Doubles the room for rows (jl_rows_add). */
+/* Doubles the room for rows (jl_rows_add); columns make room for their
+ * cells as they are set. */
 void jl_rows_grow(Rows *r)
 {
     int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
-    for (int c = 0; c < r->ncols; c++)
-        r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
     r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
     r->cap = cap;
 }
@@ -212,13 +212,36 @@ int jl_rows_column_add(Rows *r, const char *key, uint32_t len)
             r->cols = aiq_xrealloc(r->cols, sizeof *r->cols * (size_t)r->capcols);
         }
         CellCol *col = &r->cols[r->ncols++];
+        memset(col, 0, sizeof *col);
         col->name = aiq_arena_strndup(&r->strings, key, len);
-        col->cells = aiq_xcalloc((size_t)(r->cap ? r->cap : 1), sizeof(Cell));
-        col->seen = 0;
         col->filter = NULL;
         col->xfirst = -1;
     }
     return (int)id;
+}
+
+/* The slot of the last row's cell in col, made room for: rows between the
+ * column's last cell and this one lack the key. */
+static Cell *last_row_slot(Rows *r, CellCol *col)
+{
+    int64_t row = r->n - 1;
+    if (col->len == 0)
+        col->base = row;
+    int64_t i = row - col->base;
+    if (i >= col->cap) {
+        int64_t cap = col->cap ? col->cap * 2 : 16;
+        while (cap <= i)
+            cap *= 2;
+        col->cells = aiq_xrealloc(col->cells, sizeof(Cell) * (size_t)cap);
+        col->cap = cap;
+    }
+    for (int64_t k = col->len; k < i; k++)
+        col->cells[k].kind = CELL_MISSING;
+    if (i >= col->len) {
+        col->cells[i].kind = CELL_MISSING;
+        col->len = i + 1;
+    }
+    return &col->cells[i];
 }
 
 
@@ -287,10 +310,6 @@ static bool is_timestamp(const char *s, uint32_t len)
 void jl_rows_set(Rows *r, int c, Cell cell)
 {
     CellCol *col = &r->cols[c];
-    Cell *slot = &col->cells[r->n - 1];
-    if (slot->kind == CELL_JSON)
-        json_decref(slot->u.j);
-    *slot = cell;
     switch (cell.kind) {
     case CELL_INT: col->seen |= SEEN_INT; break;
     case CELL_REAL: col->seen |= SEEN_REAL; break;
@@ -306,6 +325,15 @@ void jl_rows_set(Rows *r, int c, Cell cell)
     case CELL_TEXT: col->seen |= SEEN_NESTED; break;
     default: break;
     }
+    if (r->kinds_only) { /* inference: the kind was all it needed */
+        if (cell.kind == CELL_JSON)
+            json_decref(cell.u.j);
+        return;
+    }
+    Cell *slot = last_row_slot(r, col);
+    if (slot->kind == CELL_JSON)
+        json_decref(slot->u.j);
+    *slot = cell;
 }
 
 Cell jl_cell_from_json(Rows *r, json_t *v)
@@ -320,7 +348,8 @@ Cell jl_cell_from_json(Rows *r, json_t *v)
     case JSON_STRING:
         c.kind = CELL_STRING;
         c.len = (uint32_t)json_string_length(v);
-        c.u.s = c.len ? aiq_arena_strndup(&r->strings, json_string_value(v), c.len) : "";
+        /* inference looks at the bytes only while v is alive: no copy */
+        c.u.s = !c.len ? "" : r->kinds_only ? json_string_value(v) : aiq_arena_strndup(&r->strings, json_string_value(v), c.len);
         break;
     default: c.kind = CELL_JSON; c.u.j = json_incref(v); break;
     }
@@ -630,19 +659,28 @@ bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size
     return ok;
 }
 
-int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
+int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *searched)
 {
     size_t k = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* UTF-8 byte order mark */
     *bom = k;
     while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
         k++;
-    const char *nl = k < len ? memchr(text + k, '\n', len - k) : NULL;
-    if (!nl && !eof)
+    /* (a first line longer than what was read so far is searched once) */
+    size_t from = *searched > k ? *searched : k;
+    const char *nl = from < len ? memchr(text + from, '\n', len - from) : NULL;
+    if (!nl && !eof) {
+        *searched = len;
         return -1;
+    }
     size_t n = nl ? (size_t)(nl - text) : len;
     if (k < len && text[k] == '[')
         return 1;
     if (k >= len || text[k] != '{')
+        return 0;
+    /* a valid first line: JSON lines. The scanner validates without
+     * building anything (a first line may be 500 MB); jansson decides the
+     * lines it is not sure of. */
+    if (jl_scan_valid(text + k, n - k))
         return 0;
     json_t *line1 = json_loadb(text + k, n - k, 0, NULL);
     json_decref(line1);
@@ -653,8 +691,8 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err)
 {
-    size_t pos;
-    if (jl_whole_value(text, len, true, &pos) == 1) {
+    size_t pos, searched = 0;
+    if (jl_whole_value(text, len, true, &pos, &searched) == 1) {
         json_error_t je;
         bool marked;
         json_t *whole = load_json(text + pos, len - pos, 0, &je, &marked);
@@ -948,6 +986,25 @@ void jl_report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqRe
                 aiq_type_name(ct->schema.cols[mf->first_col].type), (long long)mf->first_line, mf->first_text);
 }
 
+/* Takes col's cells as an array of all n rows (missing where the column
+ * has none), for a table to keep (key vectors). */
+static Cell *take_all_cells(CellCol *col, int64_t n)
+{
+    Cell *all = col->cells;
+    if (col->base != 0 || col->cap < n) {
+        all = aiq_xcalloc((size_t)n + 1, sizeof *all); /* (zero: CELL_MISSING) */
+        if (col->len)
+            memcpy(all + col->base, col->cells, sizeof *all * (size_t)col->len);
+        aiq_xfree(col->cells);
+    } else {
+        for (int64_t i = col->len; i < n; i++)
+            all[i].kind = CELL_MISSING;
+    }
+    col->cells = NULL;
+    col->len = col->cap = 0;
+    return all;
+}
+
 /* Adds src's misfits (later rows) to dst's. */
 void jl_merge_misfits(Misfits *dst, const Misfits *src)
 {
@@ -1027,38 +1084,38 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
             t->xcells = aiq_xcalloc((size_t)nx, sizeof *t->xcells);
         for (int k = 0; k < nx; k++) {
             int from = src[ncols - nx + k];
-            if (from >= 0) {
-                t->xcells[k] = rows->cols[from].cells;
-                rows->cols[from].cells = NULL;
-            }
+            if (from >= 0)
+                t->xcells[k] = take_all_cells(&rows->cols[from], rows->n);
         }
         /* column by column: one type decision per column, tight loops */
         for (int c = 0; c < ncols - nx && ok; c++) {
             if (src[c] < 0)
                 continue;
-            const Cell *cells = rows->cols[src[c]].cells;
+            /* rows outside the column's cells lack the key: null, as added */
+            const CellCol *col = &rows->cols[src[c]];
             AiqColumnData *cd = &t->cols[c];
-            for (int64_t r = 0; r < rows->n; r++) {
+            for (int64_t r = col->base; r < col->base + col->len; r++) {
+                const Cell *cell = &col->cells[r - col->base];
                 /* the usual pairs directly; the rest (and every misfit) through convert */
-                uint8_t kind = cells[r].kind;
+                uint8_t kind = cell->kind;
                 if (cd->type == AIQ_TYPE_STRING && kind == CELL_STRING) {
-                    ((AiqStr *)cd->data)[r] = (AiqStr){cells[r].u.s, cells[r].len};
+                    ((AiqStr *)cd->data)[r] = (AiqStr){cell->u.s, cell->len};
                     continue;
                 }
                 if (cd->validity && ((cd->type == AIQ_TYPE_REAL && (kind == CELL_REAL || kind == CELL_INT)) ||
                                      (cd->type == AIQ_TYPE_LONG && kind == CELL_INT))) {
                     if (cd->type == AIQ_TYPE_REAL)
-                        ((double *)cd->data)[r] = kind == CELL_REAL ? cells[r].u.f : (double)cells[r].u.i;
+                        ((double *)cd->data)[r] = kind == CELL_REAL ? cell->u.f : (double)cell->u.i;
                     else
-                        ((int64_t *)cd->data)[r] = cells[r].u.i;
+                        ((int64_t *)cd->data)[r] = cell->u.i;
                     cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
                     continue;
                 }
-                if (!convert(t, c, r, &cells[r], &tmp, &sb) && mf->n++ == 0) {
+                if (!convert(t, c, r, cell, &tmp, &sb) && mf->n++ == 0) {
                     mf->first_line = rows->lines[r];
                     mf->first_col = c;
-                    const char *q = cells[r].kind == CELL_STRING ? "\"" : "";
-                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
+                    const char *q = cell->kind == CELL_STRING ? "\"" : "";
+                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(cell, &sb), q);
                 }
             }
             if (aiq_mem_exceeded())

@@ -938,6 +938,12 @@ bad:
     return NULL; /* strings stay in the arena until the table is built: harmless */
 }
 
+bool jl_scan_valid(const char *text, size_t n)
+{
+    const char *end = text + n, *p = skip_value(skip_ws(text, end), end, 0, NULL);
+    return p && skip_ws(p, end) == end;
+}
+
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)
 {
     return jl_scan_next_line(r, line, line + n, lineno) != NULL;

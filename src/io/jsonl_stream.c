@@ -75,6 +75,7 @@ struct AiqJsonlStream {
     size_t map_len, map_pos;
     AiqStrBuf pending;  /* bytes read; those from ppos on are not yet cut into a chunk */
     size_t ppos;
+    size_t searched;    /* bytes from ppos on known to hold no line end past a chunk's size */
     bool eof;           /* the open file has no more bytes */
     bool input_done;    /* no more files */
     int64_t lineno;     /* one thread: lines of the open file parsed so far */
@@ -262,6 +263,7 @@ static void close_file(AiqJsonlStream *s)
     s->dec = NULL;
     aiq_sb_clear(&s->pending);
     s->ppos = 0;
+    s->searched = 0;
 }
 
 void aiq_jsonl_close(AiqJsonlStream *s)
@@ -451,12 +453,12 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         /* look at the first line after any blanks, as parse_text does: JSON
          * lines stream, anything else is read whole */
         int whole;
-        size_t bom = 0;
+        size_t bom = 0, searched = 0;
         if (s->map) {
-            whole = jl_whole_value(s->map, s->map_len, true, &bom);
+            whole = jl_whole_value(s->map, s->map_len, true, &bom, &searched);
             s->map_pos = bom;
         } else {
-            while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
+            while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom, &searched)) < 0)
                 if (!fill(s, &s->pending, err))
                     return false;
             if (!whole && bom) {
@@ -472,6 +474,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         Rows rows;
         jl_rows_init(&rows);
         jl_want_declared(&rows, s->t, &s->opts);
+        rows.kinds_only = s->infer;
         FileStats fs = {0};
         const char *text = s->map ? s->map : s->pending.data ? s->pending.data : "";
         size_t len = s->map ? s->map_len : s->pending.len;
@@ -563,13 +566,18 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             break;
         }
         if (avail >= want) { /* cut at the last line end within want bytes, or the first after */
-            const char *nl = memrchr(base, '\n', want);
+            /* a line longer than a chunk comes a block at a time: each
+             * byte is searched once, not once a block (a 500 MB line) */
+            const char *nl = s->searched ? NULL : memrchr(base, '\n', want);
+            size_t from = s->searched > want ? s->searched : want;
             if (!nl)
-                nl = memchr(base + want, '\n', avail - want);
+                nl = memchr(base + from, '\n', avail - from);
             if (nl) {
                 cut = (size_t)(nl - base) + 1;
+                s->searched = 0;
                 break;
             }
+            s->searched = avail;
         }
         if (s->ppos) {
             memmove(s->pending.data, base, avail);
