@@ -37,8 +37,8 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql]\n"
-          "       aiq [OPTIONS] -q 'QUERY'\n"
+    fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql] [DATA_FILE...]\n"
+          "       aiq [OPTIONS] -q 'QUERY' [DATA_FILE...]\n"
           "       aiq check [--syntax] FILE.kql...\n"
           "       aiq schema [TABLE]\n"
           "\n"
@@ -46,7 +46,11 @@ static void usage(FILE *out)
           "\n"
           "Data:\n"
           "  -t, --table NAME=PATH   bind table NAME to a file, glob, directory or - (stdin)\n"
-          "  -d, --data DIR          every DIR/NAME.jsonl[.zst] and DIR/NAME/ becomes table NAME\n"
+          "  -t, --table PATH        the same, naming the table after the file (app.log.1: app);\n"
+          "                          DATA_FILE arguments are bound this way\n"
+          "  -d, --data DIR          every DIR/NAME.jsonl[.zst|.gz] and DIR/NAME/ becomes table NAME\n"
+          "                          (files: JSON lines, plain, zstd or gzip; no data: only the\n"
+          "                          REPL opens the bundled sample)\n"
           "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
           "      --strict            malformed input lines are an error (exit 2)\n"
           "Output:\n"

@@ -28,6 +28,9 @@ expect_out "$(printf 'n\ts\n3\t60')"
 cp "$T/other/AppRequests.jsonl" "$T/2026-11-21.jsonl"
 expect_rc 0 "$AIQ" -o tsv -q "['2026-11-21'] | count" "$T/2026-11-21.jsonl"
 expect_out "$(printf 'Count\n1')"
+# a query naming another table fails listing the tables there are
+expect_rc 1 "$AIQ" -q "$q" "$T/app.log"
+err_has "unknown table 'AppRequests'; the tables are app; bind one with -t AppRequests=PATH"
 # a directory argument is the table named after the directory
 expect_rc 0 "$AIQ" -o tsv -q 'logs | count' "$T/logs/"
 expect_out "$(printf 'Count\n2')"
