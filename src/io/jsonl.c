@@ -605,8 +605,10 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
         fs->bad_utf8++;
         line = fixed->data;
         n = fixed->len;
-        if (!opts->jansson_only && jl_scan_line(rows, line, n, lineno))
+        if (!opts->jansson_only && jl_scan_line(rows, line, n, lineno)) {
+            fs->objects++;
             return true;
+        }
     }
     json_error_t je;
     bool marked;

@@ -88,6 +88,9 @@ printf 'starting up\n{"a":5}\n' > "$T/mixed.log"
 expect_rc 0 "$AIQ" -t T="$T/mixed.log" -o tsv -q "$q"
 expect_out "$(printf 'n\ts\n1\t5')"
 err_has "mixed.log: 1 malformed line skipped (first at line 1"
+printf '{"a":6,"s":"bad \377 byte"}\nnot json\n' > "$T/repaired.log" # (its object line goes through UTF-8 repair)
+expect_rc 0 "$AIQ" -t T="$T/repaired.log" -o tsv -q "$q"
+expect_out "$(printf 'n\ts\n1\t6')"
 # and an empty file, or one of blank lines, is an empty table
 : > "$T/empty.jsonl"
 printf '\n\n' > "$T/blank.jsonl"
