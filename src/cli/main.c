@@ -186,18 +186,20 @@ static bool is_query_file(const char *arg)
 
 /* Binds the data file arguments (every argument that is not a .kql file;
  * for `schema`, those that look like paths -- the other one names the
- * table) and removes them from argv[first..argc). Returns the arguments
- * left, or -1 after a usage error. */
-static int bind_data_arguments(int argc, char **argv, int first, bool schema, Options *o, AiqCatalog *cat)
+ * table) and removes them from argv[first..argc); a subcommand's own
+ * options stay. Returns the arguments left, or -1 after a usage error. */
+static int bind_data_arguments(int argc, char **argv, int first, const char *command, Options *o, AiqCatalog *cat)
 {
     int kept = first;
     for (int i = first; i < argc; i++) {
-        if (argv[i][0] == '-' && argv[i][1] && strcmp(argv[i], "--syntax") != 0) {
+        bool option = argv[i][0] == '-' && argv[i][1];
+        if (option && !command) { /* (getopt stopped at the first argument) */
             fprintf(stderr, "aiq: %s: options come before the query and data files (a file of that name: ./%s)\n",
                     argv[i], argv[i]);
             return -1;
         }
-        bool data = schema ? strchr(argv[i], '/') || strchr(argv[i], '.') : !is_query_file(argv[i]);
+        bool schema = command && strcmp(command, "schema") == 0;
+        bool data = !option && (schema ? strchr(argv[i], '/') || strchr(argv[i], '.') : !is_query_file(argv[i]));
         if (!data) {
             argv[kept++] = argv[i];
             continue;
@@ -504,8 +506,7 @@ int main(int argc, char **argv)
      * TABLE); a subcommand after the options (aiq -d logs check q.kql) too */
     const char *late = !sub && argc > 0 && (strcmp(argv[0], "check") == 0 || strcmp(argv[0], "schema") == 0) ? argv[0] : NULL;
     const char *command = sub ? sub : late;
-    int first = !command ? 0 : 1 + (syntax_flag || (late && argc > 1 && strcmp(argv[1], "--syntax") == 0));
-    if ((argc = bind_data_arguments(argc, argv, first, command && strcmp(command, "schema") == 0, &o, &cat)) < 0) {
+    if ((argc = bind_data_arguments(argc, argv, command ? 1 : 0, command, &o, &cat)) < 0) {
         rc = 2;
         goto done;
     }
