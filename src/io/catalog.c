@@ -85,7 +85,8 @@ static void unbind(AiqCatalogTable *t)
  * bound the NAME that -d would. Files of the same binding add up; a later
  * binding replaces an earlier one, except that files named after the same
  * stem (-t PATH, arguments: app.log app.log.1) add up too. */
-static AiqCatalogTable *bind_target(AiqCatalog *c, const char *name, AiqBindSource source, int binding)
+static AiqCatalogTable *bind_target(AiqCatalog *c, const char *name, AiqBindSource source,
+                                    int binding)
 {
     AiqCatalogTable *t = get_or_add(c, name);
     if (source == AIQ_BIND_DIR && t->source > AIQ_BIND_DIR)
@@ -100,8 +101,8 @@ static AiqCatalogTable *bind_target(AiqCatalog *c, const char *name, AiqBindSour
 
 /* Records why a path of t could not be bound (the first reason wins) and
  * sets err the same way. */
-static bool bind_failed(AiqCatalog *c, AiqCatalogTable *t, AiqError *err, const char *fmt, const char *path,
-                        const char *why)
+static bool bind_failed(AiqCatalog *c, AiqCatalogTable *t, AiqError *err, const char *fmt,
+                        const char *path, const char *why)
 {
     char msg[sizeof err->msg];
     snprintf(msg, sizeof msg, fmt, path, why);
@@ -158,7 +159,8 @@ static bool is_table_file(const char *name)
         return false;
     for (int i = 0; exts[i]; i++) {
         size_t e = strlen(exts[i]);
-        if (strncmp(dot + 1, exts[i], e) == 0 && (dot[1 + e] == '\0' || dot[1 + e] == '.' || dot[1 + e] == '-'))
+        if (strncmp(dot + 1, exts[i], e) == 0 &&
+            (dot[1 + e] == '\0' || dot[1 + e] == '.' || dot[1 + e] == '-'))
             return true;
     }
     return false;
@@ -221,8 +223,8 @@ static bool first_visit(Walk *w, const struct stat *st)
 /* Adds every regular file under dir (st: its stat), recursively, in sorted
  * order. Entries that cannot be read are bind errors naming them; other
  * kinds of files (FIFOs, sockets, devices) are not data and are left out. */
-static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char *dir, const struct stat *st,
-                          AiqError *err)
+static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char *dir,
+                          const struct stat *st, AiqError *err)
 {
     if (!first_visit(w, st))
         return true;
@@ -234,8 +236,11 @@ static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char
     for (int i = 0; i < n && ok; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
         struct stat est;
-        if (stat(path, &est) != 0)
-            ok = bind_failed(c, t, err, "%s: %s", path, errno == ENOENT ? "No such file or directory (a dangling symbolic link?)" : strerror(errno));
+        if (stat(path, &est) != 0) /* (readdir listed it: ENOENT is a link to nowhere) */
+            ok = bind_failed(c, t, err, "%s: %s", path,
+                             errno == ENOENT
+                                 ? "No such file or directory (a dangling symbolic link?)"
+                                 : strerror(errno));
         else if (S_ISDIR(est.st_mode))
             ok = add_dir_files(c, t, w, path, &est, err);
         else if (S_ISREG(est.st_mode)) {
@@ -249,8 +254,8 @@ static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char
 
 /* Binds a directory: all its regular files; with must_hold_files, one
  * without any is an error. */
-static bool bind_dir(AiqCatalog *c, AiqCatalogTable *t, const char *dir, const struct stat *st, bool must_hold_files,
-                     AiqError *err)
+static bool bind_dir(AiqCatalog *c, AiqCatalogTable *t, const char *dir, const struct stat *st,
+                     bool must_hold_files, AiqError *err)
 {
     Walk w = {.files = 0};
     aiq_keymap_init(&w.dirs);
@@ -278,14 +283,17 @@ static bool bind_path(AiqCatalog *c, AiqCatalogTable *t, const char *path, AiqEr
     if (!strpbrk(path, "*?["))
         return bind_failed(c, t, err, "%s: %s", path, strerror(errno));
     glob_t g;
-    int rc = glob(path, 0, NULL, &g);
-    bool ok = rc == 0;
-    if (!ok)
-        bind_failed(c, t, err, "%s: %s", path, "no file matches");
-    for (size_t i = 0; ok && i < g.gl_pathc; i++)
-        ok = stat(g.gl_pathv[i], &st) != 0 ? bind_failed(c, t, err, "%s: %s", g.gl_pathv[i], strerror(errno))
-             : S_ISDIR(st.st_mode)          ? bind_dir(c, t, g.gl_pathv[i], &st, true, err)
-                                            : (add_file(c, t, g.gl_pathv[i], &st), true);
+    bool ok =
+        glob(path, 0, NULL, &g) == 0 || bind_failed(c, t, err, "%s: %s", path, "no file matches");
+    for (size_t i = 0; ok && i < g.gl_pathc; i++) {
+        const char *match = g.gl_pathv[i];
+        if (stat(match, &st) != 0)
+            ok = bind_failed(c, t, err, "%s: %s", match, strerror(errno));
+        else if (S_ISDIR(st.st_mode))
+            ok = bind_dir(c, t, match, &st, true, err);
+        else
+            add_file(c, t, match, &st);
+    }
     globfree(&g);
     return ok;
 }
@@ -303,7 +311,8 @@ bool aiq_catalog_add_path(AiqCatalog *c, const char *name, const char *path, Aiq
 static char *name_from_path(AiqCatalog *c, const char *path, AiqError *err)
 {
     if (strcmp(path, "-") == 0) {
-        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1, "stdin has no file name to name a table after; bind it with -t NAME=-");
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
+                      "stdin has no file name to name a table after; bind it with -t NAME=-");
         return NULL;
     }
     size_t len = strlen(path);
@@ -315,8 +324,9 @@ static char *name_from_path(AiqCatalog *c, const char *path, AiqError *err)
     char *file = aiq_arena_strndup(&c->arena, base, len - (size_t)(base - path));
     size_t n = stem_len(file);
     if (n == 0) {
-        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1, "%s: no table name before the first '.' of '%s'; bind it with -t NAME=%s", path,
-                      file, path);
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
+                      "%s: no table name before the first '.' of '%s'; bind it with -t NAME=%s",
+                      path, file, path);
         return NULL;
     }
     file[n] = '\0';
@@ -361,7 +371,7 @@ bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
         char *tname = aiq_arena_strndup(&c->arena, names[i], stem_len(names[i]));
         AiqCatalogTable *t = bind_target(c, tname, AIQ_BIND_DIR, binding);
         if (!t)
-            continue; /* -t bound it */
+            continue;           /* -t bound it */
         AiqError ignored = {0}; /* (the table keeps its error for the query that names it) */
         if (is_dir)
             bind_dir(c, t, path, &st, false, &ignored);
@@ -373,7 +383,8 @@ bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
     for (int i = 0; i < c->ntables; i++) {
         AiqCatalogTable *t = &c->tables[i];
         if (t->binding == binding && t->npaths == 0 && !t->bind_error)
-            t->bind_error = aiq_arena_printf(&c->arena, "%s/%s: directory holds no files", dir, t->name);
+            t->bind_error =
+                aiq_arena_printf(&c->arena, "%s/%s: directory holds no files", dir, t->name);
     }
     free_names(names, n);
     char *schema = aiq_arena_printf(&c->arena, "%s/schema.kql", dir);
@@ -428,7 +439,8 @@ AiqCatalogTable *aiq_catalog_lookup(AiqCatalog *c, const char *name, AiqError *e
     AiqCatalogTable *t = aiq_catalog_find(c, name);
     if (!t && c->no_data) {
         aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
-                      "no data given for table '%s': name its files with -t %s=PATH, -d DIR or as arguments (or set "
+                      "no data given for table '%s': name its files with -t %s=PATH, -d DIR or as "
+                      "arguments (or set "
                       "AIQ_DATA)",
                       name, name);
         return NULL;

@@ -18,10 +18,10 @@
 /* How a table got its files: a later binding of a name replaces an earlier
  * one, except that -d never replaces -t (with -d, -t wins whatever the order). */
 typedef enum AiqBindSource {
-    AIQ_BIND_NONE,  /* only declared by a schema: no files yet */
-    AIQ_BIND_DIR,   /* -d DIR (or $AIQ_DATA, the sample): DIR/NAME.jsonl, DIR/NAME/ */
-    AIQ_BIND_STEM,  /* -t PATH or a data file argument: named after the file */
-    AIQ_BIND_NAMED  /* -t NAME=PATH, .load NAME=PATH */
+    AIQ_BIND_NONE, /* only declared by a schema: no files yet */
+    AIQ_BIND_DIR,  /* -d DIR (or $AIQ_DATA, the sample): DIR/NAME.jsonl, DIR/NAME/ */
+    AIQ_BIND_STEM, /* -t PATH or a data file argument: named after the file */
+    AIQ_BIND_NAMED /* -t NAME=PATH, .load NAME=PATH */
 } AiqBindSource;
 
 /* A file's identity: the same file reached twice (a symlink, ./x and x, a
@@ -33,18 +33,19 @@ typedef struct AiqFileId {
 
 typedef struct AiqCatalogTable {
     char *name;
-    char **paths;      /* files (globs and directories already expanded), "-" = stdin */
+    char **paths; /* files (globs and directories already expanded), "-" = stdin */
     int npaths, cappaths;
-    void *files;       /* the identities (AiqFileId) of the files bound, an AiqKeyMap: each is read once */
+    void *files; /* AiqKeyMap of the files' AiqFileId: each file is bound once */
     AiqBindSource source;
-    int binding;       /* which -t/-d/argument bound it: files of one binding add up, a later one replaces */
-    char *bind_error;  /* why a path could not be bound (missing file, empty directory...), reported
-                        * when a query names the table; NULL: none */
-    bool declared;     /* schema came from a .create table declaration (or a first pass: inferred) */
-    bool inferred;     /* the schema came from a first pass over the files, which are then streamed */
+    int binding; /* which -t, -d or argument bound it (files of one binding add up) */
+    /* why a path could not be bound (a missing file, an empty directory),
+     * shown when a query names the table; NULL: none */
+    char *bind_error;
+    bool declared; /* schema came from a .create table declaration (or a first pass: inferred) */
+    bool inferred; /* the schema came from a first pass over the files, which are then streamed */
     AiqSchema schema;
-    void *data;        /* loaded table (exec/vector.h), cached for reuse */
-    bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
+    void *data;   /* loaded table (exec/vector.h), cached for reuse */
+    bool *loaded; /* declared tables: the columns data holds (NULL: all) */
 } AiqCatalogTable;
 
 typedef struct AiqCatalog {
@@ -54,8 +55,9 @@ typedef struct AiqCatalog {
     const char **names; /* table names, for suggestions */
     int nbindings;      /* bindings made so far (AiqCatalogTable.binding) */
     bool no_data;       /* no data was given at all: naming a table is a usage error (CLI.md) */
-    bool strict_bindings; /* a file named with -t or as an argument that cannot be bound is an
-                           * error even when the query does not name its table (the command line) */
+    /* the command line: a file named with -t or as an argument that cannot
+     * be bound is an error even when the query does not name its table */
+    bool strict_bindings;
     const char *sample; /* the bundled sample's directory, when that is what was opened (REPL) */
 } AiqCatalog;
 

@@ -34,7 +34,7 @@ const char *jl_unreadable_format(const unsigned char *head, size_t n)
         const char *what;
     } formats[] = {
         {"BZh", 3, "a bzip2-compressed file"},
-        {"\xFD" "7zXZ\0", 6, "an xz-compressed file"},
+        {"\xFD\x37\x7A\x58\x5A\x00", 6, "an xz-compressed file"}, /* (FD "7zXZ" 00) */
         {"\x04\x22\x4D\x18", 4, "an lz4-compressed file"},
         {"\xFF\x06\x00\x00sNaPpY", 10, "a snappy-compressed file"},
         {"PAR1", 4, "a Parquet file"},
@@ -43,7 +43,7 @@ const char *jl_unreadable_format(const unsigned char *head, size_t n)
         {"PK\x03\x04", 4, "a zip archive"},
         {"7z\xBC\xAF\x27\x1C", 6, "a 7-Zip archive"},
         {"SQLite format 3", 16, "an SQLite database"},
-        {"\x7F" "ELF", 4, "an executable (ELF)"},
+        {"\x7F\x45\x4C\x46", 4, "an executable (ELF)"}, /* (7F "ELF") */
         {"%PDF", 4, "a PDF document"},
         {"\x89PNG", 4, "a PNG image"},
     };
@@ -57,8 +57,10 @@ bool jl_check_format(const unsigned char *head, size_t n, const char *path, AiqE
 {
     const char *what = jl_unreadable_format(head, n);
     if (what)
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
-                             "%s: %s, not JSON lines: aiq reads JSON lines, plain or compressed with zstd or gzip", path, what);
+        return aiq_error_set(
+            err, AIQ_ERR_IO, -1, 1,
+            "%s: %s, not JSON lines: aiq reads JSON lines, plain or compressed with zstd or gzip",
+            path, what);
     return true;
 }
 
@@ -70,10 +72,10 @@ const char *jl_codec_name(JlCodec codec)
 struct JlDecoder {
     JlCodec codec;
     ZSTD_DStream *zs;
-    size_t zret;       /* the last ZSTD_decompressStream result: 0 at a frame's end */
+    size_t zret; /* the last ZSTD_decompressStream result: 0 at a frame's end */
     z_stream gz;
-    bool gz_end;       /* inflate ended a gzip member */
-    size_t consumed;   /* compressed bytes consumed so far, for error messages */
+    bool gz_end;     /* inflate ended a gzip member */
+    size_t consumed; /* compressed bytes consumed so far, for error messages */
 };
 
 /* zlib allocates through aiq's allocator, so --max-memory counts it */
@@ -117,8 +119,8 @@ void jl_decoder_free(JlDecoder *d)
     aiq_xfree(d);
 }
 
-static bool decode_zstd(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path,
-                        AiqError *err)
+static bool decode_zstd(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced,
+                        const char *path, AiqError *err)
 {
     ZSTD_outBuffer ob = {out, cap, 0};
     ZSTD_inBuffer ib = {in->src, in->size, in->pos};
@@ -127,13 +129,13 @@ static bool decode_zstd(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t
     in->pos = ib.pos;
     *produced = ob.pos;
     if (ZSTD_isError(d->zret))
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data at byte %zu: %s", path, d->consumed,
-                             ZSTD_getErrorName(d->zret));
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data at byte %zu: %s", path,
+                             d->consumed, ZSTD_getErrorName(d->zret));
     return true;
 }
 
-static bool decode_gzip(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path,
-                        AiqError *err)
+static bool decode_gzip(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced,
+                        const char *path, AiqError *err)
 {
     *produced = 0;
     if (d->gz_end && in->pos < in->size) { /* another member follows (cat a.gz b.gz) */
@@ -156,13 +158,15 @@ static bool decode_gzip(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t
     *produced = before_out - d->gz.avail_out;
     if (rc == Z_STREAM_END)
         d->gz_end = true;
-    else if (rc != Z_OK && rc != Z_BUF_ERROR) /* (Z_BUF_ERROR: no progress possible now, not an error) */
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt gzip data at byte %zu: %s", path, d->consumed,
-                             d->gz.msg ? d->gz.msg : "invalid data");
+    else if (rc != Z_OK &&
+             rc != Z_BUF_ERROR) /* (Z_BUF_ERROR: no progress possible now, not an error) */
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt gzip data at byte %zu: %s", path,
+                             d->consumed, d->gz.msg ? d->gz.msg : "invalid data");
     return true;
 }
 
-bool jl_decode(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path, AiqError *err)
+bool jl_decode(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path,
+               AiqError *err)
 {
     return d->codec == JL_ZSTD ? decode_zstd(d, in, out, cap, produced, path, err)
                                : decode_gzip(d, in, out, cap, produced, path, err);
@@ -175,7 +179,8 @@ bool jl_decoder_at_end(const JlDecoder *d)
 
 bool jl_truncated_error(const JlDecoder *d, const char *path, AiqError *err)
 {
-    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated %s file (the last %s is incomplete)", path,
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
+                         "%s: truncated %s file (the last %s is incomplete)", path,
                          jl_codec_name(d->codec), d->codec == JL_ZSTD ? "frame" : "member");
 }
 
@@ -233,8 +238,10 @@ bool jl_not_logs_error(AiqError *err, const char *path, const char *head, size_t
         what = "tab-separated text";
     else
         what = "plain text";
-    aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: not JSON lines (no line is a JSON object): it looks like %s%s%s", path,
-                  codec == JL_PLAIN ? "" : jl_codec_name(codec), codec == JL_PLAIN ? "" : "-compressed ", what);
+    aiq_error_set(err, AIQ_ERR_IO, -1, 1,
+                  "%s: not JSON lines (no line is a JSON object): it looks like %s%s%s", path,
+                  codec == JL_PLAIN ? "" : jl_codec_name(codec),
+                  codec == JL_PLAIN ? "" : "-compressed ", what);
     /* the first line as an example, cut short on a character boundary */
     size_t shown = len > 40 ? 40 : len;
     while (shown && shown < len && ((unsigned char)line[shown] & 0xC0) == 0x80)

@@ -43,7 +43,8 @@ void jl_decoder_free(JlDecoder *d);
 /* Decodes from in into out[0..cap), setting *produced; consumes what it
  * can. Corrupt data is an AIQ_ERR_IO naming path (and the byte where it was
  * found). Concatenated frames (zstd) and members (gzip) follow on. */
-bool jl_decode(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path, AiqError *err);
+bool jl_decode(JlDecoder *d, JlInput *in, char *out, size_t cap, size_t *produced, const char *path,
+               AiqError *err);
 /* Whether the data decoded so far ended exactly at the end of a frame or
  * member: at the end of the input, anything else is a truncated file. */
 bool jl_decoder_at_end(const JlDecoder *d);

@@ -42,7 +42,8 @@ static int64_t stream_rows(const char *text, size_t len, int64_t *chars)
     memfd_path(text, len, path, sizeof path, &fd);
     static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}};
     char *paths[1] = {path};
-    AiqCatalogTable t = {.name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {2, cols}};
+    AiqCatalogTable t = {
+        .name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {2, cols}};
     AiqReadOptions opts = {.block_size = 64, .chunk_size = 64, .threads = 1};
     AiqError err = {0};
     AiqJsonlStream *st = aiq_jsonl_open(&t, &opts, &err);
@@ -132,7 +133,8 @@ static void test_distinct_keys_stay_small(void)
     }
     /* and the rows of a few of those keys are where they belong */
     static AiqColumn cols[] = {{"key_00003", AIQ_TYPE_LONG}, {"key_19998", AIQ_TYPE_LONG}};
-    AiqCatalogTable d = {.name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {2, cols}};
+    AiqCatalogTable d = {
+        .name = "T", .paths = paths, .npaths = 1, .declared = true, .schema = {2, cols}};
     AiqTable *rows = aiq_jsonl_load(&d, &opts, &arena, &err);
     CHECK(rows != NULL);
     if (rows) {
@@ -142,7 +144,8 @@ static void test_distinct_keys_stay_small(void)
             present += !aiq_table_is_null(rows, 0, r) + !aiq_table_is_null(rows, 1, r);
         CHECK_EQ_I64(present, 2);
         CHECK(!aiq_table_is_null(rows, 0, 3) && ((int64_t *)rows->cols[0].data)[3] == 3);
-        CHECK(!aiq_table_is_null(rows, 1, 19998) && ((int64_t *)rows->cols[1].data)[19998] == 19998);
+        CHECK(!aiq_table_is_null(rows, 1, 19998) &&
+              ((int64_t *)rows->cols[1].data)[19998] == 19998);
     }
     aiq_table_free(rows);
     aiq_arena_free(&arena);
