@@ -15,7 +15,7 @@ OPT     ?= -O3 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wvla
 DEPFLAGS = -MMD -MP
 
-PKGS    := jansson libpcre2-8 libzstd
+PKGS    := jansson libpcre2-8 libzstd zlib
 DEPS_OK := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lreadline -lm -pthread

@@ -8,10 +8,12 @@ need=""
 pkg-config --exists jansson 2>/dev/null || need="$need libjansson-dev"
 pkg-config --exists libpcre2-8 2>/dev/null || need="$need libpcre2-dev"
 pkg-config --exists libzstd 2>/dev/null || need="$need libzstd-dev"
+pkg-config --exists zlib 2>/dev/null || need="$need zlib1g-dev"
 { pkg-config --exists readline 2>/dev/null || [ -f /usr/include/readline/readline.h ]; } || need="$need libreadline-dev"
 command -v pkg-config >/dev/null 2>&1 || need="pkg-config $need"
 if [ "${1:-}" = test ]; then
   command -v zstd >/dev/null 2>&1 || need="$need zstd"
+  command -v gzip >/dev/null 2>&1 || need="$need gzip"
   command -v script >/dev/null 2>&1 || need="$need bsdutils"
 fi
 [ -z "$need" ] && exit 0

@@ -1927,7 +1927,17 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
     const char *s = aiq_suggest(n->str, strlen(n->str), cands, nc);
     if (s)
         return FAILF(b, n, AIQ_ERR_BIND, "unknown table '%s'; did you mean '%s'?", n->str, s);
-    return FAILF(b, n, AIQ_ERR_BIND, "unknown table '%s'", n->str);
+    /* no near name: say which tables there are, and how to bind one (CLI.md) */
+    FAILF(b, n, AIQ_ERR_BIND, "unknown table '%s'; %s", n->str, b->opts->ntable_names ? "the tables are" : "no table is bound");
+    for (int i = 0; i < b->opts->ntable_names; i++) {
+        if (strlen(b->err->msg) >= 150) {
+            aiq_error_append(b->err, ", ...");
+            break;
+        }
+        aiq_error_append(b->err, "%s %s", i ? "," : "", b->opts->table_names[i]);
+    }
+    aiq_error_append(b->err, "; bind one with -t %s=PATH", n->str);
+    return NULL;
 }
 
 /* Calls a user function whose body is tabular: tabular parameters bind to
@@ -2020,6 +2030,8 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
         }
         AiqPlan *p = new_plan(b, AIQ_P_SCAN, NULL);
         p->table = n->str;
+        p->table_off = n->off;
+        p->table_len = n->len;
         p->schema = s;
         return p;
     }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -39,8 +40,8 @@
 
 static void usage(FILE *out)
 {
-    fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql]\n"
-          "       aiq [OPTIONS] -q 'QUERY'\n"
+    fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql] [DATA_FILE...]\n"
+          "       aiq [OPTIONS] -q 'QUERY' [DATA_FILE...]\n"
           "       aiq check [--syntax] FILE.kql...\n"
           "       aiq schema [TABLE]\n"
           "\n"
@@ -48,7 +49,11 @@ static void usage(FILE *out)
           "\n"
           "Data:\n"
           "  -t, --table NAME=PATH   bind table NAME to a file, glob, directory or - (stdin)\n"
-          "  -d, --data DIR          every DIR/NAME.jsonl[.zst] and DIR/NAME/ becomes table NAME\n"
+          "  -t, --table PATH        the same, naming the table after the file (app.log.1: app);\n"
+          "                          DATA_FILE arguments are bound this way\n"
+          "  -d, --data DIR          every DIR/NAME.jsonl[.zst|.gz] and DIR/NAME/ becomes table NAME\n"
+          "                          (files: JSON lines, plain, zstd or gzip; no data: only the\n"
+          "                          REPL opens the bundled sample)\n"
           "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
           "      --strict            malformed input lines are an error (exit 2)\n"
           "Output:\n"
@@ -143,6 +148,74 @@ static const char *bundled_dir(void)
     return AIQ_DATADIR;
 }
 
+/* Binds a data file named on the command line (-t PATH, an argument) to
+ * the table named after it. A path that cannot be bound is not an error
+ * yet: the query that names the table shows it under the name (and
+ * aiq_catalog_check when none does). Returns false after printing a usage
+ * error (stdin or a file that gives no name). */
+static bool bind_data_file(AiqCatalog *cat, const char *path)
+{
+    AiqError err = {0};
+    if (!aiq_catalog_add_file(cat, path, &err) && err.code == AIQ_ERR_USAGE) {
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        return false;
+    }
+    return true;
+}
+
+/* -t NAME=PATH, or -t PATH alone. An argument that is itself an existing
+ * path is a PATH (Azure exports live under resourceId=/.../y=2026/m=11/),
+ * and so is one whose part before '=' holds a '/'. */
+static bool bind_table_option(AiqCatalog *cat, char *arg)
+{
+    char *eq = strchr(arg, '=');
+    struct stat st;
+    if (!eq || memchr(arg, '/', (size_t)(eq - arg)) || stat(arg, &st) == 0)
+        return bind_data_file(cat, arg);
+    if (eq == arg) {
+        fprintf(stderr, "aiq: -t expects NAME=PATH or PATH, got '%s'\n", arg);
+        return false;
+    }
+    *eq = '\0';
+    AiqError err = {0};
+    aiq_catalog_add_path(cat, arg, eq + 1, &err); /* (an error waits for the query: see bind_data_file) */
+    return true;
+}
+
+/* A query file argument: FILE.kql. */
+static bool is_query_file(const char *arg)
+{
+    size_t n = strlen(arg);
+    return n > 4 && strcmp(arg + n - 4, ".kql") == 0;
+}
+
+/* Binds the data file arguments (every argument that is not a .kql file;
+ * for `schema`, those that look like paths -- the other one names the
+ * table) and removes them from argv[first..argc); a subcommand's own
+ * options stay. Returns the arguments left, or -1 after a usage error. */
+static int bind_data_arguments(int argc, char **argv, int first, const char *command, Options *o, AiqCatalog *cat)
+{
+    int kept = first;
+    for (int i = first; i < argc; i++) {
+        bool option = argv[i][0] == '-' && argv[i][1];
+        if (option && !command) { /* (getopt stopped at the first argument) */
+            fprintf(stderr, "aiq: %s: options come before the query and data files (a file of that name: ./%s)\n",
+                    argv[i], argv[i]);
+            return -1;
+        }
+        bool schema = command && strcmp(command, "schema") == 0;
+        bool data = !option && (schema ? strchr(argv[i], '/') || strchr(argv[i], '.') : !is_query_file(argv[i]));
+        if (!data) {
+            argv[kept++] = argv[i];
+            continue;
+        }
+        if (!bind_data_file(cat, argv[i]))
+            return -1;
+        o->data_given = true;
+    }
+    return kept;
+}
+
 /* The smallest --max-memory that makes sense: less than this cannot even
  * hold the reader's buffers. */
 #define MIN_MAX_MEMORY ((size_t)1 << 20)
@@ -171,20 +244,11 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
     AiqError err = {0};
     while ((c = getopt_long(argc, argv, permute ? "t:d:o:q:f:j:vh" : "+t:d:o:q:f:j:vh", longopts, NULL)) != -1) {
         switch (c) {
-        case 't': {
-            char *eq = strchr(optarg, '=');
-            if (!eq || eq == optarg) {
-                fprintf(stderr, "aiq: -t expects NAME=PATH, got '%s'\n", optarg);
+        case 't':
+            if (!bind_table_option(cat, optarg))
                 return 2;
-            }
-            *eq = '\0';
-            if (!aiq_catalog_add_path(cat, optarg, eq + 1, &err)) {
-                fprintf(stderr, "aiq: %s\n", err.msg);
-                return 2;
-            }
             o->data_given = true;
             break;
-        }
         case 'd':
             if (!aiq_catalog_add_dir(cat, optarg, &err)) {
                 fprintf(stderr, "aiq: %s\n", err.msg);
@@ -256,23 +320,35 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
     return 0;
 }
 
-/* Sets up the default data when none was named, then the schema file. */
-static int setup_data(Options *o, AiqCatalog *cat)
+/* Sets up the default data when none was named, then the schema file:
+ * $AIQ_DATA; else, for the REPL on a terminal only, the bundled sample;
+ * else nothing, and a query naming a table is a usage error (so a cron job
+ * never answers from sample data). */
+static int setup_data(Options *o, AiqCatalog *cat, bool repl)
 {
     AiqError err = {0};
-    if (!o->data_given) {
-        const char *env = getenv("AIQ_DATA");
+    const char *env = getenv("AIQ_DATA");
+    if (!o->data_given && ((env && *env) || repl)) {
         const char *dir = env && *env ? env : bundled_dir();
         o->bundled = !(env && *env);
+        if (o->bundled)
+            cat->sample = dir;
         if (!aiq_catalog_add_dir(cat, dir, &err)) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             return 2;
         }
     }
+    cat->no_data = !o->data_given && !(env && *env) && !repl;
     if (o->schema_file && !aiq_catalog_load_schema(cat, o->schema_file, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         return 2;
     }
+    /* a file named on the command line that cannot be read is an error even
+     * when the query does not name its table; the REPL only warns */
+    cat->strict_bindings = true;
+    if (repl && !aiq_catalog_check(cat, &err))
+        fprintf(stderr, "aiq: %s\n", err.msg);
+    cat->strict_bindings = !repl;
     aiq_catalog_names(cat);
     return 0;
 }
@@ -364,18 +440,23 @@ static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
         if (argc > 1 && strcmp(argv[1], t->name) != 0)
             continue;
         AiqError err = {0};
-        if (!t->declared && t->npaths && !aiq_run_schema(ro, t, &err)) {
+        if (t->bind_error ? !aiq_catalog_lookup(cat, t->name, &err) : !t->declared && t->npaths && !aiq_run_schema(ro, t, &err)) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             rc = 2;
             continue;
         }
         aiq_query_format_create_table(&out, t->name, &t->schema);
     }
-    if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
+    AiqError err = {0};
+    if (cat->no_data && !cat->ntables) {
+        aiq_catalog_lookup(cat, argc > 1 ? argv[1] : "NAME", &err);
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        rc = 2;
+    } else if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
         fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);
         rc = 2;
     }
-    AiqError err = {0};
+    err = (AiqError){0};
     if (!aiq_output_write(stdout, aiq_sb_str(&out), out.len, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         rc = 2;
@@ -479,7 +560,22 @@ int main(int argc, char **argv)
             argc++;
         }
     }
-    if ((rc = setup_data(&o, &cat)) != 0)
+    /* data file arguments: every argument but the query files (and schema's
+     * TABLE); a subcommand after the options (aiq -d logs check q.kql) too */
+    const char *late = !sub && argc > 0 && (strcmp(argv[0], "check") == 0 || strcmp(argv[0], "schema") == 0) ? argv[0] : NULL;
+    const char *command = sub ? sub : late;
+    if ((argc = bind_data_arguments(argc, argv, command ? 1 : 0, command, &o, &cat)) < 0) {
+        rc = 2;
+        goto done;
+    }
+    if (!command && argc > 0 && (o.query_text || o.query_file || argc > 1)) {
+        fprintf(stderr, "aiq: one query at a time: %s given besides %s (aiq check takes several files)\n",
+                argv[argc - 1], o.query_text ? "-q" : o.query_file ? "-f" : argv[0]);
+        rc = 2;
+        goto done;
+    }
+    bool repl = !command && !o.query_text && !o.query_file && argc == 0 && isatty(STDIN_FILENO);
+    if ((rc = setup_data(&o, &cat, repl)) != 0)
         goto done;
     AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
                         .color = o.color, .fail_on_rows = o.fail_on_rows,

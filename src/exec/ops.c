@@ -120,7 +120,19 @@ typedef struct StreamScan {
     AiqVector *vecs;
     AiqVector **ptrs;
     int ncols;
+    int32_t off, len; /* the table's name in the query: an input error is shown there */
 } StreamScan;
+
+/* An error while reading a table (a truncated file, a file that is not
+ * logs) is shown under the table's name in the query, like a query error. */
+static void *input_error_at(AiqExecCtx *ex, int32_t off, int32_t len)
+{
+    if (ex->err->code != AIQ_OK && ex->err->offset < 0) {
+        ex->err->offset = off;
+        ex->err->length = len;
+    }
+    return NULL;
+}
 
 static AiqChunk *stream_next(AiqOp *op)
 {
@@ -133,7 +145,7 @@ static AiqChunk *stream_next(AiqOp *op)
         s->batch = op->ex->stream_next(s->stream, op->ex->err);
         s->pos = 0;
         if (!s->batch)
-            return NULL;
+            return input_error_at(op->ex, s->off, s->len);
         if (s->batch->schema.ncols > s->ncols) {
             s->ncols = s->batch->schema.ncols;
             s->vecs = aiq_xrealloc(s->vecs, sizeof *s->vecs * (size_t)(s->ncols + 1));
@@ -1235,13 +1247,15 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
             StreamScan *s = aiq_xcalloc(1, sizeof *s);
             s->base = (AiqOp){stream_next, stream_free, ex};
             s->stream = stream;
+            s->off = p->table_off;
+            s->len = p->table_len;
             return &s->base;
         }
         if (ex->err->code != AIQ_OK)
-            return NULL;
+            return input_error_at(ex, p->table_off, p->table_len);
         AiqTable *t = ex->load(ex->load_ud, p->table, ex->err);
         if (!t)
-            return NULL;
+            return input_error_at(ex, p->table_off, p->table_len);
         AiqOp *scan = aiq_op_table_scan(ex, t, false);
         ((TableScan *)scan)->source = true;
         return scan;

@@ -1,5 +1,10 @@
 /*
  * catalog.c -- table name -> data files and schema (see catalog.h).
+ *
+ * Directory walks stat() every entry (following symbolic links) and keep
+ * the device and inode of each directory entered and each file taken, so a
+ * symlink loop (a -> .., a -> . plus b -> .) is entered once and a file
+ * reached twice is read once.
  */
 #include "catalog.h"
 
@@ -12,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec/vector.h"
 #include "util/mem.h"
 
 void aiq_catalog_init(AiqCatalog *c)
@@ -20,8 +26,19 @@ void aiq_catalog_init(AiqCatalog *c)
     aiq_arena_init(&c->arena, 0);
 }
 
+/* Drops the set of files bound to t. */
+static void free_file_set(AiqCatalogTable *t)
+{
+    if (t->files)
+        aiq_keymap_free(t->files);
+    aiq_xfree(t->files);
+    t->files = NULL;
+}
+
 void aiq_catalog_free(AiqCatalog *c)
 {
+    for (int i = 0; i < c->ntables; i++)
+        free_file_set(&c->tables[i]);
     aiq_xfree(c->tables);
     aiq_arena_free(&c->arena);
     memset(c, 0, sizeof *c);
@@ -47,32 +64,106 @@ static AiqCatalogTable *get_or_add(AiqCatalog *c, const char *name)
     return t;
 }
 
-static void add_file(AiqCatalog *c, AiqCatalogTable *t, const char *path)
+/* Forgets t's files (and what was learnt from them: an inferred schema, the
+ * cached rows) for a new binding; a declared schema stays. */
+static void unbind(AiqCatalogTable *t)
 {
-    char **p = aiq_arena_alloc(&c->arena, sizeof *p * (size_t)(t->npaths + 1));
-    if (t->npaths)
-        memcpy(p, t->paths, sizeof *p * (size_t)t->npaths);
-    p[t->npaths++] = aiq_arena_strndup(&c->arena, path, strlen(path));
-    t->paths = p;
-}
-
-static bool has_data_ext(const char *name)
-{
-    static const char *const exts[] = {".jsonl", ".ndjson", ".json", ".jsonl.zst", ".ndjson.zst", ".json.zst", NULL};
-    size_t n = strlen(name);
-    for (int i = 0; exts[i]; i++) {
-        size_t e = strlen(exts[i]);
-        if (n > e && strcmp(name + n - e, exts[i]) == 0)
-            return true;
+    t->npaths = t->cappaths = 0;
+    t->paths = NULL; /* (arena memory) */
+    free_file_set(t);
+    t->bind_error = NULL;
+    if (t->inferred) {
+        t->declared = t->inferred = false;
+        t->schema = (AiqSchema){0};
     }
-    return false;
+    aiq_table_free(t->data);
+    t->data = NULL;
+    t->loaded = NULL;
 }
 
-/* Length of the table-name stem of a data file name (without extensions). */
+/* The table a new binding of NAME from source goes to, or NULL when -t
+ * bound the NAME that -d would. Files of the same binding add up; a later
+ * binding replaces an earlier one, except that files named after the same
+ * stem (-t PATH, arguments: app.log app.log.1) add up too. */
+static AiqCatalogTable *bind_target(AiqCatalog *c, const char *name, AiqBindSource source,
+                                    int binding)
+{
+    AiqCatalogTable *t = get_or_add(c, name);
+    if (source == AIQ_BIND_DIR && t->source > AIQ_BIND_DIR)
+        return NULL;
+    bool same = t->binding == binding || (source == AIQ_BIND_STEM && t->source == AIQ_BIND_STEM);
+    if (!same && t->source != AIQ_BIND_NONE)
+        unbind(t);
+    t->source = source;
+    t->binding = binding;
+    return t;
+}
+
+/* Records why a path of t could not be bound (the first reason wins) and
+ * sets err the same way. */
+static bool bind_failed(AiqCatalog *c, AiqCatalogTable *t, AiqError *err, const char *fmt,
+                        const char *path, const char *why)
+{
+    char msg[sizeof err->msg];
+    snprintf(msg, sizeof msg, fmt, path, why);
+    if (!t->bind_error)
+        t->bind_error = aiq_arena_strndup(&c->arena, msg, strlen(msg));
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s", msg);
+}
+
+static AiqFileId file_id(const struct stat *st)
+{
+    AiqFileId id;
+    memset(&id, 0, sizeof id); /* (padding: the id is hashed as bytes) */
+    id.dev = st->st_dev;
+    id.ino = st->st_ino;
+    return id;
+}
+
+/* Whether the file st is new to t (and now known). */
+static bool first_bound(AiqCatalogTable *t, const struct stat *st)
+{
+    if (!t->files) {
+        t->files = aiq_xmalloc(sizeof(AiqKeyMap));
+        aiq_keymap_init(t->files);
+    }
+    AiqFileId id = file_id(st);
+    bool added;
+    aiq_keymap_get(t->files, (const char *)&id, sizeof id, &added);
+    return added;
+}
+
+/* Adds path to t unless t already has that file (st: its stat; NULL for stdin). */
+static void add_file(AiqCatalog *c, AiqCatalogTable *t, const char *path, const struct stat *st)
+{
+    if (st && !first_bound(t, st))
+        return;
+    t->paths = aiq_arena_grow(&c->arena, t->paths, t->npaths, &t->cappaths, sizeof *t->paths, 4);
+    t->paths[t->npaths++] = aiq_arena_strndup(&c->arena, path, strlen(path));
+}
+
+/* Length of the table-name stem of a file name: up to its first '.'. */
 static size_t stem_len(const char *name)
 {
     const char *dot = strchr(name, '.');
     return dot ? (size_t)(dot - name) : strlen(name);
+}
+
+/* Whether a file directly in a -d DIR holds a table: NAME.jsonl, .ndjson or
+ * .json, compressed (.zst, .gz) or rotated (NAME.jsonl.1, NAME.jsonl-20261121.gz). */
+static bool is_table_file(const char *name)
+{
+    static const char *const exts[] = {"jsonl", "ndjson", "json", NULL};
+    const char *dot = strchr(name, '.');
+    if (!dot || dot == name)
+        return false;
+    for (int i = 0; exts[i]; i++) {
+        size_t e = strlen(exts[i]);
+        if (strncmp(dot + 1, exts[i], e) == 0 &&
+            (dot[1 + e] == '\0' || dot[1 + e] == '.' || dot[1 + e] == '-'))
+            return true;
+    }
+    return false;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -81,22 +172,23 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Returns the entries of dir (hidden ones left out) sorted by name; the
- * caller frees each and the array. On error returns NULL with *n = -1. */
-static char **list_dir(const char *dir, int *n, AiqError *err)
+ * caller frees each and the array. On error returns NULL with *n = -1 and
+ * errno set. */
+static char **list_dir(const char *dir, int *n)
 {
     DIR *d = opendir(dir);
     *n = 0;
     if (!d) {
         *n = -1;
-        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", dir, strerror(errno));
         return NULL;
     }
     char **names = NULL;
+    int cap = 0;
     struct dirent *e;
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        names = aiq_xrealloc(names, sizeof *names * (size_t)(*n + 1));
+        names = aiq_grow_array(names, *n, &cap, sizeof *names);
         names[(*n)++] = aiq_xstrndup(e->d_name, strlen(e->d_name));
     }
     closedir(d);
@@ -105,87 +197,198 @@ static char **list_dir(const char *dir, int *n, AiqError *err)
     return names;
 }
 
-/* Adds the data files under dir, recursively, in sorted order. */
-static void add_dir_files(AiqCatalog *c, AiqCatalogTable *t, const char *dir, AiqError *err)
+static void free_names(char **names, int n)
 {
-    int n;
-    char **names = list_dir(dir, &n, err);
-    if (!names && n < 0)
-        return;
-    for (int i = 0; i < n; i++) {
-        char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-            add_dir_files(c, t, path, err);
-        else if (has_data_ext(names[i]))
-            add_file(c, t, path);
+    for (int i = 0; i < n; i++)
         aiq_xfree(names[i]);
-    }
     aiq_xfree(names);
 }
 
-bool aiq_catalog_add_path(AiqCatalog *c, const char *name, const char *path, AiqError *err)
+/* One directory walk: the directories entered so far. */
+typedef struct Walk {
+    AiqKeyMap dirs;
+    int files; /* regular files met (bound now or already) */
+} Walk;
+
+/* Whether the directory st is entered for the first time (a symlink loop
+ * leads back to one already entered). */
+static bool first_visit(Walk *w, const struct stat *st)
 {
-    AiqCatalogTable *t = get_or_add(c, name);
+    AiqFileId id = file_id(st);
+    bool added;
+    aiq_keymap_get(&w->dirs, (const char *)&id, sizeof id, &added);
+    return added;
+}
+
+/* Adds every regular file under dir (st: its stat), recursively, in sorted
+ * order. Entries that cannot be read are bind errors naming them; other
+ * kinds of files (FIFOs, sockets, devices) are not data and are left out. */
+static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char *dir,
+                          const struct stat *st, AiqError *err)
+{
+    if (!first_visit(w, st))
+        return true;
+    int n;
+    char **names = list_dir(dir, &n);
+    if (n < 0)
+        return bind_failed(c, t, err, "%s: %s", dir, strerror(errno));
+    bool ok = true;
+    for (int i = 0; i < n && ok; i++) {
+        char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
+        struct stat est;
+        if (stat(path, &est) != 0) /* (readdir listed it: ENOENT is a link to nowhere) */
+            ok = bind_failed(c, t, err, "%s: %s", path,
+                             errno == ENOENT
+                                 ? "No such file or directory (a dangling symbolic link?)"
+                                 : strerror(errno));
+        else if (S_ISDIR(est.st_mode))
+            ok = add_dir_files(c, t, w, path, &est, err);
+        else if (S_ISREG(est.st_mode)) {
+            w->files++;
+            add_file(c, t, path, &est);
+        }
+    }
+    free_names(names, n);
+    return ok;
+}
+
+/* Binds a directory: all its regular files; with must_hold_files, one
+ * without any is an error. */
+static bool bind_dir(AiqCatalog *c, AiqCatalogTable *t, const char *dir, const struct stat *st,
+                     bool must_hold_files, AiqError *err)
+{
+    Walk w = {.files = 0};
+    aiq_keymap_init(&w.dirs);
+    bool ok = add_dir_files(c, t, &w, dir, st, err);
+    aiq_keymap_free(&w.dirs);
+    if (ok && w.files == 0 && must_hold_files)
+        ok = bind_failed(c, t, err, "%s: %s", dir, "directory holds no files");
+    return ok;
+}
+
+/* Binds path (a file, directory, glob or "-") to t. */
+static bool bind_path(AiqCatalog *c, AiqCatalogTable *t, const char *path, AiqError *err)
+{
     if (strcmp(path, "-") == 0) {
-        add_file(c, t, "-");
+        add_file(c, t, "-", NULL);
         return true;
     }
     struct stat st;
     if (stat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            int before = t->npaths;
-            add_dir_files(c, t, path, err);
-            if (err->code != AIQ_OK)
-                return false;
-            if (t->npaths == before)
-                return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: directory holds no .jsonl, .ndjson or .json files", path);
-        } else {
-            add_file(c, t, path);
-        }
+        if (S_ISDIR(st.st_mode))
+            return bind_dir(c, t, path, &st, true, err);
+        add_file(c, t, path, &st);
         return true;
     }
+    if (!strpbrk(path, "*?["))
+        return bind_failed(c, t, err, "%s: %s", path, strerror(errno));
     glob_t g;
-    int rc = glob(path, 0, NULL, &g);
-    if (rc != 0) {
-        if (rc == GLOB_NOMATCH && !strpbrk(path, "*?["))
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", path, strerror(ENOENT));
-        globfree(&g);
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: no file matches", path);
+    bool ok =
+        glob(path, 0, NULL, &g) == 0 || bind_failed(c, t, err, "%s: %s", path, "no file matches");
+    for (size_t i = 0; ok && i < g.gl_pathc; i++) {
+        const char *match = g.gl_pathv[i];
+        if (stat(match, &st) != 0)
+            ok = bind_failed(c, t, err, "%s: %s", match, strerror(errno));
+        else if (S_ISDIR(st.st_mode))
+            ok = bind_dir(c, t, match, &st, true, err);
+        else
+            add_file(c, t, match, &st);
     }
-    for (size_t i = 0; i < g.gl_pathc; i++)
-        add_file(c, t, g.gl_pathv[i]);
     globfree(&g);
-    return true;
+    return ok;
+}
+
+bool aiq_catalog_add_path(AiqCatalog *c, const char *name, const char *path, AiqError *err)
+{
+    AiqCatalogTable *t = bind_target(c, name, AIQ_BIND_NAMED, ++c->nbindings);
+    bool ok = bind_path(c, t, path, err);
+    aiq_catalog_names(c);
+    return ok;
+}
+
+/* The table name a path gives (see aiq_catalog_add_file), in the arena, or
+ * NULL with err. */
+static char *name_from_path(AiqCatalog *c, const char *path, AiqError *err)
+{
+    if (strcmp(path, "-") == 0) {
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
+                      "stdin has no file name to name a table after; bind it with -t NAME=-");
+        return NULL;
+    }
+    size_t len = strlen(path);
+    while (len > 1 && path[len - 1] == '/') /* logs/AppRequests/ -> AppRequests */
+        len--;
+    const char *base = path + len;
+    while (base > path && base[-1] != '/')
+        base--;
+    char *file = aiq_arena_strndup(&c->arena, base, len - (size_t)(base - path));
+    size_t n = stem_len(file);
+    if (n == 0) {
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
+                      "%s: no table name before the first '.' of '%s'; bind it with -t NAME=%s",
+                      path, file, path);
+        return NULL;
+    }
+    file[n] = '\0';
+    return file;
+}
+
+bool aiq_catalog_add_file(AiqCatalog *c, const char *path, AiqError *err)
+{
+    int binding = ++c->nbindings;
+    glob_t g = {0};
+    struct stat st;
+    /* a glob names each file after itself; anything else names one table
+     * (a glob matching nothing: its own name, with the error) */
+    bool globbed = strpbrk(path, "*?[") && stat(path, &st) != 0;
+    bool expand = globbed && glob(path, 0, NULL, &g) == 0;
+    size_t n = expand ? g.gl_pathc : 1;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        const char *p = expand ? g.gl_pathv[i] : path;
+        char *name = name_from_path(c, p, err);
+        ok = name && bind_path(c, bind_target(c, name, AIQ_BIND_STEM, binding), p, err);
+    }
+    if (globbed)
+        globfree(&g);
+    aiq_catalog_names(c);
+    return ok;
 }
 
 bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
 {
+    int binding = ++c->nbindings;
     int n;
-    char **names = list_dir(dir, &n, err);
-    if (!names && n < 0)
-        return false;
-    bool ok = true;
-    for (int i = 0; i < n && ok; i++) {
+    char **names = list_dir(dir, &n);
+    if (n < 0)
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", dir, strerror(errno));
+    for (int i = 0; i < n; i++) {
         char *path = aiq_arena_printf(&c->arena, "%s/%s", dir, names[i]);
         struct stat st;
-        if (stat(path, &st) != 0)
-            continue;
-        if (S_ISDIR(st.st_mode)) {
-            AiqCatalogTable *t = get_or_add(c, names[i]);
-            add_dir_files(c, t, path, err);
-            ok = err->code == AIQ_OK;
-        } else if (has_data_ext(names[i])) {
-            char *tname = aiq_arena_strndup(&c->arena, names[i], stem_len(names[i]));
-            add_file(c, get_or_add(c, tname), path);
-        }
+        bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+        if (!is_dir && !is_table_file(names[i]))
+            continue; /* schema.kql, a README...: not a table */
+        char *tname = aiq_arena_strndup(&c->arena, names[i], stem_len(names[i]));
+        AiqCatalogTable *t = bind_target(c, tname, AIQ_BIND_DIR, binding);
+        if (!t)
+            continue;           /* -t bound it */
+        AiqError ignored = {0}; /* (the table keeps its error for the query that names it) */
+        if (is_dir)
+            bind_dir(c, t, path, &st, false, &ignored);
+        else
+            bind_path(c, t, path, &ignored);
     }
-    for (int i = 0; i < n; i++)
-        aiq_xfree(names[i]);
-    aiq_xfree(names);
+    /* DIR/NAME/ may be empty when DIR/NAME.jsonl has the rows; a table
+     * left without any file is an error for the query that names it */
+    for (int i = 0; i < c->ntables; i++) {
+        AiqCatalogTable *t = &c->tables[i];
+        if (t->binding == binding && t->npaths == 0 && !t->bind_error)
+            t->bind_error =
+                aiq_arena_printf(&c->arena, "%s/%s: directory holds no files", dir, t->name);
+    }
+    free_names(names, n);
     char *schema = aiq_arena_printf(&c->arena, "%s/schema.kql", dir);
-    if (ok && access(schema, R_OK) == 0)
-        ok = aiq_catalog_load_schema(c, schema, err);
+    bool ok = access(schema, R_OK) != 0 || aiq_catalog_load_schema(c, schema, err);
     aiq_catalog_names(c);
     return ok;
 }
@@ -224,9 +427,40 @@ bool aiq_catalog_load_schema(AiqCatalog *c, const char *file, AiqError *err)
     for (int i = 0; i < n; i++) {
         AiqCatalogTable *t = get_or_add(c, decls[i].name);
         t->declared = true;
+        t->inferred = false;
         t->schema = decls[i].schema;
     }
     aiq_catalog_names(c);
+    return true;
+}
+
+AiqCatalogTable *aiq_catalog_lookup(AiqCatalog *c, const char *name, AiqError *err)
+{
+    AiqCatalogTable *t = aiq_catalog_find(c, name);
+    if (!t && c->no_data) {
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1,
+                      "no data given for table '%s': name its files with -t %s=PATH, -d DIR or as "
+                      "arguments (or set "
+                      "AIQ_DATA)",
+                      name, name);
+        return NULL;
+    }
+    if (!t)
+        return NULL;
+    if (t->bind_error) {
+        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s", t->bind_error);
+        return NULL;
+    }
+    return t;
+}
+
+bool aiq_catalog_check(const AiqCatalog *c, AiqError *err)
+{
+    for (int i = 0; c->strict_bindings && i < c->ntables; i++) {
+        const AiqCatalogTable *t = &c->tables[i];
+        if (t->bind_error && t->source >= AIQ_BIND_STEM)
+            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s", t->bind_error);
+    }
     return true;
 }
 

@@ -11,14 +11,15 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h> /* strncasecmp */
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "io/bytescan.h"
+#include "io/jsonl_decode.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -45,39 +46,30 @@ static bool read_fd(int fd, const char *path, AiqStrBuf *out, AiqError *err)
     return true;
 }
 
-/* Decompresses every zstd frame of in into out; a truncated or corrupt
- * stream is an error naming the file. */
-static bool unzstd(const char *path, const AiqStrBuf *in, AiqStrBuf *out, AiqError *err)
+/* Decompresses every frame or member of in into out; a truncated or
+ * corrupt stream is an error naming the file. */
+static bool decompress(const char *path, JlCodec codec, const AiqStrBuf *in, AiqStrBuf *out, AiqError *err)
 {
-    ZSTD_DStream *ds = ZSTD_createDStream();
-    ZSTD_initDStream(ds);
-    size_t cap = ZSTD_DStreamOutSize();
-    char *buf = aiq_xmalloc(cap);
-    ZSTD_inBuffer ib = {in->data, in->len, 0};
-    size_t ret = 0;
+    JlDecoder *d = jl_decoder_new(codec);
+    JlInput ib = {in->data, in->len, 0};
+    enum { STEP = 1 << 18 };
     bool ok = true;
     for (;;) {
-        ZSTD_outBuffer ob = {buf, cap, 0};
-        ret = ZSTD_decompressStream(ds, &ob, &ib);
-        if (ZSTD_isError(ret)) {
-            ok = aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data at byte %zu: %s", path,
-                               ib.pos, ZSTD_getErrorName(ret));
+        size_t produced;
+        if (!(ok = jl_decode(d, &ib, aiq_sb_reserve(out, STEP), STEP, &produced, path, err)))
             break;
-        }
-        aiq_sb_append(out, buf, ob.pos);
+        aiq_sb_commit(out, produced);
         if (aiq_mem_exceeded()) {
             ok = aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while decompressing", path);
             break;
         }
         /* done when all input is consumed and the decoder has nothing more to give */
-        if (ib.pos == ib.size && ob.pos < cap)
+        if (ib.pos == ib.size && produced < STEP)
             break;
     }
-    /* ret == 0 means the last frame ended exactly; anything else is a cut */
-    if (ok && ret != 0)
-        ok = aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", path);
-    aiq_xfree(buf);
-    ZSTD_freeDStream(ds);
+    if (ok && !jl_decoder_at_end(d))
+        ok = jl_truncated_error(d, path, err);
+    jl_decoder_free(d);
     return ok;
 }
 
@@ -164,7 +156,7 @@ void jl_rows_free(Rows *r)
         aiq_xfree(r->guess[g].read);
     }
     for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; r->cols[c].cells && i < r->n; i++) /* (a table may have taken them) */
+        for (int64_t i = 0; r->cols[c].cells && i < r->cols[c].len; i++) /* (a table may have taken them) */
             if (r->cols[c].cells[i].kind == CELL_JSON)
                 json_decref(r->cols[c].cells[i].u.j);
         aiq_xfree(r->cols[c].cells);
@@ -180,10 +172,11 @@ void jl_rows_free(Rows *r)
 void jl_rows_drop_cells(Rows *r)
 {
     for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; i < r->n; i++)
-            if (r->cols[c].cells[i].kind == CELL_JSON)
-                json_decref(r->cols[c].cells[i].u.j);
-        memset(r->cols[c].cells, 0, sizeof(Cell) * (size_t)r->n);
+        CellCol *col = &r->cols[c];
+        for (int64_t i = 0; i < col->len; i++)
+            if (col->cells[i].kind == CELL_JSON)
+                json_decref(col->cells[i].u.j);
+        col->len = 0;
     }
     r->n = 0;
 }
@@ -199,12 +192,11 @@ static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *co
     r->fixed = true;
 }
 
-/* Doubles the room for rows (jl_rows_add). */
+/* Doubles the room for rows (jl_rows_add); columns make room for their
+ * cells as they are set. */
 void jl_rows_grow(Rows *r)
 {
     int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
-    for (int c = 0; c < r->ncols; c++)
-        r->cols[c].cells = aiq_xrealloc(r->cols[c].cells, sizeof(Cell) * (size_t)cap);
     r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
     r->cap = cap;
 }
@@ -220,13 +212,36 @@ int jl_rows_column_add(Rows *r, const char *key, uint32_t len)
             r->cols = aiq_xrealloc(r->cols, sizeof *r->cols * (size_t)r->capcols);
         }
         CellCol *col = &r->cols[r->ncols++];
+        memset(col, 0, sizeof *col);
         col->name = aiq_arena_strndup(&r->strings, key, len);
-        col->cells = aiq_xcalloc((size_t)(r->cap ? r->cap : 1), sizeof(Cell));
-        col->seen = 0;
         col->filter = NULL;
         col->xfirst = -1;
     }
     return (int)id;
+}
+
+/* The slot of the last row's cell in col, made room for: rows between the
+ * column's last cell and this one lack the key. */
+static Cell *last_row_slot(Rows *r, CellCol *col)
+{
+    int64_t row = r->n - 1;
+    if (col->len == 0)
+        col->base = row;
+    int64_t i = row - col->base;
+    if (i >= col->cap) {
+        int64_t cap = col->cap ? col->cap * 2 : 16;
+        while (cap <= i)
+            cap *= 2;
+        col->cells = aiq_xrealloc(col->cells, sizeof(Cell) * (size_t)cap);
+        col->cap = cap;
+    }
+    for (int64_t k = col->len; k < i; k++)
+        col->cells[k].kind = CELL_MISSING;
+    if (i >= col->len) {
+        col->cells[i].kind = CELL_MISSING;
+        col->len = i + 1;
+    }
+    return &col->cells[i];
 }
 
 
@@ -278,15 +293,23 @@ int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
     return c;
 }
 
+/* Whether a string is a datetime for type inference: an ISO 8601 date
+ * with a time of day. A date alone ("2024-08-06": an API or model version,
+ * a day label) is a string (CLI.md), though todatetime() takes it. */
+static bool is_timestamp(const char *s, uint32_t len)
+{
+    uint32_t p = 0;
+    while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
+        p++;
+    int64_t ticks;
+    return len > p + 11 && (s[p + 10] == 'T' || s[p + 10] == 't' || s[p + 10] == ' ') && s[p + 11] >= '0' &&
+           s[p + 11] <= '9' && aiq_datetime_parse(s, len, &ticks);
+}
+
 /* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
 void jl_rows_set(Rows *r, int c, Cell cell)
 {
     CellCol *col = &r->cols[c];
-    Cell *slot = &col->cells[r->n - 1];
-    if (slot->kind == CELL_JSON)
-        json_decref(slot->u.j);
-    *slot = cell;
-    int64_t tmp;
     switch (cell.kind) {
     case CELL_INT: col->seen |= SEEN_INT; break;
     case CELL_REAL: col->seen |= SEEN_REAL; break;
@@ -295,13 +318,22 @@ void jl_rows_set(Rows *r, int c, Cell cell)
     case CELL_STRING:
         col->seen |= SEEN_STRING;
         /* only inference (no declared schema) asks whether strings are dates */
-        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !aiq_datetime_parse(cell.u.s, cell.len, &tmp))
+        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !is_timestamp(cell.u.s, cell.len))
             col->seen |= SEEN_NONDATE;
         break;
     case CELL_JSON:
     case CELL_TEXT: col->seen |= SEEN_NESTED; break;
     default: break;
     }
+    if (r->kinds_only) { /* inference: the kind was all it needed */
+        if (cell.kind == CELL_JSON)
+            json_decref(cell.u.j);
+        return;
+    }
+    Cell *slot = last_row_slot(r, col);
+    if (slot->kind == CELL_JSON)
+        json_decref(slot->u.j);
+    *slot = cell;
 }
 
 Cell jl_cell_from_json(Rows *r, json_t *v)
@@ -316,7 +348,8 @@ Cell jl_cell_from_json(Rows *r, json_t *v)
     case JSON_STRING:
         c.kind = CELL_STRING;
         c.len = (uint32_t)json_string_length(v);
-        c.u.s = c.len ? aiq_arena_strndup(&r->strings, json_string_value(v), c.len) : "";
+        /* inference looks at the bytes only while v is alive: no copy */
+        c.u.s = !c.len ? "" : r->kinds_only ? json_string_value(v) : aiq_arena_strndup(&r->strings, json_string_value(v), c.len);
         break;
     default: c.kind = CELL_JSON; c.u.j = json_incref(v); break;
     }
@@ -345,8 +378,134 @@ static json_t *filtered_copy(json_t *obj, const AiqColumnKeys *f)
     return o;
 }
 
-/* Adds a row from a parsed object (takes no reference). */
-static void rows_push_object(Rows *r, json_t *obj, int64_t line)
+/* ---- numbers beyond jansson's range ------------------------------------------ */
+
+/* jansson refuses a number beyond its types ("too big integer", "real
+ * number overflow"), and with it the whole line. CLI.md keeps the row and
+ * makes the number a real: inf beyond double's range. Such a line is read
+ * again from a copy in which an integer beyond 64 bits gets ".0" (jansson
+ * reads it as a real) and a number beyond double's range becomes an inf
+ * mark, a string that no log holds: a column's value that is a mark is
+ * that inf (mark_cell); a mark deeper down becomes null, as a dynamic
+ * value cannot hold inf (nor does todynamic(real(+inf))). */
+#define INF_MARK_POS "\\u0000aiq+inf"
+#define INF_MARK_NEG "\\u0000aiq-inf"
+
+/* Whether the number text[0..n) is beyond 64 bits (an integer: *inf
+ * false) or beyond double's range (*inf true, with its sign in *value). */
+static bool number_overflows(const char *text, size_t n, bool *inf, double *value)
+{
+    char *num = aiq_xstrndup(text, n), *end;
+    bool real = strpbrk(num, ".eE") != NULL;
+    errno = 0;
+    *value = strtod(num, &end);
+    *inf = *end == '\0' && errno == ERANGE && isinf(*value);
+    bool over = *inf;
+    if (!over && !real && *end == '\0') {
+        errno = 0;
+        (void)strtoll(num, NULL, 10);
+        over = errno == ERANGE;
+    }
+    aiq_xfree(num);
+    return over;
+}
+
+/* Writes to out a copy of text with each overflowing number rewritten (see
+ * above). Returns false, writing nothing, when no number overflows. */
+static bool rewrite_overflows(const char *text, size_t len, AiqStrBuf *out)
+{
+    size_t copied = 0, i = 0;
+    bool in_string = false;
+    while (i < len) {
+        char c = text[i];
+        if (in_string) {
+            in_string = c != '"';
+            i += c == '\\' ? 2 : 1;
+            continue;
+        }
+        if (c == '"' || (c != '-' && (c < '0' || c > '9'))) {
+            in_string = c == '"';
+            i++;
+            continue;
+        }
+        size_t start = i; /* a number: outside strings nothing else starts so */
+        while (i < len && text[i] && strchr("0123456789+-.eE", text[i]))
+            i++;
+        bool inf;
+        double value;
+        if (!number_overflows(text + start, i - start, &inf, &value))
+            continue;
+        aiq_sb_append(out, text + copied, start - copied);
+        if (inf)
+            aiq_sb_puts(out, value < 0 ? "\"" INF_MARK_NEG "\"" : "\"" INF_MARK_POS "\"");
+        else
+            aiq_sb_printf(out, "%.*s.0", (int)(i - start), text + start);
+        copied = i;
+    }
+    if (copied)
+        aiq_sb_append(out, text + copied, len - copied);
+    return copied > 0;
+}
+
+/* json_loadb, but a number beyond jansson's range does not lose the value:
+ * *marked says the result may hold inf marks. */
+static json_t *load_json(const char *text, size_t len, size_t flags, json_error_t *je, bool *marked)
+{
+    *marked = false;
+    json_t *v = json_loadb(text, len, flags, je);
+    if (v || json_error_code(je) != json_error_numeric_overflow)
+        return v;
+    AiqStrBuf fixed;
+    aiq_sb_init(&fixed);
+    if (rewrite_overflows(text, len, &fixed)) {
+        v = json_loadb(fixed.data, fixed.len, flags | JSON_ALLOW_NUL, je);
+        *marked = v != NULL;
+    }
+    aiq_sb_free(&fixed);
+    return v;
+}
+
+/* Whether v is an inf mark; *inf: the value it stands for. */
+static bool inf_mark(const json_t *v, double *inf)
+{
+    static const char pos[] = "\0aiq+inf", neg[] = "\0aiq-inf";
+    if (!json_is_string(v) || json_string_length(v) != sizeof pos - 1)
+        return false;
+    bool is_pos = memcmp(json_string_value(v), pos, sizeof pos - 1) == 0;
+    if (!is_pos && memcmp(json_string_value(v), neg, sizeof neg - 1) != 0)
+        return false;
+    *inf = is_pos ? INFINITY : -INFINITY;
+    return true;
+}
+
+/* Turns the inf marks inside v (an object or array) into nulls. */
+static void scrub_marks(json_t *v)
+{
+    double inf;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *x;
+        void *tmp;
+        json_object_foreach_safe(v, tmp, k, x) {
+            if (inf_mark(x, &inf))
+                json_object_set_new(v, k, json_null());
+            else
+                scrub_marks(x);
+        }
+    } else if (json_is_array(v)) {
+        for (size_t i = 0; i < json_array_size(v); i++) {
+            json_t *x = json_array_get(v, i);
+            if (inf_mark(x, &inf))
+                json_array_set_new(v, i, json_null());
+            else
+                scrub_marks(x);
+        }
+    }
+}
+
+/* Adds a row from a parsed object (takes no reference); marked: it came
+ * through rewrite_overflows and may hold inf marks. */
+static void rows_push_object(Rows *r, json_t *obj, int64_t line, bool marked)
 {
     jl_rows_add(r, line);
     const char *key;
@@ -355,6 +514,10 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
         int c = rows_column(r, key, (uint32_t)strlen(key));
         if (c < 0)
             continue;
+        double inf;
+        bool is_inf = marked && inf_mark(v, &inf);
+        if (marked && !is_inf)
+            scrub_marks(v);
         const AiqColumnKeys *f = r->cols[c].filter;
         if (f && f->key_vectors)
             for (int k = 0; k < f->n; k++) {
@@ -370,7 +533,7 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line)
             jl_rows_set(r, c, jl_cell_from_json(r, o));
             json_decref(o);
         } else {
-            jl_rows_set(r, c, jl_cell_from_json(r, v));
+            jl_rows_set(r, c, is_inf ? (Cell){.kind = CELL_REAL, .u.f = inf} : jl_cell_from_json(r, v));
         }
     }
 }
@@ -389,32 +552,36 @@ static void bad_line(FileStats *fs, int64_t line, const char *reason)
     }
 }
 
-/* Adds the rows of one parsed JSON value: an object is a row, except
- * {"records": [...]} which holds rows; an array holds rows. */
 /* Adds each object of an array as a row; anything else in it is counted. */
-static void add_objects(Rows *rows, FileStats *fs, json_t *arr, int64_t line, const char *what)
+static void add_objects(Rows *rows, FileStats *fs, json_t *arr, int64_t line, const char *what, bool marked)
 {
     size_t k;
     json_t *rec;
     json_array_foreach(arr, k, rec) {
-        if (json_is_object(rec))
-            rows_push_object(rows, rec, line);
-        else
+        if (json_is_object(rec)) {
+            rows_push_object(rows, rec, line, marked);
+            fs->objects++;
+        } else
             bad_line(fs, line, what);
     }
 }
 
-static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool top_array)
+/* Adds the rows of one parsed JSON value (takes its reference): an object
+ * is a row, except {"records": [...]} which holds rows; a top-level array
+ * holds rows. marked: see rows_push_object. */
+static void add_value(Rows *rows, FileStats *fs, json_t *v, int64_t line, bool top_array, bool marked)
 {
     json_t *records = json_object_get(v, "records");
-    if (json_is_object(v) && json_object_size(v) == 1 && json_is_array(records))
-        add_objects(rows, fs, records, line, "a record is not a JSON object");
-    else if (json_is_object(v))
-        rows_push_object(rows, v, line);
-    else if (json_is_array(v) && top_array)
-        add_objects(rows, fs, v, line, "an array element is not a JSON object");
-    else
+    if (json_is_object(v) && json_object_size(v) == 1 && json_is_array(records)) {
+        add_objects(rows, fs, records, line, "a record is not a JSON object", marked);
+    } else if (json_is_object(v)) {
+        rows_push_object(rows, v, line, marked);
+        fs->objects++;
+    } else if (json_is_array(v) && top_array) {
+        add_objects(rows, fs, v, line, "an array element is not a JSON object", marked);
+    } else {
         bad_line(fs, line, "not a JSON object");
+    }
     json_decref(v);
 }
 
@@ -438,11 +605,14 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
         fs->bad_utf8++;
         line = fixed->data;
         n = fixed->len;
-        if (!opts->jansson_only && jl_scan_line(rows, line, n, lineno))
+        if (!opts->jansson_only && jl_scan_line(rows, line, n, lineno)) {
+            fs->objects++;
             return true;
+        }
     }
     json_error_t je;
-    json_t *v = json_loadb(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+    bool marked;
+    json_t *v = load_json(line, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je, &marked);
     if (!v) { /* (counted under --strict too: a stream renumbers its report, jsonl_stream.c) */
         bad_line(fs, lineno, je.text);
         return opts->strict ? jl_strict_error(err, path, lineno, je.text) : true;
@@ -452,7 +622,7 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
         bad_line(fs, lineno, "not a JSON object");
         return jl_strict_error(err, path, lineno, "not a JSON object");
     }
-    add_value(rows, fs, v, lineno, false);
+    add_value(rows, fs, v, lineno, false, marked);
     if ((lineno & 4095) == 0 && aiq_mem_exceeded())
         return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
     if ((lineno & 4095) == 0 && aiq_interrupt_pending())
@@ -476,6 +646,7 @@ bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size
         const char *stop = fast ? jl_scan_next_line(rows, p, end, line) : NULL;
         if (stop) {
             p = stop + (stop < end);
+            fs->objects++;
             continue;
         }
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -490,19 +661,28 @@ bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size
     return ok;
 }
 
-int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
+int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *searched)
 {
     size_t k = len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0; /* UTF-8 byte order mark */
     *bom = k;
     while (k < len && (text[k] == ' ' || text[k] == '\t' || text[k] == '\r' || text[k] == '\n'))
         k++;
-    const char *nl = k < len ? memchr(text + k, '\n', len - k) : NULL;
-    if (!nl && !eof)
+    /* (a first line longer than what was read so far is searched once) */
+    size_t from = *searched > k ? *searched : k;
+    const char *nl = from < len ? memchr(text + from, '\n', len - from) : NULL;
+    if (!nl && !eof) {
+        *searched = len;
         return -1;
+    }
     size_t n = nl ? (size_t)(nl - text) : len;
     if (k < len && text[k] == '[')
         return 1;
     if (k >= len || text[k] != '{')
+        return 0;
+    /* a valid first line: JSON lines. The scanner validates without
+     * building anything (a first line may be 500 MB); jansson decides the
+     * lines it is not sure of. */
+    if (jl_scan_valid(text + k, n - k))
         return 0;
     json_t *line1 = json_loadb(text + k, n - k, 0, NULL);
     json_decref(line1);
@@ -513,11 +693,13 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom)
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err)
 {
-    size_t pos;
-    if (jl_whole_value(text, len, true, &pos) == 1) {
-        json_t *whole = json_loadb(text + pos, len - pos, 0, NULL);
+    size_t pos, searched = 0;
+    if (jl_whole_value(text, len, true, &pos, &searched) == 1) {
+        json_error_t je;
+        bool marked;
+        json_t *whole = load_json(text + pos, len - pos, 0, &je, &marked);
         if (whole && (json_is_array(whole) || json_is_object(whole))) {
-            add_value(rows, fs, whole, 1, true);
+            add_value(rows, fs, whole, 1, true, marked);
             return true;
         }
         json_decref(whole); /* not one value after all: lines */
@@ -669,19 +851,33 @@ void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts
                 (long long)fs->bad_utf8, fs->bad_utf8 == 1 ? "" : "s");
 }
 
-/* Parses one file's bytes (decompressing zstd) into rows and reports what was skipped. */
+bool jl_check_logs(const char *path, const FileStats *fs, const char *head, size_t n, JlCodec codec, AiqError *err)
+{
+    if (fs->malformed && !fs->objects)
+        return jl_not_logs_error(err, path, head, n, codec, fs->reason);
+    return true;
+}
+
+/* Parses one file's bytes (decompressing zstd or gzip) into rows and
+ * reports what was skipped; a file that is not logs is an error. */
 static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqReadOptions *opts, AiqError *err)
 {
-    static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
+    const char *data = raw->data ? raw->data : "";
+    size_t len = raw->len;
+    if (!jl_check_format((const unsigned char *)data, len, name, err))
+        return false;
+    JlCodec codec = jl_codec_of((const unsigned char *)data, len);
     AiqStrBuf text;
     aiq_sb_init(&text);
     bool ok = true;
-    if (raw->len >= 4 && memcmp(raw->data, magic, 4) == 0)
-        ok = unzstd(name, raw, &text, err);
-    else
-        aiq_sb_append(&text, raw->data ? raw->data : "", raw->len);
+    if (codec != JL_PLAIN) {
+        ok = decompress(name, codec, raw, &text, err);
+        data = text.data ? text.data : "";
+        len = text.len;
+    }
     FileStats fs = {0};
-    ok = ok && jl_parse_text(name, text.data ? text.data : "", text.len, rows, &fs, opts, err);
+    ok = ok && jl_parse_text(name, data, len, rows, &fs, opts, err) &&
+         jl_check_logs(name, &fs, data, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, codec, err);
     aiq_sb_free(&text);
     if (ok)
         jl_report(name, &fs, opts);
@@ -756,7 +952,8 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
     for (int p = 0; p < ct->npaths && ok; p++) {
         AiqStrBuf raw;
         aiq_sb_init(&raw);
-        ok = read_file(ct->paths[p], &raw, err) && parse_file(ct->paths[p], &raw, &rows, opts, err);
+        const char *name = strcmp(ct->paths[p], "-") == 0 ? "stdin" : ct->paths[p]; /* (as messages name it) */
+        ok = read_file(ct->paths[p], &raw, err) && parse_file(name, &raw, &rows, opts, err);
         aiq_sb_free(&raw);
     }
     Misfits mf = {0};
@@ -789,6 +986,25 @@ void jl_report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqRe
                 ct->name, (long long)mf->n, mf->n == 1 ? "" : "s",
                 ct->inferred ? "inferred (the file changed while read?)" : "declared", ct->schema.cols[mf->first_col].name,
                 aiq_type_name(ct->schema.cols[mf->first_col].type), (long long)mf->first_line, mf->first_text);
+}
+
+/* Takes col's cells as an array of all n rows (missing where the column
+ * has none), for a table to keep (key vectors). */
+static Cell *take_all_cells(CellCol *col, int64_t n)
+{
+    Cell *all = col->cells;
+    if (col->base != 0 || col->cap < n) {
+        all = aiq_xcalloc((size_t)n + 1, sizeof *all); /* (zero: CELL_MISSING) */
+        if (col->len)
+            memcpy(all + col->base, col->cells, sizeof *all * (size_t)col->len);
+        aiq_xfree(col->cells);
+    } else {
+        for (int64_t i = col->len; i < n; i++)
+            all[i].kind = CELL_MISSING;
+    }
+    col->cells = NULL;
+    col->len = col->cap = 0;
+    return all;
 }
 
 /* Adds src's misfits (later rows) to dst's. */
@@ -870,38 +1086,38 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
             t->xcells = aiq_xcalloc((size_t)nx, sizeof *t->xcells);
         for (int k = 0; k < nx; k++) {
             int from = src[ncols - nx + k];
-            if (from >= 0) {
-                t->xcells[k] = rows->cols[from].cells;
-                rows->cols[from].cells = NULL;
-            }
+            if (from >= 0)
+                t->xcells[k] = take_all_cells(&rows->cols[from], rows->n);
         }
         /* column by column: one type decision per column, tight loops */
         for (int c = 0; c < ncols - nx && ok; c++) {
             if (src[c] < 0)
                 continue;
-            const Cell *cells = rows->cols[src[c]].cells;
+            /* rows outside the column's cells lack the key: null, as added */
+            const CellCol *col = &rows->cols[src[c]];
             AiqColumnData *cd = &t->cols[c];
-            for (int64_t r = 0; r < rows->n; r++) {
+            for (int64_t r = col->base; r < col->base + col->len; r++) {
+                const Cell *cell = &col->cells[r - col->base];
                 /* the usual pairs directly; the rest (and every misfit) through convert */
-                uint8_t kind = cells[r].kind;
+                uint8_t kind = cell->kind;
                 if (cd->type == AIQ_TYPE_STRING && kind == CELL_STRING) {
-                    ((AiqStr *)cd->data)[r] = (AiqStr){cells[r].u.s, cells[r].len};
+                    ((AiqStr *)cd->data)[r] = (AiqStr){cell->u.s, cell->len};
                     continue;
                 }
                 if (cd->validity && ((cd->type == AIQ_TYPE_REAL && (kind == CELL_REAL || kind == CELL_INT)) ||
                                      (cd->type == AIQ_TYPE_LONG && kind == CELL_INT))) {
                     if (cd->type == AIQ_TYPE_REAL)
-                        ((double *)cd->data)[r] = kind == CELL_REAL ? cells[r].u.f : (double)cells[r].u.i;
+                        ((double *)cd->data)[r] = kind == CELL_REAL ? cell->u.f : (double)cell->u.i;
                     else
-                        ((int64_t *)cd->data)[r] = cells[r].u.i;
+                        ((int64_t *)cd->data)[r] = cell->u.i;
                     cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
                     continue;
                 }
-                if (!convert(t, c, r, &cells[r], &tmp, &sb) && mf->n++ == 0) {
+                if (!convert(t, c, r, cell, &tmp, &sb) && mf->n++ == 0) {
                     mf->first_line = rows->lines[r];
                     mf->first_col = c;
-                    const char *q = cells[r].kind == CELL_STRING ? "\"" : "";
-                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(&cells[r], &sb), q);
+                    const char *q = cell->kind == CELL_STRING ? "\"" : "";
+                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(cell, &sb), q);
                 }
             }
             if (aiq_mem_exceeded())

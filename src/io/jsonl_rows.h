@@ -14,6 +14,7 @@
 
 #include "exec/vector.h"
 #include "io/jsonl.h"
+#include "io/jsonl_decode.h"
 #include "util/strbuf.h"
 
 /* One field of one row, before types are known (AiqCell: key vectors keep
@@ -28,9 +29,14 @@ enum {
 
 enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
 
+/* A column of the store. Its cells cover rows base .. base + len - 1 (the
+ * rows before its first value and after its last lack the key): a key met
+ * on a few lines of many costs a few cells, not a row count's worth, and
+ * schema inference (kinds_only) keeps no cells at all. */
 typedef struct CellCol {
     const char *name;
-    Cell *cells;    /* one per row; CELL_MISSING where the row lacks the key */
+    Cell *cells;    /* row base + i is cells[i]; CELL_MISSING where the row lacks the key */
+    int64_t base, len, cap;
     unsigned seen;  /* SEEN_* kinds met, for type inference */
     const AiqColumnKeys *filter; /* objects keep only these keys (NULL: all) */
     int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
@@ -64,7 +70,7 @@ typedef struct Rows {
     AiqKeyMap names; /* column name -> index */
     AiqArena strings;
     bool fixed;      /* only the columns preset by rows_want are kept */
-    bool kinds_only; /* schema inference: objects and arrays are validated, not built */
+    bool kinds_only; /* schema inference: only the kinds of values are kept (objects and arrays are validated, not built) */
     const AiqTopHint *hint; /* with hint_col: rows a top above cannot take are dropped */
     int hint_col;
     int npreds;                  /* a where's conjuncts: rows one is false for are dropped */
@@ -91,6 +97,7 @@ typedef struct Rows {
 
 typedef struct FileStats {
     int64_t malformed, first_bad_line, bad_utf8;
+    int64_t objects; /* lines (or array elements) that were JSON objects, kept or not */
     char reason[160];
 } FileStats;
 
@@ -145,15 +152,19 @@ void jl_rows_free(Rows *r);
 void jl_rows_drop_cells(Rows *r);
 /* Makes room for more rows (jl_rows_add). */
 void jl_rows_grow(Rows *r);
-/* Starts a new row (all cells missing). Inline: a count does little else per line. */
+/* Starts a new row (all cells missing until set). Inline: a count does
+ * little else per line. */
 static inline void jl_rows_add(Rows *r, int64_t line)
 {
     if (r->n == r->cap)
         jl_rows_grow(r);
-    /* the new row's cells are missing until set (cells past n are never read) */
-    for (int c = 0; c < r->ncols; c++)
-        r->cols[c].cells[r->n].kind = CELL_MISSING;
     r->lines[r->n++] = line;
+}
+/* The cell of column col at row i (missing outside the rows it covers). */
+static inline const Cell *jl_cell_at(const CellCol *col, int64_t i)
+{
+    static const Cell missing = {.kind = CELL_MISSING};
+    return i >= col->base && i - col->base < col->len ? &col->cells[i - col->base] : &missing;
 }
 /* The column of a key, added (missing in earlier rows) when new. */
 int jl_rows_column_add(Rows *r, const char *key, uint32_t len);
@@ -184,8 +195,13 @@ bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size
  * array, or an object such as a pretty-printed {"records": [...]} export
  * that is not valid on its first line) rather than JSON lines: 1 or 0, or
  * -1 when the first line has not ended yet and !eof. *bom: 3 after a byte
- * order mark, else 0. */
-int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom);
+ * order mark, else 0. *searched (0 at first): how far the text is known to
+ * hold no end of the first line, so that calls as more text arrives
+ * search each byte once. */
+int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *searched);
+/* Whether text[0..n) is one plainly valid JSON value, blanks around it
+ * allowed (the scanner's validation: false also when it is not sure). */
+bool jl_scan_valid(const char *text, size_t n);
 /* Splits a whole text into rows (also a top-level array or one pretty-printed object). */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
                        const AiqReadOptions *opts, AiqError *err);
@@ -196,6 +212,10 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);
 /* The error of a malformed line under --strict (exit 2). */
 bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason);
+/* A file that had lines but not one JSON object is not logs: false with
+ * the error (exit 2) that says what head[0..n), its first decoded bytes,
+ * looks like. */
+bool jl_check_logs(const char *path, const FileStats *fs, const char *head, size_t n, JlCodec codec, AiqError *err);
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
 /* Reports the values that did not fit their type, once per table. */

@@ -309,6 +309,7 @@ static const char *scan_number(const char *p, const char *end, Cell *out)
     memcpy(buf, start, n);
     buf[n] = '\0';
     Cell scratch;
+    bool validating = !out;
     if (!out)
         out = &scratch;
     errno = 0;
@@ -319,7 +320,15 @@ static const char *scan_number(const char *p, const char *end, Cell *out)
         out->kind = CELL_INT;
         out->u.i = strtoll(buf, NULL, 10);
     }
-    return errno ? NULL : p;
+    if (errno != ERANGE || validating)
+        return errno ? NULL : p; /* (a value in a skipped or nested one that overflows: jansson's path, load_json) */
+    /* beyond 64 bits or beyond double's range: a real, inf for overflow
+     * (CLI.md), and the row is kept */
+    if (!real) {
+        out->kind = CELL_REAL;
+        out->u.f = strtod(buf, NULL);
+    }
+    return p;
 }
 
 /* Validates the number at p without converting it (a skipped value): the
@@ -927,6 +936,12 @@ bad:
         if (lf.cells[f].kind == CELL_JSON)
             json_decref(lf.cells[f].u.j);
     return NULL; /* strings stay in the arena until the table is built: harmless */
+}
+
+bool jl_scan_valid(const char *text, size_t n)
+{
+    const char *end = text + n, *p = skip_value(skip_ws(text, end), end, 0, NULL);
+    return p && skip_ws(p, end) == end;
 }
 
 bool jl_scan_line(Rows *r, const char *line, size_t n, int64_t lineno)

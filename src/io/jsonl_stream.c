@@ -14,9 +14,9 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
 #include "io/bytescan.h"
+#include "io/jsonl_decode.h"
 #include "jsonl_rows.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
@@ -51,6 +51,7 @@ typedef struct Chunk {
     bool first_of_file;  /* its lines are numbered from the file's first */
     bool numbered;       /* renumber has run */
     const char *path;
+    JlCodec codec;       /* how the file was compressed (for a report on what it looks like) */
     bool last_of_file;   /* the file's report follows this chunk */
     AiqTable **tables;   /* the batches, in order */
     int ntables, captables, taken;
@@ -66,20 +67,24 @@ struct AiqJsonlStream {
     int ipath;          /* next file to open */
     int fd;             /* -1: no file open */
     const char *path;
-    ZSTD_DStream *ds;   /* non-NULL for a zstd file */
-    size_t zret;        /* last ZSTD_decompressStream result (0: at a frame end) */
-    ZSTD_inBuffer zin;  /* compressed bytes of the current block not yet decoded */
+    JlCodec codec;      /* the open file's compression */
+    JlDecoder *dec;     /* non-NULL for a compressed file */
+    JlInput zin;        /* compressed bytes of the current block not yet decoded */
     char *block;
     const char *map;    /* a plain file mapped whole (NULL: read block by block) */
     size_t map_len, map_pos;
     AiqStrBuf pending;  /* bytes read; those from ppos on are not yet cut into a chunk */
     size_t ppos;
+    size_t searched;    /* bytes from ppos on known to hold no line end past a chunk's size */
     bool eof;           /* the open file has no more bytes */
     bool input_done;    /* no more files */
     int64_t lineno;     /* one thread: lines of the open file parsed so far */
     bool fresh_file;    /* the next chunk is the open file's first */
     int64_t taken_lines; /* workers: lines of the file in the chunks taken so far */
-    FileStats fs;       /* the open file's report, merged from its chunks in order */
+    FileStats fs;       /* the report of the file being merged, from its chunks in order */
+    char head[JL_HEAD_BYTES]; /* that file's first bytes, to say what it looks like if it is not logs */
+    size_t head_len;
+    JlCodec head_codec;
     Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
     AiqRowPred *preds;  /* our copy of opts.preds */
@@ -254,11 +259,11 @@ static void close_file(AiqJsonlStream *s)
     if (s->fd > 0)
         close(s->fd);
     s->fd = -1;
-    if (s->ds)
-        ZSTD_freeDStream(s->ds);
-    s->ds = NULL;
+    jl_decoder_free(s->dec);
+    s->dec = NULL;
     aiq_sb_clear(&s->pending);
     s->ppos = 0;
+    s->searched = 0;
 }
 
 void aiq_jsonl_close(AiqJsonlStream *s)
@@ -301,15 +306,13 @@ void aiq_jsonl_close(AiqJsonlStream *s)
 static bool decode_some(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
 {
     char out[1 << 16];
-    size_t produced = 0;
+    size_t produced = 0, n;
     while (produced < (256u << 10)) {
-        ZSTD_outBuffer ob = {out, sizeof out, 0};
-        s->zret = ZSTD_decompressStream(s->ds, &ob, &s->zin);
-        if (ZSTD_isError(s->zret))
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: corrupt zstd data: %s", s->path, ZSTD_getErrorName(s->zret));
-        aiq_sb_append(dst, out, ob.pos);
-        produced += ob.pos;
-        if (s->zin.pos == s->zin.size && ob.pos < sizeof out)
+        if (!jl_decode(s->dec, &s->zin, out, sizeof out, &n, s->path, err))
+            return false;
+        aiq_sb_append(dst, out, n);
+        produced += n;
+        if (s->zin.pos == s->zin.size && n < sizeof out)
             break; /* block used up and the decoder has nothing more */
     }
     return true;
@@ -318,11 +321,11 @@ static bool decode_some(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
 /* Reads (or decodes) more of the file onto dst; sets eof at its end. */
 static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
 {
-    if (s->ds && s->zin.pos < s->zin.size)
+    if (s->dec && s->zin.pos < s->zin.size)
         return decode_some(s, dst, err);
     size_t want = s->opts.block_size ? s->opts.block_size : STREAM_BLOCK;
     /* plain text is read straight onto the end of dst */
-    char *to = s->ds ? s->block : aiq_sb_reserve(dst, want);
+    char *to = s->dec ? s->block : aiq_sb_reserve(dst, want);
     ssize_t r;
     do
         r = read(s->fd, to, want);
@@ -330,26 +333,26 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
     if (r == 0) {
-        if (s->ds && s->zret != 0) {
+        if (s->dec && !jl_decoder_at_end(s->dec)) {
             /* mid-frame at the end of the input: flush what the decoder
-             * holds; no progress means the frame was cut */
+             * holds; no progress means the file was cut */
             size_t before = dst->len;
-            s->zin = (ZSTD_inBuffer){s->block, 0, 0};
+            s->zin = (JlInput){s->block, 0, 0};
             if (!decode_some(s, dst, err))
                 return false;
             if (dst->len > before)
                 return true;
-            if (s->zret != 0)
-                return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: truncated zstd file (the last frame is incomplete)", s->path);
+            if (!jl_decoder_at_end(s->dec))
+                return jl_truncated_error(s->dec, s->path, err);
         }
         s->eof = true;
         return true;
     }
-    if (!s->ds) {
+    if (!s->dec) {
         aiq_sb_commit(dst, (size_t)r);
         return true;
     }
-    s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+    s->zin = (JlInput){s->block, (size_t)r, 0};
     return decode_some(s, dst, err);
 }
 
@@ -377,13 +380,36 @@ static void watch_for_sigbus(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
+/* Reads the first bytes of the open file into s->block: JL_MAGIC_BYTES, or
+ * fewer at its end (a pipe may give them a few at a time). Returns the
+ * count, or -1 with err. */
+static ssize_t read_head(AiqJsonlStream *s, AiqError *err)
+{
+    size_t got = 0;
+    while (got < JL_MAGIC_BYTES) {
+        ssize_t r = read(s->fd, s->block + got, JL_MAGIC_BYTES - got);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
 /* Opens the next file; a top-level array or a pretty-printed export is read
  * whole into s->whole. Returns false at the end of the files or on error. */
 static bool open_next(AiqJsonlStream *s, AiqError *err)
 {
     while (s->ipath < s->t->npaths) {
-        s->path = s->t->paths[s->ipath++];
-        s->fd = strcmp(s->path, "-") == 0 ? STDIN_FILENO : open(s->path, O_RDONLY);
+        const char *path = s->t->paths[s->ipath++];
+        bool is_stdin = strcmp(path, "-") == 0;
+        s->path = is_stdin ? "stdin" : path; /* (as messages name it) */
+        s->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
         if (s->fd < 0)
             return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
         struct stat st;
@@ -394,51 +420,45 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         s->eof = false;
         s->lineno = 0;
         s->fresh_file = true;
-        s->zret = 0;
-        static const unsigned char magic[4] = {0x28, 0xB5, 0x2F, 0xFD};
         if (S_ISREG(st.st_mode) && st.st_size >= MAP_MIN && !s->opts.block_size) {
             /* A plain file is parsed where the kernel keeps it: no copy.
              * (With workers, reading into chunks cost more since the
              * scanner finds line ends itself: count -j2 0.22 s vs 0.18 s.) */
             void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-            if (m != MAP_FAILED && memcmp(m, magic, 4) != 0) {
+            if (m != MAP_FAILED && jl_codec_of(m, JL_MAGIC_BYTES) == JL_PLAIN && !jl_unreadable_format(m, JL_MAGIC_BYTES)) {
                 madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
                 watch_for_sigbus();
                 s->map = m;
                 s->map_len = (size_t)st.st_size;
                 s->eof = true;
             } else if (m != MAP_FAILED) {
-                munmap(m, (size_t)st.st_size); /* zstd: decoded block by block */
+                munmap(m, (size_t)st.st_size); /* compressed: decoded block by block */
             }
         }
-        ssize_t r = 0;
-        do
-            r = s->map ? 0 : read(s->fd, s->block, 4);
-        while (r < 0 && errno == EINTR);
-        if (r < 0)
-            return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
-        if (r == 4 && memcmp(s->block, magic, 4) == 0) { /* zstd, by magic number */
-            s->ds = ZSTD_createDStream();
-            ZSTD_initDStream(s->ds);
-        }
+        ssize_t r = s->map ? 0 : read_head(s, err);
+        if (r < 0 || (!s->map && !jl_check_format((const unsigned char *)s->block, (size_t)r, s->path, err)))
+            return false;
+        s->codec = s->map ? JL_PLAIN : jl_codec_of((const unsigned char *)s->block, (size_t)r);
+        if (s->codec != JL_PLAIN) /* by magic number, whatever the name */
+            s->dec = jl_decoder_new(s->codec);
         if (r == 0) {
             s->eof = true;
-        } else if (!s->ds) {
+        } else if (!s->dec) {
             aiq_sb_append(&s->pending, s->block, (size_t)r);
         } else {
-            s->zin = (ZSTD_inBuffer){s->block, (size_t)r, 0};
+            s->zin = (JlInput){s->block, (size_t)r, 0};
             if (!decode_some(s, &s->pending, err))
                 return false;
         }
         /* look at the first line after any blanks, as parse_text does: JSON
          * lines stream, anything else is read whole */
         int whole;
-        size_t bom = 0;
+        size_t bom = 0, searched = 0;
         if (s->map) {
-            whole = jl_whole_value(s->map, s->map_len, true, &bom);
+            whole = jl_whole_value(s->map, s->map_len, true, &bom, &searched);
             s->map_pos = bom;
         } else {
-            while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom)) < 0)
+            while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom, &searched)) < 0)
                 if (!fill(s, &s->pending, err))
                     return false;
             if (!whole && bom) {
@@ -454,9 +474,12 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         Rows rows;
         jl_rows_init(&rows);
         jl_want_declared(&rows, s->t, &s->opts);
+        rows.kinds_only = s->infer;
         FileStats fs = {0};
-        bool ok = s->map ? jl_parse_text(s->path, s->map, s->map_len, &rows, &fs, &s->opts, err)
-                         : jl_parse_text(s->path, s->pending.data, s->pending.len, &rows, &fs, &s->opts, err);
+        const char *text = s->map ? s->map : s->pending.data ? s->pending.data : "";
+        size_t len = s->map ? s->map_len : s->pending.len;
+        bool ok = jl_parse_text(s->path, text, len, &rows, &fs, &s->opts, err) &&
+                  jl_check_logs(s->path, &fs, text, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, s->codec, err);
         if (ok)
             jl_report(s->path, &fs, &s->opts);
         close_file(s);
@@ -503,6 +526,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     }
     size_t want = s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES;
     c->path = s->path;
+    c->codec = s->codec;
     /* workers number a chunk's lines from 0; the consumer, taking chunks
      * in order, adds the lines before them (renumber): counting them here,
      * on the one thread that cuts, was a serial pass over every byte */
@@ -542,13 +566,18 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             break;
         }
         if (avail >= want) { /* cut at the last line end within want bytes, or the first after */
-            const char *nl = memrchr(base, '\n', want);
+            /* a line longer than a chunk comes a block at a time: each
+             * byte is searched once, not once a block (a 500 MB line) */
+            const char *nl = s->searched ? NULL : memrchr(base, '\n', want);
+            size_t from = s->searched > want ? s->searched : want;
             if (!nl)
-                nl = memchr(base + want, '\n', avail - want);
+                nl = memchr(base + from, '\n', avail - from);
             if (nl) {
                 cut = (size_t)(nl - base) + 1;
+                s->searched = 0;
                 break;
             }
+            s->searched = avail;
         }
         if (s->ppos) {
             memmove(s->pending.data, base, avail);
@@ -602,25 +631,37 @@ static void renumber(AiqJsonlStream *s, Chunk *c)
     }
 }
 
-/* Merges a parsed chunk's reports into the file's (chunks come in order). */
-static void merge_stats(AiqJsonlStream *s, const Chunk *c)
+/* Merges a parsed chunk's reports into the file's (chunks come in order);
+ * at the file's end, reports it, or fails with err when it is not logs. */
+static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
 {
+    if (c->first_of_file) { /* what the file looks like, should it not be logs */
+        const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
+        size_t len = c->view ? c->view_len : c->text.len - c->text_off;
+        s->head_len = len < sizeof s->head ? len : sizeof s->head;
+        memcpy(s->head, text, s->head_len);
+        s->head_codec = c->codec;
+    }
     if (!s->fs.malformed && c->fs.malformed) {
         s->fs.first_bad_line = c->fs.first_bad_line;
         memcpy(s->fs.reason, c->fs.reason, sizeof s->fs.reason);
     }
     s->fs.malformed += c->fs.malformed;
     s->fs.bad_utf8 += c->fs.bad_utf8;
+    s->fs.objects += c->fs.objects;
     jl_merge_misfits(&s->mf, &c->mf);
     for (int k = 0; c->seen && k < c->seen->ncols; k++) {
         const CellCol *from = &c->seen->cols[k];
         int col = jl_rows_column_add(&s->columns, from->name, (uint32_t)strlen(from->name));
         s->columns.cols[col].seen |= from->seen;
     }
-    if (c->last_of_file) {
+    if (!c->last_of_file)
+        return true;
+    bool ok = jl_check_logs(c->path, &s->fs, s->head, s->head_len, s->head_codec, err);
+    if (ok)
         jl_report(c->path, &s->fs, &s->opts);
-        memset(&s->fs, 0, sizeof s->fs);
-    }
+    memset(&s->fs, 0, sizeof s->fs);
+    return ok;
 }
 
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
@@ -669,7 +710,8 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
         }
         if (c->taken < c->ntables)
             return c->tables[c->taken++];
-        merge_stats(s, c);
+        if (!merge_stats(s, c, err))
+            return NULL;
         chunk_clear(c);
         s->seq_take++;
         if (aiq_interrupt_pending())

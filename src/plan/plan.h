@@ -103,6 +103,7 @@ struct AiqPlan {
     AiqSchema schema;   /* output columns */
     AiqPlan *input;
     const char *table;  /* SCAN: table name */
+    int32_t table_off, table_len; /* SCAN: where the query names it, for input errors */
     AiqExpr **exprs;
     int nexprs;
     AiqAgg *aggs;

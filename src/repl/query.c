@@ -16,10 +16,8 @@
 static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
 {
     AiqRunOptions *ro = ud;
-    AiqCatalogTable *t = aiq_catalog_find(ro->catalog, name);
+    AiqCatalogTable *t = aiq_catalog_lookup(ro->catalog, name, err);
     if (!t)
-        return false;
-    if (!t->declared && t->npaths == 0)
         return false;
     /* no declaration: the schema is inferred from every row of the data */
     if (!aiq_run_schema(ro, t, err))
@@ -131,7 +129,11 @@ int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *n
     int rc;
     AiqPlan *plan = aiq_query_compile(name, text, len, &arena, &bo, params, false, &rc);
     AiqError err = {0};
-    if (plan && explain) {
+    AiqError unbound = {0};
+    if (plan && !aiq_catalog_check(ro->catalog, &unbound)) { /* a bad file the query does not name */
+        fprintf(stderr, "aiq: %s\n", unbound.msg);
+        rc = aiq_error_exit_code(unbound.code);
+    } else if (plan && explain) {
         AiqStrBuf sb;
         aiq_sb_init(&sb);
         aiq_explain_plan(&sb, plan);

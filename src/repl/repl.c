@@ -437,6 +437,9 @@ int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinne
     sigprocmask(SIG_BLOCK, &sigint, &waiting_mask);
     sigdelset(&waiting_mask, SIGINT);
     printf("aiq %s -- KQL over JSON-lines logs. .help for help, Ctrl-D to quit.\n", AIQ_VERSION);
+    if (ro->catalog->sample)
+        printf("No data given: this is the bundled sample data (%s). Open your logs with aiq FILE..., -t NAME=PATH or -d DIR.\n",
+               ro->catalog->sample);
     printf("tables:");
     for (int i = 0; i < ro->catalog->ntables; i++)
         printf(" %s", ro->catalog->tables[i].name);

@@ -32,7 +32,7 @@ for f in "$d"/* testdata/AzureDiagnostics/*; do
     "$AIQ" -j $j -t T=- -o ndjson -q 'T' < "$f" > "$T/whole.out" 2> "$T/whole.err" || die "query of stdin $f failed"
     cmp -s "$T/pass.out" "$T/whole.out" || die "$f -j $j: rows differ between first pass + stream and whole load"
     # reports name the file or '-'; otherwise they must agree
-    sed "s|$f|FILE|g" "$T/pass.err" > "$T/a"; sed 's|aiq: -:|aiq: FILE:|g' "$T/whole.err" > "$T/b"
+    sed "s|$f|FILE|g" "$T/pass.err" > "$T/a"; sed 's|aiq: stdin:|aiq: FILE:|g' "$T/whole.err" > "$T/b"
     cmp -s "$T/a" "$T/b" || die "$f -j $j: reports differ: $(cat "$T/a") :: $(cat "$T/b")"
   done
 done

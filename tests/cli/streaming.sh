@@ -63,12 +63,12 @@ for f in order.jsonl order.jsonl.zst; do
 done
 # two files: a report for each file, rows in file order
 cp "$T/order.jsonl" "$T/order2.jsonl"
-expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order.jsonl" -t B="$T/order2.jsonl" -o tsv -q 'B | summarize n = count()'
+expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order*.jsonl" -o tsv -q 'B | summarize n = count()'
 expect_out "$(printf 'n\n119996')"
 err_has "order.jsonl: 2 malformed lines skipped (first at line 777"
 err_has "order2.jsonl: 2 malformed lines skipped (first at line 777"
 err_has "order2.jsonl: 1 line with invalid UTF-8"
-expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order.jsonl" -t B="$T/order2.jsonl" -o tsv -q 'B | take 2 | project a'
+expect_rc 0 "$AIQ" -j 3 --schema "$T/s.kql" -t B="$T/order*.jsonl" -o tsv -q 'B | take 2 | project a'
 expect_out "$(printf 'a\n1\n2')"
 # A dynamic column only carried to the result is kept as JSON text and
 # parsed only for printing: spacing, number spelling and escapes in the input
@@ -112,10 +112,11 @@ grep -q '"a":6,"k":2.5' "$T/direct.out" || die "a repeated key: the last wins: $
 # (several chunks in), and the --strict error there, name the same line for
 # every -j, over two files in a row (numbering starts again in the second).
 awk 'BEGIN { for (i = 1; i <= 60000; i++) { if (i == 50000) print "{oops"; else printf "{\"a\":%d,\"code\":\"x\",\"s\":\"yyyyyyyyyyyyyy\"}\n", i } }' > "$T/deep.jsonl"
+cp "$T/deep.jsonl" "$T/deep2.jsonl"
 for j in 1 2 3; do
-  expect_rc 0 "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/deep.jsonl" -t B="$T/deep.jsonl" -o tsv -q 'B | count'
+  expect_rc 0 "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/deep*.jsonl" -o tsv -q 'B | count'
   expect_out "$(printf 'Count\n119998')"
-  [ "$(grep -c 'deep.jsonl: 1 malformed line skipped (first at line 50000' "$T/err")" -eq 2 ] || die "-j $j: deep bad line: $(cat "$T/err")"
+  [ "$(grep -c 'deep2*.jsonl: 1 malformed line skipped (first at line 50000' "$T/err")" -eq 2 ] || die "-j $j: deep bad line: $(cat "$T/err")"
   expect_rc 2 "$AIQ" -j $j --strict --schema "$T/s.kql" -t B="$T/deep.jsonl" -q 'B | count'
   err_has "deep.jsonl:50000: malformed line (--strict)"
   expect_rc 2 "$AIQ" -j $j --strict -t B="$T/deep.jsonl" -q 'B | count'
@@ -138,10 +139,10 @@ for f in kv conv; do
   done
 done
 grep -qF '"a":1,"code":"","s":"","kl":1376,"ki":1376,"ks":"1376"' "$T/direct.out" || die "a numeric string: $(head -1 "$T/direct.out")"
-# summarize and where read them too (rows 1 2 5 6 7 13 15 have a k: 5 + 2 + 8 + 1;
-# row 14 overflows a number and is skipped); the object itself is still there when output
+# summarize and where read them too (rows 1 2 5 6 7 13 14 15 have a k: 5 + 2 + 8 + 1;
+# row 14's 1e400 is kept, as null in the object); the object itself is still there when output
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/kv.jsonl" -o tsv -q 'B | where isnotnull(p.k) | summarize n = count(), s = sum(tolong(p["k"]))'
-expect_out "$(printf 'n\ts\n7\t16')"
+expect_out "$(printf 'n\ts\n8\t16')"
 expect_rc 0 "$AIQ" --schema "$T/s.kql" -t B="$T/kv.jsonl" -o ndjson -q 'B | where tolong(p.k) == 8 | project a, p'
 expect_out '{"a":7,"p":"{\"k\":8}"}'
 # A top over a streaming scan tells the reader its current N-th key, and the

@@ -8,8 +8,8 @@ out_has "aiq "
 expect_rc 2 "$AIQ" --no-such-option
 expect_rc 2 "$AIQ" -o yaml -q 'AppRequests | count'
 err_has "unknown format 'yaml'"
-expect_rc 2 "$AIQ" -t bad -q 'T'
-err_has "-t expects NAME=PATH"
+expect_rc 2 "$AIQ" -t =x.jsonl -q 'T'
+err_has "-t expects NAME=PATH or PATH"
 expect_rc 2 "$AIQ" -t T=/no/such/file.jsonl -q 'T'
 err_has "/no/such/file.jsonl: No such file or directory"
 expect_rc 2 "$AIQ" --max-memory lots -q 'AppRequests | count'

@@ -5,7 +5,8 @@
  * and loaded whole from memory, must give the same rows. The first byte
  * picks the block size, the chunk size (so chunks of whole lines are cut
  * everywhere too) and the number of parsing threads (1 to 3); 'Z' as the
- * second compresses the rest with zstd. The schema inferred by a first pass
+ * second compresses the rest with zstd, 'G' with gzip (zlib), so frames and
+ * members are cut everywhere as well. The schema inferred by a first pass
  * over the file (aiq_jsonl_infer_schema) must equal the whole load's.
  */
 #include <jansson.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #include "exec/vector.h"
@@ -57,6 +59,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         body = packed;
         len = z;
+    } else if (body[0] == 'G') {
+        z_stream zs = {0};
+        if (deflateInit2(&zs, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) /* 15 + 16: gzip */
+            abort();
+        size_t cap = deflateBound(&zs, (uLong)(len - 1));
+        packed = malloc(cap);
+        zs.next_in = (Bytef *)body + 1;
+        zs.avail_in = (uInt)(len - 1);
+        zs.next_out = packed;
+        zs.avail_out = (uInt)cap;
+        if (deflate(&zs, Z_FINISH) != Z_STREAM_END)
+            abort();
+        len = zs.total_out;
+        body = packed;
+        deflateEnd(&zs);
     }
     int fd = memfd_create("fuzz", 0);
     if (fd < 0 || write(fd, body, len) != (ssize_t)len)
