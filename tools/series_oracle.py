@@ -440,6 +440,17 @@ def period_score(r, n, p):
     return max(0.0, min(1.0, min(a, b)))
 
 
+def multiplier(p, q):
+    """p/q rounded half up (Python's round() rounds half to even)."""
+    return (p + q // 2) // q
+
+
+def near_multiple(p, q):
+    """p is k*q, k >= 1 whole, give or take 1 + k//2 bins."""
+    k = multiplier(p, q)
+    return k >= 1 and abs(p - k * q) <= 1 + k // 2
+
+
 def periods_detect(x, min_p, max_p, num):
     n = len(x)
     out_p, out_s = [0.0] * num, [0.0] * num
@@ -458,9 +469,22 @@ def periods_detect(x, min_p, max_p, num):
         s = period_score(r, n, p)
         if hill and s > noise:
             cands.append((s, p))
+    score_of = {p: s for s, p in cands}
     kept = []
     for s, p in sorted(cands, key=lambda c: (-c[0], c[1])):
-        if all(p % q for _, q in kept):
+        if len(kept) == num:
+            break
+        if any(near_multiple(p, q) for _, q in kept):
+            continue
+        # fold: the divisor candidate with the largest multiplier that scores
+        # within 5% of p (best score, then shortest, for one multiplier)
+        folds = [(multiplier(p, q), score_of[q], -q) for q in score_of
+                 if q < p and multiplier(p, q) >= 2 and near_multiple(p, q)
+                 and score_of[q] >= 0.95 * s]
+        if folds:
+            _, s, neg_q = max(folds)
+            p = -neg_q
+        if not any(near_multiple(p, q) for _, q in kept):
             kept.append((s, p))
     for i, (s, p) in enumerate(kept[:num]):
         out_p[i], out_s[i] = float(p), s

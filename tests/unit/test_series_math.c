@@ -733,6 +733,22 @@ static void test_docs_periods(void)
     CHECK(aiq_series_periods_detect(traffic, 60, 0, 50, 0, p, s) == AIQ_SERIES_ERR_NUM_PERIODS);
 }
 
+static void test_periods_fundamental(void)
+{
+    /* A clean weekly pattern scores nearly 1 at 7, 14, 21, ...; which
+     * multiple scores highest is chance, but the period is 7. */
+    double x[700], p[3], s[3];
+    const double shape[] = {5, 9, 8, 7, 6, 1, 0};
+    uint64_t st = 7;
+    for (int i = 0; i < 700; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        x[i] = shape[i % 7] + 0.05 * ((double)(st >> 11) / 9007199254740992.0 - 0.5);
+    }
+    CHECK(aiq_series_periods_detect(x, 700, 0, 350, 3, p, s) == AIQ_SERIES_OK);
+    CHECK(p[0] == 7 && s[0] > 0.99 && p[1] == 0 && p[2] == 0);
+    CHECK_EQ_I64(aiq_series_best_period(x, 700, 0.6), 7);
+}
+
 static void test_docs_seasonal(void)
 {
     const double s1[25] = {2, 5, 3, 4, 3, 2, 1, 2, 3, 4, 3, 2, 1,
@@ -1058,6 +1074,7 @@ void test_series_math(void)
     test_docs_filters();
     test_docs_outliers();
     test_docs_periods();
+    test_periods_fundamental();
     test_docs_seasonal();
     test_docs_reductions();
     test_docs_elementwise();
