@@ -641,6 +641,22 @@ def check_documented_examples():
     assert binary("greater", [1, 2, 4], False, [4, 2, 1], False) == [0, 0, 1]
     assert binary("equals", [1, 2, 4], False, [4, 2, 1], False) == [0, 1, 0]
     assert binary("pow", [1, 2, 3, 4], False, [1, 2, 3, 0.5], False) == [1.0, 4.0, 27.0, 2.0]
+    for k in (1, 2, 3):  # series_add/subtract/multiply/divide pages: s1 = [k,2k,4k], s2 reversed
+        s1, s2 = [k, 2 * k, 4 * k], [4 * k, 2 * k, k]
+        assert binary("add", s1, False, s2, False) == [5 * k, 4 * k, 5 * k]
+        assert binary("subtract", s1, False, s2, False) == [-3 * k, 0, 3 * k]
+        assert binary("multiply", s1, False, s2, False) == [4 * k * k] * 3
+        assert binary("divide", s1, False, s2, False) == [0.25, 1.0, 4.0]
+    s1, s2 = [1, 2, 4], [4, 2, 1]
+    for op, want in (("greater_equals", [0, 1, 1]), ("less", [1, 0, 0]),
+                     ("less_equals", [1, 1, 0]), ("not_equals", [1, 0, 1])):
+        assert binary(op, s1, False, s2, False) == want
+    assert unary("ceiling", [-1.5, 1, 2.5]) == [-1.0, 1.0, 3.0]
+    assert unary("cos", [-1, 0, 1]) == [0.54030230586813976, 1.0, 0.54030230586813976]
+    assert unary("sin", [-1, 0, 1]) == [-0.8414709848078965, 0.0, 0.8414709848078965]
+    assert unary("tan", [-1, 0, 1]) == [-1.5574077246549023, 0.0, 1.5574077246549023]
+    assert unary("asin", [-1, 0, 1]) == [-1.5707963267948966, 0, 1.5707963267948966]
+    assert unary("atan", [-1, 0, 1]) == [-0.78539816339744828, 0.0, 0.78539816339744828]
     assert unary("abs", [-6.5, 0, 8.2]) == [6.5, 0, 8.2]
     assert unary("sign", [-6, 0, 8]) == [-1, 0, 1]
     assert unary("floor", [-1.5, 1, 2.5]) == [-2.0, 1.0, 2.0]

@@ -304,7 +304,8 @@ AiqSeriesStatus aiq_series_outliers(const double *x, size_t n, AiqSeriesOutlierK
  * significant periods (in bins, whole numbers from max(4, min_period) to
  * min(max_period, n/2)) and their scores in [0, 1], best first. periods and
  * scores hold num_periods elements; unused slots are 0, as in Kusto's
- * output. The score is explained in series_periods.c. */
+ * output. A period is reported once, as its fundamental (7, not 14 or 49).
+ * The score and the rules are explained in series_periods.c. */
 AiqSeriesStatus aiq_series_periods_detect(const double *x, size_t n, double min_period,
                                           double max_period, int64_t num_periods, double *periods,
                                           double *scores);
@@ -329,20 +330,20 @@ typedef struct AiqSeriesDecomposeOptions {
 } AiqSeriesDecomposeOptions;
 
 /* Kusto's defaults for series_decompose and series_decompose_anomalies. */
-#define AIQ_SERIES_DECOMPOSE_DEFAULTS                                                              \
-    {                                                                                              \
-        -1, AIQ_SERIES_TREND_AVG, 0, 0.6                                                           \
-    }
+/* clang-format off */
+#define AIQ_SERIES_DECOMPOSE_DEFAULTS {-1, AIQ_SERIES_TREND_AVG, 0, 0.6}
+/* clang-format on */
 #define AIQ_SERIES_ANOMALY_THRESHOLD 1.5
 /* series_decompose_forecast's default trend: see series_decompose.c. */
 #define AIQ_SERIES_FORECAST_TREND AIQ_SERIES_TREND_LINEFIT
 
 /* series_decompose(x, seasonality, trend, test_points, threshold). Learns
  * from the first n - test_points elements: seasonal is the median of the
- * learning values in the same phase, trend is extracted from x - seasonal,
- * baseline = seasonal + trend, residual = x - baseline. Seasonal and trend
- * extend over the test points (the line is extrapolated). Any output may be
- * NULL; *period (may be NULL) gets the period used, 0 for none. */
+ * learning values in the same phase (null for a phase with none), trend is
+ * extracted from x - seasonal, baseline = seasonal + trend, residual =
+ * x - baseline. Seasonal and trend extend over the test points (the line is
+ * extrapolated). Any output may be NULL; *period (may be NULL) gets the
+ * period used, 0 for none. */
 AiqSeriesStatus aiq_series_decompose(const double *x, size_t n,
                                      const AiqSeriesDecomposeOptions *opt, double *baseline,
                                      double *seasonal, double *trend, double *residual,

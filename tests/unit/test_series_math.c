@@ -831,6 +831,55 @@ static void test_docs_elementwise(void)
     CHECK(io[0] == 100 && io[1] == 200 && io[2] == 300);
 }
 
+/* Every element-wise page of Kusto's docs that prints a result. */
+static void test_docs_elementwise_pages(void)
+{
+    static const struct {
+        AiqSeriesUnaryOp op;
+        double in[3], out[3];
+    } un[] = {
+        {AIQ_SERIES_ABS, {-6.5, 0, 8.2}, {6.5, 0, 8.2}},
+        {AIQ_SERIES_SIGN, {-6, 0, 8}, {-1, 0, 1}},
+        {AIQ_SERIES_FLOOR, {-1.5, 1, 2.5}, {-2, 1, 2}},
+        {AIQ_SERIES_CEILING, {-1.5, 1, 2.5}, {-1, 1, 3}},
+        {AIQ_SERIES_ACOS, {-1, 0, 1}, {3.1415926535897931, 1.5707963267948966, 0}},
+        {AIQ_SERIES_ASIN, {-1, 0, 1}, {-1.5707963267948966, 0, 1.5707963267948966}},
+        {AIQ_SERIES_ATAN, {-1, 0, 1}, {-0.78539816339744828, 0, 0.78539816339744828}},
+        {AIQ_SERIES_COS, {-1, 0, 1}, {0.54030230586813976, 1, 0.54030230586813976}},
+        {AIQ_SERIES_SIN, {-1, 0, 1}, {-0.8414709848078965, 0, 0.8414709848078965}},
+        {AIQ_SERIES_TAN, {-1, 0, 1}, {-1.5574077246549023, 0, 1.5574077246549023}},
+        {AIQ_SERIES_EXP, {1, 2, 3}, {2.7182818284590451, 7.38905609893065, 20.085536923187668}},
+        {AIQ_SERIES_LOG, {1, 2, 3}, {0, 0.69314718055994529, 1.0986122886681098}},
+    };
+    for (size_t t = 0; t < sizeof un / sizeof un[0]; t++) {
+        double out[3];
+        aiq_series_unary(un[t].op, un[t].in, 3, out);
+        CHECK(memcmp(out, un[t].out, sizeof out) == 0);
+    }
+    static const struct {
+        AiqSeriesBinaryOp op;
+        double out[3];
+    } bin[] = {
+        {AIQ_SERIES_ADD, {5, 4, 5}},      {AIQ_SERIES_SUBTRACT, {-3, 0, 3}},
+        {AIQ_SERIES_MULTIPLY, {4, 4, 4}}, {AIQ_SERIES_DIVIDE, {0.25, 1, 4}},
+        {AIQ_SERIES_GREATER, {0, 0, 1}},  {AIQ_SERIES_GREATER_EQUALS, {0, 1, 1}},
+        {AIQ_SERIES_LESS, {1, 0, 0}},     {AIQ_SERIES_LESS_EQUALS, {1, 1, 0}},
+        {AIQ_SERIES_EQUALS, {0, 1, 0}},   {AIQ_SERIES_NOT_EQUALS, {1, 0, 1}},
+    };
+    const double s1[] = {1, 2, 4}, s2[] = {4, 2, 1};
+    for (size_t t = 0; t < sizeof bin / sizeof bin[0]; t++) {
+        double out[3];
+        aiq_series_binary(bin[t].op, (AiqSeriesOperand){s1, 3, false},
+                          (AiqSeriesOperand){s2, 3, false}, out);
+        CHECK(memcmp(out, bin[t].out, sizeof out) == 0);
+    }
+    const double x[] = {1, 2, 3, 4}, y[] = {1, 2, 3, 0.5};
+    double out[4];
+    aiq_series_binary(AIQ_SERIES_POW, (AiqSeriesOperand){x, 4, false},
+                      (AiqSeriesOperand){y, 4, false}, out);
+    CHECK(out[0] == 1 && out[1] == 4 && out[2] == 27 && out[3] == 2);
+}
+
 /* -------------------------------------------------- worked by hand */
 
 static void test_decompose_by_hand(void)
@@ -1078,6 +1127,7 @@ void test_series_math(void)
     test_docs_seasonal();
     test_docs_reductions();
     test_docs_elementwise();
+    test_docs_elementwise_pages();
     test_decompose_by_hand();
     test_anomalies_by_hand();
     test_parse_and_status();
