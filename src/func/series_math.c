@@ -472,15 +472,38 @@ AiqSeriesStatus aiq_series_iir(const double *x, size_t n, const double *b, size_
     return AIQ_SERIES_OK;
 }
 
+/* The same as series_fir with `width` ones, normalized, but by prefix sums:
+ * O(n) whatever the width, and no filter array to allocate for a width the
+ * caller chose (a width of 10^12 is valid KQL and must not exhaust memory). */
 AiqSeriesStatus aiq_series_moving_avg(const double *x, size_t n, int64_t width, bool center,
                                       double *out)
 {
     if (width < 1)
         return AIQ_SERIES_ERR_WIDTH;
-    double *ones = aiq_xmalloc((size_t)width * sizeof *ones);
-    for (int64_t j = 0; j < width; j++)
-        ones[j] = 1;
-    AiqSeriesStatus st = aiq_series_fir(x, n, ones, (size_t)width, 1, center, out);
-    aiq_xfree(ones);
-    return st;
+    long double *sum = aiq_xmalloc((n + 1) * sizeof *sum);
+    size_t *nulls = aiq_xmalloc((n + 1) * sizeof *nulls);
+    sum[0] = 0;
+    nulls[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum[i + 1] = sum[i] + (isnan(x[i]) ? 0 : x[i]);
+        nulls[i + 1] = nulls[i] + (isnan(x[i]) != 0);
+    }
+    int64_t shift = center ? width / 2 : 0;
+    for (size_t i = 0; i < n; i++) {
+        /* The window x[i + shift - width + 1 .. i + shift], clipped to x. */
+        int64_t hi = (int64_t)i + shift, lo = hi - (width - 1);
+        if (hi > (int64_t)n - 1)
+            hi = (int64_t)n - 1;
+        if (lo < 0)
+            lo = 0;
+        if (lo > hi)
+            out[i] = 0;
+        else if (nulls[hi + 1] != nulls[lo])
+            out[i] = NAN;
+        else
+            out[i] = (double)((sum[hi + 1] - sum[lo]) / (long double)width);
+    }
+    aiq_xfree(nulls);
+    aiq_xfree(sum);
+    return AIQ_SERIES_OK;
 }

@@ -671,6 +671,11 @@ static void test_docs_filters(void)
     CHECK(ma[9] == 2 && ma[14] == 44 && ma[13] == 42); /* peak shifted by (5-1)/2 */
     aiq_series_moving_avg(spike, 24, 5, true, ma);
     CHECK(ma[7] == 2 && ma[12] == 44); /* centred: the peak stays */
+    /* A width far beyond the series: the running mean over width slots. */
+    CHECK(aiq_series_moving_avg(spike, 24, INT64_C(1000000000000), false, ma) == AIQ_SERIES_OK);
+    CHECK(ma[9] == 10 / 1e12 && ma[23] == 240 / 1e12);
+    aiq_series_moving_avg(spike, 24, INT64_MAX, true, ma);
+    CHECK(NEAR(ma[0], 240 / (double)INT64_MAX, 1e-30));
 }
 
 static void test_docs_outliers(void)
