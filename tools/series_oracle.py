@@ -446,9 +446,55 @@ def multiplier(p, q):
 
 
 def near_multiple(p, q):
-    """p is k*q, k >= 1 whole, give or take 1 + k//2 bins."""
+    """p is k*q, k >= 1 whole, give or take 1 + k//2 bins plus 1% of q per
+    repetition."""
     k = multiplier(p, q)
-    return k >= 1 and abs(p - k * q) <= 1 + k // 2
+    return k >= 1 and abs(p - k * q) <= 1 + k // 2 + k * q // 100
+
+
+def prominence(r, p):
+    """How far the local maximum r[p] stands above the higher of its two
+    bases (the lowest r between p and the nearest strictly higher r on that
+    side, or the end); a side with no lag does not count. -inf when p is not
+    a local maximum. Lags without a value are skipped."""
+    vals = [(k, v) for k, v in enumerate(r) if v is not None]
+    pos = [k for k, _ in vals].index(p)
+    v = r[p]
+    if (pos > 0 and vals[pos - 1][1] > v) or (pos + 1 < len(vals) and vals[pos + 1][1] > v):
+        return -math.inf
+    bases = []
+    for side in (vals[:pos][::-1], vals[pos + 1:]):
+        between = []
+        for _, u in side:
+            if u > v:
+                break
+            between.append(u)
+        if between:
+            bases.append(min(between))
+    return v - max(bases) if bases else -math.inf
+
+
+def refine(x, r, p, band, lo, hi):
+    """The lag, among those around p where r stays within band of r[p] (and
+    within [lo, hi]), at which Pearson's correlation of x with x shifted is
+    highest; the smallest lag on a tie."""
+    a = b = p
+    while a > lo and r[a - 1] is not None and r[a - 1] >= r[p] - band:
+        a -= 1
+    while b < hi and r[b + 1] is not None and r[b + 1] >= r[p] - band:
+        b += 1
+    if a == b:
+        return p
+
+    def corr(k):
+        pairs = [(x[i], x[i + k]) for i in range(len(x) - k) if present(x[i]) and present(x[i + k])]
+        if len(pairs) < 2:
+            return -math.inf
+        try:
+            return statistics.correlation(*zip(*pairs))
+        except statistics.StatisticsError:
+            return -math.inf
+    return max(range(a, b + 1), key=lambda k: (corr(k), -k))
 
 
 def periods_detect(x, min_p, max_p, num):
@@ -463,11 +509,10 @@ def periods_detect(x, min_p, max_p, num):
     for p in range(lo, hi + 1):
         if r[p] is None:
             continue
-        # a hill: not below a neighbour that has a value
-        hill = (r[p - 1] is None or r[p] >= r[p - 1]) and \
-            (p + 1 >= n or r[p + 1] is None or r[p] >= r[p + 1])
+        if prominence(r, p) <= noise:
+            continue
         s = period_score(r, n, p)
-        if hill and s > noise:
+        if s > noise:
             cands.append((s, p))
     score_of = {p: s for s, p in cands}
     kept = []
@@ -484,8 +529,11 @@ def periods_detect(x, min_p, max_p, num):
         if folds:
             _, s, neg_q = max(folds)
             p = -neg_q
+        p = refine(x, r, p, noise, lo, hi)
+        s = period_score(r, n, p)
         if not any(near_multiple(p, q) for _, q in kept):
             kept.append((s, p))
+    kept.sort(key=lambda c: (-c[0], c[1]))
     for i, (s, p) in enumerate(kept[:num]):
         out_p[i], out_s[i] = float(p), s
     return out_p, out_s
@@ -692,6 +740,13 @@ def seasonal_series(rng, n, period, amp=10.0, noise=1.0, slope=0.0):
     return [round(50 + shape[i % period] + slope * i + rng.gauss(0, noise), 3) for i in range(n)]
 
 
+def smooth_edge_series():
+    rng = random.Random(5)
+    rng.random()  # the stream this series was found with
+    return [round(100 + 30 * math.sin(2 * math.pi * i / 97) + rng.uniform(0, 4), 3)
+            for i in range(330)]
+
+
 EDGE = {
     "empty": [], "one": [5.0], "two": [1.0, 3.0], "all_null": [None, None, None],
     "null_ends": [None, 4.0, 7.0, None, 1.0, None], "constant": [7.0] * 8,
@@ -891,6 +946,10 @@ def build_cases():
              "period7": seasonal_series(rng, 70, 7, noise=0.5),
              "period7_nulls": [None if rng.random() < 0.1 else v
                                for v in seasonal_series(rng, 70, 7, noise=0.5)],
+             "smooth": [round(100 + 30 * math.sin(2 * math.pi * i / 97) + rng.uniform(0, 4), 3)
+                        for i in range(500)],
+             # the top of r sits at 98, Pearson's correlation (refine) at 97
+             "smooth_edge": smooth_edge_series(),
              "noise": rand_series(rng, 50), "short": [1.0, 3.0, 5.0, 2.0, 4.0, 6.0, 1.0, 3.0],
              "empty": [], "constant": [3.0] * 20, "all_null": [None] * 10}
     for name, x in per_x.items():

@@ -20,15 +20,22 @@
  * but not at 20). A period needs at least one pair at lag 2p, so p <= (n-1)/2,
  * in line with Kusto's "at most half of the series length".
  *
- * Detection keeps the periods where r has a local maximum (a hill of the
- * autocorrelation) and whose score is above the 95% band of the
- * autocorrelation of white noise (1.96/sqrt(count)). Best first, a candidate
- * that is a multiple of a period already kept is dropped (28 behind 14);
- * another is replaced by its shortest divisor scoring within 5% of it (a
- * clean series scores nearly 1 at every multiple of its period, and chance
- * picks the highest). A divisor of a better period is kept: Kusto's own
- * example reports a weekly 84 (0.82) and a daily 12 (0.76), which also says
- * the fold must stop short of 7% apart.
+ * Detection, best score first:
+ *   - candidates are the peaks of r in the range whose prominence (how far
+ *     the peak stands above the higher of its two bases) and score both
+ *     exceed the 95% band of the autocorrelation of white noise,
+ *     1.96/sqrt(count). Prominence rules out the bumps noise puts on a broad
+ *     hill and on the slow decline of a smooth series, whose r is near 1 at
+ *     every short lag (lag 4 of a smooth series is no period);
+ *   - a candidate that is a near multiple of a period already kept is
+ *     dropped (28 behind 14); another is replaced by its shortest divisor
+ *     scoring within 5% of it, since a clean series scores nearly 1 at every
+ *     multiple of its period and chance picks which one scores highest;
+ *   - the period is then placed where, in the top of its hill, x correlates
+ *     best with itself shifted (see refine);
+ *   - a divisor of a better period is kept: Kusto's own example reports a
+ *     weekly 84 (0.82) and a daily 12 (0.76), which also says the fold must
+ *     stop short of 7% apart.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -230,16 +237,70 @@ static int cmp_candidate(const void *pa, const void *pb)
     return (a->period > b->period) - (a->period < b->period);
 }
 
-/* True when p is k*q for a whole k >= 1 give or take 1 + k/2 bins: the
- * hills of the autocorrelation drift by about half a bin per repetition
- * (a true period of 24.3 bins peaks at 24, 49 and 73). */
+/* The topographic prominence of each local maximum of r[0..maxlag] (NaN
+ * elsewhere): how far r(p) stands above the higher of its two bases, a base
+ * being the lowest r between p and the nearest higher r on that side (or the
+ * end). The top of a broad hill stands high; the bumps that noise puts on
+ * its flanks, or on the slow decline of a smooth series, barely stand at
+ * all. Two passes with a stack of ever higher values, so O(maxlag). NaN
+ * lags (no pair) are skipped. */
+static void prominence(const double *r, size_t maxlag, double *prom)
+{
+    size_t len = maxlag + 1;
+    size_t *stack = aiq_xmalloc(len * sizeof *stack);
+    double *gap = aiq_xmalloc(len * sizeof *gap); /* lowest r between an entry and the one below */
+    double *base = aiq_xmalloc(2 * len * sizeof *base);
+    for (int side = 0; side < 2; side++) {
+        size_t top = 0;
+        for (size_t step = 0; step < len; step++) {
+            size_t p = side == 0 ? step : maxlag - step;
+            if (isnan(r[p])) {
+                base[side * len + p] = NAN;
+                continue;
+            }
+            double low = INFINITY;
+            while (top > 0 && r[stack[top - 1]] <= r[p]) {
+                top--;
+                low = fmin(low, fmin(r[stack[top]], gap[top]));
+            }
+            /* With no higher r on this side, the base is the lowest r
+             * all the way to the end, which the popped entries carry. */
+            base[side * len + p] = low;
+            gap[top] = low;
+            stack[top++] = p;
+        }
+    }
+    for (size_t p = 0, left = len; p < len; p++) { /* left: the last lag with a value */
+        if (isnan(r[p])) {
+            prom[p] = NAN;
+            continue;
+        }
+        size_t right = p + 1;
+        while (right < len && isnan(r[right]))
+            right++;
+        bool peak = (left == len || r[p] >= r[left]) && (right == len || r[p] >= r[right]);
+        left = p;
+        /* A side with no lag at all (the ends) has an infinite base and
+         * does not count. */
+        double lb = base[p], rb = base[len + p];
+        double b = isinf(lb) ? rb : isinf(rb) ? lb : fmax(lb, rb);
+        prom[p] = peak && !isinf(b) ? r[p] - b : NAN;
+    }
+    aiq_xfree(base);
+    aiq_xfree(gap);
+    aiq_xfree(stack);
+}
+
+/* True when p is k*q for a whole k >= 1, give or take 1 + k/2 bins (a true
+ * period of 24.3 bins peaks at 24, 49 and 73) plus 1% of q per repetition
+ * (the top of a broad hill is flat, and noise moves it by that much). */
 static bool near_multiple(size_t p, size_t q)
 {
     size_t k = (p + q / 2) / q; /* p/q rounded */
     if (k == 0)
         return false;
     size_t kq = k * q, dev = p > kq ? p - kq : kq - p;
-    return dev <= 1 + k / 2;
+    return dev <= 1 + k / 2 + k * q / 100;
 }
 
 /* True when p is a near multiple of one of the kept periods. */
@@ -261,7 +322,7 @@ static bool repeats(size_t p, const Candidate *kept, size_t nkept)
 static Candidate fold_down(Candidate p, const double *score, size_t lo, size_t hi)
 {
     for (size_t k = (p.period + lo / 2) / lo; k >= 2; k--) {
-        size_t tol = 1 + k / 2;
+        size_t tol = 2 + k / 2 + p.period / 50; /* covers near_multiple's, q ~ p/k */
         size_t qmin = p.period > tol ? (p.period - tol + k - 1) / k : 1;
         size_t qmax = (p.period + tol) / k;
         Candidate best = {-1, 0};
@@ -275,6 +336,62 @@ static Candidate fold_down(Candidate p, const double *score, size_t lo, size_t h
     return p;
 }
 
+/* Pearson's r between x[0..n-k) and x[k..n), over the pairs with both
+ * present; NaN with fewer than 2 pairs or no variance. */
+static double lag_pearson(const double *x, size_t n, size_t k)
+{
+    long double sa = 0, sb = 0, sab = 0, saa = 0, sbb = 0;
+    size_t c = 0;
+    for (size_t i = 0; i + k < n; i++)
+        if (!isnan(x[i]) && !isnan(x[i + k])) {
+            sa += x[i];
+            sb += x[i + k];
+            c++;
+        }
+    if (c < 2)
+        return NAN;
+    long double ma = sa / c, mb = sb / c;
+    for (size_t i = 0; i + k < n; i++)
+        if (!isnan(x[i]) && !isnan(x[i + k])) {
+            long double da = x[i] - ma, db = x[i + k] - mb;
+            sab += da * db;
+            saa += da * da;
+            sbb += db * db;
+        }
+    return saa > 0 && sbb > 0 ? (double)(sab / sqrtl(saa * sbb)) : NAN;
+}
+
+/* Where in the top of p's hill x best matches itself shifted. On a broad
+ * hill (a smooth series, a period of many bins) the top of r wanders: the
+ * unbiased autocorrelation of 7 days of a daily sine in minute bins peaks
+ * near 1446, not 1440, because a lag that is not a whole number of periods
+ * leaves part of a cycle at the edges. Pearson's r of the two overlapping
+ * parts normalizes those edges away and peaks at the period itself (1441
+ * with noise). The top is the run of lags around p where r stays within
+ * `band` of r(p), inside [lo, hi]; the direct sums are capped at 2^24
+ * multiply-adds, narrowing the run around p on very long series. The
+ * first best lag wins a tie. */
+#define REFINE_BUDGET (1u << 24)
+static size_t refine(const double *x, size_t n, const double *r, size_t p, double band, size_t lo,
+                     size_t hi)
+{
+    size_t a = p, b = p, half = REFINE_BUDGET / n / 2;
+    while (a > lo && p - a < half && !isnan(r[a - 1]) && r[a - 1] >= r[p] - band)
+        a--;
+    while (b < hi && b - p < half && !isnan(r[b + 1]) && r[b + 1] >= r[p] - band)
+        b++;
+    size_t best = p;
+    double best_r = -INFINITY;
+    for (size_t k = a; a < b && k <= b; k++) {
+        double v = lag_pearson(x, n, k);
+        if (v > best_r) {
+            best = k;
+            best_r = v;
+        }
+    }
+    return best;
+}
+
 /* The detected periods in [lo, hi], best first, into out (capacity cap);
  * returns how many. */
 static size_t detect(const double *x, size_t n, size_t lo, size_t hi, Candidate *out, size_t cap)
@@ -283,32 +400,37 @@ static size_t detect(const double *x, size_t n, size_t lo, size_t hi, Candidate 
     size_t m, maxlag;
     if (n < 2 || !centre(x, n, &mean, &var, &m) || !(var > 0))
         return 0;
-    double *r = autocorr_for(x, n, (double)hi, &maxlag);
+    /* Every lag, not just those up to 2*hi: a peak's prominence must not
+     * depend on the range searched. (The FFT computes every lag anyway.) */
+    double *r = autocorr_for(x, n, (double)n, &maxlag);
     double noise = 1.96 / sqrt((double)m);
     Candidate *c = aiq_xmalloc((hi - lo + 1) * sizeof *c);
     double *score = aiq_xmalloc((hi + 1) * sizeof *score);
+    double *prom = aiq_xmalloc((maxlag + 1) * sizeof *prom);
+    prominence(r, maxlag, prom);
     size_t nc = 0;
     for (size_t p = 0; p <= hi; p++)
         score[p] = -1;
     for (size_t p = lo; p <= hi && p <= maxlag; p++) {
-        /* A hill: r(p) is not below a neighbour that has a value. */
-        bool hill = (isnan(r[p - 1]) || r[p] >= r[p - 1]) &&
-                    (p + 1 > maxlag || isnan(r[p + 1]) || r[p] >= r[p + 1]);
         double s = period_score(r, maxlag, n, (double)p);
-        if (hill && s > noise) {
+        if (prom[p] > noise && s > noise) {
             c[nc++] = (Candidate){s, p};
             score[p] = s;
         }
     }
+    aiq_xfree(prom);
     qsort(c, nc, sizeof *c, cmp_candidate);
     size_t kept = 0;
     for (size_t i = 0; i < nc && kept < cap; i++) {
         if (repeats(c[i].period, out, kept))
             continue;
         Candidate p = fold_down(c[i], score, lo, hi);
+        p.period = refine(x, n, r, p.period, noise, lo, hi);
+        p.score = period_score(r, maxlag, n, (double)p.period);
         if (!repeats(p.period, out, kept))
             out[kept++] = p;
     }
+    qsort(out, kept, sizeof *out, cmp_candidate);
     aiq_xfree(score);
     aiq_xfree(c);
     aiq_xfree(r);

@@ -752,6 +752,25 @@ static void test_periods_fundamental(void)
     CHECK(aiq_series_periods_detect(x, 700, 0, 350, 3, p, s) == AIQ_SERIES_OK);
     CHECK(p[0] == 7 && s[0] > 0.99 && p[1] == 0 && p[2] == 0);
     CHECK_EQ_I64(aiq_series_best_period(x, 700, 0.6), 7);
+    /* A smooth series: a daily sine in minute bins over 7 days. Its r is
+     * nearly 1 at every short lag, which must not read as a period of 4;
+     * the top of its hill at 1440 is flat, and the unbiased
+     * autocorrelation alone puts it near 1446. */
+    enum { N = 10080 };
+    double *y = aiq_xmalloc(N * sizeof *y);
+    for (int i = 0; i < N; i++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        y[i] = 100 + 30 * sin(2 * M_PI * i / 1440) + 5 * ((double)(st >> 11) / 9007199254740992.0);
+    }
+    CHECK(aiq_series_periods_detect(y, N, 0, N / 2, 2, p, s) == AIQ_SERIES_OK);
+    CHECK(fabs(p[0] - 1440) <= 4 && s[0] > 0.95 && p[1] == 0);
+    /* Half a sine wave: smooth, and no period at all. */
+    for (int i = 0; i < N; i++)
+        y[i] = sin(M_PI * i / N);
+    CHECK(aiq_series_periods_detect(y, N, 0, N / 2, 2, p, s) == AIQ_SERIES_OK);
+    CHECK(p[0] == 0 && s[0] == 0);
+    CHECK_EQ_I64(aiq_series_best_period(y, N, 0.6), 0);
+    aiq_xfree(y);
 }
 
 static void test_docs_seasonal(void)
