@@ -545,6 +545,12 @@ def periods_validate(x, periods):
 
 
 def best_period(x, threshold):
+    """Seasonality detection for decompose and seasonal: on x less its
+    least-squares line."""
+    line = fit_line(x)["line_fit"]
+    if line and line[0] is None:
+        return 0
+    x = [v - q if present(v) else None for v, q in zip(x, line)]
     ps, ss = periods_detect(x, 4, len(x) / 2, 1)
     return int(ps[0]) if ps[0] and ss[0] >= threshold else 0
 

@@ -43,7 +43,9 @@ double aiq_series_normal_quantile(double p);
 void aiq_series_autocorr(const double *x, size_t n, size_t maxlag, double *r);
 void aiq_series_autocorr_direct(const double *x, size_t n, size_t maxlag, double *r);
 
-/* The best period of x in [4, n/2] whose score reaches threshold, or 0. */
+/* The best period in [4, n/2] of x less its least-squares line, if its
+ * score reaches threshold, else 0: the seasonality detection of
+ * series_decompose and series_seasonal. */
 int64_t aiq_series_best_period(const double *x, size_t n, double threshold);
 
 /* Least-squares line through the values of x at positions 1..n (nulls left
