@@ -1038,6 +1038,37 @@ static void test_docs_anomalies_story(void)
     CHECK(found[2] == 6 && extra[2] == 0); /* threshold 2.5: exactly the six */
 }
 
+/* Kusto's series_decompose_forecast page: four weeks of hours (weekly
+ * pattern, t/72 rise, noise, outliers) and a fifth, empty week from
+ * make-series (zeros), forecast with the defaults, which "automatically
+ * detect the seasonality and trend". With AIQ_SERIES_FORECAST_TREND
+ * (linefit) the forecast week is within 1 of the noise-free pattern on
+ * average; with 'avg' it would lag the trend by about 6. */
+static void test_docs_forecast_story(void)
+{
+    enum { W = 24 * 7, N = 5 * W };
+    double y[N] = {0}, f[N];
+    uint64_t st = 1;
+    for (int t = 1; t < 4 * W; t++) {
+        st = st * 6364136223846793005ull + 1442695040888963407ull;
+        long h = (t % 24) / 10;
+        y[t] = 2 * ((double)(st >> 11) / 9007199254740992.0) + ((t / 24) % 7 >= 5 ? 5.0 : 15.0) -
+               (double)(h * h) + t / 72.0;
+        y[t] += t == 150 || t == 200 || t == 780 ? -8 : t == 300 || t == 400 || t == 600 ? 8 : 0;
+    }
+    double err[2] = {0, 0};
+    const AiqSeriesTrend trends[] = {AIQ_SERIES_FORECAST_TREND, AIQ_SERIES_TREND_AVG};
+    for (int k = 0; k < 2; k++) {
+        CHECK(aiq_series_decompose_forecast(y, N, W, -1, trends[k], 0.6, f) == AIQ_SERIES_OK);
+        for (int t = 4 * W; t < N; t++) {
+            long h = (t % 24) / 10;
+            double clean = 1 + ((t / 24) % 7 >= 5 ? 5.0 : 15.0) - (double)(h * h) + t / 72.0;
+            err[k] += fabs(f[t] - clean) / W;
+        }
+    }
+    CHECK(err[0] < 1.0 && err[1] > 4.0);
+}
+
 static void test_parse_and_status(void)
 {
     AiqSeriesOutlierKind k;
@@ -1204,6 +1235,7 @@ void test_series_math(void)
     test_decompose_by_hand();
     test_anomalies_by_hand();
     test_docs_anomalies_story();
+    test_docs_forecast_story();
     test_parse_and_status();
     test_normal_quantile();
     test_autocorr_fft_matches_direct();
