@@ -7,7 +7,6 @@
  * same example prints (98.628 and 1.686).
  */
 #include <math.h>
-#include <string.h>
 
 #include "func/series_internal.h"
 #include "func/series_math.h"
