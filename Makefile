@@ -33,7 +33,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 
 
-.PHONY: FORCE tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind
+.PHONY: FORCE tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind series-cases
 all: aiq
 
 deps: $(DEPS_OK)
@@ -118,6 +118,11 @@ run: aiq
 
 check-queries: aiq
 	./aiq check queries/*.kql
+
+# Regenerates the series oracle's cases, which the unit tests replay against
+# src/func/series_*.c (needs python3; make test only reads the committed file).
+series-cases:
+	python3 tools/series_oracle.py tests/golden/series_cases.json
 
 # Regenerates the bundled sample and the oracle's expected answers (needs python3 and zstd).
 testdata:
