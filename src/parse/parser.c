@@ -316,7 +316,12 @@ static AiqNode *parse_typed_literal(Parser *p)
         return n;
     }
     if (n->type == AIQ_TYPE_DATETIME) {
-        if (!aiq_datetime_parse(in, n_in, &n->i64))
+        /* datetime("2015-12-14") and datetime('12-02-2022') are valid too */
+        if (n_in >= 2 && (in[0] == '"' || in[0] == '\'') && in[n_in - 1] == in[0]) {
+            in++;
+            n_in -= 2;
+        }
+        if (!aiq_datetime_parse_text(in, n_in, &n->i64))
             return fail_at(p, t, aiq_arena_printf(p->arena,
                 "invalid datetime literal '%.*s'; expected ISO 8601 such as 2026-11-22T10:00:00Z",
                 (int)n_in, in));
