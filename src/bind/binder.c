@@ -612,7 +612,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         char cls = ncls ? f->args[(size_t)i < ncls ? (size_t)i : ncls - 1] : 'a';
         if (!(args[i] = bind_expr(b, an, cx)))
             return NULL;
-        args[i] = coerce_dynamic(b, args[i], class_target(cls));
+        args[i] = cls == 'v' ? as_string(b, args[i]) : coerce_dynamic(b, args[i], class_target(cls));
         if (!arg_class_ok(cls, args[i]->type))
             return FAILF(b, an, AIQ_ERR_TYPE, "argument %d of %s() must be %s, found %s", i + 1,
                          f->name, class_desc(cls), aiq_type_name(args[i]->type));
