@@ -386,11 +386,20 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
         }
         case AIQ_AGG_ARG_MAX:
         case AIQ_AGG_ARG_MIN: {
-            if (null)
+            if (null) {
+                /* A group whose x is always null still gives one of its rows,
+                 * its first, with x null (Kusto's arg_max page); cnt -1 marks
+                 * that stand-in, which any row with a value replaces. */
+                if (s->cnt[g] == 0) {
+                    for (int e = 0; e < a->nextra; e++)
+                        aiq_table_set(s->extra, e, g, extra[e], i);
+                    s->cnt[g] = -1;
+                }
                 break;
+            }
             bool want_max = a->kind == AIQ_AGG_ARG_MAX;
             /* the first row wins ties */
-            if (s->cnt[g] && (want_max ? cmp_best(s, g, arg, i) <= 0 : cmp_best(s, g, arg, i) >= 0))
+            if (s->cnt[g] > 0 && (want_max ? cmp_best(s, g, arg, i) <= 0 : cmp_best(s, g, arg, i) >= 0))
                 break;
             set_best(s, g, arg, i);
             s->cnt[g] = 1;
@@ -602,7 +611,7 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
     case AIQ_AGG_MAXIF:
     case AIQ_AGG_ARG_MAX:
     case AIQ_AGG_ARG_MIN:
-        v.isnull = s->cnt[g] == 0;
+        v.isnull = s->cnt[g] <= 0;
         v.i64 = s->isum[g];
         v.f64 = s->fsum[g];
         v.str = s->sval[g];
