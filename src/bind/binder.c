@@ -1273,13 +1273,83 @@ static bool glob(const char *pat, const char *s)
     return !*pat;
 }
 
-/* Marks the input columns matched by each pattern; a plain name that
+/* Compares column names as .NET's OrdinalIgnoreCase does (ASCII letters
+ * folded to upper case, then code units): project-reorder's asc and desc,
+ * so a, A1, b1, B2, _c come in that order. */
+static int name_cmp_nocase(const char *x, size_t nx, const char *y, size_t ny)
+{
+    for (size_t i = 0; i < nx && i < ny; i++) {
+        int a = toupper((unsigned char)x[i]), c = toupper((unsigned char)y[i]);
+        if (a != c)
+            return a - c;
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
+/* granny-asc/desc: names as runs of digits and of other characters; two
+ * digit runs compare by their number of digits, then as text (so a9 < a10);
+ * two other runs ignoring case; a digit against a non-digit by its code.
+ * This is Kusto.Language's StringAndNumberComparer. */
+static int name_cmp_granny(const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y), i = 0, j = 0;
+    while (i < nx && j < ny) {
+        bool dx = isdigit((unsigned char)x[i]), dy = isdigit((unsigned char)y[j]);
+        if (dx != dy)
+            return (unsigned char)x[i] - (unsigned char)y[j];
+        size_t li = 0, lj = 0;
+        while (i + li < nx && (isdigit((unsigned char)x[i + li]) != 0) == dx)
+            li++;
+        while (j + lj < ny && (isdigit((unsigned char)y[j + lj]) != 0) == dy)
+            lj++;
+        int c;
+        if (dx) {
+            c = li != lj ? (int)li - (int)lj : memcmp(x + i, y + j, li);
+        } else {
+            size_t common = li < lj ? li : lj; /* the runs' shared length, then the rest */
+            c = name_cmp_nocase(x + i, common, y + j, common);
+            li = lj = common;
+        }
+        if (c)
+            return c;
+        i += li;
+        j += lj;
+    }
+    return (nx - i) > 0 ? 1 : (ny - j) > 0 ? -1 : 0;
+}
+
+static int reorder_cmp(int how, const char *x, const char *y)
+{
+    switch (how) {
+    case AIQ_REORDER_ASC: return name_cmp_nocase(x, strlen(x), y, strlen(y));
+    case AIQ_REORDER_DESC: return -name_cmp_nocase(x, strlen(x), y, strlen(y));
+    case AIQ_REORDER_GRANNY_ASC: return name_cmp_granny(x, y);
+    case AIQ_REORDER_GRANNY_DESC: return -name_cmp_granny(x, y);
+    default: return 0;
+    }
+}
+
+/* Orders cols[0..n) by name as `how` says; stable, so equal names keep
+ * their input order (few columns: an insertion sort). */
+static void order_columns(const AiqSchema *s, int *cols, int n, int how)
+{
+    for (int i = 1; i < n && how != AIQ_REORDER_AS_IS; i++) {
+        int c = cols[i], k = i;
+        for (; k > 0 && reorder_cmp(how, s->cols[cols[k - 1]].name, s->cols[c].name) > 0; k--)
+            cols[k] = cols[k - 1];
+        cols[k] = c;
+    }
+}
+
+/* Marks the input columns matched by each pattern, listing them in order
+ * (the input's, or the pattern's asc/desc/granny order); a plain name that
  * matches nothing is an error. */
 static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int *order, int *norder, bool *used)
 {
     *norder = 0;
     for (int i = 0; i < n->nitems; i++) {
         const char *pat = n->items[i]->str;
+        int first = *norder;
         bool any = false;
         for (int c = 0; c < s->ncols; c++) {
             if (glob(pat, s->cols[c].name)) {
@@ -1290,6 +1360,7 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
                 }
             }
         }
+        order_columns(s, order + first, *norder - first, n->items[i]->op);
         if (!any && !strchr(pat, '*')) {
             const char *cands[1024];
             size_t nc = 0;

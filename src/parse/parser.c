@@ -18,6 +18,8 @@
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
+const char *const aiq_reorder_names[] = {"", "asc", "desc", "granny-asc", "granny-desc"};
+
 const char *const aiq_join_kind_names[AIQ_JOIN_KIND_COUNT] = {
     "innerunique", "inner", "leftouter", "rightouter", "fullouter",
     "leftanti", "rightanti", "leftsemi", "rightsemi",
@@ -840,8 +842,29 @@ static bool parse_column_list(Parser *p, NodeList *out, const char *stop, const 
     }
 }
 
-/* name_list -> name_pattern { ',' name_pattern }; a pattern may hold '*'. */
-static bool parse_name_patterns(Parser *p, NodeList *out, const char *what)
+/* column_order -> 'asc' | 'desc' | 'granny-asc' | 'granny-desc' (project-reorder).
+ * granny-asc lexes as granny - asc: the three tokens must touch. Returns an
+ * AIQ_REORDER_* value, AIQ_REORDER_AS_IS when none is there. */
+static int parse_column_order(Parser *p)
+{
+    if (accept_word(p, "asc"))
+        return AIQ_REORDER_ASC;
+    if (accept_word(p, "desc"))
+        return AIQ_REORDER_DESC;
+    const AiqToken *g = peek(p), *minus = peek_at(p, 1), *dir = peek_at(p, 2);
+    if (tok_is_word(p, g, "granny") && minus->kind == AIQ_TK_MINUS &&
+        minus->off == g->off + g->len && dir->off == minus->off + minus->len &&
+        (tok_is_word(p, dir, "asc") || tok_is_word(p, dir, "desc"))) {
+        bool asc = tok_is_word(p, dir, "asc");
+        advance(p), advance(p), advance(p);
+        return asc ? AIQ_REORDER_GRANNY_ASC : AIQ_REORDER_GRANNY_DESC;
+    }
+    return AIQ_REORDER_AS_IS;
+}
+
+/* name_list -> name_pattern [ column_order ] { ',' name_pattern [ column_order ] };
+ * a pattern may hold '*'; the order only where `orders` (project-reorder). */
+static bool parse_name_patterns(Parser *p, NodeList *out, const char *what, bool orders)
 {
     for (;;) {
         const AiqToken *t = peek(p);
@@ -878,10 +901,8 @@ static bool parse_name_patterns(Parser *p, NodeList *out, const char *what)
         }
         n->str = aiq_arena_strndup(p->arena, buf, bl);
         finish(p, n);
-        /* project-reorder accepts asc/desc after a pattern. */
-        if (at_word(p, "asc") || at_word(p, "desc") || at_word(p, "granny-asc") ||
-            at_word(p, "granny-desc"))
-            n->op = at_word(p, "asc") ? AIQ_SORT_ASC : AIQ_SORT_DESC, advance(p);
+        if (orders)
+            n->op = parse_column_order(p);
         list_push(p, out, n);
         if (!accept(p, AIQ_TK_COMMA))
             return true;
@@ -1216,7 +1237,7 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
                                                      : AIQ_N_PROJECT_REORDER;
         advance(p);
         n = op_node(p, k, t, input);
-        if (!parse_name_patterns(p, &items, "a column name"))
+        if (!parse_name_patterns(p, &items, "a column name", k == AIQ_N_PROJECT_REORDER))
             return NULL;
     } else if (at_word(p, "project-rename")) {
         /* project_rename_op -> 'project-rename' name '=' name { ',' name '=' name } */
