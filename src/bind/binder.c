@@ -1672,6 +1672,15 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
     return p;
 }
 
+/* The name withsource= gives a union leg: a table's name, the name of a
+ * trailing `| as Name`, else union_argI (Kusto's rule). */
+static const char *union_leg_name(Binder *b, const AiqNode *leg, int i)
+{
+    if (leg && (leg->kind == AIQ_N_TABLE || leg->kind == AIQ_N_AS))
+        return leg->str;
+    return aiq_arena_printf(b->arena, "union_arg%d", i);
+}
+
 static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
 {
     AiqPlan *p = new_plan(b, AIQ_P_UNION, NULL);
@@ -1680,18 +1689,16 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     p->source_names = aiq_arena_alloc(b->arena, sizeof *p->source_names * (size_t)total);
     int ni = 0;
     if (first) {
-        p->source_names[ni] = "union_arg0";
+        p->source_names[ni] = union_leg_name(b, n->lhs, ni);
         p->inputs[ni++] = first;
     }
     for (int i = 0; i < n->nitems; i++) {
         AiqPlan *x = bind_tabular(b, n->items[i], scope);
         if (!x)
             return NULL;
-        p->source_names[ni] = n->items[i]->kind == AIQ_N_TABLE ? n->items[i]->str : aiq_arena_printf(b->arena, "union_arg%d", ni);
+        p->source_names[ni] = union_leg_name(b, n->items[i], ni);
         p->inputs[ni++] = x;
     }
-    if (first && n->lhs && n->lhs->kind == AIQ_N_TABLE)
-        p->source_names[0] = n->lhs->str;
     p->ninputs = ni;
     const char *withsource = NULL;
     for (int i = 0; i < n->nparams; i++) {
