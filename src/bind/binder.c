@@ -1741,11 +1741,76 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     return p;
 }
 
+/* Hints that only tune how Kusto spreads a query over a cluster (shuffle,
+ * broadcast, partitions, concurrency, caching): aiq runs on one machine and
+ * has nothing to tune, so they are accepted and change nothing; the README
+ * lists them. The names are those Kusto's parser knows; any other hint.*
+ * is an error there too. */
+static const char *const distribution_hints[] = {
+    "hint.strategy", "hint.shufflekey", "hint.num_partitions", "hint.concurrency",
+    "hint.spread", "hint.remote", "hint.materialized", "hint.progressive_top",
+    "hint.distribution", "hint.pass_filters", "hint.pass_filters_column", NULL,
+};
+
+/* Accepts an operator parameter that is a distribution hint; any other
+ * parameter the operator's binder did not take is an error. */
+static bool hint_ok(Binder *b, const AiqNode *prm)
+{
+    for (int i = 0; distribution_hints[i]; i++)
+        if (strcmp(prm->str, distribution_hints[i]) == 0)
+            return true;
+    if (strncmp(prm->str, "hint.", 5) == 0)
+        return FAILF(b, prm, AIQ_ERR_BIND, "unknown hint '%s' (Kusto's hints: hint.strategy, hint.shufflekey, hint.num_partitions, hint.concurrency, hint.spread, hint.remote, hint.materialized, hint.progressive_top)", prm->str) != NULL;
+    return FAILF(b, prm, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s=", prm->str) != NULL;
+}
+
+/* A named parameter whose value must be one of `values` (what: "mv-expand
+ * kind", expected: "bag or array"); returns its index, -1 after an error. */
+static int param_choice(Binder *b, const AiqNode *prm, const char *const *values, const char *what,
+                        const char *expected)
+{
+    for (int i = 0; prm->lhs->kind == AIQ_N_NAME && values[i]; i++)
+        if (strcmp(prm->lhs->str, values[i]) == 0)
+            return i;
+    if (prm->lhs->kind == AIQ_N_NAME)
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "unknown %s '%s' (expected %s)", what, prm->lhs->str, expected);
+    else
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "%s= takes %s", prm->str, expected);
+    return -1;
+}
+
+/* mv-expand's parameters: kind= (or its older name bagexpansion=) bag or
+ * array, and with_itemindex=Name. */
+static bool mv_expand_params(Binder *b, const AiqNode *n, AiqPlan *p, const char **index_name)
+{
+    static const char *const kinds[] = {"bag", "array", NULL};
+    *index_name = NULL;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0 || strcmp(prm->str, "bagexpansion") == 0) {
+            int k = param_choice(b, prm, kinds, "mv-expand kind", "bag or array");
+            if (k < 0)
+                return false;
+            p->bag_pairs = k == 1;
+        } else if (strcmp(prm->str, "with_itemindex") == 0) {
+            if (prm->lhs->kind != AIQ_N_NAME)
+                return fail(b, prm->lhs, AIQ_ERR_BIND, "with_itemindex= takes a column name") != NULL;
+            *index_name = prm->lhs->str;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     ColList cols = {0};
     passthrough(b, &cols, &in->schema);
     AiqPlan *p = new_plan(b, AIQ_P_MV_EXPAND, NULL);
+    const char *index_name;
+    if (!mv_expand_params(b, n, p, &index_name))
+        return NULL;
     p->nexpand = n->nitems;
     p->expand_cols = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
     p->expand_types = aiq_arena_alloc(b->arena, sizeof(AiqType) * (size_t)n->nitems);
@@ -1783,6 +1848,13 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         cols_push(b, &outcols, cols.cols[c].name, cols.cols[c].type, NULL);
     for (int i = 0; i < p->nexpand; i++)
         outcols.cols[p->expand_cols[i]].type = p->expand_types[i];
+    p->index_col = -1;
+    if (index_name) {
+        if (cols_find(&outcols, index_name) >= 0)
+            return FAILF(b, n, AIQ_ERR_BIND, "with_itemindex=%s: the input has a column '%s' already", index_name, index_name);
+        p->index_col = outcols.n;
+        cols_push(b, &outcols, index_name, AIQ_TYPE_LONG, NULL);
+    }
     p->input = proj;
     p->schema = schema_of(&outcols);
     if (n->rhs && !const_count(b, n->rhs, scope, &p->limit, "mv-expand limit"))

@@ -1080,33 +1080,120 @@ static void join_free(AiqOp *op)
 }
 
 /* mv-expand: one output row per array element (or bag property) */
-static json_t *element(json_t *d, size_t k, bool *more)
+
+/* The k-th element of d, a new reference: an array's element; a bag's
+ * property as a one-entry bag, or as a [key, value] array when `pairs`
+ * (kind=array); d itself for k == 0 when it is neither (null included).
+ * NULL past the end. */
+static json_t *element(json_t *d, size_t k, bool pairs)
 {
-    if (json_is_array(d)) {
-        *more = k + 1 < json_array_size(d);
+    if (json_is_array(d))
         return k < json_array_size(d) ? json_incref(json_array_get(d, k)) : NULL;
-    }
     if (json_is_object(d)) {
-        *more = k + 1 < json_object_size(d);
         size_t i = 0;
         const char *key;
         json_t *v;
         json_object_foreach(d, key, v) {
-            if (i++ == k) {
-                json_t *o = json_object();
-                json_object_set(o, key, v);
-                return o;
-            }
+            if (i++ != k)
+                continue;
+            if (pairs)
+                return json_pack("[sO]", key, v);
+            json_t *o = json_object();
+            json_object_set(o, key, v);
+            return o;
         }
         return NULL;
     }
-    *more = false;
     return k == 0 ? json_incref(d) : NULL;
 }
 
+/* How many rows a value expands to (Kusto's mv-expand page): one per
+ * element of an array or property of a bag, so none when it is empty; one
+ * for any other value, null included. */
 static size_t element_count(json_t *d)
 {
-    return json_is_array(d) ? json_array_size(d) : json_is_object(d) ? json_object_size(d) : (d ? 1 : 0);
+    return json_is_array(d) ? json_array_size(d) : json_is_object(d) ? json_object_size(d) : 1;
+}
+
+/* Stores element el in row 0 of tv as `to typeof(ty)` asks. That is a cast,
+ * not a conversion: an element of another JSON kind is null (the text "2"
+ * is no long, 2.5 no long either), "" for a string. aiq's dynamic values
+ * hold datetimes and timespans as text, so those two read their text. */
+static void cast_element(json_t *el, AiqType ty, AiqVector *tv, AiqArena *scratch)
+{
+    bool ok;
+    int64_t *i64 = &tv->data.i64[0];
+    switch (ty) {
+    case AIQ_TYPE_STRING:
+        tv->data.str[0] = json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
+                                             : (AiqStr){"", 0};
+        return;
+    case AIQ_TYPE_REAL:
+        if ((ok = json_is_number(el)))
+            tv->data.f64[0] = json_number_value(el);
+        break;
+    case AIQ_TYPE_BOOL:
+        if ((ok = json_is_boolean(el)))
+            *i64 = json_is_true(el);
+        break;
+    case AIQ_TYPE_INT:
+        ok = json_is_integer(el) && json_integer_value(el) >= INT32_MIN && json_integer_value(el) <= INT32_MAX;
+        if (ok)
+            *i64 = json_integer_value(el);
+        break;
+    case AIQ_TYPE_LONG:
+        if ((ok = json_is_integer(el)))
+            *i64 = json_integer_value(el);
+        break;
+    case AIQ_TYPE_DATETIME:
+        ok = json_is_string(el) && aiq_datetime_parse(json_string_value(el), json_string_length(el), i64);
+        break;
+    case AIQ_TYPE_TIMESPAN:
+        ok = json_is_string(el) && aiq_timespan_parse(json_string_value(el), json_string_length(el), i64);
+        break;
+    default: ok = false; break;
+    }
+    if (!ok)
+        aiq_vec_set_null(tv, 0, scratch);
+}
+
+/* Appends the rows input row r expands to: one per element of its longest
+ * expanded value ("in parallel": a shorter value gives null), at most
+ * p->limit, each with the element's index when with_itemindex asks. */
+static void expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
+                       uint32_t *rows, AiqArena *scratch)
+{
+    size_t len = 0;
+    for (int e = 0; e < p->nexpand; e++) {
+        size_t n = element_count(((json_t **)in->cols[p->expand_cols[e]].data)[r]);
+        len = n > len ? n : len;
+    }
+    if (p->limit >= 0 && (int64_t)len > p->limit)
+        len = (size_t)p->limit;
+    for (int c = 0; c < in->schema.ncols; c++)
+        rows[c] = (uint32_t)r;
+    for (size_t k = 0; k < len; k++) {
+        int64_t at = out->nrows;
+        aiq_table_append_row(out, ptrs, rows); /* expanded columns and the index: set below */
+        for (int e = 0; e < p->nexpand; e++) {
+            int col = p->expand_cols[e];
+            json_t *el = element(((json_t **)in->cols[col].data)[r], k, p->bag_pairs);
+            AiqVector dv = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
+            AiqVector *tv = &dv;
+            if (p->expand_types[e] != AIQ_TYPE_DYNAMIC) {
+                tv = aiq_vec_new(scratch, p->expand_types[e], 1);
+                tv->is_const = true;
+                cast_element(el, p->expand_types[e], tv, scratch);
+            }
+            aiq_table_set(out, col, at, tv, 0);
+            json_decref(el);
+        }
+        if (p->index_col >= 0) {
+            AiqValue index = {.type = AIQ_TYPE_LONG, .i64 = (int64_t)k};
+            aiq_table_set(out, p->index_col, at, aiq_vec_const(scratch, &index), 0);
+        }
+        aiq_arena_reset(scratch);
+    }
 }
 
 static AiqTable *mv_expand_compute(Materialize *m)
@@ -1116,65 +1203,20 @@ static AiqTable *mv_expand_compute(Materialize *m)
     if (!in)
         return NULL;
     AiqTable *out = aiq_table_new(&p->schema);
-    int nc = in->schema.ncols;
+    int nc = p->schema.ncols; /* the input's columns, then the index */
     AiqVector *vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
     AiqVector **ptrs = aiq_xcalloc((size_t)nc + 1, sizeof *ptrs);
     uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
-    for (int c = 0; c < nc; c++) {
+    for (int c = 0; c < in->schema.ncols; c++) {
         aiq_table_column_vector(in, c, &vecs[c]);
         ptrs[c] = &vecs[c];
     }
+    for (int e = 0; e < p->nexpand; e++)
+        ptrs[p->expand_cols[e]] = NULL; /* their input is the whole array */
     AiqArena scratch;
     aiq_arena_init(&scratch, 4096);
     for (int64_t r = 0; r < in->nrows; r++) {
-        size_t len = 0;
-        for (int e = 0; e < p->nexpand; e++) {
-            size_t n = element_count(((json_t **)in->cols[p->expand_cols[e]].data)[r]);
-            if (n > len)
-                len = n;
-        }
-        if (p->limit >= 0 && (int64_t)len > p->limit)
-            len = (size_t)p->limit;
-        /* expanded columns are filled below: their input is the whole array */
-        for (int e = 0; e < p->nexpand; e++)
-            ptrs[p->expand_cols[e]] = NULL;
-        for (size_t k = 0; k < len; k++) {
-            for (int c = 0; c < nc; c++)
-                rows[c] = (uint32_t)r;
-            int64_t at = out->nrows;
-            aiq_table_append_row(out, ptrs, rows);
-            for (int e = 0; e < p->nexpand; e++) {
-                int col = p->expand_cols[e];
-                bool more;
-                json_t *el = element(((json_t **)in->cols[col].data)[r], k, &more);
-                AiqType ty = p->expand_types[e];
-                /* the element, converted to typeof(...) when asked */
-                AiqVector dv = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
-                AiqVector *tv = aiq_vec_new(&scratch, ty, 1);
-                tv->is_const = true;
-                bool ok = true;
-                switch (ty) {
-                case AIQ_TYPE_DYNAMIC: tv = &dv; break;
-                case AIQ_TYPE_STRING: {
-                    char *txt = !el ? NULL : json_is_string(el) ? NULL : aiq_json_dumps(el, 0);
-                    tv->data.str[0] = !el ? (AiqStr){"", 0} : json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
-                                                                                  : (AiqStr){aiq_arena_strndup(&scratch, txt, strlen(txt)), (uint32_t)strlen(txt)};
-                    aiq_xfree(txt);
-                    break;
-                }
-                case AIQ_TYPE_REAL: ok = aiq_conv_real(&dv, 0, &tv->data.f64[0]); break;
-                case AIQ_TYPE_BOOL: ok = aiq_conv_bool(&dv, 0, &tv->data.i64[0]); break;
-                case AIQ_TYPE_DATETIME: ok = aiq_conv_datetime(&dv, 0, &tv->data.i64[0]); break;
-                case AIQ_TYPE_TIMESPAN: ok = aiq_conv_timespan(&dv, 0, &tv->data.i64[0]); break;
-                default: ok = aiq_conv_long(&dv, 0, &tv->data.i64[0]); break;
-                }
-                if (!ok)
-                    aiq_vec_set_null(tv, 0, &scratch);
-                aiq_table_set(out, col, at, tv, 0);
-                json_decref(el);
-            }
-            aiq_arena_reset(&scratch);
-        }
+        expand_row(p, in, r, out, ptrs, rows, &scratch);
         if ((r & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
             break;
     }

@@ -125,6 +125,8 @@ struct AiqPlan {
     int *expand_cols;   /* MV_EXPAND: columns expanded; expand_types: target types */
     AiqType *expand_types;
     int nexpand;
+    bool bag_pairs;     /* MV_EXPAND kind=array: a property becomes a [key, value] array */
+    int index_col;      /* MV_EXPAND with_itemindex=: output column of the index, or -1 */
     const char *regex;  /* PARSE: PCRE2 pattern; captures go to the last columns */
     int ncaptures;
     int shared_id;      /* SHARED: index in the executor's cache */
