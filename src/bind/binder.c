@@ -1869,48 +1869,123 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
 static void regex_escape(AiqStrBuf *re, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strchr("\\^$.|?*+()[]{}", s[i]) && s[i])
+        if (s[i] == '\0') {
+            aiq_sb_puts(re, "\\x00");
+            continue;
+        }
+        if (strchr("\\^$.|?*+()[]{}", s[i]))
             aiq_sb_putc(re, '\\');
         aiq_sb_append(re, &s[i], 1);
     }
 }
 
-/* parse: the pattern becomes one PCRE2 regex; each column is a capture.
- * simple/relaxed: strings match literally and a column takes the text up to
- * the next string (or the rest of the line when it is last); regex: the
- * strings are regex fragments. */
+/* The text a parse column of type t matches. Kusto's parse page: a long
+ * matches an optionally signed run of digits, so a typed column may be
+ * followed by '*'; a string, and types without a short text form, match any
+ * text (lazily, or greedily in kind=regex, and to the end when last). */
+static const char *parse_type_regex(AiqType t)
+{
+    switch (t) {
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: return "-?\\d+";
+    case AIQ_TYPE_REAL: return "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?";
+    case AIQ_TYPE_BOOL: return "(?i:true|false)";
+    default: return NULL;
+    }
+}
+
+/* Appends the capture of parse column k: a named group (aiqK), so groups
+ * written in kind=regex strings never shift the columns. In kind=relaxed a
+ * typed column may hold other text: then it is null and the rest of the
+ * pattern still matches. */
+static void parse_column_regex(AiqStrBuf *re, int k, AiqType t, int kind, bool last)
+{
+    const char *typed = parse_type_regex(t);
+    if (typed && kind == AIQ_PARSE_RELAXED)
+        aiq_sb_printf(re, "(?<aiq%d>%s)?%s", k, typed, last ? ".*" : ".*?");
+    else if (typed)
+        aiq_sb_printf(re, "(?<aiq%d>%s)", k, typed);
+    else
+        aiq_sb_printf(re, "(?<aiq%d>%s)", k, kind == AIQ_PARSE_REGEX || last ? ".*" : ".*?");
+}
+
+/* parse's named parameters: kind= simple (the default), regex or relaxed;
+ * flags= the regex flags of kind=regex (i, m, s, U). */
+static bool parse_params(Binder *b, const AiqNode *n, AiqPlan *p)
+{
+    static const char *const kinds[] = {"simple", "regex", "relaxed", NULL};
+    const AiqNode *flags = NULL;
+    p->parse_kind = AIQ_PARSE_SIMPLE;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0) {
+            int k = param_choice(b, prm, kinds, "parse kind", "simple, regex or relaxed");
+            if (k < 0)
+                return false;
+            p->parse_kind = k == 1 ? AIQ_PARSE_REGEX : k == 2 ? AIQ_PARSE_RELAXED : AIQ_PARSE_SIMPLE;
+        } else if (strcmp(prm->str, "flags") == 0) {
+            flags = prm;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    p->regex_flags = "";
+    if (!flags)
+        return true;
+    if (p->parse_kind != AIQ_PARSE_REGEX)
+        return fail(b, flags, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: flags= without kind=regex") != NULL;
+    if (flags->lhs->kind != AIQ_N_NAME)
+        return fail(b, flags->lhs, AIQ_ERR_BIND, "flags= takes regex flags such as Ui") != NULL;
+    for (const char *f = flags->lhs->str; *f; f++)
+        if (!strchr("imsU", *f))
+            return FAILF(b, flags->lhs, AIQ_ERR_BIND, "unknown regex flag '%c' (expected i, m, s or U)", *f) != NULL;
+    p->regex_flags = flags->lhs->str;
+    return true;
+}
+
+/* parse: the pattern becomes one PCRE2 regex with a named capture per
+ * column. simple and relaxed: the strings match literally, from the start
+ * of the text; regex: they are regex fragments, matched anywhere. A row
+ * whose text does not match, or (but in relaxed) whose value is not of its
+ * column's type, gets null in every column the pattern extracts. */
 static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     AiqExpr *src = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
     if (!src)
         return NULL;
-    src = coerce_dynamic(b, src, AIQ_TYPE_STRING);
-    if (src->type != AIQ_TYPE_STRING)
-        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "parse needs a string to parse, found %s; convert it with tostring()", aiq_type_name(src->type));
+    src = as_string(b, src); /* parse reads a non-string as its text (Kusto's parse page) */
     ColList cols = {0};
     passthrough(b, &cols, &in->schema);
     int src_col = cols.n;
     cols_push(b, &cols, "\001parse_source", AIQ_TYPE_STRING, src);
     AiqPlan *proj = project_plan(b, in, &cols);
+    AiqPlan *p = new_plan(b, AIQ_P_PARSE, proj);
+    if (!parse_params(b, n, p))
+        return NULL;
+    int kind = p->parse_kind;
     AiqStrBuf re;
     aiq_sb_init(&re);
-    aiq_sb_puts(&re, n->op == AIQ_PARSE_REGEX ? "" : "^");
+    aiq_sb_puts(&re, kind == AIQ_PARSE_REGEX ? "" : "^");
     ColList out = {0};
     passthrough(b, &out, &in->schema);
     int ncap = 0;
     int *cap_cols = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)(n->nitems + 1));
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *part = n->items[i];
+        bool last = i + 1 == n->nitems;
         if (part->kind == AIQ_N_LITERAL) {
-            if (n->op == AIQ_PARSE_REGEX)
+            if (kind == AIQ_PARSE_REGEX)
                 aiq_sb_append(&re, part->str, part->slen);
             else
                 regex_escape(&re, part->str, part->slen);
         } else if (part->kind == AIQ_N_STAR) {
-            aiq_sb_puts(&re, i + 1 == n->nitems ? ".*" : ".*?");
+            if (i > 0 && n->items[i - 1]->kind == AIQ_N_COLDECL && n->items[i - 1]->type == AIQ_TYPE_STRING) {
+                aiq_sb_free(&re);
+                return fail(b, part, AIQ_ERR_BIND, "'*' right after a string column is ambiguous: the column would take nothing; put a string between them");
+            }
+            aiq_sb_puts(&re, last ? ".*" : ".*?");
         } else {
-            bool last = i + 1 == n->nitems;
-            aiq_sb_puts(&re, last && n->op != AIQ_PARSE_REGEX ? "(.*)" : "(.*?)");
+            parse_column_regex(&re, ncap, part->type, kind, last);
             int at = cols_find(&out, part->str);
             if (at < 0) {
                 cols_push(b, &out, part->str, part->type, NULL);
@@ -1921,9 +1996,6 @@ static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sc
             cap_cols[ncap++] = at;
         }
     }
-    if (n->op != AIQ_PARSE_REGEX && n->nitems && n->items[n->nitems - 1]->kind == AIQ_N_LITERAL)
-        aiq_sb_puts(&re, ".*");
-    AiqPlan *p = new_plan(b, AIQ_P_PARSE, proj);
     p->regex = aiq_arena_strndup(b->arena, aiq_sb_str(&re), re.len);
     aiq_sb_free(&re);
     p->ncaptures = ncap;

@@ -63,8 +63,6 @@ typedef enum AiqNodeKind {
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 
-enum { AIQ_PARSE_SIMPLE = 0, AIQ_PARSE_REGEX, AIQ_PARSE_RELAXED };
-
 /* project-reorder: how the columns one pattern matches are ordered.
  * ORDER: aiq_reorder_names[] ("", "asc", "desc", "granny-asc", "granny-desc"). */
 enum { AIQ_REORDER_AS_IS = 0, AIQ_REORDER_ASC, AIQ_REORDER_DESC, AIQ_REORDER_GRANNY_ASC,
