@@ -220,7 +220,7 @@ AiqStr aiq_conv_string(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)
     switch (v->type) {
     case AIQ_TYPE_BOOL: return I64(v, i) ? (AiqStr){"true", 4} : (AiqStr){"false", 5};
     case AIQ_TYPE_REAL: n = aiq_real_format(F64(v, i), buf); break;
-    case AIQ_TYPE_DATETIME: n = aiq_datetime_format(I64(v, i), buf); break;
+    case AIQ_TYPE_DATETIME: n = aiq_datetime_format_full(I64(v, i), buf); break;
     case AIQ_TYPE_TIMESPAN: n = aiq_timespan_format(I64(v, i), buf); break;
     default: n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)I64(v, i)); break;
     }

@@ -259,26 +259,42 @@ KERNEL(k_countof)
     }
 }
 
+/* indexof(s, lookup [, start [, length [, occurrence]]]) of one row, in
+ * code points (Kusto's indexof page): a negative start counts from the
+ * end; each occurrence is looked for in the `length` code points from
+ * where the search stands (-1: to the end), the match wholly inside them;
+ * -1 when there is none; false (null) for a length below -1 or a negative
+ * occurrence. */
+static bool index_of(AiqStr s, AiqStr t, int64_t start, int64_t length, int64_t occurrence, int64_t *out)
+{
+    if (length < -1 || occurrence < 0)
+        return false;
+    int64_t ncp = code_points(s);
+    int64_t pos = start < 0 ? (ncp + start > 0 ? ncp + start : 0) : start; /* in code points */
+    int64_t found = -1;
+    for (int64_t o = 0; o < occurrence && pos <= ncp; o++) {
+        uint32_t b = cp_offset(s, pos);
+        uint32_t e = length < 0 ? s.len : cp_offset(s, pos + length);
+        const char *hit = t.len > e - b ? NULL : t.len == 0 ? s.ptr + b : memmem(s.ptr + b, e - b, t.ptr, t.len);
+        if (!hit) {
+            found = -1;
+            break;
+        }
+        found = code_points((AiqStr){s.ptr, (uint32_t)(hit - s.ptr)});
+        pos = found + (t.len ? code_points(t) : 1);
+    }
+    *out = occurrence == 0 ? -1 : found;
+    return true;
+}
+
 KERNEL(k_indexof)
 {
     FOR_ROWS(i) {
-        AiqStr s = STR(a[0], i), t = STR(a[1], i);
         int64_t start = e->nargs > 2 && !ISNULL(a[2], i) ? I64(a[2], i) : 0;
+        int64_t length = e->nargs > 3 && !ISNULL(a[3], i) ? I64(a[3], i) : -1;
         int64_t occurrence = e->nargs > 4 && !ISNULL(a[4], i) ? I64(a[4], i) : 1;
-        if (start < 0)
-            start = 0;
-        uint32_t b = cp_offset(s, start);
-        int64_t found = -1;
-        for (int64_t o = 0; o < occurrence; o++) {
-            const char *hit = t.len == 0 ? s.ptr + b : memmem(s.ptr + b, s.len - b, t.ptr, t.len);
-            if (!hit || (t.len == 0 && b > s.len)) {
-                found = -1;
-                break;
-            }
-            found = (int64_t)(hit - s.ptr);
-            b = (uint32_t)found + (t.len ? t.len : 1);
-        }
-        out->data.i64[i] = found < 0 ? -1 : (int64_t)code_points((AiqStr){s.ptr, (uint32_t)found});
+        if (!index_of(STR(a[0], i), STR(a[1], i), start, length, occurrence, &out->data.i64[i]))
+            SETNULL(ctx, out, i);
     }
 }
 

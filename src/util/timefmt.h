@@ -28,6 +28,10 @@ bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks);
 bool aiq_datetime_parse_text(const char *s, size_t n, int64_t *ticks);
 /* Writes ISO 8601 UTC text for ticks into buf (at least 40 bytes); returns its length. */
 size_t aiq_datetime_format(int64_t ticks, char *buf);
+/* Writes the text Kusto's tostring() gives a datetime, ISO 8601 UTC with
+ * all seven fraction digits (2017-10-15T12:00:00.0000000Z, .NET's "o"
+ * format), into buf (at least 40 bytes); returns its length. */
+size_t aiq_datetime_format_full(int64_t ticks, char *buf);
 /* Parses [-][d.]hh:mm[:ss[.fffffff]] or a KQL timespan literal (15m, 1.5h).
  * Returns false when the text is neither. */
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);
