@@ -1612,8 +1612,72 @@ static AiqPlan *bind_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding 
     return p;
 }
 
+/* Hints that only tune how Kusto spreads a query over a cluster (shuffle,
+ * broadcast, partitions, concurrency, caching): aiq runs on one machine and
+ * has nothing to tune, so they are accepted and change nothing; the README
+ * lists them. The names are those Kusto's parser knows; any other hint.*
+ * is an error there too. */
+static const char *const distribution_hints[] = {
+    "hint.strategy", "hint.shufflekey", "hint.num_partitions", "hint.concurrency",
+    "hint.spread", "hint.remote", "hint.materialized", "hint.progressive_top",
+    "hint.distribution", "hint.pass_filters", "hint.pass_filters_column", NULL,
+};
+
+/* Accepts an operator parameter that is a distribution hint; any other
+ * parameter the operator's binder did not take is an error. */
+static bool hint_ok(Binder *b, const AiqNode *prm)
+{
+    for (int i = 0; distribution_hints[i]; i++)
+        if (strcmp(prm->str, distribution_hints[i]) == 0)
+            return true;
+    if (strncmp(prm->str, "hint.", 5) == 0)
+        return FAILF(b, prm, AIQ_ERR_BIND, "unknown hint '%s' (Kusto's hints: hint.strategy, hint.shufflekey, hint.num_partitions, hint.concurrency, hint.spread, hint.remote, hint.materialized, hint.progressive_top)", prm->str) != NULL;
+    return FAILF(b, prm, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s=", prm->str) != NULL;
+}
+
+/* Checks the parameters of an operator whose only parameters are hints. */
+static bool check_hints(Binder *b, const AiqNode *n)
+{
+    for (int i = 0; i < n->nparams; i++)
+        if (!hint_ok(b, n->params[i]))
+            return false;
+    return true;
+}
+
+/* A named parameter whose value must be one of `values` (what: "mv-expand
+ * kind", expected: "bag or array"); returns its index, -1 after an error. */
+static int param_choice(Binder *b, const AiqNode *prm, const char *const *values, const char *what,
+                        const char *expected)
+{
+    for (int i = 0; prm->lhs->kind == AIQ_N_NAME && values[i]; i++)
+        if (strcmp(prm->lhs->str, values[i]) == 0)
+            return i;
+    if (prm->lhs->kind == AIQ_N_NAME)
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "unknown %s '%s' (expected %s)", what, prm->lhs->str, expected);
+    else
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "%s= takes %s", prm->str, expected);
+    return -1;
+}
+
+/* join's parameters besides kind= (which the parser reads): hints only. */
+static bool join_params(Binder *b, const AiqNode *n)
+{
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0)
+            continue;
+        if (strcmp(prm->str, "withsource") == 0)
+            return fail(b, prm, AIQ_ERR_BIND, "join has no withsource= parameter (union has one)") != NULL;
+        if (!hint_ok(b, prm))
+            return false;
+    }
+    return true;
+}
+
 static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
 {
+    if (!join_params(b, n))
+        return NULL;
     AiqPlan *right = bind_tabular(b, n->rhs, scope);
     if (!right)
         return NULL;
@@ -1681,8 +1745,67 @@ static const char *union_leg_name(Binder *b, const AiqNode *leg, int i)
     return aiq_arena_printf(b->arena, "union_arg%d", i);
 }
 
+/* union's parameters: kind= outer (the default) or inner, withsource= (or
+ * with_source=) Name, isfuzzy= true or false. */
+typedef struct UnionParams {
+    const char *withsource;
+    bool inner, fuzzy;
+} UnionParams;
+
+static bool union_params(Binder *b, const AiqNode *n, UnionParams *up)
+{
+    static const char *const kinds[] = {"outer", "inner", NULL};
+    static const char *const bools[] = {"false", "true", NULL};
+    *up = (UnionParams){0};
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        int k = 0;
+        if (strcmp(prm->str, "withsource") == 0 || strcmp(prm->str, "with_source") == 0) {
+            if (prm->lhs->kind != AIQ_N_NAME)
+                return fail(b, prm->lhs, AIQ_ERR_BIND, "withsource= takes a column name") != NULL;
+            up->withsource = prm->lhs->str;
+        } else if (strcmp(prm->str, "kind") == 0) {
+            if ((k = param_choice(b, prm, kinds, "union kind", "inner or outer")) < 0)
+                return false;
+            up->inner = k == 1;
+        } else if (strcmp(prm->str, "isfuzzy") == 0) {
+            if ((k = param_choice(b, prm, bools, "isfuzzy value", "true or false")) < 0)
+                return false;
+            up->fuzzy = k == 1;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Binds one union leg. With isfuzzy=true a leg that does not bind (a table
+ * that does not exist, say) is left out, as Kusto does, and *skipped is set. */
+static AiqPlan *bind_union_leg(Binder *b, const AiqNode *leg, Binding *scope, bool fuzzy, bool *skipped)
+{
+    AiqPlan *x = bind_tabular(b, leg, scope);
+    *skipped = !x && fuzzy && (b->err->code == AIQ_ERR_BIND || b->err->code == AIQ_ERR_TYPE);
+    if (*skipped)
+        *b->err = (AiqError){0};
+    return x;
+}
+
+/* Whether every input of p has a column named name of type t (kind=inner). */
+static bool in_every_input(const AiqPlan *p, const char *name, AiqType t)
+{
+    for (int i = 0; i < p->ninputs; i++) {
+        int c = schema_find(&p->inputs[i]->schema, name);
+        if (c < 0 || p->inputs[i]->schema.cols[c].type != t)
+            return false;
+    }
+    return true;
+}
+
 static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
 {
+    UnionParams up;
+    if (!union_params(b, n, &up))
+        return NULL;
     AiqPlan *p = new_plan(b, AIQ_P_UNION, NULL);
     int total = n->nitems + (first ? 1 : 0);
     p->inputs = aiq_arena_alloc(b->arena, sizeof *p->inputs * (size_t)total);
@@ -1693,27 +1816,19 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
         p->inputs[ni++] = first;
     }
     for (int i = 0; i < n->nitems; i++) {
-        AiqPlan *x = bind_tabular(b, n->items[i], scope);
+        bool skipped;
+        AiqPlan *x = bind_union_leg(b, n->items[i], scope, up.fuzzy, &skipped);
+        if (skipped)
+            continue;
         if (!x)
             return NULL;
-        p->source_names[ni] = union_leg_name(b, n->items[i], ni);
+        p->source_names[ni] = union_leg_name(b, n->items[i], (first ? 1 : 0) + i);
         p->inputs[ni++] = x;
     }
+    if (ni == 0)
+        return fail(b, n, AIQ_ERR_BIND, "union isfuzzy=true: none of the union's tables exists");
     p->ninputs = ni;
-    const char *withsource = NULL;
-    for (int i = 0; i < n->nparams; i++) {
-        const AiqNode *prm = n->params[i];
-        if (strcmp(prm->str, "withsource") == 0) {
-            if (prm->lhs->kind != AIQ_N_NAME)
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "withsource= takes a column name");
-            withsource = prm->lhs->str;
-        } else if (strcmp(prm->str, "kind") == 0) {
-            if (prm->lhs->kind != AIQ_N_NAME || (strcmp(prm->lhs->str, "outer") != 0 && strcmp(prm->lhs->str, "inner") != 0))
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "union kind must be 'inner' or 'outer'");
-            if (strcmp(prm->lhs->str, "inner") == 0)
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "union kind=inner is not supported by aiq yet");
-        }
-    }
+    const char *withsource = up.withsource;
     ColList cols = {0};
     if (withsource) {
         cols_push(b, &cols, withsource, AIQ_TYPE_STRING, NULL);
@@ -1725,6 +1840,8 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
             int at = cols_find(&cols, col->name);
             if (at >= 0 && cols.cols[at].type == col->type)
                 continue;
+            if (up.inner && !in_every_input(p, col->name, col->type))
+                continue; /* kind=inner keeps the columns every input has */
             if (at >= 0) /* same name, another type: Kusto keeps both as name_type */
                 return FAILF(b, n, AIQ_ERR_TYPE, "column '%s' is %s in one union input and %s in another; convert one of them", col->name, aiq_type_name(cols.cols[at].type), aiq_type_name(col->type));
             cols_push(b, &cols, col->name, col->type, NULL);
@@ -1739,44 +1856,6 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
             p->maps[i][0] = -1;
     }
     return p;
-}
-
-/* Hints that only tune how Kusto spreads a query over a cluster (shuffle,
- * broadcast, partitions, concurrency, caching): aiq runs on one machine and
- * has nothing to tune, so they are accepted and change nothing; the README
- * lists them. The names are those Kusto's parser knows; any other hint.*
- * is an error there too. */
-static const char *const distribution_hints[] = {
-    "hint.strategy", "hint.shufflekey", "hint.num_partitions", "hint.concurrency",
-    "hint.spread", "hint.remote", "hint.materialized", "hint.progressive_top",
-    "hint.distribution", "hint.pass_filters", "hint.pass_filters_column", NULL,
-};
-
-/* Accepts an operator parameter that is a distribution hint; any other
- * parameter the operator's binder did not take is an error. */
-static bool hint_ok(Binder *b, const AiqNode *prm)
-{
-    for (int i = 0; distribution_hints[i]; i++)
-        if (strcmp(prm->str, distribution_hints[i]) == 0)
-            return true;
-    if (strncmp(prm->str, "hint.", 5) == 0)
-        return FAILF(b, prm, AIQ_ERR_BIND, "unknown hint '%s' (Kusto's hints: hint.strategy, hint.shufflekey, hint.num_partitions, hint.concurrency, hint.spread, hint.remote, hint.materialized, hint.progressive_top)", prm->str) != NULL;
-    return FAILF(b, prm, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s=", prm->str) != NULL;
-}
-
-/* A named parameter whose value must be one of `values` (what: "mv-expand
- * kind", expected: "bag or array"); returns its index, -1 after an error. */
-static int param_choice(Binder *b, const AiqNode *prm, const char *const *values, const char *what,
-                        const char *expected)
-{
-    for (int i = 0; prm->lhs->kind == AIQ_N_NAME && values[i]; i++)
-        if (strcmp(prm->lhs->str, values[i]) == 0)
-            return i;
-    if (prm->lhs->kind == AIQ_N_NAME)
-        FAILF(b, prm->lhs, AIQ_ERR_BIND, "unknown %s '%s' (expected %s)", what, prm->lhs->str, expected);
-    else
-        FAILF(b, prm->lhs, AIQ_ERR_BIND, "%s= takes %s", prm->str, expected);
-    return -1;
 }
 
 /* mv-expand's parameters: kind= (or its older name bagexpansion=) bag or
@@ -2280,15 +2359,17 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_PROJECT_KEEP:
     case AIQ_N_PROJECT_REORDER: return bind_project_patterns(b, n, in);
     case AIQ_N_PROJECT_RENAME: return bind_rename(b, n, in);
-    case AIQ_N_SUMMARIZE: return bind_summarize(b, n, in, scope);
+    case AIQ_N_SUMMARIZE: return check_hints(b, n) ? bind_summarize(b, n, in, scope) : NULL;
     case AIQ_N_COUNT: return count_plan(b, in, "Count");
-    case AIQ_N_DISTINCT: return bind_distinct(b, n, in, scope);
+    case AIQ_N_DISTINCT: return check_hints(b, n) ? bind_distinct(b, n, in, scope) : NULL;
     case AIQ_N_SORT: {
         AiqPlan *p = new_plan(b, AIQ_P_SORT, in);
-        return bind_sort_keys(b, n, p, scope) ? p : NULL;
+        return check_hints(b, n) && bind_sort_keys(b, n, p, scope) ? p : NULL;
     }
     case AIQ_N_TOP: {
         AiqPlan *p = new_plan(b, AIQ_P_TOP, in);
+        if (!check_hints(b, n))
+            return NULL;
         if (!const_count(b, n->rhs, scope, &p->limit, "top"))
             return NULL;
         return bind_sort_keys(b, n, p, scope) ? p : NULL;
@@ -2300,7 +2381,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_JOIN: return bind_join(b, n, in, scope);
     case AIQ_N_MV_EXPAND: return bind_mv_expand(b, n, in, scope);
     case AIQ_N_PARSE: return bind_parse(b, n, in, scope);
-    case AIQ_N_AS:
+    case AIQ_N_AS: return check_hints(b, n) ? in : NULL;
     case AIQ_N_RENDER: return in;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     default:

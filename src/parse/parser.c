@@ -953,6 +953,19 @@ static bool parse_named_params(Parser *p, const char *const *allowed, NodeList *
     }
 }
 
+/* hints -> { 'hint.' name '=' value }, for operators whose only parameters
+ * are hints; they go to n->params, which the binder checks. */
+static bool parse_hints(Parser *p, AiqNode *n)
+{
+    static const char *const none[] = {NULL};
+    NodeList params = {0};
+    if (!parse_named_params(p, none, &params))
+        return false;
+    n->params = params.items;
+    n->nparams = params.n;
+    return true;
+}
+
 /* sort_key -> expr [ 'asc' | 'desc' ] [ 'nulls' ('first' | 'last') ] */
 static AiqNode *parse_sort_key(Parser *p)
 {
@@ -1030,8 +1043,6 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
             k = AIQ_JOIN_LEFTANTI;
         else if (v->kind == AIQ_N_NAME && strcmp(v->str, "rightantisemi") == 0)
             k = AIQ_JOIN_RIGHTANTI;
-        else if (v->kind == AIQ_N_NAME && strcmp(v->str, "semi") == 0)
-            k = AIQ_JOIN_LEFTSEMI;
         if (k < 0) {
             const char *s = v->kind == AIQ_N_NAME
                                 ? aiq_suggest(v->str, strlen(v->str), aiq_join_kind_names,
@@ -1059,7 +1070,7 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
 /* union_op -> 'union' params tabular_arg { ',' tabular_arg } */
 static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
 {
-    static const char *const allowed[] = {"kind", "withsource", "isfuzzy", NULL};
+    static const char *const allowed[] = {"kind", "withsource", "with_source", "isfuzzy", "best_effort", NULL};
     AiqNode *n = op_node(p, AIQ_N_UNION, t, input);
     NodeList params = {0}, tables = {0};
     if (!parse_named_params(p, allowed, &params))
@@ -1264,6 +1275,8 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         static const char *const allowed[] = {NULL};
         if (!parse_named_params(p, allowed, &params))
             return NULL;
+        n->params = params.items;
+        n->nparams = params.n;
         if (!at_word(p, "by") || peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
             if (!parse_column_list(p, &items, "by", "an aggregation such as count() after 'summarize'"))
                 return NULL;
@@ -1277,17 +1290,21 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         n->items2 = by.items;
         n->nitems2 = by.n;
     } else if (at_word(p, "sort") || at_word(p, "order")) {
-        /* sort_op -> ('sort' | 'order') 'by' sort_key { ',' sort_key } */
+        /* sort_op -> ('sort' | 'order') { hint } 'by' sort_key { ',' sort_key } */
         advance(p);
         n = op_node(p, AIQ_N_SORT, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (!accept_word(p, "by"))
             return fail_expected(p, aiq_arena_printf(p->arena, "'by' after '%.*s'", t->len, p->text + t->off));
         if (!parse_comma_list(p, &items, parse_sort_key))
             return NULL;
     } else if (at_word(p, "top")) {
-        /* top_op -> 'top' expr 'by' sort_key */
+        /* top_op -> 'top' { hint } expr 'by' sort_key */
         advance(p);
         n = op_node(p, AIQ_N_TOP, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (at_word(p, "by"))
             return fail_expected(p, "the number of rows after 'top'");
         if (!(n->rhs = parse_add(p)))
@@ -1311,9 +1328,11 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         advance(p);
         n = op_node(p, AIQ_N_COUNT, t, input);
     } else if (at_word(p, "distinct")) {
-        /* distinct_op -> 'distinct' ( '*' | column_list ) */
+        /* distinct_op -> 'distinct' { hint } ( '*' | column_list ) */
         advance(p);
         n = op_node(p, AIQ_N_DISTINCT, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (at(p, AIQ_TK_STAR)) {
             list_push(p, &items, new_node(p, AIQ_N_STAR, advance(p)));
         } else if (!parse_column_list(p, &items, NULL, "a column or '*' after 'distinct'")) {
@@ -1334,11 +1353,9 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "as")) {
         /* as_op -> 'as' params name */
         advance(p);
-        static const char *const allowed[] = {NULL};
-        NodeList params = {0};
-        if (!parse_named_params(p, allowed, &params))
-            return NULL;
         n = op_node(p, AIQ_N_AS, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (!(n->str = parse_name(p, "a name after 'as'")))
             return NULL;
     } else if (at_word(p, "render")) {
