@@ -1038,6 +1038,78 @@ static AiqExpr *bind_index(Binder *b, const AiqNode *n, AiqExpr *base, AiqExpr *
     return binary_call(b, n, "[]", AIQ_TYPE_DYNAMIC, base, key);
 }
 
+/* The values of an `in`/`has_any` set, with the node each came from. */
+typedef struct SetList {
+    AiqExpr **vals;
+    const AiqNode **srcs;
+    int n, cap;
+} SetList;
+
+static void set_push(Binder *b, SetList *set, AiqExpr *v, const AiqNode *src)
+{
+    if (set->n == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 8;
+        AiqExpr **v2 = aiq_arena_alloc(b->arena, sizeof *v2 * (size_t)cap);
+        const AiqNode **s2 = aiq_arena_alloc(b->arena, sizeof *s2 * (size_t)cap);
+        if (set->n) {
+            memcpy(v2, set->vals, sizeof *v2 * (size_t)set->n);
+            memcpy(s2, set->srcs, sizeof *s2 * (size_t)set->n);
+        }
+        set->vals = v2;
+        set->srcs = s2;
+        set->cap = cap;
+    }
+    set->vals[set->n] = v;
+    set->srcs[set->n++] = src;
+}
+
+/* A constant of a JSON scalar's own type (string, long, real, bool), or
+ * NULL for null, arrays and bags. */
+static AiqExpr *json_scalar_const(Binder *b, json_t *j, const AiqNode *src)
+{
+    AiqExpr *e;
+    if (json_is_string(j)) {
+        e = const_expr(b, AIQ_TYPE_STRING, src);
+        e->value.str = (AiqStr){json_string_value(j), (uint32_t)json_string_length(j)};
+    } else if (json_is_integer(j)) {
+        e = const_expr(b, AIQ_TYPE_LONG, src);
+        e->value.i64 = json_integer_value(j);
+    } else if (json_is_real(j)) {
+        e = const_expr(b, AIQ_TYPE_REAL, src);
+        e->value.f64 = json_real_value(j);
+    } else if (json_is_boolean(j)) {
+        e = const_expr(b, AIQ_TYPE_BOOL, src);
+        e->value.i64 = json_is_true(j);
+    } else {
+        return NULL;
+    }
+    return e;
+}
+
+/* Adds value v to an `in` set. A constant dynamic array stands for its
+ * elements (Kusto's in and has_any pages: `x in (dynamic([1, 2]))`,
+ * `let states = dynamic([...]); ... has_any (states)`); an element that can
+ * never equal a value of the left side's type (null, a bag, another type)
+ * is left out, except that the string forms compare elements as text. */
+static void set_add_values(Binder *b, SetList *set, AiqExpr *v, AiqType left, bool as_text, const AiqNode *src)
+{
+    if (!is_const(v) || v->type != AIQ_TYPE_DYNAMIC || !json_is_array(v->value.dyn)) {
+        set_push(b, set, v, src);
+        return;
+    }
+    size_t k;
+    json_t *el;
+    json_array_foreach(v->value.dyn, k, el) {
+        AiqExpr *c = json_scalar_const(b, el, src);
+        if (as_text && !c && !json_is_null(el)) {
+            c = const_expr(b, AIQ_TYPE_DYNAMIC, src);
+            c->value.dyn = el; /* owned by the array, which the plan owns */
+        }
+        if (c && (as_text || left == AIQ_TYPE_DYNAMIC || comparable(left, c->type)))
+            set_push(b, set, c, src);
+    }
+}
+
 static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
     switch (n->kind) {
@@ -1096,12 +1168,18 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
             return NULL;
         /* in~ and has_any/has_all compare as strings */
         bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
-        AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(n->nitems + 1));
-        args[0] = l;
+        SetList set = {0};
         for (int i = 0; i < n->nitems; i++) {
             AiqExpr *v = bind_expr(b, n->items[i], cx);
             if (!v)
                 return NULL;
+            set_add_values(b, &set, v, l->type, ci, n->items[i]);
+        }
+        AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(set.n + 1));
+        args[0] = l;
+        for (int i = 0; i < set.n; i++) {
+            AiqExpr *v = set.vals[i];
+            const AiqNode *src = set.srcs[i];
             if (l->type == AIQ_TYPE_DYNAMIC)
                 args[0] = l = coerce_dynamic(b, l, is_num(v->type) ? AIQ_TYPE_REAL : v->type);
             v = coerce_dynamic(b, v, l->type);
@@ -1110,10 +1188,10 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
                 v = as_string(b, v);
             }
             if (!comparable(l->type, v->type))
-                return FAILF(b, n->items[i], AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", n->str, aiq_type_name(l->type), aiq_type_name(v->type));
+                return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", n->str, aiq_type_name(l->type), aiq_type_name(v->type));
             args[i + 1] = v;
         }
-        return call_expr(b, n->str, AIQ_TYPE_BOOL, n, args, n->nitems + 1);
+        return call_expr(b, n->str, AIQ_TYPE_BOOL, n, args, set.n + 1);
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
