@@ -371,6 +371,10 @@ static AiqExpr *binary_call(Binder *b, const AiqNode *n, const char *fname, AiqT
     return call_expr(b, fname, t, n, args, 2);
 }
 
+/* Whether values of type t are text to the string operators: strings, and
+ * dynamic values (converted with tostring()). */
+static bool is_text(AiqType t) { return t == AIQ_TYPE_STRING || t == AIQ_TYPE_DYNAMIC; }
+
 /* Converts a non-string scalar operand of a string operator to string, as
  * Kusto does for `has`, `contains` and friends. */
 static AiqExpr *as_string(Binder *b, AiqExpr *e)
@@ -399,6 +403,12 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, ExprCtx *cx)
         return binary_call(b, n, op, AIQ_TYPE_BOOL, l, r);
     }
     if (is_string_op(op)) {
+        /* Kusto defines these for strings and dynamic values only: has on a
+         * long is an error there, not an implicit tostring() */
+        const AiqNode *bad = !is_text(l->type) ? n->lhs : !is_text(r->type) ? n->rhs : NULL;
+        if (bad)
+            return FAILF(b, bad, AIQ_ERR_TYPE, "operator '%s' needs strings, found %s on the %s; convert it with tostring()",
+                         op, aiq_type_name(bad == n->lhs ? l->type : r->type), bad == n->lhs ? "left" : "right");
         l = as_string(b, l);
         r = as_string(b, r);
         if (strcmp(op, "matches regex") == 0 && !is_const(r))
@@ -596,7 +606,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                          "aggregate function '%s' can only be used inside 'summarize'", f->name);
         return bind_aggregate(b, n, f, cx);
     }
-    if (strcmp(f->name, "now") == 0) {
+    if (strcmp(f->name, "now") == 0 && n->nitems == 0) {
         AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
         e->value.i64 = b->opts->now;
         return e;
@@ -660,11 +670,12 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "all arguments of coalesce() must have the same type");
         retype_nulls(b, args, na, t, n);
-    } else if (strcmp(f->name, "ago") == 0) {
-        /* ago(t) is now() - t, fixed for the query: fold when t is constant */
+    } else if (strcmp(f->name, "ago") == 0 || strcmp(f->name, "now") == 0) {
+        /* ago(t) is now() - t and now(t) is now() + t, fixed for the query:
+         * fold when t is constant */
         if (is_const(args[0]) && !args[0]->value.isnull) {
             AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
-            e->value.i64 = b->opts->now - args[0]->value.i64;
+            e->value.i64 = f->name[0] == 'a' ? b->opts->now - args[0]->value.i64 : b->opts->now + args[0]->value.i64;
             return e;
         }
         t = AIQ_TYPE_DATETIME;
@@ -854,6 +865,13 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
                          i + 1, f->name, class_desc(cls), aiq_type_name(args[i]->type));
         if (cls == 'K' && !is_const(args[i]))
             return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be a constant number", i + 1, f->name);
+    }
+    if ((f->agg == AIQ_AGG_DCOUNT || f->agg == AIQ_AGG_DCOUNTIF) && na == f->max_args) {
+        /* The accuracy level picks the error of Kusto's estimate; aiq counts
+         * exactly, which any level allows, but the level must be one Kusto takes. */
+        double level;
+        if (!const_number(args[na - 1], &level) || level != floor(level) || level < 0 || level > 4)
+            return FAILF(b, n->items[na - 1], AIQ_ERR_TYPE, "the accuracy of %s() must be 0, 1, 2, 3 or 4", f->name);
     }
     AiqAgg *a = sink_add_agg(b, s);
     a->kind = (AiqAggKind)f->agg;
@@ -1166,8 +1184,10 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
         AiqExpr *l = bind_expr(b, n->lhs, cx);
         if (!l)
             return NULL;
-        /* in~ and has_any/has_all compare as strings */
+        /* in~ and has_any/has_all compare as strings; their left side is text */
         bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
+        if (ci && !is_text(l->type))
+            return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", n->str, aiq_type_name(l->type));
         SetList set = {0};
         for (int i = 0; i < n->nitems; i++) {
             AiqExpr *v = bind_expr(b, n->items[i], cx);

@@ -57,7 +57,7 @@ static AiqFuncDef funcs[] = {
     SCALAR("toupper", 1, 1, 's', "v", AIQ_NAME_NONE, NULL, k_toupper),
     SCALAR("substring", 2, 3, 's', "vll", AIQ_NAME_NONE, NULL, k_substring),
     SCALAR_RAW("strcat", 1, 64, 's', "a", AIQ_NAME_NONE, NULL, k_strcat),
-    SCALAR_RAW("strcat_delim", 2, 64, 's', "sa", AIQ_NAME_NONE, NULL, k_strcat_delim),
+    SCALAR_RAW("strcat_delim", 3, 65, 's', "va", AIQ_NAME_NONE, NULL, k_strcat_delim),
     SCALAR("split", 2, 3, 'y', "vsl", AIQ_NAME_FIRST_ARG, NULL, k_split),
     SCALAR("replace_string", 3, 3, 's', "sss", AIQ_NAME_NONE, NULL, k_replace_string),
     SCALAR("replace_regex", 3, 3, 's', "sks", AIQ_NAME_NONE, NULL, k_replace_regex),
@@ -92,7 +92,7 @@ static AiqFuncDef funcs[] = {
     SCALAR("isinf", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
     SCALAR("isfinite", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
     /* time */
-    SCALAR("now", 0, 0, 'd', "", AIQ_NAME_NONE, NULL, k_ago),
+    SCALAR("now", 0, 1, 'd', "t", AIQ_NAME_NONE, NULL, k_ago),
     SCALAR("ago", 1, 1, 'd', "t", AIQ_NAME_NONE, NULL, k_ago),
     SCALAR("startofday", 1, 2, 'd', "dl", AIQ_NAME_FIRST_ARG, NULL, k_startof),
     SCALAR("startofweek", 1, 2, 'd', "dl", AIQ_NAME_NONE, NULL, k_startof),

@@ -33,9 +33,11 @@ static int64_t add_months(int64_t t, int64_t months)
     return aiq_days_from_civil(y, m, d) * AIQ_TICKS_PER_DAY + rem;
 }
 
+/* ago(t) = now() - t; now(t) = now() + t */
 KERNEL(k_ago)
 {
-    FOR_ROWS(i) out->data.i64[i] = ctx->now - I64(a[0], i);
+    int64_t sign = e->fn->name[0] == 'a' ? -1 : 1;
+    FOR_ROWS(i) out->data.i64[i] = ctx->now + sign * I64(a[0], i);
 }
 
 /* startofday/week/month/year and endofday/week/month, with an optional offset. */
