@@ -638,6 +638,14 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                              (int)args[i]->value.str.len, args[i]->value.str.ptr);
         }
     }
+    if (strcmp(f->name, "format_datetime") == 0) {
+        /* an element Kusto's page does not list would come out as garbage */
+        size_t off, len;
+        AiqStr fmt = args[1]->value.str;
+        if (!aiq_datetime_format_check(fmt.ptr, fmt.len, &off, &len))
+            return FAILF(b, n->items[1], AIQ_ERR_BIND, "format_datetime(): '%.*s' is not a format element Kusto documents (d, dd, f to fffffff, F to FFFFFFF, h, hh, H, HH, m, mm, M, MM, s, ss, y, yy, yyyy, tt)",
+                         (int)len, fmt.ptr + off);
+    }
     AiqType t;
     if (strcmp(f->name, "iff") == 0 || strcmp(f->name, "iif") == 0) {
         t = common_type(args + 1, 2);

@@ -13,6 +13,7 @@
 
 #include "aiq/aiq_types.h"
 #include "lex/lexer.h"
+#include "util/strbuf.h"
 
 /* Days from 1970-01-01 to 0001-01-01 is -719162. */
 #define DAYS_0001_TO_1970 719162LL
@@ -415,6 +416,107 @@ bool aiq_datetime_parse_text(const char *s, size_t n, int64_t *ticks)
         return true;
     }
     return false;
+}
+
+/* ---- format_datetime() -------------------------------------------------- */
+
+/* The longest run of each letter Kusto's format_datetime page documents
+ * (0: not a format letter, copied as it is; a run of another length than
+ * those listed below is an error). */
+static int format_letter_max(char c)
+{
+    switch (c) {
+    case 'd': case 'h': case 'H': case 'm': case 'M': case 's': return 2;
+    case 'f': case 'F': return 7;
+    case 'y': return 4;
+    case 't': return 2;
+    default: return 0;
+    }
+}
+
+/* .NET's format letters that Kusto's page does not list (g era, K and z
+ * time zones): a run of them, or of a listed letter at a length not listed
+ * (ddd, MMM, yyy, t), is an element aiq does not know. */
+static bool format_run_ok(char c, size_t run)
+{
+    if (strchr("gKz", c))
+        return false;
+    int max = format_letter_max(c);
+    if (max == 0)
+        return true;
+    if (c == 'y')
+        return run == 1 || run == 2 || run == 4;
+    if (c == 't')
+        return run == 2;
+    return run <= (size_t)max;
+}
+
+bool aiq_datetime_format_check(const char *fmt, size_t n, size_t *bad_off, size_t *bad_len)
+{
+    for (size_t k = 0; k < n;) {
+        size_t run = 1;
+        while (k + run < n && fmt[k + run] == fmt[k])
+            run++;
+        if (!format_run_ok(fmt[k], run)) {
+            *bad_off = k;
+            *bad_len = run;
+            return false;
+        }
+        k += run;
+    }
+    return true;
+}
+
+void aiq_datetime_format_custom(int64_t ticks, const char *fmt, size_t n, AiqStrBuf *out)
+{
+    int64_t days = ticks / AIQ_TICKS_PER_DAY, rem = ticks % AIQ_TICKS_PER_DAY, y;
+    if (rem < 0) {
+        rem += AIQ_TICKS_PER_DAY;
+        days--;
+    }
+    unsigned mo, d;
+    aiq_civil_from_days(days, &y, &mo, &d);
+    int64_t secs = rem / AIQ_TICKS_PER_SECOND, frac = rem % AIQ_TICKS_PER_SECOND;
+    int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+    char digits[16];
+    snprintf(digits, sizeof digits, "%07lld", (long long)frac);
+    for (size_t k = 0; k < n;) {
+        char c = fmt[k];
+        size_t run = 1;
+        while (k + run < n && fmt[k + run] == c)
+            run++;
+        bool two = run >= 2;
+        switch (c) {
+        case 'y':
+            if (run >= 4)
+                aiq_sb_printf(out, "%04lld", (long long)y);
+            else
+                aiq_sb_printf(out, two ? "%02lld" : "%lld", (long long)(y % 100));
+            break;
+        case 'M': aiq_sb_printf(out, two ? "%02u" : "%u", mo); break;
+        case 'd': aiq_sb_printf(out, two ? "%02u" : "%u", d); break;
+        case 'H': aiq_sb_printf(out, two ? "%02d" : "%d", hh); break;
+        case 'h': aiq_sb_printf(out, two ? "%02d" : "%d", hh % 12 ? hh % 12 : 12); break;
+        case 'm': aiq_sb_printf(out, two ? "%02d" : "%d", mi); break;
+        case 's': aiq_sb_printf(out, two ? "%02d" : "%d", ss); break;
+        case 'f': aiq_sb_append(out, digits, run > 7 ? 7 : run); break;
+        case 'F': {
+            /* only the digits up to the last non-zero one; with none, also
+             * no decimal point before them (as .NET's F) */
+            size_t keep = run > 7 ? 7 : run;
+            while (keep > 0 && digits[keep - 1] == '0')
+                keep--;
+            if (keep)
+                aiq_sb_append(out, digits, keep);
+            else if (out->len > 0 && out->data[out->len - 1] == '.')
+                out->data[--out->len] = '\0';
+            break;
+        }
+        case 't': aiq_sb_puts(out, hh < 12 ? (two ? "AM" : "A") : (two ? "PM" : "P")); break;
+        default: aiq_sb_append(out, fmt + k, run); break;
+        }
+        k += run;
+    }
 }
 
 /* Writes ".fffffff" without trailing zeros, or nothing when frac is 0. */

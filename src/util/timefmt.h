@@ -32,6 +32,14 @@ size_t aiq_datetime_format(int64_t ticks, char *buf);
  * all seven fraction digits (2017-10-15T12:00:00.0000000Z, .NET's "o"
  * format), into buf (at least 40 bytes); returns its length. */
 size_t aiq_datetime_format_full(int64_t ticks, char *buf);
+/* format_datetime(): checks a format against the elements Kusto's page
+ * documents (d, dd, f..fffffff, F..FFFFFFF, h, hh, H, HH, m, mm, M, MM,
+ * s, ss, y, yy, yyyy, tt; other characters are copied). False, with the
+ * span of the first unknown element (ddd, MMM, z, ...), when it has one. */
+bool aiq_datetime_format_check(const char *fmt, size_t n, size_t *bad_off, size_t *bad_len);
+/* Appends ticks formatted with fmt (checked as above) to out. */
+struct AiqStrBuf;
+void aiq_datetime_format_custom(int64_t ticks, const char *fmt, size_t n, struct AiqStrBuf *out);
 /* Parses [-][d.]hh:mm[:ss[.fffffff]] or a KQL timespan literal (15m, 1.5h).
  * Returns false when the text is neither. */
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);
