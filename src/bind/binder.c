@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "func/registry.h"
+#include "util/dynlit.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
@@ -301,8 +302,17 @@ static AiqExpr *bind_literal(Binder *b, const AiqNode *n)
     } else if (n->type == AIQ_TYPE_DYNAMIC && !n->isnull) {
         json_error_t jerr;
         json_t *j = json_loadb(n->str, n->slen, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-        if (!j)
-            return FAILF(b, n, AIQ_ERR_SYNTAX, "invalid dynamic literal: %s", jerr.text);
+        if (!j) {
+            /* Kusto's own forms: {'a': 'b'}, [datetime(2020-01-01)], ... */
+            AiqStrBuf json;
+            const char *why = NULL;
+            aiq_sb_init(&json);
+            if (aiq_dynamic_literal_json(n->str, n->slen, &json, &why))
+                j = json_loadb(aiq_sb_str(&json), json.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+            aiq_sb_free(&json);
+            if (!j)
+                return FAILF(b, n, AIQ_ERR_SYNTAX, "invalid dynamic literal: %s", why ? why : jerr.text);
+        }
         own_json(b, j);
         e->value.dyn = j;
     } else if (n->type == AIQ_TYPE_DYNAMIC) {

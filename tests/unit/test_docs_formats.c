@@ -1,10 +1,13 @@
 /*
- * test_docs_formats.c -- the text formats Kusto's reference documents:
- * todatetime()'s datetime formats (util/timefmt.c), at their edges.
+ * test_docs_formats.c -- the text formats Kusto's reference documents, at
+ * their edges: todatetime()'s datetime formats and format_datetime()'s
+ * elements (util/timefmt.c), dynamic(...) literals (util/dynlit.c).
  */
 #include <string.h>
 
 #include "check.h"
+#include "util/dynlit.h"
+#include "util/strbuf.h"
 #include "util/timefmt.h"
 
 /* Parses text with aiq_datetime_parse_text and formats the result as ISO
@@ -72,8 +75,69 @@ static void test_datetime_numeric(void)
     CHECK_EQ_STR(iso("2026-11-21T11:48:46+02:00"), "2026-11-21T09:48:46Z");
 }
 
+/* The JSON for a dynamic literal's text, or "error: WHY". */
+static const char *dynjson(const char *text)
+{
+    static char buf[512];
+    AiqStrBuf sb;
+    const char *err = NULL;
+    aiq_sb_init(&sb);
+    if (aiq_dynamic_literal_json(text, strlen(text), &sb, &err))
+        snprintf(buf, sizeof buf, "%s", aiq_sb_str(&sb));
+    else
+        snprintf(buf, sizeof buf, "error: %s", err);
+    aiq_sb_free(&sb);
+    return buf;
+}
+
+static void test_dynamic_literals(void)
+{
+    CHECK_EQ_STR(dynjson("{'a': 'b', \"c\": [1, -2.5e3, true, null]}"), "{\"a\":\"b\",\"c\":[1,-2.5e3,true,null]}");
+    CHECK_EQ_STR(dynjson("[datetime(2020-01-01), datetime(\"01-01-2022\"), timespan(1d), time(00:00:03)]"),
+                 "[\"2020-01-01T00:00:00.0000000Z\",\"2022-01-01T00:00:00.0000000Z\",\"1.00:00:00\",\"00:00:03\"]");
+    CHECK_EQ_STR(dynjson("[long(-3), real(1.5), bool(false), guid(6b2e-x), datetime(null)]"),
+                 "[-3,1.5,false,\"6b2e-x\",null]");
+    /* escapes in either quote; control characters escaped for JSON */
+    CHECK_EQ_STR(dynjson("['it\\'s', \"q\\\"x\", 'tab\there', 'nl\\n']"), "[\"it's\",\"q\\\"x\",\"tab\\u0009here\",\"nl\\n\"]");
+    CHECK_EQ_STR(dynjson("[]"), "[]");
+    CHECK_EQ_STR(dynjson(" { } "), "{}");
+    CHECK_EQ_STR(dynjson("{'a' 1}"), "error: ':' expected after a key");
+    CHECK_EQ_STR(dynjson("{a: 1}"), "error: a quoted key expected");
+    CHECK_EQ_STR(dynjson("['open"), "error: unterminated string");
+    CHECK_EQ_STR(dynjson("[1 2]"), "error: ',' or ']' expected");
+    CHECK_EQ_STR(dynjson("[datetime(yesterday)]"), "error: invalid datetime inside the dynamic literal");
+    CHECK_EQ_STR(dynjson("[foo(1)]"), "error: unknown literal inside the dynamic literal");
+    CHECK_EQ_STR(dynjson("[1] x"), "error: unexpected text after the value");
+    char deep[600];
+    memset(deep, '[', 300);
+    memset(deep + 300, ']', 300);
+    deep[600 - 1] = '\0';
+    CHECK_EQ_STR(dynjson(deep), "error: nested too deeply");
+}
+
+static void test_format_datetime(void)
+{
+    size_t off = 0, len = 0;
+    CHECK(aiq_datetime_format_check("yyyy-MM-ddTHH:mm:ss.fffffffZ", 28, &off, &len));
+    CHECK(!aiq_datetime_format_check("dd MMM", 6, &off, &len));
+    CHECK_EQ_I64(off, 3);
+    CHECK_EQ_I64(len, 3);
+    CHECK(!aiq_datetime_format_check("ffffffff", 8, &off, &len));
+    CHECK(!aiq_datetime_format_check("HH z", 4, &off, &len));
+    CHECK_EQ_I64(off, 3);
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    int64_t t;
+    CHECK(aiq_datetime_parse("0009-01-02T03:04:05.0001150Z", 28, &t));
+    aiq_datetime_format_custom(t, "y|yy|yyyy|FFFFFFF|fffffff|ss.F|h tt", 35, &sb);
+    CHECK_EQ_STR(aiq_sb_str(&sb), "9|09|0009|000115|0001150|05|3 AM");
+    aiq_sb_free(&sb);
+}
+
 void test_docs_formats(void)
 {
     test_datetime_rfc();
     test_datetime_numeric();
+    test_dynamic_literals();
+    test_format_datetime();
 }
