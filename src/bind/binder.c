@@ -593,6 +593,34 @@ static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope)
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
 }
 
+static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx);
+
+/* extract(regex, group, source, typeof(T)): the extracted text converted to
+ * T, null when it does not convert (Kusto's extract page). */
+static AiqExpr *bind_extract_typed(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    static const char *const conv[AIQ_TYPE_COUNT] = {
+        [AIQ_TYPE_BOOL] = "tobool", [AIQ_TYPE_INT] = "toint", [AIQ_TYPE_LONG] = "tolong",
+        [AIQ_TYPE_REAL] = "todouble", [AIQ_TYPE_DATETIME] = "todatetime",
+        [AIQ_TYPE_TIMESPAN] = "totimespan", [AIQ_TYPE_DYNAMIC] = "todynamic",
+    };
+    const AiqNode *tl = n->items[3];
+    AiqType t = AIQ_TYPE_UNKNOWN;
+    if (tl->kind == AIQ_N_CALL && strcmp(tl->str, "typeof") == 0 && tl->nitems == 1 && tl->items[0]->kind == AIQ_N_NAME)
+        t = aiq_type_from_name(tl->items[0]->str, (int)strlen(tl->items[0]->str));
+    if (t == AIQ_TYPE_UNKNOWN)
+        return fail(b, tl, AIQ_ERR_TYPE, "the fourth argument of extract() is a type, such as typeof(long)");
+    AiqNode three = *n;
+    three.nitems = 3;
+    AiqExpr *text = bind_call(b, &three, cx);
+    if (!text || !conv[t])
+        return text;
+    AiqExpr *e = call1(b, conv[t], t, text);
+    e->off = n->off;
+    e->len = n->len;
+    return e;
+}
+
 static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
     Binding *ub = find_binding(cx->scope, n->str);
@@ -615,6 +643,19 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
             return FAILF(b, n, AIQ_ERR_BIND,
                          "aggregate function '%s' can only be used inside 'summarize'", f->name);
         return bind_aggregate(b, n, f, cx);
+    }
+    if (strcmp(f->name, "extract") == 0 && n->nitems == 4)
+        return bind_extract_typed(b, n, cx);
+    AiqNode reordered;
+    if (strcmp(f->name, "extract_all") == 0 && n->nitems == 3) {
+        /* extract_all(regex, captureGroups, source): the kernel takes the
+         * source second, as in the two-argument form */
+        reordered = *n;
+        reordered.items = aiq_arena_alloc(b->arena, sizeof *reordered.items * 3);
+        reordered.items[0] = n->items[0];
+        reordered.items[1] = n->items[2];
+        reordered.items[2] = n->items[1];
+        n = &reordered;
     }
     if (strcmp(f->name, "now") == 0 && n->nitems == 0) {
         AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
@@ -647,6 +688,14 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                 return FAILF(b, an, AIQ_ERR_BIND, "unknown datetime part '%.*s' (expected year, quarter, month, week, day, hour, minute, second, millisecond, microsecond or nanosecond)",
                              (int)args[i]->value.str.len, args[i]->value.str.ptr);
         }
+    }
+    if (strcmp(f->name, "extract_all") == 0 && na == 3 &&
+        (!is_const(args[2]) || !json_is_array(args[2]->value.dyn) || json_array_size(args[2]->value.dyn) == 0))
+        return fail(b, n->items[2], AIQ_ERR_TYPE, "the capture groups of extract_all() must be a constant dynamic array of group numbers or names");
+    if (strcmp(f->name, "countof") == 0 && na == 3) {
+        AiqStr kind = args[2]->value.str;
+        if (!(kind.len == 6 && memcmp(kind.ptr, "normal", 6) == 0) && !(kind.len == 5 && memcmp(kind.ptr, "regex", 5) == 0))
+            return fail(b, n->items[2], AIQ_ERR_BIND, "the kind of countof() is 'normal' or 'regex'");
     }
     if (strcmp(f->name, "format_datetime") == 0) {
         /* an element Kusto's page does not list would come out as garbage */
