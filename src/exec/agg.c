@@ -329,6 +329,32 @@ static bool state_update_tight(AggState *s, const AiqChunk *c, const int64_t *gi
 #undef ROWS_WITH_VALUES
 }
 
+/* make_set over a dynamic array adds the array's elements, each once
+ * (Kusto's make_set page, "Set from array column"); null elements are left
+ * out as null values are. */
+static void set_add_elements(AggState *s, int64_t g, json_t *arr, AiqStrBuf *key)
+{
+    size_t k;
+    json_t *el;
+    json_array_foreach(arr, k, el) {
+        if (json_is_null(el))
+            continue;
+        AiqVector v = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
+        aiq_sb_clear(key);
+        aiq_sb_append(key, (const char *)&g, sizeof g);
+        aiq_key_append(key, &v, 0);
+        bool added;
+        aiq_keymap_get(&s->distinct, key->data, (uint32_t)key->len, &added);
+        if (!added)
+            continue;
+        if (!s->list[g])
+            s->list[g] = json_array();
+        if ((int64_t)json_array_size(s->list[g]) >= s->a->limit)
+            break;
+        json_array_append(s->list[g], el);
+    }
+}
+
 /* Updates one aggregate with the chunk's rows; gids[k] is logical row k's group. */
 static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
                          AiqVector **extra, AiqStrBuf *key)
@@ -427,6 +453,11 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
         case AIQ_AGG_MAKE_SET: {
             if (null)
                 break;
+            if (a->kind == AIQ_AGG_MAKE_SET && arg->type == AIQ_TYPE_DYNAMIC &&
+                json_is_array(arg->data.dyn[aiq_vidx(arg, i)])) {
+                set_add_elements(s, g, arg->data.dyn[aiq_vidx(arg, i)], key);
+                break;
+            }
             aiq_sb_clear(key);
             aiq_sb_append(key, (const char *)&g, sizeof g);
             aiq_key_append(key, arg, i);

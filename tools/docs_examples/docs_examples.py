@@ -541,7 +541,10 @@ def main():
     print("  runnable by aiq: %d" % len(runnable))
     print("    right: %d" % counts["right"])
     print("    wrong: %d" % counts["wrong"])
-    print("    explained (doc error or not an aiq bug; known.json): %d" % counts["explained"])
+    print("    explained in known.json: %d" % counts["explained"])
+    kinds = collections.Counter(e.note["kind"] for e in selfc if e.status == "explained")
+    for k, n in sorted(kinds.items()):
+        print("      %s: %d" % (k, n))
     print("    result varies from run to run (now(), rand(), sample): %d" % counts["varies"])
     print("  not runnable by aiq: %d" % counts["unsupported"])
     feats = collections.Counter(e.feature for e in selfc if e.status == "unsupported")
@@ -557,7 +560,12 @@ def main():
     if explained and args.verbose:
         print("\nexplained:")
         for e in explained:
-            print("  %s: %s" % (e.where, e.note))
+            print("  %s (%s): %s" % (e.where, e.note["kind"], e.note["why"]))
+    stale = sorted(set(known) - {e.key for e in explained})
+    if stale:
+        print("\nknown.json entries no longer needed (the answer is right now, or the page changed):")
+        for k in stale:
+            print("  %s" % k)
     if args.verbose:
         print("\nnot runnable:")
         for e in selfc:
