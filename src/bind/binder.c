@@ -669,6 +669,8 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         const AiqNode *an = n->items[i];
         if (an->kind == AIQ_N_STAR)
             return FAILF(b, an, AIQ_ERR_BIND, "'*' is not allowed as an argument of %s()", f->name);
+        if (an->kind == AIQ_N_ASSIGN)
+            return FAILF(b, an, AIQ_ERR_BIND, "aiq passes the arguments of a built-in function such as %s() by position; remove '%s ='", f->name, an->str);
         /* datetime_diff('minute', ...) takes the part as a constant string */
         char cls = ncls ? f->args[(size_t)i < ncls ? (size_t)i : ncls - 1] : 'a';
         if (!(args[i] = bind_expr(b, an, cx)))
@@ -768,6 +770,49 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     return e;
 }
 
+/* A call of a user function with its arguments in parameter order: named
+ * arguments (f(c=7, a=12)) go to their parameter's place, a gap before a
+ * later argument holds the parameter node itself, meaning "its default".
+ * Returns n when every argument is positional; NULL after an error. */
+static const AiqNode *user_args_in_order(Binder *b, const AiqNode *n, const AiqNode *def)
+{
+    bool named = false;
+    for (int i = 0; i < n->nitems; i++)
+        named |= n->items[i]->kind == AIQ_N_ASSIGN;
+    if (!named)
+        return n;
+    AiqNode *c = aiq_arena_alloc(b->arena, sizeof *c);
+    *c = *n;
+    c->items = aiq_arena_calloc(b->arena, sizeof *c->items * (size_t)(def->nparams + 1));
+    c->nitems = 0;
+    for (int i = 0; i < n->nitems; i++) {
+        const AiqNode *a = n->items[i]; /* by position: parameter i; by name: its parameter */
+        int at = i;
+        if (a->kind == AIQ_N_ASSIGN) {
+            for (at = 0; at < def->nparams && strcmp(def->params[at]->str, a->str) != 0; at++)
+                ;
+            if (at == def->nparams)
+                return FAILF(b, a, AIQ_ERR_BIND, "function '%s' has no parameter '%s'", n->str, a->str);
+            a = a->lhs;
+        }
+        if (at >= def->nparams)
+            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams,
+                         def->nparams == 1 ? "" : "s", n->nitems);
+        if (c->items[at])
+            return FAILF(b, n->items[i], AIQ_ERR_BIND, "parameter '%s' of '%s' is given twice", def->params[at]->str, n->str);
+        c->items[at] = (AiqNode *)a;
+        c->nitems = at + 1 > c->nitems ? at + 1 : c->nitems;
+    }
+    for (int i = 0; i < c->nitems; i++) {
+        if (c->items[i])
+            continue;
+        if (!def->params[i]->rhs)
+            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' needs its parameter '%s'", n->str, def->params[i]->str);
+        c->items[i] = def->params[i]; /* its default */
+    }
+    return c;
+}
+
 /* Checks a call of a user function: no recursion, bounded nesting, the
  * number of arguments its parameters allow. */
 static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
@@ -803,8 +848,9 @@ static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const B
                                      ExprCtx *cx)
 {
     const AiqNode *prm = fb->def->params[i];
-    AiqExpr *a = i < n->nitems ? bind_expr(b, n->items[i], cx)
-                               : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
+    bool given = i < n->nitems && n->items[i]->kind != AIQ_N_PARAM; /* PARAM: its default */
+    AiqExpr *a = given ? bind_expr(b, n->items[i], cx)
+                       : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
     if (!a)
         return NULL;
     a = coerce_dynamic(b, a, prm->type);
@@ -825,6 +871,8 @@ static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const B
 static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx *cx)
 {
     const AiqNode *def = fb->def;
+    if (!(n = user_args_in_order(b, n, def)))
+        return NULL;
     if (!check_user_call(b, n, def))
         return NULL;
     Binding *scope = push_call_scope(b, fb);
@@ -2402,6 +2450,8 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
 {
     const AiqNode *def = fb->def;
+    if (!(n = user_args_in_order(b, n, def)))
+        return NULL;
     if (!check_user_call(b, n, def))
         return NULL;
     Binding *scope = push_call_scope(b, fb);
@@ -2409,7 +2459,7 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
         const AiqNode *prm = def->params[i];
         Binding *x;
         if (prm->op == 1) {
-            if (i >= n->nitems)
+            if (i >= n->nitems || n->items[i]->kind == AIQ_N_PARAM)
                 return FAILF(b, n, AIQ_ERR_BIND, "missing table argument '%s'", prm->str);
             AiqPlan *arg = bind_tabular(b, n->items[i], caller);
             if (!arg)

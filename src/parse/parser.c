@@ -388,7 +388,8 @@ static AiqNode *parse_expr(Parser *p);
 static AiqNode *parse_pipe_expr(Parser *p);
 static AiqNode *parse_source(Parser *p);
 
-/* args -> [ expr { ',' expr } ]   (inside parentheses already opened) */
+/* args -> [ arg { ',' arg } ]   (inside parentheses already opened)
+   arg -> '*' | identifier '=' expr | expr    (name = value: a user function's parameter) */
 static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
 {
     if (accept(p, AIQ_TK_RPAREN))
@@ -397,6 +398,13 @@ static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
         AiqNode *a;
         if (at(p, AIQ_TK_STAR)) {
             a = new_node(p, AIQ_N_STAR, advance(p));
+        } else if (at(p, AIQ_TK_IDENT) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
+            a = new_node(p, AIQ_N_ASSIGN, peek(p));
+            a->str = tok_text(p, advance(p));
+            advance(p); /* '=' */
+            if (!(a->lhs = parse_expr(p)))
+                return false;
+            finish(p, a);
         } else {
             a = parse_expr(p);
         }
