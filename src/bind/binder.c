@@ -831,6 +831,22 @@ static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
     return true;
 }
 
+/* Whether a user function can be called by its name alone, without
+ * parentheses: a view, or any function whose parameters all have defaults
+ * (Kusto's let and named-expression pages). Returns the call node to bind. */
+static const AiqNode *call_without_parens(Binder *b, const AiqNode *name, const Binding *fb)
+{
+    for (int i = 0; i < fb->def->nparams; i++)
+        if (!fb->def->params[i]->rhs)
+            return NULL;
+    AiqNode *call = aiq_arena_calloc(b->arena, sizeof *call);
+    *call = *name;
+    call->kind = AIQ_N_CALL;
+    call->items = NULL;
+    call->nitems = 0;
+    return call;
+}
+
 /* The scope a user function's body binds in. The function sees itself, so
  * a recursive call is reported as such. */
 static Binding *push_call_scope(Binder *b, const Binding *fb)
@@ -1155,6 +1171,9 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
         return x->expr;
     if (x && x->kind == BIND_TABULAR)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a table, not a scalar value", n->str);
+    const AiqNode *call;
+    if (x && x->kind == BIND_FUNC && (call = call_without_parens(b, n, x)))
+        return bind_user_call(b, call, x, cx);
     if (x && x->kind == BIND_FUNC)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a function; call it as %s()", n->str, n->str);
     if (strcmp(n->str, "null") == 0)
@@ -2521,6 +2540,9 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
             return x->plan;
         if (x && x->kind == BIND_SCALAR)
             return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a scalar value, not a table", n->str);
+        const AiqNode *call;
+        if (x && x->kind == BIND_FUNC && (call = call_without_parens(b, n, x)))
+            return bind_tabular_call(b, call, x, scope);
         if (x && x->kind == BIND_FUNC)
             return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a function; call it as %s()", n->str, n->str);
         AiqSchema s;
@@ -2611,6 +2633,8 @@ static bool is_tabular(const AiqNode *n, Binding *scope, const AiqBindOptions *o
     switch (n->kind) {
     case AIQ_N_TABLE: {
         Binding *x = find_binding(scope, n->str);
+        if (x && x->kind == BIND_FUNC) /* a view, or a function called by its name alone */
+            return is_tabular(x->def->items[x->def->nitems - 1], x->def_scope, opts);
         if (x)
             return x->kind == BIND_TABULAR;
         return true;

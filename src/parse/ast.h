@@ -16,7 +16,7 @@ typedef enum AiqNodeKind {
     AIQ_N_QUERY,        /* items: statements; the last one is the query expression */
     AIQ_N_LET,          /* str: name; rhs: value (expression, tabular, or FUNC_DEF) */
     AIQ_N_DECLARE,      /* declare query_parameters: items: PARAM */
-    AIQ_N_FUNC_DEF,     /* params: PARAM; items: body statements (last = result) */
+    AIQ_N_FUNC_DEF,     /* params: PARAM; items: body statements (last = result); op: 1 for a view */
     AIQ_N_PARAM,        /* str: name; type; op: 1 when tabular `T:(*)`; rhs: default */
     /* expressions */
     AIQ_N_LITERAL,      /* type; isnull; i64 / f64 / str+slen (string) / str (dynamic JSON) */

@@ -1575,7 +1575,7 @@ static AiqNode *parse_param(Parser *p)
 static AiqNode *parse_statement(Parser *p);
 
 /* let_stmt -> 'let' name '=' ( func_def | pipe_expr )
-   func_def -> '(' [ param { ',' param } ] ')' '{' { statement ';' } pipe_expr [';'] '}' */
+   func_def -> [ 'view' ] '(' [ param { ',' param } ] ')' '{' { statement ';' } pipe_expr [';'] '}' */
 static AiqNode *parse_let(Parser *p)
 {
     AiqNode *n = new_node(p, AIQ_N_LET, advance(p));
@@ -1583,16 +1583,23 @@ static AiqNode *parse_let(Parser *p)
         return NULL;
     if (!expect(p, AIQ_TK_ASSIGN, "after the name in 'let'"))
         return NULL;
-    bool is_func = at(p, AIQ_TK_LPAREN) &&
-                   (peek_at(p, 1)->kind == AIQ_TK_RPAREN ||
-                    (is_name_token(peek_at(p, 1)) && peek_at(p, 2)->kind == AIQ_TK_COLON));
+    /* a view is a function of no arguments that its name alone calls */
+    bool view = at_word(p, "view") && peek_at(p, 1)->kind == AIQ_TK_LPAREN;
+    if (view)
+        advance(p);
+    bool is_func = view || (at(p, AIQ_TK_LPAREN) &&
+                            (peek_at(p, 1)->kind == AIQ_TK_RPAREN ||
+                             (is_name_token(peek_at(p, 1)) && peek_at(p, 2)->kind == AIQ_TK_COLON)));
     if (!is_func) {
         if (!(n->rhs = parse_pipe_expr(p)))
             return NULL;
         return finish(p, n);
     }
     AiqNode *f = new_node(p, AIQ_N_FUNC_DEF, peek(p));
-    const AiqToken *open = advance(p);
+    f->op = view;
+    const AiqToken *open = peek(p);
+    if (!expect(p, AIQ_TK_LPAREN, "after 'view'"))
+        return NULL;
     NodeList params = {0}, body = {0};
     if (!at(p, AIQ_TK_RPAREN)) {
         if (!parse_comma_list(p, &params, parse_param))

@@ -211,6 +211,8 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_FUNC_DEF:
+        if (n->op == 1)
+            aiq_sb_puts(out, "view ");
         aiq_sb_putc(out, '(');
         for (int i = 0; i < n->nparams; i++) {
             if (i)
