@@ -527,12 +527,14 @@ static AiqNode *parse_primary(Parser *p)
     }
 }
 
-/* postfix -> primary { '.' name | '[' expr ']' } */
+/* postfix -> primary { '.' name | [ '.' ] '[' expr ']' } */
 static AiqNode *parse_postfix(Parser *p)
 {
     AiqNode *e = parse_primary(p);
     while (e) {
-        if (at(p, AIQ_TK_DOT)) {
+        if (at(p, AIQ_TK_DOT) && peek_at(p, 1)->kind == AIQ_TK_LBRACKET) {
+            advance(p); /* d.[expr] is d[expr] (Kusto's dynamic accessors) */
+        } else if (at(p, AIQ_TK_DOT)) {
             advance(p);
             const AiqToken *t = peek(p);
             AiqNode *m = new_node(p, AIQ_N_MEMBER, t);
