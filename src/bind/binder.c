@@ -2448,6 +2448,38 @@ static AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
     return values_plan(b, &cols, v, nc);
 }
 
+/* render: the result is the table as it is (a chart is drawn from it
+ * elsewhere); the chart kind and property names must be Kusto's, which
+ * rejects others. */
+static bool check_render(Binder *b, const AiqNode *n)
+{
+    static const char *const kinds[] = {
+        "table", "list", "barchart", "piechart", "ladderchart", "timechart", "linechart",
+        "anomalychart", "pivotchart", "areachart", "stackedareachart", "scatterchart", "timepivot",
+        "columnchart", "timeline", "3Dchart", "card", "treemap", "plotly", "graph", "sankey", NULL,
+    };
+    static const char *const props[] = {
+        "accumulate", "anomalycolumns", "kind", "legend", "series", "title", "xaxis", "xcolumn",
+        "xmax", "xmin", "xtitle", "yaxis", "ycolumns", "ymax", "ymin", "ysplit", "ytitle", NULL,
+    };
+    bool known = false;
+    for (int i = 0; kinds[i]; i++)
+        known |= strcmp(n->str, kinds[i]) == 0;
+    if (!known)
+        return FAILF(b, n, AIQ_ERR_BIND, "unknown chart kind '%s' (Kusto's: timechart, linechart, barchart, columnchart, areachart, piechart, scatterchart, table, ...)", n->str) != NULL;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (prm->kind != AIQ_N_ASSIGN)
+            continue; /* the rest of a column list: ycolumns=a, b */
+        known = false;
+        for (int k = 0; props[k]; k++)
+            known |= strcmp(prm->str, props[k]) == 0;
+        if (!known)
+            return FAILF(b, prm, AIQ_ERR_BIND, "unknown render property '%s'", prm->str) != NULL;
+    }
+    return true;
+}
+
 static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 {
     const char *cands[1024];
@@ -2619,7 +2651,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_MV_EXPAND: return bind_mv_expand(b, n, in, scope);
     case AIQ_N_PARSE: return bind_parse(b, n, in, scope);
     case AIQ_N_AS: return check_hints(b, n) ? in : NULL;
-    case AIQ_N_RENDER: return in;
+    case AIQ_N_RENDER: return check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     default:
         return fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
