@@ -1500,11 +1500,33 @@ static AiqNode *parse_range(Parser *p)
     return finish(p, n);
 }
 
+/* Statements and query sources of Kusto that aiq does not run yet; each is
+ * taken for one only when a word that cannot end a table name follows, so
+ * a table called search still reads as a table. */
+static const char *const unsupported_starts[] = {
+    "set", "pattern", "alias", "restrict", "search", "find", "evaluate", "externaldata", NULL,
+};
+
+static AiqNode *unsupported_start(Parser *p)
+{
+    const AiqToken *next = peek_at(p, 1);
+    if (next->kind == AIQ_TK_PIPE || next->kind == AIQ_TK_EOF || next->kind == AIQ_TK_SEMI ||
+        next->kind == AIQ_TK_RPAREN || next->kind == AIQ_TK_COMMA || next->kind == AIQ_TK_DOT)
+        return NULL;
+    for (int i = 0; unsupported_starts[i]; i++)
+        if (at_word(p, unsupported_starts[i]))
+            return fail_at(p, peek(p), aiq_arena_printf(p->arena, "'%s' is valid KQL but not supported by aiq yet",
+                                                        unsupported_starts[i]));
+    return NULL;
+}
+
 /* source -> print_src | datatable_src | range_src | 'union' ... | expr */
 static AiqNode *parse_source(Parser *p)
 {
     const AiqToken *t = peek(p);
     const AiqToken *t1 = peek_at(p, 1);
+    if (unsupported_start(p) || p->err->code != AIQ_OK)
+        return NULL;
     if (at_word(p, "print") && t1->kind != AIQ_TK_PIPE)
         return parse_print(p);
     if (at_word(p, "datatable") && t1->kind == AIQ_TK_LPAREN)
@@ -1658,8 +1680,12 @@ static AiqNode *parse_statement(Parser *p)
 {
     if (at_word(p, "let") && is_name_token(peek_at(p, 1)))
         return parse_let(p);
+    if (unsupported_start(p) || p->err->code != AIQ_OK)
+        return NULL;
     if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "query_parameters"))
         return parse_declare(p);
+    if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "pattern"))
+        return fail_at(p, peek(p), "'declare pattern' is valid KQL but not supported by aiq yet");
     return parse_pipe_expr(p);
 }
 
