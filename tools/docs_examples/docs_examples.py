@@ -280,6 +280,18 @@ def feature_of(msg, rc):
     return re.sub(r"'[^']*'", "'…'", msg)[:80]
 
 
+def family(feature):
+    """geo_point_in_circle() -> functions geo_*; operators and the rest as they are."""
+    m = re.match(r"function ([a-z0-9]+)_\w*\(\)$", feature)
+    if m and m.group(1) in ("geo", "array", "series", "bag", "ipv4", "ipv6", "base64", "unicode",
+                            "convert", "set", "make", "punycode", "url", "zlib", "datetime", "binary",
+                            "row", "beta", "format", "parse", "current", "hll", "percentiles"):
+        return "functions %s_*" % m.group(1)
+    if feature.startswith("function "):
+        return "other functions"
+    return feature
+
+
 # ---------------------------------------------------------------------------------------
 # Comparing values.
 
@@ -552,6 +564,10 @@ def main():
     feats = collections.Counter(e.feature for e in selfc if e.status == "unsupported")
     print("\ntop features missing from aiq among the rest:")
     for f, n in feats.most_common(25):
+        print("  %4d  %s" % (n, f))
+    families = collections.Counter(family(f) for f in feats.elements())
+    print("\nthe same, by family (examples):")
+    for f, n in families.most_common(15):
         print("  %4d  %s" % (n, f))
     wrong = [e for e in selfc if e.status == "wrong"]
     if wrong:
