@@ -49,6 +49,9 @@ typedef enum AiqJoinKind {
     AIQ_JOIN_RIGHTSEMI, AIQ_JOIN_KIND_COUNT
 } AiqJoinKind;
 
+/* The kinds of parse (kind=simple, regex, relaxed). */
+enum { AIQ_PARSE_SIMPLE = 0, AIQ_PARSE_REGEX, AIQ_PARSE_RELAXED };
+
 /* Returns the KQL name of a type ("long", "datetime", ...); never NULL. */
 const char *aiq_type_name(AiqType t);
 /* Parses a KQL type name (also int32/int64/double/decimal/guid/date/time aliases).

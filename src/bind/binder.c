@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "func/registry.h"
+#include "util/dynlit.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
@@ -301,8 +302,17 @@ static AiqExpr *bind_literal(Binder *b, const AiqNode *n)
     } else if (n->type == AIQ_TYPE_DYNAMIC && !n->isnull) {
         json_error_t jerr;
         json_t *j = json_loadb(n->str, n->slen, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-        if (!j)
-            return FAILF(b, n, AIQ_ERR_SYNTAX, "invalid dynamic literal: %s", jerr.text);
+        if (!j) {
+            /* Kusto's own forms: {'a': 'b'}, [datetime(2020-01-01)], ... */
+            AiqStrBuf json;
+            const char *why = NULL;
+            aiq_sb_init(&json);
+            if (aiq_dynamic_literal_json(n->str, n->slen, &json, &why))
+                j = json_loadb(aiq_sb_str(&json), json.len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+            aiq_sb_free(&json);
+            if (!j)
+                return FAILF(b, n, AIQ_ERR_SYNTAX, "invalid dynamic literal: %s", why ? why : jerr.text);
+        }
         own_json(b, j);
         e->value.dyn = j;
     } else if (n->type == AIQ_TYPE_DYNAMIC) {
@@ -371,6 +381,10 @@ static AiqExpr *binary_call(Binder *b, const AiqNode *n, const char *fname, AiqT
     return call_expr(b, fname, t, n, args, 2);
 }
 
+/* Whether values of type t are text to the string operators: strings, and
+ * dynamic values (converted with tostring()). */
+static bool is_text(AiqType t) { return t == AIQ_TYPE_STRING || t == AIQ_TYPE_DYNAMIC; }
+
 /* Converts a non-string scalar operand of a string operator to string, as
  * Kusto does for `has`, `contains` and friends. */
 static AiqExpr *as_string(Binder *b, AiqExpr *e)
@@ -399,6 +413,12 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, ExprCtx *cx)
         return binary_call(b, n, op, AIQ_TYPE_BOOL, l, r);
     }
     if (is_string_op(op)) {
+        /* Kusto defines these for strings and dynamic values only: has on a
+         * long is an error there, not an implicit tostring() */
+        const AiqNode *bad = !is_text(l->type) ? n->lhs : !is_text(r->type) ? n->rhs : NULL;
+        if (bad)
+            return FAILF(b, bad, AIQ_ERR_TYPE, "operator '%s' needs strings, found %s on the %s; convert it with tostring()",
+                         op, aiq_type_name(bad == n->lhs ? l->type : r->type), bad == n->lhs ? "left" : "right");
         l = as_string(b, l);
         r = as_string(b, r);
         if (strcmp(op, "matches regex") == 0 && !is_const(r))
@@ -573,6 +593,34 @@ static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope)
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
 }
 
+static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx);
+
+/* extract(regex, group, source, typeof(T)): the extracted text converted to
+ * T, null when it does not convert (Kusto's extract page). */
+static AiqExpr *bind_extract_typed(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    static const char *const conv[AIQ_TYPE_COUNT] = {
+        [AIQ_TYPE_BOOL] = "tobool", [AIQ_TYPE_INT] = "toint", [AIQ_TYPE_LONG] = "tolong",
+        [AIQ_TYPE_REAL] = "todouble", [AIQ_TYPE_DATETIME] = "todatetime",
+        [AIQ_TYPE_TIMESPAN] = "totimespan", [AIQ_TYPE_DYNAMIC] = "todynamic",
+    };
+    const AiqNode *tl = n->items[3];
+    AiqType t = AIQ_TYPE_UNKNOWN;
+    if (tl->kind == AIQ_N_CALL && strcmp(tl->str, "typeof") == 0 && tl->nitems == 1 && tl->items[0]->kind == AIQ_N_NAME)
+        t = aiq_type_from_name(tl->items[0]->str, (int)strlen(tl->items[0]->str));
+    if (t == AIQ_TYPE_UNKNOWN)
+        return fail(b, tl, AIQ_ERR_TYPE, "the fourth argument of extract() is a type, such as typeof(long)");
+    AiqNode three = *n;
+    three.nitems = 3;
+    AiqExpr *text = bind_call(b, &three, cx);
+    if (!text || !conv[t])
+        return text;
+    AiqExpr *e = call1(b, conv[t], t, text);
+    e->off = n->off;
+    e->len = n->len;
+    return e;
+}
+
 static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
     Binding *ub = find_binding(cx->scope, n->str);
@@ -596,7 +644,20 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                          "aggregate function '%s' can only be used inside 'summarize'", f->name);
         return bind_aggregate(b, n, f, cx);
     }
-    if (strcmp(f->name, "now") == 0) {
+    if (strcmp(f->name, "extract") == 0 && n->nitems == 4)
+        return bind_extract_typed(b, n, cx);
+    AiqNode reordered;
+    if (strcmp(f->name, "extract_all") == 0 && n->nitems == 3) {
+        /* extract_all(regex, captureGroups, source): the kernel takes the
+         * source second, as in the two-argument form */
+        reordered = *n;
+        reordered.items = aiq_arena_alloc(b->arena, sizeof *reordered.items * 3);
+        reordered.items[0] = n->items[0];
+        reordered.items[1] = n->items[2];
+        reordered.items[2] = n->items[1];
+        n = &reordered;
+    }
+    if (strcmp(f->name, "now") == 0 && n->nitems == 0) {
         AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
         e->value.i64 = b->opts->now;
         return e;
@@ -608,11 +669,13 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         const AiqNode *an = n->items[i];
         if (an->kind == AIQ_N_STAR)
             return FAILF(b, an, AIQ_ERR_BIND, "'*' is not allowed as an argument of %s()", f->name);
+        if (an->kind == AIQ_N_ASSIGN)
+            return FAILF(b, an, AIQ_ERR_BIND, "aiq passes the arguments of a built-in function such as %s() by position; remove '%s ='", f->name, an->str);
         /* datetime_diff('minute', ...) takes the part as a constant string */
         char cls = ncls ? f->args[(size_t)i < ncls ? (size_t)i : ncls - 1] : 'a';
         if (!(args[i] = bind_expr(b, an, cx)))
             return NULL;
-        args[i] = coerce_dynamic(b, args[i], class_target(cls));
+        args[i] = cls == 'v' ? as_string(b, args[i]) : coerce_dynamic(b, args[i], class_target(cls));
         if (!arg_class_ok(cls, args[i]->type))
             return FAILF(b, an, AIQ_ERR_TYPE, "argument %d of %s() must be %s, found %s", i + 1,
                          f->name, class_desc(cls), aiq_type_name(args[i]->type));
@@ -627,6 +690,22 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                 return FAILF(b, an, AIQ_ERR_BIND, "unknown datetime part '%.*s' (expected year, quarter, month, week, day, hour, minute, second, millisecond, microsecond or nanosecond)",
                              (int)args[i]->value.str.len, args[i]->value.str.ptr);
         }
+    }
+    if (strcmp(f->name, "extract_all") == 0 && na == 3 &&
+        (!is_const(args[2]) || !json_is_array(args[2]->value.dyn) || json_array_size(args[2]->value.dyn) == 0))
+        return fail(b, n->items[2], AIQ_ERR_TYPE, "the capture groups of extract_all() must be a constant dynamic array of group numbers or names");
+    if (strcmp(f->name, "countof") == 0 && na == 3) {
+        AiqStr kind = args[2]->value.str;
+        if (!(kind.len == 6 && memcmp(kind.ptr, "normal", 6) == 0) && !(kind.len == 5 && memcmp(kind.ptr, "regex", 5) == 0))
+            return fail(b, n->items[2], AIQ_ERR_BIND, "the kind of countof() is 'normal' or 'regex'");
+    }
+    if (strcmp(f->name, "format_datetime") == 0) {
+        /* an element Kusto's page does not list would come out as garbage */
+        size_t off, len;
+        AiqStr fmt = args[1]->value.str;
+        if (!aiq_datetime_format_check(fmt.ptr, fmt.len, &off, &len))
+            return FAILF(b, n->items[1], AIQ_ERR_BIND, "format_datetime(): '%.*s' is not a format element Kusto documents (d, dd, f to fffffff, F to FFFFFFF, h, hh, H, HH, m, mm, M, MM, s, ss, y, yy, yyyy, tt)",
+                         (int)len, fmt.ptr + off);
     }
     AiqType t;
     if (strcmp(f->name, "iff") == 0 || strcmp(f->name, "iif") == 0) {
@@ -660,11 +739,12 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "all arguments of coalesce() must have the same type");
         retype_nulls(b, args, na, t, n);
-    } else if (strcmp(f->name, "ago") == 0) {
-        /* ago(t) is now() - t, fixed for the query: fold when t is constant */
+    } else if (strcmp(f->name, "ago") == 0 || strcmp(f->name, "now") == 0) {
+        /* ago(t) is now() - t and now(t) is now() + t, fixed for the query:
+         * fold when t is constant */
         if (is_const(args[0]) && !args[0]->value.isnull) {
             AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
-            e->value.i64 = b->opts->now - args[0]->value.i64;
+            e->value.i64 = f->name[0] == 'a' ? b->opts->now - args[0]->value.i64 : b->opts->now + args[0]->value.i64;
             return e;
         }
         t = AIQ_TYPE_DATETIME;
@@ -690,6 +770,49 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     return e;
 }
 
+/* A call of a user function with its arguments in parameter order: named
+ * arguments (f(c=7, a=12)) go to their parameter's place, a gap before a
+ * later argument holds the parameter node itself, meaning "its default".
+ * Returns n when every argument is positional; NULL after an error. */
+static const AiqNode *user_args_in_order(Binder *b, const AiqNode *n, const AiqNode *def)
+{
+    bool named = false;
+    for (int i = 0; i < n->nitems; i++)
+        named |= n->items[i]->kind == AIQ_N_ASSIGN;
+    if (!named)
+        return n;
+    AiqNode *c = aiq_arena_alloc(b->arena, sizeof *c);
+    *c = *n;
+    c->items = aiq_arena_calloc(b->arena, sizeof *c->items * (size_t)(def->nparams + 1));
+    c->nitems = 0;
+    for (int i = 0; i < n->nitems; i++) {
+        const AiqNode *a = n->items[i]; /* by position: parameter i; by name: its parameter */
+        int at = i;
+        if (a->kind == AIQ_N_ASSIGN) {
+            for (at = 0; at < def->nparams && strcmp(def->params[at]->str, a->str) != 0; at++)
+                ;
+            if (at == def->nparams)
+                return FAILF(b, a, AIQ_ERR_BIND, "function '%s' has no parameter '%s'", n->str, a->str);
+            a = a->lhs;
+        }
+        if (at >= def->nparams)
+            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams,
+                         def->nparams == 1 ? "" : "s", n->nitems);
+        if (c->items[at])
+            return FAILF(b, n->items[i], AIQ_ERR_BIND, "parameter '%s' of '%s' is given twice", def->params[at]->str, n->str);
+        c->items[at] = (AiqNode *)a;
+        c->nitems = at + 1 > c->nitems ? at + 1 : c->nitems;
+    }
+    for (int i = 0; i < c->nitems; i++) {
+        if (c->items[i])
+            continue;
+        if (!def->params[i]->rhs)
+            return FAILF(b, n, AIQ_ERR_BIND, "function '%s' needs its parameter '%s'", n->str, def->params[i]->str);
+        c->items[i] = def->params[i]; /* its default */
+    }
+    return c;
+}
+
 /* Checks a call of a user function: no recursion, bounded nesting, the
  * number of arguments its parameters allow. */
 static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
@@ -706,6 +829,22 @@ static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
         return FAILF(b, n, AIQ_ERR_BIND, "function '%s' takes %d argument%s, got %d", n->str, def->nparams,
                      def->nparams == 1 ? "" : "s", n->nitems) != NULL;
     return true;
+}
+
+/* Whether a user function can be called by its name alone, without
+ * parentheses: a view, or any function whose parameters all have defaults
+ * (Kusto's let and named-expression pages). Returns the call node to bind. */
+static const AiqNode *call_without_parens(Binder *b, const AiqNode *name, const Binding *fb)
+{
+    for (int i = 0; i < fb->def->nparams; i++)
+        if (!fb->def->params[i]->rhs)
+            return NULL;
+    AiqNode *call = aiq_arena_calloc(b->arena, sizeof *call);
+    *call = *name;
+    call->kind = AIQ_N_CALL;
+    call->items = NULL;
+    call->nitems = 0;
+    return call;
 }
 
 /* The scope a user function's body binds in. The function sees itself, so
@@ -725,8 +864,9 @@ static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const B
                                      ExprCtx *cx)
 {
     const AiqNode *prm = fb->def->params[i];
-    AiqExpr *a = i < n->nitems ? bind_expr(b, n->items[i], cx)
-                               : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
+    bool given = i < n->nitems && n->items[i]->kind != AIQ_N_PARAM; /* PARAM: its default */
+    AiqExpr *a = given ? bind_expr(b, n->items[i], cx)
+                       : bind_expr(b, prm->rhs, &(ExprCtx){.scope = fb->def_scope});
     if (!a)
         return NULL;
     a = coerce_dynamic(b, a, prm->type);
@@ -747,6 +887,8 @@ static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const B
 static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx *cx)
 {
     const AiqNode *def = fb->def;
+    if (!(n = user_args_in_order(b, n, def)))
+        return NULL;
     if (!check_user_call(b, n, def))
         return NULL;
     Binding *scope = push_call_scope(b, fb);
@@ -854,6 +996,13 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
                          i + 1, f->name, class_desc(cls), aiq_type_name(args[i]->type));
         if (cls == 'K' && !is_const(args[i]))
             return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be a constant number", i + 1, f->name);
+    }
+    if ((f->agg == AIQ_AGG_DCOUNT || f->agg == AIQ_AGG_DCOUNTIF) && na == f->max_args) {
+        /* The accuracy level picks the error of Kusto's estimate; aiq counts
+         * exactly, which any level allows, but the level must be one Kusto takes. */
+        double level;
+        if (!const_number(args[na - 1], &level) || level != floor(level) || level < 0 || level > 4)
+            return FAILF(b, n->items[na - 1], AIQ_ERR_TYPE, "the accuracy of %s() must be 0, 1, 2, 3 or 4", f->name);
     }
     AiqAgg *a = sink_add_agg(b, s);
     a->kind = (AiqAggKind)f->agg;
@@ -1022,6 +1171,9 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
         return x->expr;
     if (x && x->kind == BIND_TABULAR)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a table, not a scalar value", n->str);
+    const AiqNode *call;
+    if (x && x->kind == BIND_FUNC && (call = call_without_parens(b, n, x)))
+        return bind_user_call(b, call, x, cx);
     if (x && x->kind == BIND_FUNC)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a function; call it as %s()", n->str, n->str);
     if (strcmp(n->str, "null") == 0)
@@ -1036,6 +1188,78 @@ static AiqExpr *bind_index(Binder *b, const AiqNode *n, AiqExpr *base, AiqExpr *
     if (key->type != AIQ_TYPE_STRING && key->type != AIQ_TYPE_LONG && key->type != AIQ_TYPE_INT)
         return FAILF(b, n->rhs ? n->rhs : n, AIQ_ERR_TYPE, "an index must be a string or an integer, found %s", aiq_type_name(key->type));
     return binary_call(b, n, "[]", AIQ_TYPE_DYNAMIC, base, key);
+}
+
+/* The values of an `in`/`has_any` set, with the node each came from. */
+typedef struct SetList {
+    AiqExpr **vals;
+    const AiqNode **srcs;
+    int n, cap;
+} SetList;
+
+static void set_push(Binder *b, SetList *set, AiqExpr *v, const AiqNode *src)
+{
+    if (set->n == set->cap) {
+        int cap = set->cap ? set->cap * 2 : 8;
+        AiqExpr **v2 = aiq_arena_alloc(b->arena, sizeof *v2 * (size_t)cap);
+        const AiqNode **s2 = aiq_arena_alloc(b->arena, sizeof *s2 * (size_t)cap);
+        if (set->n) {
+            memcpy(v2, set->vals, sizeof *v2 * (size_t)set->n);
+            memcpy(s2, set->srcs, sizeof *s2 * (size_t)set->n);
+        }
+        set->vals = v2;
+        set->srcs = s2;
+        set->cap = cap;
+    }
+    set->vals[set->n] = v;
+    set->srcs[set->n++] = src;
+}
+
+/* A constant of a JSON scalar's own type (string, long, real, bool), or
+ * NULL for null, arrays and bags. */
+static AiqExpr *json_scalar_const(Binder *b, json_t *j, const AiqNode *src)
+{
+    AiqExpr *e;
+    if (json_is_string(j)) {
+        e = const_expr(b, AIQ_TYPE_STRING, src);
+        e->value.str = (AiqStr){json_string_value(j), (uint32_t)json_string_length(j)};
+    } else if (json_is_integer(j)) {
+        e = const_expr(b, AIQ_TYPE_LONG, src);
+        e->value.i64 = json_integer_value(j);
+    } else if (json_is_real(j)) {
+        e = const_expr(b, AIQ_TYPE_REAL, src);
+        e->value.f64 = json_real_value(j);
+    } else if (json_is_boolean(j)) {
+        e = const_expr(b, AIQ_TYPE_BOOL, src);
+        e->value.i64 = json_is_true(j);
+    } else {
+        return NULL;
+    }
+    return e;
+}
+
+/* Adds value v to an `in` set. A constant dynamic array stands for its
+ * elements (Kusto's in and has_any pages: `x in (dynamic([1, 2]))`,
+ * `let states = dynamic([...]); ... has_any (states)`); an element that can
+ * never equal a value of the left side's type (null, a bag, another type)
+ * is left out, except that the string forms compare elements as text. */
+static void set_add_values(Binder *b, SetList *set, AiqExpr *v, AiqType left, bool as_text, const AiqNode *src)
+{
+    if (!is_const(v) || v->type != AIQ_TYPE_DYNAMIC || !json_is_array(v->value.dyn)) {
+        set_push(b, set, v, src);
+        return;
+    }
+    size_t k;
+    json_t *el;
+    json_array_foreach(v->value.dyn, k, el) {
+        AiqExpr *c = json_scalar_const(b, el, src);
+        if (as_text && !c && !json_is_null(el)) {
+            c = const_expr(b, AIQ_TYPE_DYNAMIC, src);
+            c->value.dyn = el; /* owned by the array, which the plan owns */
+        }
+        if (c && (as_text || left == AIQ_TYPE_DYNAMIC || comparable(left, c->type)))
+            set_push(b, set, c, src);
+    }
 }
 
 static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
@@ -1094,14 +1318,22 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
         AiqExpr *l = bind_expr(b, n->lhs, cx);
         if (!l)
             return NULL;
-        /* in~ and has_any/has_all compare as strings */
+        /* in~ and has_any/has_all compare as strings; their left side is text */
         bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
-        AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(n->nitems + 1));
-        args[0] = l;
+        if (ci && !is_text(l->type))
+            return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", n->str, aiq_type_name(l->type));
+        SetList set = {0};
         for (int i = 0; i < n->nitems; i++) {
             AiqExpr *v = bind_expr(b, n->items[i], cx);
             if (!v)
                 return NULL;
+            set_add_values(b, &set, v, l->type, ci, n->items[i]);
+        }
+        AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(set.n + 1));
+        args[0] = l;
+        for (int i = 0; i < set.n; i++) {
+            AiqExpr *v = set.vals[i];
+            const AiqNode *src = set.srcs[i];
             if (l->type == AIQ_TYPE_DYNAMIC)
                 args[0] = l = coerce_dynamic(b, l, is_num(v->type) ? AIQ_TYPE_REAL : v->type);
             v = coerce_dynamic(b, v, l->type);
@@ -1110,10 +1342,10 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
                 v = as_string(b, v);
             }
             if (!comparable(l->type, v->type))
-                return FAILF(b, n->items[i], AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", n->str, aiq_type_name(l->type), aiq_type_name(v->type));
+                return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", n->str, aiq_type_name(l->type), aiq_type_name(v->type));
             args[i + 1] = v;
         }
-        return call_expr(b, n->str, AIQ_TYPE_BOOL, n, args, n->nitems + 1);
+        return call_expr(b, n->str, AIQ_TYPE_BOOL, n, args, set.n + 1);
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
@@ -1273,13 +1505,83 @@ static bool glob(const char *pat, const char *s)
     return !*pat;
 }
 
-/* Marks the input columns matched by each pattern; a plain name that
+/* Compares column names as .NET's OrdinalIgnoreCase does (ASCII letters
+ * folded to upper case, then code units): project-reorder's asc and desc,
+ * so a, A1, b1, B2, _c come in that order. */
+static int name_cmp_nocase(const char *x, size_t nx, const char *y, size_t ny)
+{
+    for (size_t i = 0; i < nx && i < ny; i++) {
+        int a = toupper((unsigned char)x[i]), c = toupper((unsigned char)y[i]);
+        if (a != c)
+            return a - c;
+    }
+    return nx < ny ? -1 : nx > ny;
+}
+
+/* granny-asc/desc: names as runs of digits and of other characters; two
+ * digit runs compare by their number of digits, then as text (so a9 < a10);
+ * two other runs ignoring case; a digit against a non-digit by its code.
+ * This is Kusto.Language's StringAndNumberComparer. */
+static int name_cmp_granny(const char *x, const char *y)
+{
+    size_t nx = strlen(x), ny = strlen(y), i = 0, j = 0;
+    while (i < nx && j < ny) {
+        bool dx = isdigit((unsigned char)x[i]), dy = isdigit((unsigned char)y[j]);
+        if (dx != dy)
+            return (unsigned char)x[i] - (unsigned char)y[j];
+        size_t li = 0, lj = 0;
+        while (i + li < nx && (isdigit((unsigned char)x[i + li]) != 0) == dx)
+            li++;
+        while (j + lj < ny && (isdigit((unsigned char)y[j + lj]) != 0) == dy)
+            lj++;
+        int c;
+        if (dx) {
+            c = li != lj ? (int)li - (int)lj : memcmp(x + i, y + j, li);
+        } else {
+            size_t common = li < lj ? li : lj; /* the runs' shared length, then the rest */
+            c = name_cmp_nocase(x + i, common, y + j, common);
+            li = lj = common;
+        }
+        if (c)
+            return c;
+        i += li;
+        j += lj;
+    }
+    return (nx - i) > 0 ? 1 : (ny - j) > 0 ? -1 : 0;
+}
+
+static int reorder_cmp(int how, const char *x, const char *y)
+{
+    switch (how) {
+    case AIQ_REORDER_ASC: return name_cmp_nocase(x, strlen(x), y, strlen(y));
+    case AIQ_REORDER_DESC: return -name_cmp_nocase(x, strlen(x), y, strlen(y));
+    case AIQ_REORDER_GRANNY_ASC: return name_cmp_granny(x, y);
+    case AIQ_REORDER_GRANNY_DESC: return -name_cmp_granny(x, y);
+    default: return 0;
+    }
+}
+
+/* Orders cols[0..n) by name as `how` says; stable, so equal names keep
+ * their input order (few columns: an insertion sort). */
+static void order_columns(const AiqSchema *s, int *cols, int n, int how)
+{
+    for (int i = 1; i < n && how != AIQ_REORDER_AS_IS; i++) {
+        int c = cols[i], k = i;
+        for (; k > 0 && reorder_cmp(how, s->cols[cols[k - 1]].name, s->cols[c].name) > 0; k--)
+            cols[k] = cols[k - 1];
+        cols[k] = c;
+    }
+}
+
+/* Marks the input columns matched by each pattern, listing them in order
+ * (the input's, or the pattern's asc/desc/granny order); a plain name that
  * matches nothing is an error. */
 static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int *order, int *norder, bool *used)
 {
     *norder = 0;
     for (int i = 0; i < n->nitems; i++) {
         const char *pat = n->items[i]->str;
+        int first = *norder;
         bool any = false;
         for (int c = 0; c < s->ncols; c++) {
             if (glob(pat, s->cols[c].name)) {
@@ -1290,6 +1592,7 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
                 }
             }
         }
+        order_columns(s, order + first, *norder - first, n->items[i]->op);
         if (!any && !strchr(pat, '*')) {
             const char *cands[1024];
             size_t nc = 0;
@@ -1541,8 +1844,72 @@ static AiqPlan *bind_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding 
     return p;
 }
 
+/* Hints that only tune how Kusto spreads a query over a cluster (shuffle,
+ * broadcast, partitions, concurrency, caching): aiq runs on one machine and
+ * has nothing to tune, so they are accepted and change nothing; the README
+ * lists them. The names are those Kusto's parser knows; any other hint.*
+ * is an error there too. */
+static const char *const distribution_hints[] = {
+    "hint.strategy", "hint.shufflekey", "hint.num_partitions", "hint.concurrency",
+    "hint.spread", "hint.remote", "hint.materialized", "hint.progressive_top",
+    "hint.distribution", "hint.pass_filters", "hint.pass_filters_column", NULL,
+};
+
+/* Accepts an operator parameter that is a distribution hint; any other
+ * parameter the operator's binder did not take is an error. */
+static bool hint_ok(Binder *b, const AiqNode *prm)
+{
+    for (int i = 0; distribution_hints[i]; i++)
+        if (strcmp(prm->str, distribution_hints[i]) == 0)
+            return true;
+    if (strncmp(prm->str, "hint.", 5) == 0)
+        return FAILF(b, prm, AIQ_ERR_BIND, "unknown hint '%s' (Kusto's hints: hint.strategy, hint.shufflekey, hint.num_partitions, hint.concurrency, hint.spread, hint.remote, hint.materialized, hint.progressive_top)", prm->str) != NULL;
+    return FAILF(b, prm, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s=", prm->str) != NULL;
+}
+
+/* Checks the parameters of an operator whose only parameters are hints. */
+static bool check_hints(Binder *b, const AiqNode *n)
+{
+    for (int i = 0; i < n->nparams; i++)
+        if (!hint_ok(b, n->params[i]))
+            return false;
+    return true;
+}
+
+/* A named parameter whose value must be one of `values` (what: "mv-expand
+ * kind", expected: "bag or array"); returns its index, -1 after an error. */
+static int param_choice(Binder *b, const AiqNode *prm, const char *const *values, const char *what,
+                        const char *expected)
+{
+    for (int i = 0; prm->lhs->kind == AIQ_N_NAME && values[i]; i++)
+        if (strcmp(prm->lhs->str, values[i]) == 0)
+            return i;
+    if (prm->lhs->kind == AIQ_N_NAME)
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "unknown %s '%s' (expected %s)", what, prm->lhs->str, expected);
+    else
+        FAILF(b, prm->lhs, AIQ_ERR_BIND, "%s= takes %s", prm->str, expected);
+    return -1;
+}
+
+/* join's parameters besides kind= (which the parser reads): hints only. */
+static bool join_params(Binder *b, const AiqNode *n)
+{
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0)
+            continue;
+        if (strcmp(prm->str, "withsource") == 0)
+            return fail(b, prm, AIQ_ERR_BIND, "join has no withsource= parameter (union has one)") != NULL;
+        if (!hint_ok(b, prm))
+            return false;
+    }
+    return true;
+}
+
 static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
 {
+    if (!join_params(b, n))
+        return NULL;
     AiqPlan *right = bind_tabular(b, n->rhs, scope);
     if (!right)
         return NULL;
@@ -1601,41 +1968,99 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
     return p;
 }
 
+/* The name withsource= gives a union leg: a table's name, the name of a
+ * trailing `| as Name`, else union_argI (Kusto's rule). */
+static const char *union_leg_name(Binder *b, const AiqNode *leg, int i)
+{
+    if (leg && (leg->kind == AIQ_N_TABLE || leg->kind == AIQ_N_AS))
+        return leg->str;
+    return aiq_arena_printf(b->arena, "union_arg%d", i);
+}
+
+/* union's parameters: kind= outer (the default) or inner, withsource= (or
+ * with_source=) Name, isfuzzy= true or false. */
+typedef struct UnionParams {
+    const char *withsource;
+    bool inner, fuzzy;
+} UnionParams;
+
+static bool union_params(Binder *b, const AiqNode *n, UnionParams *up)
+{
+    static const char *const kinds[] = {"outer", "inner", NULL};
+    static const char *const bools[] = {"false", "true", NULL};
+    *up = (UnionParams){0};
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        int k = 0;
+        if (strcmp(prm->str, "withsource") == 0 || strcmp(prm->str, "with_source") == 0) {
+            if (prm->lhs->kind != AIQ_N_NAME)
+                return fail(b, prm->lhs, AIQ_ERR_BIND, "withsource= takes a column name") != NULL;
+            up->withsource = prm->lhs->str;
+        } else if (strcmp(prm->str, "kind") == 0) {
+            if ((k = param_choice(b, prm, kinds, "union kind", "inner or outer")) < 0)
+                return false;
+            up->inner = k == 1;
+        } else if (strcmp(prm->str, "isfuzzy") == 0) {
+            if ((k = param_choice(b, prm, bools, "isfuzzy value", "true or false")) < 0)
+                return false;
+            up->fuzzy = k == 1;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Binds one union leg. With isfuzzy=true a leg that does not bind (a table
+ * that does not exist, say) is left out, as Kusto does, and *skipped is set. */
+static AiqPlan *bind_union_leg(Binder *b, const AiqNode *leg, Binding *scope, bool fuzzy, bool *skipped)
+{
+    AiqPlan *x = bind_tabular(b, leg, scope);
+    *skipped = !x && fuzzy && (b->err->code == AIQ_ERR_BIND || b->err->code == AIQ_ERR_TYPE);
+    if (*skipped)
+        *b->err = (AiqError){0};
+    return x;
+}
+
+/* Whether every input of p has a column named name of type t (kind=inner). */
+static bool in_every_input(const AiqPlan *p, const char *name, AiqType t)
+{
+    for (int i = 0; i < p->ninputs; i++) {
+        int c = schema_find(&p->inputs[i]->schema, name);
+        if (c < 0 || p->inputs[i]->schema.cols[c].type != t)
+            return false;
+    }
+    return true;
+}
+
 static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
 {
+    UnionParams up;
+    if (!union_params(b, n, &up))
+        return NULL;
     AiqPlan *p = new_plan(b, AIQ_P_UNION, NULL);
     int total = n->nitems + (first ? 1 : 0);
     p->inputs = aiq_arena_alloc(b->arena, sizeof *p->inputs * (size_t)total);
     p->source_names = aiq_arena_alloc(b->arena, sizeof *p->source_names * (size_t)total);
     int ni = 0;
     if (first) {
-        p->source_names[ni] = "union_arg0";
+        p->source_names[ni] = union_leg_name(b, n->lhs, ni);
         p->inputs[ni++] = first;
     }
     for (int i = 0; i < n->nitems; i++) {
-        AiqPlan *x = bind_tabular(b, n->items[i], scope);
+        bool skipped;
+        AiqPlan *x = bind_union_leg(b, n->items[i], scope, up.fuzzy, &skipped);
+        if (skipped)
+            continue;
         if (!x)
             return NULL;
-        p->source_names[ni] = n->items[i]->kind == AIQ_N_TABLE ? n->items[i]->str : aiq_arena_printf(b->arena, "union_arg%d", ni);
+        p->source_names[ni] = union_leg_name(b, n->items[i], (first ? 1 : 0) + i);
         p->inputs[ni++] = x;
     }
-    if (first && n->lhs && n->lhs->kind == AIQ_N_TABLE)
-        p->source_names[0] = n->lhs->str;
+    if (ni == 0)
+        return fail(b, n, AIQ_ERR_BIND, "union isfuzzy=true: none of the union's tables exists");
     p->ninputs = ni;
-    const char *withsource = NULL;
-    for (int i = 0; i < n->nparams; i++) {
-        const AiqNode *prm = n->params[i];
-        if (strcmp(prm->str, "withsource") == 0) {
-            if (prm->lhs->kind != AIQ_N_NAME)
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "withsource= takes a column name");
-            withsource = prm->lhs->str;
-        } else if (strcmp(prm->str, "kind") == 0) {
-            if (prm->lhs->kind != AIQ_N_NAME || (strcmp(prm->lhs->str, "outer") != 0 && strcmp(prm->lhs->str, "inner") != 0))
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "union kind must be 'inner' or 'outer'");
-            if (strcmp(prm->lhs->str, "inner") == 0)
-                return fail(b, prm->lhs, AIQ_ERR_BIND, "union kind=inner is not supported by aiq yet");
-        }
-    }
+    const char *withsource = up.withsource;
     ColList cols = {0};
     if (withsource) {
         cols_push(b, &cols, withsource, AIQ_TYPE_STRING, NULL);
@@ -1647,6 +2072,8 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
             int at = cols_find(&cols, col->name);
             if (at >= 0 && cols.cols[at].type == col->type)
                 continue;
+            if (up.inner && !in_every_input(p, col->name, col->type))
+                continue; /* kind=inner keeps the columns every input has */
             if (at >= 0) /* same name, another type: Kusto keeps both as name_type */
                 return FAILF(b, n, AIQ_ERR_TYPE, "column '%s' is %s in one union input and %s in another; convert one of them", col->name, aiq_type_name(cols.cols[at].type), aiq_type_name(col->type));
             cols_push(b, &cols, col->name, col->type, NULL);
@@ -1663,11 +2090,38 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     return p;
 }
 
+/* mv-expand's parameters: kind= (or its older name bagexpansion=) bag or
+ * array, and with_itemindex=Name. */
+static bool mv_expand_params(Binder *b, const AiqNode *n, AiqPlan *p, const char **index_name)
+{
+    static const char *const kinds[] = {"bag", "array", NULL};
+    *index_name = NULL;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0 || strcmp(prm->str, "bagexpansion") == 0) {
+            int k = param_choice(b, prm, kinds, "mv-expand kind", "bag or array");
+            if (k < 0)
+                return false;
+            p->bag_pairs = k == 1;
+        } else if (strcmp(prm->str, "with_itemindex") == 0) {
+            if (prm->lhs->kind != AIQ_N_NAME)
+                return fail(b, prm->lhs, AIQ_ERR_BIND, "with_itemindex= takes a column name") != NULL;
+            *index_name = prm->lhs->str;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     ColList cols = {0};
     passthrough(b, &cols, &in->schema);
     AiqPlan *p = new_plan(b, AIQ_P_MV_EXPAND, NULL);
+    const char *index_name;
+    if (!mv_expand_params(b, n, p, &index_name))
+        return NULL;
     p->nexpand = n->nitems;
     p->expand_cols = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
     p->expand_types = aiq_arena_alloc(b->arena, sizeof(AiqType) * (size_t)n->nitems);
@@ -1705,6 +2159,13 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         cols_push(b, &outcols, cols.cols[c].name, cols.cols[c].type, NULL);
     for (int i = 0; i < p->nexpand; i++)
         outcols.cols[p->expand_cols[i]].type = p->expand_types[i];
+    p->index_col = -1;
+    if (index_name) {
+        if (cols_find(&outcols, index_name) >= 0)
+            return FAILF(b, n, AIQ_ERR_BIND, "with_itemindex=%s: the input has a column '%s' already", index_name, index_name);
+        p->index_col = outcols.n;
+        cols_push(b, &outcols, index_name, AIQ_TYPE_LONG, NULL);
+    }
     p->input = proj;
     p->schema = schema_of(&outcols);
     if (n->rhs && !const_count(b, n->rhs, scope, &p->limit, "mv-expand limit"))
@@ -1719,48 +2180,123 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
 static void regex_escape(AiqStrBuf *re, const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strchr("\\^$.|?*+()[]{}", s[i]) && s[i])
+        if (s[i] == '\0') {
+            aiq_sb_puts(re, "\\x00");
+            continue;
+        }
+        if (strchr("\\^$.|?*+()[]{}", s[i]))
             aiq_sb_putc(re, '\\');
         aiq_sb_append(re, &s[i], 1);
     }
 }
 
-/* parse: the pattern becomes one PCRE2 regex; each column is a capture.
- * simple/relaxed: strings match literally and a column takes the text up to
- * the next string (or the rest of the line when it is last); regex: the
- * strings are regex fragments. */
+/* The text a parse column of type t matches. Kusto's parse page: a long
+ * matches an optionally signed run of digits, so a typed column may be
+ * followed by '*'; a string, and types without a short text form, match any
+ * text (lazily, or greedily in kind=regex, and to the end when last). */
+static const char *parse_type_regex(AiqType t)
+{
+    switch (t) {
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: return "-?\\d+";
+    case AIQ_TYPE_REAL: return "[-+]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][-+]?\\d+)?";
+    case AIQ_TYPE_BOOL: return "(?i:true|false)";
+    default: return NULL;
+    }
+}
+
+/* Appends the capture of parse column k: a named group (aiqK), so groups
+ * written in kind=regex strings never shift the columns. In kind=relaxed a
+ * typed column may hold other text: then it is null and the rest of the
+ * pattern still matches. */
+static void parse_column_regex(AiqStrBuf *re, int k, AiqType t, int kind, bool last)
+{
+    const char *typed = parse_type_regex(t);
+    if (typed && kind == AIQ_PARSE_RELAXED)
+        aiq_sb_printf(re, "(?<aiq%d>%s)?%s", k, typed, last ? ".*" : ".*?");
+    else if (typed)
+        aiq_sb_printf(re, "(?<aiq%d>%s)", k, typed);
+    else
+        aiq_sb_printf(re, "(?<aiq%d>%s)", k, kind == AIQ_PARSE_REGEX || last ? ".*" : ".*?");
+}
+
+/* parse's named parameters: kind= simple (the default), regex or relaxed;
+ * flags= the regex flags of kind=regex (i, m, s, U). */
+static bool parse_params(Binder *b, const AiqNode *n, AiqPlan *p)
+{
+    static const char *const kinds[] = {"simple", "regex", "relaxed", NULL};
+    const AiqNode *flags = NULL;
+    p->parse_kind = AIQ_PARSE_SIMPLE;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (strcmp(prm->str, "kind") == 0) {
+            int k = param_choice(b, prm, kinds, "parse kind", "simple, regex or relaxed");
+            if (k < 0)
+                return false;
+            p->parse_kind = k == 1 ? AIQ_PARSE_REGEX : k == 2 ? AIQ_PARSE_RELAXED : AIQ_PARSE_SIMPLE;
+        } else if (strcmp(prm->str, "flags") == 0) {
+            flags = prm;
+        } else if (!hint_ok(b, prm)) {
+            return false;
+        }
+    }
+    p->regex_flags = "";
+    if (!flags)
+        return true;
+    if (p->parse_kind != AIQ_PARSE_REGEX)
+        return fail(b, flags, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: flags= without kind=regex") != NULL;
+    if (flags->lhs->kind != AIQ_N_NAME)
+        return fail(b, flags->lhs, AIQ_ERR_BIND, "flags= takes regex flags such as Ui") != NULL;
+    for (const char *f = flags->lhs->str; *f; f++)
+        if (!strchr("imsU", *f))
+            return FAILF(b, flags->lhs, AIQ_ERR_BIND, "unknown regex flag '%c' (expected i, m, s or U)", *f) != NULL;
+    p->regex_flags = flags->lhs->str;
+    return true;
+}
+
+/* parse: the pattern becomes one PCRE2 regex with a named capture per
+ * column. simple and relaxed: the strings match literally, from the start
+ * of the text; regex: they are regex fragments, matched anywhere. A row
+ * whose text does not match, or (but in relaxed) whose value is not of its
+ * column's type, gets null in every column the pattern extracts. */
 static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     AiqExpr *src = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
     if (!src)
         return NULL;
-    src = coerce_dynamic(b, src, AIQ_TYPE_STRING);
-    if (src->type != AIQ_TYPE_STRING)
-        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "parse needs a string to parse, found %s; convert it with tostring()", aiq_type_name(src->type));
+    src = as_string(b, src); /* parse reads a non-string as its text (Kusto's parse page) */
     ColList cols = {0};
     passthrough(b, &cols, &in->schema);
     int src_col = cols.n;
     cols_push(b, &cols, "\001parse_source", AIQ_TYPE_STRING, src);
     AiqPlan *proj = project_plan(b, in, &cols);
+    AiqPlan *p = new_plan(b, AIQ_P_PARSE, proj);
+    if (!parse_params(b, n, p))
+        return NULL;
+    int kind = p->parse_kind;
     AiqStrBuf re;
     aiq_sb_init(&re);
-    aiq_sb_puts(&re, n->op == AIQ_PARSE_REGEX ? "" : "^");
+    aiq_sb_puts(&re, kind == AIQ_PARSE_REGEX ? "" : "^");
     ColList out = {0};
     passthrough(b, &out, &in->schema);
     int ncap = 0;
     int *cap_cols = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)(n->nitems + 1));
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *part = n->items[i];
+        bool last = i + 1 == n->nitems;
         if (part->kind == AIQ_N_LITERAL) {
-            if (n->op == AIQ_PARSE_REGEX)
+            if (kind == AIQ_PARSE_REGEX)
                 aiq_sb_append(&re, part->str, part->slen);
             else
                 regex_escape(&re, part->str, part->slen);
         } else if (part->kind == AIQ_N_STAR) {
-            aiq_sb_puts(&re, i + 1 == n->nitems ? ".*" : ".*?");
+            if (i > 0 && n->items[i - 1]->kind == AIQ_N_COLDECL && n->items[i - 1]->type == AIQ_TYPE_STRING) {
+                aiq_sb_free(&re);
+                return fail(b, part, AIQ_ERR_BIND, "'*' right after a string column is ambiguous: the column would take nothing; put a string between them");
+            }
+            aiq_sb_puts(&re, last ? ".*" : ".*?");
         } else {
-            bool last = i + 1 == n->nitems;
-            aiq_sb_puts(&re, last && n->op != AIQ_PARSE_REGEX ? "(.*)" : "(.*?)");
+            parse_column_regex(&re, ncap, part->type, kind, last);
             int at = cols_find(&out, part->str);
             if (at < 0) {
                 cols_push(b, &out, part->str, part->type, NULL);
@@ -1771,9 +2307,6 @@ static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sc
             cap_cols[ncap++] = at;
         }
     }
-    if (n->op != AIQ_PARSE_REGEX && n->nitems && n->items[n->nitems - 1]->kind == AIQ_N_LITERAL)
-        aiq_sb_puts(&re, ".*");
-    AiqPlan *p = new_plan(b, AIQ_P_PARSE, proj);
     p->regex = aiq_arena_strndup(b->arena, aiq_sb_str(&re), re.len);
     aiq_sb_free(&re);
     p->ncaptures = ncap;
@@ -1915,6 +2448,38 @@ static AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
     return values_plan(b, &cols, v, nc);
 }
 
+/* render: the result is the table as it is (a chart is drawn from it
+ * elsewhere); the chart kind and property names must be Kusto's, which
+ * rejects others. */
+static bool check_render(Binder *b, const AiqNode *n)
+{
+    static const char *const kinds[] = {
+        "table", "list", "barchart", "piechart", "ladderchart", "timechart", "linechart",
+        "anomalychart", "pivotchart", "areachart", "stackedareachart", "scatterchart", "timepivot",
+        "columnchart", "timeline", "3Dchart", "card", "treemap", "plotly", "graph", "sankey", NULL,
+    };
+    static const char *const props[] = {
+        "accumulate", "anomalycolumns", "kind", "legend", "series", "title", "xaxis", "xcolumn",
+        "xmax", "xmin", "xtitle", "yaxis", "ycolumns", "ymax", "ymin", "ysplit", "ytitle", NULL,
+    };
+    bool known = false;
+    for (int i = 0; kinds[i]; i++)
+        known |= strcmp(n->str, kinds[i]) == 0;
+    if (!known)
+        return FAILF(b, n, AIQ_ERR_BIND, "unknown chart kind '%s' (Kusto's: timechart, linechart, barchart, columnchart, areachart, piechart, scatterchart, table, ...)", n->str) != NULL;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (prm->kind != AIQ_N_ASSIGN)
+            continue; /* the rest of a column list: ycolumns=a, b */
+        known = false;
+        for (int k = 0; props[k]; k++)
+            known |= strcmp(prm->str, props[k]) == 0;
+        if (!known)
+            return FAILF(b, prm, AIQ_ERR_BIND, "unknown render property '%s'", prm->str) != NULL;
+    }
+    return true;
+}
+
 static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 {
     const char *cands[1024];
@@ -1946,6 +2511,8 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
 {
     const AiqNode *def = fb->def;
+    if (!(n = user_args_in_order(b, n, def)))
+        return NULL;
     if (!check_user_call(b, n, def))
         return NULL;
     Binding *scope = push_call_scope(b, fb);
@@ -1953,7 +2520,7 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
         const AiqNode *prm = def->params[i];
         Binding *x;
         if (prm->op == 1) {
-            if (i >= n->nitems)
+            if (i >= n->nitems || n->items[i]->kind == AIQ_N_PARAM)
                 return FAILF(b, n, AIQ_ERR_BIND, "missing table argument '%s'", prm->str);
             AiqPlan *arg = bind_tabular(b, n->items[i], caller);
             if (!arg)
@@ -2015,6 +2582,9 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
             return x->plan;
         if (x && x->kind == BIND_SCALAR)
             return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a scalar value, not a table", n->str);
+        const AiqNode *call;
+        if (x && x->kind == BIND_FUNC && (call = call_without_parens(b, n, x)))
+            return bind_tabular_call(b, call, x, scope);
         if (x && x->kind == BIND_FUNC)
             return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a function; call it as %s()", n->str, n->str);
         AiqSchema s;
@@ -2070,15 +2640,17 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_PROJECT_KEEP:
     case AIQ_N_PROJECT_REORDER: return bind_project_patterns(b, n, in);
     case AIQ_N_PROJECT_RENAME: return bind_rename(b, n, in);
-    case AIQ_N_SUMMARIZE: return bind_summarize(b, n, in, scope);
+    case AIQ_N_SUMMARIZE: return check_hints(b, n) ? bind_summarize(b, n, in, scope) : NULL;
     case AIQ_N_COUNT: return count_plan(b, in, "Count");
-    case AIQ_N_DISTINCT: return bind_distinct(b, n, in, scope);
+    case AIQ_N_DISTINCT: return check_hints(b, n) ? bind_distinct(b, n, in, scope) : NULL;
     case AIQ_N_SORT: {
         AiqPlan *p = new_plan(b, AIQ_P_SORT, in);
-        return bind_sort_keys(b, n, p, scope) ? p : NULL;
+        return check_hints(b, n) && bind_sort_keys(b, n, p, scope) ? p : NULL;
     }
     case AIQ_N_TOP: {
         AiqPlan *p = new_plan(b, AIQ_P_TOP, in);
+        if (!check_hints(b, n))
+            return NULL;
         if (!const_count(b, n->rhs, scope, &p->limit, "top"))
             return NULL;
         return bind_sort_keys(b, n, p, scope) ? p : NULL;
@@ -2090,8 +2662,8 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_JOIN: return bind_join(b, n, in, scope);
     case AIQ_N_MV_EXPAND: return bind_mv_expand(b, n, in, scope);
     case AIQ_N_PARSE: return bind_parse(b, n, in, scope);
-    case AIQ_N_AS:
-    case AIQ_N_RENDER: return in;
+    case AIQ_N_AS: return check_hints(b, n) ? in : NULL;
+    case AIQ_N_RENDER: return check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     default:
         return fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
@@ -2105,6 +2677,8 @@ static bool is_tabular(const AiqNode *n, Binding *scope, const AiqBindOptions *o
     switch (n->kind) {
     case AIQ_N_TABLE: {
         Binding *x = find_binding(scope, n->str);
+        if (x && x->kind == BIND_FUNC) /* a view, or a function called by its name alone */
+            return is_tabular(x->def->items[x->def->nitems - 1], x->def_scope, opts);
         if (x)
             return x->kind == BIND_TABULAR;
         return true;

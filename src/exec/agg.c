@@ -329,6 +329,32 @@ static bool state_update_tight(AggState *s, const AiqChunk *c, const int64_t *gi
 #undef ROWS_WITH_VALUES
 }
 
+/* make_set over a dynamic array adds the array's elements, each once
+ * (Kusto's make_set page, "Set from array column"); null elements are left
+ * out as null values are. */
+static void set_add_elements(AggState *s, int64_t g, json_t *arr, AiqStrBuf *key)
+{
+    size_t k;
+    json_t *el;
+    json_array_foreach(arr, k, el) {
+        if (json_is_null(el))
+            continue;
+        AiqVector v = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
+        aiq_sb_clear(key);
+        aiq_sb_append(key, (const char *)&g, sizeof g);
+        aiq_key_append(key, &v, 0);
+        bool added;
+        aiq_keymap_get(&s->distinct, key->data, (uint32_t)key->len, &added);
+        if (!added)
+            continue;
+        if (!s->list[g])
+            s->list[g] = json_array();
+        if ((int64_t)json_array_size(s->list[g]) >= s->a->limit)
+            break;
+        json_array_append(s->list[g], el);
+    }
+}
+
 /* Updates one aggregate with the chunk's rows; gids[k] is logical row k's group. */
 static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
                          AiqVector **extra, AiqStrBuf *key)
@@ -386,11 +412,20 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
         }
         case AIQ_AGG_ARG_MAX:
         case AIQ_AGG_ARG_MIN: {
-            if (null)
+            if (null) {
+                /* A group whose x is always null still gives one of its rows,
+                 * its first, with x null (Kusto's arg_max page); cnt -1 marks
+                 * that stand-in, which any row with a value replaces. */
+                if (s->cnt[g] == 0) {
+                    for (int e = 0; e < a->nextra; e++)
+                        aiq_table_set(s->extra, e, g, extra[e], i);
+                    s->cnt[g] = -1;
+                }
                 break;
+            }
             bool want_max = a->kind == AIQ_AGG_ARG_MAX;
             /* the first row wins ties */
-            if (s->cnt[g] && (want_max ? cmp_best(s, g, arg, i) <= 0 : cmp_best(s, g, arg, i) >= 0))
+            if (s->cnt[g] > 0 && (want_max ? cmp_best(s, g, arg, i) <= 0 : cmp_best(s, g, arg, i) >= 0))
                 break;
             set_best(s, g, arg, i);
             s->cnt[g] = 1;
@@ -418,6 +453,11 @@ static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
         case AIQ_AGG_MAKE_SET: {
             if (null)
                 break;
+            if (a->kind == AIQ_AGG_MAKE_SET && arg->type == AIQ_TYPE_DYNAMIC &&
+                json_is_array(arg->data.dyn[aiq_vidx(arg, i)])) {
+                set_add_elements(s, g, arg->data.dyn[aiq_vidx(arg, i)], key);
+                break;
+            }
             aiq_sb_clear(key);
             aiq_sb_append(key, (const char *)&g, sizeof g);
             aiq_key_append(key, arg, i);
@@ -602,7 +642,7 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
     case AIQ_AGG_MAXIF:
     case AIQ_AGG_ARG_MAX:
     case AIQ_AGG_ARG_MIN:
-        v.isnull = s->cnt[g] == 0;
+        v.isnull = s->cnt[g] <= 0;
         v.i64 = s->isum[g];
         v.f64 = s->fsum[g];
         v.str = s->sval[g];

@@ -401,10 +401,76 @@ typedef struct Parse {
     pcre2_code *re;
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    int *groups;         /* capture k's group number in re */
     AiqEvalCtx ev;
     AiqChunk out;
     AiqVector **cols;
 } Parse;
+
+/* Stores the text t of a parse column in row i of v, converted to v's
+ * type; false (and null) when it is not a value of that type. */
+static bool parse_store(Parse *ps, AiqVector *v, uint32_t i, AiqStr t)
+{
+    AiqVector tv = {.type = AIQ_TYPE_STRING, .is_const = true, .data.str = &t};
+    bool ok;
+    switch (v->type) {
+    case AIQ_TYPE_STRING: v->data.str[i] = t; return true;
+    case AIQ_TYPE_REAL: ok = aiq_conv_real(&tv, 0, &v->data.f64[i]); break;
+    case AIQ_TYPE_BOOL: ok = aiq_conv_bool(&tv, 0, &v->data.i64[i]); break;
+    case AIQ_TYPE_DATETIME: ok = aiq_conv_datetime(&tv, 0, &v->data.i64[i]); break;
+    case AIQ_TYPE_TIMESPAN: ok = aiq_conv_timespan(&tv, 0, &v->data.i64[i]); break;
+    case AIQ_TYPE_DYNAMIC: {
+        json_t *j = json_loadb(t.ptr, t.len, JSON_DECODE_ANY, NULL);
+        v->data.dyn[i] = aiq_eval_own(&ps->ev, j ? j : json_stringn(t.ptr, t.len));
+        return true;
+    }
+    default: ok = aiq_conv_long(&tv, 0, &v->data.i64[i]); break;
+    }
+    if (!ok)
+        aiq_vec_set_null(v, i, &ps->ev.arena);
+    return ok;
+}
+
+/* Row i of every extracted column: "" for strings, else null. */
+static void parse_blank(Parse *ps, AiqVector **caps, uint32_t i)
+{
+    for (int k = 0; k < ps->p->ncaptures; k++) {
+        if (caps[k]->type == AIQ_TYPE_STRING)
+            caps[k]->data.str[i] = (AiqStr){"", 0};
+        else
+            aiq_vec_set_null(caps[k], i, &ps->ev.arena);
+    }
+}
+
+/* Parses row i's text s into caps; false on a regex resource limit. */
+static bool parse_row(Parse *ps, AiqVector **caps, uint32_t i, AiqStr s)
+{
+    const AiqPlan *p = ps->p;
+    int rc = pcre2_match(ps->re, (PCRE2_SPTR)s.ptr, s.len, 0, 0, ps->md, ps->mc);
+    if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
+        return aiq_error_set(ps->base.ex->err, AIQ_ERR_LIMIT, -1, 1, "parse: regex match limit exceeded");
+    if (rc < 0) {
+        parse_blank(ps, caps, i);
+        return true;
+    }
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
+    bool all_typed = true;
+    for (int k = 0; k < p->ncaptures; k++) {
+        int g = ps->groups[k];
+        bool have = g < rc && ov[2 * g] != PCRE2_UNSET;
+        AiqStr t = have ? (AiqStr){s.ptr + ov[2 * g], (uint32_t)(ov[2 * g + 1] - ov[2 * g])} : (AiqStr){"", 0};
+        if (have)
+            all_typed &= parse_store(ps, caps[k], i, t);
+        else if (caps[k]->type == AIQ_TYPE_STRING)
+            caps[k]->data.str[i] = t;
+        else
+            aiq_vec_set_null(caps[k], i, &ps->ev.arena);
+    }
+    /* simple and regex are strict: a value not of its column's type fails the row */
+    if (!all_typed && p->parse_kind != AIQ_PARSE_RELAXED)
+        parse_blank(ps, caps, i);
+    return true;
+}
 
 static AiqChunk *parse_next(AiqOp *op)
 {
@@ -414,50 +480,20 @@ static AiqChunk *parse_next(AiqOp *op)
         return NULL;
     aiq_eval_reset(&ps->ev);
     const AiqPlan *p = ps->p;
-    int src_col = (int)p->limit;
     int base = p->input->schema.ncols - 1; /* input columns without the hidden source */
     for (int j = 0; j < p->schema.ncols; j++)
         ps->cols[j] = j < base ? c->cols[j] : NULL;
-    AiqVector *caps[256];
-    for (int k = 0; k < p->ncaptures && k < 256; k++) {
+    AiqVector **caps = aiq_arena_alloc(&ps->ev.arena, sizeof *caps * (size_t)(p->ncaptures + 1));
+    for (int k = 0; k < p->ncaptures; k++) {
         int j = p->expand_cols[k];
         caps[k] = aiq_vec_new(&ps->ev.arena, p->schema.cols[j].type, c->nrows ? c->nrows : 1);
         ps->cols[j] = caps[k];
     }
-    AiqVector *src = c->cols[src_col];
+    AiqVector *src = c->cols[(int)p->limit];
     for (uint32_t kk = 0; kk < c->count; kk++) {
         uint32_t i = aiq_row(c, kk);
-        AiqStr s = src->data.str[aiq_vidx(src, i)];
-        int rc = pcre2_match(ps->re, (PCRE2_SPTR)s.ptr, s.len, 0, 0, ps->md, ps->mc);
-        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT) {
-            aiq_error_set(op->ex->err, AIQ_ERR_LIMIT, -1, 1, "parse: regex match limit exceeded");
+        if (!parse_row(ps, caps, i, src->data.str[aiq_vidx(src, i)]))
             return NULL;
-        }
-        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
-        for (int k = 0; k < p->ncaptures && k < 256; k++) {
-            AiqVector *v = caps[k];
-            bool have = rc > k + 1 && ov[2 * (k + 1)] != PCRE2_UNSET;
-            AiqStr t = have ? (AiqStr){s.ptr + ov[2 * (k + 1)], (uint32_t)(ov[2 * (k + 1) + 1] - ov[2 * (k + 1)])} : (AiqStr){"", 0};
-            AiqVector tv = {.type = AIQ_TYPE_STRING, .is_const = true, .data.str = &t};
-            bool ok = have;
-            switch (v->type) {
-            case AIQ_TYPE_STRING: v->data.str[i] = t; continue;
-            case AIQ_TYPE_REAL: ok = ok && aiq_conv_real(&tv, 0, &v->data.f64[i]); break;
-            case AIQ_TYPE_BOOL: ok = ok && aiq_conv_bool(&tv, 0, &v->data.i64[i]); break;
-            case AIQ_TYPE_DATETIME: ok = ok && aiq_conv_datetime(&tv, 0, &v->data.i64[i]); break;
-            case AIQ_TYPE_TIMESPAN: ok = ok && aiq_conv_timespan(&tv, 0, &v->data.i64[i]); break;
-            case AIQ_TYPE_DYNAMIC: {
-                json_t *j = have ? json_loadb(t.ptr, t.len, JSON_DECODE_ANY, NULL) : NULL;
-                if (have && !j)
-                    j = json_stringn(t.ptr, t.len);
-                v->data.dyn[i] = aiq_eval_own(&ps->ev, j);
-                continue;
-            }
-            default: ok = ok && aiq_conv_long(&tv, 0, &v->data.i64[i]); break;
-            }
-            if (!ok)
-                aiq_vec_set_null(v, i, &ps->ev.arena);
-        }
     }
     ps->out = *c;
     ps->out.ncols = p->schema.ncols;
@@ -474,7 +510,21 @@ static void parse_free(AiqOp *op)
     pcre2_code_free(ps->re);
     aiq_eval_free(&ps->ev);
     aiq_xfree(ps->cols);
+    aiq_xfree(ps->groups);
     aiq_xfree(ps);
+}
+
+/* PCRE2 options of a parse pattern. simple and relaxed columns take any
+ * text, newlines included; in kind=regex '.' stops at a newline unless
+ * flags= has s, as in Kusto's RE2. */
+static uint32_t parse_regex_options(const AiqPlan *p)
+{
+    uint32_t o = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
+    if (p->parse_kind != AIQ_PARSE_REGEX)
+        return o | PCRE2_DOTALL;
+    for (const char *f = p->regex_flags; *f; f++)
+        o |= *f == 'i' ? PCRE2_CASELESS : *f == 'm' ? PCRE2_MULTILINE : *f == 's' ? PCRE2_DOTALL : PCRE2_UNGREEDY;
+    return o;
 }
 
 /* ---- materializing operators ----------------------------------------------------- */
@@ -1092,33 +1142,120 @@ static void join_free(AiqOp *op)
 }
 
 /* mv-expand: one output row per array element (or bag property) */
-static json_t *element(json_t *d, size_t k, bool *more)
+
+/* The k-th element of d, a new reference: an array's element; a bag's
+ * property as a one-entry bag, or as a [key, value] array when `pairs`
+ * (kind=array); d itself for k == 0 when it is neither (null included).
+ * NULL past the end. */
+static json_t *element(json_t *d, size_t k, bool pairs)
 {
-    if (json_is_array(d)) {
-        *more = k + 1 < json_array_size(d);
+    if (json_is_array(d))
         return k < json_array_size(d) ? json_incref(json_array_get(d, k)) : NULL;
-    }
     if (json_is_object(d)) {
-        *more = k + 1 < json_object_size(d);
         size_t i = 0;
         const char *key;
         json_t *v;
         json_object_foreach(d, key, v) {
-            if (i++ == k) {
-                json_t *o = json_object();
-                json_object_set(o, key, v);
-                return o;
-            }
+            if (i++ != k)
+                continue;
+            if (pairs)
+                return json_pack("[sO]", key, v);
+            json_t *o = json_object();
+            json_object_set(o, key, v);
+            return o;
         }
         return NULL;
     }
-    *more = false;
     return k == 0 ? json_incref(d) : NULL;
 }
 
+/* How many rows a value expands to (Kusto's mv-expand page): one per
+ * element of an array or property of a bag, so none when it is empty; one
+ * for any other value, null included. */
 static size_t element_count(json_t *d)
 {
-    return json_is_array(d) ? json_array_size(d) : json_is_object(d) ? json_object_size(d) : (d ? 1 : 0);
+    return json_is_array(d) ? json_array_size(d) : json_is_object(d) ? json_object_size(d) : 1;
+}
+
+/* Stores element el in row 0 of tv as `to typeof(ty)` asks. That is a cast,
+ * not a conversion: an element of another JSON kind is null (the text "2"
+ * is no long, 2.5 no long either), "" for a string. aiq's dynamic values
+ * hold datetimes and timespans as text, so those two read their text. */
+static void cast_element(json_t *el, AiqType ty, AiqVector *tv, AiqArena *scratch)
+{
+    bool ok;
+    int64_t *i64 = &tv->data.i64[0];
+    switch (ty) {
+    case AIQ_TYPE_STRING:
+        tv->data.str[0] = json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
+                                             : (AiqStr){"", 0};
+        return;
+    case AIQ_TYPE_REAL:
+        if ((ok = json_is_number(el)))
+            tv->data.f64[0] = json_number_value(el);
+        break;
+    case AIQ_TYPE_BOOL:
+        if ((ok = json_is_boolean(el)))
+            *i64 = json_is_true(el);
+        break;
+    case AIQ_TYPE_INT:
+        ok = json_is_integer(el) && json_integer_value(el) >= INT32_MIN && json_integer_value(el) <= INT32_MAX;
+        if (ok)
+            *i64 = json_integer_value(el);
+        break;
+    case AIQ_TYPE_LONG:
+        if ((ok = json_is_integer(el)))
+            *i64 = json_integer_value(el);
+        break;
+    case AIQ_TYPE_DATETIME:
+        ok = json_is_string(el) && aiq_datetime_parse(json_string_value(el), json_string_length(el), i64);
+        break;
+    case AIQ_TYPE_TIMESPAN:
+        ok = json_is_string(el) && aiq_timespan_parse(json_string_value(el), json_string_length(el), i64);
+        break;
+    default: ok = false; break;
+    }
+    if (!ok)
+        aiq_vec_set_null(tv, 0, scratch);
+}
+
+/* Appends the rows input row r expands to: one per element of its longest
+ * expanded value ("in parallel": a shorter value gives null), at most
+ * p->limit, each with the element's index when with_itemindex asks. */
+static void expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
+                       uint32_t *rows, AiqArena *scratch)
+{
+    size_t len = 0;
+    for (int e = 0; e < p->nexpand; e++) {
+        size_t n = element_count(((json_t **)in->cols[p->expand_cols[e]].data)[r]);
+        len = n > len ? n : len;
+    }
+    if (p->limit >= 0 && (int64_t)len > p->limit)
+        len = (size_t)p->limit;
+    for (int c = 0; c < in->schema.ncols; c++)
+        rows[c] = (uint32_t)r;
+    for (size_t k = 0; k < len; k++) {
+        int64_t at = out->nrows;
+        aiq_table_append_row(out, ptrs, rows); /* expanded columns and the index: set below */
+        for (int e = 0; e < p->nexpand; e++) {
+            int col = p->expand_cols[e];
+            json_t *el = element(((json_t **)in->cols[col].data)[r], k, p->bag_pairs);
+            AiqVector dv = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
+            AiqVector *tv = &dv;
+            if (p->expand_types[e] != AIQ_TYPE_DYNAMIC) {
+                tv = aiq_vec_new(scratch, p->expand_types[e], 1);
+                tv->is_const = true;
+                cast_element(el, p->expand_types[e], tv, scratch);
+            }
+            aiq_table_set(out, col, at, tv, 0);
+            json_decref(el);
+        }
+        if (p->index_col >= 0) {
+            AiqValue index = {.type = AIQ_TYPE_LONG, .i64 = (int64_t)k};
+            aiq_table_set(out, p->index_col, at, aiq_vec_const(scratch, &index), 0);
+        }
+        aiq_arena_reset(scratch);
+    }
 }
 
 static AiqTable *mv_expand_compute(Materialize *m)
@@ -1128,65 +1265,20 @@ static AiqTable *mv_expand_compute(Materialize *m)
     if (!in)
         return NULL;
     AiqTable *out = aiq_table_new(&p->schema);
-    int nc = in->schema.ncols;
+    int nc = p->schema.ncols; /* the input's columns, then the index */
     AiqVector *vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
     AiqVector **ptrs = aiq_xcalloc((size_t)nc + 1, sizeof *ptrs);
     uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
-    for (int c = 0; c < nc; c++) {
+    for (int c = 0; c < in->schema.ncols; c++) {
         aiq_table_column_vector(in, c, &vecs[c]);
         ptrs[c] = &vecs[c];
     }
+    for (int e = 0; e < p->nexpand; e++)
+        ptrs[p->expand_cols[e]] = NULL; /* their input is the whole array */
     AiqArena scratch;
     aiq_arena_init(&scratch, 4096);
     for (int64_t r = 0; r < in->nrows; r++) {
-        size_t len = 0;
-        for (int e = 0; e < p->nexpand; e++) {
-            size_t n = element_count(((json_t **)in->cols[p->expand_cols[e]].data)[r]);
-            if (n > len)
-                len = n;
-        }
-        if (p->limit >= 0 && (int64_t)len > p->limit)
-            len = (size_t)p->limit;
-        /* expanded columns are filled below: their input is the whole array */
-        for (int e = 0; e < p->nexpand; e++)
-            ptrs[p->expand_cols[e]] = NULL;
-        for (size_t k = 0; k < len; k++) {
-            for (int c = 0; c < nc; c++)
-                rows[c] = (uint32_t)r;
-            int64_t at = out->nrows;
-            aiq_table_append_row(out, ptrs, rows);
-            for (int e = 0; e < p->nexpand; e++) {
-                int col = p->expand_cols[e];
-                bool more;
-                json_t *el = element(((json_t **)in->cols[col].data)[r], k, &more);
-                AiqType ty = p->expand_types[e];
-                /* the element, converted to typeof(...) when asked */
-                AiqVector dv = {.type = AIQ_TYPE_DYNAMIC, .is_const = true, .data.dyn = &el};
-                AiqVector *tv = aiq_vec_new(&scratch, ty, 1);
-                tv->is_const = true;
-                bool ok = true;
-                switch (ty) {
-                case AIQ_TYPE_DYNAMIC: tv = &dv; break;
-                case AIQ_TYPE_STRING: {
-                    char *txt = !el ? NULL : json_is_string(el) ? NULL : aiq_json_dumps(el, 0);
-                    tv->data.str[0] = !el ? (AiqStr){"", 0} : json_is_string(el) ? (AiqStr){json_string_value(el), (uint32_t)json_string_length(el)}
-                                                                                  : (AiqStr){aiq_arena_strndup(&scratch, txt, strlen(txt)), (uint32_t)strlen(txt)};
-                    aiq_xfree(txt);
-                    break;
-                }
-                case AIQ_TYPE_REAL: ok = aiq_conv_real(&dv, 0, &tv->data.f64[0]); break;
-                case AIQ_TYPE_BOOL: ok = aiq_conv_bool(&dv, 0, &tv->data.i64[0]); break;
-                case AIQ_TYPE_DATETIME: ok = aiq_conv_datetime(&dv, 0, &tv->data.i64[0]); break;
-                case AIQ_TYPE_TIMESPAN: ok = aiq_conv_timespan(&dv, 0, &tv->data.i64[0]); break;
-                default: ok = aiq_conv_long(&dv, 0, &tv->data.i64[0]); break;
-                }
-                if (!ok)
-                    aiq_vec_set_null(tv, 0, &scratch);
-                aiq_table_set(out, col, at, tv, 0);
-                json_decref(el);
-            }
-            aiq_arena_reset(&scratch);
-        }
+        expand_row(p, in, r, out, ptrs, rows, &scratch);
         if ((r & 1023) == 0 && !aiq_op_check_limits(m->base.ex))
             break;
     }
@@ -1325,7 +1417,7 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     case AIQ_P_PARSE: {
         int errcode;
         PCRE2_SIZE erroff;
-        pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF | PCRE2_DOTALL, &errcode, &erroff, NULL);
+        pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, parse_regex_options(p), &errcode, &erroff, NULL);
         if (!re) {
             PCRE2_UCHAR msg[256];
             pcre2_get_error_message(errcode, msg, sizeof msg);
@@ -1344,6 +1436,12 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         ps->mc = pcre2_match_context_create(NULL);
         pcre2_set_match_limit(ps->mc, 10000000u);
         ps->cols = aiq_xcalloc((size_t)p->schema.ncols + 1, sizeof *ps->cols);
+        ps->groups = aiq_xcalloc((size_t)p->ncaptures + 1, sizeof *ps->groups);
+        for (int k = 0; k < p->ncaptures; k++) {
+            char name[32];
+            snprintf(name, sizeof name, "aiq%d", k);
+            ps->groups[k] = pcre2_substring_number_from_name(re, (PCRE2_SPTR)name);
+        }
         aiq_eval_init(&ps->ev, ex->err, ex->now);
         return &ps->base;
     }

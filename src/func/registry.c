@@ -9,6 +9,8 @@
  * Argument class codes: a any, n number, N number/datetime/timespan,
  * o orderable (number, string, datetime, timespan, bool), s string,
  * b bool, d datetime, t timespan, y dynamic, l integer, k constant string,
+ * v any scalar, converted to its text as tostring() does (the functions whose
+ * reference page says non-string arguments are "forcibly cast" to string),
  * K constant number, p "datetime part" constant string, * a star or any.
  * Kusto's naming rules come from the Kusto.Language symbol table.
  */
@@ -51,24 +53,24 @@ static AiqFuncDef funcs[] = {
     SCALAR_RAW("not", 1, 1, 'b', "b", AIQ_NAME_NONE, NULL, k_not),
     /* strings */
     SCALAR("strlen", 1, 1, 'l', "s", AIQ_NAME_FUNC_ARG, NULL, k_strlen),
-    SCALAR("tolower", 1, 1, 's', "s", AIQ_NAME_NONE, NULL, k_tolower),
-    SCALAR("toupper", 1, 1, 's', "s", AIQ_NAME_NONE, NULL, k_toupper),
-    SCALAR("substring", 2, 3, 's', "sll", AIQ_NAME_NONE, NULL, k_substring),
+    SCALAR("tolower", 1, 1, 's', "v", AIQ_NAME_NONE, NULL, k_tolower),
+    SCALAR("toupper", 1, 1, 's', "v", AIQ_NAME_NONE, NULL, k_toupper),
+    SCALAR("substring", 2, 3, 's', "vll", AIQ_NAME_NONE, NULL, k_substring),
     SCALAR_RAW("strcat", 1, 64, 's', "a", AIQ_NAME_NONE, NULL, k_strcat),
-    SCALAR_RAW("strcat_delim", 2, 64, 's', "sa", AIQ_NAME_NONE, NULL, k_strcat_delim),
-    SCALAR("split", 2, 3, 'y', "ssl", AIQ_NAME_FIRST_ARG, NULL, k_split),
+    SCALAR_RAW("strcat_delim", 3, 65, 's', "va", AIQ_NAME_NONE, NULL, k_strcat_delim),
+    SCALAR("split", 2, 3, 'y', "vsl", AIQ_NAME_FIRST_ARG, NULL, k_split),
     SCALAR("replace_string", 3, 3, 's', "sss", AIQ_NAME_NONE, NULL, k_replace_string),
     SCALAR("replace_regex", 3, 3, 's', "sks", AIQ_NAME_NONE, NULL, k_replace_regex),
     SCALAR("trim", 2, 2, 's', "ks", AIQ_NAME_NONE, NULL, k_trim),
     SCALAR("trim_start", 2, 2, 's', "ks", AIQ_NAME_NONE, NULL, k_trim),
     SCALAR("trim_end", 2, 2, 's', "ks", AIQ_NAME_NONE, NULL, k_trim),
-    SCALAR("indexof", 2, 5, 'l', "ssll", AIQ_NAME_NONE, NULL, k_indexof),
-    SCALAR("extract", 3, 3, 's', "kls", AIQ_NAME_NONE, NULL, k_extract),
-    SCALAR("extract_all", 2, 2, 'y', "ks", AIQ_NAME_NONE, NULL, k_extract_all),
+    SCALAR("indexof", 2, 5, 'l', "vvl", AIQ_NAME_NONE, NULL, k_indexof),
+    SCALAR("extract", 3, 4, 's', "kls", AIQ_NAME_NONE, NULL, k_extract),
+    SCALAR("extract_all", 2, 3, 'y', "ksy", AIQ_NAME_NONE, NULL, k_extract_all),
     SCALAR("parse_url", 1, 1, 'y', "s", AIQ_NAME_NONE, NULL, k_parse_url),
-    SCALAR("strrep", 2, 3, 's', "sls", AIQ_NAME_NONE, NULL, k_strrep),
-    SCALAR("reverse", 1, 1, 's', "s", AIQ_NAME_NONE, NULL, k_reverse),
-    SCALAR("countof", 2, 2, 'l', "sk", AIQ_NAME_NONE, NULL, k_countof),
+    SCALAR("strrep", 2, 3, 's', "vlv", AIQ_NAME_NONE, NULL, k_strrep),
+    SCALAR("reverse", 1, 1, 's', "v", AIQ_NAME_NONE, NULL, k_reverse),
+    SCALAR("countof", 2, 3, 'l', "skk", AIQ_NAME_NONE, NULL, k_countof),
     /* dynamic */
     SCALAR("array_length", 1, 1, 'l', "y", AIQ_NAME_NONE, NULL, k_array_length),
     SCALAR("bag_keys", 1, 1, 'y', "y", AIQ_NAME_NONE, NULL, k_bag_keys),
@@ -90,7 +92,7 @@ static AiqFuncDef funcs[] = {
     SCALAR("isinf", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
     SCALAR("isfinite", 1, 1, 'b', "n", AIQ_NAME_NONE, NULL, k_fpclass),
     /* time */
-    SCALAR("now", 0, 0, 'd', "", AIQ_NAME_NONE, NULL, k_ago),
+    SCALAR("now", 0, 1, 'd', "t", AIQ_NAME_NONE, NULL, k_ago),
     SCALAR("ago", 1, 1, 'd', "t", AIQ_NAME_NONE, NULL, k_ago),
     SCALAR("startofday", 1, 2, 'd', "dl", AIQ_NAME_FIRST_ARG, NULL, k_startof),
     SCALAR("startofweek", 1, 2, 'd', "dl", AIQ_NAME_NONE, NULL, k_startof),

@@ -159,11 +159,11 @@ bool aiq_conv_datetime(const AiqVector *v, uint32_t i, int64_t *out)
     case AIQ_TYPE_DATETIME: *out = I64(v, i); return true;
     case AIQ_TYPE_STRING: {
         AiqStr s = STR(v, i);
-        return aiq_datetime_parse(s.ptr, s.len, out);
+        return aiq_datetime_parse_text(s.ptr, s.len, out);
     }
     case AIQ_TYPE_DYNAMIC: {
         json_t *d = DYN(v, i);
-        return json_is_string(d) && aiq_datetime_parse(json_string_value(d), json_string_length(d), out);
+        return json_is_string(d) && aiq_datetime_parse_text(json_string_value(d), json_string_length(d), out);
     }
     default: return false;
     }
@@ -220,7 +220,7 @@ AiqStr aiq_conv_string(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)
     switch (v->type) {
     case AIQ_TYPE_BOOL: return I64(v, i) ? (AiqStr){"true", 4} : (AiqStr){"false", 5};
     case AIQ_TYPE_REAL: n = aiq_real_format(F64(v, i), buf); break;
-    case AIQ_TYPE_DATETIME: n = aiq_datetime_format(I64(v, i), buf); break;
+    case AIQ_TYPE_DATETIME: n = aiq_datetime_format_full(I64(v, i), buf); break;
     case AIQ_TYPE_TIMESPAN: n = aiq_timespan_format(I64(v, i), buf); break;
     default: n = (size_t)snprintf(buf, sizeof buf, "%lld", (long long)I64(v, i)); break;
     }

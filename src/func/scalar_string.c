@@ -247,38 +247,42 @@ KERNEL(k_reverse)
     }
 }
 
-KERNEL(k_countof)
+/* indexof(s, lookup [, start [, length [, occurrence]]]) of one row, in
+ * code points (Kusto's indexof page): a negative start counts from the
+ * end; each occurrence is looked for in the `length` code points from
+ * where the search stands (-1: to the end), the match wholly inside them;
+ * -1 when there is none; false (null) for a length below -1 or a negative
+ * occurrence. */
+static bool index_of(AiqStr s, AiqStr t, int64_t start, int64_t length, int64_t occurrence, int64_t *out)
 {
-    FOR_ROWS(i) {
-        AiqStr s = STR(a[0], i), t = STR(a[1], i);
-        int64_t c = 0;
-        if (t.len)
-            for (const char *p = s.ptr; (p = memmem(p, (size_t)(s.ptr + s.len - p), t.ptr, t.len)); p += t.len)
-                c++;
-        out->data.i64[i] = c;
+    if (length < -1 || occurrence < 0)
+        return false;
+    int64_t ncp = code_points(s);
+    int64_t pos = start < 0 ? (ncp + start > 0 ? ncp + start : 0) : start; /* in code points */
+    int64_t found = -1;
+    for (int64_t o = 0; o < occurrence && pos <= ncp; o++) {
+        uint32_t b = cp_offset(s, pos);
+        uint32_t e = length < 0 ? s.len : cp_offset(s, pos + length);
+        const char *hit = t.len > e - b ? NULL : t.len == 0 ? s.ptr + b : memmem(s.ptr + b, e - b, t.ptr, t.len);
+        if (!hit) {
+            found = -1;
+            break;
+        }
+        found = code_points((AiqStr){s.ptr, (uint32_t)(hit - s.ptr)});
+        pos = found + (t.len ? code_points(t) : 1);
     }
+    *out = occurrence == 0 ? -1 : found;
+    return true;
 }
 
 KERNEL(k_indexof)
 {
     FOR_ROWS(i) {
-        AiqStr s = STR(a[0], i), t = STR(a[1], i);
         int64_t start = e->nargs > 2 && !ISNULL(a[2], i) ? I64(a[2], i) : 0;
+        int64_t length = e->nargs > 3 && !ISNULL(a[3], i) ? I64(a[3], i) : -1;
         int64_t occurrence = e->nargs > 4 && !ISNULL(a[4], i) ? I64(a[4], i) : 1;
-        if (start < 0)
-            start = 0;
-        uint32_t b = cp_offset(s, start);
-        int64_t found = -1;
-        for (int64_t o = 0; o < occurrence; o++) {
-            const char *hit = t.len == 0 ? s.ptr + b : memmem(s.ptr + b, s.len - b, t.ptr, t.len);
-            if (!hit || (t.len == 0 && b > s.len)) {
-                found = -1;
-                break;
-            }
-            found = (int64_t)(hit - s.ptr);
-            b = (uint32_t)found + (t.len ? t.len : 1);
-        }
-        out->data.i64[i] = found < 0 ? -1 : (int64_t)code_points((AiqStr){s.ptr, (uint32_t)found});
+        if (!index_of(STR(a[0], i), STR(a[1], i), start, length, occurrence, &out->data.i64[i]))
+            SETNULL(ctx, out, i);
     }
 }
 
@@ -378,6 +382,47 @@ static AiqStr group_text(Regex *r, AiqStr s, int64_t g, int rc)
     return (AiqStr){s.ptr + ov[2 * g], (uint32_t)(ov[2 * g + 1] - ov[2 * g])};
 }
 
+/* countof(s, search [, kind]): kind "normal" counts every place the text
+ * occurs, overlapping ones too ("aa" is twice in "aaa"); "regex" counts the
+ * regex's matches, which do not overlap (Kusto's countof page). */
+static int64_t count_text(AiqStr s, AiqStr t)
+{
+    int64_t c = 0;
+    if (t.len)
+        for (const char *p = s.ptr; (p = memmem(p, (size_t)(s.ptr + s.len - p), t.ptr, t.len)); p++)
+            c++;
+    return c;
+}
+
+/* The number of non-overlapping matches of r in s, or -1 on a limit error. */
+static int64_t count_matches(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, AiqStr s)
+{
+    int64_t c = 0;
+    for (uint32_t from = 0; from <= s.len;) {
+        int rc = regex_match(ctx, e, r, s, from);
+        if (rc <= 0)
+            return rc < 0 ? -1 : c;
+        PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+        c++;
+        from = ov[1] > ov[0] ? (uint32_t)ov[1] : (uint32_t)ov[0] + 1;
+    }
+    return c;
+}
+
+KERNEL(k_countof)
+{
+    bool regex = e->nargs > 2 && STR(a[2], 0).len == 5 && memcmp(STR(a[2], 0).ptr, "regex", 5) == 0;
+    Regex *r = regex ? regex_for(ctx, e, a[1]) : NULL;
+    if (regex && !r)
+        return;
+    FOR_ROWS(i) {
+        int64_t c = regex ? count_matches(ctx, e, r, STR(a[0], i)) : count_text(STR(a[0], i), STR(a[1], i));
+        if (c < 0)
+            return;
+        out->data.i64[i] = c;
+    }
+}
+
 KERNEL(k_extract)
 {
     Regex *r = regex_for(ctx, e, a[0]);
@@ -392,13 +437,46 @@ KERNEL(k_extract)
     }
 }
 
+/* extract_all's capture groups: those of its captureGroups array (numbers
+ * from 1, or names), else every group of the regex (or the whole match when
+ * it has none). Fills groups[] and returns how many; -1 after an error. */
+static int extract_all_groups(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, const AiqVector *list, uint32_t *groups, int cap)
+{
+    uint32_t ngroups = 0;
+    pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    if (!list) {
+        int n = 0;
+        for (uint32_t g = ngroups ? 1 : 0; g <= ngroups && n < cap; g++)
+            groups[n++] = g;
+        return n;
+    }
+    json_t *arr = DYN(list, 0), *el;
+    size_t k;
+    int n = 0;
+    json_array_foreach(arr, k, el) {
+        int64_t g = json_is_string(el) ? pcre2_substring_number_from_name(r->code, (PCRE2_SPTR)json_string_value(el))
+                    : json_is_integer(el) ? json_integer_value(el) : -1;
+        if (g < 1 || g > (int64_t)ngroups || n == cap) {
+            char *txt = aiq_json_dumps(el, JSON_ENCODE_ANY);
+            aiq_error_set(ctx->err, AIQ_ERR_RUNTIME, e->off, e->len,
+                          "extract_all(): %s is not a capture group of the regex (it has %u)", txt ? txt : "?", ngroups);
+            aiq_xfree(txt);
+            return -1;
+        }
+        groups[n++] = (uint32_t)g;
+    }
+    return n;
+}
+
 KERNEL(k_extract_all)
 {
     Regex *r = regex_for(ctx, e, a[0]);
     if (!r)
         return;
-    uint32_t ngroups = 0;
-    pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
+    uint32_t groups[64];
+    int ngroups = extract_all_groups(ctx, e, r, e->nargs > 2 ? a[2] : NULL, groups, 64);
+    if (ngroups < 0)
+        return;
     FOR_ROWS(i) {
         AiqStr s = STR(a[1], i);
         json_t *arr = json_array();
@@ -412,13 +490,13 @@ KERNEL(k_extract_all)
             if (rc == 0)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-            if (ngroups <= 1) {
-                AiqStr t = group_text(r, s, ngroups, rc);
+            if (ngroups == 1) {
+                AiqStr t = group_text(r, s, groups[0], rc);
                 json_array_append_new(arr, json_stringn(t.ptr, t.len));
             } else {
                 json_t *row = json_array();
-                for (uint32_t g = 1; g <= ngroups; g++) {
-                    AiqStr t = group_text(r, s, g, rc);
+                for (int g = 0; g < ngroups; g++) {
+                    AiqStr t = group_text(r, s, groups[g], rc);
                     json_array_append_new(row, json_stringn(t.ptr, t.len));
                 }
                 json_array_append_new(arr, row);

@@ -33,9 +33,11 @@ static int64_t add_months(int64_t t, int64_t months)
     return aiq_days_from_civil(y, m, d) * AIQ_TICKS_PER_DAY + rem;
 }
 
+/* ago(t) = now() - t; now(t) = now() + t */
 KERNEL(k_ago)
 {
-    FOR_ROWS(i) out->data.i64[i] = ctx->now - I64(a[0], i);
+    int64_t sign = e->fn->name[0] == 'a' ? -1 : 1;
+    FOR_ROWS(i) out->data.i64[i] = ctx->now + sign * I64(a[0], i);
 }
 
 /* startofday/week/month/year and endofday/week/month, with an optional offset. */
@@ -136,51 +138,15 @@ KERNEL(k_datetime_add)
 
 KERNEL(k_format_datetime)
 {
-    /* Kusto/.NET custom format: yyyy yy MM M dd d HH H hh h mm m ss s f..fffffff tt */
     AiqStr fmt = STR(a[1], 0);
+    AiqStrBuf sb; /* grows: a format can be long (found by fuzz_query) */
+    aiq_sb_init(&sb);
     FOR_ROWS(i) {
-        int64_t t = I64(a[0], i), days = day_of(t), rem = t - days * AIQ_TICKS_PER_DAY, y;
-        unsigned mo, d;
-        aiq_civil_from_days(days, &y, &mo, &d);
-        int64_t secs = rem / AIQ_TICKS_PER_SECOND, frac = rem % AIQ_TICKS_PER_SECOND;
-        int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
-        AiqStrBuf sb; /* grows: a format can be long (found by fuzz_query) */
-        aiq_sb_init(&sb);
-        for (uint32_t k = 0; k < fmt.len;) {
-            char c = fmt.ptr[k];
-            uint32_t run = 1;
-            while (k + run < fmt.len && fmt.ptr[k + run] == c)
-                run++;
-            switch (c) {
-            case 'y':
-                if (run >= 4)
-                    aiq_sb_printf(&sb, "%04lld", (long long)y);
-                else
-                    aiq_sb_printf(&sb, "%02lld", (long long)(y % 100));
-                break;
-            case 'M': aiq_sb_printf(&sb, run >= 2 ? "%02u" : "%u", mo); break;
-            case 'd': aiq_sb_printf(&sb, run >= 2 ? "%02u" : "%u", d); break;
-            case 'H': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", hh); break;
-            case 'h': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", hh % 12 ? hh % 12 : 12); break;
-            case 'm': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", mi); break;
-            case 's': aiq_sb_printf(&sb, run >= 2 ? "%02d" : "%d", ss); break;
-            case 'f':
-            case 'F': {
-                char digits[24];
-                snprintf(digits, sizeof digits, "%07lld", (long long)frac);
-                aiq_sb_append(&sb, digits, run > 7 ? 7 : run);
-                break;
-            }
-            case 't': aiq_sb_puts(&sb, hh < 12 ? (run >= 2 ? "AM" : "A") : (run >= 2 ? "PM" : "P")); break;
-            default:
-                for (uint32_t r = 0; r < run; r++)
-                    aiq_sb_putc(&sb, c);
-            }
-            k += run;
-        }
+        aiq_sb_clear(&sb);
+        aiq_datetime_format_custom(I64(a[0], i), fmt.ptr, fmt.len, &sb);
         out->data.str[i] = aiq_eval_str(ctx, aiq_sb_str(&sb), sb.len);
-        aiq_sb_free(&sb);
     }
+    aiq_sb_free(&sb);
 }
 
 KERNEL(k_datepart)

@@ -16,7 +16,7 @@ typedef enum AiqNodeKind {
     AIQ_N_QUERY,        /* items: statements; the last one is the query expression */
     AIQ_N_LET,          /* str: name; rhs: value (expression, tabular, or FUNC_DEF) */
     AIQ_N_DECLARE,      /* declare query_parameters: items: PARAM */
-    AIQ_N_FUNC_DEF,     /* params: PARAM; items: body statements (last = result) */
+    AIQ_N_FUNC_DEF,     /* params: PARAM; items: body statements (last = result); op: 1 for a view */
     AIQ_N_PARAM,        /* str: name; type; op: 1 when tabular `T:(*)`; rhs: default */
     /* expressions */
     AIQ_N_LITERAL,      /* type; isnull; i64 / f64 / str+slen (string) / str (dynamic JSON) */
@@ -45,7 +45,7 @@ typedef enum AiqNodeKind {
     AIQ_N_PROJECT_AWAY, /* items: NAME (may hold '*' wildcards) */
     AIQ_N_PROJECT_KEEP, /* items: NAME (may hold '*' wildcards) */
     AIQ_N_PROJECT_RENAME, /* items: ASSIGN (new = NAME old) */
-    AIQ_N_PROJECT_REORDER, /* items: NAME (may hold '*' wildcards) */
+    AIQ_N_PROJECT_REORDER, /* items: NAME (may hold '*' wildcards; op: AIQ_REORDER_*) */
     AIQ_N_SUMMARIZE,    /* items: aggregates (or ASSIGN); items2: by expressions */
     AIQ_N_SORT,         /* items: SORT_KEY */
     AIQ_N_TOP,          /* rhs: count; items: SORT_KEY */
@@ -63,7 +63,11 @@ typedef enum AiqNodeKind {
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 
-enum { AIQ_PARSE_SIMPLE = 0, AIQ_PARSE_REGEX, AIQ_PARSE_RELAXED };
+/* project-reorder: how the columns one pattern matches are ordered.
+ * ORDER: aiq_reorder_names[] ("", "asc", "desc", "granny-asc", "granny-desc"). */
+enum { AIQ_REORDER_AS_IS = 0, AIQ_REORDER_ASC, AIQ_REORDER_DESC, AIQ_REORDER_GRANNY_ASC,
+       AIQ_REORDER_GRANNY_DESC };
+extern const char *const aiq_reorder_names[];
 
 typedef struct AiqNode AiqNode;
 struct AiqNode {

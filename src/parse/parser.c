@@ -18,6 +18,8 @@
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
+const char *const aiq_reorder_names[] = {"", "asc", "desc", "granny-asc", "granny-desc"};
+
 const char *const aiq_join_kind_names[AIQ_JOIN_KIND_COUNT] = {
     "innerunique", "inner", "leftouter", "rightouter", "fullouter",
     "leftanti", "rightanti", "leftsemi", "rightsemi",
@@ -316,7 +318,12 @@ static AiqNode *parse_typed_literal(Parser *p)
         return n;
     }
     if (n->type == AIQ_TYPE_DATETIME) {
-        if (!aiq_datetime_parse(in, n_in, &n->i64))
+        /* datetime("2015-12-14") and datetime('12-02-2022') are valid too */
+        if (n_in >= 2 && (in[0] == '"' || in[0] == '\'') && in[n_in - 1] == in[0]) {
+            in++;
+            n_in -= 2;
+        }
+        if (!aiq_datetime_parse_text(in, n_in, &n->i64))
             return fail_at(p, t, aiq_arena_printf(p->arena,
                 "invalid datetime literal '%.*s'; expected ISO 8601 such as 2026-11-22T10:00:00Z",
                 (int)n_in, in));
@@ -381,7 +388,8 @@ static AiqNode *parse_expr(Parser *p);
 static AiqNode *parse_pipe_expr(Parser *p);
 static AiqNode *parse_source(Parser *p);
 
-/* args -> [ expr { ',' expr } ]   (inside parentheses already opened) */
+/* args -> [ arg { ',' arg } ]   (inside parentheses already opened)
+   arg -> '*' | identifier '=' expr | expr    (name = value: a user function's parameter) */
 static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
 {
     if (accept(p, AIQ_TK_RPAREN))
@@ -390,6 +398,13 @@ static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
         AiqNode *a;
         if (at(p, AIQ_TK_STAR)) {
             a = new_node(p, AIQ_N_STAR, advance(p));
+        } else if (at(p, AIQ_TK_IDENT) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
+            a = new_node(p, AIQ_N_ASSIGN, peek(p));
+            a->str = tok_text(p, advance(p));
+            advance(p); /* '=' */
+            if (!(a->lhs = parse_expr(p)))
+                return false;
+            finish(p, a);
         } else {
             a = parse_expr(p);
         }
@@ -512,12 +527,14 @@ static AiqNode *parse_primary(Parser *p)
     }
 }
 
-/* postfix -> primary { '.' name | '[' expr ']' } */
+/* postfix -> primary { '.' name | [ '.' ] '[' expr ']' } */
 static AiqNode *parse_postfix(Parser *p)
 {
     AiqNode *e = parse_primary(p);
     while (e) {
-        if (at(p, AIQ_TK_DOT)) {
+        if (at(p, AIQ_TK_DOT) && peek_at(p, 1)->kind == AIQ_TK_LBRACKET) {
+            advance(p); /* d.[expr] is d[expr] (Kusto's dynamic accessors) */
+        } else if (at(p, AIQ_TK_DOT)) {
             advance(p);
             const AiqToken *t = peek(p);
             AiqNode *m = new_node(p, AIQ_N_MEMBER, t);
@@ -835,8 +852,29 @@ static bool parse_column_list(Parser *p, NodeList *out, const char *stop, const 
     }
 }
 
-/* name_list -> name_pattern { ',' name_pattern }; a pattern may hold '*'. */
-static bool parse_name_patterns(Parser *p, NodeList *out, const char *what)
+/* column_order -> 'asc' | 'desc' | 'granny-asc' | 'granny-desc' (project-reorder).
+ * granny-asc lexes as granny - asc: the three tokens must touch. Returns an
+ * AIQ_REORDER_* value, AIQ_REORDER_AS_IS when none is there. */
+static int parse_column_order(Parser *p)
+{
+    if (accept_word(p, "asc"))
+        return AIQ_REORDER_ASC;
+    if (accept_word(p, "desc"))
+        return AIQ_REORDER_DESC;
+    const AiqToken *g = peek(p), *minus = peek_at(p, 1), *dir = peek_at(p, 2);
+    if (tok_is_word(p, g, "granny") && minus->kind == AIQ_TK_MINUS &&
+        minus->off == g->off + g->len && dir->off == minus->off + minus->len &&
+        (tok_is_word(p, dir, "asc") || tok_is_word(p, dir, "desc"))) {
+        bool asc = tok_is_word(p, dir, "asc");
+        advance(p), advance(p), advance(p);
+        return asc ? AIQ_REORDER_GRANNY_ASC : AIQ_REORDER_GRANNY_DESC;
+    }
+    return AIQ_REORDER_AS_IS;
+}
+
+/* name_list -> name_pattern [ column_order ] { ',' name_pattern [ column_order ] };
+ * a pattern may hold '*'; the order only where `orders` (project-reorder). */
+static bool parse_name_patterns(Parser *p, NodeList *out, const char *what, bool orders)
 {
     for (;;) {
         const AiqToken *t = peek(p);
@@ -873,10 +911,8 @@ static bool parse_name_patterns(Parser *p, NodeList *out, const char *what)
         }
         n->str = aiq_arena_strndup(p->arena, buf, bl);
         finish(p, n);
-        /* project-reorder accepts asc/desc after a pattern. */
-        if (at_word(p, "asc") || at_word(p, "desc") || at_word(p, "granny-asc") ||
-            at_word(p, "granny-desc"))
-            n->op = at_word(p, "asc") ? AIQ_SORT_ASC : AIQ_SORT_DESC, advance(p);
+        if (orders)
+            n->op = parse_column_order(p);
         list_push(p, out, n);
         if (!accept(p, AIQ_TK_COMMA))
             return true;
@@ -925,6 +961,19 @@ static bool parse_named_params(Parser *p, const char *const *allowed, NodeList *
         }
         list_push(p, out, finish(p, a));
     }
+}
+
+/* hints -> { 'hint.' name '=' value }, for operators whose only parameters
+ * are hints; they go to n->params, which the binder checks. */
+static bool parse_hints(Parser *p, AiqNode *n)
+{
+    static const char *const none[] = {NULL};
+    NodeList params = {0};
+    if (!parse_named_params(p, none, &params))
+        return false;
+    n->params = params.items;
+    n->nparams = params.n;
+    return true;
 }
 
 /* sort_key -> expr [ 'asc' | 'desc' ] [ 'nulls' ('first' | 'last') ] */
@@ -1004,8 +1053,6 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
             k = AIQ_JOIN_LEFTANTI;
         else if (v->kind == AIQ_N_NAME && strcmp(v->str, "rightantisemi") == 0)
             k = AIQ_JOIN_RIGHTANTI;
-        else if (v->kind == AIQ_N_NAME && strcmp(v->str, "semi") == 0)
-            k = AIQ_JOIN_LEFTSEMI;
         if (k < 0) {
             const char *s = v->kind == AIQ_N_NAME
                                 ? aiq_suggest(v->str, strlen(v->str), aiq_join_kind_names,
@@ -1033,7 +1080,7 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
 /* union_op -> 'union' params tabular_arg { ',' tabular_arg } */
 static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
 {
-    static const char *const allowed[] = {"kind", "withsource", "isfuzzy", NULL};
+    static const char *const allowed[] = {"kind", "withsource", "with_source", "isfuzzy", "best_effort", NULL};
     AiqNode *n = op_node(p, AIQ_N_UNION, t, input);
     NodeList params = {0}, tables = {0};
     if (!parse_named_params(p, allowed, &params))
@@ -1211,7 +1258,7 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
                                                      : AIQ_N_PROJECT_REORDER;
         advance(p);
         n = op_node(p, k, t, input);
-        if (!parse_name_patterns(p, &items, "a column name"))
+        if (!parse_name_patterns(p, &items, "a column name", k == AIQ_N_PROJECT_REORDER))
             return NULL;
     } else if (at_word(p, "project-rename")) {
         /* project_rename_op -> 'project-rename' name '=' name { ',' name '=' name } */
@@ -1238,6 +1285,8 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         static const char *const allowed[] = {NULL};
         if (!parse_named_params(p, allowed, &params))
             return NULL;
+        n->params = params.items;
+        n->nparams = params.n;
         if (!at_word(p, "by") || peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
             if (!parse_column_list(p, &items, "by", "an aggregation such as count() after 'summarize'"))
                 return NULL;
@@ -1251,17 +1300,21 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         n->items2 = by.items;
         n->nitems2 = by.n;
     } else if (at_word(p, "sort") || at_word(p, "order")) {
-        /* sort_op -> ('sort' | 'order') 'by' sort_key { ',' sort_key } */
+        /* sort_op -> ('sort' | 'order') { hint } 'by' sort_key { ',' sort_key } */
         advance(p);
         n = op_node(p, AIQ_N_SORT, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (!accept_word(p, "by"))
             return fail_expected(p, aiq_arena_printf(p->arena, "'by' after '%.*s'", t->len, p->text + t->off));
         if (!parse_comma_list(p, &items, parse_sort_key))
             return NULL;
     } else if (at_word(p, "top")) {
-        /* top_op -> 'top' expr 'by' sort_key */
+        /* top_op -> 'top' { hint } expr 'by' sort_key */
         advance(p);
         n = op_node(p, AIQ_N_TOP, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (at_word(p, "by"))
             return fail_expected(p, "the number of rows after 'top'");
         if (!(n->rhs = parse_add(p)))
@@ -1285,9 +1338,11 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
         advance(p);
         n = op_node(p, AIQ_N_COUNT, t, input);
     } else if (at_word(p, "distinct")) {
-        /* distinct_op -> 'distinct' ( '*' | column_list ) */
+        /* distinct_op -> 'distinct' { hint } ( '*' | column_list ) */
         advance(p);
         n = op_node(p, AIQ_N_DISTINCT, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (at(p, AIQ_TK_STAR)) {
             list_push(p, &items, new_node(p, AIQ_N_STAR, advance(p)));
         } else if (!parse_column_list(p, &items, NULL, "a column or '*' after 'distinct'")) {
@@ -1308,11 +1363,9 @@ static AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "as")) {
         /* as_op -> 'as' params name */
         advance(p);
-        static const char *const allowed[] = {NULL};
-        NodeList params = {0};
-        if (!parse_named_params(p, allowed, &params))
-            return NULL;
         n = op_node(p, AIQ_N_AS, t, input);
+        if (!parse_hints(p, n))
+            return NULL;
         if (!(n->str = parse_name(p, "a name after 'as'")))
             return NULL;
     } else if (at_word(p, "render")) {
@@ -1447,11 +1500,33 @@ static AiqNode *parse_range(Parser *p)
     return finish(p, n);
 }
 
+/* Statements and query sources of Kusto that aiq does not run yet; each is
+ * taken for one only when a word that cannot end a table name follows, so
+ * a table called search still reads as a table. */
+static const char *const unsupported_starts[] = {
+    "set", "pattern", "alias", "restrict", "search", "find", "evaluate", "externaldata", NULL,
+};
+
+static AiqNode *unsupported_start(Parser *p)
+{
+    const AiqToken *next = peek_at(p, 1);
+    if (next->kind == AIQ_TK_PIPE || next->kind == AIQ_TK_EOF || next->kind == AIQ_TK_SEMI ||
+        next->kind == AIQ_TK_RPAREN || next->kind == AIQ_TK_COMMA || next->kind == AIQ_TK_DOT)
+        return NULL;
+    for (int i = 0; unsupported_starts[i]; i++)
+        if (at_word(p, unsupported_starts[i]))
+            return fail_at(p, peek(p), aiq_arena_printf(p->arena, "'%s' is valid KQL but not supported by aiq yet",
+                                                        unsupported_starts[i]));
+    return NULL;
+}
+
 /* source -> print_src | datatable_src | range_src | 'union' ... | expr */
 static AiqNode *parse_source(Parser *p)
 {
     const AiqToken *t = peek(p);
     const AiqToken *t1 = peek_at(p, 1);
+    if (unsupported_start(p) || p->err->code != AIQ_OK)
+        return NULL;
     if (at_word(p, "print") && t1->kind != AIQ_TK_PIPE)
         return parse_print(p);
     if (at_word(p, "datatable") && t1->kind == AIQ_TK_LPAREN)
@@ -1524,7 +1599,7 @@ static AiqNode *parse_param(Parser *p)
 static AiqNode *parse_statement(Parser *p);
 
 /* let_stmt -> 'let' name '=' ( func_def | pipe_expr )
-   func_def -> '(' [ param { ',' param } ] ')' '{' { statement ';' } pipe_expr [';'] '}' */
+   func_def -> [ 'view' ] '(' [ param { ',' param } ] ')' '{' { statement ';' } pipe_expr [';'] '}' */
 static AiqNode *parse_let(Parser *p)
 {
     AiqNode *n = new_node(p, AIQ_N_LET, advance(p));
@@ -1532,16 +1607,23 @@ static AiqNode *parse_let(Parser *p)
         return NULL;
     if (!expect(p, AIQ_TK_ASSIGN, "after the name in 'let'"))
         return NULL;
-    bool is_func = at(p, AIQ_TK_LPAREN) &&
-                   (peek_at(p, 1)->kind == AIQ_TK_RPAREN ||
-                    (is_name_token(peek_at(p, 1)) && peek_at(p, 2)->kind == AIQ_TK_COLON));
+    /* a view is a function of no arguments that its name alone calls */
+    bool view = at_word(p, "view") && peek_at(p, 1)->kind == AIQ_TK_LPAREN;
+    if (view)
+        advance(p);
+    bool is_func = view || (at(p, AIQ_TK_LPAREN) &&
+                            (peek_at(p, 1)->kind == AIQ_TK_RPAREN ||
+                             (is_name_token(peek_at(p, 1)) && peek_at(p, 2)->kind == AIQ_TK_COLON)));
     if (!is_func) {
         if (!(n->rhs = parse_pipe_expr(p)))
             return NULL;
         return finish(p, n);
     }
     AiqNode *f = new_node(p, AIQ_N_FUNC_DEF, peek(p));
-    const AiqToken *open = advance(p);
+    f->op = view;
+    const AiqToken *open = peek(p);
+    if (!expect(p, AIQ_TK_LPAREN, "after 'view'"))
+        return NULL;
     NodeList params = {0}, body = {0};
     if (!at(p, AIQ_TK_RPAREN)) {
         if (!parse_comma_list(p, &params, parse_param))
@@ -1598,8 +1680,12 @@ static AiqNode *parse_statement(Parser *p)
 {
     if (at_word(p, "let") && is_name_token(peek_at(p, 1)))
         return parse_let(p);
+    if (unsupported_start(p) || p->err->code != AIQ_OK)
+        return NULL;
     if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "query_parameters"))
         return parse_declare(p);
+    if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "pattern"))
+        return fail_at(p, peek(p), "'declare pattern' is valid KQL but not supported by aiq yet");
     return parse_pipe_expr(p);
 }
 

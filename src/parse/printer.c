@@ -211,6 +211,8 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_FUNC_DEF:
+        if (n->op == 1)
+            aiq_sb_puts(out, "view ");
         aiq_sb_putc(out, '(');
         for (int i = 0; i < n->nparams; i++) {
             if (i)
@@ -349,10 +351,8 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
                     aiq_sb_puts(out, n->items[i]->str);
                 else
                     print_name(out, n->items[i]->str);
-                if (n->items[i]->op & AIQ_SORT_ASC)
-                    aiq_sb_puts(out, " asc");
-                if (n->items[i]->op & AIQ_SORT_DESC)
-                    aiq_sb_puts(out, " desc");
+                if (n->items[i]->op != AIQ_REORDER_AS_IS)
+                    aiq_sb_printf(out, " %s", aiq_reorder_names[n->items[i]->op]);
             }
         } else {
             print_list(out, n->items, n->nitems);

@@ -126,8 +126,12 @@ struct AiqPlan {
     int *expand_cols;   /* MV_EXPAND: columns expanded; expand_types: target types */
     AiqType *expand_types;
     int nexpand;
-    const char *regex;  /* PARSE: PCRE2 pattern; captures go to the last columns */
+    bool bag_pairs;     /* MV_EXPAND kind=array: a property becomes a [key, value] array */
+    int index_col;      /* MV_EXPAND with_itemindex=: output column of the index, or -1 */
+    const char *regex;  /* PARSE: PCRE2 pattern; capture aiqK goes to column expand_cols[K] */
     int ncaptures;
+    int parse_kind;     /* PARSE: AIQ_PARSE_SIMPLE, _REGEX or _RELAXED (parse/ast.h) */
+    const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */
     int shared_id;      /* SHARED: index in the executor's cache */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     json_t **owned_json; /* root only: dynamic constants to release */

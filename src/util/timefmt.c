@@ -14,6 +14,7 @@
 
 #include "aiq/aiq_types.h"
 #include "lex/lexer.h"
+#include "util/strbuf.h"
 
 /* Days from 1970-01-01 to 0001-01-01 is -719162. */
 #define DAYS_0001_TO_1970 719162LL
@@ -129,6 +130,396 @@ bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks)
     return true;
 }
 
+/* ---- the other text formats of todatetime() ---------------------------- */
+
+/* A read position in a datetime text; every reader below returns false and
+ * may leave pos anywhere when the text is not what it reads. */
+typedef struct DtCursor {
+    const char *s;
+    size_t n, pos;
+} DtCursor;
+
+static void dt_blanks(DtCursor *c)
+{
+    while (c->pos < c->n && (c->s[c->pos] == ' ' || c->s[c->pos] == '\t'))
+        c->pos++;
+}
+
+static bool dt_char(DtCursor *c, char ch)
+{
+    if (c->pos < c->n && c->s[c->pos] == ch) {
+        c->pos++;
+        return true;
+    }
+    return false;
+}
+
+/* Reads an unsigned number of min..max digits; *ndigits gets how many. */
+static bool dt_number(DtCursor *c, int min, int max, int *out, int *ndigits)
+{
+    int v = 0, k = 0;
+    while (k < max && c->pos < c->n && isdigit((unsigned char)c->s[c->pos])) {
+        v = v * 10 + (c->s[c->pos++] - '0');
+        k++;
+    }
+    if (k < min || (c->pos < c->n && isdigit((unsigned char)c->s[c->pos])))
+        return false;
+    *out = v;
+    if (ndigits)
+        *ndigits = k;
+    return true;
+}
+
+/* Reads a run of letters into word (lowercased, NUL-terminated); returns its length. */
+static size_t dt_word(DtCursor *c, char *word, size_t cap)
+{
+    size_t k = 0;
+    while (c->pos < c->n && isalpha((unsigned char)c->s[c->pos])) {
+        if (k + 1 < cap)
+            word[k] = (char)tolower((unsigned char)c->s[c->pos]);
+        k++;
+        c->pos++;
+    }
+    word[k < cap ? k : cap - 1] = '\0';
+    return k;
+}
+
+/* Reads an English month name, whole or its first three letters: 1..12, or 0. */
+static int dt_month_name(DtCursor *c)
+{
+    static const char *const months[] = {"january", "february", "march", "april", "may", "june",
+                                         "july", "august", "september", "october", "november",
+                                         "december"};
+    char w[16];
+    size_t k = dt_word(c, w, sizeof w);
+    for (int m = 0; m < 12 && k >= 3 && k < sizeof w; m++)
+        if (strncmp(months[m], w, k) == 0 && (k == 3 || k == strlen(months[m])))
+            return m + 1;
+    return 0;
+}
+
+/* Skips a leading weekday name ("Sat," or "Saturday,"), which the RFC
+ * formats allow and which says nothing the date does not. */
+static bool dt_weekday(DtCursor *c)
+{
+    static const char *const days[] = {"monday", "tuesday", "wednesday", "thursday", "friday",
+                                       "saturday", "sunday"};
+    size_t start = c->pos;
+    char w[16];
+    size_t k = dt_word(c, w, sizeof w);
+    for (int d = 0; d < 7 && k >= 3 && k < sizeof w; d++)
+        if (strncmp(days[d], w, k) == 0 && (k == 3 || k == strlen(days[d]))) {
+            dt_blanks(c);
+            dt_char(c, ',');
+            dt_blanks(c);
+            return true;
+        }
+    c->pos = start;
+    return false;
+}
+
+/* Reads H[H]:MM[:SS[.fffffff]] and an optional AM/PM into ticks of the day. */
+static bool dt_clock(DtCursor *c, int64_t *day_ticks)
+{
+    int h, mi, sec = 0;
+    int64_t frac = 0;
+    if (!dt_number(c, 1, 2, &h, NULL) || !dt_char(c, ':') || !dt_number(c, 2, 2, &mi, NULL))
+        return false;
+    if (dt_char(c, ':')) {
+        if (!dt_number(c, 2, 2, &sec, NULL))
+            return false;
+        if (dt_char(c, '.')) {
+            int nd = 0;
+            if (c->pos >= c->n || !isdigit((unsigned char)c->s[c->pos]))
+                return false;
+            for (; c->pos < c->n && isdigit((unsigned char)c->s[c->pos]); c->pos++)
+                if (nd < 7) {
+                    frac = frac * 10 + (c->s[c->pos] - '0');
+                    nd++;
+                }
+            while (nd++ < 7)
+                frac *= 10;
+        }
+    }
+    size_t before = c->pos;
+    dt_blanks(c);
+    char w[4];
+    size_t k = dt_word(c, w, sizeof w);
+    if (k == 2 && (strcmp(w, "am") == 0 || strcmp(w, "pm") == 0)) {
+        if (h < 1 || h > 12)
+            return false;
+        h = h % 12 + (w[0] == 'p' ? 12 : 0);
+    } else {
+        c->pos = before;
+    }
+    if (h > 23 || mi > 59 || sec > 59)
+        return false;
+    *day_ticks = (int64_t)h * AIQ_TICKS_PER_HOUR + (int64_t)mi * AIQ_TICKS_PER_MINUTE +
+                 (int64_t)sec * AIQ_TICKS_PER_SECOND + frac;
+    return true;
+}
+
+/* Reads an optional time zone: Z, GMT, UT, UTC, the US zones of RFC 822, or
+ * +hh[:]mm; sets the offset from UTC in minutes. */
+static bool dt_zone(DtCursor *c, int *offset_minutes)
+{
+    static const struct { const char *name; int hours; } zones[] = {
+        {"z", 0}, {"gmt", 0}, {"ut", 0}, {"utc", 0}, {"est", -5}, {"edt", -4}, {"cst", -6},
+        {"cdt", -5}, {"mst", -7}, {"mdt", -6}, {"pst", -8}, {"pdt", -7},
+    };
+    *offset_minutes = 0;
+    dt_blanks(c);
+    if (c->pos >= c->n)
+        return true;
+    if (c->s[c->pos] == '+' || c->s[c->pos] == '-') {
+        int sign = c->s[c->pos++] == '-' ? -1 : 1, oh, om = 0;
+        if (!digits(c->s, c->n, &c->pos, 2, &oh))
+            return false;
+        dt_char(c, ':');
+        if (c->pos < c->n && !digits(c->s, c->n, &c->pos, 2, &om))
+            return false;
+        if (oh > 23 || om > 59)
+            return false;
+        *offset_minutes = sign * (oh * 60 + om);
+        return true;
+    }
+    char w[8];
+    size_t k = dt_word(c, w, sizeof w);
+    for (size_t z = 0; z < sizeof zones / sizeof zones[0]; z++)
+        if (k < sizeof w && strcmp(w, zones[z].name) == 0) {
+            *offset_minutes = zones[z].hours * 60;
+            return true;
+        }
+    return false;
+}
+
+/* Reads the part after the date: [ ('T' | blanks) clock ] [zone], to the end. */
+static bool dt_time_and_zone(DtCursor *c, int64_t *day_ticks, int *offset_minutes)
+{
+    *day_ticks = 0;
+    size_t before = c->pos;
+    if (!dt_char(c, 'T') && !dt_char(c, 't'))
+        dt_blanks(c);
+    if (c->pos < c->n && isdigit((unsigned char)c->s[c->pos])) {
+        if (!dt_clock(c, day_ticks))
+            return false;
+    } else {
+        c->pos = before;
+    }
+    if (!dt_zone(c, offset_minutes))
+        return false;
+    dt_blanks(c);
+    return c->pos == c->n;
+}
+
+/* A separator of date fields: '-', '/', '.' or ',' with blanks around it
+ * ("2017 - 08 - 01", "2025, 6, 14"); returns it, or 0. */
+static char dt_separator(DtCursor *c)
+{
+    dt_blanks(c);
+    char sep = c->pos < c->n ? c->s[c->pos] : 0;
+    if (sep != '-' && sep != '/' && sep != '.' && sep != ',')
+        return 0;
+    c->pos++;
+    dt_blanks(c);
+    return sep;
+}
+
+/* A two-digit year as .NET reads it: up to 29 is 20yy, else 19yy. */
+static int dt_full_year(int y, int ndigits)
+{
+    if (ndigits > 2)
+        return y;
+    return y <= 29 ? 2000 + y : 1900 + y;
+}
+
+/* year-first: yyyy sep M sep d (the ISO and "sortable" formats). */
+static bool dt_year_first(DtCursor *c, int *y, int *m, int *d)
+{
+    char s1, s2;
+    return dt_number(c, 4, 4, y, NULL) && (s1 = dt_separator(c)) && dt_number(c, 1, 2, m, NULL) &&
+           (s2 = dt_separator(c)) == s1 && dt_number(c, 1, 2, d, NULL);
+}
+
+/* day-first with a month name: d[-| ]Mon[-| ]yy[yy] (RFC 822 and RFC 850). */
+static bool dt_day_month_name(DtCursor *c, int *y, int *m, int *d)
+{
+    int nd;
+    if (!dt_number(c, 1, 2, d, NULL))
+        return false;
+    if (!dt_char(c, '-'))
+        dt_blanks(c);
+    if (!(*m = dt_month_name(c)))
+        return false;
+    if (!dt_char(c, '-'))
+        dt_blanks(c);
+    if (!dt_number(c, 2, 4, y, &nd) || nd == 3)
+        return false;
+    *y = dt_full_year(*y, nd);
+    return true;
+}
+
+/* month first: M/d/yyyy or M-d-yyyy, as the invariant culture reads them. */
+static bool dt_month_first(DtCursor *c, int *y, int *m, int *d)
+{
+    int nd;
+    char sep;
+    if (!dt_number(c, 1, 2, m, NULL) || (sep = c->pos < c->n ? c->s[c->pos] : 0) == 0 ||
+        (sep != '/' && sep != '-'))
+        return false;
+    c->pos++;
+    if (!dt_number(c, 1, 2, d, NULL) || !dt_char(c, sep) || !dt_number(c, 2, 4, y, &nd) || nd == 3)
+        return false;
+    *y = dt_full_year(*y, nd);
+    return true;
+}
+
+/* month name first: Mon d[,] yyyy. */
+static bool dt_month_name_first(DtCursor *c, int *y, int *m, int *d)
+{
+    int nd;
+    if (!(*m = dt_month_name(c)))
+        return false;
+    dt_blanks(c);
+    if (!dt_number(c, 1, 2, d, NULL))
+        return false;
+    dt_blanks(c);
+    dt_char(c, ',');
+    dt_blanks(c);
+    if (!dt_number(c, 4, 4, y, &nd))
+        return false;
+    return true;
+}
+
+bool aiq_datetime_parse_text(const char *s, size_t n, int64_t *ticks)
+{
+    if (aiq_datetime_parse(s, n, ticks))
+        return true;
+    static bool (*const date_forms[])(DtCursor *, int *, int *, int *) = {
+        dt_year_first, dt_day_month_name, dt_month_first, dt_month_name_first,
+    };
+    DtCursor c = {s, n, 0};
+    while (c.n > 0 && isspace((unsigned char)s[c.n - 1]))
+        c.n--;
+    while (c.pos < c.n && isspace((unsigned char)s[c.pos]))
+        c.pos++;
+    dt_weekday(&c);
+    size_t start = c.pos;
+    for (size_t f = 0; f < sizeof date_forms / sizeof date_forms[0]; f++) {
+        int y, m, d, offset;
+        int64_t day_ticks;
+        c.pos = start;
+        if (!date_forms[f](&c, &y, &m, &d) || y < 1 || m < 1 || m > 12 || d < 1 ||
+            d > days_in_month(y, m) || !dt_time_and_zone(&c, &day_ticks, &offset))
+            continue;
+        *ticks = aiq_days_from_civil(y, (unsigned)m, (unsigned)d) * AIQ_TICKS_PER_DAY + day_ticks -
+                 (int64_t)offset * AIQ_TICKS_PER_MINUTE;
+        return true;
+    }
+    return false;
+}
+
+/* ---- format_datetime() -------------------------------------------------- */
+
+/* The longest run of each letter Kusto's format_datetime page documents
+ * (0: not a format letter, copied as it is; a run of another length than
+ * those listed below is an error). */
+static int format_letter_max(char c)
+{
+    switch (c) {
+    case 'd': case 'h': case 'H': case 'm': case 'M': case 's': return 2;
+    case 'f': case 'F': return 7;
+    case 'y': return 4;
+    case 't': return 2;
+    default: return 0;
+    }
+}
+
+/* .NET's format letters that Kusto's page does not list (g era, K and z
+ * time zones): a run of them, or of a listed letter at a length not listed
+ * (ddd, MMM, yyy, t), is an element aiq does not know. */
+static bool format_run_ok(char c, size_t run)
+{
+    if (strchr("gKz", c))
+        return false;
+    int max = format_letter_max(c);
+    if (max == 0)
+        return true;
+    if (c == 'y')
+        return run == 1 || run == 2 || run == 4;
+    if (c == 't')
+        return run == 2;
+    return run <= (size_t)max;
+}
+
+bool aiq_datetime_format_check(const char *fmt, size_t n, size_t *bad_off, size_t *bad_len)
+{
+    for (size_t k = 0; k < n;) {
+        size_t run = 1;
+        while (k + run < n && fmt[k + run] == fmt[k])
+            run++;
+        if (!format_run_ok(fmt[k], run)) {
+            *bad_off = k;
+            *bad_len = run;
+            return false;
+        }
+        k += run;
+    }
+    return true;
+}
+
+void aiq_datetime_format_custom(int64_t ticks, const char *fmt, size_t n, AiqStrBuf *out)
+{
+    int64_t days = ticks / AIQ_TICKS_PER_DAY, rem = ticks % AIQ_TICKS_PER_DAY, y;
+    if (rem < 0) {
+        rem += AIQ_TICKS_PER_DAY;
+        days--;
+    }
+    unsigned mo, d;
+    aiq_civil_from_days(days, &y, &mo, &d);
+    int64_t secs = rem / AIQ_TICKS_PER_SECOND, frac = rem % AIQ_TICKS_PER_SECOND;
+    int hh = (int)(secs / 3600), mi = (int)(secs / 60 % 60), ss = (int)(secs % 60);
+    char digits[16];
+    snprintf(digits, sizeof digits, "%07lld", (long long)frac);
+    for (size_t k = 0; k < n;) {
+        char c = fmt[k];
+        size_t run = 1;
+        while (k + run < n && fmt[k + run] == c)
+            run++;
+        bool two = run >= 2;
+        switch (c) {
+        case 'y':
+            if (run >= 4)
+                aiq_sb_printf(out, "%04lld", (long long)y);
+            else
+                aiq_sb_printf(out, two ? "%02lld" : "%lld", (long long)(y % 100));
+            break;
+        case 'M': aiq_sb_printf(out, two ? "%02u" : "%u", mo); break;
+        case 'd': aiq_sb_printf(out, two ? "%02u" : "%u", d); break;
+        case 'H': aiq_sb_printf(out, two ? "%02d" : "%d", hh); break;
+        case 'h': aiq_sb_printf(out, two ? "%02d" : "%d", hh % 12 ? hh % 12 : 12); break;
+        case 'm': aiq_sb_printf(out, two ? "%02d" : "%d", mi); break;
+        case 's': aiq_sb_printf(out, two ? "%02d" : "%d", ss); break;
+        case 'f': aiq_sb_append(out, digits, run > 7 ? 7 : run); break;
+        case 'F': {
+            /* only the digits up to the last non-zero one; with none, also
+             * no decimal point before them (as .NET's F) */
+            size_t keep = run > 7 ? 7 : run;
+            while (keep > 0 && digits[keep - 1] == '0')
+                keep--;
+            if (keep)
+                aiq_sb_append(out, digits, keep);
+            else if (out->len > 0 && out->data[out->len - 1] == '.')
+                out->data[--out->len] = '\0';
+            break;
+        }
+        case 't': aiq_sb_puts(out, hh < 12 ? (two ? "AM" : "A") : (two ? "PM" : "P")); break;
+        default: aiq_sb_append(out, fmt + k, run); break;
+        }
+        k += run;
+    }
+}
+
 /* Writes ".fffffff" without trailing zeros, or nothing when frac is 0. */
 static size_t format_fraction(int64_t frac, char *buf)
 {
@@ -160,6 +551,13 @@ size_t aiq_datetime_format(int64_t ticks, char *buf)
     buf[n++] = 'Z';
     buf[n] = '\0';
     return n;
+}
+
+size_t aiq_datetime_format_full(int64_t ticks, char *buf)
+{
+    int64_t frac = (ticks % AIQ_TICKS_PER_SECOND + AIQ_TICKS_PER_SECOND) % AIQ_TICKS_PER_SECOND;
+    size_t n = aiq_datetime_format(ticks - frac, buf) - 1; /* the whole seconds, without 'Z' */
+    return n + (size_t)snprintf(buf + n, 40 - n, ".%07lldZ", (long long)frac);
 }
 
 size_t aiq_timespan_format(int64_t ticks, char *buf)

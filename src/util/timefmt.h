@@ -14,8 +14,32 @@
  * up to 7 fraction digits kept) into ticks since 0001-01-01 UTC. Surrounding
  * blanks are allowed. Returns false when the text is not such a value. */
 bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks);
+/* Parses a datetime in any text format that Kusto's todatetime() and
+ * datetime() literals read (the datetime page of its reference): ISO 8601 as
+ * above; RFC 822 and RFC 850 ("Sat, 8 Nov 14 15:05:02 GMT",
+ * "08-Nov-14 15:05"); year-first dates with one-digit month and day and any
+ * of - / . , between the fields ("2014-5-9 15:05", "2025, 6, 14"); and the
+ * month-first dates of the invariant culture ("02/17/2016 08:40:01",
+ * "2/7/2016 8:40 PM", "12-02-2022"). A time zone may follow: Z, GMT, UT,
+ * UTC, EST/EDT/CST/CDT/MST/MDT/PST/PDT or +hh:mm. Surrounding blanks are
+ * allowed. Returns false when the text is none of these. The reader infers
+ * datetime columns with aiq_datetime_parse alone, so that a log's "5-9" or
+ * "Nov 8" labels stay strings. */
+bool aiq_datetime_parse_text(const char *s, size_t n, int64_t *ticks);
 /* Writes ISO 8601 UTC text for ticks into buf (at least 40 bytes); returns its length. */
 size_t aiq_datetime_format(int64_t ticks, char *buf);
+/* Writes the text Kusto's tostring() gives a datetime, ISO 8601 UTC with
+ * all seven fraction digits (2017-10-15T12:00:00.0000000Z, .NET's "o"
+ * format), into buf (at least 40 bytes); returns its length. */
+size_t aiq_datetime_format_full(int64_t ticks, char *buf);
+/* format_datetime(): checks a format against the elements Kusto's page
+ * documents (d, dd, f..fffffff, F..FFFFFFF, h, hh, H, HH, m, mm, M, MM,
+ * s, ss, y, yy, yyyy, tt; other characters are copied). False, with the
+ * span of the first unknown element (ddd, MMM, z, ...), when it has one. */
+bool aiq_datetime_format_check(const char *fmt, size_t n, size_t *bad_off, size_t *bad_len);
+/* Appends ticks formatted with fmt (checked as above) to out. */
+struct AiqStrBuf;
+void aiq_datetime_format_custom(int64_t ticks, const char *fmt, size_t n, struct AiqStrBuf *out);
 /* Parses [-][d.]hh:mm[:ss[.fffffff]] or a KQL timespan literal (15m, 1.5h).
  * Returns false when the text is neither. */
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);
