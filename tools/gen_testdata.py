@@ -32,7 +32,7 @@ last line); AzureDiagnostics is a directory holding a JSON-lines file and an old
 at its own offset in the minute) for the last 6 hours; before that it keeps only
 GPU utilisation, every 10 minutes.
 
-FIXTURES (default: tests/data/alerts beside this script) gets small tables for
+FIXTURES (default: the repository's tests/data/alerts) gets small tables for
 tests/cli/alerts.sh, all ending at the same NOW: quiet/ (every sustained alert's
 near misses: a gap in the samples, a condition that started inside the window,
 a value exactly at the threshold, a single spike; every table fresh), stale/
