@@ -5,7 +5,7 @@ aiq): each function below re-implements one query by hand from SEMANTICS.md.
 Writes OUTDIR/<query>.expected as NDJSON in aiq's value rendering. The test
 suite compares aiq's output with these files (as multisets of rows, with a
 relative tolerance of 1e-9 on reals)."""
-import json, math, os, sys
+import json, math, os, subprocess, sys
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -22,6 +22,22 @@ def fmt_dt(t):
     if t.microsecond:
         s += (".%06d" % t.microsecond).rstrip("0")
     return s + "Z"
+
+
+def fmt_span(d):
+    """[-][d.]hh:mm:ss[.fraction], the fraction without trailing zeros"""
+    sign = "-" if d < timedelta(0) else ""
+    d = abs(d)
+    hours, rest = divmod(d.seconds, 3600)
+    s = "%s%02d:%02d:%02d" % ("%d." % d.days if d.days else "", hours, rest // 60, rest % 60)
+    if d.microseconds:
+        s += (".%06d" % d.microseconds).rstrip("0")
+    return sign + s
+
+
+def bin_at(t, size, origin):
+    """the start of t's bin of SIZE, bins laid from ORIGIN"""
+    return origin + math.floor((t - origin) / size) * size
 
 
 def bin_dt(t, size):
@@ -86,15 +102,31 @@ def load(path):
     return rows
 
 
-def load_metrics(data):
-    import subprocess
-    raw = subprocess.run(["zstd", "-dc", os.path.join(data, "InsightsMetrics.jsonl.zst")], check=True,
-                         capture_output=True).stdout.decode()
+def load_zstd(path):
+    raw = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout.decode()
     return [json.loads(l) for l in raw.splitlines() if l.strip()]
 
 
+def load_metrics(data):
+    return load_zstd(os.path.join(data, "InsightsMetrics.jsonl.zst"))
+
+
+def load_diagnostics(data):
+    """AzureDiagnostics/: JSON-lines files, and older exports holding one {"records": [...]}."""
+    rows = []
+    d = os.path.join(data, "AzureDiagnostics")
+    for name in sorted(os.listdir(d)):
+        path = os.path.join(d, name)
+        if name.endswith(".jsonl"):
+            rows += load(path)
+        else:
+            with open(path, encoding="utf-8") as f:
+                rows += json.load(f)["records"]
+    return rows
+
+
 def app(data):
-    rows = load(os.path.join(data, "AppRequests.jsonl"))
+    rows = load_zstd(os.path.join(data, "AppRequests.jsonl.zst"))
     for r in rows:
         r["TimeGenerated"] = parse_dt(r["TimeGenerated"])
         r["DurationMs"] = float(r["DurationMs"])
@@ -195,12 +227,111 @@ def tag(r, k):
     return "" if v is None else (v if isinstance(v, str) else json.dumps(v))
 
 
+def metric_time(r):
+    return parse_dt(r["TimeGenerated"])
+
+
+def in_window(t, window):
+    """[now - window, now): the window every sustained alert judges"""
+    return NOW - window <= t < NOW
+
+
+def sustained(rows, time, key, window, bin_size, judge):
+    """{key: {bin: [rows]}} of the entities that held JUDGE (a test of one bin's rows) in every
+    bin of BIN_SIZE of the window, bins laid back from now; a bin without rows is a gap, and an
+    entity with a gap is not sustained."""
+    groups = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        t = time(r)
+        if in_window(t, window):
+            groups[key(r)][bin_at(t, bin_size, NOW)].append(r)
+    need = math.ceil(window / bin_size)
+    return {k: bins for k, bins in groups.items() if len(bins) >= need and all(judge(b) for b in bins.values())}
+
+
+def sustained_gauge(M, names, key, window, threshold, cols):
+    """Every sample of the window above THRESHOLD, one or more in every minute of it."""
+    rows = [r for r in M if r["Name"] == names[0] and (names[1] is None or r["Namespace"] == names[1])]
+    out = []
+    for k, bins in sustained(rows, metric_time, key, window, timedelta(minutes=1),
+                             lambda b: all(r["Val"] > threshold for r in b)).items():
+        vals = [r["Val"] for b in bins.values() for r in b]
+        out.append(dict(zip(cols, list(k) + [min(vals), max(vals), len(vals)])))
+    return out
+
+
 def alert_gpu_temperature(M, **_):
-    g = defaultdict(list)
-    for r in recent(M, timedelta(minutes=15)):
-        if r["Namespace"] == "prometheus" and r["Name"] == "DCGM_FI_DEV_GPU_TEMP":
-            g[(r["Computer"], tag(r, "gpu"))].append(r["Val"])
-    return [{"Computer": k[0], "Gpu": k[1], "MaxTempC": max(v)} for k, v in g.items() if max(v) > 80]
+    return sustained_gauge(M, ("DCGM_FI_DEV_GPU_TEMP", "prometheus"), lambda r: (r["Computer"], tag(r, "gpu")),
+                           timedelta(minutes=5), 80.0, ["Computer", "Gpu", "MinTempC", "MaxTempC", "Samples"])
+
+
+def alert_gpu_utilization(M, **_):
+    return sustained_gauge(M, ("DCGM_FI_DEV_GPU_UTIL", "prometheus"), lambda r: (r["Computer"], tag(r, "gpu")),
+                           timedelta(minutes=30), 90.0, ["Computer", "Gpu", "MinUtilPercent", "MaxUtilPercent", "Samples"])
+
+
+def alert_vllm_queue(M, **_):
+    return sustained_gauge(M, ("vllm:num_requests_waiting", None),
+                           lambda r: (r["Computer"], tag(r, "pod"), tag(r, "modelName")), timedelta(minutes=5), 50.0,
+                           ["Computer", "Pod", "Model", "MinWaiting", "MaxWaiting", "Samples"])
+
+
+def alert_latency_slo(M, **_):
+    rows = [r for r in M if r["Name"] == "vllm:e2e_request_latency_seconds"]
+    out = []
+    for (model,), bins in sustained(rows, metric_time, lambda r: (tag(r, "modelName"),), timedelta(minutes=15),
+                                    timedelta(minutes=5), lambda b: pct([r["Val"] for r in b], 95) > 10.0).items():
+        p95s = [pct([r["Val"] for r in b], 95) for b in bins.values()]
+        out.append({"Model": model, "MinP95Seconds": min(p95s), "MaxP95Seconds": max(p95s),
+                    "Requests": sum(len(b) for b in bins.values())})
+    return out
+
+
+def deployment(r):
+    d = (r.get("Properties") or {}).get("deployment")
+    return "" if d is None else (d if isinstance(d, str) else json.dumps(d))
+
+
+def alert_throttling(A, **_):
+    def percent(b):
+        return 100.0 * sum(r["ItemCount"] for r in b if r["ResultCode"] == "429") / sum(r["ItemCount"] for r in b)
+    out = []
+    for (dep,), bins in sustained(A, lambda r: r["TimeGenerated"], lambda r: (deployment(r),),
+                                  timedelta(minutes=10), timedelta(minutes=1),
+                                  lambda b: percent(b) > 5.0).items():
+        p = [percent(b) for b in bins.values()]
+        every = [r for b in bins.values() for r in b]
+        out.append({"Deployment": dep, "MinThrottledPercent": min(p), "MaxThrottledPercent": max(p),
+                    "Throttled": sum(r["ItemCount"] for r in every if r["ResultCode"] == "429"),
+                    "Requests": sum(r["ItemCount"] for r in every)})
+    return out
+
+
+def alert_no_success_by_deployment(A, **_):
+    today = NOW.replace(hour=0, minute=0, second=0, microsecond=0)
+    yesterday = today - timedelta(days=1)
+    g = defaultdict(lambda: {"yesterday": 0, "recent": 0, "successes": 0, "last": None})
+    for r in A:
+        t, dep = r["TimeGenerated"], deployment(r)
+        if not (yesterday <= t < NOW) or dep == "":
+            continue
+        s = g[dep]
+        s["yesterday"] += t < today
+        if t >= NOW - timedelta(minutes=15):
+            s["recent"] += 1
+            s["successes"] += r["Success"] is True
+        if r["Success"] is True and (s["last"] is None or t > s["last"]):
+            s["last"] = t
+    return [{"Deployment": d, "RecentRequests": s["recent"], "LastSuccess": s["last"], "RequestsYesterday": s["yesterday"]}
+            for d, s in g.items() if s["yesterday"] > 0 and s["successes"] == 0]
+
+
+def stale(table, times, max_age):
+    """One row when the newest time is older than MAX_AGE, or there is none."""
+    last = max(times, default=None)
+    if last is not None and last >= NOW - max_age:
+        return []
+    return [{"Table": table, "LastRow": last, "Age": None if last is None else NOW - last}]
 
 
 def alert_gpu_memory(M, **_):
@@ -219,22 +350,6 @@ def alert_gpu_memory(M, **_):
     return out
 
 
-def alert_vllm_queue(M, **_):
-    g = defaultdict(list)
-    for r in recent(M, timedelta(minutes=15)):
-        if r["Name"] == "vllm:num_requests_waiting":
-            g[(r["Computer"], tag(r, "modelName"))].append(r["Val"])
-    return [{"Computer": k[0], "Model": k[1], "MaxWaiting": max(v)} for k, v in g.items() if max(v) > 50]
-
-
-def alert_latency_slo(M, **_):
-    g = defaultdict(list)
-    for r in recent(M, timedelta(hours=1)):
-        if r["Name"] == "vllm:e2e_request_latency_seconds":
-            g[(tag(r, "modelName"), bin_dt(parse_dt(r["TimeGenerated"]), timedelta(minutes=5)))].append(r["Val"])
-    return [{"Model": k[0], "TimeGenerated": k[1], "P95Seconds": pct(v, 95)} for k, v in g.items() if pct(v, 95) > 10.0]
-
-
 def alert_xid_errors(M, **_):
     g = defaultdict(list)
     for r in recent(M, timedelta(hours=1)):
@@ -247,6 +362,8 @@ def alert_xid_errors(M, **_):
 def render(v):
     if isinstance(v, datetime):
         return json.dumps(fmt_dt(v))
+    if isinstance(v, timedelta):
+        return json.dumps(fmt_span(v))
     if isinstance(v, float):
         if v == int(v) and abs(v) < 1e15:
             return str(int(v))
@@ -260,13 +377,28 @@ def main():
     A = app(data)
     P = load(os.path.join(data, "Perf.jsonl"))
     M = load_metrics(data)
-    for name, fn in [("latency_by_service", latency_by_service), ("throttling_rate", throttling_rate),
-                     ("error_rate_5m", error_rate_5m), ("token_usage", token_usage),
-                     ("error_spike_vs_baseline", error_spike_vs_baseline), ("latency_percentiles", latency_percentiles),
-                     ("gpu_counters", gpu_counters), ("alert_gpu_temperature", alert_gpu_temperature),
-                     ("alert_gpu_memory", alert_gpu_memory), ("alert_vllm_queue", alert_vllm_queue),
-                     ("alert_latency_slo", alert_latency_slo), ("alert_xid_errors", alert_xid_errors)]:
-        rows = fn(P) if name == "gpu_counters" else fn(M) if name.startswith("alert") else fn(A)
+    L = load(os.path.join(data, "InferenceLogs.jsonl"))
+    D = load_diagnostics(data)
+    tables = {"A": A, "P": P, "M": M}
+    queries = [("latency_by_service", latency_by_service, "A"), ("throttling_rate", throttling_rate, "A"),
+               ("error_rate_5m", error_rate_5m, "A"), ("token_usage", token_usage, "A"),
+               ("error_spike_vs_baseline", error_spike_vs_baseline, "A"),
+               ("latency_percentiles", latency_percentiles, "A"), ("gpu_counters", gpu_counters, "P"),
+               ("alert_gpu_temperature", alert_gpu_temperature, "M"), ("alert_gpu_utilization", alert_gpu_utilization, "M"),
+               ("alert_gpu_memory", alert_gpu_memory, "M"), ("alert_vllm_queue", alert_vllm_queue, "M"),
+               ("alert_latency_slo", alert_latency_slo, "M"), ("alert_xid_errors", alert_xid_errors, "M"),
+               ("alert_throttling", alert_throttling, "A"),
+               ("alert_no_success_by_deployment", alert_no_success_by_deployment, "A")]
+    answers = {name: fn(tables[t]) for name, fn, t in queries}
+    # freshness: the newest time of each table against its limit
+    for table, times, max_age in [
+            ("AppRequests", [r["TimeGenerated"] for r in A], timedelta(minutes=15)),
+            ("InsightsMetrics", [parse_dt(r["TimeGenerated"]) for r in M], timedelta(minutes=10)),
+            ("Perf", [parse_dt(r["TimeGenerated"]) for r in P], timedelta(minutes=30)),
+            ("InferenceLogs", [parse_dt(r["timestamp"]) for r in L], timedelta(minutes=15)),
+            ("AzureDiagnostics", [parse_dt(r["time"]) for r in D], timedelta(hours=2))]:
+        answers["alert_stale_" + table] = stale(table, times, max_age)
+    for name, rows in answers.items():
         with open(os.path.join(out, name + ".expected"), "w") as f:
             for r in rows:
                 f.write("{" + ",".join("%s:%s" % (json.dumps(k), render(v)) for k, v in r.items()) + "}\n")

@@ -7,7 +7,7 @@ printf 'print a = 40 + 2;\nAppRequests\n| where AppRoleName == "chat-api"\n| cou
   timeout 20 script -qec "$AIQ" /dev/null > "$T/out" 2>&1 || die "the REPL did not exit cleanly: $(tail -5 "$T/out")"
 tr -d '\r' < "$T/out" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' > "$T/clean"
 grep -q '^42$' "$T/clean" || die "print result missing: $(cat "$T/clean")"
-grep -q '^  792$' "$T/clean" || die "multi-line count missing: $(cat "$T/clean")"
+grep -q '^ 2232$' "$T/clean" || die "multi-line count missing: $(cat "$T/clean")"
 grep -qF "query:1:15: error: unknown query operator 'wher'; did you mean 'where'?" "$T/clean" || die "error missing"
 grep -qF '.create table Perf (TimeGenerated:datetime' "$T/clean" || die ".schema missing"
 [ "$(grep -c '^saved$' "$T/clean")" -eq 2 ] || die ".save/.run did not rerun the query: $(cat "$T/clean")"
