@@ -67,6 +67,7 @@ typedef struct AggSink {
     int ncols, capcols;
     const char *item_name;     /* the name the current item will get, if known */
     int nkeys;
+    AiqExpr **key_exprs;       /* the by keys (nkeys) */
 } AggSink;
 
 static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx);
@@ -824,6 +825,99 @@ static bool const_number(const AiqExpr *e, double *out)
     return true;
 }
 
+/* Kusto's name for argument i of take_any() or any() when the item has
+ * none: take_any(x) -> x, any(x) -> any_x; an expression without a name is
+ * any_argI, or any_ when it is the only argument of any(). */
+static const char *carried_name(Binder *b, const AiqFuncDef *f, const AiqNode *arg, int i, int nargs)
+{
+    bool any = strcmp(f->name, "any") == 0;
+    const char *nm = arg->kind == AIQ_N_STAR ? NULL : expr_name(b, arg);
+    if (nm)
+        return any ? aiq_arena_printf(b->arena, "any_%s", nm) : nm;
+    return any && nargs == 1 ? "any_" : aiq_arena_printf(b->arena, "any_arg%d", i);
+}
+
+/* Whether input column c is a plain `by` key of the summarize being bound:
+ * take_any(*) and arg_max(x, *) leave those out (`by x = Col` too, but not
+ * `by bin(Col, 1h)`, as Kusto does). */
+static bool is_plain_key(const AggSink *s, int c)
+{
+    for (int k = 0; k < s->nkeys; k++)
+        if (s->key_exprs[k]->kind == AIQ_E_COLUMN && s->key_exprs[k]->col == c)
+            return true;
+    return false;
+}
+
+/* arg_max(x, cols), arg_min(x, cols), take_any(cols), any(cols): one output
+ * column per carried column. '*' stands for every input column but the
+ * plain by keys and the columns the call names itself, in Kusto's order: a
+ * column appears once, where it first comes (take_any(*, a) -> a, b, ...;
+ * take_any(b, *) -> b, a, ...), while a column named twice without a '*'
+ * gives two (take_any(a, a) -> a, a1). */
+static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqFuncDef *f, AiqAgg *a, AiqExpr **args)
+{
+    int na = n->nitems, first = a->kind == AIQ_AGG_TAKE_ANY ? 0 : 1;
+    bool take_any = a->kind == AIQ_AGG_TAKE_ANY;
+    if (!take_any) {
+        a->arg = args[0];
+        if (args[0]->type == AIQ_TYPE_DYNAMIC)
+            return FAILF(b, n->items[0], AIQ_ERR_TYPE, "the first argument of %s() must be orderable, found dynamic", f->name);
+    }
+    bool has_star = false;
+    for (int i = first; i < na; i++)
+        has_star |= args[i] == NULL;
+    /* covered[c]: input column c is already an output of this call, or a key */
+    bool *covered = aiq_arena_calloc(b->arena, sizeof *covered * (size_t)(s->input->ncols + 1));
+    for (int c = 0; has_star && c < s->input->ncols; c++)
+        covered[c] = is_plain_key(s, c);
+    if (has_star && a->arg && a->arg->kind == AIQ_E_COLUMN)
+        covered[a->arg->col] = true;
+    ColList carried = {0}; /* the carried columns: name, type, expression */
+    bool *from_star = aiq_arena_calloc(b->arena, sizeof *from_star * (size_t)(s->input->ncols + 1));
+    for (int i = first; i < na; i++) {
+        if (args[i]) {
+            int c = args[i]->kind == AIQ_E_COLUMN ? args[i]->col : -1;
+            if (has_star && c >= 0 && covered[c] && (from_star[c] || is_plain_key(s, c) ||
+                                                      (a->arg && a->arg->kind == AIQ_E_COLUMN && a->arg->col == c)))
+                continue; /* a '*' before it, a key or the first argument has it */
+            if (c >= 0)
+                covered[c] = true;
+            const char *nm = take_any ? carried_name(b, f, n->items[i], i, na) : expr_name(b, n->items[i]);
+            cols_push(b, &carried, nm, args[i]->type, args[i]);
+            continue;
+        }
+        for (int c = 0; c < s->input->ncols; c++) {
+            if (covered[c])
+                continue;
+            covered[c] = from_star[c] = true;
+            const char *cn = s->input->cols[c].name;
+            cols_push(b, &carried, take_any && strcmp(f->name, "any") == 0 ? aiq_arena_printf(b->arena, "any_%s", cn) : cn,
+                      s->input->cols[c].type, column_expr(b, c, s->input->cols[c].type, n));
+        }
+    }
+    a->nextra = carried.n;
+    a->extra = carried.exprs;
+    ColList names = {0};
+    if (a->arg) {
+        const char *nm = s->item_name ? s->item_name : expr_name(b, n->items[0]);
+        names = (ColList){.cols = s->cols, .n = s->ncols};
+        if (!nm)
+            nm = column_n(b, &names);
+        sink_add_col(b, s, unique_name(b, &names, nm), a->arg->type);
+    }
+    for (int i = 0; i < carried.n; i++) {
+        const char *nm = carried.cols[i].name;
+        names = (ColList){.cols = s->cols, .n = s->ncols};
+        if (!nm)
+            nm = column_n(b, &names);
+        if (s->item_name && !a->arg && i == 0) /* x = take_any(a, b): x, b */
+            nm = s->item_name;
+        sink_add_col(b, s, unique_name(b, &names, nm), carried.cols[i].type);
+    }
+    AiqType t = a->arg ? a->arg->type : carried.n ? carried.cols[0].type : AIQ_TYPE_LONG;
+    return column_expr(b, a->out_col, t, n);
+}
+
 static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx)
 {
     AggSink *s = cx->sink;
@@ -831,13 +925,14 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     int na = n->nitems;
     AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(na ? na : 1));
     size_t ncls = strlen(f->args);
-    bool star = false;
     for (int i = 0; i < na; i++) {
         char cls = f->args[(size_t)i < ncls ? (size_t)i : ncls - 1];
         if (n->items[i]->kind == AIQ_N_STAR) {
+            /* any(*) stands alone (Kusto's KS191); take_any and arg_max mix it with columns */
+            if (cls == '*' && f->agg == AIQ_AGG_TAKE_ANY && strcmp(f->name, "any") == 0 && na > 1)
+                return fail(b, n->items[i], AIQ_ERR_BIND, "'*' must be the only argument of any(); take_any(*, ...) mixes it with columns");
             if (cls != '*' || (f->agg != AIQ_AGG_TAKE_ANY && i == 0))
                 return FAILF(b, n->items[i], AIQ_ERR_BIND, "'*' is not allowed here in %s()", f->name);
-            star = true;
             args[i] = NULL;
             continue;
         }
@@ -859,7 +954,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     a->kind = (AiqAggKind)f->agg;
     a->out_col = s->ncols;
     const char *auto_name = expr_name(b, n);
-    AiqType t = na ? ret_type(f, args, na) : AIQ_TYPE_LONG;
+    AiqType t = na && args[0] ? ret_type(f, args, na) : AIQ_TYPE_LONG; /* (take_any(*): no args[0]) */
     ColList names = {.cols = s->cols, .n = s->ncols};
     switch (a->kind) {
     case AIQ_AGG_COUNT:
@@ -913,65 +1008,8 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
             return FAILF(b, n, AIQ_ERR_BIND, "percentiles() with several percentiles gives several columns; it cannot take a single name");
         return column_expr(b, a->out_col, t, n);
     }
-    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN: case AIQ_AGG_TAKE_ANY: {
-        /* One output column per argument; '*' stands for every input column
-         * not otherwise named (Kusto excludes the by keys and the first arg). */
-        int first = a->kind == AIQ_AGG_TAKE_ANY ? 0 : 1;
-        if (a->kind != AIQ_AGG_TAKE_ANY) {
-            a->arg = args[0];
-            if (args[0]->type == AIQ_TYPE_DYNAMIC)
-                return FAILF(b, n->items[0], AIQ_ERR_TYPE, "the first argument of %s() must be orderable, found dynamic", f->name);
-        }
-        AiqExpr *extra[512];
-        const char *extra_names[512];
-        int ne = 0;
-        for (int i = first; i < na; i++) {
-            if (args[i]) {
-                if (ne >= 511)
-                    return FAILF(b, n, AIQ_ERR_LIMIT, "too many columns in %s()", f->name);
-                extra_names[ne] = expr_name(b, n->items[i]);
-                extra[ne++] = args[i];
-                continue;
-            }
-            for (int c = 0; c < s->input->ncols; c++) {
-                const char *cn = s->input->cols[c].name;
-                bool skip = false;
-                for (int k = 0; k < s->nkeys; k++)
-                    skip |= strcmp(s->cols[k].name, cn) == 0;
-                if (a->arg && a->arg->kind == AIQ_E_COLUMN && a->arg->col == c)
-                    skip = true;
-                if (skip)
-                    continue;
-                if (ne >= 511)
-                    return FAILF(b, n, AIQ_ERR_LIMIT, "too many columns in %s()", f->name);
-                extra_names[ne] = cn;
-                extra[ne++] = column_expr(b, c, s->input->cols[c].type, n);
-            }
-        }
-        (void)star;
-        a->nextra = ne;
-        a->extra = aiq_arena_alloc(b->arena, sizeof *a->extra * (size_t)(ne ? ne : 1));
-        memcpy(a->extra, extra, sizeof *extra * (size_t)ne);
-        if (a->arg) {
-            const char *nm = s->item_name ? s->item_name : expr_name(b, n->items[0]);
-            names.n = s->ncols;
-            names.cols = s->cols;
-            if (!nm)
-                nm = column_n(b, &names);
-            sink_add_col(b, s, unique_name(b, &names, nm), a->arg->type);
-        }
-        for (int i = 0; i < ne; i++) {
-            const char *nm = extra_names[i];
-            names.n = s->ncols;
-            names.cols = s->cols;
-            if (!nm)
-                nm = column_n(b, &names);
-            if (s->item_name && !a->arg && ne == 1)
-                nm = s->item_name;
-            sink_add_col(b, s, unique_name(b, &names, nm), extra[i]->type);
-        }
-        return column_expr(b, a->out_col, a->arg ? a->arg->type : (ne ? extra[0]->type : AIQ_TYPE_LONG), n);
-    }
+    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN: case AIQ_AGG_TAKE_ANY:
+        return bind_carried(b, s, n, f, a, args);
     default:
         a->arg = args[0];
         break;
@@ -1439,6 +1477,7 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         sp->exprs[i] = e;
     }
     sink.nkeys = n->nitems2;
+    sink.key_exprs = sp->exprs;
     /* aggregate items */
     AiqExpr **results = aiq_arena_alloc(b->arena, sizeof *results * (size_t)(n->nitems + 1));
     const char **result_names = aiq_arena_alloc(b->arena, sizeof *result_names * (size_t)(n->nitems + 1));
