@@ -88,6 +88,14 @@ static Binding *find_binding(Binding *s, const char *name)
     return NULL;
 }
 
+static size_t count_bindings(const Binding *s)
+{
+    size_t n = 0;
+    for (; s; s = s->next)
+        n++;
+    return n;
+}
+
 static Binding *push_binding(Binder *b, Binding *scope, const char *name, BindingKind kind)
 {
     Binding *x = aiq_arena_calloc(b->arena, sizeof *x);
@@ -639,7 +647,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     } else if (strcmp(f->name, "case") == 0) {
         if (na % 2 == 0)
             return FAILF(b, n, AIQ_ERR_BIND, "case() takes pairs of (predicate, value) and a final else value; got %d arguments", na);
-        AiqExpr *vals[128];
+        AiqExpr **vals = aiq_arena_alloc(b->arena, sizeof *vals * (size_t)na);
         int nv = 0;
         for (int i = 0; i < na; i++) {
             if (i % 2 == 0 && i + 1 < na) {
@@ -1029,11 +1037,11 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
 
 static void *unknown_column(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
-    const char *cands[1024];
-    size_t nc = 0;
-    for (int i = 0; cx->schema && i < cx->schema->ncols && nc < 1000; i++)
+    size_t nc = 0, room = (size_t)(cx->schema ? cx->schema->ncols : 0) + count_bindings(cx->scope);
+    const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (room + 1));
+    for (int i = 0; cx->schema && i < cx->schema->ncols; i++)
         cands[nc++] = cx->schema->cols[i].name;
-    for (Binding *x = cx->scope; x && nc < 1020; x = x->next)
+    for (Binding *x = cx->scope; x; x = x->next)
         if (x->kind == BIND_SCALAR)
             cands[nc++] = x->name;
     const char *s = aiq_suggest(n->str, strlen(n->str), cands, nc);
@@ -1329,9 +1337,9 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
             }
         }
         if (!any && !strchr(pat, '*')) {
-            const char *cands[1024];
+            const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (size_t)(s->ncols + 1));
             size_t nc = 0;
-            for (int c = 0; c < s->ncols && nc < 1024; c++)
+            for (int c = 0; c < s->ncols; c++)
                 cands[nc++] = s->cols[c].name;
             const char *sg = aiq_suggest(pat, strlen(pat), cands, nc);
             if (sg)
@@ -1956,11 +1964,11 @@ static AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
 
 static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 {
-    const char *cands[1024];
-    size_t nc = 0;
-    for (int i = 0; i < b->opts->ntable_names && nc < 1000; i++)
+    size_t nc = 0, room = (size_t)b->opts->ntable_names + count_bindings(scope);
+    const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (room + 1));
+    for (int i = 0; i < b->opts->ntable_names; i++)
         cands[nc++] = b->opts->table_names[i];
-    for (Binding *x = scope; x && nc < 1020; x = x->next)
+    for (Binding *x = scope; x; x = x->next)
         if (x->kind == BIND_TABULAR)
             cands[nc++] = x->name;
     const char *s = aiq_suggest(n->str, strlen(n->str), cands, nc);

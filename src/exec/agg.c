@@ -658,8 +658,20 @@ static AiqTable *summarize_compute(Summarize *su)
     int nkeys = p->nexprs, naggs = p->naggs;
     AiqKeyMap groups;
     aiq_keymap_init(&groups);
-    AiqColumn kcols[256];
-    for (int k = 0; k < nkeys && k < 256; k++)
+    /* per-key and per-column scratch, sized by the query: by takes any
+     * number of keys, take_any(*) any number of columns */
+    AiqArena sized;
+    aiq_arena_init(&sized, 0);
+    int maxextra = 0;
+    for (int a = 0; a < naggs; a++)
+        maxextra = p->aggs[a].nextra > maxextra ? p->aggs[a].nextra : maxextra;
+    AiqColumn *kcols = aiq_arena_alloc(&sized, sizeof *kcols * (size_t)(nkeys + 1));
+    AiqType *ktypes = aiq_arena_alloc(&sized, sizeof *ktypes * (size_t)(nkeys + 1));
+    AiqVector **kv = aiq_arena_alloc(&sized, sizeof *kv * (size_t)(nkeys + 1));
+    KeyVal *kvals = aiq_arena_alloc(&sized, sizeof *kvals * (size_t)(nkeys + 1));
+    uint32_t *rows = aiq_arena_alloc(&sized, sizeof *rows * (size_t)(nkeys + 1));
+    AiqVector **extra = aiq_arena_alloc(&sized, sizeof *extra * (size_t)(maxextra + 1));
+    for (int k = 0; k < nkeys; k++)
         kcols[k] = p->schema.cols[k];
     AiqSchema ks = {nkeys, kcols};
     AiqTable *keys = aiq_table_new(&ks);
@@ -681,13 +693,11 @@ static AiqTable *summarize_compute(Summarize *su)
     aiq_sb_init(&key);
     int64_t ngroups = 0;
     /* keys that are not dynamic are compared as values (GroupMap) */
-    AiqType ktypes[256];
-    bool typed = nkeys > 0 && nkeys <= 256;
-    for (int k = 0; k < nkeys && k < 256; k++)
+    bool typed = nkeys > 0;
+    for (int k = 0; k < nkeys; k++)
         typed = typed && (ktypes[k] = kcols[k].type) != AIQ_TYPE_DYNAMIC;
     GroupMap gm = {.nkeys = nkeys, .types = ktypes};
     int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
-    AiqVector *kv[256], *extra[512];
     if (nkeys == 0) { /* no by: one group, even over zero rows */
         ngroups = 1;
         for (int a = 0; a < naggs; a++) {
@@ -709,7 +719,6 @@ static AiqTable *summarize_compute(Summarize *su)
                 uint32_t i = aiq_row(c, k);
                 int64_t g;
                 bool added;
-                KeyVal kvals[256];
                 uint64_t h = 0;
                 if (typed) {
                     for (int x = 0; x < nkeys; x++) {
@@ -727,7 +736,6 @@ static AiqTable *summarize_compute(Summarize *su)
                     g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
                 }
                 if (added) {
-                    uint32_t rows[256];
                     for (int x = 0; x < nkeys; x++)
                         rows[x] = i;
                     aiq_table_append_row(keys, kv, rows);
@@ -755,7 +763,7 @@ static AiqTable *summarize_compute(Summarize *su)
             AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
             if ((ag->arg && !arg) || (ag->pred && !pred))
                 goto done;
-            for (int e = 0; e < ag->nextra && e < 512; e++)
+            for (int e = 0; e < ag->nextra; e++)
                 if (!(extra[e] = aiq_eval(&ev, ag->extra[e], c)))
                     goto done;
             state_update(&st[a], c, gids, arg, pred, extra, &key);
@@ -791,6 +799,7 @@ done:;
     aiq_table_free(keys);
     aiq_keymap_free(&groups);
     groupmap_free(&gm);
+    aiq_arena_free(&sized);
     return out;
 }
 

@@ -406,8 +406,8 @@ static AiqChunk *parse_next(AiqOp *op)
     int base = p->input->schema.ncols - 1; /* input columns without the hidden source */
     for (int j = 0; j < p->schema.ncols; j++)
         ps->cols[j] = j < base ? c->cols[j] : NULL;
-    AiqVector *caps[256];
-    for (int k = 0; k < p->ncaptures && k < 256; k++) {
+    AiqVector **caps = aiq_arena_alloc(&ps->ev.arena, sizeof *caps * (size_t)(p->ncaptures + 1));
+    for (int k = 0; k < p->ncaptures; k++) {
         int j = p->expand_cols[k];
         caps[k] = aiq_vec_new(&ps->ev.arena, p->schema.cols[j].type, c->nrows ? c->nrows : 1);
         ps->cols[j] = caps[k];
@@ -422,7 +422,7 @@ static AiqChunk *parse_next(AiqOp *op)
             return NULL;
         }
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
-        for (int k = 0; k < p->ncaptures && k < 256; k++) {
+        for (int k = 0; k < p->ncaptures; k++) {
             AiqVector *v = caps[k];
             bool have = rc > k + 1 && ov[2 * (k + 1)] != PCRE2_UNSET;
             AiqStr t = have ? (AiqStr){s.ptr + ov[2 * (k + 1)], (uint32_t)(ov[2 * (k + 1) + 1] - ov[2 * (k + 1)])} : (AiqStr){"", 0};
@@ -666,12 +666,12 @@ static AiqTable *sort_compute(Materialize *m)
 {
     const AiqPlan *p = m->p;
     AiqExecCtx *ex = m->base.ex;
-    AiqColumn kc[64];
+    AiqColumn *kc = aiq_xcalloc((size_t)p->nexprs + 1, sizeof *kc); /* sort by takes any number of keys */
+    AiqVector **kv = aiq_xcalloc((size_t)p->nexprs + 1, sizeof *kv);
     AiqSchema ks = key_schema(p, kc);
     AiqTable *rows = aiq_table_new(&p->input->schema), *keys = aiq_table_new(&ks);
     AiqEvalCtx ev;
     aiq_eval_init(&ev, ex->err, ex->now);
-    AiqVector *kv[64];
     bool top = p->kind == AIQ_P_TOP;
     bool have_threshold = false; /* top: keys row threshold_row is the current N-th */
     int64_t threshold_row = 0;
@@ -724,11 +724,15 @@ static AiqTable *sort_compute(Materialize *m)
     aiq_xfree(order);
     aiq_table_free(rows);
     aiq_table_free(keys);
+    aiq_xfree(kc);
+    aiq_xfree(kv);
     return out;
 fail:
     aiq_eval_free(&ev);
     aiq_table_free(rows);
     aiq_table_free(keys);
+    aiq_xfree(kc);
+    aiq_xfree(kv);
     return NULL;
 }
 
@@ -1250,13 +1254,17 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         AiqTable *t = aiq_table_new(&p->schema);
         AiqArena a;
         aiq_arena_init(&a, 4096);
+        int nc = p->schema.ncols; /* a datatable has any number of columns */
+        AiqVector **vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
+        uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
         for (int64_t r = 0; r < p->nrows; r++) {
-            AiqVector *vecs[512];
-            uint32_t rows[512] = {0};
-            for (int c = 0; c < p->schema.ncols && c < 512; c++)
-                vecs[c] = aiq_vec_const(&a, &p->values[r * p->schema.ncols + c]);
+            for (int c = 0; c < nc; c++)
+                vecs[c] = aiq_vec_const(&a, &p->values[r * nc + c]);
             aiq_table_append_row(t, vecs, rows);
+            aiq_arena_reset(&a);
         }
+        aiq_xfree(vecs);
+        aiq_xfree(rows);
         aiq_arena_free(&a);
         return aiq_op_table_scan(ex, t, true);
     }
