@@ -44,8 +44,13 @@ typedef struct Binder {
     int nshared;
     json_t **owned;
     int nowned, capowned;
-    int call_depth;
-    const AiqNode *call_stack[32];
+    int call_depth, call_cap;
+    const AiqNode **call_stack; /* user functions being inlined, outermost first */
+    int ninlined;               /* user function calls inlined so far */
+    int nslots;                 /* AiqExpr slots given out */
+    AiqExpr **subst_memo;       /* substitute(): copy made of each slot in this pass... */
+    int *subst_pass;            /* ...valid when subst_pass[slot] is the current pass */
+    int subst_cap, pass;
 } Binder;
 
 /* The context an expression binds in. */
@@ -212,6 +217,16 @@ static AiqExpr *column_expr(Binder *b, int col, AiqType type, const AiqNode *src
     return e;
 }
 
+/* depth: the walkers iterate down args[0] and recurse into the others */
+static void set_depth(AiqExpr *e)
+{
+    int d = e->nargs ? e->args[0]->depth : 0;
+    for (int i = 1; i < e->nargs; i++)
+        if (e->args[i]->depth + 1 > d)
+            d = e->args[i]->depth + 1;
+    e->depth = d;
+}
+
 static AiqExpr *call_expr(Binder *b, const char *fname, AiqType type, const AiqNode *src,
                           AiqExpr **args, int nargs)
 {
@@ -219,6 +234,7 @@ static AiqExpr *call_expr(Binder *b, const char *fname, AiqType type, const AiqN
     e->fn = aiq_func_lookup(fname);
     e->args = args;
     e->nargs = nargs;
+    set_depth(e);
     return e;
 }
 
@@ -264,19 +280,39 @@ static const char *expr_name(Binder *b, const AiqNode *n)
     switch (n->kind) {
     case AIQ_N_NAME:
     case AIQ_N_TABLE: return n->str;
-    case AIQ_N_MEMBER: {
-        const char *l = expr_name(b, n->lhs);
-        return l ? aiq_arena_printf(b->arena, "%s_%s", l, n->str) : NULL;
-    }
+    case AIQ_N_MEMBER:
     case AIQ_N_INDEX: {
-        const char *l = expr_name(b, n->lhs);
-        if (!l || n->rhs->kind != AIQ_N_LITERAL)
+        /* d.a.b[0] is d_a_b_0: the chain can be as long as the query, so
+         * it is walked, not recursed: the base first, then each suffix */
+        int len = 0;
+        const AiqNode *base = n;
+        for (; base->kind == AIQ_N_MEMBER || base->kind == AIQ_N_INDEX; base = base->lhs)
+            len++;
+        const char *l = expr_name(b, base);
+        if (!l)
             return NULL;
-        if (n->rhs->type == AIQ_TYPE_STRING)
-            return aiq_arena_printf(b->arena, "%s_%s", l, n->rhs->str);
-        if (n->rhs->type == AIQ_TYPE_LONG)
-            return aiq_arena_printf(b->arena, "%s_%lld", l, (long long)n->rhs->i64);
-        return NULL;
+        const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
+        int k = len;
+        for (const AiqNode *x = n; x != base; x = x->lhs)
+            chain[--k] = x;
+        AiqStrBuf sb;
+        aiq_sb_init(&sb);
+        aiq_sb_puts(&sb, l);
+        bool named = true;
+        for (int i = 0; named && i < len; i++) {
+            const AiqNode *part = chain[i];
+            if (part->kind == AIQ_N_MEMBER)
+                aiq_sb_printf(&sb, "_%s", part->str);
+            else if (part->rhs->kind == AIQ_N_LITERAL && part->rhs->type == AIQ_TYPE_STRING)
+                aiq_sb_printf(&sb, "_%s", part->rhs->str);
+            else if (part->rhs->kind == AIQ_N_LITERAL && part->rhs->type == AIQ_TYPE_LONG)
+                aiq_sb_printf(&sb, "_%lld", (long long)part->rhs->i64);
+            else
+                named = false;
+        }
+        const char *name = named ? aiq_arena_strndup(b->arena, aiq_sb_str(&sb), sb.len) : NULL;
+        aiq_sb_free(&sb);
+        return name;
     }
     case AIQ_N_CALL: {
         const AiqFuncDef *f = aiq_func_lookup(n->str);
@@ -389,11 +425,9 @@ static AiqExpr *as_string(Binder *b, AiqExpr *e)
     return call1(b, "tostring", AIQ_TYPE_STRING, e);
 }
 
-static AiqExpr *bind_binary(Binder *b, const AiqNode *n, ExprCtx *cx)
+/* lhs OP rhs, with lhs bound already (see bind_expr). */
+static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx)
 {
-    AiqExpr *l = bind_expr(b, n->lhs, cx);
-    if (!l)
-        return NULL;
     AiqExpr *r = bind_expr(b, n->rhs, cx);
     if (!r)
         return NULL;
@@ -699,6 +733,15 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     return e;
 }
 
+enum { MAX_INLINED_CALLS = 100000 };
+
+/* Pushes def on the stack of functions being inlined (popped with call_depth--). */
+static void push_call(Binder *b, const AiqNode *def)
+{
+    b->call_stack = aiq_arena_grow(b->arena, b->call_stack, b->call_depth, &b->call_cap, sizeof *b->call_stack, 16);
+    b->call_stack[b->call_depth++] = def;
+}
+
 /* Checks a call of a user function: no recursion, bounded nesting, the
  * number of arguments its parameters allow. */
 static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
@@ -706,8 +749,14 @@ static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
     for (int i = 0; i < b->call_depth; i++)
         if (b->call_stack[i] == def)
             return FAILF(b, n, AIQ_ERR_BIND, "function '%s' calls itself; recursion is not supported in KQL", n->str) != NULL;
-    if (b->call_depth >= 32)
-        return FAILF(b, n, AIQ_ERR_LIMIT, "functions nested too deeply (more than 32 calls)") != NULL;
+    if (b->call_depth >= AIQ_MAX_CALL_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): user functions call one another more than %d levels deep",
+                     AIQ_MAX_CALL_DEPTH, AIQ_MAX_CALL_DEPTH) != NULL;
+    /* each call inlines the body: f2(x) = f1(x) + f1(x), f3 ... doubles the
+     * work at every level, which only a bound on the total keeps finite */
+    if (++b->ninlined > MAX_INLINED_CALLS)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too large (limit %d): user functions are called more than %d times once inlined",
+                     MAX_INLINED_CALLS, MAX_INLINED_CALLS) != NULL;
     int required = 0;
     for (int i = 0; i < def->nparams; i++)
         required += def->params[i]->rhs == NULL;
@@ -770,7 +819,7 @@ static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx
         x->expr = a;
         scope = x;
     }
-    b->call_stack[b->call_depth++] = def;
+    push_call(b, def);
     for (int i = 0; i + 1 < def->nitems; i++) {
         const AiqNode *s = def->items[i];
         if (s->kind != AIQ_N_LET)
@@ -1064,8 +1113,13 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
         return column_expr(b, c, cx->schema->cols[c].type, n);
     }
     Binding *x = find_binding(cx->scope, n->str);
-    if (x && x->kind == BIND_SCALAR)
+    if (x && x->kind == BIND_SCALAR) {
+        /* the value's node is shared by every use: a slot makes the
+         * executor compute it once per chunk (let s1 = strcat(s0, s0), ...) */
+        if (x->expr->kind == AIQ_E_CALL && !x->expr->slot)
+            x->expr->slot = ++b->nslots;
         return x->expr;
+    }
     if (x && x->kind == BIND_TABULAR)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a table, not a scalar value", n->str);
     if (x && x->kind == BIND_FUNC)
@@ -1084,62 +1138,40 @@ static AiqExpr *bind_index(Binder *b, const AiqNode *n, AiqExpr *base, AiqExpr *
     return binary_call(b, n, "[]", AIQ_TYPE_DYNAMIC, base, key);
 }
 
-static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
+/* Whether n's left operand is bound on its own, before the rest of n: the
+ * kinds that chain to the left (a + b + c, x == 1 == true, d.a.b, d[0][1],
+ * x in (1) in (true)). A chain is as long as the query, so bind_expr walks
+ * down it instead of recursing. */
+static bool binds_left_first(const AiqNode *n)
 {
     switch (n->kind) {
-    case AIQ_N_LITERAL: return bind_literal(b, n);
-    case AIQ_N_NAME:
-    case AIQ_N_TABLE: return bind_name(b, n, cx);
-    case AIQ_N_BINARY: return bind_binary(b, n, cx);
-    case AIQ_N_CALL: return bind_call(b, n, cx);
-    case AIQ_N_UNARY: {
-        AiqExpr *a = bind_expr(b, n->lhs, cx);
-        if (!a)
-            return NULL;
-        if (n->str[0] == '+')
-            return a;
-        a = coerce_dynamic(b, a, AIQ_TYPE_REAL);
-        if (!is_num(a->type) && a->type != AIQ_TYPE_TIMESPAN)
-            return FAILF(b, n, AIQ_ERR_TYPE, "unary '-' needs a number or timespan, found %s", aiq_type_name(a->type));
-        AiqExpr *e = call1(b, "neg", a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
-        e->off = n->off;
-        e->len = n->len;
-        return e;
+    case AIQ_N_BINARY:
+    case AIQ_N_IN:
+    case AIQ_N_BETWEEN:
+    case AIQ_N_INDEX: return true;
+    case AIQ_N_MEMBER: return !(n->lhs->kind == AIQ_N_NAME && n->lhs->str[0] == '$'); /* $left.X is a column */
+    default: return false;
     }
+}
+
+/* Binds n of a chaining kind whose left operand is bound already (l). */
+static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx)
+{
+    switch (n->kind) {
+    case AIQ_N_BINARY: return bind_binary(b, n, l, cx);
     case AIQ_N_MEMBER: {
-        if (n->lhs->kind == AIQ_N_NAME && (strcmp(n->lhs->str, "$left") == 0 || strcmp(n->lhs->str, "$right") == 0)) {
-            bool left = strcmp(n->lhs->str, "$left") == 0;
-            const AiqSchema *s = left ? cx->left : cx->right;
-            if (!s)
-                return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition", n->lhs->str);
-            int c = schema_find(s, n->str);
-            if (c < 0)
-                return FAILF(b, n, AIQ_ERR_BIND, "unknown column '%s' on the %s side of the join", n->str, left ? "left" : "right");
-            AiqExpr *e = column_expr(b, c, s->cols[c].type, n);
-            e->variant = left ? 1 : 2; /* marks the side for the join binder */
-            return e;
-        }
-        AiqExpr *base = bind_expr(b, n->lhs, cx);
-        if (!base)
-            return NULL;
         AiqExpr *key = const_expr(b, AIQ_TYPE_STRING, n);
         key->value.str.ptr = n->str;
         key->value.str.len = (uint32_t)strlen(n->str);
-        return bind_index(b, n, base, key);
+        return bind_index(b, n, l, key);
     }
     case AIQ_N_INDEX: {
-        AiqExpr *base = bind_expr(b, n->lhs, cx);
-        if (!base)
-            return NULL;
         AiqExpr *key = bind_expr(b, n->rhs, cx);
         if (!key)
             return NULL;
-        return bind_index(b, n, base, key);
+        return bind_index(b, n, l, key);
     }
     case AIQ_N_IN: {
-        AiqExpr *l = bind_expr(b, n->lhs, cx);
-        if (!l)
-            return NULL;
         /* in~ and has_any/has_all compare as strings */
         bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(n->nitems + 1));
@@ -1163,8 +1195,8 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
-        if (!(args[0] = bind_expr(b, n->lhs, cx)) || !(args[1] = bind_expr(b, n->rhs, cx)) ||
-            !(args[2] = bind_expr(b, n->extra, cx)))
+        args[0] = l;
+        if (!(args[1] = bind_expr(b, n->rhs, cx)) || !(args[2] = bind_expr(b, n->extra, cx)))
             return NULL;
         args[0] = coerce_dynamic(b, args[0], is_num(args[1]->type) ? AIQ_TYPE_REAL : args[1]->type);
         AiqType t = args[0]->type;
@@ -1180,12 +1212,81 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
             args[2] = binary_call(b, n->extra, "+", AIQ_TYPE_DATETIME, args[1], args[2]);
         return call_expr(b, n->op ? "!between" : "between", AIQ_TYPE_BOOL, n, args, 3);
     }
+    default: return fail(b, n, AIQ_ERR_BIND, "internal error: not a chaining expression");
+    }
+}
+
+/* Binds an expression that does not chain to the left. */
+static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    switch (n->kind) {
+    case AIQ_N_LITERAL: return bind_literal(b, n);
+    case AIQ_N_NAME:
+    case AIQ_N_TABLE: return bind_name(b, n, cx);
+    case AIQ_N_CALL: return bind_call(b, n, cx);
+    case AIQ_N_UNARY: {
+        AiqExpr *a = bind_expr(b, n->lhs, cx);
+        if (!a)
+            return NULL;
+        if (n->str[0] == '+')
+            return a;
+        a = coerce_dynamic(b, a, AIQ_TYPE_REAL);
+        if (!is_num(a->type) && a->type != AIQ_TYPE_TIMESPAN)
+            return FAILF(b, n, AIQ_ERR_TYPE, "unary '-' needs a number or timespan, found %s", aiq_type_name(a->type));
+        AiqExpr *e = call1(b, "neg", a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
+        e->off = n->off;
+        e->len = n->len;
+        return e;
+    }
+    case AIQ_N_MEMBER: { /* $left.X or $right.X (the others chain) */
+        bool left = strcmp(n->lhs->str, "$left") == 0;
+        if (!left && strcmp(n->lhs->str, "$right") != 0)
+            return FAILF(b, n->lhs, AIQ_ERR_BIND, "'%s' can only be used in a join condition, as %s.Column", n->lhs->str, n->lhs->str);
+        const AiqSchema *s = left ? cx->left : cx->right;
+        if (!s)
+            return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition", n->lhs->str);
+        int c = schema_find(s, n->str);
+        if (c < 0)
+            return FAILF(b, n, AIQ_ERR_BIND, "unknown column '%s' on the %s side of the join", n->str, left ? "left" : "right");
+        AiqExpr *e = column_expr(b, c, s->cols[c].type, n);
+        e->variant = left ? 1 : 2; /* marks the side for the join binder */
+        return e;
+    }
     case AIQ_N_STAR: return fail(b, n, AIQ_ERR_BIND, "'*' is not allowed here");
     case AIQ_N_ASSIGN:
         return FAILF(b, n, AIQ_ERR_BIND, "unexpected assignment to '%s' here", n->str);
     default:
         return fail(b, n, AIQ_ERR_BIND, "a table expression cannot be used as a scalar value here");
     }
+}
+
+/* e, or the error "query too deep" when its nesting is past what the
+ * walkers may recurse into (a chain of lets can nest without bound). */
+static AiqExpr *shallow_enough(Binder *b, const AiqNode *n, AiqExpr *e)
+{
+    if (e && e->depth > AIQ_MAX_EXPR_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): an expression nests more than %d levels deep",
+                     AIQ_MAX_EXPR_DEPTH, AIQ_MAX_EXPR_DEPTH);
+    return e;
+}
+
+static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    if (!binds_left_first(n))
+        return shallow_enough(b, n, bind_single(b, n, cx));
+    /* a chain: bind its bottom, then each node on the one below it */
+    int len = 0;
+    const AiqNode *bottom = n;
+    for (; binds_left_first(bottom); bottom = bottom->lhs)
+        len++;
+    const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
+    int k = len;
+    for (const AiqNode *x = n; x != bottom; x = x->lhs)
+        chain[--k] = x;
+    AiqExpr *e = bind_expr(b, bottom, cx);
+    for (int i = 0; e && i < len; i++)
+        e = shallow_enough(b, chain[i], bind_on_left(b, chain[i], e, cx));
+    return e;
 }
 
 /* ---- tabular operators ----------------------------------------------- */
@@ -1198,22 +1299,37 @@ static AiqPlan *new_plan(Binder *b, AiqPlanKind kind, AiqPlan *input)
     if (input)
         p->schema = input->schema;
     p->source_col = -1;
+    p->depth = input ? input->depth + 1 : 1;
     return p;
 }
 
 /* where a and b and c -> three filters in a row: each narrows the selection
  * vector, so later conjuncts are evaluated only on rows that passed the
  * earlier ones (the result is the same: a row is kept when all are true). */
-static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
+static AiqPlan *one_filter(Binder *b, AiqPlan *in, AiqExpr *pred)
 {
-    if (pred->kind == AIQ_E_CALL && strcmp(pred->fn->name, "and") == 0) {
-        AiqPlan *left = filter_chain(b, in, pred->args[0]);
-        return filter_chain(b, left, pred->args[1]);
-    }
     AiqPlan *p = new_plan(b, AIQ_P_FILTER, in);
     p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs);
     p->exprs[0] = pred;
     p->nexprs = 1;
+    return p;
+}
+
+/* The and chain is left-deep, ((a and b) and c): its bottom holds the
+ * first conjunct. Past the last MAX_FILTER_SPLIT conjuncts the rest stay
+ * in one filter, whose `and` narrows the rows term by term all the same: a
+ * where of 100k conjuncts is a few dozen operators, not 100k. */
+enum { MAX_FILTER_SPLIT = 64 };
+static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
+{
+    int len = 0, nand = 0;
+    const AiqExpr **spine = aiq_expr_spine(pred, b->arena, &len);
+    while (nand < len && spine[nand]->kind == AIQ_E_CALL && strcmp(spine[nand]->fn->name, "and") == 0)
+        nand++;
+    int split = nand < MAX_FILTER_SPLIT ? nand : MAX_FILTER_SPLIT;
+    AiqPlan *p = one_filter(b, in, (AiqExpr *)spine[split]);
+    for (int j = split - 1; j >= 0; j--)
+        p = filter_chain(b, p, spine[j]->args[1]);
     return p;
 }
 
@@ -1233,20 +1349,76 @@ static void passthrough(Binder *b, ColList *cols, const AiqSchema *s)
         cols_push(b, cols, s->cols[i].name, s->cols[i].type, column_expr(b, i, s->cols[i].type, NULL));
 }
 
-/* Replaces references to columns of `cols` (an extend being built) with
- * their expressions, so `extend a = 1, b = a + 1` sees a. */
-static AiqExpr *substitute(Binder *b, AiqExpr *e, const ColList *cols)
+static AiqExpr *subst(Binder *b, AiqExpr *e, const ColList *cols);
+
+/* The copy of slot node e made in this pass of substitute(), or NULL. */
+static AiqExpr *subst_done(Binder *b, const AiqExpr *e)
 {
-    if (e->kind == AIQ_E_COLUMN)
-        return cols->exprs[e->col];
-    if (e->kind != AIQ_E_CALL)
-        return e;
+    return e->slot && e->slot < b->subst_cap && b->subst_pass[e->slot] == b->pass ? b->subst_memo[e->slot] : NULL;
+}
+
+/* A copy of call e whose args[0] is below (the rest substituted); a slot
+ * node gets a new slot, being another value, and is remembered. */
+static AiqExpr *subst_node(Binder *b, const AiqExpr *e, AiqExpr *below, const ColList *cols)
+{
     AiqExpr *copy = aiq_arena_alloc(b->arena, sizeof *copy);
     *copy = *e;
-    copy->args = aiq_arena_alloc(b->arena, sizeof *copy->args * (size_t)(e->nargs ? e->nargs : 1));
-    for (int i = 0; i < e->nargs; i++)
-        copy->args[i] = substitute(b, e->args[i], cols);
+    copy->args = aiq_arena_alloc(b->arena, sizeof *copy->args * (size_t)e->nargs);
+    copy->args[0] = below;
+    for (int i = 1; i < e->nargs; i++)
+        copy->args[i] = subst(b, e->args[i], cols);
+    set_depth(copy);
+    if (e->slot) {
+        copy->slot = ++b->nslots;
+        if (e->slot >= b->subst_cap) {
+            int cap = b->subst_cap ? b->subst_cap : 64;
+            while (cap <= e->slot)
+                cap *= 2;
+            AiqExpr **memo = aiq_arena_alloc(b->arena, sizeof *memo * (size_t)cap);
+            int *pass = aiq_arena_calloc(b->arena, sizeof *pass * (size_t)cap);
+            if (b->subst_cap) {
+                memcpy(memo, b->subst_memo, sizeof *memo * (size_t)b->subst_cap);
+                memcpy(pass, b->subst_pass, sizeof *pass * (size_t)b->subst_cap);
+            }
+            b->subst_memo = memo;
+            b->subst_pass = pass;
+            b->subst_cap = cap;
+        }
+        b->subst_memo[e->slot] = copy;
+        b->subst_pass[e->slot] = b->pass;
+    }
     return copy;
+}
+
+/* substitute()'s walk: down args[0] to the first node that is not a call
+ * (or was copied already), then copies back up. */
+static AiqExpr *subst(Binder *b, AiqExpr *e, const ColList *cols)
+{
+    int n = 0;
+    const AiqExpr **spine = aiq_expr_spine(e, b->arena, &n);
+    int bottom = n - 1;
+    for (int i = 0; i < n; i++)
+        if (subst_done(b, spine[i])) {
+            bottom = i;
+            break;
+        }
+    const AiqExpr *last = spine[bottom];
+    AiqExpr *below = subst_done(b, last);
+    if (!below)
+        below = last->kind == AIQ_E_COLUMN ? cols->exprs[last->col] : (AiqExpr *)last; /* (a constant, or now()) */
+    for (int i = bottom - 1; i >= 0; i--)
+        below = subst_node(b, spine[i], below, cols);
+    return below;
+}
+
+/* Replaces references to columns of `cols` (an extend being built) with
+ * their expressions, so `extend a = 1, b = a + 1` sees a. A let value used
+ * twice is copied once: the copy is a DAG like the original, not a tree
+ * as large as every path through it. */
+static AiqExpr *substitute(Binder *b, AiqExpr *e, const ColList *cols)
+{
+    b->pass++;
+    return subst(b, e, cols);
 }
 
 static AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
@@ -1595,6 +1767,7 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
         return NULL;
     AiqPlan *p = new_plan(b, AIQ_P_JOIN, left);
     p->right = right;
+    p->depth = (left->depth > right->depth ? left->depth : right->depth) + 1;
     p->join_kind = n->op;
     p->nkeys = n->nitems;
     p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
@@ -1669,6 +1842,9 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     if (first && n->lhs && n->lhs->kind == AIQ_N_TABLE)
         p->source_names[0] = n->lhs->str;
     p->ninputs = ni;
+    for (int i = 0; i < ni; i++)
+        if (p->inputs[i]->depth + 1 > p->depth)
+            p->depth = p->inputs[i]->depth + 1;
     const char *withsource = NULL;
     for (int i = 0; i < n->nparams; i++) {
         const AiqNode *prm = n->params[i];
@@ -1753,6 +1929,7 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
     for (int i = 0; i < p->nexpand; i++)
         outcols.cols[p->expand_cols[i]].type = p->expand_types[i];
     p->input = proj;
+    p->depth = proj->depth + 1;
     p->schema = schema_of(&outcols);
     if (n->rhs && !const_count(b, n->rhs, scope, &p->limit, "mv-expand limit"))
         return NULL;
@@ -2006,7 +2183,7 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
         }
         scope = x;
     }
-    b->call_stack[b->call_depth++] = def;
+    push_call(b, def);
     AiqPlan *result = NULL;
     for (int i = 0; i < def->nitems; i++) {
         const AiqNode *s = def->items[i];
@@ -2037,13 +2214,15 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
     return result;
 }
 
-static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
+/* Whether n is an operator applied to the table its lhs gives (T | op). */
+static bool pipes_from_left(const AiqNode *n)
 {
-    AiqPlan *in = NULL;
-    if (n->lhs && n->kind >= AIQ_N_WHERE) {
-        if (!(in = bind_tabular(b, n->lhs, scope)))
-            return NULL;
-    }
+    return n->lhs && (n->kind >= AIQ_N_WHERE || n->kind == AIQ_N_UNION);
+}
+
+/* Binds source or operator n; in is the plan of its input (n->lhs). */
+static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
     switch (n->kind) {
     case AIQ_N_TABLE:
     case AIQ_N_NAME: {
@@ -2081,12 +2260,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_PRINT: return bind_print(b, n, scope);
     case AIQ_N_DATATABLE: return bind_datatable(b, n, scope);
     case AIQ_N_RANGE: return bind_range(b, n, scope);
-    case AIQ_N_UNION: {
-        AiqPlan *first = NULL;
-        if (n->lhs && !(first = bind_tabular(b, n->lhs, scope)))
-            return NULL;
-        return bind_union(b, n, first, scope);
-    }
+    case AIQ_N_UNION: return bind_union(b, n, in, scope);
     case AIQ_N_WHERE: {
         AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
         if (!e)
@@ -2131,6 +2305,34 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     default:
         return fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     }
+}
+
+/* p, or the error "query too deep" when it ends a chain of more operators
+ * than the executor may nest (each pulls from the one below it). */
+static AiqPlan *plan_shallow_enough(Binder *b, const AiqNode *n, AiqPlan *p)
+{
+    if (p && p->depth > AIQ_MAX_PLAN_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): more than %d operators in a row",
+                     AIQ_MAX_PLAN_DEPTH, AIQ_MAX_PLAN_DEPTH);
+    return p;
+}
+
+/* A pipeline is a chain through lhs as long as the query: its source binds
+ * first, then each operator on the plan below it, in a loop. */
+static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
+{
+    int len = 0;
+    const AiqNode *source = n;
+    for (; pipes_from_left(source); source = source->lhs)
+        len++;
+    const AiqNode **ops = aiq_arena_alloc(b->arena, sizeof *ops * (size_t)(len + 1));
+    int k = len;
+    for (const AiqNode *x = n; x != source; x = x->lhs)
+        ops[--k] = x;
+    AiqPlan *p = plan_shallow_enough(b, source, bind_step(b, source, NULL, scope));
+    for (int i = 0; p && i < len; i++)
+        p = plan_shallow_enough(b, ops[i], bind_step(b, ops[i], p, scope));
+    return p;
 }
 
 /* Whether a let value is a table: a tabular node, or a name/call that
@@ -2292,6 +2494,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
         root = copy;
     }
     root->nshared = b.nshared;
+    root->nslots = b.nslots;
     root->owned_json = b.owned;
     root->nowned_json = b.nowned;
     return root;

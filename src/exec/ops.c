@@ -1194,15 +1194,38 @@ static AiqTable *mv_expand_compute(Materialize *m)
     return out;
 }
 
-/* shared: a tabular let, computed once and kept for every use */
+/* shared: a tabular let, computed once and kept for every use; its input
+ * is drained by the first use that runs, then freed */
 static AiqTable *shared_compute(Materialize *m)
 {
     AiqExecCtx *ex = m->base.ex;
     int id = m->p->shared_id;
-    if (!ex->shared[id])
-        ex->shared[id] = aiq_op_drain(m->input, &m->p->input->schema);
+    if (!ex->shared[id] && ex->shared_inputs[id]) {
+        ex->shared[id] = aiq_op_drain(ex->shared_inputs[id], &m->p->input->schema);
+        aiq_op_free(ex->shared_inputs[id]);
+        ex->shared_inputs[id] = NULL;
+    }
     m->borrowed = true;
     return ex->shared[id];
+}
+
+void aiq_exec_ctx_init(AiqExecCtx *ex, const AiqPlan *plan)
+{
+    ex->nshared = plan->nshared;
+    ex->shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex->shared);
+    ex->shared_inputs = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex->shared_inputs);
+}
+
+void aiq_exec_ctx_free(AiqExecCtx *ex)
+{
+    for (int i = 0; i < ex->nshared; i++) {
+        aiq_op_free(ex->shared_inputs[i]);
+        aiq_table_free(ex->shared[i]);
+    }
+    aiq_xfree(ex->shared_inputs);
+    aiq_xfree(ex->shared);
+    ex->shared_inputs = NULL;
+    ex->shared = NULL;
 }
 
 /* ---- building ------------------------------------------------------------------ */
@@ -1368,10 +1391,12 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     }
     case AIQ_P_MV_EXPAND: return &mat_new(ex, p, input, mv_expand_compute)->base;
     case AIQ_P_SHARED: {
-        AiqOp *in = ex->shared[p->shared_id] ? NULL : aiq_op_build(ex, p->input);
-        if (!in && !ex->shared[p->shared_id])
+        /* one operator tree per let, however many uses: union t1, t1 in
+         * t2, t2 in t3 ... would build 2^n trees */
+        int id = p->shared_id;
+        if (!ex->shared[id] && !ex->shared_inputs[id] && !(ex->shared_inputs[id] = aiq_op_build(ex, p->input)))
             return NULL;
-        return &mat_new(ex, p, in, shared_compute)->base;
+        return &mat_new(ex, p, NULL, shared_compute)->base;
     }
     default: break;
     }

@@ -7,6 +7,7 @@
  */
 #include "run.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -154,6 +155,59 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The executor pulls each operator from the one below it, and evaluates an
+ * expression into its arguments: a query as deep as the binder accepts
+ * (AIQ_MAX_PLAN_DEPTH operators, AIQ_MAX_EXPR_DEPTH levels) nests that
+ * many calls, more than the main thread's 8 MB of stack hold. So it runs
+ * on a thread of its own with room for them; the pages are only touched
+ * by a query that deep. */
+#define DEEP_STACK_BYTES ((size_t)512 << 20)
+
+typedef struct DeepCall {
+    void (*fn)(void *);
+    void *arg;
+} DeepCall;
+
+static void *deep_thread(void *p)
+{
+    DeepCall *c = p;
+    c->fn(c->arg);
+    aiq_mem_thread_done();
+    return NULL;
+}
+
+void aiq_run_deep(void (*fn)(void *), void *arg)
+{
+    DeepCall c = {fn, arg};
+    pthread_attr_t attr;
+    pthread_t t;
+    bool started = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, DEEP_STACK_BYTES) == 0 &&
+                   pthread_create(&t, &attr, deep_thread, &c) == 0;
+    pthread_attr_destroy(&attr);
+    if (started)
+        pthread_join(t, NULL);
+    else
+        fn(arg); /* no thread to be had: the main stack, as before */
+}
+
+typedef struct ExecJob {
+    AiqExecCtx *ex;
+    const AiqPlan *plan;
+    AiqTable *result;
+    double built; /* when the operator tree was ready */
+} ExecJob;
+
+static void exec_job(void *p)
+{
+    ExecJob *job = p;
+    AiqOp *root = aiq_op_build(job->ex, job->plan);
+    job->built = now_seconds();
+    if (root)
+        job->result = aiq_op_drain(root, &job->plan->schema);
+    aiq_op_free(root);
+    aiq_exec_ctx_free(job->ex); /* (operator trees as deep as the query) */
+}
+
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
     double t0 = now_seconds();
@@ -165,17 +219,11 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
                      .stream_open = stream_for_exec, .stream_next = stream_next_batch,
                      .stream_close = stream_close};
-    ex.nshared = plan->nshared;
-    ex.shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex.shared);
-    AiqTable *result = NULL;
-    AiqOp *root = aiq_op_build(&ex, plan);
-    double t1 = now_seconds();
-    if (root)
-        result = aiq_op_drain(root, &plan->schema);
-    aiq_op_free(root);
-    for (int i = 0; i < ex.nshared; i++)
-        aiq_table_free(ex.shared[i]);
-    aiq_xfree(ex.shared);
+    aiq_exec_ctx_init(&ex, plan);
+    ExecJob job = {.ex = &ex, .plan = plan};
+    aiq_run_deep(exec_job, &job);
+    AiqTable *result = job.result;
+    double t1 = job.built;
     aiq_regex_release_all();
     aiq_arena_free(&needs_arena);
     if (!result) {

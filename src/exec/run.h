@@ -41,6 +41,10 @@ bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *neede
 /* Runs plan and writes the result to out in the chosen format. Returns the
  * process exit code; on failure err is set and nothing was written. */
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err);
+/* Runs fn(arg) on a thread with a stack deep enough for any query the
+ * binder accepts (see AIQ_MAX_PLAN_DEPTH), and waits for it; on the
+ * calling thread when no thread can be made. */
+void aiq_run_deep(void (*fn)(void *), void *arg);
 /* Frees the tables cached in the catalog. */
 void aiq_run_release_catalog(AiqCatalog *c);
 

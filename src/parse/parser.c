@@ -180,7 +180,7 @@ static bool enter(Parser *p)
 {
     if (++p->depth > AIQ_PARSE_MAX_DEPTH) {
         aiq_error_set(p->err, AIQ_ERR_SYNTAX, peek(p)->off, peek(p)->len,
-                      "query nested too deeply (more than %d levels)", AIQ_PARSE_MAX_DEPTH);
+                      "query too deep (limit %d): nested more than %d levels", AIQ_PARSE_MAX_DEPTH, AIQ_PARSE_MAX_DEPTH);
         return false;
     }
     return true;
