@@ -52,9 +52,9 @@ bool aiq_eval_memory_ok(AiqError *err)
 {
     if (!aiq_mem_exceeded())
         return true;
-    return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1,
-                         "memory limit reached (--max-memory %zu MiB): the query needs more memory than allowed",
-                         aiq_mem_limit() >> 20);
+    char limit[96];
+    return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "memory limit reached (%s): the query needs more memory than allowed",
+                         aiq_mem_limit_text(limit, sizeof limit));
 }
 
 bool aiq_eval_str_fits(AiqEvalCtx *ctx, size_t n)

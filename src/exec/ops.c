@@ -23,11 +23,7 @@ bool aiq_op_check_limits(AiqExecCtx *ex)
 {
     if (aiq_interrupt_pending())
         return aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "query cancelled");
-    if (!aiq_mem_exceeded())
-        return true;
-    return aiq_error_set(ex->err, AIQ_ERR_LIMIT, -1, 1,
-                         "memory limit reached (--max-memory %zu MiB): the query needs more memory than allowed",
-                         aiq_mem_limit() >> 20);
+    return aiq_eval_memory_ok(ex->err);
 }
 
 void aiq_op_free(AiqOp *op)

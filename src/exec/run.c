@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -208,6 +209,20 @@ static void exec_job(void *p)
     aiq_exec_ctx_free(job->ex); /* (operator trees as deep as the query) */
 }
 
+/* --timing's line, for a query that failed too (how close it came to the
+ * memory limit is what one wants to know then). The resident peak is the
+ * kernel's high-water mark, mapped input files included, as time(1) has it. */
+static void print_timing(double load, double run, double output, int64_t scanned, int64_t out_rows)
+{
+    struct rusage ru;
+    double resident = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024 : 0; /* (KiB on Linux) */
+    char limit[96];
+    fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, "
+                    "peak memory %.1f MiB, peak resident %.1f MiB, memory limit: %s\n",
+            load, run, output, (long long)scanned, (long long)out_rows, (double)aiq_mem_peak() / (1 << 20), resident,
+            aiq_mem_limit_text(limit, sizeof limit));
+}
+
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
     double t0 = now_seconds();
@@ -229,6 +244,8 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     if (!result) {
         if (err->code == AIQ_OK)
             aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
+        if (ro->timing)
+            print_timing(t1 - t0, now_seconds() - t1, 0, ex.rows_scanned, 0);
         return aiq_error_exit_code(err->code);
     }
     double t2 = now_seconds();
@@ -247,9 +264,7 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     int64_t nrows = result->nrows;
     aiq_table_free(result);
     if (ro->timing)
-        fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, peak memory %.1f MiB\n",
-                t1 - t0, t2 - t1, now_seconds() - t2, (long long)ex.rows_scanned, (long long)nrows,
-                (double)aiq_mem_peak() / (1 << 20));
+        print_timing(t1 - t0, t2 - t1, now_seconds() - t2, ex.rows_scanned, nrows);
     return ro->fail_on_rows && nrows > 0 ? 3 : 0;
 }
 
