@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind/names.h"
 #include "func/registry.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -51,6 +52,8 @@ typedef struct Binder {
     AiqExpr **subst_memo;       /* substitute(): copy made of each slot in this pass... */
     int *subst_pass;            /* ...valid when subst_pass[slot] is the current pass */
     int subst_cap, pass;
+    struct SchemaIndex *indexes; /* name indexes of wide schemas, by their column array */
+    int nindexes, capindexes;
 } Binder;
 
 /* The context an expression binds in. */
@@ -62,6 +65,7 @@ typedef struct ExprCtx {
     struct AggSink *sink;
     /* join conditions: $left and $right */
     const AiqSchema *left, *right;
+    const struct ColList *list; /* when set: schema's columns as a list being built, with its name index */
 } ExprCtx;
 
 typedef struct AggSink {
@@ -70,6 +74,7 @@ typedef struct AggSink {
     int naggs, cap;
     AiqColumn *cols;           /* summarize output columns so far (keys, then aggs) */
     int ncols, capcols;
+    AiqNameIndex names;        /* of cols, once there are AIQ_NAMES_MIN */
     const char *item_name;     /* the name the current item will get, if known */
     int nkeys;
     AiqExpr **key_exprs;       /* the by keys (nkeys) */
@@ -125,8 +130,55 @@ static void own_json(Binder *b, json_t *j)
 
 /* ---- schemas --------------------------------------------------------- */
 
-static int schema_find(const AiqSchema *s, const char *name)
+/* The name index of a schema of AIQ_NAMES_MIN columns or more, made at
+ * its first lookup. A schema's column array never changes once it is a
+ * plan's (lists being built have their own index: ColList), so the array
+ * and its length name it. */
+typedef struct SchemaIndex {
+    const AiqColumn *cols;
+    int ncols;
+    AiqNameIndex ix;
+} SchemaIndex;
+
+static const AiqNameIndex *schema_index(Binder *b, const AiqSchema *s)
 {
+    uint64_t h = ((uint64_t)(uintptr_t)s->cols * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)s->ncols;
+    int mask = b->capindexes - 1;
+    for (int k = b->capindexes ? (int)((h >> 17) & (uint64_t)mask) : 0; b->capindexes; k = (k + 1) & mask) {
+        SchemaIndex *x = &b->indexes[k];
+        if (!x->cols)
+            break;
+        if (x->cols == s->cols && x->ncols == s->ncols)
+            return &x->ix;
+    }
+    if ((b->nindexes + 1) * 2 > b->capindexes) { /* rehash at half full */
+        SchemaIndex *old = b->indexes;
+        int oldcap = b->capindexes;
+        b->capindexes = oldcap ? oldcap * 2 : 16;
+        b->indexes = aiq_arena_calloc(b->arena, sizeof *b->indexes * (size_t)b->capindexes);
+        b->nindexes = 0;
+        for (int k = 0; k < oldcap; k++)
+            if (old[k].cols) {
+                AiqSchema os = {old[k].ncols, (AiqColumn *)old[k].cols};
+                schema_index(b, &os); /* (rebuilt: only wide schemas, few of them) */
+            }
+    }
+    mask = b->capindexes - 1;
+    int k = (int)((h >> 17) & (uint64_t)mask);
+    while (b->indexes[k].cols)
+        k = (k + 1) & mask;
+    SchemaIndex *x = &b->indexes[k];
+    x->cols = s->cols;
+    x->ncols = s->ncols;
+    aiq_names_build(&x->ix, s->cols, s->ncols, b->arena);
+    b->nindexes++;
+    return &x->ix;
+}
+
+static int schema_find(Binder *b, const AiqSchema *s, const char *name)
+{
+    if (s && s->ncols >= AIQ_NAMES_MIN)
+        return aiq_names_find(schema_index(b, s), s->cols, name);
     for (int i = 0; s && i < s->ncols; i++)
         if (strcmp(s->cols[i].name, name) == 0)
             return i;
@@ -138,7 +190,18 @@ typedef struct ColList {
     AiqColumn *cols;
     AiqExpr **exprs;
     int n, cap;
+    AiqNameIndex names; /* once there are AIQ_NAMES_MIN columns */
+    int next_column;    /* column_n: Column1 .. Column<this> are taken */
 } ColList;
+
+/* Keeps l->names in step with a column added at the end (index n - 1). */
+static void index_added(Binder *b, AiqNameIndex *ix, const AiqColumn *cols, int n)
+{
+    if (ix->cap)
+        aiq_names_add(ix, cols, n - 1, n, b->arena);
+    else if (n >= AIQ_NAMES_MIN)
+        aiq_names_build(ix, cols, n, b->arena);
+}
 
 static void cols_push(Binder *b, ColList *l, const char *name, AiqType type, AiqExpr *e)
 {
@@ -158,14 +221,27 @@ static void cols_push(Binder *b, ColList *l, const char *name, AiqType type, Aiq
     l->cols[l->n].type = type;
     l->exprs[l->n] = e;
     l->n++;
+    index_added(b, &l->names, l->cols, l->n);
 }
 
 static int cols_find(const ColList *l, const char *name)
 {
+    if (l->names.cap)
+        return aiq_names_find(&l->names, l->cols, name);
     for (int i = 0; i < l->n; i++)
         if (strcmp(l->cols[i].name, name) == 0)
             return i;
     return -1;
+}
+
+/* Renames column c of l. */
+static void cols_rename(Binder *b, ColList *l, int c, const char *name)
+{
+    if (l->names.cap)
+        aiq_names_remove(&l->names, l->cols, c);
+    l->cols[c].name = name;
+    if (l->names.cap)
+        aiq_names_add(&l->names, l->cols, c, l->n, b->arena);
 }
 
 /* Returns name, or name1, name2, ... whichever is not yet in l (Kusto's rule). */
@@ -180,13 +256,16 @@ static const char *unique_name(Binder *b, const ColList *l, const char *name)
     }
 }
 
-/* Returns Column1, Column2, ... the first not in l. */
-static const char *column_n(Binder *b, const ColList *l)
+/* Returns Column1, Column2, ... the first not in l. Names are only ever
+ * added to a list, so the search goes on from the last answer. */
+static const char *column_n(Binder *b, ColList *l)
 {
-    for (int i = 1;; i++) {
+    for (int i = l->next_column + 1;; i++) {
         const char *c = aiq_arena_printf(b->arena, "Column%d", i);
-        if (cols_find(l, c) < 0)
+        if (cols_find(l, c) < 0) {
+            l->next_column = i - 1;
             return c;
+        }
     }
 }
 
@@ -847,7 +926,15 @@ static AiqColumn *sink_add_col(Binder *b, AggSink *s, const char *name, AiqType 
     s->cols = aiq_arena_grow(b->arena, s->cols, s->ncols, &s->capcols, sizeof *s->cols, 8);
     s->cols[s->ncols].name = name;
     s->cols[s->ncols].type = t;
-    return &s->cols[s->ncols++];
+    s->ncols++;
+    index_added(b, &s->names, s->cols, s->ncols);
+    return &s->cols[s->ncols - 1];
+}
+
+/* The summarize's columns so far as a list, for naming (read only). */
+static ColList sink_names(const AggSink *s)
+{
+    return (ColList){.cols = s->cols, .n = s->ncols, .names = s->names};
 }
 
 static AiqAgg *sink_add_agg(Binder *b, AggSink *s)
@@ -957,14 +1044,14 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     ColList names = {0};
     if (a->arg) {
         const char *nm = s->item_name ? s->item_name : expr_name(b, n->items[0]);
-        names = (ColList){.cols = s->cols, .n = s->ncols};
+        names = sink_names(s);
         if (!nm)
             nm = column_n(b, &names);
         sink_add_col(b, s, unique_name(b, &names, nm), a->arg->type);
     }
     for (int i = 0; i < carried.n; i++) {
         const char *nm = carried.cols[i].name;
-        names = (ColList){.cols = s->cols, .n = s->ncols};
+        names = sink_names(s);
         if (!nm)
             nm = column_n(b, &names);
         if (s->item_name && !a->arg && i == 0) /* x = take_any(a, b): x, b */
@@ -1012,7 +1099,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     a->out_col = s->ncols;
     const char *auto_name = expr_name(b, n);
     AiqType t = na && args[0] ? ret_type(f, args, na) : AIQ_TYPE_LONG; /* (take_any(*): no args[0]) */
-    ColList names = {.cols = s->cols, .n = s->ncols};
+    ColList names = sink_names(s);
     switch (a->kind) {
     case AIQ_AGG_COUNT:
         if (na == 1) { /* count(predicate): Kusto's older spelling of countif */
@@ -1057,8 +1144,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
                 nm = s->item_name;
             else
                 nm = aiq_arena_printf(b->arena, "percentile_%s_%s", base ? base : "", pct_text(b, a->pcts[i]));
-            names.n = s->ncols;
-            names.cols = s->cols;
+            names = sink_names(s);
             sink_add_col(b, s, unique_name(b, &names, nm), t);
         }
         if (a->npcts > 1 && s->item_name)
@@ -1074,8 +1160,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     if ((a->kind == AIQ_AGG_SUM || a->kind == AIQ_AGG_SUMIF) && t == AIQ_TYPE_DATETIME)
         return FAILF(b, n->items[0], AIQ_ERR_TYPE, "sum() cannot add datetimes");
     const char *nm = s->item_name ? s->item_name : auto_name;
-    names.n = s->ncols;
-    names.cols = s->cols;
+    names = sink_names(s);
     if (!nm)
         nm = column_n(b, &names);
     sink_add_col(b, s, unique_name(b, &names, nm), t);
@@ -1105,7 +1190,7 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
     if (n->str[0] == '$')
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition, as %s.Column", n->str, n->str);
-    int c = schema_find(cx->schema, n->str);
+    int c = cx->list ? cols_find(cx->list, n->str) : schema_find(b, cx->schema, n->str);
     if (c >= 0) {
         if (cx->sink && cx->agg_ok)
             return FAILF(b, n, AIQ_ERR_BIND,
@@ -1245,7 +1330,7 @@ static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
         const AiqSchema *s = left ? cx->left : cx->right;
         if (!s)
             return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition", n->lhs->str);
-        int c = schema_find(s, n->str);
+        int c = schema_find(b, s, n->str);
         if (c < 0)
             return FAILF(b, n, AIQ_ERR_BIND, "unknown column '%s' on the %s side of the join", n->str, left ? "left" : "right");
         AiqExpr *e = column_expr(b, c, s->cols[c].type, n);
@@ -1429,7 +1514,7 @@ static AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *s
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope});
+        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols});
         if (!e)
             return NULL;
         e = substitute(b, e, &cols);
@@ -1499,7 +1584,16 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
     for (int i = 0; i < n->nitems; i++) {
         const char *pat = n->items[i]->str;
         bool any = false;
-        for (int c = 0; c < s->ncols; c++) {
+        /* a plain name is looked up (project-away of 100k names) */
+        int exact = strchr(pat, '*') ? -1 : schema_find(b, s, pat);
+        if (exact >= 0) {
+            any = true;
+            if (!used[exact]) {
+                used[exact] = true;
+                order[(*norder)++] = exact;
+            }
+        }
+        for (int c = 0; exact < 0 && strchr(pat, '*') && c < s->ncols; c++) {
             if (glob(pat, s->cols[c].name)) {
                 any = true;
                 if (!used[c]) {
@@ -1565,7 +1659,7 @@ static AiqPlan *bind_rename(Binder *b, const AiqNode *n, AiqPlan *in)
         int clash = cols_find(&cols, a->str);
         if (clash >= 0 && clash != c)
             return FAILF(b, a, AIQ_ERR_BIND, "cannot rename '%s' to '%s': that column exists already", a->lhs->str, a->str);
-        cols.cols[c].name = a->str;
+        cols_rename(b, &cols, c, a->str);
     }
     return project_plan(b, in, &cols);
 }
@@ -1670,7 +1764,7 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
                       aiq_func_lookup(ex->str)->agg >= 0 && !find_binding(scope, ex->str);
         sink.item_name = NULL;
         if (direct && it->kind == AIQ_N_ASSIGN) {
-            ColList cur = {.cols = sink.cols, .n = sink.ncols};
+            ColList cur = sink_names(&sink);
             if (cols_find(&cur, it->str) >= 0)
                 return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already defined in this summarize", it->str);
             sink.item_name = it->str;
@@ -1689,8 +1783,13 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
                 return FAILF(b, ex, AIQ_ERR_BIND, "a summarize item must use an aggregation function such as count() or sum()");
             const char *name = it->kind == AIQ_N_ASSIGN ? it->str : NULL;
             /* hide the helper aggregate columns under internal names */
-            for (int c = before; c < sink.ncols; c++)
+            for (int c = before; c < sink.ncols; c++) {
+                if (sink.names.cap)
+                    aiq_names_remove(&sink.names, sink.cols, c);
                 sink.cols[c].name = aiq_arena_printf(b->arena, "\001agg%d", c);
+                if (sink.names.cap)
+                    aiq_names_add(&sink.names, sink.cols, c, sink.ncols, b->arena);
+            }
             result_names[i] = name;
         }
     }
@@ -1775,7 +1874,7 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *c = n->items[i];
         if (c->kind == AIQ_N_NAME) {
-            int l = schema_find(&left->schema, c->str), r = schema_find(&right->schema, c->str);
+            int l = schema_find(b, &left->schema, c->str), r = schema_find(b, &right->schema, c->str);
             if (l < 0 || r < 0)
                 return FAILF(b, c, AIQ_ERR_BIND, "join key '%s' must exist on both sides of the join (missing on the %s side)", c->str, l < 0 ? "left" : "right");
             p->left_keys[i] = l;
@@ -1879,7 +1978,7 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     for (int i = 0; i < ni; i++) {
         p->maps[i] = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)(cols.n + 1));
         for (int c = 0; c < cols.n; c++)
-            p->maps[i][c] = schema_find(&p->inputs[i]->schema, cols.cols[c].name);
+            p->maps[i][c] = schema_find(b, &p->inputs[i]->schema, cols.cols[c].name);
         if (withsource)
             p->maps[i][0] = -1;
     }
@@ -1898,7 +1997,7 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope});
+        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols});
         if (!e)
             return NULL;
         e = substitute(b, e, &cols);

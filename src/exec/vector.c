@@ -185,7 +185,9 @@ static void reserve(AiqTable *t, int64_t need)
         if (need <= col->cap)
             continue;
         own_column(col);
-        int64_t cap = col->cap ? aiq_mem_grow_cap(col->cap, need, aiq_type_width(col->type)) : AIQ_VECTOR_SIZE;
+        /* from 64 rows: a table built a row at a time may be wide (take_any(*)
+         * of 100k columns kept 2048 rows of each for one group: 1.6 GB) */
+        int64_t cap = col->cap ? aiq_mem_grow_cap(col->cap, need, aiq_type_width(col->type)) : 64;
         while (cap < need)
             cap *= 2;
         cap = (cap + 63) & ~(int64_t)63; /* whole validity words */
