@@ -210,15 +210,17 @@ static void exec_job(void *p)
 }
 
 /* --timing's line, for a query that failed too (how close it came to the
- * memory limit is what one wants to know then). The resident peak is the
- * kernel's high-water mark, mapped input files included, as time(1) has it. */
+ * memory limit is what one wants to know then): the allocator's peak
+ * count and, where the limit is on resident memory, the kernel's
+ * high-water mark of it (mapped input files included, as time(1) has it). */
 static void print_timing(double load, double run, double output, int64_t scanned, int64_t out_rows)
 {
     struct rusage ru;
-    double resident = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024 : 0; /* (KiB on Linux) */
-    char limit[96];
+    char resident[64] = "", limit[96];
+    if (AIQ_MEM_RESIDENT_MEASURED && getrusage(RUSAGE_SELF, &ru) == 0)
+        snprintf(resident, sizeof resident, ", peak resident %.1f MiB", (double)ru.ru_maxrss / 1024); /* (KiB on Linux) */
     fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, "
-                    "peak memory %.1f MiB, peak resident %.1f MiB, memory limit: %s\n",
+                    "peak memory %.1f MiB%s, memory limit: %s\n",
             load, run, output, (long long)scanned, (long long)out_rows, (double)aiq_mem_peak() / (1 << 20), resident,
             aiq_mem_limit_text(limit, sizeof limit));
 }

@@ -37,6 +37,8 @@ static void open_statm(void) { statm_fd = open("/proc/self/statm", O_RDONLY | O_
 
 size_t aiq_mem_resident(void)
 {
+    if (!AIQ_MEM_RESIDENT_MEASURED)
+        return 0;
     pthread_once(&statm_once, open_statm);
     if (statm_fd < 0)
         return 0;
@@ -173,8 +175,8 @@ void *aiq_xmalloc(size_t n)
     if (!p)
         out_of_memory(n);
     memcpy(p, &n, sizeof n);
+    judge_growth(n); /* (before the count has it, where the count stands in) */
     charge(n);
-    judge_growth(n);
     return p + HEADER;
 }
 
@@ -198,9 +200,9 @@ void *aiq_xrealloc(void *p, size_t n)
     if (!q)
         out_of_memory(n);
     memcpy(q, &n, sizeof n);
+    judge_growth(n > old ? n - old : 0);
     discharge(old);
     charge(n);
-    judge_growth(n > old ? n - old : 0);
     return q + HEADER;
 }
 

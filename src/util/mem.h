@@ -67,7 +67,21 @@ void aiq_mem_reached(void);
  * steps, and the limit is reached only when memory really runs out, not
  * when a doubling would have. */
 int64_t aiq_mem_grow_cap(int64_t cap, int64_t need, size_t elem);
-/* The process's resident anonymous memory in bytes, 0 when unknown. */
+/* Under AddressSanitizer the resident size is mostly the sanitizer's own
+ * (shadow memory, a quarantine of freed blocks): the allocator's count
+ * stands in for it there, as it does where /proc cannot be read. */
+#if defined(__SANITIZE_ADDRESS__)
+#define AIQ_MEM_RESIDENT_MEASURED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AIQ_MEM_RESIDENT_MEASURED 0
+#endif
+#endif
+#ifndef AIQ_MEM_RESIDENT_MEASURED
+#define AIQ_MEM_RESIDENT_MEASURED 1
+#endif
+/* The process's resident anonymous memory in bytes, 0 when unknown (or
+ * not measured: AIQ_MEM_RESIDENT_MEASURED). */
 size_t aiq_mem_resident(void);
 /* Live bytes and the peak since start. */
 size_t aiq_mem_live(void);

@@ -98,7 +98,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (size > 65536)
         return 0;
-    aiq_mem_set_limit(aiq_mem_resident() + (256u << 20)); /* (the limit is on resident memory) */
+    size_t base = aiq_mem_resident(); /* (the limit is on resident memory, or on the count under ASan) */
+    aiq_mem_set_limit((base ? base : aiq_mem_live()) + (256u << 20));
     AiqArena qa;
     aiq_arena_init(&qa, 0);
     AiqError err = {0};
