@@ -533,8 +533,11 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx
     else if (r->type == AIQ_TYPE_DYNAMIC && l->type != AIQ_TYPE_DYNAMIC)
         r = coerce_dynamic(b, r, is_num(l->type) ? AIQ_TYPE_REAL : l->type);
     bool cmp = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0 || op[0] == '<' || op[0] == '>';
+    bool equality = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0;
     if (cmp) {
-        if (l->type == AIQ_TYPE_DYNAMIC && r->type == AIQ_TYPE_DYNAMIC) {
+        /* two dynamic values compare as their text; == and != keep them
+         * dynamic so that a null side stays null (k_eq) */
+        if (l->type == AIQ_TYPE_DYNAMIC && r->type == AIQ_TYPE_DYNAMIC && !equality) {
             l = coerce_dynamic(b, l, AIQ_TYPE_STRING);
             r = coerce_dynamic(b, r, AIQ_TYPE_STRING);
         }

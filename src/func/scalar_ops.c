@@ -185,12 +185,15 @@ KERNEL(k_eq)
         }
         return;
     }
+    bool texts = a[0]->type == AIQ_TYPE_DYNAMIC; /* (then both are) */
     FOR_ROWS(i) {
         bool n0 = ISNULL(a[0], i), n1 = ISNULL(a[1], i);
         if (n0 && n1)
             SETNULL(ctx, out, i);
         else if (n0 || n1)
             out->data.i64[i] = ne;
+        else if (texts) /* dynamic values compare as tostring() gives them */
+            out->data.i64[i] = str_eq(aiq_json_text(ctx, DYN(a[0], i)), aiq_json_text(ctx, DYN(a[1], i))) != ne;
         else
             out->data.i64[i] = (compare(a[0], a[1], i) == 0) != ne;
     }
