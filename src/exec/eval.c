@@ -59,6 +59,12 @@ bool aiq_eval_memory_ok(AiqError *err)
 
 bool aiq_eval_str_fits(AiqEvalCtx *ctx, size_t n)
 {
+    /* a string being built is held twice (its buffer, then the chunk's
+     * copy): a big one is measured against the limit before either */
+    if (n >= ((size_t)1 << 20) && !aiq_mem_room(2 * n)) {
+        aiq_mem_reached();
+        return aiq_eval_memory_ok(ctx->err);
+    }
     if (n <= AIQ_MAX_STRING_BYTES)
         return true;
     const AiqExpr *e = ctx->at;

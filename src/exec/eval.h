@@ -62,7 +62,8 @@ json_t *aiq_eval_own(AiqEvalCtx *ctx, json_t *j);
  * Past AIQ_MAX_STRING_BYTES it sets ctx->err and returns "". */
 AiqStr aiq_eval_str(AiqEvalCtx *ctx, const char *p, size_t n);
 /* False, with ctx->err set (AIQ_ERR_LIMIT), when a string of n bytes is
- * past AIQ_MAX_STRING_BYTES: kernels check before they build one. */
+ * past AIQ_MAX_STRING_BYTES, or would take the process past --max-memory:
+ * kernels check before they build one. */
 bool aiq_eval_str_fits(AiqEvalCtx *ctx, size_t n);
 /* False, with err set (AIQ_ERR_LIMIT), once the process has passed
  * --max-memory: checked between chunks, and between the steps of a chain. */
