@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bind/names.h"
 #include "func/registry.h"
 #include "util/dynlit.h"
 #include "util/strbuf.h"
@@ -45,8 +46,15 @@ typedef struct Binder {
     int nshared;
     json_t **owned;
     int nowned, capowned;
-    int call_depth;
-    const AiqNode *call_stack[32];
+    int call_depth, call_cap;
+    const AiqNode **call_stack; /* user functions being inlined, outermost first */
+    int ninlined;               /* user function calls inlined so far */
+    int nslots;                 /* AiqExpr slots given out */
+    AiqExpr **subst_memo;       /* substitute(): copy made of each slot in this pass... */
+    int *subst_pass;            /* ...valid when subst_pass[slot] is the current pass */
+    int subst_cap, pass;
+    struct SchemaIndex *indexes; /* name indexes of wide schemas, by their column array */
+    int nindexes, capindexes;
 } Binder;
 
 /* The context an expression binds in. */
@@ -58,6 +66,7 @@ typedef struct ExprCtx {
     struct AggSink *sink;
     /* join conditions: $left and $right */
     const AiqSchema *left, *right;
+    const struct ColList *list; /* when set: schema's columns as a list being built, with its name index */
 } ExprCtx;
 
 typedef struct AggSink {
@@ -66,8 +75,10 @@ typedef struct AggSink {
     int naggs, cap;
     AiqColumn *cols;           /* summarize output columns so far (keys, then aggs) */
     int ncols, capcols;
+    AiqNameIndex names;        /* of cols, once there are AIQ_NAMES_MIN */
     const char *item_name;     /* the name the current item will get, if known */
     int nkeys;
+    AiqExpr **key_exprs;       /* the by keys (nkeys) */
 } AggSink;
 
 static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx);
@@ -86,6 +97,14 @@ static Binding *find_binding(Binding *s, const char *name)
         if (strcmp(s->name, name) == 0)
             return s;
     return NULL;
+}
+
+static size_t count_bindings(const Binding *s)
+{
+    size_t n = 0;
+    for (; s; s = s->next)
+        n++;
+    return n;
 }
 
 static Binding *push_binding(Binder *b, Binding *scope, const char *name, BindingKind kind)
@@ -112,8 +131,55 @@ static void own_json(Binder *b, json_t *j)
 
 /* ---- schemas --------------------------------------------------------- */
 
-static int schema_find(const AiqSchema *s, const char *name)
+/* The name index of a schema of AIQ_NAMES_MIN columns or more, made at
+ * its first lookup. A schema's column array never changes once it is a
+ * plan's (lists being built have their own index: ColList), so the array
+ * and its length name it. */
+typedef struct SchemaIndex {
+    const AiqColumn *cols;
+    int ncols;
+    AiqNameIndex ix;
+} SchemaIndex;
+
+static const AiqNameIndex *schema_index(Binder *b, const AiqSchema *s)
 {
+    uint64_t h = ((uint64_t)(uintptr_t)s->cols * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)s->ncols;
+    int mask = b->capindexes - 1;
+    for (int k = b->capindexes ? (int)((h >> 17) & (uint64_t)mask) : 0; b->capindexes; k = (k + 1) & mask) {
+        SchemaIndex *x = &b->indexes[k];
+        if (!x->cols)
+            break;
+        if (x->cols == s->cols && x->ncols == s->ncols)
+            return &x->ix;
+    }
+    if ((b->nindexes + 1) * 2 > b->capindexes) { /* rehash at half full */
+        SchemaIndex *old = b->indexes;
+        int oldcap = b->capindexes;
+        b->capindexes = oldcap ? oldcap * 2 : 16;
+        b->indexes = aiq_arena_calloc(b->arena, sizeof *b->indexes * (size_t)b->capindexes);
+        b->nindexes = 0;
+        for (int k = 0; k < oldcap; k++)
+            if (old[k].cols) {
+                AiqSchema os = {old[k].ncols, (AiqColumn *)old[k].cols};
+                schema_index(b, &os); /* (rebuilt: only wide schemas, few of them) */
+            }
+    }
+    mask = b->capindexes - 1;
+    int k = (int)((h >> 17) & (uint64_t)mask);
+    while (b->indexes[k].cols)
+        k = (k + 1) & mask;
+    SchemaIndex *x = &b->indexes[k];
+    x->cols = s->cols;
+    x->ncols = s->ncols;
+    aiq_names_build(&x->ix, s->cols, s->ncols, b->arena);
+    b->nindexes++;
+    return &x->ix;
+}
+
+static int schema_find(Binder *b, const AiqSchema *s, const char *name)
+{
+    if (s && s->ncols >= AIQ_NAMES_MIN)
+        return aiq_names_find(schema_index(b, s), s->cols, name);
     for (int i = 0; s && i < s->ncols; i++)
         if (strcmp(s->cols[i].name, name) == 0)
             return i;
@@ -125,7 +191,18 @@ typedef struct ColList {
     AiqColumn *cols;
     AiqExpr **exprs;
     int n, cap;
+    AiqNameIndex names; /* once there are AIQ_NAMES_MIN columns */
+    int next_column;    /* column_n: Column1 .. Column<this> are taken */
 } ColList;
+
+/* Keeps l->names in step with a column added at the end (index n - 1). */
+static void index_added(Binder *b, AiqNameIndex *ix, const AiqColumn *cols, int n)
+{
+    if (ix->cap)
+        aiq_names_add(ix, cols, n - 1, n, b->arena);
+    else if (n >= AIQ_NAMES_MIN)
+        aiq_names_build(ix, cols, n, b->arena);
+}
 
 static void cols_push(Binder *b, ColList *l, const char *name, AiqType type, AiqExpr *e)
 {
@@ -145,14 +222,27 @@ static void cols_push(Binder *b, ColList *l, const char *name, AiqType type, Aiq
     l->cols[l->n].type = type;
     l->exprs[l->n] = e;
     l->n++;
+    index_added(b, &l->names, l->cols, l->n);
 }
 
 static int cols_find(const ColList *l, const char *name)
 {
+    if (l->names.cap)
+        return aiq_names_find(&l->names, l->cols, name);
     for (int i = 0; i < l->n; i++)
         if (strcmp(l->cols[i].name, name) == 0)
             return i;
     return -1;
+}
+
+/* Renames column c of l. */
+static void cols_rename(Binder *b, ColList *l, int c, const char *name)
+{
+    if (l->names.cap)
+        aiq_names_remove(&l->names, l->cols, c);
+    l->cols[c].name = name;
+    if (l->names.cap)
+        aiq_names_add(&l->names, l->cols, c, l->n, b->arena);
 }
 
 /* Returns name, or name1, name2, ... whichever is not yet in l (Kusto's rule). */
@@ -167,13 +257,16 @@ static const char *unique_name(Binder *b, const ColList *l, const char *name)
     }
 }
 
-/* Returns Column1, Column2, ... the first not in l. */
-static const char *column_n(Binder *b, const ColList *l)
+/* Returns Column1, Column2, ... the first not in l. Names are only ever
+ * added to a list, so the search goes on from the last answer. */
+static const char *column_n(Binder *b, ColList *l)
 {
-    for (int i = 1;; i++) {
+    for (int i = l->next_column + 1;; i++) {
         const char *c = aiq_arena_printf(b->arena, "Column%d", i);
-        if (cols_find(l, c) < 0)
+        if (cols_find(l, c) < 0) {
+            l->next_column = i - 1;
             return c;
+        }
     }
 }
 
@@ -204,6 +297,16 @@ static AiqExpr *column_expr(Binder *b, int col, AiqType type, const AiqNode *src
     return e;
 }
 
+/* depth: the walkers iterate down args[0] and recurse into the others */
+static void set_depth(AiqExpr *e)
+{
+    int d = e->nargs ? e->args[0]->depth : 0;
+    for (int i = 1; i < e->nargs; i++)
+        if (e->args[i]->depth + 1 > d)
+            d = e->args[i]->depth + 1;
+    e->depth = d;
+}
+
 static AiqExpr *call_expr(Binder *b, const char *fname, AiqType type, const AiqNode *src,
                           AiqExpr **args, int nargs)
 {
@@ -211,6 +314,7 @@ static AiqExpr *call_expr(Binder *b, const char *fname, AiqType type, const AiqN
     e->fn = aiq_func_lookup(fname);
     e->args = args;
     e->nargs = nargs;
+    set_depth(e);
     return e;
 }
 
@@ -256,19 +360,39 @@ static const char *expr_name(Binder *b, const AiqNode *n)
     switch (n->kind) {
     case AIQ_N_NAME:
     case AIQ_N_TABLE: return n->str;
-    case AIQ_N_MEMBER: {
-        const char *l = expr_name(b, n->lhs);
-        return l ? aiq_arena_printf(b->arena, "%s_%s", l, n->str) : NULL;
-    }
+    case AIQ_N_MEMBER:
     case AIQ_N_INDEX: {
-        const char *l = expr_name(b, n->lhs);
-        if (!l || n->rhs->kind != AIQ_N_LITERAL)
+        /* d.a.b[0] is d_a_b_0: the chain can be as long as the query, so
+         * it is walked, not recursed: the base first, then each suffix */
+        int len = 0;
+        const AiqNode *base = n;
+        for (; base->kind == AIQ_N_MEMBER || base->kind == AIQ_N_INDEX; base = base->lhs)
+            len++;
+        const char *l = expr_name(b, base);
+        if (!l)
             return NULL;
-        if (n->rhs->type == AIQ_TYPE_STRING)
-            return aiq_arena_printf(b->arena, "%s_%s", l, n->rhs->str);
-        if (n->rhs->type == AIQ_TYPE_LONG)
-            return aiq_arena_printf(b->arena, "%s_%lld", l, (long long)n->rhs->i64);
-        return NULL;
+        const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
+        int k = len;
+        for (const AiqNode *x = n; x != base; x = x->lhs)
+            chain[--k] = x;
+        AiqStrBuf sb;
+        aiq_sb_init(&sb);
+        aiq_sb_puts(&sb, l);
+        bool named = true;
+        for (int i = 0; named && i < len; i++) {
+            const AiqNode *part = chain[i];
+            if (part->kind == AIQ_N_MEMBER)
+                aiq_sb_printf(&sb, "_%s", part->str);
+            else if (part->rhs->kind == AIQ_N_LITERAL && part->rhs->type == AIQ_TYPE_STRING)
+                aiq_sb_printf(&sb, "_%s", part->rhs->str);
+            else if (part->rhs->kind == AIQ_N_LITERAL && part->rhs->type == AIQ_TYPE_LONG)
+                aiq_sb_printf(&sb, "_%lld", (long long)part->rhs->i64);
+            else
+                named = false;
+        }
+        const char *name = named ? aiq_arena_strndup(b->arena, aiq_sb_str(&sb), sb.len) : NULL;
+        aiq_sb_free(&sb);
+        return name;
     }
     case AIQ_N_CALL: {
         const AiqFuncDef *f = aiq_func_lookup(n->str);
@@ -394,11 +518,9 @@ static AiqExpr *as_string(Binder *b, AiqExpr *e)
     return call1(b, "tostring", AIQ_TYPE_STRING, e);
 }
 
-static AiqExpr *bind_binary(Binder *b, const AiqNode *n, ExprCtx *cx)
+/* lhs OP rhs, with lhs bound already (see bind_expr). */
+static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx)
 {
-    AiqExpr *l = bind_expr(b, n->lhs, cx);
-    if (!l)
-        return NULL;
     AiqExpr *r = bind_expr(b, n->rhs, cx);
     if (!r)
         return NULL;
@@ -431,8 +553,11 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, ExprCtx *cx)
     else if (r->type == AIQ_TYPE_DYNAMIC && l->type != AIQ_TYPE_DYNAMIC)
         r = coerce_dynamic(b, r, is_num(l->type) ? AIQ_TYPE_REAL : l->type);
     bool cmp = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0 || op[0] == '<' || op[0] == '>';
+    bool equality = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0;
     if (cmp) {
-        if (l->type == AIQ_TYPE_DYNAMIC && r->type == AIQ_TYPE_DYNAMIC) {
+        /* two dynamic values compare as their text; == and != keep them
+         * dynamic so that a null side stays null (k_eq) */
+        if (l->type == AIQ_TYPE_DYNAMIC && r->type == AIQ_TYPE_DYNAMIC && !equality) {
             l = coerce_dynamic(b, l, AIQ_TYPE_STRING);
             r = coerce_dynamic(b, r, AIQ_TYPE_STRING);
         }
@@ -717,7 +842,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     } else if (strcmp(f->name, "case") == 0) {
         if (na % 2 == 0)
             return FAILF(b, n, AIQ_ERR_BIND, "case() takes pairs of (predicate, value) and a final else value; got %d arguments", na);
-        AiqExpr *vals[128];
+        AiqExpr **vals = aiq_arena_alloc(b->arena, sizeof *vals * (size_t)na);
         int nv = 0;
         for (int i = 0; i < na; i++) {
             if (i % 2 == 0 && i + 1 < na) {
@@ -813,6 +938,15 @@ static const AiqNode *user_args_in_order(Binder *b, const AiqNode *n, const AiqN
     return c;
 }
 
+enum { MAX_INLINED_CALLS = 100000 };
+
+/* Pushes def on the stack of functions being inlined (popped with call_depth--). */
+static void push_call(Binder *b, const AiqNode *def)
+{
+    b->call_stack = aiq_arena_grow(b->arena, b->call_stack, b->call_depth, &b->call_cap, sizeof *b->call_stack, 16);
+    b->call_stack[b->call_depth++] = def;
+}
+
 /* Checks a call of a user function: no recursion, bounded nesting, the
  * number of arguments its parameters allow. */
 static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
@@ -820,8 +954,14 @@ static bool check_user_call(Binder *b, const AiqNode *n, const AiqNode *def)
     for (int i = 0; i < b->call_depth; i++)
         if (b->call_stack[i] == def)
             return FAILF(b, n, AIQ_ERR_BIND, "function '%s' calls itself; recursion is not supported in KQL", n->str) != NULL;
-    if (b->call_depth >= 32)
-        return FAILF(b, n, AIQ_ERR_LIMIT, "functions nested too deeply (more than 32 calls)") != NULL;
+    if (b->call_depth >= AIQ_MAX_CALL_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): user functions call one another more than %d levels deep",
+                     AIQ_MAX_CALL_DEPTH, AIQ_MAX_CALL_DEPTH) != NULL;
+    /* each call inlines the body: f2(x) = f1(x) + f1(x), f3 ... doubles the
+     * work at every level, which only a bound on the total keeps finite */
+    if (++b->ninlined > MAX_INLINED_CALLS)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too large (limit %d): user functions are called more than %d times once inlined",
+                     MAX_INLINED_CALLS, MAX_INLINED_CALLS) != NULL;
     int required = 0;
     for (int i = 0; i < def->nparams; i++)
         required += def->params[i]->rhs == NULL;
@@ -903,7 +1043,7 @@ static AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx
         x->expr = a;
         scope = x;
     }
-    b->call_stack[b->call_depth++] = def;
+    push_call(b, def);
     for (int i = 0; i + 1 < def->nitems; i++) {
         const AiqNode *s = def->items[i];
         if (s->kind != AIQ_N_LET)
@@ -931,7 +1071,15 @@ static AiqColumn *sink_add_col(Binder *b, AggSink *s, const char *name, AiqType 
     s->cols = aiq_arena_grow(b->arena, s->cols, s->ncols, &s->capcols, sizeof *s->cols, 8);
     s->cols[s->ncols].name = name;
     s->cols[s->ncols].type = t;
-    return &s->cols[s->ncols++];
+    s->ncols++;
+    index_added(b, &s->names, s->cols, s->ncols);
+    return &s->cols[s->ncols - 1];
+}
+
+/* The summarize's columns so far as a list, for naming (read only). */
+static ColList sink_names(const AggSink *s)
+{
+    return (ColList){.cols = s->cols, .n = s->ncols, .names = s->names};
 }
 
 static AiqAgg *sink_add_agg(Binder *b, AggSink *s)
@@ -966,6 +1114,99 @@ static bool const_number(const AiqExpr *e, double *out)
     return true;
 }
 
+/* Kusto's name for argument i of take_any() or any() when the item has
+ * none: take_any(x) -> x, any(x) -> any_x; an expression without a name is
+ * any_argI, or any_ when it is the only argument of any(). */
+static const char *carried_name(Binder *b, const AiqFuncDef *f, const AiqNode *arg, int i, int nargs)
+{
+    bool any = strcmp(f->name, "any") == 0;
+    const char *nm = arg->kind == AIQ_N_STAR ? NULL : expr_name(b, arg);
+    if (nm)
+        return any ? aiq_arena_printf(b->arena, "any_%s", nm) : nm;
+    return any && nargs == 1 ? "any_" : aiq_arena_printf(b->arena, "any_arg%d", i);
+}
+
+/* Whether input column c is a plain `by` key of the summarize being bound:
+ * take_any(*) and arg_max(x, *) leave those out (`by x = Col` too, but not
+ * `by bin(Col, 1h)`, as Kusto does). */
+static bool is_plain_key(const AggSink *s, int c)
+{
+    for (int k = 0; k < s->nkeys; k++)
+        if (s->key_exprs[k]->kind == AIQ_E_COLUMN && s->key_exprs[k]->col == c)
+            return true;
+    return false;
+}
+
+/* arg_max(x, cols), arg_min(x, cols), take_any(cols), any(cols): one output
+ * column per carried column. '*' stands for every input column but the
+ * plain by keys and the columns the call names itself, in Kusto's order: a
+ * column appears once, where it first comes (take_any(*, a) -> a, b, ...;
+ * take_any(b, *) -> b, a, ...), while a column named twice without a '*'
+ * gives two (take_any(a, a) -> a, a1). */
+static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqFuncDef *f, AiqAgg *a, AiqExpr **args)
+{
+    int na = n->nitems, first = a->kind == AIQ_AGG_TAKE_ANY ? 0 : 1;
+    bool take_any = a->kind == AIQ_AGG_TAKE_ANY;
+    if (!take_any) {
+        a->arg = args[0];
+        if (args[0]->type == AIQ_TYPE_DYNAMIC)
+            return FAILF(b, n->items[0], AIQ_ERR_TYPE, "the first argument of %s() must be orderable, found dynamic", f->name);
+    }
+    bool has_star = false;
+    for (int i = first; i < na; i++)
+        has_star |= args[i] == NULL;
+    /* covered[c]: input column c is already an output of this call, or a key */
+    bool *covered = aiq_arena_calloc(b->arena, sizeof *covered * (size_t)(s->input->ncols + 1));
+    for (int c = 0; has_star && c < s->input->ncols; c++)
+        covered[c] = is_plain_key(s, c);
+    if (has_star && a->arg && a->arg->kind == AIQ_E_COLUMN)
+        covered[a->arg->col] = true;
+    ColList carried = {0}; /* the carried columns: name, type, expression */
+    bool *from_star = aiq_arena_calloc(b->arena, sizeof *from_star * (size_t)(s->input->ncols + 1));
+    for (int i = first; i < na; i++) {
+        if (args[i]) {
+            int c = args[i]->kind == AIQ_E_COLUMN ? args[i]->col : -1;
+            if (has_star && c >= 0 && covered[c] && (from_star[c] || is_plain_key(s, c) ||
+                                                      (a->arg && a->arg->kind == AIQ_E_COLUMN && a->arg->col == c)))
+                continue; /* a '*' before it, a key or the first argument has it */
+            if (c >= 0)
+                covered[c] = true;
+            const char *nm = take_any ? carried_name(b, f, n->items[i], i, na) : expr_name(b, n->items[i]);
+            cols_push(b, &carried, nm, args[i]->type, args[i]);
+            continue;
+        }
+        for (int c = 0; c < s->input->ncols; c++) {
+            if (covered[c])
+                continue;
+            covered[c] = from_star[c] = true;
+            const char *cn = s->input->cols[c].name;
+            cols_push(b, &carried, take_any && strcmp(f->name, "any") == 0 ? aiq_arena_printf(b->arena, "any_%s", cn) : cn,
+                      s->input->cols[c].type, column_expr(b, c, s->input->cols[c].type, n));
+        }
+    }
+    a->nextra = carried.n;
+    a->extra = carried.exprs;
+    ColList names = {0};
+    if (a->arg) {
+        const char *nm = s->item_name ? s->item_name : expr_name(b, n->items[0]);
+        names = sink_names(s);
+        if (!nm)
+            nm = column_n(b, &names);
+        sink_add_col(b, s, unique_name(b, &names, nm), a->arg->type);
+    }
+    for (int i = 0; i < carried.n; i++) {
+        const char *nm = carried.cols[i].name;
+        names = sink_names(s);
+        if (!nm)
+            nm = column_n(b, &names);
+        if (s->item_name && !a->arg && i == 0) /* x = take_any(a, b): x, b */
+            nm = s->item_name;
+        sink_add_col(b, s, unique_name(b, &names, nm), carried.cols[i].type);
+    }
+    AiqType t = a->arg ? a->arg->type : carried.n ? carried.cols[0].type : AIQ_TYPE_LONG;
+    return column_expr(b, a->out_col, t, n);
+}
+
 static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx)
 {
     AggSink *s = cx->sink;
@@ -973,13 +1214,14 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     int na = n->nitems;
     AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * (size_t)(na ? na : 1));
     size_t ncls = strlen(f->args);
-    bool star = false;
     for (int i = 0; i < na; i++) {
         char cls = f->args[(size_t)i < ncls ? (size_t)i : ncls - 1];
         if (n->items[i]->kind == AIQ_N_STAR) {
+            /* any(*) stands alone (Kusto's KS191); take_any and arg_max mix it with columns */
+            if (cls == '*' && f->agg == AIQ_AGG_TAKE_ANY && strcmp(f->name, "any") == 0 && na > 1)
+                return fail(b, n->items[i], AIQ_ERR_BIND, "'*' must be the only argument of any(); take_any(*, ...) mixes it with columns");
             if (cls != '*' || (f->agg != AIQ_AGG_TAKE_ANY && i == 0))
                 return FAILF(b, n->items[i], AIQ_ERR_BIND, "'*' is not allowed here in %s()", f->name);
-            star = true;
             args[i] = NULL;
             continue;
         }
@@ -1008,8 +1250,8 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     a->kind = (AiqAggKind)f->agg;
     a->out_col = s->ncols;
     const char *auto_name = expr_name(b, n);
-    AiqType t = na ? ret_type(f, args, na) : AIQ_TYPE_LONG;
-    ColList names = {.cols = s->cols, .n = s->ncols};
+    AiqType t = na && args[0] ? ret_type(f, args, na) : AIQ_TYPE_LONG; /* (take_any(*): no args[0]) */
+    ColList names = sink_names(s);
     switch (a->kind) {
     case AIQ_AGG_COUNT:
         if (na == 1) { /* count(predicate): Kusto's older spelling of countif */
@@ -1054,73 +1296,15 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
                 nm = s->item_name;
             else
                 nm = aiq_arena_printf(b->arena, "percentile_%s_%s", base ? base : "", pct_text(b, a->pcts[i]));
-            names.n = s->ncols;
-            names.cols = s->cols;
+            names = sink_names(s);
             sink_add_col(b, s, unique_name(b, &names, nm), t);
         }
         if (a->npcts > 1 && s->item_name)
             return FAILF(b, n, AIQ_ERR_BIND, "percentiles() with several percentiles gives several columns; it cannot take a single name");
         return column_expr(b, a->out_col, t, n);
     }
-    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN: case AIQ_AGG_TAKE_ANY: {
-        /* One output column per argument; '*' stands for every input column
-         * not otherwise named (Kusto excludes the by keys and the first arg). */
-        int first = a->kind == AIQ_AGG_TAKE_ANY ? 0 : 1;
-        if (a->kind != AIQ_AGG_TAKE_ANY) {
-            a->arg = args[0];
-            if (args[0]->type == AIQ_TYPE_DYNAMIC)
-                return FAILF(b, n->items[0], AIQ_ERR_TYPE, "the first argument of %s() must be orderable, found dynamic", f->name);
-        }
-        AiqExpr *extra[512];
-        const char *extra_names[512];
-        int ne = 0;
-        for (int i = first; i < na; i++) {
-            if (args[i]) {
-                if (ne >= 511)
-                    return FAILF(b, n, AIQ_ERR_LIMIT, "too many columns in %s()", f->name);
-                extra_names[ne] = expr_name(b, n->items[i]);
-                extra[ne++] = args[i];
-                continue;
-            }
-            for (int c = 0; c < s->input->ncols; c++) {
-                const char *cn = s->input->cols[c].name;
-                bool skip = false;
-                for (int k = 0; k < s->nkeys; k++)
-                    skip |= strcmp(s->cols[k].name, cn) == 0;
-                if (a->arg && a->arg->kind == AIQ_E_COLUMN && a->arg->col == c)
-                    skip = true;
-                if (skip)
-                    continue;
-                if (ne >= 511)
-                    return FAILF(b, n, AIQ_ERR_LIMIT, "too many columns in %s()", f->name);
-                extra_names[ne] = cn;
-                extra[ne++] = column_expr(b, c, s->input->cols[c].type, n);
-            }
-        }
-        (void)star;
-        a->nextra = ne;
-        a->extra = aiq_arena_alloc(b->arena, sizeof *a->extra * (size_t)(ne ? ne : 1));
-        memcpy(a->extra, extra, sizeof *extra * (size_t)ne);
-        if (a->arg) {
-            const char *nm = s->item_name ? s->item_name : expr_name(b, n->items[0]);
-            names.n = s->ncols;
-            names.cols = s->cols;
-            if (!nm)
-                nm = column_n(b, &names);
-            sink_add_col(b, s, unique_name(b, &names, nm), a->arg->type);
-        }
-        for (int i = 0; i < ne; i++) {
-            const char *nm = extra_names[i];
-            names.n = s->ncols;
-            names.cols = s->cols;
-            if (!nm)
-                nm = column_n(b, &names);
-            if (s->item_name && !a->arg && ne == 1)
-                nm = s->item_name;
-            sink_add_col(b, s, unique_name(b, &names, nm), extra[i]->type);
-        }
-        return column_expr(b, a->out_col, a->arg ? a->arg->type : (ne ? extra[0]->type : AIQ_TYPE_LONG), n);
-    }
+    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN: case AIQ_AGG_TAKE_ANY:
+        return bind_carried(b, s, n, f, a, args);
     default:
         a->arg = args[0];
         break;
@@ -1128,8 +1312,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     if ((a->kind == AIQ_AGG_SUM || a->kind == AIQ_AGG_SUMIF) && t == AIQ_TYPE_DATETIME)
         return FAILF(b, n->items[0], AIQ_ERR_TYPE, "sum() cannot add datetimes");
     const char *nm = s->item_name ? s->item_name : auto_name;
-    names.n = s->ncols;
-    names.cols = s->cols;
+    names = sink_names(s);
     if (!nm)
         nm = column_n(b, &names);
     sink_add_col(b, s, unique_name(b, &names, nm), t);
@@ -1140,11 +1323,11 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
 
 static void *unknown_column(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
-    const char *cands[1024];
-    size_t nc = 0;
-    for (int i = 0; cx->schema && i < cx->schema->ncols && nc < 1000; i++)
+    size_t nc = 0, room = (size_t)(cx->schema ? cx->schema->ncols : 0) + count_bindings(cx->scope);
+    const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (room + 1));
+    for (int i = 0; cx->schema && i < cx->schema->ncols; i++)
         cands[nc++] = cx->schema->cols[i].name;
-    for (Binding *x = cx->scope; x && nc < 1020; x = x->next)
+    for (Binding *x = cx->scope; x; x = x->next)
         if (x->kind == BIND_SCALAR)
             cands[nc++] = x->name;
     const char *s = aiq_suggest(n->str, strlen(n->str), cands, nc);
@@ -1159,7 +1342,7 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
     if (n->str[0] == '$')
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition, as %s.Column", n->str, n->str);
-    int c = schema_find(cx->schema, n->str);
+    int c = cx->list ? cols_find(cx->list, n->str) : schema_find(b, cx->schema, n->str);
     if (c >= 0) {
         if (cx->sink && cx->agg_ok)
             return FAILF(b, n, AIQ_ERR_BIND,
@@ -1167,8 +1350,13 @@ static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
         return column_expr(b, c, cx->schema->cols[c].type, n);
     }
     Binding *x = find_binding(cx->scope, n->str);
-    if (x && x->kind == BIND_SCALAR)
+    if (x && x->kind == BIND_SCALAR) {
+        /* the value's node is shared by every use: a slot makes the
+         * executor compute it once per chunk (let s1 = strcat(s0, s0), ...) */
+        if (x->expr->kind == AIQ_E_CALL && !x->expr->slot)
+            x->expr->slot = ++b->nslots;
         return x->expr;
+    }
     if (x && x->kind == BIND_TABULAR)
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' is a table, not a scalar value", n->str);
     const AiqNode *call;
@@ -1262,62 +1450,40 @@ static void set_add_values(Binder *b, SetList *set, AiqExpr *v, AiqType left, bo
     }
 }
 
-static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
+/* Whether n's left operand is bound on its own, before the rest of n: the
+ * kinds that chain to the left (a + b + c, x == 1 == true, d.a.b, d[0][1],
+ * x in (1) in (true)). A chain is as long as the query, so bind_expr walks
+ * down it instead of recursing. */
+static bool binds_left_first(const AiqNode *n)
 {
     switch (n->kind) {
-    case AIQ_N_LITERAL: return bind_literal(b, n);
-    case AIQ_N_NAME:
-    case AIQ_N_TABLE: return bind_name(b, n, cx);
-    case AIQ_N_BINARY: return bind_binary(b, n, cx);
-    case AIQ_N_CALL: return bind_call(b, n, cx);
-    case AIQ_N_UNARY: {
-        AiqExpr *a = bind_expr(b, n->lhs, cx);
-        if (!a)
-            return NULL;
-        if (n->str[0] == '+')
-            return a;
-        a = coerce_dynamic(b, a, AIQ_TYPE_REAL);
-        if (!is_num(a->type) && a->type != AIQ_TYPE_TIMESPAN)
-            return FAILF(b, n, AIQ_ERR_TYPE, "unary '-' needs a number or timespan, found %s", aiq_type_name(a->type));
-        AiqExpr *e = call1(b, "neg", a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
-        e->off = n->off;
-        e->len = n->len;
-        return e;
+    case AIQ_N_BINARY:
+    case AIQ_N_IN:
+    case AIQ_N_BETWEEN:
+    case AIQ_N_INDEX: return true;
+    case AIQ_N_MEMBER: return !(n->lhs->kind == AIQ_N_NAME && n->lhs->str[0] == '$'); /* $left.X is a column */
+    default: return false;
     }
+}
+
+/* Binds n of a chaining kind whose left operand is bound already (l). */
+static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx)
+{
+    switch (n->kind) {
+    case AIQ_N_BINARY: return bind_binary(b, n, l, cx);
     case AIQ_N_MEMBER: {
-        if (n->lhs->kind == AIQ_N_NAME && (strcmp(n->lhs->str, "$left") == 0 || strcmp(n->lhs->str, "$right") == 0)) {
-            bool left = strcmp(n->lhs->str, "$left") == 0;
-            const AiqSchema *s = left ? cx->left : cx->right;
-            if (!s)
-                return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition", n->lhs->str);
-            int c = schema_find(s, n->str);
-            if (c < 0)
-                return FAILF(b, n, AIQ_ERR_BIND, "unknown column '%s' on the %s side of the join", n->str, left ? "left" : "right");
-            AiqExpr *e = column_expr(b, c, s->cols[c].type, n);
-            e->variant = left ? 1 : 2; /* marks the side for the join binder */
-            return e;
-        }
-        AiqExpr *base = bind_expr(b, n->lhs, cx);
-        if (!base)
-            return NULL;
         AiqExpr *key = const_expr(b, AIQ_TYPE_STRING, n);
         key->value.str.ptr = n->str;
         key->value.str.len = (uint32_t)strlen(n->str);
-        return bind_index(b, n, base, key);
+        return bind_index(b, n, l, key);
     }
     case AIQ_N_INDEX: {
-        AiqExpr *base = bind_expr(b, n->lhs, cx);
-        if (!base)
-            return NULL;
         AiqExpr *key = bind_expr(b, n->rhs, cx);
         if (!key)
             return NULL;
-        return bind_index(b, n, base, key);
+        return bind_index(b, n, l, key);
     }
     case AIQ_N_IN: {
-        AiqExpr *l = bind_expr(b, n->lhs, cx);
-        if (!l)
-            return NULL;
         /* in~ and has_any/has_all compare as strings; their left side is text */
         bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
         if (ci && !is_text(l->type))
@@ -1349,8 +1515,8 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
-        if (!(args[0] = bind_expr(b, n->lhs, cx)) || !(args[1] = bind_expr(b, n->rhs, cx)) ||
-            !(args[2] = bind_expr(b, n->extra, cx)))
+        args[0] = l;
+        if (!(args[1] = bind_expr(b, n->rhs, cx)) || !(args[2] = bind_expr(b, n->extra, cx)))
             return NULL;
         args[0] = coerce_dynamic(b, args[0], is_num(args[1]->type) ? AIQ_TYPE_REAL : args[1]->type);
         AiqType t = args[0]->type;
@@ -1366,12 +1532,81 @@ static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
             args[2] = binary_call(b, n->extra, "+", AIQ_TYPE_DATETIME, args[1], args[2]);
         return call_expr(b, n->op ? "!between" : "between", AIQ_TYPE_BOOL, n, args, 3);
     }
+    default: return fail(b, n, AIQ_ERR_BIND, "internal error: not a chaining expression");
+    }
+}
+
+/* Binds an expression that does not chain to the left. */
+static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    switch (n->kind) {
+    case AIQ_N_LITERAL: return bind_literal(b, n);
+    case AIQ_N_NAME:
+    case AIQ_N_TABLE: return bind_name(b, n, cx);
+    case AIQ_N_CALL: return bind_call(b, n, cx);
+    case AIQ_N_UNARY: {
+        AiqExpr *a = bind_expr(b, n->lhs, cx);
+        if (!a)
+            return NULL;
+        if (n->str[0] == '+')
+            return a;
+        a = coerce_dynamic(b, a, AIQ_TYPE_REAL);
+        if (!is_num(a->type) && a->type != AIQ_TYPE_TIMESPAN)
+            return FAILF(b, n, AIQ_ERR_TYPE, "unary '-' needs a number or timespan, found %s", aiq_type_name(a->type));
+        AiqExpr *e = call1(b, "neg", a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
+        e->off = n->off;
+        e->len = n->len;
+        return e;
+    }
+    case AIQ_N_MEMBER: { /* $left.X or $right.X (the others chain) */
+        bool left = strcmp(n->lhs->str, "$left") == 0;
+        if (!left && strcmp(n->lhs->str, "$right") != 0)
+            return FAILF(b, n->lhs, AIQ_ERR_BIND, "'%s' can only be used in a join condition, as %s.Column", n->lhs->str, n->lhs->str);
+        const AiqSchema *s = left ? cx->left : cx->right;
+        if (!s)
+            return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition", n->lhs->str);
+        int c = schema_find(b, s, n->str);
+        if (c < 0)
+            return FAILF(b, n, AIQ_ERR_BIND, "unknown column '%s' on the %s side of the join", n->str, left ? "left" : "right");
+        AiqExpr *e = column_expr(b, c, s->cols[c].type, n);
+        e->variant = left ? 1 : 2; /* marks the side for the join binder */
+        return e;
+    }
     case AIQ_N_STAR: return fail(b, n, AIQ_ERR_BIND, "'*' is not allowed here");
     case AIQ_N_ASSIGN:
         return FAILF(b, n, AIQ_ERR_BIND, "unexpected assignment to '%s' here", n->str);
     default:
         return fail(b, n, AIQ_ERR_BIND, "a table expression cannot be used as a scalar value here");
     }
+}
+
+/* e, or the error "query too deep" when its nesting is past what the
+ * walkers may recurse into (a chain of lets can nest without bound). */
+static AiqExpr *shallow_enough(Binder *b, const AiqNode *n, AiqExpr *e)
+{
+    if (e && e->depth > AIQ_MAX_EXPR_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): an expression nests more than %d levels deep",
+                     AIQ_MAX_EXPR_DEPTH, AIQ_MAX_EXPR_DEPTH);
+    return e;
+}
+
+static AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    if (!binds_left_first(n))
+        return shallow_enough(b, n, bind_single(b, n, cx));
+    /* a chain: bind its bottom, then each node on the one below it */
+    int len = 0;
+    const AiqNode *bottom = n;
+    for (; binds_left_first(bottom); bottom = bottom->lhs)
+        len++;
+    const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
+    int k = len;
+    for (const AiqNode *x = n; x != bottom; x = x->lhs)
+        chain[--k] = x;
+    AiqExpr *e = bind_expr(b, bottom, cx);
+    for (int i = 0; e && i < len; i++)
+        e = shallow_enough(b, chain[i], bind_on_left(b, chain[i], e, cx));
+    return e;
 }
 
 /* ---- tabular operators ----------------------------------------------- */
@@ -1384,22 +1619,37 @@ static AiqPlan *new_plan(Binder *b, AiqPlanKind kind, AiqPlan *input)
     if (input)
         p->schema = input->schema;
     p->source_col = -1;
+    p->depth = input ? input->depth + 1 : 1;
     return p;
 }
 
 /* where a and b and c -> three filters in a row: each narrows the selection
  * vector, so later conjuncts are evaluated only on rows that passed the
  * earlier ones (the result is the same: a row is kept when all are true). */
-static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
+static AiqPlan *one_filter(Binder *b, AiqPlan *in, AiqExpr *pred)
 {
-    if (pred->kind == AIQ_E_CALL && strcmp(pred->fn->name, "and") == 0) {
-        AiqPlan *left = filter_chain(b, in, pred->args[0]);
-        return filter_chain(b, left, pred->args[1]);
-    }
     AiqPlan *p = new_plan(b, AIQ_P_FILTER, in);
     p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs);
     p->exprs[0] = pred;
     p->nexprs = 1;
+    return p;
+}
+
+/* The and chain is left-deep, ((a and b) and c): its bottom holds the
+ * first conjunct. Past the last MAX_FILTER_SPLIT conjuncts the rest stay
+ * in one filter, whose `and` narrows the rows term by term all the same: a
+ * where of 100k conjuncts is a few dozen operators, not 100k. */
+enum { MAX_FILTER_SPLIT = 64 };
+static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
+{
+    int len = 0, nand = 0;
+    const AiqExpr **spine = aiq_expr_spine(pred, b->arena, &len);
+    while (nand < len && spine[nand]->kind == AIQ_E_CALL && strcmp(spine[nand]->fn->name, "and") == 0)
+        nand++;
+    int split = nand < MAX_FILTER_SPLIT ? nand : MAX_FILTER_SPLIT;
+    AiqPlan *p = one_filter(b, in, (AiqExpr *)spine[split]);
+    for (int j = split - 1; j >= 0; j--)
+        p = filter_chain(b, p, spine[j]->args[1]);
     return p;
 }
 
@@ -1419,20 +1669,76 @@ static void passthrough(Binder *b, ColList *cols, const AiqSchema *s)
         cols_push(b, cols, s->cols[i].name, s->cols[i].type, column_expr(b, i, s->cols[i].type, NULL));
 }
 
-/* Replaces references to columns of `cols` (an extend being built) with
- * their expressions, so `extend a = 1, b = a + 1` sees a. */
-static AiqExpr *substitute(Binder *b, AiqExpr *e, const ColList *cols)
+static AiqExpr *subst(Binder *b, AiqExpr *e, const ColList *cols);
+
+/* The copy of slot node e made in this pass of substitute(), or NULL. */
+static AiqExpr *subst_done(Binder *b, const AiqExpr *e)
 {
-    if (e->kind == AIQ_E_COLUMN)
-        return cols->exprs[e->col];
-    if (e->kind != AIQ_E_CALL)
-        return e;
+    return e->slot && e->slot < b->subst_cap && b->subst_pass[e->slot] == b->pass ? b->subst_memo[e->slot] : NULL;
+}
+
+/* A copy of call e whose args[0] is below (the rest substituted); a slot
+ * node gets a new slot, being another value, and is remembered. */
+static AiqExpr *subst_node(Binder *b, const AiqExpr *e, AiqExpr *below, const ColList *cols)
+{
     AiqExpr *copy = aiq_arena_alloc(b->arena, sizeof *copy);
     *copy = *e;
-    copy->args = aiq_arena_alloc(b->arena, sizeof *copy->args * (size_t)(e->nargs ? e->nargs : 1));
-    for (int i = 0; i < e->nargs; i++)
-        copy->args[i] = substitute(b, e->args[i], cols);
+    copy->args = aiq_arena_alloc(b->arena, sizeof *copy->args * (size_t)e->nargs);
+    copy->args[0] = below;
+    for (int i = 1; i < e->nargs; i++)
+        copy->args[i] = subst(b, e->args[i], cols);
+    set_depth(copy);
+    if (e->slot) {
+        copy->slot = ++b->nslots;
+        if (e->slot >= b->subst_cap) {
+            int cap = b->subst_cap ? b->subst_cap : 64;
+            while (cap <= e->slot)
+                cap *= 2;
+            AiqExpr **memo = aiq_arena_alloc(b->arena, sizeof *memo * (size_t)cap);
+            int *pass = aiq_arena_calloc(b->arena, sizeof *pass * (size_t)cap);
+            if (b->subst_cap) {
+                memcpy(memo, b->subst_memo, sizeof *memo * (size_t)b->subst_cap);
+                memcpy(pass, b->subst_pass, sizeof *pass * (size_t)b->subst_cap);
+            }
+            b->subst_memo = memo;
+            b->subst_pass = pass;
+            b->subst_cap = cap;
+        }
+        b->subst_memo[e->slot] = copy;
+        b->subst_pass[e->slot] = b->pass;
+    }
     return copy;
+}
+
+/* substitute()'s walk: down args[0] to the first node that is not a call
+ * (or was copied already), then copies back up. */
+static AiqExpr *subst(Binder *b, AiqExpr *e, const ColList *cols)
+{
+    int n = 0;
+    const AiqExpr **spine = aiq_expr_spine(e, b->arena, &n);
+    int bottom = n - 1;
+    for (int i = 0; i < n; i++)
+        if (subst_done(b, spine[i])) {
+            bottom = i;
+            break;
+        }
+    const AiqExpr *last = spine[bottom];
+    AiqExpr *below = subst_done(b, last);
+    if (!below)
+        below = last->kind == AIQ_E_COLUMN ? cols->exprs[last->col] : (AiqExpr *)last; /* (a constant, or now()) */
+    for (int i = bottom - 1; i >= 0; i--)
+        below = subst_node(b, spine[i], below, cols);
+    return below;
+}
+
+/* Replaces references to columns of `cols` (an extend being built) with
+ * their expressions, so `extend a = 1, b = a + 1` sees a. A let value used
+ * twice is copied once: the copy is a DAG like the original, not a tree
+ * as large as every path through it. */
+static AiqExpr *substitute(Binder *b, AiqExpr *e, const ColList *cols)
+{
+    b->pass++;
+    return subst(b, e, cols);
 }
 
 static AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
@@ -1443,7 +1749,7 @@ static AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *s
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope});
+        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols});
         if (!e)
             return NULL;
         e = substitute(b, e, &cols);
@@ -1583,7 +1889,16 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
         const char *pat = n->items[i]->str;
         int first = *norder;
         bool any = false;
-        for (int c = 0; c < s->ncols; c++) {
+        /* a plain name is looked up (project-away of 100k names) */
+        int exact = strchr(pat, '*') ? -1 : schema_find(b, s, pat);
+        if (exact >= 0) {
+            any = true;
+            if (!used[exact]) {
+                used[exact] = true;
+                order[(*norder)++] = exact;
+            }
+        }
+        for (int c = 0; exact < 0 && strchr(pat, '*') && c < s->ncols; c++) {
             if (glob(pat, s->cols[c].name)) {
                 any = true;
                 if (!used[c]) {
@@ -1594,9 +1909,9 @@ static bool match_patterns(Binder *b, const AiqNode *n, const AiqSchema *s, int 
         }
         order_columns(s, order + first, *norder - first, n->items[i]->op);
         if (!any && !strchr(pat, '*')) {
-            const char *cands[1024];
+            const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (size_t)(s->ncols + 1));
             size_t nc = 0;
-            for (int c = 0; c < s->ncols && nc < 1024; c++)
+            for (int c = 0; c < s->ncols; c++)
                 cands[nc++] = s->cols[c].name;
             const char *sg = aiq_suggest(pat, strlen(pat), cands, nc);
             if (sg)
@@ -1650,7 +1965,7 @@ static AiqPlan *bind_rename(Binder *b, const AiqNode *n, AiqPlan *in)
         int clash = cols_find(&cols, a->str);
         if (clash >= 0 && clash != c)
             return FAILF(b, a, AIQ_ERR_BIND, "cannot rename '%s' to '%s': that column exists already", a->lhs->str, a->str);
-        cols.cols[c].name = a->str;
+        cols_rename(b, &cols, c, a->str);
     }
     return project_plan(b, in, &cols);
 }
@@ -1742,6 +2057,7 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         sp->exprs[i] = e;
     }
     sink.nkeys = n->nitems2;
+    sink.key_exprs = sp->exprs;
     /* aggregate items */
     AiqExpr **results = aiq_arena_alloc(b->arena, sizeof *results * (size_t)(n->nitems + 1));
     const char **result_names = aiq_arena_alloc(b->arena, sizeof *result_names * (size_t)(n->nitems + 1));
@@ -1754,7 +2070,7 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
                       aiq_func_lookup(ex->str)->agg >= 0 && !find_binding(scope, ex->str);
         sink.item_name = NULL;
         if (direct && it->kind == AIQ_N_ASSIGN) {
-            ColList cur = {.cols = sink.cols, .n = sink.ncols};
+            ColList cur = sink_names(&sink);
             if (cols_find(&cur, it->str) >= 0)
                 return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already defined in this summarize", it->str);
             sink.item_name = it->str;
@@ -1773,8 +2089,13 @@ static AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding
                 return FAILF(b, ex, AIQ_ERR_BIND, "a summarize item must use an aggregation function such as count() or sum()");
             const char *name = it->kind == AIQ_N_ASSIGN ? it->str : NULL;
             /* hide the helper aggregate columns under internal names */
-            for (int c = before; c < sink.ncols; c++)
+            for (int c = before; c < sink.ncols; c++) {
+                if (sink.names.cap)
+                    aiq_names_remove(&sink.names, sink.cols, c);
                 sink.cols[c].name = aiq_arena_printf(b->arena, "\001agg%d", c);
+                if (sink.names.cap)
+                    aiq_names_add(&sink.names, sink.cols, c, sink.ncols, b->arena);
+            }
             result_names[i] = name;
         }
     }
@@ -1915,6 +2236,7 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
         return NULL;
     AiqPlan *p = new_plan(b, AIQ_P_JOIN, left);
     p->right = right;
+    p->depth = (left->depth > right->depth ? left->depth : right->depth) + 1;
     p->join_kind = n->op;
     p->nkeys = n->nitems;
     p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
@@ -1922,7 +2244,7 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *c = n->items[i];
         if (c->kind == AIQ_N_NAME) {
-            int l = schema_find(&left->schema, c->str), r = schema_find(&right->schema, c->str);
+            int l = schema_find(b, &left->schema, c->str), r = schema_find(b, &right->schema, c->str);
             if (l < 0 || r < 0)
                 return FAILF(b, c, AIQ_ERR_BIND, "join key '%s' must exist on both sides of the join (missing on the %s side)", c->str, l < 0 ? "left" : "right");
             p->left_keys[i] = l;
@@ -2023,10 +2345,10 @@ static AiqPlan *bind_union_leg(Binder *b, const AiqNode *leg, Binding *scope, bo
 }
 
 /* Whether every input of p has a column named name of type t (kind=inner). */
-static bool in_every_input(const AiqPlan *p, const char *name, AiqType t)
+static bool in_every_input(Binder *b, const AiqPlan *p, const char *name, AiqType t)
 {
     for (int i = 0; i < p->ninputs; i++) {
-        int c = schema_find(&p->inputs[i]->schema, name);
+        int c = schema_find(b, &p->inputs[i]->schema, name);
         if (c < 0 || p->inputs[i]->schema.cols[c].type != t)
             return false;
     }
@@ -2060,6 +2382,9 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     if (ni == 0)
         return fail(b, n, AIQ_ERR_BIND, "union isfuzzy=true: none of the union's tables exists");
     p->ninputs = ni;
+    for (int i = 0; i < ni; i++)
+        if (p->inputs[i]->depth + 1 > p->depth)
+            p->depth = p->inputs[i]->depth + 1;
     const char *withsource = up.withsource;
     ColList cols = {0};
     if (withsource) {
@@ -2072,7 +2397,7 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
             int at = cols_find(&cols, col->name);
             if (at >= 0 && cols.cols[at].type == col->type)
                 continue;
-            if (up.inner && !in_every_input(p, col->name, col->type))
+            if (up.inner && !in_every_input(b, p, col->name, col->type))
                 continue; /* kind=inner keeps the columns every input has */
             if (at >= 0) /* same name, another type: Kusto keeps both as name_type */
                 return FAILF(b, n, AIQ_ERR_TYPE, "column '%s' is %s in one union input and %s in another; convert one of them", col->name, aiq_type_name(cols.cols[at].type), aiq_type_name(col->type));
@@ -2083,7 +2408,7 @@ static AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding 
     for (int i = 0; i < ni; i++) {
         p->maps[i] = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)(cols.n + 1));
         for (int c = 0; c < cols.n; c++)
-            p->maps[i][c] = schema_find(&p->inputs[i]->schema, cols.cols[c].name);
+            p->maps[i][c] = schema_find(b, &p->inputs[i]->schema, cols.cols[c].name);
         if (withsource)
             p->maps[i][0] = -1;
     }
@@ -2129,7 +2454,7 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope});
+        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols});
         if (!e)
             return NULL;
         e = substitute(b, e, &cols);
@@ -2167,6 +2492,7 @@ static AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding
         cols_push(b, &outcols, index_name, AIQ_TYPE_LONG, NULL);
     }
     p->input = proj;
+    p->depth = proj->depth + 1;
     p->schema = schema_of(&outcols);
     if (n->rhs && !const_count(b, n->rhs, scope, &p->limit, "mv-expand limit"))
         return NULL;
@@ -2482,11 +2808,11 @@ static bool check_render(Binder *b, const AiqNode *n)
 
 static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 {
-    const char *cands[1024];
-    size_t nc = 0;
-    for (int i = 0; i < b->opts->ntable_names && nc < 1000; i++)
+    size_t nc = 0, room = (size_t)b->opts->ntable_names + count_bindings(scope);
+    const char **cands = aiq_arena_alloc(b->arena, sizeof *cands * (room + 1));
+    for (int i = 0; i < b->opts->ntable_names; i++)
         cands[nc++] = b->opts->table_names[i];
-    for (Binding *x = scope; x && nc < 1020; x = x->next)
+    for (Binding *x = scope; x; x = x->next)
         if (x->kind == BIND_TABULAR)
             cands[nc++] = x->name;
     const char *s = aiq_suggest(n->str, strlen(n->str), cands, nc);
@@ -2536,7 +2862,7 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
         }
         scope = x;
     }
-    b->call_stack[b->call_depth++] = def;
+    push_call(b, def);
     AiqPlan *result = NULL;
     for (int i = 0; i < def->nitems; i++) {
         const AiqNode *s = def->items[i];
@@ -2567,13 +2893,15 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
     return result;
 }
 
-static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
+/* Whether n is an operator applied to the table its lhs gives (T | op). */
+static bool pipes_from_left(const AiqNode *n)
 {
-    AiqPlan *in = NULL;
-    if (n->lhs && n->kind >= AIQ_N_WHERE) {
-        if (!(in = bind_tabular(b, n->lhs, scope)))
-            return NULL;
-    }
+    return n->lhs && (n->kind >= AIQ_N_WHERE || n->kind == AIQ_N_UNION);
+}
+
+/* Binds source or operator n; in is the plan of its input (n->lhs). */
+static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
     switch (n->kind) {
     case AIQ_N_TABLE:
     case AIQ_N_NAME: {
@@ -2616,12 +2944,7 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     case AIQ_N_PRINT: return bind_print(b, n, scope);
     case AIQ_N_DATATABLE: return bind_datatable(b, n, scope);
     case AIQ_N_RANGE: return bind_range(b, n, scope);
-    case AIQ_N_UNION: {
-        AiqPlan *first = NULL;
-        if (n->lhs && !(first = bind_tabular(b, n->lhs, scope)))
-            return NULL;
-        return bind_union(b, n, first, scope);
-    }
+    case AIQ_N_UNION: return bind_union(b, n, in, scope);
     case AIQ_N_WHERE: {
         AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
         if (!e)
@@ -2668,6 +2991,34 @@ static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     default:
         return fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     }
+}
+
+/* p, or the error "query too deep" when it ends a chain of more operators
+ * than the executor may nest (each pulls from the one below it). */
+static AiqPlan *plan_shallow_enough(Binder *b, const AiqNode *n, AiqPlan *p)
+{
+    if (p && p->depth > AIQ_MAX_PLAN_DEPTH)
+        return FAILF(b, n, AIQ_ERR_BIND, "query too deep (limit %d): more than %d operators in a row",
+                     AIQ_MAX_PLAN_DEPTH, AIQ_MAX_PLAN_DEPTH);
+    return p;
+}
+
+/* A pipeline is a chain through lhs as long as the query: its source binds
+ * first, then each operator on the plan below it, in a loop. */
+static AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
+{
+    int len = 0;
+    const AiqNode *source = n;
+    for (; pipes_from_left(source); source = source->lhs)
+        len++;
+    const AiqNode **ops = aiq_arena_alloc(b->arena, sizeof *ops * (size_t)(len + 1));
+    int k = len;
+    for (const AiqNode *x = n; x != source; x = x->lhs)
+        ops[--k] = x;
+    AiqPlan *p = plan_shallow_enough(b, source, bind_step(b, source, NULL, scope));
+    for (int i = 0; p && i < len; i++)
+        p = plan_shallow_enough(b, ops[i], bind_step(b, ops[i], p, scope));
+    return p;
 }
 
 /* Whether a let value is a table: a tabular node, or a name/call that
@@ -2831,6 +3182,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
         root = copy;
     }
     root->nshared = b.nshared;
+    root->nslots = b.nslots;
     root->owned_json = b.owned;
     root->nowned_json = b.nowned;
     return root;

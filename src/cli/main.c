@@ -588,6 +588,8 @@ int main(int argc, char **argv)
         goto done;
     if (o.max_memory)
         aiq_mem_set_limit(o.max_memory);
+    else
+        aiq_mem_set_default_limit();
     if (is_check)
         rc = cmd_check(argc, argv, &o, &cat, &ro);
     else if (argc > 0 && strcmp(argv[0], "schema") == 0)

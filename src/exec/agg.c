@@ -161,14 +161,21 @@ static int64_t groupmap_find(const GroupMap *m, const KeyVal *kv, uint64_t h)
 static void groupmap_add(GroupMap *m, const KeyVal *kv, uint64_t h)
 {
     if (m->n == m->capn) {
-        m->capn = m->capn ? m->capn * 2 : 64;
+        m->capn = m->capn ? aiq_mem_grow_cap(m->capn, m->n + 1, sizeof *m->hashes + sizeof *m->vals * (size_t)m->nkeys) : 64;
         m->hashes = aiq_xrealloc(m->hashes, sizeof *m->hashes * (size_t)m->capn);
         m->vals = aiq_xrealloc(m->vals, sizeof *m->vals * (size_t)(m->capn * m->nkeys));
     }
     m->hashes[m->n] = h;
     memcpy(&m->vals[m->n * m->nkeys], kv, sizeof *kv * (size_t)m->nkeys);
     m->n++;
-    if (m->n * 2 > m->cap) { /* rehash at half full */
+    /* rehash at half full, or later when the doubled slots would not fit
+     * under --max-memory: past 7/8 the limit is reached, and the rest of the
+     * batch fits in the sixteenth kept free (as in vector.c's maps) */
+    bool wait = m->n * 2 > m->cap && m->cap >= 65536 && m->n * 16 <= m->cap * 15 &&
+                !aiq_mem_room(sizeof *m->slots * (size_t)m->cap * 2);
+    if (wait && m->n * 8 > m->cap * 7)
+        aiq_mem_reached();
+    if (m->n * 2 > m->cap && !wait) {
         m->cap = m->cap ? m->cap * 2 : 128;
         m->slots = aiq_xrealloc(m->slots, sizeof *m->slots * (size_t)m->cap);
         for (int64_t s = 0; s < m->cap; s++)
@@ -187,26 +194,63 @@ static void groupmap_free(GroupMap *m)
     aiq_xfree(m->vals);
 }
 
+/* The per-group arrays an aggregate keeps: only its own, as a summarize
+ * by a key of millions of values holds each of them for every group
+ * (count() by Id kept 224 bytes a group in eight arrays, for one count). */
+enum { S_CNT = 1, S_ISUM = 2, S_FSUM = 4, S_M2 = 8, S_MEAN = 16, S_SVAL = 32, S_VALS = 64, S_LIST = 128 };
+
+static unsigned state_arrays(AiqAggKind k)
+{
+    switch (k) {
+    case AIQ_AGG_SUM:
+    case AIQ_AGG_SUMIF: return S_ISUM | S_FSUM;
+    case AIQ_AGG_AVG:
+    case AIQ_AGG_AVGIF:
+    case AIQ_AGG_STDEV:
+    case AIQ_AGG_STDEVIF:
+    case AIQ_AGG_VARIANCE:
+    case AIQ_AGG_VARIANCEIF: return S_CNT | S_FSUM | S_M2 | S_MEAN;
+    case AIQ_AGG_MIN:
+    case AIQ_AGG_MAX:
+    case AIQ_AGG_MINIF:
+    case AIQ_AGG_MAXIF:
+    case AIQ_AGG_ARG_MAX:
+    case AIQ_AGG_ARG_MIN: return S_CNT | S_ISUM | S_FSUM | S_SVAL;
+    case AIQ_AGG_MAKE_LIST:
+    case AIQ_AGG_MAKE_SET: return S_LIST;
+    case AIQ_AGG_PERCENTILE: return S_VALS;
+    default: return S_CNT; /* count, countif, dcount, dcountif, take_any */
+    }
+}
+
+/* Makes room for ngroups groups (by less than doubling near --max-memory). */
 static void grow_state(AggState *s, int64_t ngroups)
 {
     if (ngroups <= s->cap)
         return;
-    int64_t cap = s->cap ? s->cap : 64;
+    unsigned want = state_arrays(s->a->kind);
+#define SIZE(flag, field) (want & (flag) ? sizeof *s->field : 0)
+    size_t per_group = SIZE(S_CNT, cnt) + SIZE(S_ISUM, isum) + SIZE(S_FSUM, fsum) + SIZE(S_M2, m2) + SIZE(S_MEAN, mean) +
+                       SIZE(S_SVAL, sval) + SIZE(S_VALS, vals) + SIZE(S_LIST, list);
+#undef SIZE
+    int64_t cap = s->cap ? aiq_mem_grow_cap(s->cap, ngroups, per_group) : 64;
     while (cap < ngroups)
         cap *= 2;
-#define GROW(field)                                                                       \
+#define GROW(flag, field)                                                                 \
     do {                                                                                  \
-        s->field = aiq_xrealloc(s->field, sizeof *s->field * (size_t)cap);                \
-        memset(s->field + s->cap, 0, sizeof *s->field * (size_t)(cap - s->cap));          \
+        if (want & (flag)) {                                                              \
+            s->field = aiq_xrealloc(s->field, sizeof *s->field * (size_t)cap);            \
+            memset(s->field + s->cap, 0, sizeof *s->field * (size_t)(cap - s->cap));      \
+        }                                                                                 \
     } while (0)
-    GROW(cnt);
-    GROW(isum);
-    GROW(fsum);
-    GROW(m2);
-    GROW(mean);
-    GROW(sval);
-    GROW(vals);
-    GROW(list);
+    GROW(S_CNT, cnt);
+    GROW(S_ISUM, isum);
+    GROW(S_FSUM, fsum);
+    GROW(S_M2, m2);
+    GROW(S_MEAN, mean);
+    GROW(S_SVAL, sval);
+    GROW(S_VALS, vals);
+    GROW(S_LIST, list);
 #undef GROW
     s->cap = cap;
 }
@@ -698,8 +742,20 @@ static AiqTable *summarize_compute(Summarize *su)
     int nkeys = p->nexprs, naggs = p->naggs;
     AiqKeyMap groups;
     aiq_keymap_init(&groups);
-    AiqColumn kcols[256];
-    for (int k = 0; k < nkeys && k < 256; k++)
+    /* per-key and per-column scratch, sized by the query: by takes any
+     * number of keys, take_any(*) any number of columns */
+    AiqArena sized;
+    aiq_arena_init(&sized, 0);
+    int maxextra = 0;
+    for (int a = 0; a < naggs; a++)
+        maxextra = p->aggs[a].nextra > maxextra ? p->aggs[a].nextra : maxextra;
+    AiqColumn *kcols = aiq_arena_alloc(&sized, sizeof *kcols * (size_t)(nkeys + 1));
+    AiqType *ktypes = aiq_arena_alloc(&sized, sizeof *ktypes * (size_t)(nkeys + 1));
+    AiqVector **kv = aiq_arena_alloc(&sized, sizeof *kv * (size_t)(nkeys + 1));
+    KeyVal *kvals = aiq_arena_alloc(&sized, sizeof *kvals * (size_t)(nkeys + 1));
+    uint32_t *rows = aiq_arena_alloc(&sized, sizeof *rows * (size_t)(nkeys + 1));
+    AiqVector **extra = aiq_arena_alloc(&sized, sizeof *extra * (size_t)(maxextra + 1));
+    for (int k = 0; k < nkeys; k++)
         kcols[k] = p->schema.cols[k];
     AiqSchema ks = {nkeys, kcols};
     AiqTable *keys = aiq_table_new(&ks);
@@ -721,13 +777,11 @@ static AiqTable *summarize_compute(Summarize *su)
     aiq_sb_init(&key);
     int64_t ngroups = 0;
     /* keys that are not dynamic are compared as values (GroupMap) */
-    AiqType ktypes[256];
-    bool typed = nkeys > 0 && nkeys <= 256;
-    for (int k = 0; k < nkeys && k < 256; k++)
+    bool typed = nkeys > 0;
+    for (int k = 0; k < nkeys; k++)
         typed = typed && (ktypes[k] = kcols[k].type) != AIQ_TYPE_DYNAMIC;
     GroupMap gm = {.nkeys = nkeys, .types = ktypes};
     int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
-    AiqVector *kv[256], *extra[512];
     if (nkeys == 0) { /* no by: one group, even over zero rows */
         ngroups = 1;
         for (int a = 0; a < naggs; a++) {
@@ -749,7 +803,6 @@ static AiqTable *summarize_compute(Summarize *su)
                 uint32_t i = aiq_row(c, k);
                 int64_t g;
                 bool added;
-                KeyVal kvals[256];
                 uint64_t h = 0;
                 if (typed) {
                     for (int x = 0; x < nkeys; x++) {
@@ -767,7 +820,6 @@ static AiqTable *summarize_compute(Summarize *su)
                     g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
                 }
                 if (added) {
-                    uint32_t rows[256];
                     for (int x = 0; x < nkeys; x++)
                         rows[x] = i;
                     aiq_table_append_row(keys, kv, rows);
@@ -795,7 +847,7 @@ static AiqTable *summarize_compute(Summarize *su)
             AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
             if ((ag->arg && !arg) || (ag->pred && !pred))
                 goto done;
-            for (int e = 0; e < ag->nextra && e < 512; e++)
+            for (int e = 0; e < ag->nextra; e++)
                 if (!(extra[e] = aiq_eval(&ev, ag->extra[e], c)))
                     goto done;
             state_update(&st[a], c, gids, arg, pred, extra, &key);
@@ -805,12 +857,21 @@ static AiqTable *summarize_compute(Summarize *su)
     }
 done:;
     AiqTable *out = NULL;
-    if (ex->err->code == AIQ_OK) {
+    if (ex->err->code == AIQ_OK && naggs == 0 && nkeys > 0) {
+        out = keys; /* distinct: the keys are the result, not copied a second time */
+        keys = NULL;
+    } else if (ex->err->code == AIQ_OK) {
         out = aiq_table_new(&p->schema);
         AiqArena scratch;
         aiq_arena_init(&scratch, 4096);
         AiqVector kvec;
         for (int64_t g = 0; g < ngroups; g++) {
+            /* the result can be as large as the input: --max-memory holds here too */
+            if ((g & 65535) == 65535 && !aiq_op_check_limits(ex)) {
+                aiq_table_free(out);
+                out = NULL;
+                break;
+            }
             aiq_table_add_null_row(out);
             for (int k = 0; k < nkeys; k++) {
                 aiq_table_column_vector(keys, k, &kvec);
@@ -831,6 +892,7 @@ done:;
     aiq_table_free(keys);
     aiq_keymap_free(&groups);
     groupmap_free(&gm);
+    aiq_arena_free(&sized);
     return out;
 }
 

@@ -1,5 +1,11 @@
 /*
- * eval.c -- expression evaluation over chunks (see eval.h).
+ * eval.c -- expression evaluation over chunks (see eval.h). A call
+ * evaluates its arguments, then its kernel. Two things keep the query's
+ * size from becoming the executor's: a chain down args[0] (1 + 1 + ...,
+ * a or b or ..., let a2 = a1 + 1) is walked step by step, not recursed,
+ * with its dead steps' memory reused; and a node with a slot (a let value
+ * used by reference) is computed once per chunk however many paths lead
+ * to it, so `let s2 = strcat(s1, s1)` costs one strcat per level.
  */
 #include "eval.h"
 
@@ -14,6 +20,8 @@ void aiq_eval_init(AiqEvalCtx *ctx, AiqError *err, int64_t now)
 {
     memset(ctx, 0, sizeof *ctx);
     aiq_arena_init(&ctx->arena, 256 * 1024);
+    aiq_arena_init(&ctx->scratch[0], 256 * 1024);
+    aiq_arena_init(&ctx->scratch[1], 256 * 1024);
     ctx->err = err;
     ctx->now = now;
 }
@@ -24,13 +32,45 @@ void aiq_eval_reset(AiqEvalCtx *ctx)
         json_decref(ctx->pool[i]);
     ctx->npool = 0;
     aiq_arena_reset(&ctx->arena);
+    aiq_arena_reset(&ctx->scratch[0]);
+    aiq_arena_reset(&ctx->scratch[1]);
+    for (int a = 0; a < 3; a++)
+        ctx->gen[a]++; /* every memo is stale */
 }
 
 void aiq_eval_free(AiqEvalCtx *ctx)
 {
     aiq_eval_reset(ctx);
     aiq_xfree(ctx->pool);
+    aiq_xfree(ctx->memo);
     aiq_arena_free(&ctx->arena);
+    aiq_arena_free(&ctx->scratch[0]);
+    aiq_arena_free(&ctx->scratch[1]);
+}
+
+bool aiq_eval_memory_ok(AiqError *err)
+{
+    if (!aiq_mem_exceeded())
+        return true;
+    char limit[96];
+    return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "memory limit reached (%s): the query needs more memory than allowed",
+                         aiq_mem_limit_text(limit, sizeof limit));
+}
+
+bool aiq_eval_str_fits(AiqEvalCtx *ctx, size_t n)
+{
+    /* a string being built is held twice (its buffer, then the chunk's
+     * copy): a big one is measured against the limit before either */
+    if (n >= ((size_t)1 << 20) && !aiq_mem_room(2 * n)) {
+        aiq_mem_reached();
+        return aiq_eval_memory_ok(ctx->err);
+    }
+    if (n <= AIQ_MAX_STRING_BYTES)
+        return true;
+    const AiqExpr *e = ctx->at;
+    return aiq_error_set(ctx->err, AIQ_ERR_LIMIT, e ? e->off : -1, e && e->len ? e->len : 1,
+                         "string too long: a value of %zu MiB is past the limit of %u MiB on one value", n >> 20,
+                         AIQ_MAX_STRING_BYTES >> 20);
 }
 
 json_t *aiq_eval_own(AiqEvalCtx *ctx, json_t *j)
@@ -47,7 +87,7 @@ json_t *aiq_eval_own(AiqEvalCtx *ctx, json_t *j)
 
 AiqStr aiq_eval_str(AiqEvalCtx *ctx, const char *p, size_t n)
 {
-    if (n == 0)
+    if (n == 0 || !aiq_eval_str_fits(ctx, n))
         return (AiqStr){"", 0};
     char *s = aiq_arena_alloc(&ctx->arena, n);
     memcpy(s, p, n);
@@ -145,27 +185,41 @@ static AiqVector *convert_cells(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChun
     return out;
 }
 
-AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
+/* ---- memo: slot values of the current chunk ---------------------------- */
+
+static AiqVector *memo_get(const AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
 {
-    switch (e->kind) {
-    case AIQ_E_COLUMN: return in->cols[e->col];
-    case AIQ_E_CONST: return aiq_vec_const(&ctx->arena, &e->value);
-    case AIQ_E_CALL: break;
+    if (!e->slot || ctx->narrowed || e->slot >= ctx->capmemo)
+        return NULL;
+    const AiqMemo *m = &ctx->memo[e->slot];
+    bool fresh = m->v && m->in == in && m->sel == in->sel && m->count == in->count && m->gen == ctx->gen[m->arena];
+    return fresh ? m->v : NULL;
+}
+
+static void memo_put(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *v)
+{
+    if (!e->slot || ctx->narrowed)
+        return;
+    if (e->slot >= ctx->capmemo) {
+        int cap = ctx->capmemo ? ctx->capmemo : 64;
+        while (cap <= e->slot)
+            cap *= 2;
+        ctx->memo = aiq_xrealloc(ctx->memo, sizeof *ctx->memo * (size_t)cap);
+        memset(ctx->memo + ctx->capmemo, 0, sizeof *ctx->memo * (size_t)(cap - ctx->capmemo));
+        ctx->capmemo = cap;
     }
-    /* d["key"] straight from a scan: the reader may have made it already */
-    if (in->nx && is_key_access(e)) {
-        AiqVector *v = aiq_chunk_key_vector(in, e->args[0]->col, e->args[1]->value.str.ptr, e->args[1]->value.str.len);
-        if (v)
-            return v;
-    }
-    AiqVector *converted = convert_cells(ctx, e, in);
-    if (converted)
-        return converted;
+    ctx->memo[e->slot] = (AiqMemo){v, in, in->sel, in->count, (uint8_t)ctx->cur_arena, ctx->gen[ctx->cur_arena]};
+}
+
+/* ---- calls ------------------------------------------------------------------- */
+
+static AiqVector *eval_args_then_kernel(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *first)
+{
     AiqVector *argv[64];
     AiqVector **args = e->nargs <= 64 ? argv : aiq_arena_alloc(&ctx->arena, sizeof *args * (size_t)e->nargs);
     bool all_const = true;
     for (int i = 0; i < e->nargs; i++) {
-        if (!(args[i] = aiq_eval(ctx, e->args[i], in)))
+        if (!(args[i] = i == 0 && first ? first : aiq_eval(ctx, e->args[i], in)))
             return NULL;
         all_const &= args[i]->is_const;
     }
@@ -190,8 +244,129 @@ AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
         aiq_error_set(ctx->err, AIQ_ERR_RUNTIME, e->off, e->len, "%s() cannot be evaluated here", e->fn->name);
         return NULL;
     }
+    ctx->at = e;
     e->fn->kernel(ctx, e, args, out, sel, n);
     if (ctx->err->code != AIQ_OK)
         return NULL;
     return out;
+}
+
+/* l and r, l or r with l known: r is evaluated only over the rows l leaves
+ * open (not false for and, not true for or), as a chain of 100k `or`s
+ * would otherwise evaluate every term on every row. */
+static AiqVector *eval_logic(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *l)
+{
+    bool is_and = e->fn->kernel == k_and;
+    uint32_t nrows = in->nrows ? in->nrows : 1;
+    AiqVector *out = aiq_vec_new(&ctx->arena, AIQ_TYPE_BOOL, nrows);
+    uint32_t *open = aiq_arena_alloc(&ctx->arena, sizeof *open * (in->count + 1));
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < in->count; k++) {
+        uint32_t i = aiq_row(in, k);
+        bool decided = !aiq_vec_is_null(l, i) && (l->data.i64[aiq_vidx(l, i)] != 0) != is_and;
+        if (decided)
+            out->data.i64[i] = !is_and;
+        else
+            open[m++] = i;
+    }
+    if (m == 0)
+        return out;
+    AiqChunk view = *in;
+    view.sel = open;
+    view.count = m;
+    ctx->narrowed++;
+    AiqVector *r = aiq_eval(ctx, e->args[1], &view);
+    ctx->narrowed--;
+    if (!r)
+        return NULL;
+    AiqVector *args[2] = {l, r};
+    e->fn->kernel(ctx, e, args, out, open, m);
+    return out;
+}
+
+/* Evaluates call e; first, when not NULL, is the value of args[0]. */
+static AiqVector *eval_call(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *first)
+{
+    AiqVector *v = memo_get(ctx, e, in);
+    if (v)
+        return v;
+    if (first && e->nargs == 2 && (e->fn->kernel == k_and || e->fn->kernel == k_or)) {
+        v = eval_logic(ctx, e, in, first);
+    } else {
+        /* d["key"] straight from a scan: the reader may have made it already */
+        if (!first && in->nx && is_key_access(e))
+            v = aiq_chunk_key_vector(in, e->args[0]->col, e->args[1]->value.str.ptr, e->args[1]->value.str.len);
+        if (!v && !first)
+            v = convert_cells(ctx, e, in);
+        if (!v)
+            v = eval_args_then_kernel(ctx, e, in, first);
+    }
+    if (v)
+        memo_put(ctx, e, in, v);
+    return v;
+}
+
+/* Swaps scratch arena k (0 or 1) in for the chunk's arena, reset first:
+ * what it held, two steps down a chain, is dead. */
+static void enter_scratch(AiqEvalCtx *ctx, int k, AiqArena *saved)
+{
+    *saved = ctx->arena;
+    aiq_arena_reset(&ctx->scratch[k]);
+    ctx->gen[k + 1]++;
+    ctx->arena = ctx->scratch[k];
+    ctx->cur_arena = k + 1;
+}
+
+static void leave_scratch(AiqEvalCtx *ctx, int k, const AiqArena *saved)
+{
+    ctx->scratch[k] = ctx->arena;
+    ctx->arena = *saved;
+    ctx->cur_arena = 0;
+}
+
+/* A chain: e, e->args[0], e->args[0]->args[0], ... Its lowest call first
+ * (or the highest whose value is memoized), then each call above on the
+ * value below. A step's own arguments and result are dead two steps up,
+ * so the steps below the top alternate between the scratch arenas -- all
+ * but those giving strings, which may point into their arguments
+ * (substring, iff) and so stay in the chunk's arena. Chains inside a step
+ * are evaluated in that step's arena. */
+static AiqVector *eval_chain(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
+{
+    int n = 0;
+    const AiqExpr **spine = aiq_expr_spine(e, &ctx->arena, &n);
+    int low = n - 2; /* spine[n - 1] is not a call with arguments */
+    AiqVector *v = NULL;
+    for (int j = 0; j <= low && !v; j++)
+        if ((v = memo_get(ctx, spine[j], in)))
+            low = j;
+    if (!v && !(v = eval_call(ctx, spine[low], in, NULL)))
+        return NULL;
+    bool reuse = ctx->stepping == 0 && ctx->cur_arena == 0;
+    ctx->stepping++;
+    for (int j = low - 1; j >= 0 && v; j--) {
+        bool in_scratch = reuse && j > 0 && spine[j]->type != AIQ_TYPE_STRING;
+        AiqArena saved;
+        if (in_scratch)
+            enter_scratch(ctx, j & 1, &saved);
+        v = eval_call(ctx, spine[j], in, v);
+        if (in_scratch)
+            leave_scratch(ctx, j & 1, &saved);
+        if (v && !aiq_eval_memory_ok(ctx->err))
+            v = NULL;
+    }
+    ctx->stepping--;
+    return v;
+}
+
+AiqVector *aiq_eval(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in)
+{
+    switch (e->kind) {
+    case AIQ_E_COLUMN: return in->cols[e->col];
+    case AIQ_E_CONST: return aiq_vec_const(&ctx->arena, &e->value);
+    case AIQ_E_CALL: break;
+    }
+    if (e->nargs > 0 && e->args[0]->kind == AIQ_E_CALL && e->args[0]->nargs > 0)
+        return eval_chain(ctx, e, in);
+    return eval_call(ctx, e, in, NULL);
 }

@@ -23,11 +23,7 @@ bool aiq_op_check_limits(AiqExecCtx *ex)
 {
     if (aiq_interrupt_pending())
         return aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "query cancelled");
-    if (!aiq_mem_exceeded())
-        return true;
-    return aiq_error_set(ex->err, AIQ_ERR_LIMIT, -1, 1,
-                         "memory limit reached (--max-memory %zu MiB): the query needs more memory than allowed",
-                         aiq_mem_limit() >> 20);
+    return aiq_eval_memory_ok(ex->err);
 }
 
 void aiq_op_free(AiqOp *op)
@@ -728,12 +724,12 @@ static AiqTable *sort_compute(Materialize *m)
 {
     const AiqPlan *p = m->p;
     AiqExecCtx *ex = m->base.ex;
-    AiqColumn kc[64];
+    AiqColumn *kc = aiq_xcalloc((size_t)p->nexprs + 1, sizeof *kc); /* sort by takes any number of keys */
+    AiqVector **kv = aiq_xcalloc((size_t)p->nexprs + 1, sizeof *kv);
     AiqSchema ks = key_schema(p, kc);
     AiqTable *rows = aiq_table_new(&p->input->schema), *keys = aiq_table_new(&ks);
     AiqEvalCtx ev;
     aiq_eval_init(&ev, ex->err, ex->now);
-    AiqVector *kv[64];
     bool top = p->kind == AIQ_P_TOP;
     bool have_threshold = false; /* top: keys row threshold_row is the current N-th */
     int64_t threshold_row = 0;
@@ -786,11 +782,15 @@ static AiqTable *sort_compute(Materialize *m)
     aiq_xfree(order);
     aiq_table_free(rows);
     aiq_table_free(keys);
+    aiq_xfree(kc);
+    aiq_xfree(kv);
     return out;
 fail:
     aiq_eval_free(&ev);
     aiq_table_free(rows);
     aiq_table_free(keys);
+    aiq_xfree(kc);
+    aiq_xfree(kv);
     return NULL;
 }
 
@@ -1294,15 +1294,38 @@ static AiqTable *mv_expand_compute(Materialize *m)
     return out;
 }
 
-/* shared: a tabular let, computed once and kept for every use */
+/* shared: a tabular let, computed once and kept for every use; its input
+ * is drained by the first use that runs, then freed */
 static AiqTable *shared_compute(Materialize *m)
 {
     AiqExecCtx *ex = m->base.ex;
     int id = m->p->shared_id;
-    if (!ex->shared[id])
-        ex->shared[id] = aiq_op_drain(m->input, &m->p->input->schema);
+    if (!ex->shared[id] && ex->shared_inputs[id]) {
+        ex->shared[id] = aiq_op_drain(ex->shared_inputs[id], &m->p->input->schema);
+        aiq_op_free(ex->shared_inputs[id]);
+        ex->shared_inputs[id] = NULL;
+    }
     m->borrowed = true;
     return ex->shared[id];
+}
+
+void aiq_exec_ctx_init(AiqExecCtx *ex, const AiqPlan *plan)
+{
+    ex->nshared = plan->nshared;
+    ex->shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex->shared);
+    ex->shared_inputs = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex->shared_inputs);
+}
+
+void aiq_exec_ctx_free(AiqExecCtx *ex)
+{
+    for (int i = 0; i < ex->nshared; i++) {
+        aiq_op_free(ex->shared_inputs[i]);
+        aiq_table_free(ex->shared[i]);
+    }
+    aiq_xfree(ex->shared_inputs);
+    aiq_xfree(ex->shared);
+    ex->shared_inputs = NULL;
+    ex->shared = NULL;
 }
 
 /* ---- building ------------------------------------------------------------------ */
@@ -1356,13 +1379,17 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
         AiqTable *t = aiq_table_new(&p->schema);
         AiqArena a;
         aiq_arena_init(&a, 4096);
+        int nc = p->schema.ncols; /* a datatable has any number of columns */
+        AiqVector **vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
+        uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
         for (int64_t r = 0; r < p->nrows; r++) {
-            AiqVector *vecs[512];
-            uint32_t rows[512] = {0};
-            for (int c = 0; c < p->schema.ncols && c < 512; c++)
-                vecs[c] = aiq_vec_const(&a, &p->values[r * p->schema.ncols + c]);
+            for (int c = 0; c < nc; c++)
+                vecs[c] = aiq_vec_const(&a, &p->values[r * nc + c]);
             aiq_table_append_row(t, vecs, rows);
+            aiq_arena_reset(&a);
         }
+        aiq_xfree(vecs);
+        aiq_xfree(rows);
         aiq_arena_free(&a);
         return aiq_op_table_scan(ex, t, true);
     }
@@ -1472,10 +1499,12 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     }
     case AIQ_P_MV_EXPAND: return &mat_new(ex, p, input, mv_expand_compute)->base;
     case AIQ_P_SHARED: {
-        AiqOp *in = ex->shared[p->shared_id] ? NULL : aiq_op_build(ex, p->input);
-        if (!in && !ex->shared[p->shared_id])
+        /* one operator tree per let, however many uses: union t1, t1 in
+         * t2, t2 in t3 ... would build 2^n trees */
+        int id = p->shared_id;
+        if (!ex->shared[id] && !ex->shared_inputs[id] && !(ex->shared_inputs[id] = aiq_op_build(ex, p->input)))
             return NULL;
-        return &mat_new(ex, p, in, shared_compute)->base;
+        return &mat_new(ex, p, NULL, shared_compute)->base;
     }
     default: break;
     }

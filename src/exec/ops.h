@@ -12,10 +12,13 @@
 #include "io/catalog.h"
 #include "plan/plan.h"
 
+typedef struct AiqOp AiqOp;
+
 typedef struct AiqExecCtx {
     AiqError *err;
     int64_t now;
     AiqTable **shared;       /* tabular lets, materialized once, by shared_id */
+    AiqOp **shared_inputs;   /* their operator trees, built once, until drained */
     int nshared;
     /* loads a catalog table (cached in the catalog); NULL with err set */
     AiqTable *(*load)(void *ud, const char *table, AiqError *err);
@@ -31,13 +34,17 @@ typedef struct AiqExecCtx {
     int npreds, cappreds;
 } AiqExecCtx;
 
-typedef struct AiqOp AiqOp;
 struct AiqOp {
     AiqChunk *(*next)(AiqOp *op);
     void (*free)(AiqOp *op);
     AiqExecCtx *ex;
 };
 
+/* Prepares ex for running plan: its err, now() and the loaders are the
+ * caller's to set; this makes the cache of tabular lets. */
+void aiq_exec_ctx_init(AiqExecCtx *ex, const AiqPlan *plan);
+/* Frees what aiq_exec_ctx_init made, and the lets' tables. */
+void aiq_exec_ctx_free(AiqExecCtx *ex);
 /* Builds the operator tree of a plan. Returns NULL with ex->err set. */
 AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *plan);
 /* Frees an operator tree (NULL is ignored). */

@@ -33,16 +33,36 @@ bool aiq_pushdown_filter(const AiqPlan *p)
 
 static const AiqPredOp flipped[] = {AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_EQ, AIQ_PRED_NE};
 
+static bool is_and(const AiqExpr *e)
+{
+    return e->kind == AIQ_E_CALL && e->nargs == 2 && strcmp(e->fn->name, "and") == 0;
+}
+
+static void push_conjunct(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap);
+
 void aiq_pushdown_preds(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap)
+{
+    /* ((a and b) and c): the chain is left-deep and as long as the query;
+     * its conjuncts in order are the bottom, then each right operand up */
+    int len = 0;
+    for (const AiqExpr *x = e; is_and(x); x = x->args[0])
+        len++;
+    const AiqExpr **ands = aiq_xmalloc(sizeof *ands * (size_t)(len + 1));
+    const AiqExpr *bottom = e;
+    for (int k = len; is_and(bottom); bottom = bottom->args[0])
+        ands[--k] = bottom;
+    push_conjunct(bottom, preds, n, cap);
+    for (int k = 0; k < len; k++)
+        aiq_pushdown_preds(ands[k]->args[1], preds, n, cap);
+    aiq_xfree(ands);
+}
+
+/* Appends e when it is `column op constant` the reader can test. */
+static void push_conjunct(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap)
 {
     if (e->kind != AIQ_E_CALL || e->nargs != 2)
         return;
     const char *name = e->fn->name;
-    if (strcmp(name, "and") == 0) {
-        aiq_pushdown_preds(e->args[0], preds, n, cap);
-        aiq_pushdown_preds(e->args[1], preds, n, cap);
-        return;
-    }
     static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
     int op = -1;
     for (int k = 0; k < 6 && op < 0; k++)

@@ -7,8 +7,10 @@
  */
 #include "run.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,6 +156,75 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* The executor pulls each operator from the one below it, and evaluates an
+ * expression into its arguments: a query as deep as the binder accepts
+ * (AIQ_MAX_PLAN_DEPTH operators, AIQ_MAX_EXPR_DEPTH levels) nests that
+ * many calls, more than the main thread's 8 MB of stack hold. So it runs
+ * on a thread of its own with room for them; the pages are only touched
+ * by a query that deep. */
+#define DEEP_STACK_BYTES ((size_t)512 << 20)
+
+typedef struct DeepCall {
+    void (*fn)(void *);
+    void *arg;
+} DeepCall;
+
+static void *deep_thread(void *p)
+{
+    DeepCall *c = p;
+    c->fn(c->arg);
+    aiq_mem_thread_done();
+    return NULL;
+}
+
+void aiq_run_deep(void (*fn)(void *), void *arg)
+{
+    DeepCall c = {fn, arg};
+    pthread_attr_t attr;
+    pthread_t t;
+    bool started = pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, DEEP_STACK_BYTES) == 0 &&
+                   pthread_create(&t, &attr, deep_thread, &c) == 0;
+    pthread_attr_destroy(&attr);
+    if (started)
+        pthread_join(t, NULL);
+    else
+        fn(arg); /* no thread to be had: the main stack, as before */
+}
+
+typedef struct ExecJob {
+    AiqExecCtx *ex;
+    const AiqPlan *plan;
+    AiqTable *result;
+    double built; /* when the operator tree was ready */
+} ExecJob;
+
+static void exec_job(void *p)
+{
+    ExecJob *job = p;
+    AiqOp *root = aiq_op_build(job->ex, job->plan);
+    job->built = now_seconds();
+    if (root)
+        job->result = aiq_op_drain(root, &job->plan->schema);
+    aiq_op_free(root);
+    aiq_exec_ctx_free(job->ex); /* (operator trees as deep as the query) */
+}
+
+/* --timing's line, for a query that failed too (how close it came to the
+ * memory limit is what one wants to know then): the allocator's peak
+ * count and, where the limit is on resident memory, the kernel's
+ * high-water mark of it (mapped input files included, as time(1) has it). */
+static void print_timing(double load, double run, double output, int64_t scanned, int64_t out_rows)
+{
+    struct rusage ru;
+    char resident[64] = "", limit[96];
+    if (AIQ_MEM_RESIDENT_MEASURED && getrusage(RUSAGE_SELF, &ru) == 0)
+        snprintf(resident, sizeof resident, ", peak resident %.1f MiB", (double)ru.ru_maxrss / 1024); /* (KiB on Linux) */
+    fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, "
+                    "peak memory %.1f MiB%s, memory limit: %s\n",
+            load, run, output, (long long)scanned, (long long)out_rows, (double)aiq_mem_peak() / (1 << 20), resident,
+            aiq_mem_limit_text(limit, sizeof limit));
+}
+
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
     double t0 = now_seconds();
@@ -165,22 +236,18 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
                      .stream_open = stream_for_exec, .stream_next = stream_next_batch,
                      .stream_close = stream_close};
-    ex.nshared = plan->nshared;
-    ex.shared = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *ex.shared);
-    AiqTable *result = NULL;
-    AiqOp *root = aiq_op_build(&ex, plan);
-    double t1 = now_seconds();
-    if (root)
-        result = aiq_op_drain(root, &plan->schema);
-    aiq_op_free(root);
-    for (int i = 0; i < ex.nshared; i++)
-        aiq_table_free(ex.shared[i]);
-    aiq_xfree(ex.shared);
+    aiq_exec_ctx_init(&ex, plan);
+    ExecJob job = {.ex = &ex, .plan = plan};
+    aiq_run_deep(exec_job, &job);
+    AiqTable *result = job.result;
+    double t1 = job.built;
     aiq_regex_release_all();
     aiq_arena_free(&needs_arena);
     if (!result) {
         if (err->code == AIQ_OK)
             aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
+        if (ro->timing)
+            print_timing(t1 - t0, now_seconds() - t1, 0, ex.rows_scanned, 0);
         return aiq_error_exit_code(err->code);
     }
     double t2 = now_seconds();
@@ -201,9 +268,7 @@ int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *er
     if (!written)
         return aiq_error_exit_code(err->code);
     if (ro->timing)
-        fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, peak memory %.1f MiB\n",
-                t1 - t0, t2 - t1, now_seconds() - t2, (long long)ex.rows_scanned, (long long)nrows,
-                (double)aiq_mem_peak() / (1 << 20));
+        print_timing(t1 - t0, t2 - t1, now_seconds() - t2, ex.rows_scanned, nrows);
     return ro->fail_on_rows && nrows > 0 ? 3 : 0;
 }
 

@@ -43,6 +43,10 @@ bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *neede
  * process exit code; on failure err is set and nothing was written (or, when
  * out refused the result, what it took is all it has). */
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err);
+/* Runs fn(arg) on a thread with a stack deep enough for any query the
+ * binder accepts (see AIQ_MAX_PLAN_DEPTH), and waits for it; on the
+ * calling thread when no thread can be made. */
+void aiq_run_deep(void (*fn)(void *), void *arg);
 /* Frees the tables cached in the catalog. */
 void aiq_run_release_catalog(AiqCatalog *c);
 

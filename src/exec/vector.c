@@ -185,9 +185,12 @@ static void reserve(AiqTable *t, int64_t need)
         if (need <= col->cap)
             continue;
         own_column(col);
-        int64_t cap = col->cap ? col->cap : AIQ_VECTOR_SIZE;
+        /* from 64 rows: a table built a row at a time may be wide (take_any(*)
+         * of 100k columns kept 2048 rows of each for one group: 1.6 GB) */
+        int64_t cap = col->cap ? aiq_mem_grow_cap(col->cap, need, aiq_type_width(col->type)) : 64;
         while (cap < need)
             cap *= 2;
+        cap = (cap + 63) & ~(int64_t)63; /* whole validity words */
         col->data = aiq_xrealloc(col->data, aiq_type_width(col->type) * (size_t)cap);
         if (col->validity) {
             col->validity = aiq_xrealloc(col->validity, (size_t)cap / 8);
@@ -549,9 +552,23 @@ static int64_t probe(const AiqKeyMap *m, const char *key, uint32_t len, uint64_t
     }
 }
 
+/* Whether a map past half full may wait to double, as the doubled arrays
+ * would not fit under --max-memory: it works fuller (longer probes); past
+ * 7/8 the limit is reached, and the rows its operator has left in the
+ * batch fit in the sixteenth it keeps free. */
+static bool may_wait(const AiqKeyMap *m)
+{
+    if (m->cap < 65536 || (m->n + 1) * 16 > m->cap * 15 ||
+        aiq_mem_room((size_t)m->cap * 2 * (sizeof *m->hashes + sizeof *m->ids)))
+        return false;
+    if ((m->n + 1) * 8 > m->cap * 7)
+        aiq_mem_reached();
+    return true;
+}
+
 int64_t aiq_keymap_get(AiqKeyMap *m, const char *key, uint32_t len, bool *added)
 {
-    if ((m->n + 1) * 2 > m->cap)
+    if ((m->n + 1) * 2 > m->cap && !may_wait(m))
         grow(m);
     uint64_t h = aiq_hash_bytes(key, len);
     int64_t slot;
@@ -560,7 +577,7 @@ int64_t aiq_keymap_get(AiqKeyMap *m, const char *key, uint32_t len, bool *added)
     if (id >= 0)
         return id;
     if (m->n == m->key_cap) {
-        m->key_cap = m->key_cap ? m->key_cap * 2 : 32;
+        m->key_cap = m->key_cap ? aiq_mem_grow_cap(m->key_cap, m->n + 1, sizeof *m->key_ptr + sizeof *m->key_len) : 32;
         m->key_ptr = aiq_xrealloc(m->key_ptr, sizeof *m->key_ptr * (size_t)m->key_cap);
         m->key_len = aiq_xrealloc(m->key_len, sizeof *m->key_len * (size_t)m->key_cap);
     }

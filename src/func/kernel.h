@@ -55,7 +55,7 @@ void aiq_regex_release_all(void);
 
 /* Kernels, by file. */
 KERNEL(k_add); KERNEL(k_sub); KERNEL(k_mul); KERNEL(k_div); KERNEL(k_mod); KERNEL(k_neg);
-KERNEL(k_fpclass); KERNEL(k_cmp); KERNEL(k_ne); KERNEL(k_and); KERNEL(k_or); KERNEL(k_not);
+KERNEL(k_fpclass); KERNEL(k_cmp); KERNEL(k_eq); KERNEL(k_and); KERNEL(k_or); KERNEL(k_not);
 KERNEL(k_in); KERNEL(k_between); KERNEL(k_strop); KERNEL(k_has_any); KERNEL(k_matches);
 KERNEL(k_index);
 KERNEL(k_tostring); KERNEL(k_tolong); KERNEL(k_toreal); KERNEL(k_tobool); KERNEL(k_todatetime);

@@ -1,9 +1,11 @@
 /*
  * scalar_ops.c -- kernels of KQL's operators: arithmetic, comparison,
  * three-valued logic, in/between, string predicates, dynamic indexing.
- * Null rules (SEMANTICS.md): arithmetic and comparison with a null give null
- * (masks are combined by the evaluator); `!=` is true when exactly one side is
- * null; `and`/`or` are three-valued.
+ * Null rules (SEMANTICS.md, Kusto's null-values page): arithmetic and the
+ * ordering comparisons with a null give null (masks are combined by the
+ * evaluator); `==` is false and `!=` true when exactly one side is null, and
+ * both are null when both sides are; `in` is an `or` of `==`, `!in` an
+ * `and` of `!=`; `and`/`or` are three-valued.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -133,19 +135,23 @@ static int compare(const AiqVector *x, const AiqVector *y, uint32_t i)
     return (p > q) - (p < q);
 }
 
+/* Whether a is a flat integer-like vector and b a constant of its family:
+ * the common `Column op 5` that the kernels below run as one tight loop. */
+static bool int_vs_const(const AiqVector *a, const AiqVector *b)
+{
+    return a->type != AIQ_TYPE_STRING && a->type != AIQ_TYPE_REAL && b->type != AIQ_TYPE_REAL &&
+           a->type != AIQ_TYPE_DYNAMIC && !a->is_const && b->is_const;
+}
+
+/* <, <=, >, >= (the evaluator has made null rows null already) */
 KERNEL(k_cmp)
 {
     const char *op = e->fn->name;
-    int want_lt = op[0] == '<', want_gt = op[0] == '>', eq_ok = op[1] == '=' || op[0] == '=';
-    bool is_eq = op[0] == '=';
-    if (a[0]->type != AIQ_TYPE_STRING && a[0]->type != AIQ_TYPE_REAL && a[1]->type != AIQ_TYPE_REAL &&
-        a[0]->type != AIQ_TYPE_DYNAMIC && !a[0]->is_const && a[1]->is_const) {
-        /* the common case, column vs constant integer: one tight loop */
+    int want_lt = op[0] == '<', want_gt = op[0] == '>', eq_ok = op[1] == '=';
+    if (int_vs_const(a[0], a[1])) {
         int64_t c = a[1]->data.i64[0];
         const int64_t *x = a[0]->data.i64;
-        if (is_eq) {
-            FOR_ROWS(i) out->data.i64[i] = x[i] == c;
-        } else if (want_gt && eq_ok) {
+        if (want_gt && eq_ok) {
             FOR_ROWS(i) out->data.i64[i] = x[i] >= c;
         } else if (want_gt) {
             FOR_ROWS(i) out->data.i64[i] = x[i] > c;
@@ -158,19 +164,38 @@ KERNEL(k_cmp)
     }
     FOR_ROWS(i) {
         int c = compare(a[0], a[1], i);
-        out->data.i64[i] = c == CMP_UNORDERED ? 0 : is_eq ? c == 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
+        out->data.i64[i] = c == CMP_UNORDERED ? 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
     }
 }
 
-KERNEL(k_ne)
+/* == and !=: no null propagation (registered raw), so that `not(x == 5)`
+ * keeps the rows where x is null and `by k = (B == true)` makes a false
+ * group for a null B. A NaN equals nothing, itself included (IEEE 754). */
+KERNEL(k_eq)
 {
-    /* true when exactly one side is null; null when both are */
+    bool ne = e->fn->name[0] == '!';
+    if (int_vs_const(a[0], a[1]) && !a[1]->validity) {
+        int64_t c = a[1]->data.i64[0];
+        const int64_t *x = a[0]->data.i64;
+        const uint64_t *valid = a[0]->validity;
+        if (!valid) {
+            FOR_ROWS(i) out->data.i64[i] = (x[i] == c) != ne;
+        } else { /* a null x is one null side: == false, != true */
+            FOR_ROWS(i) out->data.i64[i] = (valid[i >> 6] >> (i & 63) & 1) ? (x[i] == c) != ne : ne;
+        }
+        return;
+    }
+    bool texts = a[0]->type == AIQ_TYPE_DYNAMIC; /* (then both are) */
     FOR_ROWS(i) {
         bool n0 = ISNULL(a[0], i), n1 = ISNULL(a[1], i);
         if (n0 && n1)
             SETNULL(ctx, out, i);
+        else if (n0 || n1)
+            out->data.i64[i] = ne;
+        else if (texts) /* dynamic values compare as tostring() gives them */
+            out->data.i64[i] = str_eq(aiq_json_text(ctx, DYN(a[0], i)), aiq_json_text(ctx, DYN(a[1], i))) != ne;
         else
-            out->data.i64[i] = n0 != n1 ? 1 : compare(a[0], a[1], i) != 0;
+            out->data.i64[i] = (compare(a[0], a[1], i) == 0) != ne;
     }
 }
 
@@ -228,6 +253,10 @@ static bool ascii_ieq(AiqStr p, AiqStr q)
     return true;
 }
 
+/* x in (a, b): x == a or x == b; x !in (a, b): x != a and x != b. So a
+ * null x is false for in and true for !in, unless the set holds a null
+ * too: null == null is null, which neither or-ing false nor and-ing true
+ * changes. */
 KERNEL(k_in)
 {
     const char *op = e->fn->name;
@@ -235,15 +264,22 @@ KERNEL(k_in)
     int nset = e->nargs - 1;
     FOR_ROWS(i) {
         bool found = false;
-        if (!ISNULL(a[0], i)) {
-            for (int s = 1; s <= nset && !found; s++) {
-                if (ISNULL(a[s], i))
-                    continue;
-                if (ci)
-                    found = ascii_ieq(STR(a[0], i), STR(a[s], i));
-                else
-                    found = compare(a[0], a[s], i) == 0;
-            }
+        if (ISNULL(a[0], i)) {
+            for (int s = 1; s <= nset && !found; s++)
+                found = ISNULL(a[s], i);
+            if (found)
+                SETNULL(ctx, out, i);
+            else
+                out->data.i64[i] = neg;
+            continue;
+        }
+        for (int s = 1; s <= nset && !found; s++) {
+            if (ISNULL(a[s], i))
+                continue;
+            if (ci)
+                found = ascii_ieq(STR(a[0], i), STR(a[s], i));
+            else
+                found = compare(a[0], a[s], i) == 0;
         }
         out->data.i64[i] = found != neg;
     }

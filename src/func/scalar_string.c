@@ -143,8 +143,12 @@ static void concat_rows(AiqEvalCtx *ctx, const AiqExpr *e, AiqVector **a, AiqVec
                 aiq_sb_append(&sb, d.ptr, d.len);
             }
             AiqStr t = aiq_conv_string(ctx, a[s], i);
+            if (!aiq_eval_str_fits(ctx, (size_t)sb.len + t.len))
+                break; /* (before the buffer holds it: let s2 = strcat(s1, s1) ...) */
             aiq_sb_append(&sb, t.ptr, t.len);
         }
+        if (ctx->err->code != AIQ_OK)
+            break;
         out->data.str[i] = aiq_eval_str(ctx, aiq_sb_str(&sb), sb.len);
     }
     aiq_sb_free(&sb);

@@ -182,7 +182,7 @@ static bool enter(Parser *p)
 {
     if (++p->depth > AIQ_PARSE_MAX_DEPTH) {
         aiq_error_set(p->err, AIQ_ERR_SYNTAX, peek(p)->off, peek(p)->len,
-                      "query nested too deeply (more than %d levels)", AIQ_PARSE_MAX_DEPTH);
+                      "query too deep (limit %d): nested more than %d levels", AIQ_PARSE_MAX_DEPTH, AIQ_PARSE_MAX_DEPTH);
         return false;
     }
     return true;
@@ -883,33 +883,26 @@ static bool parse_name_patterns(Parser *p, NodeList *out, const char *what, bool
             return false;
         }
         AiqNode *n = new_node(p, AIQ_N_NAME, t);
-        /* Glue adjacent tokens of a wildcard such as Dur* or *Ms or a*b. */
-        char buf[512];
-        size_t bl = 0;
-        int32_t end = t->off;
+        /* Glue adjacent tokens of a wildcard such as Dur* or *Ms or a*b: they
+         * touch, so the pattern is the query text from the first to the last. */
+        int32_t start = t->off, end = t->off;
+        n->str = NULL;
         while ((peek(p)->kind == AIQ_TK_IDENT || peek(p)->kind == AIQ_TK_STAR ||
                 peek(p)->kind == AIQ_TK_BRACKET_ID) &&
-               (peek(p)->off == end || bl == 0)) {
+               (peek(p)->off == end || end == start)) {
             const AiqToken *w = peek(p);
             if (w->kind == AIQ_TK_BRACKET_ID) {
-                if (bl)
+                if (end != start)
                     break;
-                char *nm = parse_name(p, "a name");
-                if (!nm)
+                if (!(n->str = parse_name(p, "a name")))
                     return false;
-                bl = strlen(nm) < sizeof buf - 1 ? strlen(nm) : sizeof buf - 1;
-                memcpy(buf, nm, bl);
-                end = w->off + w->len;
                 break;
             }
-            if (bl + (size_t)w->len >= sizeof buf)
-                break;
-            memcpy(buf + bl, p->text + w->off, (size_t)w->len);
-            bl += (size_t)w->len;
             end = w->off + w->len;
             advance(p);
         }
-        n->str = aiq_arena_strndup(p->arena, buf, bl);
+        if (!n->str)
+            n->str = aiq_arena_strndup(p->arena, p->text + start, (size_t)(end - start));
         finish(p, n);
         if (orders)
             n->op = parse_column_order(p);

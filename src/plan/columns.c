@@ -20,6 +20,9 @@ typedef struct Needs {
     AiqScanNeeds *list;
     int n, cap;
     AiqArena *arena;
+    int *seen;       /* by slot: the mark_expr_keys pass that last visited it */
+    int nslots, pass;
+    bool *shared_seen; /* by shared id: that let's input was walked already */
 } Needs;
 
 /* The needs of a plan's columns: needed, and for dynamic ones which keys. */
@@ -52,26 +55,45 @@ static void merge_keys(Needs *nd, AiqKeyFilter *dst, const AiqKeyFilter *src)
         add_key(nd, dst, src->keys[i]);
 }
 
-/* direct: e is evaluated on chunks straight from a scan, where the
- * reader's key vectors are (see AiqChunk). */
+/* mark_expr_keys()'s walk: down args[0] in a loop, into the other
+ * arguments by recursion (bounded: AIQ_MAX_EXPR_DEPTH), each slot once. */
+static void mark_walk(Needs *nd, const AiqExpr *e, Req r, bool direct)
+{
+    for (;;) {
+        if (e->slot > 0 && e->slot <= nd->nslots) {
+            if (nd->seen[e->slot] == nd->pass)
+                return; /* a let value reached again (let s2 = strcat(s1, s1)) */
+            nd->seen[e->slot] = nd->pass;
+        }
+        if (e->kind == AIQ_E_COLUMN) {
+            r.needed[e->col] = true;
+            r.keys[e->col].all = true;
+            return;
+        }
+        if (e->kind != AIQ_E_CALL || e->nargs == 0)
+            return;
+        /* d["key"] with a constant key reads only that key of column d */
+        if (strcmp(e->fn->name, "[]") == 0 && e->args[0]->kind == AIQ_E_COLUMN && e->args[1]->kind == AIQ_E_CONST &&
+            e->args[1]->type == AIQ_TYPE_STRING) {
+            int c = e->args[0]->col;
+            r.needed[c] = true;
+            r.keys[c].indirect |= !direct;
+            add_key(nd, &r.keys[c], aiq_arena_strndup(nd->arena, e->args[1]->value.str.ptr, e->args[1]->value.str.len));
+            return;
+        }
+        for (int i = 1; i < e->nargs; i++)
+            mark_walk(nd, e->args[i], r, direct);
+        e = e->args[0];
+    }
+}
+
+/* Marks in r the columns (and keys of dynamic columns) e reads. direct: e
+ * is evaluated on chunks straight from a scan, where the reader's key
+ * vectors are (see AiqChunk). */
 static void mark_expr_keys(Needs *nd, const AiqExpr *e, Req r, bool direct)
 {
-    if (e->kind == AIQ_E_COLUMN) {
-        r.needed[e->col] = true;
-        r.keys[e->col].all = true;
-        return;
-    }
-    /* d["key"] with a constant key reads only that key of column d */
-    if (e->kind == AIQ_E_CALL && strcmp(e->fn->name, "[]") == 0 && e->args[0]->kind == AIQ_E_COLUMN &&
-        e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING) {
-        int c = e->args[0]->col;
-        r.needed[c] = true;
-        r.keys[c].indirect |= !direct;
-        add_key(nd, &r.keys[c], aiq_arena_strndup(nd->arena, e->args[1]->value.str.ptr, e->args[1]->value.str.len));
-        return;
-    }
-    for (int i = 0; i < e->nargs; i++)
-        mark_expr_keys(nd, e->args[i], r, direct);
+    nd->pass++;
+    mark_walk(nd, e, r, direct);
 }
 
 typedef enum { NEED_NONE, NEED_ALL, NEED_OUTPUT } NeedMode;
@@ -129,7 +151,23 @@ static bool straight_from_scan(const AiqPlan *p)
     return p && p->kind == AIQ_P_SCAN;
 }
 
+/* Works out the needs of p's input (and right side, union inputs) from
+ * req, the needs of p's columns, then goes on down: the input chain in a
+ * loop (it is as long as the query), the other sides by recursion. */
+static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below);
+
 static void walk(Needs *nd, const AiqPlan *p, Req req)
+{
+    for (; p; p = p->input) {
+        Req r;
+        if (!walk_one(nd, p, req, &r))
+            return;
+        req = r;
+    }
+}
+
+/* walk()'s step: false when nothing below p needs visiting. */
+static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below)
 {
     const AiqPlan *in = p->input;
     int nin = in ? in->schema.ncols : 0;
@@ -137,9 +175,9 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
     /* where, extend/project and summarize evaluate on their input's chunks */
     bool direct = (p->kind == AIQ_P_FILTER || p->kind == AIQ_P_PROJECT || p->kind == AIQ_P_SUMMARIZE) && straight_from_scan(in);
     switch (p->kind) {
-    case AIQ_P_SCAN: record_scan(nd, p, req); return;
+    case AIQ_P_SCAN: record_scan(nd, p, req); return false;
     case AIQ_P_VALUES:
-    case AIQ_P_RANGE: return;
+    case AIQ_P_RANGE: return false;
     case AIQ_P_FILTER:
     case AIQ_P_TAKE:
     case AIQ_P_SORT:
@@ -199,18 +237,26 @@ static void walk(Needs *nd, const AiqPlan *p, Req req)
                     pass(nd, ri, p->maps[i][j], req, j);
             walk(nd, p->inputs[i], ri);
         }
-        return;
-    default: /* mv-expand, parse, shared lets: every column, whole */
+        return false;
+    case AIQ_P_SHARED: /* every column, whole; walked once however often it is used */
+        if (nd->shared_seen[p->shared_id])
+            return false;
+        nd->shared_seen[p->shared_id] = true;
+        r = fresh(nd, nin, NEED_ALL);
+        break;
+    default: /* mv-expand, parse: every column, whole */
         r = fresh(nd, nin, NEED_ALL);
         break;
     }
-    if (in)
-        walk(nd, in, r);
+    *below = r;
+    return in != NULL;
 }
 
 AiqScanNeeds *aiq_plan_needed_columns(const AiqPlan *root, AiqArena *arena, int *n)
 {
-    Needs nd = {.arena = arena};
+    Needs nd = {.arena = arena, .nslots = root->nslots};
+    nd.seen = aiq_arena_calloc(arena, sizeof *nd.seen * (size_t)(root->nslots + 1));
+    nd.shared_seen = aiq_arena_calloc(arena, sizeof *nd.shared_seen * (size_t)(root->nshared + 1));
     walk(&nd, root, fresh(&nd, root->schema.ncols, NEED_OUTPUT));
     *n = nd.n;
     return nd.list;

@@ -53,42 +53,97 @@ static void value(AiqStrBuf *out, const AiqValue *v)
     }
 }
 
-void aiq_explain_expr(AiqStrBuf *out, const AiqExpr *e, const AiqSchema *schema)
+/* An expression prints at most this many bytes: a let value used twice
+ * makes a DAG (let s2 = strcat(s1, s1)) whose text doubles at each level. */
+#define EXPLAIN_EXPR_BYTES (1u << 20)
+
+typedef enum { CALL_INDEX, CALL_INFIX, CALL_PREFIX } CallForm;
+
+static CallForm call_form(const AiqExpr *e)
 {
-    switch (e->kind) {
+    const char *name = e->fn ? e->fn->name : "?";
+    if (strcmp(name, "[]") == 0)
+        return CALL_INDEX;
+    return e->nargs == 2 && aiq_func_is_operator(e->fn) ? CALL_INFIX : CALL_PREFIX;
+}
+
+static const char *call_name(const AiqExpr *e)
+{
+    const char *name = e->fn ? e->fn->name : "?";
+    return strcmp(name, "neg") == 0 ? "-" : name;
+}
+
+/* Whether the budget is spent: then "..." ends the text, once. */
+static bool spent(AiqStrBuf *out, size_t stop)
+{
+    if (out->len < stop)
+        return false;
+    if (out->len < 3 || memcmp(out->data + out->len - 3, "...", 3) != 0)
+        aiq_sb_puts(out, "...");
+    return true;
+}
+
+/* Prints e down its args[0] chain in a loop: what comes before args[0]
+ * for each call from the top, the bottom, then what comes after args[0]
+ * for each call from the bottom up. */
+static void explain_expr(AiqStrBuf *out, const AiqExpr *e, const AiqSchema *schema, size_t stop)
+{
+    int n = 0;
+    for (const AiqExpr *x = e; x->kind == AIQ_E_CALL && x->nargs > 0; x = x->args[0])
+        n++;
+    const AiqExpr **calls = aiq_xmalloc(sizeof *calls * (size_t)(n + 1));
+    const AiqExpr *x = e;
+    for (int j = 0; j < n; j++, x = x->args[0]) {
+        calls[j] = x;
+        if (spent(out, stop))
+            goto done;
+        switch (call_form(x)) {
+        case CALL_INDEX: break;
+        case CALL_INFIX: aiq_sb_putc(out, '('); break;
+        case CALL_PREFIX: aiq_sb_printf(out, "%s(", call_name(x)); break;
+        }
+    }
+    switch (x->kind) {
     case AIQ_E_COLUMN:
-        if (schema && e->col < schema->ncols && schema->cols[e->col].name[0] != '\x01')
-            aiq_sb_puts(out, schema->cols[e->col].name);
+        if (schema && x->col < schema->ncols && schema->cols[x->col].name[0] != '\x01')
+            aiq_sb_puts(out, schema->cols[x->col].name);
         else
-            aiq_sb_printf(out, "#%d", e->col);
+            aiq_sb_printf(out, "#%d", x->col);
         break;
-    case AIQ_E_CONST: value(out, &e->value); break;
-    case AIQ_E_CALL: {
-        const char *name = e->fn ? e->fn->name : "?";
-        bool infix = e->nargs == 2 && aiq_func_is_operator(e->fn) && strcmp(name, "[]") != 0;
-        if (strcmp(name, "[]") == 0) {
-            aiq_explain_expr(out, e->args[0], schema);
+    case AIQ_E_CONST: value(out, &x->value); break;
+    case AIQ_E_CALL: aiq_sb_printf(out, "%s()", call_name(x)); break;
+    }
+    for (int j = n - 1; j >= 0; j--) {
+        const AiqExpr *c = calls[j];
+        if (spent(out, stop))
+            goto done;
+        switch (call_form(c)) {
+        case CALL_INDEX:
             aiq_sb_putc(out, '[');
-            aiq_explain_expr(out, e->args[1], schema);
+            explain_expr(out, c->args[1], schema, stop);
             aiq_sb_putc(out, ']');
-        } else if (infix) {
-            aiq_sb_putc(out, '(');
-            aiq_explain_expr(out, e->args[0], schema);
-            aiq_sb_printf(out, " %s ", name);
-            aiq_explain_expr(out, e->args[1], schema);
+            break;
+        case CALL_INFIX:
+            aiq_sb_printf(out, " %s ", c->fn->name);
+            explain_expr(out, c->args[1], schema, stop);
             aiq_sb_putc(out, ')');
-        } else {
-            aiq_sb_printf(out, "%s(", strcmp(name, "neg") == 0 ? "-" : name);
-            for (int i = 0; i < e->nargs; i++) {
-                if (i)
-                    aiq_sb_puts(out, ", ");
-                aiq_explain_expr(out, e->args[i], schema);
+            break;
+        case CALL_PREFIX:
+            for (int i = 1; i < c->nargs; i++) {
+                aiq_sb_puts(out, ", ");
+                explain_expr(out, c->args[i], schema, stop);
             }
             aiq_sb_putc(out, ')');
+            break;
         }
-        break;
     }
-    }
+done:
+    aiq_xfree(calls);
+}
+
+void aiq_explain_expr(AiqStrBuf *out, const AiqExpr *e, const AiqSchema *schema)
+{
+    explain_expr(out, e, schema, out->len + EXPLAIN_EXPR_BYTES);
 }
 
 static void columns(AiqStrBuf *out, const AiqSchema *s)
@@ -106,9 +161,12 @@ static void columns(AiqStrBuf *out, const AiqSchema *s)
     aiq_sb_puts(out, ")\n");
 }
 
+/* Two spaces a level, up to MAX_INDENT levels: a pipeline as long as the
+ * query would otherwise print a square of blanks. */
+#define MAX_INDENT 64
 static void indent(AiqStrBuf *out, int depth)
 {
-    for (int i = 0; i < depth; i++)
+    for (int i = 0; i < depth && i < MAX_INDENT; i++)
         aiq_sb_puts(out, "  ");
 }
 
@@ -156,7 +214,8 @@ static void pushed_preds(AiqStrBuf *out, const AiqPlan *p, const AiqSchema *in)
     aiq_xfree(preds);
 }
 
-static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds *needs, int nneeds)
+/* One line for operator p. */
+static void line(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds *needs, int nneeds)
 {
     indent(out, depth);
     aiq_sb_puts(out, aiq_plan_kind_name(p->kind));
@@ -240,12 +299,51 @@ static void node(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
     default: break;
     }
     columns(out, &p->schema);
-    if (p->input)
-        node(out, p->input, depth + 1, needs, nneeds);
-    if (p->right)
-        node(out, p->right, depth + 1, needs, nneeds);
-    for (int i = 0; i < p->ninputs; i++)
-        node(out, p->inputs[i], depth + 1, needs, nneeds);
+}
+
+/* p and everything below it: each operator's line, then its input's tree,
+ * then its right side and union inputs. The input chain is as long as the
+ * query, so it is walked in a loop: the lines down the chain first, then
+ * the other subtrees from the bottom up (the order recursion would give). */
+typedef struct Explain {
+    AiqStrBuf *out;
+    const AiqScanNeeds *needs;
+    int nneeds;
+    bool *shared_shown; /* by shared id: its tree is printed already */
+} Explain;
+
+/* A tabular let shows its tree at its first use only: let t2 = union t1,
+ * t1 (and t3 of t2 ...) would print it twice at every level. */
+static bool stop_at(Explain *x, const AiqPlan *p)
+{
+    if (p->kind != AIQ_P_SHARED)
+        return false;
+    bool shown = x->shared_shown[p->shared_id];
+    x->shared_shown[p->shared_id] = true;
+    return shown;
+}
+
+static void node(Explain *x, const AiqPlan *p, int depth)
+{
+    int n = 0;
+    for (const AiqPlan *q = p; q; q = q->input)
+        n++;
+    const AiqPlan **chain = aiq_xmalloc(sizeof *chain * (size_t)n);
+    n = 0;
+    for (const AiqPlan *q = p; q; q = q->input) {
+        chain[n] = q;
+        line(x->out, q, depth + n, x->needs, x->nneeds);
+        n++;
+        if (stop_at(x, q))
+            break;
+    }
+    for (int j = n - 1; j >= 0; j--) {
+        if (chain[j]->right)
+            node(x, chain[j]->right, depth + j + 1);
+        for (int i = 0; i < chain[j]->ninputs; i++)
+            node(x, chain[j]->inputs[i], depth + j + 1);
+    }
+    aiq_xfree(chain);
 }
 
 void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan)
@@ -254,6 +352,7 @@ void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan)
     aiq_arena_init(&arena, 0);
     int nneeds;
     AiqScanNeeds *needs = aiq_plan_needed_columns(plan, &arena, &nneeds);
-    node(out, plan, 0, needs, nneeds);
+    Explain x = {out, needs, nneeds, aiq_arena_calloc(&arena, sizeof(bool) * (size_t)(plan->nshared + 1))};
+    node(&x, plan, 0);
     aiq_arena_free(&arena);
 }

@@ -43,6 +43,12 @@ typedef enum AiqExprKind {
     AIQ_E_CALL,   /* fn(args); operators are functions too ("==", "+", "has") */
 } AiqExprKind;
 
+/* Expressions are trees in the common case and DAGs when a `let` value is
+ * used more than once: `let s1 = strcat(s0, s0)` points at s0's node twice.
+ * Walkers therefore visit a node with a slot once (exec evaluates it once
+ * per chunk), and they iterate down args[0] instead of recursing, so a
+ * chain as long as the query (1 + 1 + ..., a or b or ..., let a2 = a1 + 1)
+ * costs no stack; `depth` bounds the recursion that is left. */
 typedef struct AiqExpr AiqExpr;
 struct AiqExpr {
     AiqExprKind kind;
@@ -55,7 +61,23 @@ struct AiqExpr {
     AiqExpr **args;
     int nargs;
     void *aux;        /* compiled state such as a regex, owned by the plan */
+    int slot;         /* > 0: a let value used by reference (1 .. root nslots), computed once per chunk */
+    int depth;        /* nesting through args other than args[0] (the walkers' recursion) */
 };
+
+/* Limits on the shape of a bound query, past which it is the error "query
+ * too deep (limit N)" rather than a stack overflow: nesting that walkers
+ * recurse into (expression depth), user functions inlined inside one
+ * another, and operators in a row (a pipeline runs as nested calls). */
+#define AIQ_MAX_EXPR_DEPTH 1000
+#define AIQ_MAX_CALL_DEPTH 1000
+#define AIQ_MAX_PLAN_DEPTH 10000
+
+/* The args[0] chain below e (e included) as an array in the arena: top
+ * first, ending with the first node that is not a call with arguments.
+ * *n is its length. */
+typedef struct AiqArena AiqArena;
+const AiqExpr **aiq_expr_spine(const AiqExpr *e, AiqArena *arena, int *n);
 
 /* Aggregates of summarize. ORDER AGGS: aiq_agg_names[] in func/registry.c. */
 typedef enum AiqAggKind {
@@ -133,7 +155,9 @@ struct AiqPlan {
     int parse_kind;     /* PARSE: AIQ_PARSE_SIMPLE, _REGEX or _RELAXED (parse/ast.h) */
     const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */
     int shared_id;      /* SHARED: index in the executor's cache */
+    int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
+    int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */

@@ -94,15 +94,10 @@ static void test_sizes_and_accounting(void)
     CHECK(!aiq_mem_parse_size("lots", &n));
     CHECK(!aiq_mem_parse_size("12Q", &n));
     size_t before = aiq_mem_live();
-    aiq_mem_set_limit(before + 1000);
     void *p = aiq_xmalloc(500);
-    CHECK(!aiq_mem_exceeded());
     p = aiq_xrealloc(p, 5000);
-    CHECK(aiq_mem_exceeded());
     aiq_xfree(p);
-    CHECK_EQ_I64(aiq_mem_live(), before);
-    aiq_mem_set_limit(0);
-    CHECK(!aiq_mem_exceeded());
+    CHECK_EQ_I64(aiq_mem_live(), before); /* (the limit: test_mem.c) */
 }
 
 enum { CROSS_N = 20000 };
