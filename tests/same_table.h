@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "util/mem.h"
 
 static inline bool same_table_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)

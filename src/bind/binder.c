@@ -8,7 +8,7 @@
  * works as in Kusto: summarize computes countif and count, a projection
  * after it does the arithmetic.
  */
-#include "binder.h"
+#include "bind/binder.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -25,7 +25,7 @@
 #include "bind/binder.h"
 #include "exec/run.h"
 #include "io/catalog.h"
-#include "io/output.h"
+#include "out/output.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "repl/query.h"
@@ -503,7 +503,7 @@ int main(int argc, char **argv)
 {
     guard_std_fds();
     /* A closed pipe is seen as EPIPE from write() and ends the output
-     * quietly (io/output.h) instead of killing aiq mid-way with SIGPIPE. */
+     * quietly (out/output.h) instead of killing aiq mid-way with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     /* towlower/towupper need a UTF-8 LC_CTYPE for tolower()/toupper() on non-ASCII text */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "func/kernel.h"
-#include "ops.h"
+#include "exec/ops.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -59,7 +59,7 @@ typedef struct Summarize {
 /* ---- group ids ------------------------------------------------------------------ */
 
 /* A key value as the keys table stores it: a row of a key vector converted
- * to the key column's type by store()'s rules (vector.c). */
+ * to the key column's type by store()'s rules (core/vector.c). */
 typedef struct KeyVal {
     bool null;
     int64_t i; /* bool, int, long, datetime, timespan */

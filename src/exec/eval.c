@@ -7,7 +7,7 @@
  * used by reference) is computed once per chunk however many paths lead
  * to it, so `let s2 = strcat(s1, s1)` costs one strcat per level.
  */
-#include "eval.h"
+#include "exec/eval.h"
 
 #include <jansson.h>
 #include <string.h>

@@ -5,7 +5,7 @@
  * materialize their input into a columnar table first.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include "ops.h"
+#include "exec/ops.h"
 
 #include <jansson.h>
 #include <pcre2.h>

@@ -8,7 +8,7 @@
 
 #include "aiq/aiq.h"
 #include "exec/eval.h"
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "io/catalog.h"
 #include "plan/plan.h"
 

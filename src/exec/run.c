@@ -5,7 +5,7 @@
  * then writes the result, so an error mid-query never leaves a partial table
  * on stdout.
  */
-#include "run.h"
+#include "exec/run.h"
 
 #include <pthread.h>
 #include <stdlib.h>
@@ -18,7 +18,7 @@
 #include "exec/ops.h"
 #include "func/kernel.h"
 #include "io/jsonl.h"
-#include "io/output.h"
+#include "out/output.h"
 #include "plan/columns.h"
 #include "util/mem.h"
 #include "util/strbuf.h"

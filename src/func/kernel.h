@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "exec/eval.h"
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "func/registry.h"
 
 #define FOR_ROWS(i)                                                                         \

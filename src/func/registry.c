@@ -14,11 +14,11 @@
  * K constant number, p "datetime part" constant string, * a star or any.
  * Kusto's naming rules come from the Kusto.Language symbol table.
  */
-#include "registry.h"
+#include "func/registry.h"
 
 #include <string.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 
 #define SCALAR(name, lo, hi, ret, args, nk, pfx, kernel) {name, lo, hi, ret, args, nk, pfx, -1, AIQ_FN_NULLS_PROPAGATE, kernel}
 #define SCALAR_RAW(name, lo, hi, ret, args, nk, pfx, kernel) {name, lo, hi, ret, args, nk, pfx, -1, 0, kernel}

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
 

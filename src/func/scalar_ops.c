@@ -10,7 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 
 /* ---- arithmetic -------------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <wctype.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 

@@ -6,7 +6,7 @@
  * symlink loop (a -> .., a -> . plus b -> .) is entered once and a file
  * reached twice is read once.
  */
-#include "catalog.h"
+#include "io/catalog.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "util/mem.h"
 
 void aiq_catalog_init(AiqCatalog *c)

@@ -11,7 +11,7 @@
 #include <sys/types.h>
 
 #include "aiq/aiq.h"
-#include "bind/schema_file.h"
+#include "io/schema_file.h"
 #include "plan/plan.h"
 #include "util/arena.h"
 
@@ -44,7 +44,7 @@ typedef struct AiqCatalogTable {
     bool declared; /* schema came from a .create table declaration (or a first pass: inferred) */
     bool inferred; /* the schema came from a first pass over the files, which are then streamed */
     AiqSchema schema;
-    void *data;        /* loaded table (exec/vector.h), cached for reuse */
+    void *data;        /* loaded table (core/vector.h), cached for reuse */
     bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
     uint64_t files_stamp; /* REPL: aiq_catalog_files_stamp() before data was read */
 } AiqCatalogTable;

@@ -5,8 +5,8 @@
  * (jsonl_scan.c) does not take, and the conversion of the store into a
  * typed table. Streaming is in jsonl_stream.c.
  */
-#include "jsonl.h"
-#include "jsonl_rows.h"
+#include "io/jsonl.h"
+#include "io/jsonl_rows.h"
 
 #include <errno.h>
 #include <fcntl.h>

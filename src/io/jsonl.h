@@ -11,7 +11,7 @@
 #include <stdio.h>
 
 #include "aiq/aiq.h"
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "io/catalog.h"
 
 /* The top-level keys of a dynamic column a query reads (n < 0: all). */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "io/jsonl.h"
 #include "io/jsonl_decode.h"
 #include "util/strbuf.h"

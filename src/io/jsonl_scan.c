@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "io/bytescan.h" /* (and emmintrin.h with SSE2) */
-#include "jsonl_rows.h"
+#include "io/jsonl_rows.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
 

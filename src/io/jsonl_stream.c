@@ -17,7 +17,7 @@
 
 #include "io/bytescan.h"
 #include "io/jsonl_decode.h"
-#include "jsonl_rows.h"
+#include "io/jsonl_rows.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 

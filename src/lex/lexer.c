@@ -3,7 +3,7 @@
  * character class table, no allocation: a token is only an offset and a
  * length into the query text, like SQLite's Token {z, n}.
  */
-#include "lexer.h"
+#include "lex/lexer.h"
 
 #include <ctype.h>
 #include <stdlib.h>

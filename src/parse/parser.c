@@ -5,7 +5,7 @@
  * `let x = (1 + 2)`). Keywords are soft: the parser decides from context
  * whether an identifier such as `where` or `by` is a keyword.
  */
-#include "parser.h"
+#include "parse/parser.h"
 
 #include <ctype.h>
 #include <errno.h>

@@ -3,7 +3,7 @@
  * are fully parenthesized so precedence is explicit in the output; names that
  * are not plain identifiers are written as ['...'].
  */
-#include "printer.h"
+#include "parse/printer.h"
 
 #include <ctype.h>
 #include <inttypes.h>

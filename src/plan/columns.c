@@ -10,7 +10,7 @@
  * whether the column's whole value is only carried to the result (output)
  * or also read by some expression (all).
  */
-#include "columns.h"
+#include "plan/columns.h"
 
 #include <string.h>
 

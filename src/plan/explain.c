@@ -1,7 +1,7 @@
 /*
  * explain.c -- plan pretty-printer (see explain.h).
  */
-#include "explain.h"
+#include "plan/explain.h"
 
 #include <inttypes.h>
 #include <jansson.h>

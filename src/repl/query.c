@@ -1,12 +1,12 @@
 /*
  * query.c -- parse, bind, explain or run one query text (see query.h).
  */
-#include "query.h"
+#include "repl/query.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "io/output.h"
+#include "out/output.h"
 #include "lex/lexer.h"
 #include "parse/parser.h"
 #include "plan/explain.h"

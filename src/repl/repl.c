@@ -4,7 +4,7 @@
  * the loop, outside the signal handler, where the half-typed query can be
  * thrown away safely; a Ctrl-C while a query runs asks it to stop.
  */
-#include "repl.h"
+#include "repl/repl.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -17,9 +17,9 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "func/registry.h"
-#include "io/output.h"
+#include "out/output.h"
 #include "parse/parser.h"
 #include "util/interrupt.h"
 #include "util/mem.h"

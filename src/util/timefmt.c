@@ -3,7 +3,7 @@
  * Calendar arithmetic uses Howard Hinnant's days-from-civil method, shifted
  * so day 0 is 0001-01-01.
  */
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 #include <ctype.h>
 #include <math.h>

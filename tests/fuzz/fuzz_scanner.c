@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
 #include "../same_table.h"

@@ -10,7 +10,7 @@
 
 #include "../same_table.h"
 #include "check.h"
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"

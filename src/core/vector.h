@@ -8,8 +8,8 @@
  * until its next call to that operator. A table owns its strings (arena) and
  * one reference to each dynamic value.
  */
-#ifndef AIQ_EXEC_VECTOR_H
-#define AIQ_EXEC_VECTOR_H
+#ifndef AIQ_CORE_VECTOR_H
+#define AIQ_CORE_VECTOR_H
 
 #include <stdatomic.h>
 #include <stdbool.h>

@@ -3,8 +3,8 @@
  *   .create table AppRequests (TimeGenerated:datetime, DurationMs:real, ...)
  * one command per table (also .create-merge table), `//` comments allowed.
  */
-#ifndef AIQ_BIND_SCHEMA_FILE_H
-#define AIQ_BIND_SCHEMA_FILE_H
+#ifndef AIQ_IO_SCHEMA_FILE_H
+#define AIQ_IO_SCHEMA_FILE_H
 
 #include "aiq/aiq.h"
 #include "plan/plan.h"

@@ -1,7 +1,7 @@
 /*
  * vector.c -- vectors, materialized tables and key hashing (see vector.h).
  */
-#include "vector.h"
+#include "core/vector.h"
 
 #include <jansson.h>
 #include <pthread.h>

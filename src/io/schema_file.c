@@ -2,7 +2,7 @@
  * schema_file.c -- `.create table` declarations (see schema_file.h), read
  * with the KQL lexer so names, brackets and comments behave as in queries.
  */
-#include "schema_file.h"
+#include "io/schema_file.h"
 
 #include <string.h>
 

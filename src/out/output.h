@@ -17,13 +17,13 @@
  *             \t reads back as a tab: use csv or json to round-trip exactly.
  *   markdown  | is written \| and a line break <br>.
  */
-#ifndef AIQ_IO_OUTPUT_H
-#define AIQ_IO_OUTPUT_H
+#ifndef AIQ_OUT_OUTPUT_H
+#define AIQ_OUT_OUTPUT_H
 
 #include <stdio.h>
 
 #include "aiq/aiq.h"
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "util/strbuf.h"
 
 typedef enum AiqFormat {

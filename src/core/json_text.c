@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/vector.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"

@@ -1,7 +1,7 @@
 /*
  * output.c -- result formats and writing them out (see output.h).
  */
-#include "output.h"
+#include "out/output.h"
 
 #include <errno.h>
 #include <jansson.h>
