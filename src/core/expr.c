@@ -1,8 +1,8 @@
 /*
  * expr.c -- helpers over bound expressions shared by the binder, the
- * planner's walkers and the executor (see plan.h).
+ * planner's walkers and the executor (see expr.h).
  */
-#include "plan/plan.h"
+#include "core/expr.h"
 
 #include "util/arena.h"
 

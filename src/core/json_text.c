@@ -131,3 +131,45 @@ char *aiq_json_dumps(const json_t *v, size_t flags)
     aiq_sb_free(&sb);
     return s;
 }
+/* ---- dynamic values kept as text ---------------------------------------- */
+
+#define DYN_TEXT_MARK '\xff'
+
+json_t *aiq_dyn_text_new(const char *json, size_t len)
+{
+    char stack[512];
+    char *buf = len + 1 <= sizeof stack ? stack : aiq_xmalloc(len + 1);
+    buf[0] = DYN_TEXT_MARK;
+    memcpy(buf + 1, json, len);
+    json_t *v = json_stringn_nocheck(buf, len + 1);
+    if (buf != stack)
+        aiq_xfree(buf);
+    return v;
+}
+
+bool aiq_dyn_is_text(const json_t *v)
+{
+    return v && json_is_string(v) && json_string_length(v) && json_string_value(v)[0] == DYN_TEXT_MARK;
+}
+
+char *aiq_dyn_dumps(const json_t *v, size_t flags)
+{
+    if (!aiq_dyn_is_text(v))
+        return aiq_json_dumps(v, flags);
+    json_t *parsed = json_loadb(json_string_value(v) + 1, json_string_length(v) - 1, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    char *s = aiq_json_dumps(parsed, flags);
+    json_decref(parsed);
+    return s;
+}
+
+json_t *aiq_dyn_key(json_t *d, const char *key, size_t len, json_t **owned)
+{
+    *owned = NULL;
+    if (json_is_string(d)) {
+        /* a JSON object stored as a string (Azure diagnostics' properties) */
+        d = *owned = json_loadb(json_string_value(d), json_string_length(d), 0, NULL);
+    }
+    json_t *r = json_is_object(d) ? json_object_getn(d, key, len) : NULL;
+    return json_is_null(r) ? NULL : r;
+}
+

@@ -14,8 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/keymap.h"
 #include "func/kernel.h"
 #include "exec/ops.h"
+#include "util/hash.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 

@@ -8,6 +8,7 @@
 #define AIQ_EXEC_EVAL_H
 
 #include "aiq/aiq.h"
+#include "core/chunk.h"
 #include "core/vector.h"
 #include "plan/plan.h"
 #include "util/arena.h"

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/json_text.h"
+#include "core/keymap.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -30,14 +32,6 @@ void aiq_op_free(AiqOp *op)
 {
     if (op)
         op->free(op);
-}
-
-void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v)
-{
-    v->type = t->cols[col].type;
-    v->is_const = false;
-    v->validity = t->cols[col].validity;
-    v->data.raw = t->cols[col].data;
 }
 
 AiqTable *aiq_op_drain(AiqOp *op, const AiqSchema *schema)

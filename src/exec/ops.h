@@ -8,7 +8,9 @@
 
 #include "aiq/aiq.h"
 #include "exec/eval.h"
-#include "core/vector.h"
+#include "core/chunk.h"
+#include "core/scan.h"
+#include "core/table.h"
 #include "io/catalog.h"
 #include "plan/plan.h"
 
@@ -54,8 +56,6 @@ AiqTable *aiq_op_drain(AiqOp *op, const AiqSchema *schema);
 
 /* summarize (exec/agg.c) */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input);
-/* A view of a whole table as a vector: row i of the vector is row i of the table. */
-void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v);
 /* An operator that yields the rows of a table; frees it at the end when owned. */
 AiqOp *aiq_op_table_scan(AiqExecCtx *ex, AiqTable *t, bool owned);
 /* Checks, between chunks, the memory limit and a cancel request (Ctrl-C in

@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "core/vector.h"
+#include "core/scan.h"
 #include "plan/plan.h"
 
 /* A hint for p when it is a `top` straight over a scan by a real or long

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "core/json_text.h"
 #include "func/kernel.h"
 #include "util/mem.h"
 #include "util/timefmt.h"

@@ -10,6 +10,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 
+#include "core/json_text.h"
 #include "func/kernel.h"
 
 /* ---- arithmetic -------------------------------------------------------- */

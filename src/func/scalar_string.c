@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <wctype.h>
 
+#include "core/json_text.h"
 #include "func/kernel.h"
 #include "util/mem.h"
 #include "util/strbuf.h"

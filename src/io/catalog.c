@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/vector.h"
+#include "core/keymap.h"
+#include "core/table.h"
 #include "util/mem.h"
 
 void aiq_catalog_init(AiqCatalog *c)

@@ -11,6 +11,9 @@
 #include <stdio.h>
 
 #include "aiq/aiq.h"
+#include "core/json_text.h"
+#include "core/scan.h"
+#include "core/table.h"
 #include "core/vector.h"
 #include "io/catalog.h"
 

@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "core/vector.h"
+#include "core/keymap.h"
+#include "core/scan.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "io/jsonl_decode.h"
 #include "util/strbuf.h"

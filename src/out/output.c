@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/json_text.h"
 #include "util/char_width.h"
 #include "util/mem.h"
 #include "util/timefmt.h"

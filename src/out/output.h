@@ -23,7 +23,7 @@
 #include <stdio.h>
 
 #include "aiq/aiq.h"
-#include "core/vector.h"
+#include "core/table.h"
 #include "util/strbuf.h"
 
 typedef enum AiqFormat {

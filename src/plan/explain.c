@@ -7,6 +7,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "exec/pushdown.h"
 #include "func/registry.h"
 #include "plan/columns.h"

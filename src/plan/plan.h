@@ -12,72 +12,8 @@
 #include <stdint.h>
 
 #include "aiq/aiq_types.h"
-
-typedef struct json_t json_t;
-typedef struct AiqFuncDef AiqFuncDef;
-
-typedef struct AiqColumn {
-    const char *name;
-    AiqType type;
-} AiqColumn;
-
-typedef struct AiqSchema {
-    int ncols;
-    AiqColumn *cols;
-} AiqSchema;
-
-/* A scalar value, for constants. Strings point into the query arena;
- * dynamic values are jansson references owned by the plan. */
-typedef struct AiqValue {
-    AiqType type;
-    bool isnull;
-    int64_t i64; /* bool, int, long, datetime, timespan */
-    double f64;  /* real */
-    AiqStr str;  /* string */
-    json_t *dyn; /* dynamic (NULL = null) */
-} AiqValue;
-
-typedef enum AiqExprKind {
-    AIQ_E_COLUMN, /* col: index into the input schema */
-    AIQ_E_CONST,  /* value */
-    AIQ_E_CALL,   /* fn(args); operators are functions too ("==", "+", "has") */
-} AiqExprKind;
-
-/* Expressions are trees in the common case and DAGs when a `let` value is
- * used more than once: `let s1 = strcat(s0, s0)` points at s0's node twice.
- * Walkers therefore visit a node with a slot once (exec evaluates it once
- * per chunk), and they iterate down args[0] instead of recursing, so a
- * chain as long as the query (1 + 1 + ..., a or b or ..., let a2 = a1 + 1)
- * costs no stack; `depth` bounds the recursion that is left. */
-typedef struct AiqExpr AiqExpr;
-struct AiqExpr {
-    AiqExprKind kind;
-    AiqType type;
-    int32_t off, len; /* source span, for run-time errors */
-    int col;
-    AiqValue value;
-    const AiqFuncDef *fn;
-    int variant;      /* which kernel of fn the binder chose (e.g. by operand types) */
-    AiqExpr **args;
-    int nargs;
-    void *aux;        /* compiled state such as a regex, owned by the plan */
-    int slot;         /* > 0: a let value used by reference (1 .. root nslots), computed once per chunk */
-    int depth;        /* nesting through args other than args[0] (the walkers' recursion) */
-};
-
-/* Limits on the shape of a bound query, past which it is the error "query
- * too deep (limit N)" rather than a stack overflow: nesting that walkers
- * recurse into (expression depth), user functions inlined inside one
- * another, and operators in a row (a pipeline runs as nested calls). */
-#define AIQ_MAX_EXPR_DEPTH 1000
-#define AIQ_MAX_CALL_DEPTH 1000
-#define AIQ_MAX_PLAN_DEPTH 10000
-
-/* The args[0] chain below e (e included) as an array in the arena: top
- * first, ending with the first node that is not a call with arguments.
- * *n is its length. */
-typedef struct AiqArena AiqArena;
-const AiqExpr **aiq_expr_spine(const AiqExpr *e, AiqArena *arena, int *n);
+#include "core/expr.h"
+#include "core/schema.h"
 
 /* Aggregates of summarize. ORDER AGGS: aiq_agg_names[] in func/registry.c. */
 typedef enum AiqAggKind {

@@ -17,7 +17,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "core/vector.h"
+#include "core/table.h"
 #include "func/registry.h"
 #include "out/output.h"
 #include "parse/parser.h"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/vector.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
 #include "../same_table.h"

@@ -10,6 +10,8 @@
 
 #include "../same_table.h"
 #include "check.h"
+#include "core/json_text.h"
+#include "core/table.h"
 #include "core/vector.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
