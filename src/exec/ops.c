@@ -17,7 +17,7 @@
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
-#include "exec/pushdown.h"
+#include "plan/pushdown.h"
 #include "func/kernel.h"
 #include "util/timefmt.h"
 

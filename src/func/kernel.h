@@ -11,8 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "exec/eval.h"
 #include "core/vector.h"
+#include "func/eval_ctx.h"
 #include "func/registry.h"
 
 #define FOR_ROWS(i)                                                                         \

@@ -12,7 +12,7 @@
 
 #include "aiq/aiq.h"
 #include "io/schema_file.h"
-#include "plan/plan.h"
+#include "core/schema.h"
 #include "util/arena.h"
 
 /* How a table got its files: a later binding of a name replaces an earlier

@@ -7,7 +7,7 @@
 #define AIQ_IO_SCHEMA_FILE_H
 
 #include "aiq/aiq.h"
-#include "plan/plan.h"
+#include "core/schema.h"
 #include "util/arena.h"
 
 typedef struct AiqTableDecl {

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "util/char_width.h"
+#include "util/timefmt.h"
 
 /* ORDER TOKENS */
 static const char *const token_names[AIQ_TK_COUNT] = {
@@ -44,33 +45,6 @@ static const char *const bang_words[] = {
 
 static bool is_id_start(int c) { return isalpha(c) || c == '_' || c == '$'; }
 static bool is_id_char(int c) { return isalnum(c) || c == '_'; }
-
-int64_t aiq_lex_timespan_unit(const char *s, size_t n)
-{
-    static const struct {
-        const char *name;
-        int64_t ticks;
-    } units[] = {
-        {"d", AIQ_TICKS_PER_DAY},           {"day", AIQ_TICKS_PER_DAY},
-        {"days", AIQ_TICKS_PER_DAY},        {"h", AIQ_TICKS_PER_HOUR},
-        {"hr", AIQ_TICKS_PER_HOUR},         {"hrs", AIQ_TICKS_PER_HOUR},
-        {"hour", AIQ_TICKS_PER_HOUR},       {"hours", AIQ_TICKS_PER_HOUR},
-        {"m", AIQ_TICKS_PER_MINUTE},        {"min", AIQ_TICKS_PER_MINUTE},
-        {"minute", AIQ_TICKS_PER_MINUTE},   {"minutes", AIQ_TICKS_PER_MINUTE},
-        {"s", AIQ_TICKS_PER_SECOND},        {"sec", AIQ_TICKS_PER_SECOND},
-        {"second", AIQ_TICKS_PER_SECOND},   {"seconds", AIQ_TICKS_PER_SECOND},
-        {"ms", AIQ_TICKS_PER_MS},           {"milli", AIQ_TICKS_PER_MS},
-        {"millis", AIQ_TICKS_PER_MS},       {"millisecond", AIQ_TICKS_PER_MS},
-        {"milliseconds", AIQ_TICKS_PER_MS}, {"microsecond", 10},
-        {"microseconds", 10},               {"micro", 10},
-        {"micros", 10},                     {"tick", 1},
-        {"ticks", 1},
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i].name) == n && strncasecmp(units[i].name, s, n) == 0)
-            return units[i].ticks;
-    return 0;
-}
 
 void aiq_lex_init(AiqLexer *lx, const char *text, size_t len)
 {
@@ -192,7 +166,7 @@ static bool lex_number(AiqLexer *lx, AiqToken *tok)
         int32_t w = lx->pos;
         while (w < lx->len && isalpha((unsigned char)t[w]))
             w++;
-        if (aiq_lex_timespan_unit(t + lx->pos, (size_t)(w - lx->pos))) {
+        if (aiq_timespan_unit(t + lx->pos, (size_t)(w - lx->pos))) {
             lx->pos = w;
             tok->kind = AIQ_TK_TIMESPAN;
         }

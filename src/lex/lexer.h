@@ -75,9 +75,6 @@ void aiq_lex_init(AiqLexer *lx, const char *text, size_t len);
 bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err);
 /* Returns a printable name for a token kind ("'|'", "identifier", ...). */
 const char *aiq_lex_token_name(AiqTokKind kind);
-/* Returns the number of 100ns ticks of a timespan unit suffix ("h", "ms",
- * "tick", "minutes", ...) or 0 when the word is not a unit. */
-int64_t aiq_lex_timespan_unit(const char *s, size_t n);
 
 /* Appends name as KQL text: as it is when it is an identifier Kusto takes
  * bare, else bracketed (['odd name'], ['it\'s']) with backslash, quote and

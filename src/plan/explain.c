@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "core/json_text.h"
-#include "exec/pushdown.h"
+#include "plan/pushdown.h"
 #include "func/registry.h"
 #include "plan/columns.h"
 #include "parse/ast.h"
@@ -198,7 +198,7 @@ static void scan_reads(AiqStrBuf *out, const AiqPlan *p, const AiqScanNeeds *nee
 }
 
 /* " [reader tests: A, B]": the conjuncts of a where that the reader tests
- * on each line (exec/pushdown.h decides, for the executor too). */
+ * on each line (plan/pushdown.h decides, for the executor too). */
 static void pushed_preds(AiqStrBuf *out, const AiqPlan *p, const AiqSchema *in)
 {
     if (!aiq_pushdown_filter(p))

@@ -14,15 +14,7 @@
 #include "aiq/aiq_types.h"
 #include "core/expr.h"
 #include "core/schema.h"
-
-/* Aggregates of summarize. ORDER AGGS: aiq_agg_names[] in func/registry.c. */
-typedef enum AiqAggKind {
-    AIQ_AGG_COUNT, AIQ_AGG_COUNTIF, AIQ_AGG_SUM, AIQ_AGG_SUMIF, AIQ_AGG_AVG, AIQ_AGG_AVGIF,
-    AIQ_AGG_MIN, AIQ_AGG_MAX, AIQ_AGG_MINIF, AIQ_AGG_MAXIF, AIQ_AGG_DCOUNT, AIQ_AGG_DCOUNTIF,
-    AIQ_AGG_PERCENTILE, AIQ_AGG_STDEV, AIQ_AGG_STDEVIF, AIQ_AGG_VARIANCE, AIQ_AGG_VARIANCEIF,
-    AIQ_AGG_MAKE_LIST, AIQ_AGG_MAKE_SET, AIQ_AGG_ARG_MAX, AIQ_AGG_ARG_MIN, AIQ_AGG_TAKE_ANY,
-    AIQ_AGG_COUNT_KINDS
-} AiqAggKind;
+#include "func/registry.h"
 
 typedef struct AiqAgg {
     AiqAggKind kind;

@@ -5,8 +5,8 @@
  * the reader (AiqScanHints); --explain shows the same decisions, so what
  * it prints is what runs.
  */
-#ifndef AIQ_EXEC_PUSHDOWN_H
-#define AIQ_EXEC_PUSHDOWN_H
+#ifndef AIQ_PLAN_PUSHDOWN_H
+#define AIQ_PLAN_PUSHDOWN_H
 
 #include <stdbool.h>
 

@@ -2,7 +2,7 @@
  * pushdown.c -- what the reader does for the operators above a scan (see
  * pushdown.h).
  */
-#include "exec/pushdown.h"
+#include "plan/pushdown.h"
 
 #include <string.h>
 
