@@ -307,22 +307,22 @@ static void set_depth(AiqExpr *e)
     e->depth = d;
 }
 
-static AiqExpr *call_expr(Binder *b, const char *fname, AiqType type, const AiqNode *src,
+static AiqExpr *call_expr(Binder *b, AiqFuncId fn, AiqType type, const AiqNode *src,
                           AiqExpr **args, int nargs)
 {
     AiqExpr *e = new_expr(b, AIQ_E_CALL, type, src);
-    e->fn = aiq_func_lookup(fname);
+    e->fn = aiq_func_def(fn);
     e->args = args;
     e->nargs = nargs;
     set_depth(e);
     return e;
 }
 
-static AiqExpr *call1(Binder *b, const char *fname, AiqType type, AiqExpr *a)
+static AiqExpr *call1(Binder *b, AiqFuncId fn, AiqType type, AiqExpr *a)
 {
     AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args);
     args[0] = a;
-    AiqExpr *e = call_expr(b, fname, type, NULL, args, 1);
+    AiqExpr *e = call_expr(b, fn, type, NULL, args, 1);
     e->off = a->off;
     e->len = a->len;
     return e;
@@ -343,12 +343,12 @@ static AiqExpr *coerce_dynamic(Binder *b, AiqExpr *e, AiqType to)
 {
     if (e->type != AIQ_TYPE_DYNAMIC || to == AIQ_TYPE_DYNAMIC || to == AIQ_TYPE_UNKNOWN)
         return e;
-    static const char *const conv[AIQ_TYPE_COUNT] = {
-        [AIQ_TYPE_BOOL] = "tobool", [AIQ_TYPE_INT] = "toint", [AIQ_TYPE_LONG] = "tolong",
-        [AIQ_TYPE_REAL] = "todouble", [AIQ_TYPE_STRING] = "tostring",
-        [AIQ_TYPE_DATETIME] = "todatetime", [AIQ_TYPE_TIMESPAN] = "totimespan",
+    static const AiqFuncId conv[AIQ_TYPE_COUNT] = {
+        [AIQ_TYPE_BOOL] = AIQ_FN_TOBOOL, [AIQ_TYPE_INT] = AIQ_FN_TOINT, [AIQ_TYPE_LONG] = AIQ_FN_TOLONG,
+        [AIQ_TYPE_REAL] = AIQ_FN_TODOUBLE, [AIQ_TYPE_STRING] = AIQ_FN_TOSTRING,
+        [AIQ_TYPE_DATETIME] = AIQ_FN_TODATETIME, [AIQ_TYPE_TIMESPAN] = AIQ_FN_TOTIMESPAN,
     };
-    return call1(b, conv[to] ? conv[to] : "tostring", to, e);
+    return call1(b, conv[to] ? conv[to] : AIQ_FN_TOSTRING, to, e);
 }
 
 /* ---- naming ---------------------------------------------------------- */
@@ -455,24 +455,24 @@ static AiqType num_promote(AiqType a, AiqType b)
 }
 
 /* Result type of an arithmetic operator, or UNKNOWN when it does not apply. */
-static AiqType arith_type(const char *op, AiqType l, AiqType r)
+static AiqType arith_type(AiqFuncId op, AiqType l, AiqType r)
 {
-    char c = op[0];
     if (is_num(l) && is_num(r))
         return num_promote(l, r);
-    if (c == '-' && l == AIQ_TYPE_DATETIME && r == AIQ_TYPE_DATETIME)
+    bool add = op == AIQ_FN_ADD, sub = op == AIQ_FN_SUB;
+    if (sub && l == AIQ_TYPE_DATETIME && r == AIQ_TYPE_DATETIME)
         return AIQ_TYPE_TIMESPAN;
-    if ((c == '+' || c == '-') && l == AIQ_TYPE_DATETIME && r == AIQ_TYPE_TIMESPAN)
+    if ((add || sub) && l == AIQ_TYPE_DATETIME && r == AIQ_TYPE_TIMESPAN)
         return AIQ_TYPE_DATETIME;
-    if (c == '+' && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_DATETIME)
+    if (add && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_DATETIME)
         return AIQ_TYPE_DATETIME;
-    if ((c == '+' || c == '-' || c == '%') && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_TIMESPAN)
+    if ((add || sub || op == AIQ_FN_MOD) && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_TIMESPAN)
         return AIQ_TYPE_TIMESPAN;
-    if (c == '*' && ((l == AIQ_TYPE_TIMESPAN && is_num(r)) || (is_num(l) && r == AIQ_TYPE_TIMESPAN)))
+    if (op == AIQ_FN_MUL && ((l == AIQ_TYPE_TIMESPAN && is_num(r)) || (is_num(l) && r == AIQ_TYPE_TIMESPAN)))
         return AIQ_TYPE_TIMESPAN;
-    if (c == '/' && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_TIMESPAN)
+    if (op == AIQ_FN_DIV && l == AIQ_TYPE_TIMESPAN && r == AIQ_TYPE_TIMESPAN)
         return AIQ_TYPE_REAL;
-    if (c == '/' && l == AIQ_TYPE_TIMESPAN && is_num(r))
+    if (op == AIQ_FN_DIV && l == AIQ_TYPE_TIMESPAN && is_num(r))
         return AIQ_TYPE_TIMESPAN;
     return AIQ_TYPE_UNKNOWN;
 }
@@ -484,25 +484,13 @@ static bool comparable(AiqType l, AiqType r)
     return l == r && l != AIQ_TYPE_UNKNOWN;
 }
 
-static bool is_string_op(const char *op)
-{
-    const char *s = op[0] == '!' ? op + 1 : op;
-    static const char *const ops[] = {"has", "has_cs", "contains", "contains_cs", "startswith",
-        "startswith_cs", "endswith", "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix",
-        "hassuffix_cs", "=~", "~", "matches regex", "has_any", "has_all", NULL};
-    for (int i = 0; ops[i]; i++)
-        if (strcmp(s, ops[i]) == 0)
-            return true;
-    return false;
-}
-
-static AiqExpr *binary_call(Binder *b, const AiqNode *n, const char *fname, AiqType t, AiqExpr *l,
+static AiqExpr *binary_call(Binder *b, const AiqNode *n, AiqFuncId fn, AiqType t, AiqExpr *l,
                             AiqExpr *r)
 {
     AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 2);
     args[0] = l;
     args[1] = r;
-    return call_expr(b, fname, t, n, args, 2);
+    return call_expr(b, fn, t, n, args, 2);
 }
 
 /* Whether values of type t are text to the string operators: strings, and
@@ -515,7 +503,7 @@ static AiqExpr *as_string(Binder *b, AiqExpr *e)
 {
     if (e->type == AIQ_TYPE_STRING)
         return e;
-    return call1(b, "tostring", AIQ_TYPE_STRING, e);
+    return call1(b, AIQ_FN_TOSTRING, AIQ_TYPE_STRING, e);
 }
 
 /* lhs OP rhs, with lhs bound already (see bind_expr). */
@@ -524,17 +512,19 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx
     AiqExpr *r = bind_expr(b, n->rhs, cx);
     if (!r)
         return NULL;
-    const char *op = n->str;
-    if (strcmp(op, "and") == 0 || strcmp(op, "or") == 0) {
+    const AiqFuncDef *f = aiq_func_def(n->op);
+    AiqFuncId id = f->id;
+    const char *op = f->name; /* for messages */
+    if (f->flags & AIQ_FN_LOGIC) {
         l = coerce_dynamic(b, l, AIQ_TYPE_BOOL);
         r = coerce_dynamic(b, r, AIQ_TYPE_BOOL);
         if (l->type != AIQ_TYPE_BOOL)
             return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be bool, found %s", op, aiq_type_name(l->type));
         if (r->type != AIQ_TYPE_BOOL)
             return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the right side of '%s' must be bool, found %s", op, aiq_type_name(r->type));
-        return binary_call(b, n, op, AIQ_TYPE_BOOL, l, r);
+        return binary_call(b, n, id, AIQ_TYPE_BOOL, l, r);
     }
-    if (is_string_op(op)) {
+    if (f->flags & AIQ_FN_STRING_OP) {
         /* Kusto defines these for strings and dynamic values only: has on a
          * long is an error there, not an implicit tostring() */
         const AiqNode *bad = !is_text(l->type) ? n->lhs : !is_text(r->type) ? n->rhs : NULL;
@@ -543,18 +533,17 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx
                          op, aiq_type_name(bad == n->lhs ? l->type : r->type), bad == n->lhs ? "left" : "right");
         l = as_string(b, l);
         r = as_string(b, r);
-        if (strcmp(op, "matches regex") == 0 && !is_const(r))
+        if (id == AIQ_FN_MATCHES_REGEX && !is_const(r))
             return fail(b, n->rhs, AIQ_ERR_TYPE, "the pattern of 'matches regex' must be a constant string");
-        return binary_call(b, n, op, AIQ_TYPE_BOOL, l, r);
+        return binary_call(b, n, id, AIQ_TYPE_BOOL, l, r);
     }
     /* dynamic against a typed value converts to that type first */
     if (l->type == AIQ_TYPE_DYNAMIC && r->type != AIQ_TYPE_DYNAMIC)
         l = coerce_dynamic(b, l, is_num(r->type) ? AIQ_TYPE_REAL : r->type);
     else if (r->type == AIQ_TYPE_DYNAMIC && l->type != AIQ_TYPE_DYNAMIC)
         r = coerce_dynamic(b, r, is_num(l->type) ? AIQ_TYPE_REAL : l->type);
-    bool cmp = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0 || op[0] == '<' || op[0] == '>';
-    bool equality = strcmp(op, "==") == 0 || strcmp(op, "!=") == 0;
-    if (cmp) {
+    bool equality = (f->flags & AIQ_FN_EQUALITY) != 0;
+    if (f->flags & AIQ_FN_COMPARE) {
         /* two dynamic values compare as their text; == and != keep them
          * dynamic so that a null side stays null (k_eq) */
         if (l->type == AIQ_TYPE_DYNAMIC && r->type == AIQ_TYPE_DYNAMIC && !equality) {
@@ -567,21 +556,21 @@ static AiqExpr *bind_binary(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *cx
                          (l->type == AIQ_TYPE_STRING || r->type == AIQ_TYPE_STRING)
                              ? "; convert one side with tostring(), tolong() or todouble()"
                              : "");
-        if ((op[0] == '<' || op[0] == '>') && (l->type == AIQ_TYPE_DYNAMIC))
+        if (!equality && l->type == AIQ_TYPE_DYNAMIC)
             return FAILF(b, n, AIQ_ERR_TYPE, "cannot order dynamic values with '%s'", op);
-        return binary_call(b, n, op, AIQ_TYPE_BOOL, l, r);
+        return binary_call(b, n, id, AIQ_TYPE_BOOL, l, r);
     }
-    AiqType t = arith_type(op, l->type, r->type);
+    AiqType t = arith_type(id, l->type, r->type);
     if (t == AIQ_TYPE_UNKNOWN) {
         const char *hint = "";
-        if (op[0] == '+' && (l->type == AIQ_TYPE_STRING || r->type == AIQ_TYPE_STRING))
+        if (id == AIQ_FN_ADD && (l->type == AIQ_TYPE_STRING || r->type == AIQ_TYPE_STRING))
             hint = "; to join strings use strcat()";
         else if (l->type == AIQ_TYPE_DYNAMIC || r->type == AIQ_TYPE_DYNAMIC)
             hint = "; convert the dynamic value with tolong() or todouble() first";
         return FAILF(b, n, AIQ_ERR_TYPE, "operator '%s' cannot be applied to %s and %s%s", op,
                      aiq_type_name(l->type), aiq_type_name(r->type), hint);
     }
-    return binary_call(b, n, op, t, l, r);
+    return binary_call(b, n, id, t, l, r);
 }
 
 /* ---- function calls -------------------------------------------------- */
@@ -724,10 +713,10 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx);
  * T, null when it does not convert (Kusto's extract page). */
 static AiqExpr *bind_extract_typed(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
-    static const char *const conv[AIQ_TYPE_COUNT] = {
-        [AIQ_TYPE_BOOL] = "tobool", [AIQ_TYPE_INT] = "toint", [AIQ_TYPE_LONG] = "tolong",
-        [AIQ_TYPE_REAL] = "todouble", [AIQ_TYPE_DATETIME] = "todatetime",
-        [AIQ_TYPE_TIMESPAN] = "totimespan", [AIQ_TYPE_DYNAMIC] = "todynamic",
+    static const AiqFuncId conv[AIQ_TYPE_COUNT] = {
+        [AIQ_TYPE_BOOL] = AIQ_FN_TOBOOL, [AIQ_TYPE_INT] = AIQ_FN_TOINT, [AIQ_TYPE_LONG] = AIQ_FN_TOLONG,
+        [AIQ_TYPE_REAL] = AIQ_FN_TODOUBLE, [AIQ_TYPE_DATETIME] = AIQ_FN_TODATETIME,
+        [AIQ_TYPE_TIMESPAN] = AIQ_FN_TOTIMESPAN, [AIQ_TYPE_DYNAMIC] = AIQ_FN_TODYNAMIC,
     };
     const AiqNode *tl = n->items[3];
     AiqType t = AIQ_TYPE_UNKNOWN;
@@ -769,10 +758,10 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                          "aggregate function '%s' can only be used inside 'summarize'", f->name);
         return bind_aggregate(b, n, f, cx);
     }
-    if (strcmp(f->name, "extract") == 0 && n->nitems == 4)
+    if (f->id == AIQ_FN_EXTRACT && n->nitems == 4)
         return bind_extract_typed(b, n, cx);
     AiqNode reordered;
-    if (strcmp(f->name, "extract_all") == 0 && n->nitems == 3) {
+    if (f->id == AIQ_FN_EXTRACT_ALL && n->nitems == 3) {
         /* extract_all(regex, captureGroups, source): the kernel takes the
          * source second, as in the two-argument form */
         reordered = *n;
@@ -782,7 +771,7 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         reordered.items[2] = n->items[1];
         n = &reordered;
     }
-    if (strcmp(f->name, "now") == 0 && n->nitems == 0) {
+    if (f->id == AIQ_FN_NOW && n->nitems == 0) {
         AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
         e->value.i64 = b->opts->now;
         return e;
@@ -816,15 +805,15 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                              (int)args[i]->value.str.len, args[i]->value.str.ptr);
         }
     }
-    if (strcmp(f->name, "extract_all") == 0 && na == 3 &&
+    if (f->id == AIQ_FN_EXTRACT_ALL && na == 3 &&
         (!is_const(args[2]) || !json_is_array(args[2]->value.dyn) || json_array_size(args[2]->value.dyn) == 0))
         return fail(b, n->items[2], AIQ_ERR_TYPE, "the capture groups of extract_all() must be a constant dynamic array of group numbers or names");
-    if (strcmp(f->name, "countof") == 0 && na == 3) {
+    if (f->id == AIQ_FN_COUNTOF && na == 3) {
         AiqStr kind = args[2]->value.str;
         if (!(kind.len == 6 && memcmp(kind.ptr, "normal", 6) == 0) && !(kind.len == 5 && memcmp(kind.ptr, "regex", 5) == 0))
             return fail(b, n->items[2], AIQ_ERR_BIND, "the kind of countof() is 'normal' or 'regex'");
     }
-    if (strcmp(f->name, "format_datetime") == 0) {
+    if (f->id == AIQ_FN_FORMAT_DATETIME) {
         /* an element Kusto's page does not list would come out as garbage */
         size_t off, len;
         AiqStr fmt = args[1]->value.str;
@@ -833,13 +822,13 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                          (int)len, fmt.ptr + off);
     }
     AiqType t;
-    if (strcmp(f->name, "iff") == 0 || strcmp(f->name, "iif") == 0) {
+    if (f->id == AIQ_FN_IFF || f->id == AIQ_FN_IIF) {
         t = common_type(args + 1, 2);
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "the two results of %s() must have the same type, found %s and %s",
                          f->name, aiq_type_name(args[1]->type), aiq_type_name(args[2]->type));
         retype_nulls(b, args + 1, 2, t, n);
-    } else if (strcmp(f->name, "case") == 0) {
+    } else if (f->id == AIQ_FN_CASE) {
         if (na % 2 == 0)
             return FAILF(b, n, AIQ_ERR_BIND, "case() takes pairs of (predicate, value) and a final else value; got %d arguments", na);
         AiqExpr **vals = aiq_arena_alloc(b->arena, sizeof *vals * (size_t)na);
@@ -859,23 +848,23 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         for (int i = 1; i < na; i += 2) /* the values: odd positions, and the last */
             retype_nulls(b, &args[i], 1, t, n);
         retype_nulls(b, &args[na - 1], 1, t, n);
-    } else if (strcmp(f->name, "coalesce") == 0) {
+    } else if (f->id == AIQ_FN_COALESCE) {
         t = common_type(args, na);
         if (t == AIQ_TYPE_UNKNOWN)
             return FAILF(b, n, AIQ_ERR_TYPE, "all arguments of coalesce() must have the same type");
         retype_nulls(b, args, na, t, n);
-    } else if (strcmp(f->name, "ago") == 0 || strcmp(f->name, "now") == 0) {
+    } else if (f->id == AIQ_FN_AGO || f->id == AIQ_FN_NOW) {
         /* ago(t) is now() - t and now(t) is now() + t, fixed for the query:
          * fold when t is constant */
         if (is_const(args[0]) && !args[0]->value.isnull) {
             AiqExpr *e = const_expr(b, AIQ_TYPE_DATETIME, n);
-            e->value.i64 = f->name[0] == 'a' ? b->opts->now - args[0]->value.i64 : b->opts->now + args[0]->value.i64;
+            e->value.i64 = f->id == AIQ_FN_AGO ? b->opts->now - args[0]->value.i64 : b->opts->now + args[0]->value.i64;
             return e;
         }
         t = AIQ_TYPE_DATETIME;
     } else {
         t = ret_type(f, args, na);
-        if ((strcmp(f->name, "bin") == 0 || strcmp(f->name, "floor") == 0 || strcmp(f->name, "bin_at") == 0)) {
+        if (f->id == AIQ_FN_BIN || f->id == AIQ_FN_FLOOR || f->id == AIQ_FN_BIN_AT) {
             AiqType vt = args[0]->type, st = args[1]->type;
             bool ok = (is_num(vt) && is_num(st)) ||
                       ((vt == AIQ_TYPE_DATETIME || vt == AIQ_TYPE_TIMESPAN) && st == AIQ_TYPE_TIMESPAN);
@@ -886,13 +875,11 @@ static AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
                 t = AIQ_TYPE_LONG;
             if (is_num(vt) && st == AIQ_TYPE_REAL)
                 t = AIQ_TYPE_REAL;
-        } else if (strcmp(f->name, "round") == 0 && t == AIQ_TYPE_INT) {
+        } else if (f->id == AIQ_FN_ROUND && t == AIQ_TYPE_INT) {
             t = AIQ_TYPE_LONG;
         }
     }
-    AiqExpr *e = call_expr(b, f->name, t, n, args, na);
-    e->fn = f;
-    return e;
+    return call_expr(b, f->id, t, n, args, na);
 }
 
 /* A call of a user function with its arguments in parameter order: named
@@ -1015,9 +1002,9 @@ static AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const B
                      "argument '%s' of '%s' must be %s, found %s", prm->str, n->str,
                      aiq_type_name(prm->type), aiq_type_name(a->type));
     if (a->type != prm->type)
-        a = call1(b, prm->type == AIQ_TYPE_REAL  ? "todouble"
-                     : prm->type == AIQ_TYPE_INT ? "toint"
-                                                 : "tolong",
+        a = call1(b, prm->type == AIQ_TYPE_REAL  ? AIQ_FN_TODOUBLE
+                     : prm->type == AIQ_TYPE_INT ? AIQ_FN_TOINT
+                                                 : AIQ_FN_TOLONG,
                   prm->type, a);
     return a;
 }
@@ -1119,7 +1106,7 @@ static bool const_number(const AiqExpr *e, double *out)
  * any_argI, or any_ when it is the only argument of any(). */
 static const char *carried_name(Binder *b, const AiqFuncDef *f, const AiqNode *arg, int i, int nargs)
 {
-    bool any = strcmp(f->name, "any") == 0;
+    bool any = f->id == AIQ_FN_ANY;
     const char *nm = arg->kind == AIQ_N_STAR ? NULL : expr_name(b, arg);
     if (nm)
         return any ? aiq_arena_printf(b->arena, "any_%s", nm) : nm;
@@ -1180,7 +1167,7 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
                 continue;
             covered[c] = from_star[c] = true;
             const char *cn = s->input->cols[c].name;
-            cols_push(b, &carried, take_any && strcmp(f->name, "any") == 0 ? aiq_arena_printf(b->arena, "any_%s", cn) : cn,
+            cols_push(b, &carried, take_any && f->id == AIQ_FN_ANY ? aiq_arena_printf(b->arena, "any_%s", cn) : cn,
                       s->input->cols[c].type, column_expr(b, c, s->input->cols[c].type, n));
         }
     }
@@ -1218,7 +1205,7 @@ static AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f,
         char cls = f->args[(size_t)i < ncls ? (size_t)i : ncls - 1];
         if (n->items[i]->kind == AIQ_N_STAR) {
             /* any(*) stands alone (Kusto's KS191); take_any and arg_max mix it with columns */
-            if (cls == '*' && f->agg == AIQ_AGG_TAKE_ANY && strcmp(f->name, "any") == 0 && na > 1)
+            if (cls == '*' && f->id == AIQ_FN_ANY && na > 1)
                 return fail(b, n->items[i], AIQ_ERR_BIND, "'*' must be the only argument of any(); take_any(*, ...) mixes it with columns");
             if (cls != '*' || (f->agg != AIQ_AGG_TAKE_ANY && i == 0))
                 return FAILF(b, n->items[i], AIQ_ERR_BIND, "'*' is not allowed here in %s()", f->name);
@@ -1375,7 +1362,7 @@ static AiqExpr *bind_index(Binder *b, const AiqNode *n, AiqExpr *base, AiqExpr *
         return FAILF(b, n, AIQ_ERR_TYPE, "only dynamic values can be indexed; this is %s", aiq_type_name(base->type));
     if (key->type != AIQ_TYPE_STRING && key->type != AIQ_TYPE_LONG && key->type != AIQ_TYPE_INT)
         return FAILF(b, n->rhs ? n->rhs : n, AIQ_ERR_TYPE, "an index must be a string or an integer, found %s", aiq_type_name(key->type));
-    return binary_call(b, n, "[]", AIQ_TYPE_DYNAMIC, base, key);
+    return binary_call(b, n, AIQ_FN_INDEX, AIQ_TYPE_DYNAMIC, base, key);
 }
 
 /* The values of an `in`/`has_any` set, with the node each came from. */
@@ -1485,9 +1472,11 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
     }
     case AIQ_N_IN: {
         /* in~ and has_any/has_all compare as strings; their left side is text */
-        bool ci = strchr(n->str, '~') != NULL || strncmp(n->str, "has_", 4) == 0;
+        const char *op = aiq_func_def(n->op)->name;
+        bool ci = n->op == AIQ_FN_IN_CI || n->op == AIQ_FN_NOT_IN_CI || n->op == AIQ_FN_HAS_ANY ||
+                  n->op == AIQ_FN_HAS_ALL;
         if (ci && !is_text(l->type))
-            return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", n->str, aiq_type_name(l->type));
+            return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", op, aiq_type_name(l->type));
         SetList set = {0};
         for (int i = 0; i < n->nitems; i++) {
             AiqExpr *v = bind_expr(b, n->items[i], cx);
@@ -1508,10 +1497,10 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
                 v = as_string(b, v);
             }
             if (!comparable(l->type, v->type))
-                return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", n->str, aiq_type_name(l->type), aiq_type_name(v->type));
+                return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", op, aiq_type_name(l->type), aiq_type_name(v->type));
             args[i + 1] = v;
         }
-        return call_expr(b, n->str, AIQ_TYPE_BOOL, n, args, set.n + 1);
+        return call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, set.n + 1);
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
@@ -1529,8 +1518,8 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
                          aiq_type_name(t), aiq_type_name(args[1]->type), aiq_type_name(args[2]->type));
         /* datetime between (d .. 1h) means d .. d+1h */
         if (t == AIQ_TYPE_DATETIME && args[2]->type == AIQ_TYPE_TIMESPAN)
-            args[2] = binary_call(b, n->extra, "+", AIQ_TYPE_DATETIME, args[1], args[2]);
-        return call_expr(b, n->op ? "!between" : "between", AIQ_TYPE_BOOL, n, args, 3);
+            args[2] = binary_call(b, n->extra, AIQ_FN_ADD, AIQ_TYPE_DATETIME, args[1], args[2]);
+        return call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, 3);
     }
     default: return fail(b, n, AIQ_ERR_BIND, "internal error: not a chaining expression");
     }
@@ -1548,12 +1537,12 @@ static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
         AiqExpr *a = bind_expr(b, n->lhs, cx);
         if (!a)
             return NULL;
-        if (n->str[0] == '+')
+        if (n->op == AIQ_FN_ADD) /* unary plus */
             return a;
         a = coerce_dynamic(b, a, AIQ_TYPE_REAL);
         if (!is_num(a->type) && a->type != AIQ_TYPE_TIMESPAN)
             return FAILF(b, n, AIQ_ERR_TYPE, "unary '-' needs a number or timespan, found %s", aiq_type_name(a->type));
-        AiqExpr *e = call1(b, "neg", a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
+        AiqExpr *e = call1(b, AIQ_FN_NEG, a->type == AIQ_TYPE_INT ? AIQ_TYPE_LONG : a->type, a);
         e->off = n->off;
         e->len = n->len;
         return e;
@@ -1644,7 +1633,7 @@ static AiqPlan *filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred)
 {
     int len = 0, nand = 0;
     const AiqExpr **spine = aiq_expr_spine(pred, b->arena, &len);
-    while (nand < len && spine[nand]->kind == AIQ_E_CALL && strcmp(spine[nand]->fn->name, "and") == 0)
+    while (nand < len && spine[nand]->kind == AIQ_E_CALL && spine[nand]->fn->id == AIQ_FN_AND)
         nand++;
     int split = nand < MAX_FILTER_SPLIT ? nand : MAX_FILTER_SPLIT;
     AiqPlan *p = one_filter(b, in, (AiqExpr *)spine[split]);
@@ -2249,7 +2238,7 @@ static AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *s
                 return FAILF(b, c, AIQ_ERR_BIND, "join key '%s' must exist on both sides of the join (missing on the %s side)", c->str, l < 0 ? "left" : "right");
             p->left_keys[i] = l;
             p->right_keys[i] = r;
-        } else if (c->kind == AIQ_N_BINARY && strcmp(c->str, "==") == 0) {
+        } else if (c->kind == AIQ_N_BINARY && c->op == AIQ_FN_EQ) {
             ExprCtx cx = {.scope = scope, .left = &left->schema, .right = &right->schema};
             AiqExpr *a = bind_expr(b, c->lhs, &cx), *bb = a ? bind_expr(b, c->rhs, &cx) : NULL;
             if (!bb)

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/compare.h"
 #include "core/expr.h"
 
 /* A running top's current N-th value of its first key, published to the
@@ -29,11 +30,10 @@ typedef struct AiqTopHint {
 /* A conjunct of a `where` straight over a scan, `column op constant`, that
  * the reader can test on a line's value: a row it is false for is dropped
  * there (the where still decides every row the reader keeps). */
-typedef enum { AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_EQ, AIQ_PRED_NE } AiqPredOp;
 typedef struct AiqRowPred {
     int col;        /* the column, in the table's schema */
     AiqType type;   /* its type: real, long, datetime or string */
-    AiqPredOp op;
+    AiqCmpOp op;
     bool real;      /* compare as doubles (either side is real) */
     double f;       /* the constant, as a double */
     int64_t i;      /* as a long or datetime ticks */

@@ -38,7 +38,7 @@ static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVec
 static bool is_key_access(const AiqExpr *e)
 {
     return e->kind == AIQ_E_CALL && e->nargs == 2 && e->args[0]->kind == AIQ_E_COLUMN &&
-           e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING && strcmp(e->fn->name, "[]") == 0;
+           e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING && e->fn->id == AIQ_FN_INDEX;
 }
 
 /* tolong(d["key"]), tostring(...) and the other conversions, straight from
@@ -178,7 +178,7 @@ static AiqVector *eval_args_then_kernel(AiqEvalCtx *ctx, const AiqExpr *e, const
  * would otherwise evaluate every term on every row. */
 static AiqVector *eval_logic(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *l)
 {
-    bool is_and = e->fn->kernel == k_and;
+    bool is_and = e->fn->id == AIQ_FN_AND;
     uint32_t nrows = in->nrows ? in->nrows : 1;
     AiqVector *out = aiq_vec_new(&ctx->arena, AIQ_TYPE_BOOL, nrows);
     uint32_t *open = aiq_arena_alloc(&ctx->arena, sizeof *open * (in->count + 1));
@@ -212,7 +212,7 @@ static AiqVector *eval_call(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *i
     AiqVector *v = memo_get(ctx, e, in);
     if (v)
         return v;
-    if (first && e->nargs == 2 && (e->fn->kernel == k_and || e->fn->kernel == k_or)) {
+    if (first && e->nargs == 2 && (e->fn->flags & AIQ_FN_LOGIC)) {
         v = eval_logic(ctx, e, in, first);
     } else {
         /* d["key"] straight from a scan: the reader may have made it already */

@@ -563,8 +563,7 @@ KERNEL(k_replace_regex)
 KERNEL(k_trim)
 {
     /* trim(re, s): remove leading and/or trailing runs of matches of re */
-    const char *f = e->fn->name;
-    bool start = strcmp(f, "trim_end") != 0, end = strcmp(f, "trim_start") != 0;
+    bool start = e->fn->id != AIQ_FN_TRIM_END, end = e->fn->id != AIQ_FN_TRIM_START;
     Regex *r = regex_for(ctx, e, a[0]);
     if (!r)
         return;

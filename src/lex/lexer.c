@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "func/registry.h"
 #include "util/char_width.h"
 #include "util/timefmt.h"
 
@@ -34,13 +35,6 @@ static const char *const hyphen_words[] = {
     "parse-where",  "parse-kv",       "sample-distinct", "make-graph",   "graph-match",
     "graph-merge",  "graph-to-table", "graph-shortest-paths", "graph-mark-components",
     NULL,
-};
-
-/* Words that may follow '!' to form a negated string/set operator. */
-static const char *const bang_words[] = {
-    "has",        "has_cs",      "contains",      "contains_cs",   "startswith",
-    "startswith_cs", "endswith", "endswith_cs",   "hasprefix",     "hasprefix_cs",
-    "hassuffix",  "hassuffix_cs", "in",           "between",       NULL,
 };
 
 static bool is_id_start(int c) { return isalpha(c) || c == '_' || c == '$'; }
@@ -325,7 +319,9 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
                 int32_t w = lx->pos;
                 while (w < lx->len && is_id_char((unsigned char)t[w]))
                     w++;
-                if (!word_in(t + lx->pos, (size_t)(w - lx->pos), bang_words)) {
+                /* !has, !contains_cs, !in, !between ...: the negated word operators */
+                const AiqFuncDef *f = aiq_func_operator(t + start, (size_t)(w - start));
+                if (!f || !(f->flags & AIQ_FN_WORD) || !(f->flags & AIQ_FN_NEGATED)) {
                     ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, w - start,
                                        "unknown operator '%.*s'", (int)(w - start), t + start);
                     lx->pos = w;

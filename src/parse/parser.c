@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "func/registry.h"
 #include "lex/lexer.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
@@ -600,18 +601,18 @@ static AiqNode *parse_unary(Parser *p)
             return operand;
         }
         AiqNode *n = new_node(p, AIQ_N_UNARY, t);
-        n->str = t->kind == AIQ_TK_MINUS ? "-" : "+";
+        n->op = t->kind == AIQ_TK_MINUS ? AIQ_FN_NEG : AIQ_FN_ADD;
         n->lhs = operand;
         return finish(p, n);
     }
     return parse_postfix(p);
 }
 
-static AiqNode *binary(Parser *p, const char *op, AiqNode *l, AiqNode *r)
+static AiqNode *binary(Parser *p, AiqFuncId op, AiqNode *l, AiqNode *r)
 {
     AiqNode *n = aiq_arena_calloc(p->arena, sizeof *n);
     n->kind = AIQ_N_BINARY;
-    n->str = op;
+    n->op = op;
     n->lhs = l;
     n->rhs = r;
     n->off = l->off;
@@ -628,7 +629,7 @@ static AiqNode *parse_mul(Parser *p)
         AiqNode *r = parse_unary(p);
         if (!r)
             return NULL;
-        l = binary(p, k == AIQ_TK_STAR ? "*" : k == AIQ_TK_SLASH ? "/" : "%", l, r);
+        l = binary(p, k == AIQ_TK_STAR ? AIQ_FN_MUL : k == AIQ_TK_SLASH ? AIQ_FN_DIV : AIQ_FN_MOD, l, r);
     }
     return l;
 }
@@ -642,54 +643,49 @@ static AiqNode *parse_add(Parser *p)
         AiqNode *r = parse_mul(p);
         if (!r)
             return NULL;
-        l = binary(p, k == AIQ_TK_PLUS ? "+" : "-", l, r);
+        l = binary(p, k == AIQ_TK_PLUS ? AIQ_FN_ADD : AIQ_FN_SUB, l, r);
     }
     return l;
 }
 
-/* String operators spelled as words; the binder maps each to a built-in. */
-static const char *const word_operators[] = {
-    "has", "has_cs", "contains", "contains_cs", "startswith", "startswith_cs", "endswith",
-    "endswith_cs", "hasprefix", "hasprefix_cs", "hassuffix", "hassuffix_cs", "has_any",
-    "has_all", "matches", NULL,
-};
-
-/* Returns the spelling of a comparison operator at the cursor, or NULL. */
-static const char *comparison_at(Parser *p)
+/* The comparison-level operator at the cursor (==, <, has, !in, in~,
+ * between, matches ...), or NULL. Words are operators only here, after
+ * a left operand: `has` can name a column elsewhere. `matches` is the
+ * first word of `matches regex`, whose second word the caller expects. */
+static const AiqFuncDef *comparison_at(Parser *p)
 {
     const AiqToken *t = peek(p);
     switch (t->kind) {
-    case AIQ_TK_EQ: return "==";
-    case AIQ_TK_NE: return "!=";
-    case AIQ_TK_LT: return "<";
-    case AIQ_TK_LE: return "<=";
-    case AIQ_TK_GT: return ">";
-    case AIQ_TK_GE: return ">=";
-    case AIQ_TK_EQ_TILDE: return "=~";
-    case AIQ_TK_NE_TILDE: return "!~";
-    case AIQ_TK_BANG_WORD: return tok_text(p, t);
-    case AIQ_TK_IN_TILDE: return "in~";
-    case AIQ_TK_IDENT:
-        if (at_word(p, "in") || at_word(p, "between"))
-            return tok_text(p, t);
-        for (int i = 0; word_operators[i]; i++)
-            if (at_word(p, word_operators[i]))
-                return word_operators[i];
-        return NULL;
+    case AIQ_TK_EQ: return aiq_func_def(AIQ_FN_EQ);
+    case AIQ_TK_NE: return aiq_func_def(AIQ_FN_NE);
+    case AIQ_TK_LT: return aiq_func_def(AIQ_FN_LT);
+    case AIQ_TK_LE: return aiq_func_def(AIQ_FN_LE);
+    case AIQ_TK_GT: return aiq_func_def(AIQ_FN_GT);
+    case AIQ_TK_GE: return aiq_func_def(AIQ_FN_GE);
+    case AIQ_TK_EQ_TILDE: return aiq_func_def(AIQ_FN_EQ_CI);
+    case AIQ_TK_NE_TILDE: return aiq_func_def(AIQ_FN_NE_CI);
+    case AIQ_TK_IN_TILDE: return aiq_func_def(AIQ_FN_IN_CI);
+    case AIQ_TK_BANG_WORD: return aiq_func_operator(p->text + t->off, (size_t)t->len);
+    case AIQ_TK_IDENT: {
+        if (at_word(p, "matches"))
+            return aiq_func_def(AIQ_FN_MATCHES_REGEX);
+        const AiqFuncDef *f = aiq_func_operator(p->text + t->off, (size_t)t->len);
+        return f && (f->flags & AIQ_FN_WORD) ? f : NULL;
+    }
     default: return NULL;
     }
 }
 
 /* in_rest -> '(' expr { ',' expr } ')' */
-static AiqNode *parse_in(Parser *p, const char *op, AiqNode *l)
+static AiqNode *parse_in(Parser *p, const AiqFuncDef *op, AiqNode *l)
 {
     AiqNode *n = aiq_arena_calloc(p->arena, sizeof *n);
     n->kind = AIQ_N_IN;
-    n->str = op;
+    n->op = op->id;
     n->lhs = l;
     n->off = l->off;
     const AiqToken *open = peek(p);
-    if (!expect(p, AIQ_TK_LPAREN, aiq_arena_printf(p->arena, "after '%s'", op)))
+    if (!expect(p, AIQ_TK_LPAREN, aiq_arena_printf(p->arena, "after '%s'", op->name)))
         return NULL;
     NodeList set = {0};
     if (at(p, AIQ_TK_RPAREN))
@@ -702,11 +698,11 @@ static AiqNode *parse_in(Parser *p, const char *op, AiqNode *l)
 }
 
 /* between_rest -> '(' add '..' add ')' */
-static AiqNode *parse_between(Parser *p, bool negated, AiqNode *l)
+static AiqNode *parse_between(Parser *p, AiqFuncId op, AiqNode *l)
 {
     AiqNode *n = aiq_arena_calloc(p->arena, sizeof *n);
     n->kind = AIQ_N_BETWEEN;
-    n->op = negated;
+    n->op = op;
     n->lhs = l;
     n->off = l->off;
     const AiqToken *open = peek(p);
@@ -725,25 +721,23 @@ static AiqNode *parse_between(Parser *p, bool negated, AiqNode *l)
 static AiqNode *parse_cmp(Parser *p)
 {
     AiqNode *l = parse_add(p);
-    const char *op;
+    const AiqFuncDef *op;
     while (l && (op = comparison_at(p))) {
         const AiqToken *optok = advance(p);
-        if (strcmp(op, "in") == 0 || strcmp(op, "!in") == 0 || strcmp(op, "in~") == 0 ||
-            strcmp(op, "!in~") == 0 || strcmp(op, "has_any") == 0 || strcmp(op, "has_all") == 0) {
+        if (op->flags & AIQ_FN_SET) {
             l = parse_in(p, op, l);
-        } else if (strcmp(op, "between") == 0 || strcmp(op, "!between") == 0) {
-            l = parse_between(p, op[0] == '!', l);
+        } else if (op->id == AIQ_FN_BETWEEN || op->id == AIQ_FN_NOT_BETWEEN) {
+            l = parse_between(p, op->id, l);
         } else {
-            if (strcmp(op, "matches") == 0) {
+            if (op->id == AIQ_FN_MATCHES_REGEX) {
                 if (!at_word(p, "regex"))
                     return fail_at(p, optok, "expected 'regex' after 'matches'");
                 advance(p);
-                op = "matches regex";
             }
             AiqNode *r = parse_add(p);
             if (!r)
                 return NULL;
-            l = binary(p, op, l, r);
+            l = binary(p, op->id, l, r);
         }
     }
     return l;
@@ -758,7 +752,7 @@ static AiqNode *parse_and(Parser *p)
         AiqNode *r = parse_cmp(p);
         if (!r)
             return NULL;
-        l = binary(p, "and", l, r);
+        l = binary(p, AIQ_FN_AND, l, r);
     }
     return l;
 }
@@ -776,7 +770,7 @@ static AiqNode *parse_expr(Parser *p)
             l = NULL;
             break;
         }
-        l = binary(p, "or", l, r);
+        l = binary(p, AIQ_FN_OR, l, r);
     }
     leave(p);
     /* Common slips from SQL and C get a hint instead of a bare syntax error. */

@@ -62,16 +62,14 @@ typedef enum { CALL_INDEX, CALL_INFIX, CALL_PREFIX } CallForm;
 
 static CallForm call_form(const AiqExpr *e)
 {
-    const char *name = e->fn ? e->fn->name : "?";
-    if (strcmp(name, "[]") == 0)
+    if (e->fn->id == AIQ_FN_INDEX)
         return CALL_INDEX;
     return e->nargs == 2 && aiq_func_is_operator(e->fn) ? CALL_INFIX : CALL_PREFIX;
 }
 
 static const char *call_name(const AiqExpr *e)
 {
-    const char *name = e->fn ? e->fn->name : "?";
-    return strcmp(name, "neg") == 0 ? "-" : name;
+    return e->fn->id == AIQ_FN_NEG ? "-" : e->fn->name;
 }
 
 /* Whether the budget is spent: then "..." ends the text, once. */

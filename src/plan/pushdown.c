@@ -31,11 +31,9 @@ bool aiq_pushdown_filter(const AiqPlan *p)
     return p && p->kind == AIQ_P_SCAN;
 }
 
-static const AiqPredOp flipped[] = {AIQ_PRED_GT, AIQ_PRED_GE, AIQ_PRED_LT, AIQ_PRED_LE, AIQ_PRED_EQ, AIQ_PRED_NE};
-
 static bool is_and(const AiqExpr *e)
 {
-    return e->kind == AIQ_E_CALL && e->nargs == 2 && strcmp(e->fn->name, "and") == 0;
+    return e->kind == AIQ_E_CALL && e->nargs == 2 && e->fn->id == AIQ_FN_AND;
 }
 
 static void push_conjunct(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap);
@@ -60,26 +58,19 @@ void aiq_pushdown_preds(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap)
 /* Appends e when it is `column op constant` the reader can test. */
 static void push_conjunct(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap)
 {
-    if (e->kind != AIQ_E_CALL || e->nargs != 2)
+    AiqCmpOp op;
+    if (e->kind != AIQ_E_CALL || e->nargs != 2 || !aiq_func_cmp_op(e->fn->id, &op))
         return;
-    const char *name = e->fn->name;
-    static const char *const ops[] = {"<", "<=", ">", ">=", "==", "!="};
-    int op = -1;
-    for (int k = 0; k < 6 && op < 0; k++)
-        if (strcmp(name, ops[k]) == 0)
-            op = k;
     const AiqExpr *col = e->args[0], *cst = e->args[1];
-    if (op < 0)
-        return;
     if (col->kind == AIQ_E_CONST && cst->kind == AIQ_E_COLUMN) {
         const AiqExpr *t = col;
         col = cst;
         cst = t;
-        op = (int)flipped[op];
+        op = aiq_cmp_flip(op);
     }
     if (col->kind != AIQ_E_COLUMN || cst->kind != AIQ_E_CONST || cst->value.isnull)
         return;
-    AiqRowPred pr = {.col = col->col, .type = col->type, .op = (AiqPredOp)op, .conjunct = e};
+    AiqRowPred pr = {.col = col->col, .type = col->type, .op = op, .conjunct = e};
     bool num_col = col->type == AIQ_TYPE_REAL || col->type == AIQ_TYPE_LONG;
     bool num_cst = cst->type == AIQ_TYPE_REAL || cst->type == AIQ_TYPE_LONG;
     if (num_col && num_cst) {
@@ -88,7 +79,7 @@ static void push_conjunct(const AiqExpr *e, AiqRowPred **preds, int *n, int *cap
         pr.i = cst->value.i64;
     } else if (col->type == AIQ_TYPE_DATETIME && cst->type == AIQ_TYPE_DATETIME) {
         pr.i = cst->value.i64;
-    } else if (col->type == AIQ_TYPE_STRING && cst->type == AIQ_TYPE_STRING && (op == AIQ_PRED_EQ || op == AIQ_PRED_NE)) {
+    } else if (col->type == AIQ_TYPE_STRING && cst->type == AIQ_TYPE_STRING && (op == AIQ_CMP_EQ || op == AIQ_CMP_NE)) {
         pr.s = cst->value.str;
     } else {
         return;
