@@ -449,35 +449,40 @@ static int put_utf8(char *out, unsigned cp)
     return 3;
 }
 
-int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
+int32_t aiq_lex_unescape(const char *s, int32_t n, char q, bool verbatim, bool allow_nul, char *out, int32_t *bad)
 {
-    const char *s = text + tok->off;
-    char q = s[1];
-    int32_t end = tok->len - 1; /* the ']' */
-    while (end > 2 && s[end - 1] != q)
-        end--; /* blanks between the closing quote and ']' */
-    end--;     /* the closing quote */
     int32_t o = 0;
-    for (int32_t i = 2; i < end; i++) {
-        if (s[i] != '\\') {
-            out[o++] = s[i];
+    for (int32_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (verbatim) {
+            out[o++] = c;
+            if (c == q)
+                i++; /* a doubled quote */
             continue;
         }
-        char c = s[++i];
+        if (c != '\\') {
+            out[o++] = c;
+            continue;
+        }
+        *bad = i;
+        c = ++i < n ? s[i] : '\0';
         switch (c) {
         case 'n': out[o++] = '\n'; break;
         case 't': out[o++] = '\t'; break;
         case 'r': out[o++] = '\r'; break;
         case '\\': case '\'': case '"': out[o++] = c; break;
-        case 'u': {
-            if (i + 4 >= end)
+        case '0':
+            if (!allow_nul)
                 return -1;
+            out[o++] = '\0';
+            break;
+        case 'u': {
             unsigned cp = 0;
-            for (int k = 1; k <= 4; k++) {
-                if (!isxdigit((unsigned char)s[i + k]))
-                    return -1;
+            int k;
+            for (k = 1; k <= 4 && i + k < n && isxdigit((unsigned char)s[i + k]); k++)
                 cp = cp * 16 + (unsigned)hex_value((unsigned char)s[i + k]);
-            }
+            if (k != 5)
+                return -1;
             i += 4;
             o += put_utf8(out + o, cp);
             break;
@@ -486,4 +491,17 @@ int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
         }
     }
     return o;
+}
+
+int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
+{
+    const char *s = text + tok->off;
+    char q = s[1];
+    int32_t end = tok->len - 1; /* the ']' */
+    while (end > 2 && s[end - 1] != q)
+        end--; /* blanks between the closing quote and ']' */
+    end--;     /* the closing quote */
+    int32_t bad;
+    /* a NUL cannot be part of a name (names are C strings) */
+    return aiq_lex_unescape(s + 2, end - 2, q, false, false, out, &bad);
 }
