@@ -15,11 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec/ops.h"
+#include "exec/op.h"
 #include "func/kernel.h"
 #include "io/jsonl.h"
 #include "out/output.h"
-#include "plan/columns.h"
+#include "plan/physical.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -72,7 +72,8 @@ bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *neede
         for (int c = 0; c < t->schema.ncols; c++)
             want[c] = needed[c] || (t->loaded && t->loaded[c]);
     }
-    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr, .needed = want};
+    AiqScanSpec spec = {.ncols = t->schema.ncols, .needed = want}; /* whole rows: no keys, no tests */
+    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr, .scan = want ? &spec : NULL};
     AiqTable *data = aiq_jsonl_load(t, &opts, &ro->catalog->arena, err);
     if (!data)
         return false;
@@ -81,26 +82,21 @@ bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *neede
     return true;
 }
 
-typedef struct LoadCtx {
-    AiqRunOptions *ro;
-    AiqScanNeeds *needs;
-    int nneeds;
-    AiqArena *arena; /* lives as long as the query */
-} LoadCtx;
-
-static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
+/* The columns of t a scan reads (NULL: all), when its spec is t's. */
+static const bool *scan_needed(const AiqPlan *scan, const AiqCatalogTable *t)
 {
-    LoadCtx *lc = ud;
-    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
+    return scan->scan && scan->scan->ncols == t->schema.ncols ? scan->scan->needed : NULL;
+}
+
+static AiqTable *load_for_exec(void *ud, const AiqPlan *scan, AiqError *err)
+{
+    AiqRunOptions *ro = ud;
+    AiqCatalogTable *t = aiq_catalog_find(ro->catalog, scan->table);
     if (!t) {
-        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", name);
+        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", scan->table);
         return NULL;
     }
-    const bool *needed = NULL;
-    for (int i = 0; i < lc->nneeds; i++)
-        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
-            needed = lc->needs[i].needed;
-    if (!aiq_run_load_table(lc->ro, t, needed, err))
+    if (!aiq_run_load_table(ro, t, scan_needed(scan, t), err))
         return NULL;
     return t->data;
 }
@@ -114,35 +110,17 @@ int aiq_run_threads(const AiqRunOptions *ro)
 }
 
 /* Declared tables not already in memory stream from their files in
- * bounded memory; the REPL keeps whole tables instead, for its next query. */
-static void *stream_for_exec(void *ud, const char *name, const AiqScanHints *hints, AiqError *err)
+ * bounded memory, reading what physical planning decided (the scan's
+ * spec); the REPL keeps whole tables instead, for its next query. */
+static void *stream_for_exec(void *ud, const AiqPlan *scan, const AiqTopHint *hint, AiqError *err)
 {
-    LoadCtx *lc = ud;
-    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
-    if (!t || !t->declared || t->data || lc->ro->keep_tables || t->npaths == 0)
+    AiqRunOptions *ro = ud;
+    AiqCatalogTable *t = aiq_catalog_find(ro->catalog, scan->table);
+    if (!t || !t->declared || t->data || ro->keep_tables || t->npaths == 0)
         return NULL;
-    const AiqScanNeeds *sn = NULL;
-    for (int i = 0; i < lc->nneeds; i++)
-        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
-            sn = &lc->needs[i];
-    /* dynamic columns read only through constant keys keep just those keys */
-    AiqColumnKeys *keys = NULL;
-    if (sn) {
-        keys = aiq_arena_alloc(lc->arena, sizeof *keys * (size_t)(sn->ncols + 1));
-        for (int c = 0; c < sn->ncols; c++) {
-            const AiqKeyFilter *f = &sn->keys[c];
-            /* output whole and read by key: build the whole value */
-            keys[c].n = f->all || (f->output && f->nkeys) ? -1 : f->nkeys;
-            keys[c].text_only = aiq_key_filter_text_only(f);
-            /* d["key"] read straight off the scan: vectors of the keys' values */
-            keys[c].key_vectors = keys[c].n > 0 && keys[c].n <= 64;
-            keys[c].vectors_only = keys[c].key_vectors && aiq_key_filter_vectors_only(f);
-            keys[c].keys = sn->keys[c].keys;
-        }
-    }
-    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys,
-                           .threads = aiq_run_threads(lc->ro), .top_hint = hints->top,
-                           .preds = hints->preds, .npreds = hints->npreds};
+    bool fits = scan->scan && scan->scan->ncols == t->schema.ncols;
+    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr, .scan = fits ? scan->scan : NULL,
+                           .threads = aiq_run_threads(ro), .top_hint = hint};
     return aiq_jsonl_open(t, &opts, err);
 }
 
@@ -228,21 +206,19 @@ static void print_timing(double load, double run, double output, int64_t scanned
 int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
 {
     double t0 = now_seconds();
-    /* projection pushdown: read only the columns the plan uses */
-    AiqArena needs_arena;
-    aiq_arena_init(&needs_arena, 0);
-    LoadCtx lc = {.ro = ro, .arena = &needs_arena};
-    lc.needs = aiq_plan_needed_columns(plan, &needs_arena, &lc.nneeds);
-    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
-                     .stream_open = stream_for_exec, .stream_next = stream_next_batch,
-                     .stream_close = stream_close};
+    /* what each scan reads, decided once */
+    AiqArena phys_arena;
+    aiq_arena_init(&phys_arena, 0);
+    plan = aiq_plan_physical((AiqPlan *)plan, &phys_arena);
+    AiqExecCtx ex = {.err = err, .now = ro->now,
+                     .source = {ro, stream_for_exec, stream_next_batch, stream_close, load_for_exec}};
     aiq_exec_ctx_init(&ex, plan);
     ExecJob job = {.ex = &ex, .plan = plan};
     aiq_run_deep(exec_job, &job);
     AiqTable *result = job.result;
     double t1 = job.built;
     aiq_regex_release_all();
-    aiq_arena_free(&needs_arena);
+    aiq_arena_free(&phys_arena);
     if (!result) {
         if (err->code == AIQ_OK)
             aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");

@@ -891,34 +891,45 @@ static uint32_t key_vector_name(char *buf, size_t size, int col, int k)
     return (uint32_t)snprintf(buf, size, "\xff%d\xff%d", col, k);
 }
 
+/* The columns a declared table reads (NULL: all) and the keys of its
+ * dynamic columns (NULL: all), from the scan's spec. */
+static const bool *needed_of(const AiqReadOptions *opts) { return opts->scan ? opts->scan->needed : NULL; }
+static const AiqColumnKeys *keys_of(const AiqReadOptions *opts) { return opts->scan ? opts->scan->keys : NULL; }
+
 /* Column c of a declared table gets key vectors (see AiqColumnKeys). */
 static bool has_key_vectors(const AiqCatalogTable *ct, const AiqReadOptions *opts, int c)
 {
-    return opts->keys && opts->keys[c].key_vectors && opts->keys[c].n > 0 && (!opts->needed || opts->needed[c]) &&
+    const bool *needed = needed_of(opts);
+    const AiqColumnKeys *keys = keys_of(opts);
+    return keys && keys[c].key_vectors && keys[c].n > 0 && (!needed || needed[c]) &&
            ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC;
 }
 
 /* A declared table keeps only its declared columns -- and of those only the
- * ones the query reads, when opts->needed says which. */
+ * ones the query reads, when the scan's spec says which. */
 void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOptions *opts)
 {
     if (!ct->declared)
         return;
     const char **names = aiq_xmalloc(sizeof *names * (size_t)(ct->schema.ncols + 1));
     const AiqColumnKeys **filters = aiq_xmalloc(sizeof *filters * (size_t)(ct->schema.ncols + 1));
+    const bool *needed = needed_of(opts);
+    const AiqColumnKeys *keys = keys_of(opts);
     int n = 0;
     for (int c = 0; c < ct->schema.ncols; c++)
-        if (!opts->needed || opts->needed[c]) {
-            filters[n] = opts->keys && opts->keys[c].n >= 0 && ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC ? &opts->keys[c] : NULL;
+        if (!needed || needed[c]) {
+            filters[n] = keys && keys[c].n >= 0 && ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC ? &keys[c] : NULL;
             names[n++] = ct->schema.cols[c].name;
         }
     rows_want(rows, names, filters, n);
-    for (int i = 0; i < opts->npreds && rows->npreds < 16; i++) {
-        const char *pname = ct->schema.cols[opts->preds[i].col].name;
+    const AiqRowPred *preds = opts->scan ? opts->scan->preds : NULL;
+    int npreds = opts->scan ? opts->scan->npreds : 0;
+    for (int i = 0; i < npreds && rows->npreds < 16; i++) {
+        const char *pname = ct->schema.cols[preds[i].col].name;
         int col = (int)aiq_keymap_find(&rows->names, pname, (uint32_t)strlen(pname));
         if (col < 0)
             continue;
-        rows->preds[rows->npreds] = &opts->preds[i];
+        rows->preds[rows->npreds] = &preds[i];
         rows->pred_cols[rows->npreds++] = col;
     }
     if (opts->top_hint) {
@@ -933,7 +944,7 @@ void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOption
             continue;
         const char *cname = ct->schema.cols[c].name;
         int col = (int)aiq_keymap_find(&rows->names, cname, (uint32_t)strlen(cname));
-        for (int k = 0; k < opts->keys[c].n; k++) {
+        for (int k = 0; k < keys[c].n; k++) {
             int x = jl_rows_column_add(rows, name, key_vector_name(name, sizeof name, c, k));
             if (k == 0)
                 rows->cols[col].xfirst = x;
@@ -1030,7 +1041,7 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
             /* the declared columns, then any key vectors */
             nx = 0;
             for (int c = 0; c < ct->schema.ncols; c++)
-                nx += has_key_vectors(ct, opts, c) ? opts->keys[c].n : 0;
+                nx += has_key_vectors(ct, opts, c) ? keys_of(opts)[c].n : 0;
             ncols = ct->schema.ncols + nx;
             src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
             if (nx) {
@@ -1041,11 +1052,12 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
             for (int c = 0, x = ct->schema.ncols; c < ct->schema.ncols; c++) {
                 const char *name = ct->schema.cols[c].name;
                 src[c] = (int)aiq_keymap_find(&rows->names, name, (uint32_t)strlen(name));
-                for (int k = 0; has_key_vectors(ct, opts, c) && k < opts->keys[c].n; k++, x++) {
+                for (int k = 0; has_key_vectors(ct, opts, c) && k < keys_of(opts)[c].n; k++, x++) {
                     char xname[32];
                     src[x] = (int)aiq_keymap_find(&rows->names, xname, key_vector_name(xname, sizeof xname, c, k));
                     xcols[x] = (AiqColumn){"", AIQ_TYPE_DYNAMIC};
-                    xinfo[x - ct->schema.ncols] = (AiqKeyVecInfo){c, opts->keys[c].keys[k], (uint32_t)strlen(opts->keys[c].keys[k])};
+                    const char *key = keys_of(opts)[c].keys[k];
+                    xinfo[x - ct->schema.ncols] = (AiqKeyVecInfo){c, key, (uint32_t)strlen(key)};
                 }
             }
         } else {

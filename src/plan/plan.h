@@ -13,6 +13,7 @@
 
 #include "aiq/aiq_types.h"
 #include "core/expr.h"
+#include "core/scan.h"
 #include "core/schema.h"
 #include "func/registry.h"
 
@@ -28,22 +29,29 @@ typedef struct AiqAgg {
     int out_col;       /* first output column of this aggregate */
 } AiqAgg;
 
-/* ORDER PLANS: aiq_plan_kind_names[] in plan/explain.c. */
+/* The operators of a plan, with the name --explain gives each. Adding one
+ * is an entry here, its binding (bind/), a file in exec/ and a case in
+ * exec/build.c. */
+#define AIQ_PLAN_KINDS(X)                                                                          \
+    X(SCAN, "scan")           /* table: read a catalog table; scan: what it reads */               \
+    X(VALUES, "values")       /* rows of constants: print, datatable, getschema */                 \
+    X(RANGE, "range")         /* range x from a to b step c: values[0..2] */                       \
+    X(FILTER, "filter")       /* exprs[0]: predicate; pushed: its conjuncts the reader tests */    \
+    X(PROJECT, "project")     /* exprs: one per output column (extend, project, rename, ...) */    \
+    X(SUMMARIZE, "summarize") /* exprs: keys; aggs */                                              \
+    X(SORT, "sort")           /* exprs: keys; sort_flags */                                        \
+    X(TOP, "top")             /* exprs: keys; sort_flags; limit */                                 \
+    X(TAKE, "take")           /* limit */                                                          \
+    X(JOIN, "join")           /* join_kind; left_keys/right_keys; right */                         \
+    X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
+    X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
+    X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+
 typedef enum AiqPlanKind {
-    AIQ_P_SCAN,      /* table: read a catalog table */
-    AIQ_P_VALUES,    /* rows of constants: print, datatable */
-    AIQ_P_RANGE,     /* range x from a to b step c */
-    AIQ_P_FILTER,    /* exprs[0]: predicate */
-    AIQ_P_PROJECT,   /* exprs: one per output column (extend, project, rename, ...) */
-    AIQ_P_SUMMARIZE, /* exprs: keys; aggs */
-    AIQ_P_SORT,      /* exprs: keys; sort_flags */
-    AIQ_P_TOP,       /* exprs: keys; sort_flags; limit */
-    AIQ_P_TAKE,      /* limit */
-    AIQ_P_JOIN,      /* join_kind; left_keys/right_keys; right */
-    AIQ_P_UNION,     /* inputs; maps: for each input, output column -> input column or -1 */
-    AIQ_P_MV_EXPAND, /* exprs: expanded columns (col indexes in expand_cols) */
-    AIQ_P_PARSE,     /* exprs[0]: source; regex; capture types */
-    AIQ_P_SHARED,    /* input: a tabular let, materialized once and reused */
+#define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
+    AIQ_PLAN_KINDS(AIQ_PLAN_ENUM)
+#undef AIQ_PLAN_ENUM
     AIQ_P_KIND_COUNT
 } AiqPlanKind;
 
@@ -54,6 +62,9 @@ struct AiqPlan {
     AiqPlan *input;
     const char *table;  /* SCAN: table name */
     int32_t table_off, table_len; /* SCAN: where the query names it, for input errors */
+    AiqScanSpec *scan;  /* SCAN: what it reads and its reader tests (plan/physical.c) */
+    const AiqExpr **pushed; /* FILTER: its conjuncts the scan's reader tests too (plan/physical.c) */
+    int npushed;
     AiqExpr **exprs;
     int nexprs;
     AiqAgg *aggs;

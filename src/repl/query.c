@@ -10,6 +10,7 @@
 #include "lex/lexer.h"
 #include "parse/parser.h"
 #include "plan/explain.h"
+#include "plan/physical.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
 
@@ -136,7 +137,7 @@ int aiq_query_run(AiqRunOptions *ro, const AiqQueryParams *params, const char *n
     } else if (plan && explain) {
         AiqStrBuf sb;
         aiq_sb_init(&sb);
-        aiq_explain_plan(&sb, plan);
+        aiq_explain_plan(&sb, aiq_plan_physical(plan, &arena));
         if (!aiq_output_write(out, aiq_sb_str(&sb), sb.len, &err))
             rc = aiq_error_exit_code(err.code);
         aiq_sb_free(&sb);

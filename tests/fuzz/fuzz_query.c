@@ -17,10 +17,11 @@
 #include <sys/time.h>
 
 #include "bind/binder.h"
-#include "exec/ops.h"
+#include "exec/op.h"
 #include "exec/run.h"
 #include "io/jsonl.h"
 #include "parse/parser.h"
+#include "plan/physical.h"
 #include "func/kernel.h"
 #include "util/interrupt.h"
 #include "fuzz_init.h"
@@ -45,12 +46,22 @@ static bool lookup(void *ud, const char *name, AiqSchema *out, AiqError *err)
     return true;
 }
 
-static AiqTable *load(void *ud, const char *name, AiqError *err)
+static AiqTable *load(void *ud, const AiqPlan *scan, AiqError *err)
 {
     (void)ud;
-    (void)name;
+    (void)scan;
     (void)err;
     return table.data;
+}
+
+/* The table is in memory: no stream, the scan reads it whole. */
+static void *no_stream(void *ud, const AiqPlan *scan, const AiqTopHint *hint, AiqError *err)
+{
+    (void)ud;
+    (void)scan;
+    (void)hint;
+    (void)err;
+    return NULL;
 }
 
 static void on_cpu_budget(int sig)
@@ -108,7 +119,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     AiqPlan *plan = q ? aiq_bind_query(q, &bo, &qa, &err) : NULL;
     if (plan) {
         arm_cpu_budget(2);
-        AiqExecCtx ex = {.err = &err, .now = bo.now, .load = load};
+        plan = aiq_plan_physical(plan, &qa);
+        AiqExecCtx ex = {.err = &err, .now = bo.now, .source = {.open = no_stream, .load = load}};
         aiq_exec_ctx_init(&ex, plan);
         Job job = {&ex, plan, NULL};
         aiq_run_deep(run_job, &job);

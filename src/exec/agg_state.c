@@ -1,200 +1,16 @@
 /*
- * agg.c -- summarize: vectorised hash aggregation. Each chunk's keys are
- * evaluated as vectors, encoded and hashed into dense group ids (an
- * open-addressing map); each aggregate then updates arrays of per-group
- * state in one loop over the chunk. Nothing is allocated per row except
- * what an aggregate must keep (percentile values, distinct values, lists).
- *
- * Values over a group with no input follow Kusto's table of defaults:
- * count, countif, dcount, dcountif, sum, sumif, stdev, variance give 0;
- * make_list and make_set give []; the rest give null. Percentiles are exact
- * nearest-rank: the value at position ceil(p * N / 100) (at least 1).
+ * agg_state.c -- per-group state of each aggregate and its updates (see
+ * agg_state.h): nothing is allocated per row except what an aggregate must
+ * keep (percentile values, distinct values, lists).
  */
-#include <jansson.h>
+#include "exec/agg_state.h"
+
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/keymap.h"
 #include "func/kernel.h"
-#include "exec/ops.h"
-#include "util/hash.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
-
-/* Growable array of values of one group (percentiles). */
-typedef struct Values {
-    void *v;
-    int64_t n, cap;
-    /* Ranks already selected (percentile_rank): each has its final value
-     * in place, with no larger value before it and no smaller one after,
-     * so the next selection only searches between two of them. */
-    int64_t placed[16];
-    int nplaced;
-} Values;
-
-typedef struct AggState {
-    const AiqAgg *a;
-    AiqType in_type;     /* type of the argument, when there is one */
-    AiqType out_type;    /* type of the (first) output column */
-    int64_t *cnt;        /* count, countif, dcount, n of avg/variance/minmax "has" */
-    int64_t *isum;       /* integer sums, min/max of integer-like values */
-    double *fsum;        /* real sums, means, min/max of reals */
-    double *m2;          /* variance: sum of squared differences (Welford) */
-    double *mean;        /* variance: running mean (Welford) */
-    AiqStr *sval;        /* min/max of strings */
-    Values *vals;        /* percentile values per group */
-    const struct AggState *vals_of; /* a percentile over the same column: use its values */
-    json_t **list;       /* make_list/make_set arrays */
-    AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
-    AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
-    AiqArena strings;    /* string copies (min/max) */
-    int64_t cap;
-} AggState;
-
-typedef struct Summarize {
-    AiqOp base;
-    AiqOp *input;
-    const AiqPlan *p;
-    AiqOp *scan;
-} Summarize;
-
-/* ---- group ids ------------------------------------------------------------------ */
-
-/* A key value as the keys table stores it: a row of a key vector converted
- * to the key column's type by store()'s rules (core/vector.c). */
-typedef struct KeyVal {
-    bool null;
-    int64_t i; /* bool, int, long, datetime, timespan */
-    double f;  /* real */
-    AiqStr s;  /* string */
-} KeyVal;
-
-static KeyVal key_val(const AiqVector *v, uint32_t i, AiqType t)
-{
-    KeyVal k = {0};
-    uint32_t j = aiq_vidx(v, i);
-    k.null = aiq_vec_is_null(v, i);
-    if (k.null)
-        return k;
-    if (t == AIQ_TYPE_STRING) {
-        k.s = v->data.str[j];
-    } else if (t == AIQ_TYPE_REAL) {
-        k.f = v->type == AIQ_TYPE_REAL ? v->data.f64[j] : (double)v->data.i64[j];
-        if (k.f == 0)
-            k.f = 0; /* -0.0 and 0.0 are one key */
-    } else if (v->type == AIQ_TYPE_REAL) {
-        k.null = !aiq_real_to_long(v->data.f64[j], &k.i);
-    } else {
-        k.i = v->data.i64[j];
-    }
-    return k;
-}
-
-static uint64_t key_hash(uint64_t h, const KeyVal *k, AiqType t)
-{
-    uint64_t x;
-    if (k->null)
-        x = 0x6e756c6cULL;
-    else if (t == AIQ_TYPE_STRING)
-        x = aiq_hash_bytes(k->s.ptr, k->s.len);
-    else if (t == AIQ_TYPE_REAL)
-        memcpy(&x, &k->f, sizeof x);
-    else
-        x = (uint64_t)k->i;
-    h = (h ^ x) * 0x9E3779B97F4A7C15ULL;
-    return h ^ (h >> 29);
-}
-
-static bool key_same(const KeyVal *a, const KeyVal *b, AiqType t)
-{
-    if (a->null || b->null)
-        return a->null == b->null;
-    if (t == AIQ_TYPE_STRING)
-        return a->s.len == b->s.len && memcmp(a->s.ptr, b->s.ptr, a->s.len) == 0;
-    if (t == AIQ_TYPE_REAL)
-        return memcmp(&a->f, &b->f, sizeof a->f) == 0; /* NaN is one key, as its bytes */
-    return a->i == b->i;
-}
-
-/* Group ids of keys that are not dynamic: each row's key values are hashed
- * and compared as they are, against each group's first values, instead of
- * being encoded into bytes for an AiqKeyMap first (which dynamic keys
- * still are). Open addressing; a group's values are kept by group id. */
-typedef struct GroupMap {
-    int nkeys;
-    const AiqType *types;
-    int64_t *slots; /* group id, -1 = empty */
-    int64_t cap, n;
-    uint64_t *hashes; /* by group */
-    KeyVal *vals;     /* by group, nkeys each */
-    int64_t capn;
-} GroupMap;
-
-static void groupmap_insert(GroupMap *m, int64_t g)
-{
-    int64_t s = (int64_t)(m->hashes[g] & (uint64_t)(m->cap - 1));
-    while (m->slots[s] >= 0)
-        s = (s + 1) & (m->cap - 1);
-    m->slots[s] = g;
-}
-
-/* The group of the key values kv (a new one: -1, and the caller adds it
- * with groupmap_add). */
-static int64_t groupmap_find(const GroupMap *m, const KeyVal *kv, uint64_t h)
-{
-    if (!m->cap)
-        return -1;
-    for (int64_t s = (int64_t)(h & (uint64_t)(m->cap - 1));; s = (s + 1) & (m->cap - 1)) {
-        int64_t g = m->slots[s];
-        if (g < 0)
-            return -1;
-        if (m->hashes[g] != h)
-            continue;
-        const KeyVal *gv = &m->vals[g * m->nkeys];
-        int x = 0;
-        while (x < m->nkeys && key_same(&gv[x], &kv[x], m->types[x]))
-            x++;
-        if (x == m->nkeys)
-            return g;
-    }
-}
-
-/* Adds group m->n with key values kv (strings must outlive the map). */
-static void groupmap_add(GroupMap *m, const KeyVal *kv, uint64_t h)
-{
-    if (m->n == m->capn) {
-        m->capn = m->capn ? aiq_mem_grow_cap(m->capn, m->n + 1, sizeof *m->hashes + sizeof *m->vals * (size_t)m->nkeys) : 64;
-        m->hashes = aiq_xrealloc(m->hashes, sizeof *m->hashes * (size_t)m->capn);
-        m->vals = aiq_xrealloc(m->vals, sizeof *m->vals * (size_t)(m->capn * m->nkeys));
-    }
-    m->hashes[m->n] = h;
-    memcpy(&m->vals[m->n * m->nkeys], kv, sizeof *kv * (size_t)m->nkeys);
-    m->n++;
-    /* rehash at half full, or later when the doubled slots would not fit
-     * under --max-memory: past 7/8 the limit is reached, and the rest of the
-     * batch fits in the sixteenth kept free (as in vector.c's maps) */
-    bool wait = m->n * 2 > m->cap && m->cap >= 65536 && m->n * 16 <= m->cap * 15 &&
-                !aiq_mem_room(sizeof *m->slots * (size_t)m->cap * 2);
-    if (wait && m->n * 8 > m->cap * 7)
-        aiq_mem_reached();
-    if (m->n * 2 > m->cap && !wait) {
-        m->cap = m->cap ? m->cap * 2 : 128;
-        m->slots = aiq_xrealloc(m->slots, sizeof *m->slots * (size_t)m->cap);
-        for (int64_t s = 0; s < m->cap; s++)
-            m->slots[s] = -1;
-        for (int64_t g = 0; g < m->n; g++)
-            groupmap_insert(m, g);
-    } else {
-        groupmap_insert(m, m->n - 1);
-    }
-}
-
-static void groupmap_free(GroupMap *m)
-{
-    aiq_xfree(m->slots);
-    aiq_xfree(m->hashes);
-    aiq_xfree(m->vals);
-}
 
 /* The per-group arrays an aggregate keeps: only its own, as a summarize
  * by a key of millions of values holds each of them for every group
@@ -226,7 +42,7 @@ static unsigned state_arrays(AiqAggKind k)
 }
 
 /* Makes room for ngroups groups (by less than doubling near --max-memory). */
-static void grow_state(AggState *s, int64_t ngroups)
+void aiq_agg_grow(AggState *s, int64_t ngroups)
 {
     if (ngroups <= s->cap)
         return;
@@ -257,7 +73,7 @@ static void grow_state(AggState *s, int64_t ngroups)
     s->cap = cap;
 }
 
-static void state_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
+void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
 {
     memset(s, 0, sizeof *s);
     s->a = a;
@@ -272,7 +88,7 @@ static void state_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
     }
 }
 
-static void state_free(AggState *s)
+void aiq_agg_free(AggState *s)
 {
     for (int64_t g = 0; g < s->cap; g++) {
         aiq_xfree(s->vals ? s->vals[g].v : NULL);
@@ -343,7 +159,7 @@ static void values_push(Values *vs, const void *x, size_t width)
 
 /* The most common aggregates without a predicate, one tight loop each
  * instead of a switch per row: count, and min, max and the values of
- * percentiles over a real column. The same updates as state_update's (a NaN never
+ * percentiles over a real column. The same updates as aiq_agg_update's (a NaN never
  * replaces a min or max, as cmp_best says); false when not such a case. */
 static bool state_update_tight(AggState *s, const AiqChunk *c, const int64_t *gids, const AiqVector *arg,
                               const AiqVector *pred)
@@ -402,7 +218,7 @@ static void set_add_elements(AggState *s, int64_t g, json_t *arr, AiqStrBuf *key
 }
 
 /* Updates one aggregate with the chunk's rows; gids[k] is logical row k's group. */
-static void state_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
+void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
                          AiqVector **extra, AiqStrBuf *key)
 {
     const AiqAgg *a = s->a;
@@ -652,7 +468,7 @@ static void percentile_rank(Values *vs, int64_t k, bool real)
 }
 
 /* Writes group g's result(s) into row g of out. */
-static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
+void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
 {
     const AiqAgg *a = s->a;
     int col = a->out_col;
@@ -735,194 +551,4 @@ static void state_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
         aiq_table_column_vector(s->extra, e, &ev);
         aiq_table_set(out, col + first + e, g, &ev, (uint32_t)g);
     }
-}
-
-static AiqTable *summarize_compute(Summarize *su)
-{
-    const AiqPlan *p = su->p;
-    AiqExecCtx *ex = su->base.ex;
-    int nkeys = p->nexprs, naggs = p->naggs;
-    AiqKeyMap groups;
-    aiq_keymap_init(&groups);
-    /* per-key and per-column scratch, sized by the query: by takes any
-     * number of keys, take_any(*) any number of columns */
-    AiqArena sized;
-    aiq_arena_init(&sized, 0);
-    int maxextra = 0;
-    for (int a = 0; a < naggs; a++)
-        maxextra = p->aggs[a].nextra > maxextra ? p->aggs[a].nextra : maxextra;
-    AiqColumn *kcols = aiq_arena_alloc(&sized, sizeof *kcols * (size_t)(nkeys + 1));
-    AiqType *ktypes = aiq_arena_alloc(&sized, sizeof *ktypes * (size_t)(nkeys + 1));
-    AiqVector **kv = aiq_arena_alloc(&sized, sizeof *kv * (size_t)(nkeys + 1));
-    KeyVal *kvals = aiq_arena_alloc(&sized, sizeof *kvals * (size_t)(nkeys + 1));
-    uint32_t *rows = aiq_arena_alloc(&sized, sizeof *rows * (size_t)(nkeys + 1));
-    AiqVector **extra = aiq_arena_alloc(&sized, sizeof *extra * (size_t)(maxextra + 1));
-    for (int k = 0; k < nkeys; k++)
-        kcols[k] = p->schema.cols[k];
-    AiqSchema ks = {nkeys, kcols};
-    AiqTable *keys = aiq_table_new(&ks);
-    AggState *st = aiq_xcalloc((size_t)naggs + 1, sizeof *st);
-    for (int a = 0; a < naggs; a++) {
-        state_init(&st[a], &p->aggs[a], &p->schema);
-        /* P50 ... P99 of one column keep one copy of its values */
-        const AiqAgg *ag = &p->aggs[a];
-        for (int b = 0; b < a && ag->kind == AIQ_AGG_PERCENTILE && ag->arg->kind == AIQ_E_COLUMN; b++)
-            if (!st[b].vals_of && p->aggs[b].kind == AIQ_AGG_PERCENTILE && p->aggs[b].arg->kind == AIQ_E_COLUMN &&
-                p->aggs[b].arg->col == ag->arg->col) {
-                st[a].vals_of = &st[b];
-                break;
-            }
-    }
-    AiqEvalCtx ev;
-    aiq_eval_init(&ev, ex->err, ex->now);
-    AiqStrBuf key;
-    aiq_sb_init(&key);
-    int64_t ngroups = 0;
-    /* keys that are not dynamic are compared as values (GroupMap) */
-    bool typed = nkeys > 0;
-    for (int k = 0; k < nkeys; k++)
-        typed = typed && (ktypes[k] = kcols[k].type) != AIQ_TYPE_DYNAMIC;
-    GroupMap gm = {.nkeys = nkeys, .types = ktypes};
-    int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
-    if (nkeys == 0) { /* no by: one group, even over zero rows */
-        ngroups = 1;
-        for (int a = 0; a < naggs; a++) {
-            grow_state(&st[a], 1);
-            if (st[a].extra)
-                aiq_table_add_null_row(st[a].extra);
-        }
-    }
-    AiqChunk *c;
-    while ((c = su->input->next(su->input))) {
-        aiq_eval_reset(&ev);
-        for (int k = 0; k < nkeys; k++)
-            if (!(kv[k] = aiq_eval(&ev, p->exprs[k], c)))
-                goto done;
-        if (nkeys == 0) {
-            memset(gids, 0, sizeof *gids * c->count);
-        } else {
-            for (uint32_t k = 0; k < c->count; k++) {
-                uint32_t i = aiq_row(c, k);
-                int64_t g;
-                bool added;
-                uint64_t h = 0;
-                if (typed) {
-                    for (int x = 0; x < nkeys; x++) {
-                        kvals[x] = key_val(kv[x], i, ktypes[x]);
-                        h = key_hash(h, &kvals[x], ktypes[x]);
-                    }
-                    g = groupmap_find(&gm, kvals, h);
-                    added = g < 0;
-                    if (added)
-                        g = ngroups;
-                } else {
-                    aiq_sb_clear(&key);
-                    for (int x = 0; x < nkeys; x++)
-                        aiq_key_append(&key, kv[x], i);
-                    g = aiq_keymap_get(&groups, key.data, (uint32_t)key.len, &added);
-                }
-                if (added) {
-                    for (int x = 0; x < nkeys; x++)
-                        rows[x] = i;
-                    aiq_table_append_row(keys, kv, rows);
-                    if (typed) { /* compared from now on against the table's copies */
-                        for (int x = 0; x < nkeys; x++)
-                            if (ktypes[x] == AIQ_TYPE_STRING)
-                                kvals[x].s = ((AiqStr *)keys->cols[x].data)[g];
-                        groupmap_add(&gm, kvals, h);
-                    }
-                    ngroups = g + 1;
-                    for (int a = 0; a < naggs; a++) {
-                        grow_state(&st[a], ngroups);
-                        if (st[a].extra)
-                            aiq_table_add_null_row(st[a].extra);
-                    }
-                }
-                gids[k] = g;
-            }
-        }
-        for (int a = 0; a < naggs; a++) {
-            const AiqAgg *ag = &p->aggs[a];
-            if (st[a].vals_of)
-                continue;
-            AiqVector *arg = ag->arg ? aiq_eval(&ev, ag->arg, c) : NULL;
-            AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
-            if ((ag->arg && !arg) || (ag->pred && !pred))
-                goto done;
-            for (int e = 0; e < ag->nextra; e++)
-                if (!(extra[e] = aiq_eval(&ev, ag->extra[e], c)))
-                    goto done;
-            state_update(&st[a], c, gids, arg, pred, extra, &key);
-        }
-        if (!aiq_op_check_limits(ex))
-            goto done;
-    }
-done:;
-    AiqTable *out = NULL;
-    if (ex->err->code == AIQ_OK && naggs == 0 && nkeys > 0) {
-        out = keys; /* distinct: the keys are the result, not copied a second time */
-        keys = NULL;
-    } else if (ex->err->code == AIQ_OK) {
-        out = aiq_table_new(&p->schema);
-        AiqArena scratch;
-        aiq_arena_init(&scratch, 4096);
-        AiqVector kvec;
-        for (int64_t g = 0; g < ngroups; g++) {
-            /* the result can be as large as the input: --max-memory holds here too */
-            if ((g & 65535) == 65535 && !aiq_op_check_limits(ex)) {
-                aiq_table_free(out);
-                out = NULL;
-                break;
-            }
-            aiq_table_add_null_row(out);
-            for (int k = 0; k < nkeys; k++) {
-                aiq_table_column_vector(keys, k, &kvec);
-                aiq_table_set(out, k, g, &kvec, (uint32_t)g);
-            }
-            for (int a = 0; a < naggs; a++)
-                state_finish(&st[a], g, out, &scratch);
-            aiq_arena_reset(&scratch);
-        }
-        aiq_arena_free(&scratch);
-    }
-    for (int a = 0; a < naggs; a++)
-        state_free(&st[a]);
-    aiq_xfree(st);
-    aiq_xfree(gids);
-    aiq_sb_free(&key);
-    aiq_eval_free(&ev);
-    aiq_table_free(keys);
-    aiq_keymap_free(&groups);
-    groupmap_free(&gm);
-    aiq_arena_free(&sized);
-    return out;
-}
-
-static AiqChunk *summarize_next(AiqOp *op)
-{
-    Summarize *su = (Summarize *)op;
-    if (!su->scan) {
-        AiqTable *t = summarize_compute(su);
-        if (!t)
-            return NULL;
-        su->scan = aiq_op_table_scan(op->ex, t, true);
-    }
-    return su->scan->next(su->scan);
-}
-
-static void summarize_free(AiqOp *op)
-{
-    Summarize *su = (Summarize *)op;
-    aiq_op_free(su->input);
-    aiq_op_free(su->scan);
-    aiq_xfree(su);
-}
-
-AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p, AiqOp *input)
-{
-    Summarize *su = aiq_xcalloc(1, sizeof *su);
-    su->base = (AiqOp){summarize_next, summarize_free, ex};
-    su->input = input;
-    su->p = p;
-    return &su->base;
 }
