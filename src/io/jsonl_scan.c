@@ -699,8 +699,10 @@ static bool hint_keeps(const Rows *r, const LineFields *lf)
 /* Whether a where's conjunct could be true for a value as its column would
  * hold it, by the comparison the kernels make (core/compare.h: NaN is
  * unordered, so only != is true for it); values of any other shape (null,
- * another kind) are kept for the where to judge. */
-static bool pred_keeps(const AiqRowPred *pr, const Cell *c)
+ * another kind) are kept for the where to judge. Kept out of line: inlined,
+ * its comparisons cost the scanner's loop registers on every line, with or
+ * without a where above (5% more instructions for a count). */
+__attribute__((noinline)) static bool pred_keeps(const AiqRowPred *pr, const Cell *c)
 {
     switch (pr->type) {
     case AIQ_TYPE_REAL:
