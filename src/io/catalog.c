@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "core/keymap.h"
-#include "core/table.h"
+#include "core/keymap.h"
 #include "util/mem.h"
 
 void aiq_catalog_init(AiqCatalog *c)
@@ -65,8 +65,9 @@ static AiqCatalogTable *get_or_add(AiqCatalog *c, const char *name)
     return t;
 }
 
-/* Forgets t's files (and what was learnt from them: an inferred schema, the
- * cached rows) for a new binding; a declared schema stays. */
+/* Forgets t's files (and what was learnt from them: an inferred schema)
+ * for a new binding; a declared schema stays. The binding number changes
+ * too, which tells a cache of the rows (session/cache.c) they are stale. */
 static void unbind(AiqCatalogTable *t)
 {
     t->npaths = t->cappaths = 0;
@@ -77,9 +78,6 @@ static void unbind(AiqCatalogTable *t)
         t->declared = t->inferred = false;
         t->schema = (AiqSchema){0};
     }
-    aiq_table_free(t->data);
-    t->data = NULL;
-    t->loaded = NULL;
 }
 
 /* The table a new binding of NAME from source goes to, or NULL when -t

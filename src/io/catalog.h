@@ -63,7 +63,7 @@ typedef struct AiqCatalog {
 } AiqCatalog;
 
 void aiq_catalog_init(AiqCatalog *c);
-/* Frees the catalog; the tables' cached data must have been released. */
+/* Frees the catalog. */
 void aiq_catalog_free(AiqCatalog *c);
 
 /* -t NAME=PATH (and the REPL's .load): binds NAME to PATH (a file, a glob, a

@@ -30,8 +30,6 @@ typedef enum AiqFormat {
     AIQ_FMT_TABLE, AIQ_FMT_CSV, AIQ_FMT_TSV, AIQ_FMT_JSON, AIQ_FMT_NDJSON, AIQ_FMT_MARKDOWN
 } AiqFormat;
 
-/* The accepted format names, for usage messages. */
-#define AIQ_FORMAT_CHOICES "table, csv, tsv, json, ndjson (or jsonl), markdown (or md)"
 
 typedef struct AiqOutputOptions {
     AiqFormat format;
