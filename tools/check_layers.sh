@@ -66,4 +66,4 @@ awk -v layers=tools/layers.txt -v max="$max_lines" '
       }
     }
     exit bad
-  }' $(find src -name '*.[ch]' | sort) || exit 1
+  }' $(find src -name '*.[ch]' -o -name '*.def' | sort) || exit 1
