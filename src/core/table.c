@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "core/validity.h"
 #include "util/mem.h"
 
 AiqTable *aiq_table_new(const AiqSchema *schema)
@@ -214,12 +215,133 @@ void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t
     store(t, col, r, v, i, false);
 }
 
+/* ---- appending chunks, a column at a time -------------------------------- */
+
+/* The validity of rows r0 .. r0+n-1 of col from v's over the chunk's rows:
+ * no bitmap is made until a null comes (a NULL one is the common case);
+ * without a selection vector the bits are copied a word at a time. */
+static void append_validity(AiqColumnData *col, int64_t r0, const AiqVector *v, const AiqChunk *c)
+{
+    uint32_t n = c->count;
+    bool all = !v->validity || (v->is_const ? aiq_bit(v->validity, 0) : !c->sel && aiq_bits_all(v->validity, n));
+    if (all) {
+        if (col->validity)
+            aiq_bits_copy(col->validity, r0, NULL, n);
+        return;
+    }
+    if (!col->validity) {
+        col->validity = aiq_xmalloc((size_t)col->cap / 8);
+        memset(col->validity, 0xff, (size_t)col->cap / 8);
+    }
+    if (v->is_const) { /* a null constant */
+        for (uint32_t k = 0; k < n; k++)
+            aiq_bit_clear(col->validity, r0 + k);
+    } else if (!c->sel) {
+        aiq_bits_copy(col->validity, r0, v->validity, n);
+    } else {
+        for (uint32_t k = 0; k < n; k++) {
+            if (aiq_bit(v->validity, c->sel[k]))
+                aiq_bit_set(col->validity, r0 + k);
+            else
+                aiq_bit_clear(col->validity, r0 + k);
+        }
+    }
+}
+
+/* Copies the chunk's rows of v's values of width w into dst: one memcpy
+ * when the rows are 0..count-1, a gather through the selection vector, or
+ * the constant repeated. */
+static void append_values(char *dst, const AiqVector *v, const AiqChunk *c, size_t w)
+{
+    const char *src = v->data.raw;
+    uint32_t n = c->count;
+    if (v->is_const)
+        for (uint32_t k = 0; k < n; k++)
+            memcpy(dst + w * k, src, w);
+    else if (!c->sel)
+        memcpy(dst, src, w * n);
+    else
+        for (uint32_t k = 0; k < n; k++)
+            memcpy(dst + w * k, src + w * c->sel[k], w);
+}
+
+/* Sets dst[k] to 0 where the chunk's row k of v is null (the int64 types
+ * hold 0 in a null row, as store() writes it): word by word over v's
+ * nulls when the rows are 0..count-1. */
+static void zero_nulls(int64_t *dst, const AiqVector *v, const AiqChunk *c)
+{
+    uint32_t n = c->count;
+    if (v->is_const || c->sel) {
+        for (uint32_t k = 0; k < n; k++)
+            if (!aiq_bit(v->validity, aiq_vidx(v, aiq_row(c, k))))
+                dst[k] = 0;
+        return;
+    }
+    for (uint32_t base = 0; base < n; base += 64)
+        for (uint64_t w = ~v->validity[base >> 6] & aiq_word_in_range(base, n); w; w &= w - 1)
+            dst[base + (uint32_t)__builtin_ctzll(w)] = 0;
+}
+
+/* Whether a column of type t holds values of v as they are (reals and the
+ * int64 types are converted by store()). */
+static bool same_storage(AiqType t, const AiqVector *v)
+{
+    if (t == AIQ_TYPE_REAL || v->type == AIQ_TYPE_REAL)
+        return t == v->type;
+    return true;
+}
+
+/* Appends the chunk's rows of v to column col of t, one loop for the
+ * column's type rather than a type switch per cell. */
+static void append_column(AiqTable *t, int col, const AiqVector *v, const AiqChunk *c)
+{
+    AiqColumnData *cd = &t->cols[col];
+    own_column(cd);
+    int64_t r0 = t->nrows;
+    uint32_t n = c->count;
+    if (!same_storage(cd->type, v)) {
+        for (uint32_t k = 0; k < n; k++)
+            store(t, col, r0 + k, v, aiq_row(c, k), true);
+        return;
+    }
+    switch (cd->type) {
+    case AIQ_TYPE_STRING: { /* the payloads are copied into the table's arena */
+        AiqStr *dst = (AiqStr *)cd->data + r0;
+        for (uint32_t k = 0; k < n; k++) {
+            AiqStr x = v->data.str[aiq_vidx(v, aiq_row(c, k))];
+            char *p = x.len ? aiq_arena_alloc(&t->strings, x.len) : NULL;
+            if (x.len)
+                memcpy(p, x.ptr, x.len);
+            dst[k] = (AiqStr){p ? p : "", x.len};
+        }
+        return;
+    }
+    case AIQ_TYPE_DYNAMIC: { /* one reference each */
+        json_t **dst = (json_t **)cd->data + r0;
+        for (uint32_t k = 0; k < n; k++)
+            dst[k] = json_incref(v->data.dyn[aiq_vidx(v, aiq_row(c, k))]);
+        return;
+    }
+    case AIQ_TYPE_REAL:
+        append_values((char *)((double *)cd->data + r0), v, c, sizeof(double));
+        append_validity(cd, r0, v, c);
+        return;
+    default: { /* int64 types; a null holds 0 */
+        int64_t *dst = (int64_t *)cd->data + r0;
+        append_values((char *)dst, v, c, sizeof(int64_t));
+        append_validity(cd, r0, v, c);
+        if (v->validity)
+            zero_nulls(dst, v, c);
+        return;
+    }
+    }
+}
+
 void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c)
 {
     reserve(t, t->nrows + c->count);
     for (int col = 0; col < t->schema.ncols; col++)
-        for (uint32_t k = 0; k < c->count; k++)
-            store(t, col, t->nrows + k, c->cols[col], aiq_row(c, k), true);
+        append_column(t, col, c->cols[col], c);
     t->nrows += c->count;
 }
 

@@ -27,11 +27,16 @@ void aiq_vec_set_null(AiqVector *v, uint32_t i, AiqArena *arena)
         v->data.str[i].len = 0;
         return;
     }
+    aiq_vec_validity(v, arena)[i >> 6] &= ~((uint64_t)1 << (i & 63));
+}
+
+uint64_t *aiq_vec_validity(AiqVector *v, AiqArena *arena)
+{
     if (!v->validity) {
         v->validity = aiq_arena_alloc(arena, AIQ_VECTOR_SIZE / 8);
         memset(v->validity, 0xff, AIQ_VECTOR_SIZE / 8);
     }
-    v->validity[i >> 6] &= ~((uint64_t)1 << (i & 63));
+    return v->validity;
 }
 
 AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n)

@@ -50,6 +50,9 @@ static inline bool aiq_vec_is_null(const AiqVector *v, uint32_t i)
 }
 /* Marks row i null, allocating the bitmap (all valid) from arena on first use. */
 void aiq_vec_set_null(AiqVector *v, uint32_t i, AiqArena *arena);
+/* v's validity bitmap (not dynamic or string: those have none), made all
+ * valid from arena when v had none, for a caller about to clear bits. */
+uint64_t *aiq_vec_validity(AiqVector *v, AiqArena *arena);
 /* Returns a flat vector of type t with room for n rows, data uninitialised,
  * no nulls; memory from arena. */
 AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n);

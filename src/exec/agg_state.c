@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/validity.h"
 #include "func/kernel.h"
 #include "util/mem.h"
 
@@ -157,39 +158,114 @@ static void values_push(Values *vs, const void *x, size_t width)
     memcpy((char *)vs->v + width * (size_t)vs->n++, x, width);
 }
 
-/* The most common aggregates without a predicate, one tight loop each
- * instead of a switch per row: count, and min, max and the values of
- * percentiles over a real column. The same updates as aiq_agg_update's (a NaN never
- * replaces a min or max, as cmp_best says); false when not such a case. */
-static bool state_update_tight(AggState *s, const AiqChunk *c, const int64_t *gids, const AiqVector *arg,
-                              const AiqVector *pred)
+/* The logical rows of c an aggregate takes: those its predicate holds for
+ * (true, not null) and whose argument is not null. NULL when that is every
+ * row; else mask, made a word at a time where the rows allow. */
+static const uint64_t *taken_rows(const AiqChunk *c, const AiqVector *arg, const AiqVector *pred, uint64_t *mask)
+{
+    uint32_t n = c->count;
+    bool arg_nulls = arg && (arg->type == AIQ_TYPE_DYNAMIC || (arg->type != AIQ_TYPE_STRING && arg->validity));
+    if (!arg_nulls && !pred)
+        return NULL;
+    for (uint32_t base = 0; base < n; base += 64)
+        mask[base >> 6] = AIQ_WORD_ALL;
+    if (arg_nulls && arg->validity && !arg->is_const && !c->sel) {
+        for (uint32_t base = 0; base < n; base += 64)
+            mask[base >> 6] &= arg->validity[base >> 6];
+    } else if (arg_nulls) {
+        for (uint32_t k = 0; k < n; k++)
+            if (aiq_vec_is_null(arg, aiq_row(c, k)))
+                aiq_bit_clear(mask, k);
+    }
+    for (uint32_t k = 0; pred && k < n; k++)
+        if (!pred_true(pred, aiq_row(c, k)))
+            aiq_bit_clear(mask, k);
+    return mask;
+}
+
+/* Runs body for each logical row k of c an aggregate takes, with i its
+ * physical row, j its argument's row (0 for a constant) and g its group. */
+#define EACH_TAKEN(body)                                                                   \
+    AIQ_FOR_ROWS_IN(taken, c->count, k, {                                                  \
+        uint32_t i = c->sel ? c->sel[k] : k;                                               \
+        uint32_t j = arg && arg->is_const ? 0 : i;                                         \
+        int64_t g = gids[k];                                                               \
+        (void)j;                                                                           \
+        body;                                                                              \
+    })
+
+/* The aggregates over numbers, with one loop per aggregate and argument
+ * type instead of a switch per row, a 64-row word of taken rows at a time
+ * (core/validity.h). The same updates as aiq_agg_update's row loop (a NaN
+ * never replaces a min or max, as cmp_best says); false when the aggregate
+ * is not one of these (strings, lists, distinct values, carried columns). */
+static bool update_numbers(AggState *s, const AiqChunk *c, const int64_t *gids, const AiqVector *arg,
+                           const AiqVector *pred)
 {
     const AiqAgg *a = s->a;
-    if (a->kind == AIQ_AGG_COUNT && !pred) {
-        for (uint32_t k = 0; k < c->count; k++)
-            s->cnt[gids[k]]++;
-        return true;
-    }
-    if (pred || !arg || arg->type != AIQ_TYPE_REAL || arg->is_const)
+    bool counting = a->kind == AIQ_AGG_COUNT || a->kind == AIQ_AGG_COUNTIF;
+    if (!counting && (!arg || arg->type == AIQ_TYPE_STRING || arg->type == AIQ_TYPE_DYNAMIC))
         return false;
-    const double *x = arg->data.f64;
-    const uint64_t *valid = arg->validity;
-#define ROWS_WITH_VALUES(body)                                                             \
-    for (uint32_t k = 0; k < c->count; k++) {                                             \
-        uint32_t i = aiq_row(c, k);                                                       \
-        if (valid && !(valid[i >> 6] >> (i & 63) & 1))                                    \
-            continue;                                                                     \
-        int64_t g = gids[k];                                                              \
-        body                                                                              \
-    }
+    bool real = arg && arg->type == AIQ_TYPE_REAL;
+    const double *xf = arg ? arg->data.f64 : NULL;
+    const int64_t *xi = arg ? arg->data.i64 : NULL;
+    uint64_t maskbuf[AIQ_VECTOR_SIZE / 64];
+    const uint64_t *taken = taken_rows(c, counting ? NULL : arg, pred, maskbuf);
     switch (a->kind) {
-    case AIQ_AGG_MAX: ROWS_WITH_VALUES(if (!s->cnt[g] || x[i] > s->fsum[g]) s->fsum[g] = x[i]; s->cnt[g] = 1;) return true;
-    case AIQ_AGG_MIN: ROWS_WITH_VALUES(if (!s->cnt[g] || x[i] < s->fsum[g]) s->fsum[g] = x[i]; s->cnt[g] = 1;) return true;
-    case AIQ_AGG_PERCENTILE: ROWS_WITH_VALUES(values_push(&s->vals[g], &x[i], sizeof *x);) return true;
+    case AIQ_AGG_COUNT:
+    case AIQ_AGG_COUNTIF: EACH_TAKEN(s->cnt[g]++); return true;
+    case AIQ_AGG_SUM:
+    case AIQ_AGG_SUMIF:
+        if (s->out_type == AIQ_TYPE_REAL && real)
+            EACH_TAKEN(s->fsum[g] += xf[j]);
+        else if (s->out_type == AIQ_TYPE_REAL)
+            EACH_TAKEN(s->fsum[g] += (double)xi[j]);
+        else if (!real)
+            EACH_TAKEN(s->isum[g] = (int64_t)((uint64_t)s->isum[g] + (uint64_t)xi[j]));
+        else
+            return false;
+        return true;
+    case AIQ_AGG_AVG:
+    case AIQ_AGG_AVGIF:
+    case AIQ_AGG_STDEV:
+    case AIQ_AGG_STDEVIF:
+    case AIQ_AGG_VARIANCE:
+    case AIQ_AGG_VARIANCEIF:
+        /* avg is sum / count, as Kusto computes it; variance uses Welford's
+         * update, which stays accurate when the mean is large */
+        EACH_TAKEN({
+            double x = real ? xf[j] : (double)xi[j];
+            int64_t cnt = ++s->cnt[g];
+            s->fsum[g] += x;
+            double d = x - s->mean[g];
+            s->mean[g] += d / (double)cnt;
+            s->m2[g] += d * (x - s->mean[g]);
+        });
+        return true;
+    case AIQ_AGG_MAX:
+    case AIQ_AGG_MAXIF:
+        if (real)
+            EACH_TAKEN(if (!s->cnt[g] || xf[j] > s->fsum[g]) s->fsum[g] = xf[j]; s->cnt[g] = 1);
+        else
+            EACH_TAKEN(if (!s->cnt[g] || xi[j] > s->isum[g]) s->isum[g] = xi[j]; s->cnt[g] = 1);
+        return true;
+    case AIQ_AGG_MIN:
+    case AIQ_AGG_MINIF:
+        if (real)
+            EACH_TAKEN(if (!s->cnt[g] || xf[j] < s->fsum[g]) s->fsum[g] = xf[j]; s->cnt[g] = 1);
+        else
+            EACH_TAKEN(if (!s->cnt[g] || xi[j] < s->isum[g]) s->isum[g] = xi[j]; s->cnt[g] = 1);
+        return true;
+    case AIQ_AGG_PERCENTILE:
+        if (real)
+            EACH_TAKEN(values_push(&s->vals[g], &xf[j], sizeof *xf));
+        else
+            EACH_TAKEN(values_push(&s->vals[g], &xi[j], sizeof *xi));
+        return true;
     default: return false;
     }
-#undef ROWS_WITH_VALUES
 }
+#undef EACH_TAKEN
 
 /* make_set over a dynamic array adds the array's elements, each once
  * (Kusto's make_set page, "Set from array column"); null elements are left
@@ -222,7 +298,7 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
                          AiqVector **extra, AiqStrBuf *key)
 {
     const AiqAgg *a = s->a;
-    if (state_update_tight(s, c, gids, arg, pred))
+    if (update_numbers(s, c, gids, arg, pred))
         return;
     for (uint32_t k = 0; k < c->count; k++) {
         uint32_t i = aiq_row(c, k);

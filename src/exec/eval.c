@@ -13,24 +13,58 @@
 #include <string.h>
 
 #include "func/kernel.h"
+#include "core/validity.h"
 #include "func/registry.h"
 #include "util/mem.h"
 
-/* out->validity = AND of the arguments' masks over the selected rows. */
+/* Marks null in out the rows of in where v (a dynamic vector: a NULL
+ * pointer is its null) is null. */
+static void dynamic_nulls(AiqEvalCtx *ctx, const AiqVector *v, AiqVector *out, const AiqChunk *in)
+{
+    for (uint32_t k = 0; k < in->count; k++) {
+        uint32_t i = aiq_row(in, k);
+        if (!v->data.dyn[aiq_vidx(v, i)])
+            aiq_vec_set_null(out, i, &ctx->arena);
+    }
+}
+
+/* out's validity &= v's over the rows of in. A bitmap is made for out only
+ * when a selected row is null (a NULL bitmap is the common, cheap case
+ * downstream). Without a selection vector the rows are 0..count-1 and go a
+ * word at a time; with one, row by row. */
+static void and_validity(AiqEvalCtx *ctx, const AiqVector *v, AiqVector *out, const AiqChunk *in)
+{
+    if (v->is_const) {
+        if (aiq_bit(v->validity, 0))
+            return;
+        for (uint32_t k = 0; k < in->count; k++) /* a null constant: every row */
+            aiq_vec_set_null(out, aiq_row(in, k), &ctx->arena);
+        return;
+    }
+    if (in->sel) {
+        for (uint32_t k = 0; k < in->count; k++)
+            if (!aiq_bit(v->validity, in->sel[k]))
+                aiq_vec_set_null(out, in->sel[k], &ctx->arena);
+        return;
+    }
+    for (uint32_t base = 0; base < in->count; base += 64) {
+        uint64_t w = v->validity[base >> 6] | ~aiq_word_in_range(base, in->count);
+        if (w != AIQ_WORD_ALL)
+            aiq_vec_validity(out, &ctx->arena)[base >> 6] &= w;
+    }
+}
+
+/* out's validity = AND of the arguments' over the selected rows (strings
+ * are never null). */
 static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVector *out,
                             const AiqChunk *in)
 {
     for (int a = 0; a < nargs; a++) {
-        AiqVector *v = args[a];
-        if (v->type == AIQ_TYPE_STRING)
-            continue; /* strings are never null */
-        if (v->type != AIQ_TYPE_DYNAMIC && !v->validity)
-            continue;
-        for (uint32_t k = 0; k < in->count; k++) {
-            uint32_t i = aiq_row(in, k);
-            if (aiq_vec_is_null(v, i))
-                aiq_vec_set_null(out, i, &ctx->arena);
-        }
+        const AiqVector *v = args[a];
+        if (v->type == AIQ_TYPE_DYNAMIC)
+            dynamic_nulls(ctx, v, out, in);
+        else if (v->type != AIQ_TYPE_STRING && v->validity)
+            and_validity(ctx, v, out, in);
     }
 }
 
