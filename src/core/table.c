@@ -440,6 +440,53 @@ void aiq_table_build_key_vectors(AiqTable *t)
 }
 
 /* The key vector index of d["key"] in c, or -1. */
+AiqTable *aiq_table_take_rows(AiqTable *src, const int64_t *order, int64_t n)
+{
+    AiqTable *out = aiq_table_new(&src->schema);
+    reserve(out, n);
+    for (int c = 0; c < src->schema.ncols; c++) {
+        AiqColumnData *from = &src->cols[c], *to = &out->cols[c];
+        switch (from->type) {
+        case AIQ_TYPE_STRING: { /* they point into src's arena, which goes with them */
+            const AiqStr *x = from->data;
+            AiqStr *y = to->data;
+            for (int64_t r = 0; r < n; r++)
+                y[r] = x[order[r]];
+            break;
+        }
+        case AIQ_TYPE_DYNAMIC: { /* the references move */
+            json_t **x = from->data, **y = to->data;
+            for (int64_t r = 0; r < n; r++) {
+                y[r] = x[order[r]];
+                if (!from->shared)
+                    x[order[r]] = NULL;
+            }
+            break;
+        }
+        default: { /* int64 types and reals alike: 8 bytes a value */
+            const uint64_t *x = from->data;
+            uint64_t *y = to->data;
+            for (int64_t r = 0; r < n; r++)
+                y[r] = x[order[r]];
+            break;
+        }
+        }
+        if (from->validity) {
+            to->validity = aiq_xmalloc((size_t)to->cap / 8);
+            memset(to->validity, 0xff, (size_t)to->cap / 8);
+            for (int64_t r = 0; r < n; r++)
+                if (!aiq_bit(from->validity, order[r]))
+                    aiq_bit_clear(to->validity, r);
+        }
+    }
+    out->nrows = n;
+    AiqArena strings = out->strings;
+    out->strings = src->strings;
+    src->strings = strings;
+    aiq_table_free(src);
+    return out;
+}
+
 void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v)
 {
     v->type = t->cols[col].type;

@@ -68,6 +68,11 @@ int64_t aiq_table_add_null_row(AiqTable *t);
  * [start, start+n) of t; no copy. n <= AIQ_VECTOR_SIZE, start % 64 == 0. */
 void aiq_table_view(const AiqTable *t, int64_t start, uint32_t n, AiqChunk *c, AiqVector *vecs,
                     AiqVector **ptrs);
+/* Rows order[0..n) of src (distinct row numbers), in that order, as a new
+ * table that takes src's strings and dynamic references: consumes src
+ * (which must have no key vectors). Sort and top reorder their rows so,
+ * with a gather per column and nothing copied twice. */
+AiqTable *aiq_table_take_rows(AiqTable *src, const int64_t *order, int64_t n);
 /* A view of a whole column as a vector: row i of the vector is row i of the table. */
 void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v);
 /* True when row r of column col is null. */

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "core/json_text.h"
+#include "core/validity.h"
 #include "util/mem.h"
 
 typedef struct Sort {
@@ -20,97 +21,172 @@ typedef struct Sort {
     AiqTopHint *hint; /* top over a streaming scan: its current N-th key */
 } Sort;
 
-/* sort and top: the input rows plus their evaluated keys, sorted by index. */
+/* ---- ordering rows ------------------------------------------------------------ */
+
+/* A sort key made ready for comparing: its column's values, its nulls, and
+ * for a dynamic key each row's JSON text, made once (comparing made it
+ * twice per comparison). */
+typedef struct SortKey {
+    AiqType type;
+    const void *data;
+    const uint64_t *validity;
+    char **text; /* dynamic: the rows' text, NULL for a null */
+    bool desc, nulls_first;
+} SortKey;
+
 typedef struct SortCtx {
-    AiqTable *keys;
-    const int *flags;
+    const SortKey *keys;
     int nkeys;
 } SortCtx;
 
-static SortCtx *sort_ctx; /* qsort has no user pointer in C11 */
+static const SortCtx *sort_ctx; /* qsort has no user pointer in C11 */
 
-static int cmp_values(const AiqTable *t, int c, int64_t x, int64_t y)
+static bool key_null(const SortKey *k, int64_t r)
 {
-    const AiqColumnData *cd = &t->cols[c];
-    switch (cd->type) {
+    if (k->type == AIQ_TYPE_DYNAMIC)
+        return !((json_t *const *)k->data)[r];
+    return k->validity && !aiq_bit(k->validity, r);
+}
+
+/* Three-way comparison of two rows' values of key k, not null: by the
+ * value's type; a NaN compares equal to everything, as it always has
+ * here; a dynamic value by its JSON text. */
+static int key_cmp(const SortKey *k, int64_t x, int64_t y)
+{
+    switch (k->type) {
     case AIQ_TYPE_REAL: {
-        double a = ((double *)cd->data)[x], b = ((double *)cd->data)[y];
+        double a = ((const double *)k->data)[x], b = ((const double *)k->data)[y];
         return (a > b) - (a < b);
     }
-    case AIQ_TYPE_STRING: {
-        AiqStr a = ((AiqStr *)cd->data)[x], b = ((AiqStr *)cd->data)[y];
-        uint32_t n = a.len < b.len ? a.len : b.len;
-        int r = n ? memcmp(a.ptr, b.ptr, n) : 0;
-        return r ? r : (a.len > b.len) - (a.len < b.len);
-    }
-    case AIQ_TYPE_DYNAMIC: {
-        char *a = aiq_dyn_dumps(((json_t **)cd->data)[x], JSON_COMPACT | JSON_ENCODE_ANY);
-        char *b = aiq_dyn_dumps(((json_t **)cd->data)[y], JSON_COMPACT | JSON_ENCODE_ANY);
-        int r = strcmp(a ? a : "", b ? b : "");
-        aiq_xfree(a);
-        aiq_xfree(b);
-        return r;
-    }
-    default: {
-        int64_t a = ((int64_t *)cd->data)[x], b = ((int64_t *)cd->data)[y];
-        return (a > b) - (a < b);
-    }
+    case AIQ_TYPE_STRING: return aiq_cmp_str(((const AiqStr *)k->data)[x], ((const AiqStr *)k->data)[y]);
+    case AIQ_TYPE_DYNAMIC: return strcmp(k->text[x] ? k->text[x] : "", k->text[y] ? k->text[y] : "");
+    default: return aiq_cmp_i64(((const int64_t *)k->data)[x], ((const int64_t *)k->data)[y]);
     }
 }
 
-static int cmp_rows(const void *pa, const void *pb)
+/* Rows x and y by keys from.. on (nulls where the key's flags put them),
+ * then by row number: the order is stable. */
+static int cmp_keys(int from, int64_t x, int64_t y)
 {
-    int64_t x = *(const int64_t *)pa, y = *(const int64_t *)pb;
-    for (int k = 0; k < sort_ctx->nkeys; k++) {
-        int f = sort_ctx->flags[k];
-        bool nx = aiq_table_is_null(sort_ctx->keys, k, x), ny = aiq_table_is_null(sort_ctx->keys, k, y);
+    for (int i = from; i < sort_ctx->nkeys; i++) {
+        const SortKey *k = &sort_ctx->keys[i];
+        bool nx = key_null(k, x), ny = key_null(k, y);
         if (nx || ny) {
             if (nx && ny)
                 continue;
-            bool nulls_first = (f & AIQ_SORT_NULLS_FIRST) != 0;
-            return nx ? (nulls_first ? -1 : 1) : (nulls_first ? 1 : -1);
+            return nx == k->nulls_first ? -1 : 1;
         }
-        int c = cmp_values(sort_ctx->keys, k, x, y);
+        int c = key_cmp(k, x, y);
         if (c)
-            return (f & AIQ_SORT_DESC) ? -c : c;
+            return k->desc ? -c : c;
     }
-    return (x > y) - (x < y); /* stable */
+    return (x > y) - (x < y);
+}
+
+static int cmp_rows_rest(const void *pa, const void *pb)
+{
+    return cmp_keys(1, *(const int64_t *)pa, *(const int64_t *)pb);
+}
+
+static int first_cmp_rows(const void *pa, const void *pb)
+{
+    return cmp_keys(0, *(const int64_t *)pa, *(const int64_t *)pb);
+}
+
+/* The first key's value beside its row: the comparisons most sorts are
+ * decided by read one array, typed, with no null test and no type switch;
+ * ties go on to the other keys. */
+typedef struct Pair {
+    union {
+        int64_t i;
+        double f;
+    } v;
+    int64_t row;
+} Pair;
+
+#define DEFINE_PAIR_CMP(name, field, sign)                                                 \
+    static int name(const void *pa, const void *pb)                                        \
+    {                                                                                      \
+        const Pair *a = pa, *b = pb;                                                       \
+        int c = (a->v.field > b->v.field) - (a->v.field < b->v.field);                     \
+        return c ? sign c : cmp_keys(1, a->row, b->row);                                   \
+    }
+DEFINE_PAIR_CMP(cmp_i64_asc, i, +)
+DEFINE_PAIR_CMP(cmp_i64_desc, i, -)
+DEFINE_PAIR_CMP(cmp_f64_asc, f, +)
+DEFINE_PAIR_CMP(cmp_f64_desc, f, -)
+#undef DEFINE_PAIR_CMP
+
+/* Orders rows 0..n-1 into order: the rows whose first key is null by the
+ * other keys, put first or last as its flags say, and the rest by the
+ * first key's value (Pair), when it is a number. */
+static void order_rows(const SortKey *first, int64_t n, int64_t *order)
+{
+    int64_t nnull = 0, nval = 0;
+    for (int64_t r = 0; r < n; r++)
+        nnull += key_null(first, r);
+    int64_t *nulls = order + (first->nulls_first ? 0 : n - nnull), *vals = order + (first->nulls_first ? nnull : 0);
+    bool numeric = first->type != AIQ_TYPE_STRING && first->type != AIQ_TYPE_DYNAMIC;
+    Pair *pairs = numeric ? aiq_xmalloc(sizeof *pairs * (size_t)(n - nnull + 1)) : NULL;
+    for (int64_t r = 0, k = 0; r < n; r++) {
+        if (key_null(first, r)) {
+            nulls[k++] = r;
+        } else if (pairs) {
+            pairs[nval].row = r;
+            if (first->type == AIQ_TYPE_REAL)
+                pairs[nval].v.f = ((const double *)first->data)[r];
+            else
+                pairs[nval].v.i = ((const int64_t *)first->data)[r];
+            nval++;
+        } else {
+            vals[nval++] = r;
+        }
+    }
+    qsort(nulls, (size_t)nnull, sizeof *nulls, cmp_rows_rest);
+    if (pairs) {
+        int (*cmp)(const void *, const void *) = first->type == AIQ_TYPE_REAL ? (first->desc ? cmp_f64_desc : cmp_f64_asc)
+                                                                              : (first->desc ? cmp_i64_desc : cmp_i64_asc);
+        qsort(pairs, (size_t)nval, sizeof *pairs, cmp);
+        for (int64_t k = 0; k < nval; k++)
+            vals[k] = pairs[k].row;
+        aiq_xfree(pairs);
+    } else {
+        qsort(vals, (size_t)nval, sizeof *vals, first_cmp_rows);
+    }
 }
 
 /* Returns the row order of (rows, keys) sorted by the plan's keys. */
 static int64_t *sorted_order(AiqTable *keys, const AiqPlan *p, int64_t n)
 {
+    int nk = p->nexprs;
+    SortKey *sk = aiq_xcalloc((size_t)nk + 1, sizeof *sk);
+    for (int i = 0; i < nk; i++) {
+        const AiqColumnData *cd = &keys->cols[i];
+        sk[i] = (SortKey){.type = cd->type, .data = cd->data, .validity = cd->validity,
+                          .desc = (p->sort_flags[i] & AIQ_SORT_DESC) != 0,
+                          .nulls_first = (p->sort_flags[i] & AIQ_SORT_NULLS_FIRST) != 0};
+        if (cd->type == AIQ_TYPE_DYNAMIC) {
+            sk[i].text = aiq_xcalloc((size_t)n + 1, sizeof *sk[i].text);
+            for (int64_t r = 0; r < n; r++)
+                sk[i].text[r] = aiq_dyn_dumps(((json_t **)cd->data)[r], JSON_COMPACT | JSON_ENCODE_ANY);
+        }
+    }
     int64_t *order = aiq_xmalloc(sizeof *order * (size_t)(n ? n : 1));
-    for (int64_t i = 0; i < n; i++)
-        order[i] = i;
-    SortCtx sc = {keys, p->sort_flags, p->nexprs};
+    SortCtx sc = {sk, nk};
     sort_ctx = &sc;
-    qsort(order, (size_t)n, sizeof *order, cmp_rows);
+    if (nk > 0)
+        order_rows(&sk[0], n, order);
+    else
+        for (int64_t r = 0; r < n; r++)
+            order[r] = r;
     sort_ctx = NULL;
+    for (int i = 0; i < nk; i++) {
+        for (int64_t r = 0; sk[i].text && r < n; r++)
+            aiq_xfree(sk[i].text[r]);
+        aiq_xfree(sk[i].text);
+    }
+    aiq_xfree(sk);
     return order;
-}
-
-/* Copies rows of src in the given order (first n) into a new table. */
-static AiqTable *gather(const AiqTable *src, const int64_t *order, int64_t n)
-{
-    AiqTable *out = aiq_table_new(&src->schema);
-    int nc = src->schema.ncols;
-    AiqVector *vecs = aiq_xcalloc((size_t)nc + 1, sizeof *vecs);
-    AiqVector **ptrs = aiq_xcalloc((size_t)nc + 1, sizeof *ptrs);
-    uint32_t *rows = aiq_xcalloc((size_t)nc + 1, sizeof *rows);
-    for (int c = 0; c < nc; c++) {
-        aiq_table_column_vector(src, c, &vecs[c]);
-        ptrs[c] = &vecs[c];
-    }
-    for (int64_t r = 0; r < n; r++) {
-        for (int c = 0; c < nc; c++)
-            rows[c] = (uint32_t)order[r];
-        aiq_table_append_row(out, ptrs, rows);
-    }
-    aiq_xfree(vecs);
-    aiq_xfree(ptrs);
-    aiq_xfree(rows);
-    return out;
 }
 
 static AiqSchema key_schema(const AiqPlan *p, AiqColumn *cols)
@@ -127,12 +203,9 @@ static void truncate_sorted(AiqTable **rows, AiqTable **keys, const AiqPlan *p, 
 {
     int64_t *order = sorted_order(*keys, p, (*rows)->nrows);
     int64_t n = (*rows)->nrows < limit ? (*rows)->nrows : limit;
-    AiqTable *r2 = gather(*rows, order, n), *k2 = gather(*keys, order, n);
+    *rows = aiq_table_take_rows(*rows, order, n);
+    *keys = aiq_table_take_rows(*keys, order, n);
     aiq_xfree(order);
-    aiq_table_free(*rows);
-    aiq_table_free(*keys);
-    *rows = r2;
-    *keys = k2;
 }
 
 /* True when row i of key vector v sorts strictly before row r of the key
@@ -231,9 +304,8 @@ static AiqTable *sort_compute(AiqOp *op)
     aiq_eval_free(&ev);
     int64_t *order = sorted_order(keys, p, rows->nrows);
     int64_t n = top && rows->nrows > p->limit ? p->limit : rows->nrows;
-    AiqTable *out = gather(rows, order, n);
+    AiqTable *out = aiq_table_take_rows(rows, order, n);
     aiq_xfree(order);
-    aiq_table_free(rows);
     aiq_table_free(keys);
     aiq_xfree(kc);
     aiq_xfree(kv);
