@@ -217,33 +217,36 @@ void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t
 
 /* ---- appending chunks, a column at a time -------------------------------- */
 
-/* The validity of rows r0 .. r0+n-1 of col from v's over the chunk's rows:
- * no bitmap is made until a null comes (a NULL one is the common case);
- * without a selection vector the bits are copied a word at a time. */
-static void append_validity(AiqColumnData *col, int64_t r0, const AiqVector *v, const AiqChunk *c)
+/* A column's bitmap, made all valid at its first null. */
+static uint64_t *column_validity(AiqColumnData *col)
 {
-    uint32_t n = c->count;
-    bool all = !v->validity || (v->is_const ? aiq_bit(v->validity, 0) : !c->sel && aiq_bits_all(v->validity, n));
-    if (all) {
-        if (col->validity)
-            aiq_bits_copy(col->validity, r0, NULL, n);
-        return;
-    }
     if (!col->validity) {
         col->validity = aiq_xmalloc((size_t)col->cap / 8);
         memset(col->validity, 0xff, (size_t)col->cap / 8);
     }
-    if (v->is_const) { /* a null constant */
+    return col->validity;
+}
+
+/* The validity of rows r0 .. r0+n-1 of col from v's over the chunk's rows.
+ * No bitmap is made until a null comes (a NULL one is the common case);
+ * without a selection vector the bits are copied a word at a time. */
+static void append_validity(AiqColumnData *col, int64_t r0, const AiqVector *v, const AiqChunk *c)
+{
+    uint32_t n = c->count;
+    if (!v->validity || (v->is_const && aiq_bit(v->validity, 0)) || (!v->is_const && !c->sel && aiq_bits_all(v->validity, n))) {
+        if (col->validity) /* every row valid */
+            aiq_bits_copy(col->validity, r0, NULL, n);
+    } else if (v->is_const) { /* a null constant */
         for (uint32_t k = 0; k < n; k++)
-            aiq_bit_clear(col->validity, r0 + k);
+            aiq_bit_clear(column_validity(col), r0 + k);
     } else if (!c->sel) {
-        aiq_bits_copy(col->validity, r0, v->validity, n);
+        aiq_bits_copy(column_validity(col), r0, v->validity, n);
     } else {
         for (uint32_t k = 0; k < n; k++) {
-            if (aiq_bit(v->validity, c->sel[k]))
+            if (!aiq_bit(v->validity, c->sel[k]))
+                aiq_bit_clear(column_validity(col), r0 + k);
+            else if (col->validity)
                 aiq_bit_set(col->validity, r0 + k);
-            else
-                aiq_bit_clear(col->validity, r0 + k);
         }
     }
 }
