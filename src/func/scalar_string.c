@@ -654,3 +654,26 @@ KERNEL(k_parse_url)
         out->data.dyn[i] = aiq_eval_own(ctx, o);
     }
 }
+
+/* tohex(value[, minLength]): the value's hex digits, lower case; a negative
+ * value is its two's complement at its own size (8 digits for an int, 16
+ * for a long), and zeros pad to minLength, from 1 to 16 (more counts as
+ * 16), never cutting a digit (Kusto's tohex page). A null argument gives
+ * the empty string (a string is never null). */
+KERNEL(k_tohex)
+{
+    bool is_int = a[0]->type == AIQ_TYPE_INT;
+    FOR_ROWS(i) {
+        if (ISNULL(a[0], i) || (e->nargs > 1 && ISNULL(a[1], i))) {
+            out->data.str[i] = (AiqStr){"", 0};
+            continue;
+        }
+        int64_t v = I64(a[0], i);
+        uint64_t bits = is_int && v < 0 ? (uint32_t)v : (uint64_t)v;
+        int64_t width = e->nargs > 1 ? I64(a[1], i) : 1;
+        width = width < 1 ? 1 : width > 16 ? 16 : width;
+        char buf[24];
+        int len = snprintf(buf, sizeof buf, "%0*llx", (int)width, (unsigned long long)bits);
+        out->data.str[i] = aiq_eval_str(ctx, buf, (size_t)len);
+    }
+}
