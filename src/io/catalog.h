@@ -44,9 +44,6 @@ typedef struct AiqCatalogTable {
     bool declared; /* schema came from a .create table declaration (or a first pass: inferred) */
     bool inferred; /* the schema came from a first pass over the files, which are then streamed */
     AiqSchema schema;
-    void *data;        /* loaded table (core/vector.h), cached for reuse */
-    bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
-    uint64_t files_stamp; /* REPL: aiq_catalog_files_stamp() before data was read */
 } AiqCatalogTable;
 
 typedef struct AiqCatalog {
