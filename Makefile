@@ -33,7 +33,7 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(BUILD)/tests/unit_tests
 
 
-.PHONY: FORCE tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind series-cases
+.PHONY: FORCE fuzz-syntax tsan tsan-run all test unit golden asan fuzz run bench install clean testdata check-queries deps valgrind series-cases
 all: aiq
 
 deps: $(DEPS_OK)
@@ -69,8 +69,13 @@ $(NDJSON_DIFF): tests/tools/ndjson_diff.c $(DEPS_OK)
 unit: $(UNIT_BIN)
 	$(UNIT_BIN)
 
+# The fuzz targets are built only by make fuzz (with clang); make test checks
+# that they still compile against the headers they use.
+fuzz-syntax: $(DEPS_OK)
+	@for f in tests/fuzz/fuzz_*.c; do $(CC) $(CFLAGS) -fsyntax-only $$f || exit 1; done
+
 # The whole suite: unit tests, golden query tests, error tests, CLI tests.
-test: aiq $(UNIT_BIN) $(NDJSON_DIFF)
+test: aiq $(UNIT_BIN) $(NDJSON_DIFF) fuzz-syntax
 	@sh tools/deps.sh test
 	@sh tests/run_all.sh ./aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
