@@ -2634,6 +2634,7 @@ static AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sc
         }
     }
     p->regex = aiq_arena_strndup(b->arena, aiq_sb_str(&re), re.len);
+    p->regex_len = (uint32_t)re.len;
     aiq_sb_free(&re);
     p->ncaptures = ncap;
     p->expand_cols = cap_cols;
