@@ -70,18 +70,18 @@ def check_one(aiq, path, schema, index):
                 break
     elif not r.syntax_ok:
         r.stage = "syntax"
-        r.reason = reason_of(err_s, rc_s, syntax_stage=True)
+        r.reason = reason_of(err_s, rc_s, True, text)
     else:
         r.stage = "bind"
-        r.reason = reason_of(err_b, rc_b, syntax_stage=False)
+        r.reason = reason_of(err_b, rc_b, False, text)
     r.used, r.unrecognised = corpus_lib.names_used(text, index)
     return r
 
 
-def reason_of(err, rc, syntax_stage):
+def reason_of(err, rc, syntax_stage, text):
     if err is None:
         return "aiq exited with status %d and no error message" % rc
-    return corpus_lib.normalize_reason(err[2], syntax_stage)
+    return corpus_lib.normalize_reason(err[2], syntax_stage, text)
 
 
 def read_expected(path):

@@ -331,11 +331,30 @@ def _show_char(ch):
     return "U+%04X" % ord(ch)
 
 
-def normalize_reason(msg, syntax_stage=False):
+def _word_before(text, line, col):
+    """The word just before position line:col (1-based, col in bytes as aiq counts) of
+    text, such as the 'in' of "in (" or the 'toscalar' of "toscalar(", or None."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return None
+    s = lines[line - 1]
+    i = len(s.encode("utf-8")[:max(col - 1, 0)].decode("utf-8", errors="ignore"))
+    m = re.search(r"(!?[A-Za-z_]\w*~?)\s*$", s[:i])
+    return m.group(1) if m else None
+
+
+def normalize_reason(msg, syntax_stage=False, text=None):
     """Groups aiq's first error message by what is missing: the name of a function or
-    operator is kept, suggestions and positions are dropped, and a plain syntax error
-    is shown as "parse error at TOKEN: what was expected"."""
+    operator is kept, suggestions and positions are dropped, other quoted names in a
+    binding error become '…', and a plain syntax error is shown as
+    "parse error at TOKEN: what was expected". With the query text, a
+    bracket that is not closed is named by the word before it ("... after 'in'"), which
+    tells a tabular in (T | ...) from toscalar(T | ...)."""
     msg = re.sub(r"; did you mean .*$", "", msg)
+    m = re.search(r"to close '\(' at (\d+):(\d+)", msg)
+    opener = _word_before(text, int(m.group(1)), int(m.group(2))) if m and text else None
+    if opener:
+        msg = msg.replace(m.group(0), "to close '(' after '%s'" % opener)
     m = re.match(r"'([^']+)' is valid KQL but not supported by aiq yet$", msg)
     if m:
         return "valid KQL but not supported by aiq yet: " + m.group(1)
@@ -343,7 +362,8 @@ def normalize_reason(msg, syntax_stage=False):
         return msg
     msg = re.sub(r" at \d+:\d+", "", msg)
     if not syntax_stage:
-        return msg
+        # names of the query's own columns and lets vary; the kind of failure does not
+        return re.sub(r"'[^']*'", "'…'", msg)
     m = re.match(r"unexpected character '(.)'", msg, re.S)
     if m:
         return "parse error at %s: unexpected character" % _show_char(m.group(1))

@@ -44,4 +44,26 @@ expect_rc 0 python3 tools/corpus_check.py --aiq "$AIQ" --corpus "$C"
 err_has "not in expected_columns.txt (run --kqlcheck): 001_binds.kql"
 expect_rc 2 python3 tools/corpus_check.py --aiq "$T/no-such-aiq" --corpus "$C"
 err_has "is not an executable aiq"
+
+# How reasons are grouped, on aiq's messages as they read today.
+python3 - > "$T/norm" 2>&1 <<'PY' || die "normalize_reason: $(cat "$T/norm")"
+import sys
+sys.path.insert(0, "tools")
+from corpus_lib import normalize_reason as n
+cases = [
+    (n("expected ')' to close '(' at 1:16, found '|'", True, "T | where x in (U | project a)"),
+     "parse error at '|': expected ')' to close '(' after 'in'"),
+    (n("expected ')' to close '(' at 1:17, found '|'", True, "print x=toscalar(U | count)"),
+     "parse error at '|': expected ')' to close '(' after 'toscalar'"),
+    (n("'lookup' is valid KQL but not supported by aiq yet", True), "valid KQL but not supported by aiq yet: lookup"),
+    (n("unknown function 'pack'; did you mean 'pow'?", False), "unknown function 'pack'"),
+    (n("unexpected character '\u00a0'", True), "parse error at U+00A0: unexpected character"),
+    (n("'vips' is a table, not a scalar value", False), "'…' is a table, not a scalar value"),
+    (n("expected an expression, found end of query", True), "parse error at end of query: expected an expression"),
+]
+bad = [(got, want) for got, want in cases if got != want]
+for got, want in bad:
+    print("got  %r\nwant %r" % (got, want))
+sys.exit(1 if bad else 0)
+PY
 exit 0
