@@ -68,7 +68,7 @@ _HYPHEN_OPERATOR_HEADS = {"mv", "project", "parse", "top", "make", "sample", "gr
 
 
 def tokenize(text):
-    """Yields (kind, value) pairs: ('id', name), ('num', text), ('str', ''), ('op', char).
+    """Returns the tokens of text as (kind, value) pairs: ('id', name), ('num', text), ('str', ''), ('op', char).
     Hyphenated operator names (mv-expand, project-away) come out as one 'id' when the
     hyphen has no space around it and the previous significant token is '|' or '('."""
     toks = []
@@ -105,12 +105,11 @@ def tokenize(text):
             toks.append(("id", word))
             i = j
         elif c.isdigit():
+            # 1000., 1.5e3, 30m and 90th_Percentile alike: none of them is a call or an operator
             j = i + 1
             while j < n and (text[j].isalnum() or text[j] in "._"):
                 j += 1
-            # 90th_Percentile is a name, 1000. and 1.5e3 are numbers
-            word = text[i:j]
-            toks.append(("id" if re.match(r"\d+[A-Za-z_]\w*$", word) and not re.match(r"\d+(ms|s|m|h|d|tick|microsecond|millisecond|second|minute|hour|day)s?$", word) else "num", word))
+            toks.append(("num", text[i:j]))
             i = j
         else:
             toks.append(("op", c))
@@ -211,7 +210,7 @@ def load_builtins(path):
             row = dict(zip(TSV_COLUMNS, line.rstrip("\n").split("\t")))
             rows.append(row)
             cat = category_of_kind(row["kind"])
-            for name in [row["name"]] + split_names(row["deprecated_aliases"]) + split_names(row["other_names"]):
+            for name in all_names(row):
                 index.setdefault((cat, name), row)
     return rows, index
 
@@ -239,7 +238,11 @@ class AiqProbe:
         with open(self.schema, "w") as fh:
             fh.write(self.PROBE_SCHEMA)
         self.cache = {}
-        self._calibrate()
+        try:
+            self._calibrate()
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self):
         return self
@@ -252,9 +255,9 @@ class AiqProbe:
             os.remove(os.path.join(self.dir, f))
         os.rmdir(self.dir)
 
-    def check(self, query_text, syntax_only):
-        """Returns (rc, first_error or None) of `aiq check` on query_text; first_error is
-        (line, col, message)."""
+    def check(self, query_text, syntax_only=False):
+        """Returns (rc, first_error or None) of `aiq check` on query_text, with --syntax or
+        against the probe's table T; first_error is (line, col, message)."""
         path = os.path.join(self.dir, "probe.kql")
         with open(path, "w", encoding="utf-8") as fh:
             fh.write(query_text)
@@ -262,35 +265,31 @@ class AiqProbe:
 
     def knows(self, category, name):
         """True when aiq accepts name as a function ('fn'), tabular operator ('op') or
-        evaluate plugin ('plugin'). A name is unknown when aiq says "unknown ..." or
-        "not supported", or when the first syntax error falls inside the name itself
-        (the parser did not read it as one word)."""
+        evaluate plugin ('plugin'). A name is unknown when aiq says "unknown function ...",
+        "unknown query operator ...", "unknown plugin ..." or "not supported", or when the
+        first error falls inside the name itself and is a syntax error or an "unknown ..."
+        (the parser did not read the name as one word: project-by-names as project -by...)."""
         key = (category, name)
         if key not in self.cache:
             self.cache[key] = self._probe(category, name)
         return self.cache[key]
 
     def _probe(self, category, name):
-        if category == "fn":
-            prefix = "print x="
-            text = prefix + name + "()\n"
-        elif category == "op":
-            prefix = "T | "
-            text = prefix + name + "\n"
-        else:
-            prefix = "T | evaluate "
-            text = prefix + name + "()\n"
-        rc, err = self.check(text, syntax_only=False)
-        if rc == 0 or err is None:
-            return rc == 0
+        prefix, suffix = {"fn": ("print x=", "()"), "op": ("T | ", ""), "plugin": ("T | evaluate ", "()")}[category]
+        text = prefix + name + suffix + "\n"
+        rc, err = self.check(text)
+        if rc == 0:
+            return True
+        if err is None:
+            return False  # aiq failed without a diagnostic: not a name it handles
         line, col, msg = err
         if "starts a query" in msg:  # print/range/datatable after '|': a known source
             return True
         if re.search(r"unknown (function|query operator|plugin)|not supported", msg):
             return False
-        start = len(prefix) + 1
-        if line == 1 and start <= col < start + len(name) and re.search(r"expected|unexpected|unknown", msg):
-            return False  # the parser stopped inside the name
+        inside = line == 1 and len(prefix) < col <= len(prefix) + len(name)
+        if inside and (msg.startswith("unknown ") or self.check(text, syntax_only=True)[0] != 0):
+            return False
         return True
 
     def _calibrate(self):
