@@ -137,9 +137,20 @@ testdata:
 bench: aiq
 	@sh tools/bench.sh ./aiq
 
-install: aiq
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics
-	install -m 755 aiq $(DESTDIR)$(PREFIX)/bin/aiq
+# The binary, its man page, bash and zsh completion (where bash-completion
+# and zsh look by default under PREFIX), and the sample data, which only the
+# REPL opens and which aiq finds in ../share/aiq/testdata beside itself.
+# AIQ_BIN names another build to install (tests/cli/install.sh passes the
+# binary under test, so that installing never rebuilds).
+AIQ_BIN ?= aiq
+install: $(AIQ_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions $(DESTDIR)$(PREFIX)/share/zsh/site-functions \
+	  $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics
+	install -m 755 $(AIQ_BIN) $(DESTDIR)$(PREFIX)/bin/aiq
+	install -m 644 doc/aiq.1 $(DESTDIR)$(PREFIX)/share/man/man1/aiq.1
+	install -m 644 completions/aiq.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/aiq
+	install -m 644 completions/_aiq $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_aiq
 	install -m 644 testdata/NOW testdata/schema.kql testdata/*.jsonl testdata/*.zst $(DESTDIR)$(PREFIX)/share/aiq/testdata/
 	install -m 644 testdata/AzureDiagnostics/* $(DESTDIR)$(PREFIX)/share/aiq/testdata/AzureDiagnostics/
 

@@ -5,7 +5,9 @@
 #   - every case in tests/errors/syntax.txt is invalid KQL syntax for Kusto;
 #   - every case in tests/errors/semantic.txt is rejected by Kusto's analyzer;
 #   - tests/golden/columns.expected is what Kusto infers for columns.kql;
-#   - every saved query in queries/ is valid KQL.
+#   - every saved query in queries/ is valid KQL;
+#   - every query of the corpus (tests/corpus) binds for Kusto against its schema, with the
+#     result columns recorded in tests/corpus/expected_columns.txt.
 # Needs node and the npm registry on first use. Prints "N passed, N failed".
 cd "$(dirname "$0")/.." || exit 2
 KQLCHECK=${KQLCHECK:-../shared/tools/kqlcheck/kqlcheck}
@@ -38,5 +40,10 @@ if diff tests/golden/columns.expected "$T/col.out" > "$T/col.diff"; then pass=$(
   fail=$((fail + 1)); echo "FAIL: columns.expected differs from Kusto:"; cat "$T/col.diff"; fi
 if "$KQLCHECK" queries/*.kql > "$T/q.out" 2>&1; then pass=$((pass + 1)); else
   fail=$((fail + 1)); echo "FAIL: saved queries:"; cat "$T/q.out"; fi
+(cd tests/corpus/queries && "$OLDPWD/$KQLCHECK" --schema ../schema.json --columns ./*.kql 2>&1) |
+  sed 's#^\./##' > "$T/corpus.out"
+if diff tests/corpus/expected_columns.txt "$T/corpus.out" > "$T/corpus.diff"; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: the corpus differs from Kusto (tools/corpus_check.py --kqlcheck rewrites it):"
+  head -20 "$T/corpus.diff"; fi
 echo "kqlcheck agreement: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

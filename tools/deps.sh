@@ -15,6 +15,11 @@ if [ "${1:-}" = test ]; then
   command -v zstd >/dev/null 2>&1 || need="$need zstd"
   command -v gzip >/dev/null 2>&1 || need="$need gzip"
   command -v script >/dev/null 2>&1 || need="$need bsdutils"
+  # tests/cli/install.sh renders and lints the man page; completion.sh runs zsh
+  command -v groff >/dev/null 2>&1 || need="$need groff-base"
+  command -v man >/dev/null 2>&1 || need="$need man-db"
+  command -v mandoc >/dev/null 2>&1 || need="$need mandoc"
+  command -v zsh >/dev/null 2>&1 || need="$need zsh"
 fi
 [ -z "$need" ] && exit 0
 line="apt-get install -y$need"

@@ -142,6 +142,7 @@ AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         }
     }
     p->regex = aiq_arena_strndup(b->arena, aiq_sb_str(&re), re.len);
+    p->regex_len = (uint32_t)re.len;
     aiq_sb_free(&re);
     p->ncaptures = ncap;
     p->expand_cols = cap_cols;

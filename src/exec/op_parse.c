@@ -75,7 +75,7 @@ static bool parse_row(Parse *ps, AiqVector **caps, uint32_t i, AiqStr s)
     bool all_typed = true;
     for (int k = 0; k < p->ncaptures; k++) {
         int g = ps->groups[k];
-        bool have = g < rc && ov[2 * g] != PCRE2_UNSET;
+        bool have = g > 0 && g < rc && ov[2 * g] != PCRE2_UNSET; /* (g < 0: no such group) */
         AiqStr t = have ? (AiqStr){s.ptr + ov[2 * g], (uint32_t)(ov[2 * g + 1] - ov[2 * g])} : (AiqStr){"", 0};
         if (have)
             all_typed &= parse_store(ps, caps[k], i, t);
@@ -150,7 +150,7 @@ AiqOp *aiq_op_parse(AiqExecCtx *ex, const AiqPlan *p)
         return NULL;
     int errcode;
     PCRE2_SIZE erroff;
-    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->regex, PCRE2_ZERO_TERMINATED, parse_regex_options(p), &errcode, &erroff, NULL);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)p->regex, p->regex_len, parse_regex_options(p), &errcode, &erroff, NULL);
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof msg);

@@ -90,6 +90,7 @@ struct AiqPlan {
     bool bag_pairs;     /* MV_EXPAND kind=array: a property becomes a [key, value] array */
     int index_col;      /* MV_EXPAND with_itemindex=: output column of the index, or -1 */
     const char *regex;  /* PARSE: PCRE2 pattern; capture aiqK goes to column expand_cols[K] */
+    uint32_t regex_len; /* PARSE: its length in bytes (a literal part may hold a NUL) */
     int ncaptures;
     int parse_kind;     /* PARSE: AIQ_PARSE_SIMPLE, _REGEX or _RELAXED (parse/ast.h) */
     const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */

@@ -11,7 +11,7 @@ if [ -d "tests/fuzz/seeds/$name" ]; then cp tests/fuzz/seeds/"$name"/* "$seed/";
 if [ "$name" != jsonl ] && [ "$name" != scanner ] && [ "$name" != stream ]; then
   for cases in tests/errors/*.txt; do sh tools/split_cases.sh "$cases" "$seed/$(basename "$cases" .txt)"; done
   i=0; while IFS= read -r q; do i=$((i + 1)); printf '%s\n' "$q" > "$seed/col$i.kql"; done < tests/golden/columns.kql
-  awk -v dir="$seed" '/^\?/ { n++; f = sprintf("%s/sem%03d.kql", dir, n); sub(/^\? ?/, ""); print > f; close(f) }' tests/golden/semantics.txt
+  awk -v dir="$seed" '/^\?/ { n++; f = sprintf("%s/sem%03d.kql", dir, n); sub(/^\? ?/, ""); print > f; close(f) }' tests/golden/semantics*.txt
 fi
 find "$seed" -type f | while read -r f; do cp "$f" "$corpus/seed-$(echo "$f" | tr / _)"; done
 rm -rf "$seed"
