@@ -214,15 +214,23 @@ static void push_conjuncts(const AiqExpr *e, Pushed *ps, AiqArena *arena)
 }
 
 /* The wheres from p (the highest) down to scan: each keeps the list of its
- * own pushed conjuncts; the scan gets them all, the highest where's first. */
+ * own pushed conjuncts; the scan gets them all, the highest where's first.
+ * The list grows (and moves) as the chain is walked, so each where first
+ * notes where its conjuncts start and takes its pointer at the end. */
 static void push_filters(AiqPlan *p, AiqPlan *scan, AiqArena *arena)
 {
     Pushed ps = {0};
     for (AiqPlan *f = p; f != scan; f = f->input) {
         int first = ps.nconj;
         push_conjuncts(f->exprs[0], &ps, arena);
-        f->pushed = ps.conjuncts + first;
         f->npushed = ps.nconj - first;
+        f->pushed = NULL;
+    }
+    int at = 0;
+    for (AiqPlan *f = p; f != scan; f = f->input) {
+        if (f->npushed)
+            f->pushed = ps.conjuncts + at;
+        at += f->npushed;
     }
     scan->scan->preds = ps.preds;
     scan->scan->npreds = ps.npreds;
