@@ -22,6 +22,11 @@ u_fail=$(printf '%s\n' "$out" | sed -n 's/^unit: \([0-9]*\) passed, \([0-9]*\) f
 if [ -z "$u_pass" ]; then bad "unit tests did not finish: $(printf '%s' "$out" | tail -3)"; else
   pass=$((pass + u_pass)); fail=$((fail + u_fail)); fi
 
+# 1b. the structure of src/: the folders include each other one way only
+#     (tools/layers.txt), no file is over 1000 lines
+if out=$(sh tools/check_layers.sh 2>&1); then ok; else bad "tools/check_layers.sh:
+$out"; fi
+
 # 2. error cases: exit code, LINE:COL and message of the first diagnostic
 for cases in tests/errors/*.txt; do
   dir=$TMP/$(basename "$cases" .txt)

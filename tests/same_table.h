@@ -12,7 +12,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/json_text.h"
+#include "core/table.h"
 #include "util/mem.h"
 
 static inline bool same_table_cell(const AiqTable *a, const AiqTable *b, int c, int64_t r)

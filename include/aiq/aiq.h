@@ -1,9 +1,15 @@
 /*
- * aiq.h -- the public face of the aiq library: errors and their rendering.
+ * aiq.h -- the public face of the aiq library: a session (its tables, their
+ * cache, the options queries run with), queries prepared and run in it,
+ * and errors with their rendering. The command line (src/cli/) and the
+ * REPL (src/repl/) use aiq through this header only.
  *
  * Library code never prints and never exits: every failure is returned in an
  * AiqError, which cli/ and repl/ render like a compiler diagnostic
  * (FILE:LINE:COL: error: message, the source line, a caret under the span).
+ * The session writes only to the streams its caller gives it: a query's
+ * result to the output stream, and warnings about the data (skipped lines,
+ * values that did not fit their type) and --timing to AiqOptions.diag.
  */
 #ifndef AIQ_H
 #define AIQ_H
@@ -49,5 +55,142 @@ void aiq_error_print(FILE *out, const AiqError *err, const char *name, const cha
                      size_t len);
 /* Maps an error code to the process exit code of CLI.md (1 query, 2 usage/io, 4 limit). */
 int aiq_error_exit_code(AiqErrCode code);
+
+/* ---- sessions ---------------------------------------------------------- */
+
+typedef struct AiqSession AiqSession;
+typedef struct AiqQuery AiqQuery;
+
+/* How a session runs its queries; the caller sets it (aiq_session_options)
+ * and may change it between queries. */
+typedef struct AiqOptions {
+    int64_t now;            /* now() and ago(): 100 ns ticks since 0001-01-01 UTC */
+    const char *format;     /* output format (aiq_format_canonical); NULL: table */
+    bool no_header;         /* csv, tsv, table without the header row */
+    bool crlf;              /* csv, tsv: CR LF line ends */
+    const char *color;      /* "auto", "always" or "never"; NULL: auto */
+    bool fail_on_rows;      /* a result with rows is exit code 3 */
+    bool strict;            /* a malformed input line is an error */
+    int threads;            /* threads parsing input (0: one per core) */
+    bool timing;            /* a line of timings on diag after each query */
+    bool keep_tables;       /* read tables whole and keep them for the next query
+                               (the REPL), read again when their files change */
+    const char *const *param_names; /* --param NAME=VALUE, for declare query_parameters */
+    const char *const *param_values;
+    int nparams;
+    bool params_declared;   /* a parameter the query does not declare is a usage error */
+    FILE *diag;             /* warnings about the data and timings; NULL: none */
+} AiqOptions;
+
+/* A new session with no tables and default options (diag: stderr). Never NULL. */
+AiqSession *aiq_session_new(void);
+/* Frees the session, its tables and everything it cached. */
+void aiq_session_free(AiqSession *s);
+/* The session's options, to read and change. */
+AiqOptions *aiq_session_options(AiqSession *s);
+
+/* ---- the session's tables (CLI.md, "Data") ----------------------------- */
+
+/* -t NAME=PATH and the REPL's .load: binds table NAME to PATH (a file, a
+ * glob, a directory, "-" for stdin), replacing an earlier binding of NAME
+ * and what was cached of it. false with err when PATH cannot be bound;
+ * the table then keeps the error for the query that names it. */
+bool aiq_session_bind_table(AiqSession *s, const char *name, const char *path, AiqError *err);
+/* -t PATH and data file arguments: binds PATH to the table named after the
+ * file (its name up to the first '.'). false with err (AIQ_ERR_USAGE) when
+ * no name can be made (stdin, a hidden file), or as above. */
+bool aiq_session_bind_file(AiqSession *s, const char *path, AiqError *err);
+/* -d DIR: every DIR/NAME.jsonl[.zst|.gz] and DIR/NAME/ becomes table NAME
+ * (unless -t bound it), and DIR/schema.kql declares types. false with err
+ * when DIR cannot be read. */
+bool aiq_session_bind_dir(AiqSession *s, const char *dir, AiqError *err);
+/* --schema FILE: `.create table` declarations. false with err when the file
+ * cannot be read or parsed. */
+bool aiq_session_read_schema(AiqSession *s, const char *file, AiqError *err);
+/* How tables that are not bound are treated. no_data: nothing was given at
+ * all, so naming a table is a usage error (a cron job never answers from
+ * sample data). strict: a path bound with -t or as an argument that cannot
+ * be read is an error for every query, not only those naming its table.
+ * sample: the bundled sample's directory when that is what was bound (the
+ * REPL says so), or NULL. */
+void aiq_session_set_data_rules(AiqSession *s, bool no_data, bool strict, const char *sample);
+/* The sample directory given to aiq_session_set_data_rules, or NULL. */
+const char *aiq_session_sample(const AiqSession *s);
+/* false with err (AIQ_ERR_IO) when a strictly bound path cannot be read. */
+bool aiq_session_check_bindings(const AiqSession *s, AiqError *err);
+
+/* A table of the session, as .tables shows it. */
+typedef struct AiqTableInfo {
+    const char *name;
+    int nfiles;
+    int64_t cached_rows;    /* rows held from the last query (keep_tables), -1: none */
+} AiqTableInfo;
+/* The number of tables; they are numbered 0 .. n-1 in the order bound. */
+int aiq_session_ntables(const AiqSession *s);
+/* Table i (0 <= i < aiq_session_ntables). */
+AiqTableInfo aiq_session_table(const AiqSession *s, int i);
+/* The number of table name, or -1 when no table has that name. */
+int aiq_session_find_table(const AiqSession *s, const char *name);
+/* Table i's columns as `.create table NAME (Col:type, ...)` and a newline,
+ * names quoted where KQL needs it (--schema reads it back); an undeclared
+ * table's types are inferred from its data first. A new string (free with
+ * aiq_string_free), or NULL with err. */
+char *aiq_session_create_table(AiqSession *s, int i, AiqError *err);
+/* The error for table name when it is not bound, as a query naming it would
+ * get (a usage error when no data was given at all). */
+void aiq_session_unknown_table(const AiqSession *s, const char *name, AiqError *err);
+/* Forgets what is cached of tables whose files changed (grew, were rotated
+ * or rewritten) since they were read, so that the next query reads them. */
+void aiq_session_refresh(AiqSession *s);
+
+/* ---- queries ------------------------------------------------------------ */
+
+/* Parses text[0..len) and, unless syntax_only, binds it against the
+ * session's tables and parameters. text must outlive the query. NULL with
+ * err set (its offset into text: render it with aiq_error_locate and
+ * aiq_error_print). */
+AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err);
+/* Runs a bound query and writes its result to out in the session's format,
+ * the whole result or nothing: an error mid-query writes nothing. Returns
+ * the exit code of CLI.md (0, 3 with fail_on_rows); on failure err is set. */
+int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err);
+/* Writes the query's plan to out (--explain): operators, their columns and
+ * types, and what each scan reads and tests. false with err. */
+bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err);
+/* The result columns of a bound query (its names and types, as Kusto
+ * infers them). */
+int aiq_query_ncols(const AiqQuery *q);
+const char *aiq_query_col_name(const AiqQuery *q, int i);
+AiqType aiq_query_col_type(const AiqQuery *q, int i);
+/* Frees a query (NULL is ignored). */
+void aiq_query_free(AiqQuery *q);
+/* Prepares, runs and frees: the exit code, err set on failure. */
+int aiq_session_query(AiqSession *s, const char *text, size_t len, FILE *out, AiqError *err);
+
+/* Whether text[0..len) ends a query at its last ';': it parses, or its
+ * error lies before the end (the REPL runs it to show the error); not
+ * after only let statements, or when the error is at the very end (an
+ * unfinished query). */
+bool aiq_query_complete(const char *text, size_t len);
+
+/* The words that may complete the one starting at start in line (the REPL's
+ * tab): query operators right after '|', else tables, columns, functions
+ * and keywords. Sets *n; the array and its words are the session's, valid
+ * until the next call. */
+const char *const *aiq_session_completions(AiqSession *s, const char *line, size_t start, size_t *n);
+
+/* ---- names -------------------------------------------------------------- */
+
+/* The canonical name of an output format name in any case ("md" ->
+ * "markdown", "JSONL" -> "ndjson"), or NULL when it names none. */
+const char *aiq_format_canonical(const char *name);
+/* The accepted format names, for usage messages. */
+#define AIQ_FORMAT_CHOICES "table, csv, tsv, json, ndjson (or jsonl), markdown (or md)"
+/* Writes text[0..len) to out and flushes it: false with err (AIQ_ERR_IO,
+ * the system's reason) when out refuses it (a full disk, a closed
+ * descriptor); a reader gone away (EPIPE: `| head`) is not a failure. */
+bool aiq_write_all(FILE *out, const char *text, size_t len, AiqError *err);
+/* Frees a string the library returned. */
+void aiq_string_free(char *s);
 
 #endif

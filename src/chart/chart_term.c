@@ -18,40 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chart/chart.h"
 #include "chart/chart_axis.h"
-#include "chart/chart_canvas.h"
-#include "chart/chart_util.h"
+#include "chart/chart_term_internal.h"
 
-/* Told-apart glyphs for series when colour cannot do it. Triangles are left
- * to anomalies. */
-static const uint32_t marker_glyphs[AIQ_CHART_PALETTE] = {
-    0x25CF, 0x25A0, 0x25C6, 0x2605, 0x271A, 0x25CB, 0x25A1, 0x25C7, 0x2731, 0x25CE,
-};
-static const char ascii_marks[AIQ_CHART_PALETTE + 1] = "*+ox#@%&=~";
-static const uint32_t shade_glyphs[4] = {0x2588, 0x2593, 0x2592, 0x2591}; /* █ ▓ ▒ ░ */
-static const char ascii_fills[AIQ_CHART_PALETTE + 1] = "#=+:%@o*~.";
-
-#define FULL_BLOCK 0x2588u
-#define MAX_LEGEND_ROWS 3
-#define MAX_NOTE_ROWS 3
-
-typedef struct Term {
-    const AiqChart *c;
-    int width, height;
-    bool color, utf8;
-    AiqChartCanvas cv;
-    AiqArena arena;                     /* clipped labels */
-    int visible_categories;             /* columns and bars that fit; the rest is noted */
-    int max_legend_rows, max_note_rows; /* fewer when the height is short */
-} Term;
-
-static uint8_t series_ink(const AiqChartSeries *s)
+uint8_t term_series_ink(const AiqChartSeries *s)
 {
     return (uint8_t)(s->color + 1);
 }
 
-static uint32_t utf8_or(const Term *tm, uint32_t cp, char ascii)
+uint32_t term_glyph(const Term *tm, uint32_t cp, char ascii)
 {
     return tm->utf8 ? cp : (uint32_t)(unsigned char)ascii;
 }
@@ -61,7 +36,7 @@ static bool is_bar_like(AiqChartType t)
     return t == AIQ_CHART_AREACHART || t == AIQ_CHART_COLUMNCHART || t == AIQ_CHART_BARCHART;
 }
 
-static int count_panel_series(const AiqChart *c, int panel)
+int term_count_panel_series(const AiqChart *c, int panel)
 {
     int n = 0;
     for (int s = 0; s < c->nseries; s++)
@@ -82,7 +57,7 @@ static bool any_anomalies(const AiqChart *c)
 /* Writes the swatch of series s at (col, row); returns its width. */
 static int draw_swatch(Term *tm, const AiqChartSeries *s, int col, int row)
 {
-    uint8_t ink = series_ink(s);
+    uint8_t ink = term_series_ink(s);
     AiqChartType t = tm->c->type;
     int k = s->color;
     if (!tm->utf8) {
@@ -109,7 +84,7 @@ static int draw_swatch(Term *tm, const AiqChartSeries *s, int col, int row)
 /* Lays the legend out in rows of "swatch name" items; draws it from row
  * when draw. Returns the rows it takes (at most MAX_LEGEND_ROWS; what does
  * not fit is summed up as "+N more"). */
-static int legend(Term *tm, int row, bool draw)
+int term_legend(Term *tm, int row, bool draw)
 {
     const AiqChart *c = tm->c;
     if (!c->legend || c->nseries == 0 || tm->max_legend_rows == 0)
@@ -164,7 +139,7 @@ static int legend(Term *tm, int row, bool draw)
     return rows;
 }
 
-static int note_rows(const Term *tm)
+int term_note_rows(const Term *tm)
 {
     return tm->c->nnotes < tm->max_note_rows ? tm->c->nnotes : tm->max_note_rows;
 }
@@ -172,9 +147,9 @@ static int note_rows(const Term *tm)
 /* In a short terminal the plot keeps its minimum: the notes go first, then
  * the legend rows after the first, the panels' y title lines (*headers
  * lines, when headers is not NULL), and at last the legend. */
-static void shrink_extras(Term *tm, int other_rows, int plot_rows, int *headers)
+void term_shrink_extras(Term *tm, int other_rows, int plot_rows, int *headers)
 {
-    while (other_rows + (headers ? *headers : 0) + legend(tm, 0, false) + note_rows(tm) +
+    while (other_rows + (headers ? *headers : 0) + term_legend(tm, 0, false) + term_note_rows(tm) +
                plot_rows >
            tm->height) {
         if (tm->max_note_rows > 0)
@@ -190,9 +165,9 @@ static void shrink_extras(Term *tm, int other_rows, int plot_rows, int *headers)
     }
 }
 
-static void draw_notes(Term *tm, int row)
+void term_draw_notes(Term *tm, int row)
 {
-    for (int i = 0; i < note_rows(tm); i++) {
+    for (int i = 0; i < term_note_rows(tm); i++) {
         char buf[600];
         bool last_of_many = i == tm->max_note_rows - 1 && tm->c->nnotes > tm->max_note_rows;
         if (last_of_many)
@@ -206,7 +181,7 @@ static void draw_notes(Term *tm, int row)
 }
 
 /* Writes text centred over columns [left, left + span). */
-static void text_centered(Term *tm, int left, int span, int row, const char *s, uint8_t ink,
+void term_text_centered(Term *tm, int left, int span, int row, const char *s, uint8_t ink,
                           uint8_t style)
 {
     const char *t = aiq_chart_text_clip(&tm->arena, s, span > 0 ? span : 1, tm->utf8);
@@ -215,23 +190,15 @@ static void text_centered(Term *tm, int left, int span, int row, const char *s, 
     aiq_chart_canvas_text(&tm->cv, col < 0 ? 0 : col, row, t, ink, style);
 }
 
-static int draw_title(Term *tm, int row)
+int term_draw_title(Term *tm, int row)
 {
     if (!tm->c->title)
         return 0;
-    text_centered(tm, 0, tm->width, row, tm->c->title, 0, AIQ_CHART_STYLE_BOLD);
+    term_text_centered(tm, 0, tm->width, row, tm->c->title, 0, AIQ_CHART_STYLE_BOLD);
     return 1;
 }
 
 /* ---- block runs (columns, areas, bars) --------------------------------- */
-
-/* Where a run lies: cells along a column upward from origin (vertical) or
- * along a row rightward from origin. */
-typedef struct Lane {
-    bool vertical;
-    int lane;   /* the column (vertical) or row */
-    int origin; /* the bottom row or the left column */
-} Lane;
 
 static AiqChartCell *lane_cell(Term *tm, Lane ln, int i)
 {
@@ -269,7 +236,7 @@ static void set_cell(AiqChartCell *cell, uint32_t cp, uint8_t fg, uint8_t bg, ui
 
 /* Fills eighths [a, b) of a lane in ink. glyph_index >= 0 asks for whole
  * cells of a per-series glyph (several series without colour, or ASCII). */
-static void fill_run(Term *tm, Lane ln, int a, int b, uint8_t ink, int glyph_index)
+void term_fill_run(Term *tm, Lane ln, int a, int b, uint8_t ink, int glyph_index)
 {
     if (a < 0)
         a = 0;
@@ -364,7 +331,7 @@ static void draw_line_series(Term *tm, const Plot *p, const AiqChartSeries *s, b
 {
     const AiqChartTicks *yt = &p->yt[s->axis];
     double xmax = 2 * p->pw - 1, ymin = p->top * 4, ymax = p->top * 4 + 4 * p->ph - 1;
-    uint8_t ink = series_ink(s);
+    uint8_t ink = term_series_ink(s);
     char mark = ascii_marks[s->color];
     int dx0 = p->x0 * 2;
     bool have_prev = false;
@@ -412,7 +379,7 @@ static void draw_anomalies(Term *tm, const Plot *p, const AiqChartSeries *s)
         if (isnan(fy) || isnan(fx) || fy < 0 || fy > 1)
             continue;
         int col = p->x0 + (int)lround(dot_x(p, fx)) / 2, row = (int)lround(dot_y(p, fy)) / 4;
-        uint32_t g = s->anomaly[i] > 0 ? utf8_or(tm, 0x25B2, '^') : utf8_or(tm, 0x25BC, 'v');
+        uint32_t g = s->anomaly[i] > 0 ? term_glyph(tm, 0x25B2, '^') : term_glyph(tm, 0x25BC, 'v');
         aiq_chart_canvas_put(&tm->cv, col, row, g, AIQ_CHART_INK_ANOMALY, AIQ_CHART_STYLE_BOLD);
     }
 }
@@ -430,7 +397,7 @@ static void draw_end_marker(Term *tm, const Plot *p, const AiqChartSeries *s)
         int col = p->x0 + (int)lround(dot_x(p, fx)) / 2, row = (int)lround(dot_y(p, fy)) / 4;
         uint32_t g =
             tm->utf8 ? marker_glyphs[s->color] : (uint32_t)(unsigned char)ascii_marks[s->color];
-        aiq_chart_canvas_put(&tm->cv, col, row, g, series_ink(s), AIQ_CHART_STYLE_BOLD);
+        aiq_chart_canvas_put(&tm->cv, col, row, g, term_series_ink(s), AIQ_CHART_STYLE_BOLD);
         return;
     }
 }
@@ -506,7 +473,7 @@ static void draw_areas(Term *tm, const Plot *p, int panel)
             const AiqChartTicks *yt = &p->yt[s->axis];
             int e0 = eighths(p, yt, base), e1 = eighths(p, yt, y);
             Lane ln = {true, p->x0 + col, p->top + p->ph - 1};
-            fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, series_ink(s),
+            term_fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, term_series_ink(s),
                      glyphs ? s->color : -1);
         }
     }
@@ -538,7 +505,7 @@ static Slots column_slots(const Term *tm, int cells, int nbars)
 static void draw_columns(Term *tm, const Plot *p, int panel)
 {
     const AiqChart *c = tm->c;
-    int npanel = count_panel_series(c, panel);
+    int npanel = term_count_panel_series(c, panel);
     bool stacked = c->stacking != AIQ_CHART_UNSTACKED;
     Slots sl = column_slots(tm, p->pw, stacked ? 1 : npanel);
     tm->visible_categories = sl.ncat;
@@ -558,7 +525,7 @@ static void draw_columns(Term *tm, const Plot *p, int panel)
             int e0 = eighths(p, yt, s->base ? s->base[i] : 0), e1 = eighths(p, yt, s->y[i]);
             for (int col = left; col < left + sl.bar; col++) {
                 Lane ln = {true, col, p->top + p->ph - 1};
-                fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, series_ink(s),
+                term_fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, term_series_ink(s),
                          glyphs ? s->color : -1);
             }
         }
@@ -577,7 +544,7 @@ static void draw_panel_series(Term *tm, const Plot *p, int panel)
         draw_columns(tm, p, panel);
         return;
     }
-    int n = count_panel_series(c, panel);
+    int n = term_count_panel_series(c, panel);
     bool scatter = c->type == AIQ_CHART_SCATTERCHART;
     bool markers = !tm->color && tm->utf8 && n > 1; /* ASCII marks differ per series already */
     for (int s = 0; s < c->nseries; s++)
@@ -600,8 +567,8 @@ static int tick_row(const Plot *p, const AiqChartTicks *t, int i)
 
 static void draw_y_axes(Term *tm, const Plot *p, const AiqChartPanel *panel, int ylw)
 {
-    uint32_t bar = utf8_or(tm, 0x2502, '|'), tick = utf8_or(tm, 0x2524, '+');
-    uint32_t rtick = utf8_or(tm, 0x251C, '+');
+    uint32_t bar = term_glyph(tm, 0x2502, '|'), tick = term_glyph(tm, 0x2524, '+');
+    uint32_t rtick = term_glyph(tm, 0x251C, '+');
     for (int r = 0; r < p->ph; r++) {
         aiq_chart_canvas_put(&tm->cv, p->x0 - 1, p->top + r, bar, AIQ_CHART_INK_AXIS, 0);
         if (panel->naxes == 2)
@@ -624,13 +591,7 @@ static void draw_y_axes(Term *tm, const Plot *p, const AiqChartPanel *panel, int
     }
 }
 
-/* Labels along x: for each candidate (column, text), left to right, drawn
- * when it does not run into the previous one. */
-typedef struct XLabels {
-    int row, last_end, left, right;
-} XLabels;
-
-static void x_label(Term *tm, XLabels *xl, int center, const char *text)
+void term_x_label(Term *tm, XLabels *xl, int center, const char *text)
 {
     int w = aiq_chart_text_width(text);
     int col = center - w / 2;
@@ -647,17 +608,17 @@ static void x_label(Term *tm, XLabels *xl, int center, const char *text)
 static void draw_x_axis(Term *tm, const Plot *p, int row, const Slots *sl)
 {
     const AiqChart *c = tm->c;
-    aiq_chart_canvas_put(&tm->cv, p->x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
+    aiq_chart_canvas_put(&tm->cv, p->x0 - 1, row, term_glyph(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
     for (int i = 0; i < p->pw; i++)
-        aiq_chart_canvas_put(&tm->cv, p->x0 + i, row, utf8_or(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
+        aiq_chart_canvas_put(&tm->cv, p->x0 + i, row, term_glyph(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
                              0);
     XLabels xl = {row + 1, -1, 0, tm->width};
-    uint32_t tick = utf8_or(tm, 0x252C, '+');
+    uint32_t tick = term_glyph(tm, 0x252C, '+');
     if (c->x.kind != AIQ_CHART_AXIS_CATEGORY) {
         for (int i = 0; i < p->xt.n; i++) {
             int col = p->x0 + (int)lround(dot_x(p, aiq_chart_axis_frac(&p->xt, p->xt.v[i]))) / 2;
             aiq_chart_canvas_put(&tm->cv, col, row, tick, AIQ_CHART_INK_AXIS, 0);
-            x_label(tm, &xl, col, p->xt.label[i]);
+            term_x_label(tm, &xl, col, p->xt.label[i]);
         }
         return;
     }
@@ -672,7 +633,7 @@ static void draw_x_axis(Term *tm, const Plot *p, int row, const Slots *sl)
             int center = sl ? p->x0 + (int)lround((ct.v[i] + 0.5) * sl->group - 0.5)
                             : p->x0 + (int)lround(dot_x(p, (ct.v[i] + 0.5) / ncat)) / 2;
             aiq_chart_canvas_put(&tm->cv, center, row, tick, AIQ_CHART_INK_AXIS, 0);
-            x_label(tm, &xl, center, ct.label[i]);
+            term_x_label(tm, &xl, center, ct.label[i]);
         }
         return;
     }
@@ -690,7 +651,7 @@ static void draw_x_axis(Term *tm, const Plot *p, int row, const Slots *sl)
         int center = sl ? p->x0 + k * sl->group + sl->group / 2
                         : p->x0 + (int)lround(dot_x(p, (k + 0.5) / ncat)) / 2;
         aiq_chart_canvas_put(&tm->cv, center, row, tick, AIQ_CHART_INK_AXIS, 0);
-        x_label(tm, &xl, center,
+        term_x_label(tm, &xl, center,
                 aiq_chart_text_clip(&tm->arena, c->categories[k], room > 1 ? room : 1, tm->utf8));
     }
 }
@@ -704,7 +665,7 @@ static void draw_x_title(Term *tm, const Plot *p, int row)
                           : aiq_chart_category_time_ticks(c, p->pw / 8, &ct) ? ct.context
                           : c->x.kind == AIQ_CHART_AXIS_CATEGORY             ? c->x.context
                                                                              : NULL;
-    text_centered(tm, p->x0, p->pw, row, aiq_chart_x_title(c->x.title, context, buf, sizeof buf), 0,
+    term_text_centered(tm, p->x0, p->pw, row, aiq_chart_x_title(c->x.title, context, buf, sizeof buf), 0,
                   0);
 }
 
@@ -734,13 +695,13 @@ static bool has_points(const AiqChart *c)
     return false;
 }
 
-static void draw_empty(Term *tm)
+void term_draw_empty(Term *tm)
 {
-    int rows = (tm->c->title ? 1 : 0) + 1 + note_rows(tm);
+    int rows = (tm->c->title ? 1 : 0) + 1 + term_note_rows(tm);
     aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
-    int row = draw_title(tm, 0);
-    text_centered(tm, 0, tm->width, row, "(no data to chart)", AIQ_CHART_INK_AXIS, 0);
-    draw_notes(tm, row + 1);
+    int row = term_draw_title(tm, 0);
+    term_text_centered(tm, 0, tm->width, row, "(no data to chart)", AIQ_CHART_INK_AXIS, 0);
+    term_draw_notes(tm, row + 1);
 }
 
 static bool any_panel_title(const AiqChart *c)
@@ -792,9 +753,9 @@ static void draw_xy(Term *tm)
     const AiqChart *c = tm->c;
     int np = c->npanels, title_rows = c->title ? 1 : 0;
     int headers = any_panel_title(c) ? np : 0;
-    shrink_extras(tm, title_rows + 3, 3 * np, &headers);
-    int header = headers ? 1 : 0, legend_rows = legend(tm, 0, false);
-    int ph = (tm->height - title_rows - np * header - 3 - legend_rows - note_rows(tm)) / np;
+    term_shrink_extras(tm, title_rows + 3, 3 * np, &headers);
+    int header = headers ? 1 : 0, legend_rows = term_legend(tm, 0, false);
+    int ph = (tm->height - title_rows - np * header - 3 - legend_rows - term_note_rows(tm)) / np;
     ph = ph < 3 ? 3 : ph;
     Plot *plots = aiq_arena_calloc(&tm->arena, sizeof *plots * (size_t)np);
     int rlw, ylw = y_ticks(tm, plots, ph, &rlw);
@@ -804,9 +765,9 @@ static void draw_xy(Term *tm)
     memset(&xt, 0, sizeof xt);
     if (c->x.kind != AIQ_CHART_AXIS_CATEGORY)
         fit_x_ticks(c, pw, &xt);
-    int rows = title_rows + np * (header + ph) + 3 + legend_rows + note_rows(tm);
+    int rows = title_rows + np * (header + ph) + 3 + legend_rows + term_note_rows(tm);
     aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
-    int row = draw_title(tm, 0);
+    int row = term_draw_title(tm, 0);
     for (int i = 0; i < np; i++) {
         Plot *p = &plots[i];
         if (header)
@@ -821,240 +782,12 @@ static void draw_xy(Term *tm)
         row += ph;
     }
     Slots sl = column_slots(tm, pw,
-                            c->stacking != AIQ_CHART_UNSTACKED ? 1 : count_panel_series(c, np - 1));
+                            c->stacking != AIQ_CHART_UNSTACKED ? 1 : term_count_panel_series(c, np - 1));
     draw_x_axis(tm, &plots[np - 1], row, c->type == AIQ_CHART_COLUMNCHART ? &sl : NULL);
     draw_x_title(tm, &plots[np - 1], row + 2);
     row += 3;
-    legend(tm, row, true);
-    draw_notes(tm, row + legend_rows);
-}
-
-/* Where a horizontal bar chart goes. */
-typedef struct BarLayout {
-    bool stacked;
-    int ncat;   /* categories that fit */
-    int group;  /* rows per category: a bar per series (stacked: one), a blank between */
-    int body;   /* rows of bars per panel */
-    int lw;     /* category label width */
-    int x0, pw; /* first bar column and the value axis width */
-    int header; /* a title row above each panel */
-} BarLayout;
-
-static BarLayout bars_layout(Term *tm)
-{
-    const AiqChart *c = tm->c;
-    BarLayout L = {.stacked = c->stacking != AIQ_CHART_UNSTACKED};
-    int nbars = 1;
-    for (int p = 0; p < c->npanels && !L.stacked; p++)
-        if (count_panel_series(c, p) > nbars)
-            nbars = count_panel_series(c, p);
-    int gap = nbars > 1 ? 1 : 0;
-    L.group = nbars + gap;
-    L.header = c->npanels > 1 ? 1 : 0;
-    int title_rows = c->title ? 1 : 0;
-    shrink_extras(tm, title_rows, c->npanels * (L.header + L.group + 3), NULL);
-    int avail = (tm->height - title_rows - legend(tm, 0, false) - note_rows(tm)) / c->npanels - 3 -
-                L.header;
-    avail = avail < L.group ? L.group : avail;
-    L.ncat = c->ncategories;
-    if (L.ncat * L.group - gap > avail)
-        L.ncat = (avail + gap) / L.group;
-    tm->visible_categories = L.ncat;
-    L.body = L.ncat * L.group - (L.ncat > 0 ? gap : 0);
-    L.lw = 1;
-    for (int k = 0; k < L.ncat; k++) {
-        int w = aiq_chart_text_width(c->categories[k]);
-        L.lw = w > L.lw ? w : L.lw;
-    }
-    L.lw = L.lw > tm->width / 3 ? tm->width / 3 : L.lw;
-    L.x0 = L.lw + 2;
-    L.pw = tm->width - L.x0 - 1;
-    if (!L.stacked) { /* room for the value after the longest bar */
-        int vw = 0;
-        char v[48];
-        for (int s = 0; s < c->nseries; s++)
-            for (int i = 0; i < c->series[s].npoints; i++) {
-                const AiqChartAxis *ax = &c->panels[c->series[s].panel].y[0];
-                int w = aiq_chart_text_width(
-                    aiq_chart_format_value(ax->kind, c->series[s].y[i], v, sizeof v));
-                vw = w > vw ? w : vw;
-            }
-        L.pw -= vw + 1;
-    }
-    L.pw = L.pw < 8 ? 8 : L.pw;
-    return L;
-}
-
-static double clamp01(double f)
-{
-    return isnan(f) ? 0 : f < 0 ? 0 : f > 1 ? 1 : f;
-}
-
-/* The bars of one series in a panel whose first bar row is top. */
-static void draw_bar_series(Term *tm, const BarLayout *L, const AiqChartSeries *s, int slot,
-                            int top, const AiqChartTicks *vt, bool glyphs)
-{
-    int span = L->pw * 8;
-    for (int i = 0; i < s->npoints; i++) {
-        int k = (int)s->x[i];
-        if (k >= L->ncat || isnan(s->y[i]))
-            continue;
-        int e0 = (int)lround(clamp01(aiq_chart_axis_frac(vt, s->base ? s->base[i] : 0)) * span);
-        int e1 = (int)lround(clamp01(aiq_chart_axis_frac(vt, s->y[i])) * span);
-        int row = top + k * L->group + (L->stacked ? 0 : slot);
-        Lane ln = {false, row, L->x0};
-        fill_run(tm, ln, e0 < e1 ? e0 : e1, e0 < e1 ? e1 : e0, series_ink(s),
-                 glyphs ? s->color : -1);
-        if (!L->stacked) {
-            char v[48];
-            aiq_chart_format_value(tm->c->panels[s->panel].y[0].kind, s->y[i], v, sizeof v);
-            int end = L->x0 + ((e0 > e1 ? e0 : e1) + 7) / 8 + 1;
-            aiq_chart_canvas_text(&tm->cv, end, row, v, AIQ_CHART_INK_AXIS, 0);
-        }
-    }
-}
-
-/* The value axis under a panel's bars: line, ticks, labels, title. */
-static void draw_value_axis(Term *tm, const BarLayout *L, const AiqChartTicks *vt, int row,
-                            const char *title)
-{
-    aiq_chart_canvas_put(&tm->cv, L->x0 - 1, row, utf8_or(tm, 0x2514, '+'), AIQ_CHART_INK_AXIS, 0);
-    for (int i = 0; i < L->pw; i++)
-        aiq_chart_canvas_put(&tm->cv, L->x0 + i, row, utf8_or(tm, 0x2500, '-'), AIQ_CHART_INK_AXIS,
-                             0);
-    XLabels xl = {row + 1, -1, 0, tm->width};
-    for (int i = 0; i < vt->n; i++) {
-        int col = L->x0 + (int)lround(aiq_chart_axis_frac(vt, vt->v[i]) * (L->pw - 1));
-        aiq_chart_canvas_put(&tm->cv, col, row, utf8_or(tm, 0x252C, '+'), AIQ_CHART_INK_AXIS, 0);
-        x_label(tm, &xl, col, vt->label[i]);
-    }
-    text_centered(tm, L->x0, L->pw, row + 2, title ? title : "", 0, 0);
-}
-
-/* Horizontal bars: a row per category (and series, unless stacked), labels
- * on the left, the value axis below; panels one under the other. */
-static void draw_bars(Term *tm)
-{
-    const AiqChart *c = tm->c;
-    BarLayout L = bars_layout(tm);
-    int legend_rows = legend(tm, 0, false);
-    int rows =
-        (c->title ? 1 : 0) + c->npanels * (L.header + L.body + 3) + legend_rows + note_rows(tm);
-    aiq_chart_canvas_init(&tm->cv, tm->width, rows, tm->utf8);
-    int row = draw_title(tm, 0);
-    for (int p = 0; p < c->npanels; p++) {
-        const AiqChartPanel *panel = &c->panels[p];
-        if (L.header && panel->y[0].title)
-            aiq_chart_canvas_text(&tm->cv, 0, row, panel->y[0].title, AIQ_CHART_INK_AXIS, 0);
-        row += L.header;
-        AiqChartTicks vt;
-        aiq_chart_axis_ticks(&panel->y[0], L.pw / 8, &vt);
-        for (int k = 0; k < L.ncat; k++)
-            aiq_chart_canvas_text(&tm->cv, 0, row + k * L.group,
-                                  aiq_chart_text_clip(&tm->arena, c->categories[k], L.lw, tm->utf8),
-                                  0, 0);
-        for (int r = 0; r < L.body; r++)
-            aiq_chart_canvas_put(&tm->cv, L.x0 - 1, row + r, utf8_or(tm, 0x2502, '|'),
-                                 AIQ_CHART_INK_AXIS, 0);
-        bool glyphs = (!tm->color && count_panel_series(c, p) > 1) || !tm->utf8;
-        int slot = 0;
-        for (int s = 0; s < c->nseries; s++)
-            if (c->series[s].panel == p)
-                draw_bar_series(tm, &L, &c->series[s], slot++, row, &vt, glyphs);
-        row += L.body;
-        draw_value_axis(tm, &L, &vt, row, L.header ? NULL : panel->y[0].title);
-        row += 3;
-    }
-    legend(tm, row, true);
-    draw_notes(tm, row + legend_rows);
-}
-
-/* The rows of a text pie: the positive slices in order, those beyond the
- * height summed into one "other" row (k = -1). */
-typedef struct PieRow {
-    const char *label;
-    double value;
-    int k; /* palette index, -1 for "other" */
-} PieRow;
-
-static int pie_rows(Term *tm, int room, PieRow **out, double *total)
-{
-    const AiqChart *c = tm->c;
-    const AiqChartSeries *s = c->nseries ? &c->series[0] : NULL;
-    int npos = 0;
-    for (int i = 0; s && i < s->npoints; i++)
-        npos += s->y[i] > 0;
-    PieRow *rows = aiq_arena_alloc(&tm->arena, sizeof *rows * (size_t)(npos ? npos : 1));
-    int shown = npos > room ? room - 1 : npos, n = 0;
-    *total = 0;
-    for (int i = 0; s && i < s->npoints; i++) {
-        if (!(s->y[i] > 0))
-            continue;
-        *total += s->y[i];
-        if (n < shown) {
-            rows[n] = (PieRow){c->categories[(int)s->x[i]], s->y[i], n % AIQ_CHART_PALETTE};
-            n++;
-        } else if (n == shown) {
-            rows[n++] = (PieRow){NULL, s->y[i], -1};
-        } else {
-            rows[shown].value += s->y[i];
-        }
-    }
-    if (n > shown)
-        rows[shown].label = aiq_arena_printf(&tm->arena, "other (%d)", npos - shown);
-    *out = rows;
-    return n;
-}
-
-/* A pie as a list: marker, label, value, share and a bar scaled to the largest row. */
-static void draw_pie(Term *tm)
-{
-    const AiqChart *c = tm->c;
-    int title_rows = c->title ? 1 : 0;
-    int room = tm->height - title_rows - note_rows(tm);
-    PieRow *rows;
-    double total;
-    int n = pie_rows(tm, room < 2 ? 2 : room, &rows, &total);
-    if (n == 0) {
-        draw_empty(tm);
-        return;
-    }
-    int lw = 5, vw = 1;
-    double largest = 0;
-    char v[48];
-    for (int i = 0; i < n; i++) {
-        int w = aiq_chart_text_width(rows[i].label);
-        lw = w > lw ? w : lw;
-        w = aiq_chart_text_width(
-            aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, rows[i].value, v, sizeof v));
-        vw = w > vw ? w : vw;
-        largest = rows[i].value > largest ? rows[i].value : largest;
-    }
-    lw = lw > tm->width / 3 ? tm->width / 3 : lw;
-    int value_col = 2 + lw + 2, pct_col = value_col + vw + 2, bar_col = pct_col + 6 + 2;
-    int bw = tm->width - bar_col - 1;
-    aiq_chart_canvas_init(&tm->cv, tm->width, title_rows + n + note_rows(tm), tm->utf8);
-    int row = draw_title(tm, 0);
-    for (int i = 0; i < n; i++, row++) {
-        const PieRow *r = &rows[i];
-        uint8_t ink = r->k < 0 ? AIQ_CHART_INK_AXIS : (uint8_t)(r->k + 1);
-        uint32_t mark = !tm->utf8   ? (uint32_t)(unsigned char)(r->k < 0 ? '.' : ascii_marks[r->k])
-                        : r->k < 0  ? 0x00B7
-                        : tm->color ? 0x25CF
-                                    : marker_glyphs[r->k];
-        aiq_chart_canvas_put(&tm->cv, 0, row, mark, ink, 0);
-        aiq_chart_canvas_text(&tm->cv, 2, row,
-                              aiq_chart_text_clip(&tm->arena, r->label, lw, tm->utf8), 0, 0);
-        aiq_chart_format_value(AIQ_CHART_AXIS_NUMBER, r->value, v, sizeof v);
-        aiq_chart_canvas_text(&tm->cv, value_col + vw - aiq_chart_text_width(v), row, v, 0, 0);
-        char pct[16];
-        snprintf(pct, sizeof pct, "%5.1f%%", r->value / total * 100);
-        aiq_chart_canvas_text(&tm->cv, pct_col, row, pct, AIQ_CHART_INK_AXIS, 0);
-        int e = (int)lround(r->value / largest * bw * 8);
-        if (bw > 0)
-            fill_run(tm, (Lane){false, row, bar_col}, 0, e > 0 ? e : 1, ink, -1);
-    }
-    draw_notes(tm, row);
+    term_legend(tm, row, true);
+    term_draw_notes(tm, row + legend_rows);
 }
 
 void aiq_chart_render_term(const AiqChart *c, const AiqChartTermOptions *opt, AiqStrBuf *out)
@@ -1066,11 +799,11 @@ void aiq_chart_render_term(const AiqChart *c, const AiqChartTermOptions *opt, Ai
     tm.height = opt->height < 8 ? 8 : opt->height > 500 ? 500 : opt->height;
     aiq_arena_init(&tm.arena, 0);
     if (c->type == AIQ_CHART_PIECHART)
-        draw_pie(&tm);
+        term_draw_pie(&tm);
     else if (!has_points(c))
-        draw_empty(&tm);
+        term_draw_empty(&tm);
     else if (c->type == AIQ_CHART_BARCHART)
-        draw_bars(&tm);
+        term_draw_bars(&tm);
     else
         draw_xy(&tm);
     aiq_chart_canvas_write(&tm.cv, tm.color, out);

@@ -22,13 +22,6 @@
 #include <unistd.h>
 
 #include "aiq/aiq.h"
-#include "bind/binder.h"
-#include "exec/run.h"
-#include "io/catalog.h"
-#include "io/output.h"
-#include "parse/parser.h"
-#include "plan/explain.h"
-#include "repl/query.h"
 #include "repl/repl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -94,6 +87,7 @@ typedef struct Options {
     bool data_given;
     bool bundled;
     bool now_from_clock; /* now() is not pinned: the REPL reads the clock per query */
+    bool no_data;        /* no data given at all: naming a table is a usage error */
 } Options;
 
 static char *read_all(FILE *f, size_t *len)
@@ -151,12 +145,12 @@ static const char *bundled_dir(void)
 /* Binds a data file named on the command line (-t PATH, an argument) to
  * the table named after it. A path that cannot be bound is not an error
  * yet: the query that names the table shows it under the name (and
- * aiq_catalog_check when none does). Returns false after printing a usage
- * error (stdin or a file that gives no name). */
-static bool bind_data_file(AiqCatalog *cat, const char *path)
+ * aiq_session_check_bindings when none does). Returns false after printing a
+ * usage error (stdin or a file that gives no name). */
+static bool bind_data_file(AiqSession *ses, const char *path)
 {
     AiqError err = {0};
-    if (!aiq_catalog_add_file(cat, path, &err) && err.code == AIQ_ERR_USAGE) {
+    if (!aiq_session_bind_file(ses, path, &err) && err.code == AIQ_ERR_USAGE) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         return false;
     }
@@ -166,19 +160,19 @@ static bool bind_data_file(AiqCatalog *cat, const char *path)
 /* -t NAME=PATH, or -t PATH alone. An argument that is itself an existing
  * path is a PATH (Azure exports live under resourceId=/.../y=2026/m=11/),
  * and so is one whose part before '=' holds a '/'. */
-static bool bind_table_option(AiqCatalog *cat, char *arg)
+static bool bind_table_option(AiqSession *ses, char *arg)
 {
     char *eq = strchr(arg, '=');
     struct stat st;
     if (!eq || memchr(arg, '/', (size_t)(eq - arg)) || stat(arg, &st) == 0)
-        return bind_data_file(cat, arg);
+        return bind_data_file(ses, arg);
     if (eq == arg) {
         fprintf(stderr, "aiq: -t expects NAME=PATH or PATH, got '%s'\n", arg);
         return false;
     }
     *eq = '\0';
     AiqError err = {0};
-    aiq_catalog_add_path(cat, arg, eq + 1, &err); /* (an error waits for the query: see bind_data_file) */
+    aiq_session_bind_table(ses, arg, eq + 1, &err); /* (an error waits for the query: see bind_data_file) */
     return true;
 }
 
@@ -193,7 +187,7 @@ static bool is_query_file(const char *arg)
  * for `schema`, those that look like paths -- the other one names the
  * table) and removes them from argv[first..argc); a subcommand's own
  * options stay. Returns the arguments left, or -1 after a usage error. */
-static int bind_data_arguments(int argc, char **argv, int first, const char *command, Options *o, AiqCatalog *cat)
+static int bind_data_arguments(int argc, char **argv, int first, const char *command, Options *o, AiqSession *ses)
 {
     int kept = first;
     for (int i = first; i < argc; i++) {
@@ -209,7 +203,7 @@ static int bind_data_arguments(int argc, char **argv, int first, const char *com
             argv[kept++] = argv[i];
             continue;
         }
-        if (!bind_data_file(cat, argv[i]))
+        if (!bind_data_file(ses, argv[i]))
             return -1;
         o->data_given = true;
     }
@@ -223,10 +217,10 @@ static int bind_data_arguments(int argc, char **argv, int first, const char *com
 /* parse_options() printed --help or --version: nothing more to do. */
 enum { OPTIONS_DONE = -1 };
 
-/* Reads the options into o and binds -t/-d tables into cat. Returns 0 to go
+/* Reads the options into o and binds -t/-d tables into ses. Returns 0 to go
  * on, OPTIONS_DONE after --help or --version, else the exit code (2) after
  * printing what is wrong. */
-static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, bool permute)
+static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, bool permute)
 {
     static const struct option longopts[] = {
         {"table", required_argument, 0, 't'}, {"data", required_argument, 0, 'd'},
@@ -245,12 +239,12 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
     while ((c = getopt_long(argc, argv, permute ? "t:d:o:q:f:j:vh" : "+t:d:o:q:f:j:vh", longopts, NULL)) != -1) {
         switch (c) {
         case 't':
-            if (!bind_table_option(cat, optarg))
+            if (!bind_table_option(ses, optarg))
                 return 2;
             o->data_given = true;
             break;
         case 'd':
-            if (!aiq_catalog_add_dir(cat, optarg, &err)) {
+            if (!aiq_session_bind_dir(ses, optarg, &err)) {
                 fprintf(stderr, "aiq: %s\n", err.msg);
                 return 2;
             }
@@ -308,8 +302,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
         default: fprintf(stderr, "aiq: try 'aiq --help'\n"); return 2;
         }
     }
-    AiqFormat fmt;
-    if (o->format && !aiq_format_from_name(o->format, &fmt)) {
+    if (o->format && !aiq_format_canonical(o->format)) {
         fprintf(stderr, "aiq: unknown format '%s' (expected " AIQ_FORMAT_CHOICES ")\n", o->format);
         return 2;
     }
@@ -324,32 +317,32 @@ static int parse_options(int argc, char **argv, Options *o, AiqCatalog *cat, boo
  * $AIQ_DATA; else, for the REPL on a terminal only, the bundled sample;
  * else nothing, and a query naming a table is a usage error (so a cron job
  * never answers from sample data). */
-static int setup_data(Options *o, AiqCatalog *cat, bool repl)
+static int setup_data(Options *o, AiqSession *ses, bool repl)
 {
     AiqError err = {0};
     const char *env = getenv("AIQ_DATA");
+    const char *sample = NULL;
     if (!o->data_given && ((env && *env) || repl)) {
         const char *dir = env && *env ? env : bundled_dir();
         o->bundled = !(env && *env);
         if (o->bundled)
-            cat->sample = dir;
-        if (!aiq_catalog_add_dir(cat, dir, &err)) {
+            sample = dir;
+        if (!aiq_session_bind_dir(ses, dir, &err)) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             return 2;
         }
     }
-    cat->no_data = !o->data_given && !(env && *env) && !repl;
-    if (o->schema_file && !aiq_catalog_load_schema(cat, o->schema_file, &err)) {
+    o->no_data = !o->data_given && !(env && *env) && !repl;
+    aiq_session_set_data_rules(ses, o->no_data, true, sample);
+    if (o->schema_file && !aiq_session_read_schema(ses, o->schema_file, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         return 2;
     }
     /* a file named on the command line that cannot be read is an error even
      * when the query does not name its table; the REPL only warns */
-    cat->strict_bindings = true;
-    if (repl && !aiq_catalog_check(cat, &err))
+    if (repl && !aiq_session_check_bindings(ses, &err))
         fprintf(stderr, "aiq: %s\n", err.msg);
-    cat->strict_bindings = !repl;
-    aiq_catalog_names(cat);
+    aiq_session_set_data_rules(ses, o->no_data, !repl, sample);
     return 0;
 }
 
@@ -384,7 +377,16 @@ static int resolve_now(Options *o, int64_t *now)
     return 0;
 }
 
-static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunOptions *ro)
+/* Renders a query's error like a compiler (FILE:LINE:COL, the line, a
+ * caret) and returns its exit code. */
+static int report(AiqError *err, const char *name, const char *text, size_t len)
+{
+    aiq_error_locate(err, text, len);
+    aiq_error_print(stderr, err, name, text, len);
+    return aiq_error_exit_code(err->code);
+}
+
+static int cmd_check(int argc, char **argv, Options *o, AiqSession *ses)
 {
     bool syntax_only = false;
     int first = 1;
@@ -398,9 +400,6 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
         return 2;
     }
     int worst = 0;
-    AiqQueryParams params = {o->param_names, o->param_values, o->nparams, .only_declared = true};
-    AiqBindOptions bo;
-    aiq_query_bind_options(ro, &params, &bo);
     for (int i = first; i < argc; i++) {
         size_t len;
         char *text = read_file(argv[i], &len);
@@ -409,59 +408,82 @@ static int cmd_check(int argc, char **argv, Options *o, AiqCatalog *cat, AiqRunO
             worst = worst > 2 ? worst : 2;
             continue;
         }
-        AiqArena arena;
-        aiq_arena_init(&arena, 0);
-        int code;
-        AiqPlan *plan = aiq_query_compile(argv[i], text, len, &arena, &bo, &params, syntax_only, &code);
-        if (plan && !syntax_only) {
-            if (columns) {
-                printf("%s: columns: ", argv[i]);
-                for (int c = 0; c < plan->schema.ncols; c++)
-                    printf("%s%s:%s", c ? ", " : "", plan->schema.cols[c].name, aiq_type_name(plan->schema.cols[c].type));
-                printf("\n");
-            }
-            aiq_plan_release(plan);
+        AiqError err = {0};
+        AiqQuery *q = aiq_session_prepare(ses, text, len, syntax_only, &err);
+        int code = q ? 0 : report(&err, argv[i], text, len);
+        if (q && columns && !syntax_only) {
+            printf("%s: columns: ", argv[i]);
+            for (int c = 0; c < aiq_query_ncols(q); c++)
+                printf("%s%s:%s", c ? ", " : "", aiq_query_col_name(q, c), aiq_type_name(aiq_query_col_type(q, c)));
+            printf("\n");
         }
+        aiq_query_free(q);
         if (code > worst)
             worst = code;
-        aiq_arena_free(&arena);
         aiq_xfree(text);
     }
     return worst;
 }
 
-static int cmd_schema(int argc, char **argv, AiqCatalog *cat, AiqRunOptions *ro)
+/* aiq schema [TABLE]: each table (or the one named) as `.create table`. */
+static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data)
 {
     AiqStrBuf out;
     aiq_sb_init(&out);
     int rc = 0;
-    for (int i = 0; i < cat->ntables; i++) {
-        AiqCatalogTable *t = &cat->tables[i];
-        if (argc > 1 && strcmp(argv[1], t->name) != 0)
+    for (int i = 0; i < aiq_session_ntables(ses); i++) {
+        if (argc > 1 && strcmp(argv[1], aiq_session_table(ses, i).name) != 0)
             continue;
         AiqError err = {0};
-        if (t->bind_error ? !aiq_catalog_lookup(cat, t->name, &err) : !t->declared && t->npaths && !aiq_run_schema(ro, t, &err)) {
+        char *text = aiq_session_create_table(ses, i, &err);
+        if (!text) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             rc = 2;
             continue;
         }
-        aiq_query_format_create_table(&out, t->name, &t->schema);
+        aiq_sb_puts(&out, text);
+        aiq_string_free(text);
     }
     AiqError err = {0};
-    if (cat->no_data && !cat->ntables) {
-        aiq_catalog_lookup(cat, argc > 1 ? argv[1] : "NAME", &err);
+    if (no_data && !aiq_session_ntables(ses)) {
+        aiq_session_unknown_table(ses, argc > 1 ? argv[1] : "NAME", &err);
         fprintf(stderr, "aiq: %s\n", err.msg);
         rc = 2;
-    } else if (argc > 1 && !aiq_catalog_find(cat, argv[1])) {
+    } else if (argc > 1 && aiq_session_find_table(ses, argv[1]) < 0) {
         fprintf(stderr, "aiq: unknown table '%s'\n", argv[1]);
         rc = 2;
     }
     err = (AiqError){0};
-    if (!aiq_output_write(stdout, aiq_sb_str(&out), out.len, &err)) {
+    if (!aiq_write_all(stdout, aiq_sb_str(&out), out.len, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         rc = 2;
     }
     aiq_sb_free(&out);
+    return rc;
+}
+
+/* Runs (or explains) one query text: errors in it are shown under it; a
+ * data file the command line named that cannot be read is an error too,
+ * whether or not the query names its table. Returns the exit code. */
+static int run_query(AiqSession *ses, const char *name, const char *text, size_t len, bool explain)
+{
+    AiqError err = {0};
+    AiqQuery *q = aiq_session_prepare(ses, text, len, false, &err);
+    if (!q)
+        return report(&err, name, text, len);
+    int rc = 0;
+    if (!aiq_session_check_bindings(ses, &err)) {
+        fprintf(stderr, "aiq: %s\n", err.msg);
+        rc = aiq_error_exit_code(err.code);
+    } else if (explain) {
+        if (!aiq_query_explain(q, stdout, &err))
+            rc = report(&err, name, text, len);
+    } else {
+        rc = aiq_query_run(q, stdout, &err);
+        if (err.code != AIQ_OK)
+            report(&err, name, text, len);
+    }
+    aiq_query_free(q);
     return rc;
 }
 
@@ -503,7 +525,7 @@ int main(int argc, char **argv)
 {
     guard_std_fds();
     /* A closed pipe is seen as EPIPE from write() and ends the output
-     * quietly (io/output.h) instead of killing aiq mid-way with SIGPIPE. */
+     * quietly (out/output.h) instead of killing aiq mid-way with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
     /* towlower/towupper need a UTF-8 LC_CTYPE for tolower()/toupper() on non-ASCII text */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
@@ -517,8 +539,7 @@ int main(int argc, char **argv)
     mallopt(M_TRIM_THRESHOLD, 64 << 20);
 #endif
     Options o = {0};
-    AiqCatalog cat;
-    aiq_catalog_init(&cat);
+    AiqSession *ses = aiq_session_new();
     /* A subcommand comes first; its options and files may then mix freely. */
     const char *sub = argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "schema") == 0) ? argv[1] : NULL;
     bool syntax_flag = false;
@@ -534,7 +555,7 @@ int main(int argc, char **argv)
         argv++;
         argc--;
     }
-    int rc = parse_options(argc, argv, &o, &cat, sub != NULL);
+    int rc = parse_options(argc, argv, &o, ses, sub != NULL);
     if (rc != 0) {
         rc = rc == OPTIONS_DONE ? 0 : rc;
         goto done;
@@ -564,7 +585,7 @@ int main(int argc, char **argv)
      * TABLE); a subcommand after the options (aiq -d logs check q.kql) too */
     const char *late = !sub && argc > 0 && (strcmp(argv[0], "check") == 0 || strcmp(argv[0], "schema") == 0) ? argv[0] : NULL;
     const char *command = sub ? sub : late;
-    if ((argc = bind_data_arguments(argc, argv, command ? 1 : 0, command, &o, &cat)) < 0) {
+    if ((argc = bind_data_arguments(argc, argv, command ? 1 : 0, command, &o, ses)) < 0) {
         rc = 2;
         goto done;
     }
@@ -575,25 +596,27 @@ int main(int argc, char **argv)
         goto done;
     }
     bool repl = !command && !o.query_text && !o.query_file && argc == 0 && isatty(STDIN_FILENO);
-    if ((rc = setup_data(&o, &cat, repl)) != 0)
+    if ((rc = setup_data(&o, ses, repl)) != 0)
         goto done;
-    AiqRunOptions ro = {.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
-                        .color = o.color, .fail_on_rows = o.fail_on_rows,
-                        .max_memory = o.max_memory, .threads = o.threads, .timing = o.timing,
-                        .catalog = &cat};
+    AiqOptions *ro = aiq_session_options(ses);
+    *ro = (AiqOptions){.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
+                       .color = o.color, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
+                       .param_names = (const char *const *)o.param_names,
+                       .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
+                       .params_declared = true, .diag = stderr};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
     if (is_check)
         o.bundled = false; /* no notice about now() when only checking */
-    if ((rc = resolve_now(&o, &ro.now)) != 0)
+    if ((rc = resolve_now(&o, &ro->now)) != 0)
         goto done;
     if (o.max_memory)
         aiq_mem_set_limit(o.max_memory);
     else
         aiq_mem_set_default_limit();
     if (is_check)
-        rc = cmd_check(argc, argv, &o, &cat, &ro);
+        rc = cmd_check(argc, argv, &o, ses);
     else if (argc > 0 && strcmp(argv[0], "schema") == 0)
-        rc = cmd_schema(argc, argv, &cat, &ro);
+        rc = cmd_schema(argc, argv, ses, o.no_data);
     else {
         const char *name = "query";
         char *text = NULL;
@@ -612,21 +635,19 @@ int main(int argc, char **argv)
                     goto done;
                 }
             } else if (isatty(STDIN_FILENO)) {
-                AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = false};
-                rc = aiq_repl_run(&ro, &params, !o.now_from_clock);
+                ro->params_declared = false; /* the REPL gives each query the parameters it declares */
+                rc = aiq_repl_run(ses, !o.now_from_clock);
                 goto done;
             } else {
                 name = "stdin";
                 text = read_all(stdin, &len);
             }
         }
-        AiqQueryParams params = {o.param_names, o.param_values, o.nparams, .only_declared = true};
-        rc = aiq_query_run(&ro, &params, name, text, len, o.explain, stdout);
+        rc = run_query(ses, name, text, len, o.explain);
         aiq_xfree(text);
     }
 done:
-    aiq_run_release_catalog(&cat);
-    aiq_catalog_free(&cat);
+    aiq_session_free(ses);
     aiq_xfree(o.param_names);
     aiq_xfree(o.param_values);
     /* Output that did not arrive turns success (and an alert) into exit 2.

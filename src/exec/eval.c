@@ -7,108 +7,64 @@
  * used by reference) is computed once per chunk however many paths lead
  * to it, so `let s2 = strcat(s1, s1)` costs one strcat per level.
  */
-#include "eval.h"
+#include "exec/eval.h"
 
 #include <jansson.h>
 #include <string.h>
 
 #include "func/kernel.h"
+#include "core/validity.h"
 #include "func/registry.h"
 #include "util/mem.h"
 
-void aiq_eval_init(AiqEvalCtx *ctx, AiqError *err, int64_t now)
+/* Marks null in out the rows of in where v (a dynamic vector: a NULL
+ * pointer is its null) is null. */
+static void dynamic_nulls(AiqEvalCtx *ctx, const AiqVector *v, AiqVector *out, const AiqChunk *in)
 {
-    memset(ctx, 0, sizeof *ctx);
-    aiq_arena_init(&ctx->arena, 256 * 1024);
-    aiq_arena_init(&ctx->scratch[0], 256 * 1024);
-    aiq_arena_init(&ctx->scratch[1], 256 * 1024);
-    ctx->err = err;
-    ctx->now = now;
-}
-
-void aiq_eval_reset(AiqEvalCtx *ctx)
-{
-    for (int i = 0; i < ctx->npool; i++)
-        json_decref(ctx->pool[i]);
-    ctx->npool = 0;
-    aiq_arena_reset(&ctx->arena);
-    aiq_arena_reset(&ctx->scratch[0]);
-    aiq_arena_reset(&ctx->scratch[1]);
-    for (int a = 0; a < 3; a++)
-        ctx->gen[a]++; /* every memo is stale */
-}
-
-void aiq_eval_free(AiqEvalCtx *ctx)
-{
-    aiq_eval_reset(ctx);
-    aiq_xfree(ctx->pool);
-    aiq_xfree(ctx->memo);
-    aiq_arena_free(&ctx->arena);
-    aiq_arena_free(&ctx->scratch[0]);
-    aiq_arena_free(&ctx->scratch[1]);
-}
-
-bool aiq_eval_memory_ok(AiqError *err)
-{
-    if (!aiq_mem_exceeded())
-        return true;
-    char limit[96];
-    return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "memory limit reached (%s): the query needs more memory than allowed",
-                         aiq_mem_limit_text(limit, sizeof limit));
-}
-
-bool aiq_eval_str_fits(AiqEvalCtx *ctx, size_t n)
-{
-    /* a string being built is held twice (its buffer, then the chunk's
-     * copy): a big one is measured against the limit before either */
-    if (n >= ((size_t)1 << 20) && !aiq_mem_room(2 * n)) {
-        aiq_mem_reached();
-        return aiq_eval_memory_ok(ctx->err);
+    for (uint32_t k = 0; k < in->count; k++) {
+        uint32_t i = aiq_row(in, k);
+        if (!v->data.dyn[aiq_vidx(v, i)])
+            aiq_vec_set_null(out, i, &ctx->arena);
     }
-    if (n <= AIQ_MAX_STRING_BYTES)
-        return true;
-    const AiqExpr *e = ctx->at;
-    return aiq_error_set(ctx->err, AIQ_ERR_LIMIT, e ? e->off : -1, e && e->len ? e->len : 1,
-                         "string too long: a value of %zu MiB is past the limit of %u MiB on one value", n >> 20,
-                         AIQ_MAX_STRING_BYTES >> 20);
 }
 
-json_t *aiq_eval_own(AiqEvalCtx *ctx, json_t *j)
+/* out's validity &= v's over the rows of in. A bitmap is made for out only
+ * when a selected row is null (a NULL bitmap is the common, cheap case
+ * downstream). Without a selection vector the rows are 0..count-1 and go a
+ * word at a time; with one, row by row. */
+static void and_validity(AiqEvalCtx *ctx, const AiqVector *v, AiqVector *out, const AiqChunk *in)
 {
-    if (!j)
-        return NULL;
-    if (ctx->npool == ctx->cappool) {
-        ctx->cappool = ctx->cappool ? ctx->cappool * 2 : 256;
-        ctx->pool = aiq_xrealloc(ctx->pool, sizeof *ctx->pool * (size_t)ctx->cappool);
+    if (v->is_const) {
+        if (aiq_bit(v->validity, 0))
+            return;
+        for (uint32_t k = 0; k < in->count; k++) /* a null constant: every row */
+            aiq_vec_set_null(out, aiq_row(in, k), &ctx->arena);
+        return;
     }
-    ctx->pool[ctx->npool++] = j;
-    return j;
+    if (in->sel) {
+        for (uint32_t k = 0; k < in->count; k++)
+            if (!aiq_bit(v->validity, in->sel[k]))
+                aiq_vec_set_null(out, in->sel[k], &ctx->arena);
+        return;
+    }
+    for (uint32_t base = 0; base < in->count; base += 64) {
+        uint64_t w = v->validity[base >> 6] | ~aiq_word_in_range(base, in->count);
+        if (w != AIQ_WORD_ALL)
+            aiq_vec_validity(out, &ctx->arena)[base >> 6] &= w;
+    }
 }
 
-AiqStr aiq_eval_str(AiqEvalCtx *ctx, const char *p, size_t n)
-{
-    if (n == 0 || !aiq_eval_str_fits(ctx, n))
-        return (AiqStr){"", 0};
-    char *s = aiq_arena_alloc(&ctx->arena, n);
-    memcpy(s, p, n);
-    return (AiqStr){s, (uint32_t)n};
-}
-
-/* out->validity = AND of the arguments' masks over the selected rows. */
+/* out's validity = AND of the arguments' over the selected rows (strings
+ * are never null). */
 static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVector *out,
                             const AiqChunk *in)
 {
     for (int a = 0; a < nargs; a++) {
-        AiqVector *v = args[a];
-        if (v->type == AIQ_TYPE_STRING)
-            continue; /* strings are never null */
-        if (v->type != AIQ_TYPE_DYNAMIC && !v->validity)
-            continue;
-        for (uint32_t k = 0; k < in->count; k++) {
-            uint32_t i = aiq_row(in, k);
-            if (aiq_vec_is_null(v, i))
-                aiq_vec_set_null(out, i, &ctx->arena);
-        }
+        const AiqVector *v = args[a];
+        if (v->type == AIQ_TYPE_DYNAMIC)
+            dynamic_nulls(ctx, v, out, in);
+        else if (v->type != AIQ_TYPE_STRING && v->validity)
+            and_validity(ctx, v, out, in);
     }
 }
 
@@ -116,7 +72,7 @@ static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVec
 static bool is_key_access(const AiqExpr *e)
 {
     return e->kind == AIQ_E_CALL && e->nargs == 2 && e->args[0]->kind == AIQ_E_COLUMN &&
-           e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING && strcmp(e->fn->name, "[]") == 0;
+           e->args[1]->kind == AIQ_E_CONST && e->args[1]->type == AIQ_TYPE_STRING && e->fn->id == AIQ_FN_INDEX;
 }
 
 /* tolong(d["key"]), tostring(...) and the other conversions, straight from
@@ -256,7 +212,7 @@ static AiqVector *eval_args_then_kernel(AiqEvalCtx *ctx, const AiqExpr *e, const
  * would otherwise evaluate every term on every row. */
 static AiqVector *eval_logic(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *in, AiqVector *l)
 {
-    bool is_and = e->fn->kernel == k_and;
+    bool is_and = e->fn->id == AIQ_FN_AND;
     uint32_t nrows = in->nrows ? in->nrows : 1;
     AiqVector *out = aiq_vec_new(&ctx->arena, AIQ_TYPE_BOOL, nrows);
     uint32_t *open = aiq_arena_alloc(&ctx->arena, sizeof *open * (in->count + 1));
@@ -290,7 +246,7 @@ static AiqVector *eval_call(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *i
     AiqVector *v = memo_get(ctx, e, in);
     if (v)
         return v;
-    if (first && e->nargs == 2 && (e->fn->kernel == k_and || e->fn->kernel == k_or)) {
+    if (first && e->nargs == 2 && (e->fn->flags & AIQ_FN_LOGIC)) {
         v = eval_logic(ctx, e, in, first);
     } else {
         /* d["key"] straight from a scan: the reader may have made it already */

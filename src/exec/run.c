@@ -1,155 +1,17 @@
 /*
- * run.c -- entry points of the executor (see run.h): loads catalog tables
- * (once; they stay cached in the catalog for the REPL and for every use in a
- * query), builds the operator tree, drains it into a result table, and only
- * then writes the result, so an error mid-query never leaves a partial table
- * on stdout.
+ * run.c -- running a plan (see run.h): builds the operator tree and drains
+ * it into a result table on a thread with a deep stack, then frees the
+ * tree, so that an error mid-query never leaves half a result.
  */
-#include "run.h"
+#include "exec/run.h"
 
 #include <pthread.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "exec/ops.h"
 #include "func/kernel.h"
-#include "io/jsonl.h"
-#include "io/output.h"
-#include "plan/columns.h"
 #include "util/mem.h"
-#include "util/strbuf.h"
 
-/* Every file of t can be read twice (regular files: not stdin or a pipe). */
-static bool rereadable(const AiqCatalogTable *t)
-{
-    for (int i = 0; i < t->npaths; i++) {
-        struct stat st;
-        if (strcmp(t->paths[i], "-") == 0 || stat(t->paths[i], &st) != 0 || !S_ISREG(st.st_mode))
-            return false;
-    }
-    return t->npaths > 0;
-}
-
-bool aiq_run_schema(AiqRunOptions *ro, AiqCatalogTable *t, AiqError *err)
-{
-    if (t->declared)
-        return true;
-    if (ro->keep_tables || !rereadable(t))
-        return aiq_run_load_table(ro, t, NULL, err);
-    AiqReadOptions opts = {.strict = ro->strict, .threads = aiq_run_threads(ro)};
-    if (!aiq_jsonl_infer_schema(t, &opts, &ro->catalog->arena, err))
-        return false;
-    t->declared = t->inferred = true;
-    return true;
-}
-
-bool aiq_run_load_table(AiqRunOptions *ro, AiqCatalogTable *t, const bool *needed, AiqError *err)
-{
-    bool partial = t->declared && needed;
-    if (t->data) {
-        bool covers = !t->loaded; /* NULL: every column is there */
-        if (!covers) {
-            covers = true;
-            for (int c = 0; c < t->schema.ncols && covers; c++)
-                covers = t->loaded[c] || (partial && !needed[c]);
-        }
-        if (covers)
-            return true;
-        aiq_table_free(t->data); /* read again with the union of the columns */
-        t->data = NULL;
-    }
-    if (t->npaths == 0)
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
-                             "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
-                             t->name, t->name);
-    bool *want = NULL;
-    if (partial) {
-        want = aiq_arena_alloc(&ro->catalog->arena, sizeof *want * (size_t)(t->schema.ncols + 1));
-        for (int c = 0; c < t->schema.ncols; c++)
-            want[c] = needed[c] || (t->loaded && t->loaded[c]);
-    }
-    AiqReadOptions opts = {.strict = ro->strict, .warn = stderr, .needed = want};
-    AiqTable *data = aiq_jsonl_load(t, &opts, &ro->catalog->arena, err);
-    if (!data)
-        return false;
-    t->data = data;
-    t->loaded = want;
-    return true;
-}
-
-typedef struct LoadCtx {
-    AiqRunOptions *ro;
-    AiqScanNeeds *needs;
-    int nneeds;
-    AiqArena *arena; /* lives as long as the query */
-} LoadCtx;
-
-static AiqTable *load_for_exec(void *ud, const char *name, AiqError *err)
-{
-    LoadCtx *lc = ud;
-    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
-    if (!t) {
-        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", name);
-        return NULL;
-    }
-    const bool *needed = NULL;
-    for (int i = 0; i < lc->nneeds; i++)
-        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
-            needed = lc->needs[i].needed;
-    if (!aiq_run_load_table(lc->ro, t, needed, err))
-        return NULL;
-    return t->data;
-}
-
-int aiq_run_threads(const AiqRunOptions *ro)
-{
-    if (ro->threads > 0)
-        return ro->threads;
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
-}
-
-/* Declared tables not already in memory stream from their files in
- * bounded memory; the REPL keeps whole tables instead, for its next query. */
-static void *stream_for_exec(void *ud, const char *name, const AiqScanHints *hints, AiqError *err)
-{
-    LoadCtx *lc = ud;
-    AiqCatalogTable *t = aiq_catalog_find(lc->ro->catalog, name);
-    if (!t || !t->declared || t->data || lc->ro->keep_tables || t->npaths == 0)
-        return NULL;
-    const AiqScanNeeds *sn = NULL;
-    for (int i = 0; i < lc->nneeds; i++)
-        if (strcmp(lc->needs[i].table, name) == 0 && lc->needs[i].ncols == t->schema.ncols)
-            sn = &lc->needs[i];
-    /* dynamic columns read only through constant keys keep just those keys */
-    AiqColumnKeys *keys = NULL;
-    if (sn) {
-        keys = aiq_arena_alloc(lc->arena, sizeof *keys * (size_t)(sn->ncols + 1));
-        for (int c = 0; c < sn->ncols; c++) {
-            const AiqKeyFilter *f = &sn->keys[c];
-            /* output whole and read by key: build the whole value */
-            keys[c].n = f->all || (f->output && f->nkeys) ? -1 : f->nkeys;
-            keys[c].text_only = aiq_key_filter_text_only(f);
-            /* d["key"] read straight off the scan: vectors of the keys' values */
-            keys[c].key_vectors = keys[c].n > 0 && keys[c].n <= 64;
-            keys[c].vectors_only = keys[c].key_vectors && aiq_key_filter_vectors_only(f);
-            keys[c].keys = sn->keys[c].keys;
-        }
-    }
-    AiqReadOptions opts = {.strict = lc->ro->strict, .warn = stderr, .needed = sn ? sn->needed : NULL, .keys = keys,
-                           .threads = aiq_run_threads(lc->ro), .top_hint = hints->top,
-                           .preds = hints->preds, .npreds = hints->npreds};
-    return aiq_jsonl_open(t, &opts, err);
-}
-
-static AiqTable *stream_next_batch(void *st, AiqError *err) { return aiq_jsonl_next(st, err); }
-static void stream_close(void *st) { aiq_jsonl_close(st); }
-
-static double now_seconds(void)
+double aiq_exec_clock(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -202,81 +64,24 @@ static void exec_job(void *p)
 {
     ExecJob *job = p;
     AiqOp *root = aiq_op_build(job->ex, job->plan);
-    job->built = now_seconds();
+    job->built = aiq_exec_clock();
     if (root)
         job->result = aiq_op_drain(root, &job->plan->schema);
     aiq_op_free(root);
     aiq_exec_ctx_free(job->ex); /* (operator trees as deep as the query) */
 }
 
-/* --timing's line, for a query that failed too (how close it came to the
- * memory limit is what one wants to know then): the allocator's peak
- * count and, where the limit is on resident memory, the kernel's
- * high-water mark of it (mapped input files included, as time(1) has it). */
-static void print_timing(double load, double run, double output, int64_t scanned, int64_t out_rows)
+AiqTable *aiq_exec_plan(const AiqPlan *plan, const AiqScanSource *source, int64_t now, AiqError *err,
+                        AiqExecStats *stats)
 {
-    struct rusage ru;
-    char resident[64] = "", limit[96];
-    if (AIQ_MEM_RESIDENT_MEASURED && getrusage(RUSAGE_SELF, &ru) == 0)
-        snprintf(resident, sizeof resident, ", peak resident %.1f MiB", (double)ru.ru_maxrss / 1024); /* (KiB on Linux) */
-    fprintf(stderr, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, "
-                    "peak memory %.1f MiB%s, memory limit: %s\n",
-            load, run, output, (long long)scanned, (long long)out_rows, (double)aiq_mem_peak() / (1 << 20), resident,
-            aiq_mem_limit_text(limit, sizeof limit));
-}
-
-int aiq_run_plan(AiqRunOptions *ro, const AiqPlan *plan, FILE *out, AiqError *err)
-{
-    double t0 = now_seconds();
-    /* projection pushdown: read only the columns the plan uses */
-    AiqArena needs_arena;
-    aiq_arena_init(&needs_arena, 0);
-    LoadCtx lc = {.ro = ro, .arena = &needs_arena};
-    lc.needs = aiq_plan_needed_columns(plan, &needs_arena, &lc.nneeds);
-    AiqExecCtx ex = {.err = err, .now = ro->now, .load = load_for_exec, .load_ud = &lc,
-                     .stream_open = stream_for_exec, .stream_next = stream_next_batch,
-                     .stream_close = stream_close};
+    AiqExecCtx ex = {.err = err, .now = now, .source = *source};
     aiq_exec_ctx_init(&ex, plan);
     ExecJob job = {.ex = &ex, .plan = plan};
     aiq_run_deep(exec_job, &job);
-    AiqTable *result = job.result;
-    double t1 = job.built;
     aiq_regex_release_all();
-    aiq_arena_free(&needs_arena);
-    if (!result) {
-        if (err->code == AIQ_OK)
-            aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
-        if (ro->timing)
-            print_timing(t1 - t0, now_seconds() - t1, 0, ex.rows_scanned, 0);
-        return aiq_error_exit_code(err->code);
-    }
-    double t2 = now_seconds();
-    AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !ro->no_header, .crlf = ro->crlf};
-    if (ro->format)
-        aiq_format_from_name(ro->format, &oo.format);
-    bool tty = isatty(fileno(out));
-    bool color = ro->color ? strcmp(ro->color, "always") == 0 || (strcmp(ro->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
-                           : tty && !getenv("NO_COLOR");
-    oo.color = color && oo.format == AIQ_FMT_TABLE;
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_output_table(&sb, result, &oo);
-    bool written = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
-    aiq_sb_free(&sb);
-    int64_t nrows = result->nrows;
-    aiq_table_free(result);
-    if (!written)
-        return aiq_error_exit_code(err->code);
-    if (ro->timing)
-        print_timing(t1 - t0, t2 - t1, now_seconds() - t2, ex.rows_scanned, nrows);
-    return ro->fail_on_rows && nrows > 0 ? 3 : 0;
-}
-
-void aiq_run_release_catalog(AiqCatalog *c)
-{
-    for (int i = 0; i < c->ntables; i++) {
-        aiq_table_free(c->tables[i].data);
-        c->tables[i].data = NULL;
-        c->tables[i].loaded = NULL; /* arena memory */
-    }
+    stats->built = job.built;
+    stats->rows_scanned = ex.rows_scanned;
+    if (!job.result && err->code == AIQ_OK)
+        aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
+    return job.result;
 }

@@ -11,8 +11,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "exec/eval.h"
-#include "exec/vector.h"
+#include "core/vector.h"
+#include "func/eval_ctx.h"
 #include "func/registry.h"
 
 #define FOR_ROWS(i)                                                                         \
@@ -53,20 +53,14 @@ AiqStr aiq_json_text(AiqEvalCtx *ctx, json_t *j);
 /* Frees the regexes compiled (and cached on expressions) by the last query. */
 void aiq_regex_release_all(void);
 
-/* Kernels, by file. */
-KERNEL(k_add); KERNEL(k_sub); KERNEL(k_mul); KERNEL(k_div); KERNEL(k_mod); KERNEL(k_neg);
-KERNEL(k_fpclass); KERNEL(k_cmp); KERNEL(k_eq); KERNEL(k_and); KERNEL(k_or); KERNEL(k_not);
-KERNEL(k_in); KERNEL(k_between); KERNEL(k_strop); KERNEL(k_has_any); KERNEL(k_matches);
-KERNEL(k_index);
-KERNEL(k_tostring); KERNEL(k_tolong); KERNEL(k_toreal); KERNEL(k_tobool); KERNEL(k_todatetime);
-KERNEL(k_totimespan); KERNEL(k_todynamic); KERNEL(k_isnull); KERNEL(k_isnotnull);
-KERNEL(k_isempty); KERNEL(k_isnotempty); KERNEL(k_coalesce); KERNEL(k_iff); KERNEL(k_case);
-KERNEL(k_strlen); KERNEL(k_tolower); KERNEL(k_toupper); KERNEL(k_substring); KERNEL(k_strcat);
-KERNEL(k_strcat_delim); KERNEL(k_split); KERNEL(k_replace_string); KERNEL(k_replace_regex);
-KERNEL(k_trim); KERNEL(k_indexof); KERNEL(k_extract); KERNEL(k_extract_all); KERNEL(k_parse_url);
-KERNEL(k_strrep); KERNEL(k_reverse); KERNEL(k_countof); KERNEL(k_array_length); KERNEL(k_bag_keys);
-KERNEL(k_round); KERNEL(k_bin); KERNEL(k_bin_at); KERNEL(k_math1); KERNEL(k_pow); KERNEL(k_abs);
-KERNEL(k_ago); KERNEL(k_startof); KERNEL(k_datetime_diff); KERNEL(k_datetime_add);
-KERNEL(k_format_datetime); KERNEL(k_datepart); KERNEL(k_unixtime);
+/* The kernels, declared from the list of built-ins (func/builtins.def):
+ * a new row's kernel needs no declaration of its own. */
+#define AIQ_FUNC(id, name, lo, hi, ret, args, naming, prefix, flags, kernel) KERNEL(kernel);
+#define AIQ_OPER(id, name, lo, hi, ret, args, flags, kernel) KERNEL(kernel);
+#define AIQ_AGGR(id, ...)
+#include "func/builtins.def"
+#undef AIQ_FUNC
+#undef AIQ_OPER
+#undef AIQ_AGGR
 
 #endif

@@ -7,7 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "kernel.h"
+#include "core/json_text.h"
+#include "func/kernel.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
 
@@ -504,14 +505,16 @@ KERNEL(k_abs)
 
 KERNEL(k_math1)
 {
-    const char *f = e->fn->name;
-    double (*fn)(double) = strcmp(f, "sqrt") == 0    ? sqrt
-                           : strcmp(f, "log") == 0   ? log
-                           : strcmp(f, "log10") == 0 ? log10
-                           : strcmp(f, "log2") == 0  ? log2
-                           : strcmp(f, "exp") == 0   ? exp
-                           : strcmp(f, "exp2") == 0  ? exp2
-                                                     : ceil;
+    double (*fn)(double);
+    switch (e->fn->id) {
+    case AIQ_FN_SQRT: fn = sqrt; break;
+    case AIQ_FN_LOG: fn = log; break;
+    case AIQ_FN_LOG10: fn = log10; break;
+    case AIQ_FN_LOG2: fn = log2; break;
+    case AIQ_FN_EXP: fn = exp; break;
+    case AIQ_FN_EXP2: fn = exp2; break;
+    default: fn = ceil; break; /* ceiling */
+    }
     FOR_ROWS(i) {
         double r = fn(F64(a[0], i));
         if (isnan(r))
@@ -524,10 +527,10 @@ KERNEL(k_math1)
 /* isnan, isinf, isfinite */
 KERNEL(k_fpclass)
 {
-    int which = e->fn->name[2] == 'n' ? 'n' : e->fn->name[2] == 'i' ? 'i' : 'f';
+    AiqFuncId which = e->fn->id;
     FOR_ROWS(i) {
         double x = F64(a[0], i);
-        out->data.i64[i] = which == 'n' ? isnan(x) != 0 : which == 'i' ? isinf(x) != 0 : isfinite(x) != 0;
+        out->data.i64[i] = which == AIQ_FN_ISNAN ? isnan(x) != 0 : which == AIQ_FN_ISINF ? isinf(x) != 0 : isfinite(x) != 0;
     }
 }
 

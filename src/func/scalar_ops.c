@@ -10,7 +10,8 @@
 #include <ctype.h>
 #include <stdlib.h>
 
-#include "kernel.h"
+#include "core/json_text.h"
+#include "func/kernel.h"
 
 /* ---- arithmetic -------------------------------------------------------- */
 
@@ -110,29 +111,17 @@ KERNEL(k_neg)
 
 /* ---- comparison ---------------------------------------------------------- */
 
-/* compare()'s answer when a NaN is involved: every ordered comparison with a
- * NaN is false and only != is true, as in IEEE 754 and .NET. */
-#define CMP_UNORDERED 2
-
-/* Three-way comparison of physical rows i of x and y (same type family). */
+/* Three-way comparison of physical rows i of x and y (same type family);
+ * AIQ_CMP_UNORDERED when a NaN is involved (core/compare.h). */
 static int compare(const AiqVector *x, const AiqVector *y, uint32_t i)
 {
-    if (x->type == AIQ_TYPE_STRING) {
-        AiqStr p = STR(x, i), q = STR(y, i);
-        uint32_t m = p.len < q.len ? p.len : q.len;
-        int c = m ? memcmp(p.ptr, q.ptr, m) : 0;
-        return c ? c : (p.len > q.len) - (p.len < q.len);
-    }
-    if (x->type == AIQ_TYPE_REAL || y->type == AIQ_TYPE_REAL) {
-        double p = F64(x, i), q = F64(y, i);
-        if (isnan(p) || isnan(q))
-            return CMP_UNORDERED;
-        return (p > q) - (p < q);
-    }
+    if (x->type == AIQ_TYPE_STRING)
+        return aiq_cmp_str(STR(x, i), STR(y, i));
+    if (x->type == AIQ_TYPE_REAL || y->type == AIQ_TYPE_REAL)
+        return aiq_cmp_f64(F64(x, i), F64(y, i));
     if (x->type == AIQ_TYPE_DYNAMIC)
         return json_equal(DYN(x, i), DYN(y, i)) ? 0 : 1;
-    int64_t p = I64(x, i), q = I64(y, i);
-    return (p > q) - (p < q);
+    return aiq_cmp_i64(I64(x, i), I64(y, i));
 }
 
 /* Whether a is a flat integer-like vector and b a constant of its family:
@@ -143,29 +132,37 @@ static bool int_vs_const(const AiqVector *a, const AiqVector *b)
            a->type != AIQ_TYPE_DYNAMIC && !a->is_const && b->is_const;
 }
 
+/* `column op constant` over flat integer-like rows, one loop per operator:
+ * with op a constant the compiler turns aiq_cmp_holds into the one test. */
+#define INT_CONST_LOOP(OP, TEST) FOR_ROWS(i) out->data.i64[i] = (TEST) ? aiq_cmp_holds(OP, aiq_cmp_i64(x[i], c)) : ne;
+static void int_vs_const_rows(AiqCmpOp op, const int64_t *x, int64_t c, const uint64_t *valid, bool ne,
+                              AiqVector *out, const uint32_t *sel, uint32_t n)
+{
+    switch (op) {
+#define CASE(OP)                                                                                   \
+    case OP:                                                                                       \
+        if (valid) {                                                                               \
+            INT_CONST_LOOP(OP, valid[i >> 6] >> (i & 63) & 1)                                      \
+        } else {                                                                                   \
+            INT_CONST_LOOP(OP, 1)                                                                  \
+        }                                                                                          \
+        break;
+        CASE(AIQ_CMP_LT) CASE(AIQ_CMP_LE) CASE(AIQ_CMP_GT) CASE(AIQ_CMP_GE) CASE(AIQ_CMP_EQ) CASE(AIQ_CMP_NE)
+#undef CASE
+    }
+}
+#undef INT_CONST_LOOP
+
 /* <, <=, >, >= (the evaluator has made null rows null already) */
 KERNEL(k_cmp)
 {
-    const char *op = e->fn->name;
-    int want_lt = op[0] == '<', want_gt = op[0] == '>', eq_ok = op[1] == '=';
+    AiqCmpOp op = AIQ_CMP_LT;
+    aiq_func_cmp_op(e->fn->id, &op);
     if (int_vs_const(a[0], a[1])) {
-        int64_t c = a[1]->data.i64[0];
-        const int64_t *x = a[0]->data.i64;
-        if (want_gt && eq_ok) {
-            FOR_ROWS(i) out->data.i64[i] = x[i] >= c;
-        } else if (want_gt) {
-            FOR_ROWS(i) out->data.i64[i] = x[i] > c;
-        } else if (eq_ok) {
-            FOR_ROWS(i) out->data.i64[i] = x[i] <= c;
-        } else {
-            FOR_ROWS(i) out->data.i64[i] = x[i] < c;
-        }
+        int_vs_const_rows(op, a[0]->data.i64, a[1]->data.i64[0], NULL, false, out, sel, n);
         return;
     }
-    FOR_ROWS(i) {
-        int c = compare(a[0], a[1], i);
-        out->data.i64[i] = c == CMP_UNORDERED ? 0 : want_lt ? (eq_ok ? c <= 0 : c < 0) : (eq_ok ? c >= 0 : c > 0);
-    }
+    FOR_ROWS(i) out->data.i64[i] = aiq_cmp_holds(op, compare(a[0], a[1], i));
 }
 
 /* == and !=: no null propagation (registered raw), so that `not(x == 5)`
@@ -173,16 +170,12 @@ KERNEL(k_cmp)
  * group for a null B. A NaN equals nothing, itself included (IEEE 754). */
 KERNEL(k_eq)
 {
-    bool ne = e->fn->name[0] == '!';
+    AiqCmpOp op = AIQ_CMP_EQ;
+    aiq_func_cmp_op(e->fn->id, &op);
+    bool ne = op == AIQ_CMP_NE;
     if (int_vs_const(a[0], a[1]) && !a[1]->validity) {
-        int64_t c = a[1]->data.i64[0];
-        const int64_t *x = a[0]->data.i64;
-        const uint64_t *valid = a[0]->validity;
-        if (!valid) {
-            FOR_ROWS(i) out->data.i64[i] = (x[i] == c) != ne;
-        } else { /* a null x is one null side: == false, != true */
-            FOR_ROWS(i) out->data.i64[i] = (valid[i >> 6] >> (i & 63) & 1) ? (x[i] == c) != ne : ne;
-        }
+        /* a null x is one null side: == false, != true */
+        int_vs_const_rows(op, a[0]->data.i64, a[1]->data.i64[0], a[0]->validity, ne, out, sel, n);
         return;
     }
     bool texts = a[0]->type == AIQ_TYPE_DYNAMIC; /* (then both are) */
@@ -195,7 +188,7 @@ KERNEL(k_eq)
         else if (texts) /* dynamic values compare as tostring() gives them */
             out->data.i64[i] = str_eq(aiq_json_text(ctx, DYN(a[0], i)), aiq_json_text(ctx, DYN(a[1], i))) != ne;
         else
-            out->data.i64[i] = (compare(a[0], a[1], i) == 0) != ne;
+            out->data.i64[i] = aiq_cmp_holds(op, compare(a[0], a[1], i));
     }
 }
 
@@ -259,8 +252,8 @@ static bool ascii_ieq(AiqStr p, AiqStr q)
  * changes. */
 KERNEL(k_in)
 {
-    const char *op = e->fn->name;
-    bool neg = op[0] == '!', ci = strchr(op, '~') != NULL;
+    bool neg = (e->fn->flags & AIQ_FN_NEGATED) != 0;
+    bool ci = e->fn->id == AIQ_FN_IN_CI || e->fn->id == AIQ_FN_NOT_IN_CI;
     int nset = e->nargs - 1;
     FOR_ROWS(i) {
         bool found = false;
@@ -287,7 +280,7 @@ KERNEL(k_in)
 
 KERNEL(k_between)
 {
-    bool neg = e->fn->name[0] == '!';
+    bool neg = (e->fn->flags & AIQ_FN_NEGATED) != 0;
     FOR_ROWS(i) out->data.i64[i] = (compare(a[0], a[1], i) >= 0 && compare(a[0], a[2], i) <= 0) != neg;
 }
 
@@ -355,27 +348,35 @@ static bool strop(int op, bool cs, AiqStr s, AiqStr t)
     }
 }
 
+/* The test a string operator makes, whatever its case and negation. */
+static int strop_of(AiqFuncId id)
+{
+    switch (id) {
+    case AIQ_FN_HAS: case AIQ_FN_NOT_HAS: case AIQ_FN_HAS_CS: case AIQ_FN_NOT_HAS_CS: return OP_HAS;
+    case AIQ_FN_CONTAINS: case AIQ_FN_NOT_CONTAINS: case AIQ_FN_CONTAINS_CS: case AIQ_FN_NOT_CONTAINS_CS:
+        return OP_CONTAINS;
+    case AIQ_FN_STARTSWITH: case AIQ_FN_NOT_STARTSWITH: case AIQ_FN_STARTSWITH_CS: case AIQ_FN_NOT_STARTSWITH_CS:
+        return OP_STARTSWITH;
+    case AIQ_FN_ENDSWITH: case AIQ_FN_NOT_ENDSWITH: case AIQ_FN_ENDSWITH_CS: case AIQ_FN_NOT_ENDSWITH_CS:
+        return OP_ENDSWITH;
+    case AIQ_FN_HASPREFIX: case AIQ_FN_NOT_HASPREFIX: case AIQ_FN_HASPREFIX_CS: case AIQ_FN_NOT_HASPREFIX_CS:
+        return OP_HASPREFIX;
+    case AIQ_FN_HASSUFFIX: case AIQ_FN_NOT_HASSUFFIX: case AIQ_FN_HASSUFFIX_CS: case AIQ_FN_NOT_HASSUFFIX_CS:
+        return OP_HASSUFFIX;
+    default: return OP_EQ_CI; /* =~ and !~ */
+    }
+}
+
 KERNEL(k_strop)
 {
-    const char *name = e->fn->name;
-    bool neg = name[0] == '!';
-    const char *base = neg ? name + 1 : name;
-    bool cs = strstr(base, "_cs") != NULL;
-    int op = strncmp(base, "hasprefix", 9) == 0   ? OP_HASPREFIX
-             : strncmp(base, "hassuffix", 9) == 0 ? OP_HASSUFFIX
-             : strncmp(base, "has", 3) == 0       ? OP_HAS
-             : strncmp(base, "contains", 8) == 0  ? OP_CONTAINS
-             : strncmp(base, "startswith", 10) == 0 ? OP_STARTSWITH
-             : strncmp(base, "endswith", 8) == 0  ? OP_ENDSWITH
-                                                  : OP_EQ_CI;
-    if (op == OP_EQ_CI)
-        neg = name[0] == '!'; /* =~ and !~ */
+    int op = strop_of(e->fn->id);
+    bool cs = (e->fn->flags & AIQ_FN_CASE_SENSITIVE) != 0, neg = (e->fn->flags & AIQ_FN_NEGATED) != 0;
     FOR_ROWS(i) out->data.i64[i] = strop(op, cs, STR(a[0], i), STR(a[1], i)) != neg;
 }
 
 KERNEL(k_has_any)
 {
-    bool all = strcmp(e->fn->name, "has_all") == 0;
+    bool all = e->fn->id == AIQ_FN_HAS_ALL;
     FOR_ROWS(i) {
         bool r = all;
         for (int s = 1; s < e->nargs; s++) {

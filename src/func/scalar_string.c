@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <wctype.h>
 
-#include "kernel.h"
+#include "core/json_text.h"
+#include "func/kernel.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 
@@ -562,8 +563,7 @@ KERNEL(k_replace_regex)
 KERNEL(k_trim)
 {
     /* trim(re, s): remove leading and/or trailing runs of matches of re */
-    const char *f = e->fn->name;
-    bool start = strcmp(f, "trim_end") != 0, end = strcmp(f, "trim_start") != 0;
+    bool start = e->fn->id != AIQ_FN_TRIM_END, end = e->fn->id != AIQ_FN_TRIM_START;
     Regex *r = regex_for(ctx, e, a[0]);
     if (!r)
         return;
@@ -652,5 +652,28 @@ KERNEL(k_parse_url)
         json_object_set_new(o, "Query Parameters", params);
         json_object_set_new(o, "Fragment", json_stringn(frag.ptr, frag.len));
         out->data.dyn[i] = aiq_eval_own(ctx, o);
+    }
+}
+
+/* tohex(value[, minLength]): the value's hex digits, lower case; a negative
+ * value is its two's complement at its own size (8 digits for an int, 16
+ * for a long), and zeros pad to minLength, from 1 to 16 (more counts as
+ * 16), never cutting a digit (Kusto's tohex page). A null argument gives
+ * the empty string (a string is never null). */
+KERNEL(k_tohex)
+{
+    bool is_int = a[0]->type == AIQ_TYPE_INT;
+    FOR_ROWS(i) {
+        if (ISNULL(a[0], i) || (e->nargs > 1 && ISNULL(a[1], i))) {
+            out->data.str[i] = (AiqStr){"", 0};
+            continue;
+        }
+        int64_t v = I64(a[0], i);
+        uint64_t bits = is_int && v < 0 ? (uint32_t)v : (uint64_t)v;
+        int64_t width = e->nargs > 1 ? I64(a[1], i) : 1;
+        width = width < 1 ? 1 : width > 16 ? 16 : width;
+        char buf[24];
+        int len = snprintf(buf, sizeof buf, "%0*llx", (int)width, (unsigned long long)bits);
+        out->data.str[i] = aiq_eval_str(ctx, buf, (size_t)len);
     }
 }

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "kernel.h"
+#include "func/kernel.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
@@ -36,24 +36,27 @@ static int64_t add_months(int64_t t, int64_t months)
 /* ago(t) = now() - t; now(t) = now() + t */
 KERNEL(k_ago)
 {
-    int64_t sign = e->fn->name[0] == 'a' ? -1 : 1;
+    int64_t sign = e->fn->id == AIQ_FN_AGO ? -1 : 1;
     FOR_ROWS(i) out->data.i64[i] = ctx->now + sign * I64(a[0], i);
 }
 
 /* startofday/week/month/year and endofday/week/month, with an optional offset. */
 KERNEL(k_startof)
 {
-    const char *f = e->fn->name;
-    bool end = f[0] == 'e';
-    const char *unit = end ? f + 5 : f + 7; /* "day", "week", "month", "year" */
+    AiqFuncId id = e->fn->id;
+    bool end = id == AIQ_FN_ENDOFDAY || id == AIQ_FN_ENDOFWEEK || id == AIQ_FN_ENDOFMONTH;
+    enum { DAY, WEEK, MONTH, YEAR } unit = id == AIQ_FN_STARTOFDAY || id == AIQ_FN_ENDOFDAY     ? DAY
+                                           : id == AIQ_FN_STARTOFWEEK || id == AIQ_FN_ENDOFWEEK ? WEEK
+                                           : id == AIQ_FN_STARTOFYEAR                           ? YEAR
+                                                                                                : MONTH;
     FOR_ROWS(i) {
         int64_t t = I64(a[0], i), off = e->nargs > 1 && !ISNULL(a[1], i) ? I64(a[1], i) : 0;
         int64_t days = day_of(t), r;
-        if (unit[0] == 'd') {
+        if (unit == DAY) {
             r = (days + off) * AIQ_TICKS_PER_DAY;
             if (end)
                 r += AIQ_TICKS_PER_DAY - 1;
-        } else if (unit[0] == 'w') {
+        } else if (unit == WEEK) {
             int64_t sunday = days - ((days + 1) % 7 + 7) % 7;
             r = (sunday + 7 * off) * AIQ_TICKS_PER_DAY;
             if (end)
@@ -62,10 +65,10 @@ KERNEL(k_startof)
             int64_t y;
             unsigned m, d;
             aiq_civil_from_days(days, &y, &m, &d);
-            int64_t first = unit[0] == 'm' ? aiq_days_from_civil(y, m, 1) : aiq_days_from_civil(y, 1, 1);
-            r = add_months(first * AIQ_TICKS_PER_DAY, (unit[0] == 'm' ? 1 : 12) * off);
+            int64_t first = unit == MONTH ? aiq_days_from_civil(y, m, 1) : aiq_days_from_civil(y, 1, 1);
+            r = add_months(first * AIQ_TICKS_PER_DAY, (unit == MONTH ? 1 : 12) * off);
             if (end)
-                r = add_months(r, unit[0] == 'm' ? 1 : 12) - 1;
+                r = add_months(r, unit == MONTH ? 1 : 12) - 1;
         }
         out->data.i64[i] = r;
     }
@@ -151,31 +154,27 @@ KERNEL(k_format_datetime)
 
 KERNEL(k_datepart)
 {
-    const char *f = e->fn->name;
+    AiqFuncId id = e->fn->id;
     FOR_ROWS(i) {
         int64_t t = I64(a[0], i), days = day_of(t), y;
         unsigned m, d;
         aiq_civil_from_days(days, &y, &m, &d);
         int64_t r;
-        if (strcmp(f, "dayofweek") == 0)
-            r = (((days + 1) % 7 + 7) % 7) * AIQ_TICKS_PER_DAY; /* a timespan since Sunday */
-        else if (strcmp(f, "dayofmonth") == 0)
-            r = d;
-        else if (strcmp(f, "dayofyear") == 0)
-            r = days - aiq_days_from_civil(y, 1, 1) + 1;
-        else if (strcmp(f, "hourofday") == 0)
-            r = (t - days * AIQ_TICKS_PER_DAY) / AIQ_TICKS_PER_HOUR;
-        else if (strcmp(f, "getyear") == 0)
-            r = y;
-        else
-            r = m;
+        switch (id) {
+        case AIQ_FN_DAYOFWEEK: r = (((days + 1) % 7 + 7) % 7) * AIQ_TICKS_PER_DAY; break; /* a timespan since Sunday */
+        case AIQ_FN_DAYOFMONTH: r = d; break;
+        case AIQ_FN_DAYOFYEAR: r = days - aiq_days_from_civil(y, 1, 1) + 1; break;
+        case AIQ_FN_HOUROFDAY: r = (t - days * AIQ_TICKS_PER_DAY) / AIQ_TICKS_PER_HOUR; break;
+        case AIQ_FN_GETYEAR: r = y; break;
+        default: r = m; break; /* getmonth, monthofyear */
+        }
         out->data.i64[i] = r;
     }
 }
 
 KERNEL(k_unixtime)
 {
-    bool ms = strstr(e->fn->name, "milli") != NULL;
+    bool ms = e->fn->id == AIQ_FN_UNIXTIME_MILLISECONDS_TODATETIME;
     FOR_ROWS(i) {
         double v = F64(a[0], i) * (ms ? AIQ_TICKS_PER_MS : AIQ_TICKS_PER_SECOND);
         int64_t ticks;

@@ -6,7 +6,7 @@
  * symlink loop (a -> .., a -> . plus b -> .) is entered once and a file
  * reached twice is read once.
  */
-#include "catalog.h"
+#include "io/catalog.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -17,7 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exec/vector.h"
+#include "core/keymap.h"
+#include "core/keymap.h"
 #include "util/mem.h"
 
 void aiq_catalog_init(AiqCatalog *c)
@@ -64,8 +65,9 @@ static AiqCatalogTable *get_or_add(AiqCatalog *c, const char *name)
     return t;
 }
 
-/* Forgets t's files (and what was learnt from them: an inferred schema, the
- * cached rows) for a new binding; a declared schema stays. */
+/* Forgets t's files (and what was learnt from them: an inferred schema)
+ * for a new binding; a declared schema stays. The binding number changes
+ * too, which tells a cache of the rows (session/cache.c) they are stale. */
 static void unbind(AiqCatalogTable *t)
 {
     t->npaths = t->cappaths = 0;
@@ -76,9 +78,6 @@ static void unbind(AiqCatalogTable *t)
         t->declared = t->inferred = false;
         t->schema = (AiqSchema){0};
     }
-    aiq_table_free(t->data);
-    t->data = NULL;
-    t->loaded = NULL;
 }
 
 /* The table a new binding of NAME from source goes to, or NULL when -t

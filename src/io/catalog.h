@@ -11,8 +11,8 @@
 #include <sys/types.h>
 
 #include "aiq/aiq.h"
-#include "bind/schema_file.h"
-#include "plan/plan.h"
+#include "io/schema_file.h"
+#include "core/schema.h"
 #include "util/arena.h"
 
 /* How a table got its files: a later binding of a name replaces an earlier
@@ -44,9 +44,6 @@ typedef struct AiqCatalogTable {
     bool declared; /* schema came from a .create table declaration (or a first pass: inferred) */
     bool inferred; /* the schema came from a first pass over the files, which are then streamed */
     AiqSchema schema;
-    void *data;        /* loaded table (exec/vector.h), cached for reuse */
-    bool *loaded;      /* declared tables: the columns data holds (NULL: all) */
-    uint64_t files_stamp; /* REPL: aiq_catalog_files_stamp() before data was read */
 } AiqCatalogTable;
 
 typedef struct AiqCatalog {
@@ -63,7 +60,7 @@ typedef struct AiqCatalog {
 } AiqCatalog;
 
 void aiq_catalog_init(AiqCatalog *c);
-/* Frees the catalog; the tables' cached data must have been released. */
+/* Frees the catalog. */
 void aiq_catalog_free(AiqCatalog *c);
 
 /* -t NAME=PATH (and the REPL's .load): binds NAME to PATH (a file, a glob, a

@@ -1,12 +1,14 @@
 /*
- * jsonl.c -- JSON-lines reading and type inference (see jsonl.h): whole
- * loads, the store of cells lines are read into (a column per key, types
- * still open), jansson's path for every line the fast scanner
- * (jsonl_scan.c) does not take, and the conversion of the store into a
- * typed table. Streaming is in jsonl_stream.c.
+ * jsonl.c -- reading JSON lines (see jsonl.h): whole files read and
+ * decompressed, lines checked as UTF-8 (bad bytes replaced), each line the
+ * fast scanner (jsonl_scan.c) does not take parsed by jansson (numbers
+ * beyond its range kept), a top-level array or a {"records": [...]}
+ * export split into rows, malformed lines counted and reported. The rows
+ * go into the store (jsonl_rows.c), then become a typed table
+ * (jsonl_build.c); streaming is in jsonl_stream.c.
  */
-#include "jsonl.h"
-#include "jsonl_rows.h"
+#include "io/jsonl.h"
+#include "io/jsonl_rows.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,7 +16,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h> /* strncasecmp */
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,7 +24,6 @@
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
-#include "util/timefmt.h"
 
 /* ---- reading bytes --------------------------------------------------------- */
 
@@ -140,242 +140,6 @@ static bool utf8_check(const char *line, size_t len, AiqStrBuf *fixed)
         }
     }
     return false;
-}
-
-void jl_rows_init(Rows *r)
-{
-    memset(r, 0, sizeof *r);
-    aiq_keymap_init(&r->names);
-    aiq_arena_init(&r->strings, 64 << 10);
-}
-
-void jl_rows_free(Rows *r)
-{
-    for (int g = 0; g <= JL_GUESSES; g++) {
-        aiq_xfree(r->guess[g].nested);
-        aiq_xfree(r->guess[g].read);
-    }
-    for (int c = 0; c < r->ncols; c++) {
-        for (int64_t i = 0; r->cols[c].cells && i < r->cols[c].len; i++) /* (a table may have taken them) */
-            if (r->cols[c].cells[i].kind == CELL_JSON)
-                json_decref(r->cols[c].cells[i].u.j);
-        aiq_xfree(r->cols[c].cells);
-    }
-    aiq_xfree(r->cols);
-    aiq_xfree(r->lines);
-    aiq_keymap_free(&r->names);
-    aiq_arena_free(&r->strings);
-}
-
-/* Forgets the rows but keeps the columns and what was seen in them (schema
- * inference reads a file without keeping it). */
-void jl_rows_drop_cells(Rows *r)
-{
-    for (int c = 0; c < r->ncols; c++) {
-        CellCol *col = &r->cols[c];
-        for (int64_t i = 0; i < col->len; i++)
-            if (col->cells[i].kind == CELL_JSON)
-                json_decref(col->cells[i].u.j);
-        col->len = 0;
-    }
-    r->n = 0;
-}
-
-/* Restricts the store to the given names (projection pushdown): other keys
- * are validated and skipped, never materialized. */
-static void rows_want(Rows *r, const char *const *names, const AiqColumnKeys *const *filters, int n)
-{
-    for (int i = 0; i < n; i++) {
-        int c = jl_rows_column_add(r, names[i], (uint32_t)strlen(names[i]));
-        r->cols[c].filter = filters[i];
-    }
-    r->fixed = true;
-}
-
-/* Doubles the room for rows (jl_rows_add); columns make room for their
- * cells as they are set. */
-void jl_rows_grow(Rows *r)
-{
-    int64_t cap = r->cap ? r->cap * 2 : AIQ_VECTOR_SIZE; /* a streamed batch: no more */
-    r->lines = aiq_xrealloc(r->lines, sizeof *r->lines * (size_t)cap);
-    r->cap = cap;
-}
-
-/* Returns the column of a key, adding it (missing in earlier rows) when new. */
-int jl_rows_column_add(Rows *r, const char *key, uint32_t len)
-{
-    bool added;
-    int64_t id = aiq_keymap_get(&r->names, key, len, &added);
-    if (added) {
-        if (r->ncols == r->capcols) {
-            r->capcols = r->capcols ? r->capcols * 2 : 16;
-            r->cols = aiq_xrealloc(r->cols, sizeof *r->cols * (size_t)r->capcols);
-        }
-        CellCol *col = &r->cols[r->ncols++];
-        memset(col, 0, sizeof *col);
-        col->name = aiq_arena_strndup(&r->strings, key, len);
-        col->filter = NULL;
-        col->xfirst = -1;
-    }
-    return (int)id;
-}
-
-/* The slot of the last row's cell in col, made room for: rows between the
- * column's last cell and this one lack the key. */
-static Cell *last_row_slot(Rows *r, CellCol *col)
-{
-    int64_t row = r->n - 1;
-    if (col->len == 0)
-        col->base = row;
-    int64_t i = row - col->base;
-    if (i >= col->cap) {
-        int64_t cap = col->cap ? col->cap * 2 : 16;
-        while (cap <= i)
-            cap *= 2;
-        col->cells = aiq_xrealloc(col->cells, sizeof(Cell) * (size_t)cap);
-        col->cap = cap;
-    }
-    for (int64_t k = col->len; k < i; k++)
-        col->cells[k].kind = CELL_MISSING;
-    if (i >= col->len) {
-        col->cells[i].kind = CELL_MISSING;
-        col->len = i + 1;
-    }
-    return &col->cells[i];
-}
-
-
-/* The column of a key, or -1 when the store does not keep it. */
-static int rows_column(Rows *r, const char *key, uint32_t len)
-{
-    if (r->fixed)
-        return (int)aiq_keymap_find(&r->names, key, len);
-    return jl_rows_column_add(r, key, len);
-}
-
-
-void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len)
-{
-    kp->len = len + 3 <= sizeof kp->bytes ? len + 3 : 0;
-    if (!kp->len)
-        return;
-    memset(kp->bytes, 0, sizeof kp->bytes);
-    kp->bytes[0] = '"';
-    memcpy(kp->bytes + 1, key, len);
-    kp->bytes[len + 1] = '"';
-    kp->bytes[len + 2] = ':';
-    kp->mask = kp->len == 32 ? ~0u : (1u << kp->len) - 1;
-}
-
-/* Makes name (len bytes) at column col the guess g. */
-static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int col)
-{
-    g->name = name;
-    g->len = len;
-    g->col = col;
-    jl_key_pattern(&g->pattern, name, len);
-}
-
-/* Looks a key up without creating a column: the column, or -1 (a key the
- * store does not keep, or, when not fixed, a key not seen yet). The caller
- * has found that the guess for pos is not this key (it compares in place,
- * without knowing the key's length yet); the key becomes the new guess. */
-int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
-{
-    struct KeyGuess *g = pos < JL_GUESSES ? &r->guess[pos] : NULL;
-    int c = (int)aiq_keymap_find(&r->names, key, len);
-    if (g && c >= 0) {
-        set_guess(g, r->cols[c].name, len, c);
-    } else if (g && r->fixed && r->guess_copies < 4096) {
-        set_guess(g, aiq_arena_strndup(&r->strings, key, len), len, -1);
-        r->guess_copies++;
-    }
-    return c;
-}
-
-/* Whether a string is a datetime for type inference: an ISO 8601 date
- * with a time of day. A date alone ("2024-08-06": an API or model version,
- * a day label) is a string (CLI.md), though todatetime() takes it. */
-static bool is_timestamp(const char *s, uint32_t len)
-{
-    uint32_t p = 0;
-    while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
-        p++;
-    int64_t ticks;
-    return len > p + 11 && (s[p + 10] == 'T' || s[p + 10] == 't' || s[p + 10] == ' ') && s[p + 11] >= '0' &&
-           s[p + 11] <= '9' && aiq_datetime_parse(s, len, &ticks);
-}
-
-/* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
-void jl_rows_set(Rows *r, int c, Cell cell)
-{
-    CellCol *col = &r->cols[c];
-    switch (cell.kind) {
-    case CELL_INT: col->seen |= SEEN_INT; break;
-    case CELL_REAL: col->seen |= SEEN_REAL; break;
-    case CELL_FALSE:
-    case CELL_TRUE: col->seen |= SEEN_BOOL; break;
-    case CELL_STRING:
-        col->seen |= SEEN_STRING;
-        /* only inference (no declared schema) asks whether strings are dates */
-        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !is_timestamp(cell.u.s, cell.len))
-            col->seen |= SEEN_NONDATE;
-        break;
-    case CELL_JSON:
-    case CELL_TEXT: col->seen |= SEEN_NESTED; break;
-    default: break;
-    }
-    if (r->kinds_only) { /* inference: the kind was all it needed */
-        if (cell.kind == CELL_JSON)
-            json_decref(cell.u.j);
-        return;
-    }
-    Cell *slot = last_row_slot(r, col);
-    if (slot->kind == CELL_JSON)
-        json_decref(slot->u.j);
-    *slot = cell;
-}
-
-Cell jl_cell_from_json(Rows *r, json_t *v)
-{
-    Cell c = {0};
-    switch (json_typeof(v)) {
-    case JSON_NULL: c.kind = CELL_NULL; break;
-    case JSON_TRUE: c.kind = CELL_TRUE; break;
-    case JSON_FALSE: c.kind = CELL_FALSE; break;
-    case JSON_INTEGER: c.kind = CELL_INT; c.u.i = json_integer_value(v); break;
-    case JSON_REAL: c.kind = CELL_REAL; c.u.f = json_real_value(v); break;
-    case JSON_STRING:
-        c.kind = CELL_STRING;
-        c.len = (uint32_t)json_string_length(v);
-        /* inference looks at the bytes only while v is alive: no copy */
-        c.u.s = !c.len ? "" : r->kinds_only ? json_string_value(v) : aiq_arena_strndup(&r->strings, json_string_value(v), c.len);
-        break;
-    default: c.kind = CELL_JSON; c.u.j = json_incref(v); break;
-    }
-    return c;
-}
-
-/* Index of key in f's keys, or -1. */
-int jl_wanted_key(const AiqColumnKeys *f, const char *key, size_t len)
-{
-    for (int i = 0; i < f->n; i++) /* the first byte rules out most keys before a strlen */
-        if (f->keys[i][0] == (len ? key[0] : '\0') && strlen(f->keys[i]) == len && memcmp(f->keys[i], key, len) == 0)
-            return i;
-    return -1;
-}
-
-/* An object with only the keys the query reads (a new reference). */
-static json_t *filtered_copy(json_t *obj, const AiqColumnKeys *f)
-{
-    json_t *o = json_object();
-    const char *key;
-    json_t *v;
-    json_object_foreach(obj, key, v) {
-        if (jl_wanted_key(f, key, strlen(key)) >= 0)
-            json_object_set(o, key, v);
-    }
-    return o;
 }
 
 /* ---- numbers beyond jansson's range ------------------------------------------ */
@@ -511,7 +275,7 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line, bool marked)
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
-        int c = rows_column(r, key, (uint32_t)strlen(key));
+        int c = jl_rows_column(r, key, (uint32_t)strlen(key));
         if (c < 0)
             continue;
         double inf;
@@ -529,7 +293,7 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line, bool marked)
         if (f && f->vectors_only)
             continue; /* every read of it is served by the key vectors */
         if (f && f->n >= 0 && !f->text_only && json_is_object(v)) {
-            json_t *o = filtered_copy(v, f);
+            json_t *o = jl_filtered_copy(v, f);
             jl_rows_set(r, c, jl_cell_from_json(r, o));
             json_decref(o);
         } else {
@@ -712,134 +476,6 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
     return ok;
 }
 
-/* ---- types ---------------------------------------------------------------------- */
-
-AiqType jl_infer(unsigned seen)
-{
-    unsigned kinds = seen & (SEEN_INT | SEEN_REAL | SEEN_BOOL | SEEN_STRING | SEEN_NESTED);
-    if (kinds == 0)
-        return AIQ_TYPE_STRING; /* only nulls: Kusto would say string too */
-    if (kinds == SEEN_INT)
-        return AIQ_TYPE_LONG;
-    if ((kinds & ~(SEEN_INT | SEEN_REAL)) == 0)
-        return AIQ_TYPE_REAL;
-    if (kinds == SEEN_BOOL)
-        return AIQ_TYPE_BOOL;
-    if (kinds == SEEN_STRING)
-        return (seen & SEEN_NONDATE) ? AIQ_TYPE_STRING : AIQ_TYPE_DATETIME;
-    return AIQ_TYPE_DYNAMIC;
-}
-
-/* The JSON text of a cell, for string columns holding numbers or objects
- * and for misfit reports. Returns a buffer owned by sb. */
-static const char *cell_text(const Cell *c, AiqStrBuf *sb)
-{
-    aiq_sb_clear(sb);
-    char buf[64];
-    switch (c->kind) {
-    case CELL_NULL:
-    case CELL_MISSING: aiq_sb_puts(sb, "null"); break;
-    case CELL_TRUE: aiq_sb_puts(sb, "true"); break;
-    case CELL_FALSE: aiq_sb_puts(sb, "false"); break;
-    case CELL_INT: aiq_sb_printf(sb, "%lld", (long long)c->u.i); break;
-    case CELL_REAL: aiq_real_format(c->u.f, buf); aiq_sb_puts(sb, buf); break;
-    case CELL_STRING:
-    case CELL_TEXT: aiq_sb_append(sb, c->u.s, c->len); break;
-    case CELL_JSON: {
-        char *t = aiq_json_dumps(c->u.j, 0);
-        aiq_sb_puts(sb, t ? t : "null");
-        aiq_xfree(t);
-        break;
-    }
-    }
-    return aiq_sb_str(sb);
-}
-
-/* Converts a cell into column c of row r; returns false on a misfit. */
-static bool convert(AiqTable *t, int c, int64_t r, const Cell *cell, AiqVector *tmp, AiqStrBuf *sb)
-{
-    AiqType ty = t->cols[c].type;
-    if (cell->kind == CELL_MISSING || cell->kind == CELL_NULL)
-        return true; /* the row was added null */
-    tmp->type = ty;
-    tmp->is_const = true;
-    tmp->validity = NULL;
-    int64_t i64 = 0;
-    double f64 = 0;
-    AiqStr s = {"", 0};
-    json_t *d = NULL;
-    bool ok = true;
-    const char *str = cell->kind == CELL_STRING ? cell->u.s : NULL;
-    switch (ty) {
-    case AIQ_TYPE_BOOL:
-        if (cell->kind == CELL_TRUE || cell->kind == CELL_FALSE)
-            i64 = cell->kind == CELL_TRUE;
-        else if (cell->kind == CELL_INT && (cell->u.i == 0 || cell->u.i == 1))
-            i64 = cell->u.i;
-        else if (str && cell->len == 4 && strncasecmp(str, "true", 4) == 0)
-            i64 = 1;
-        else if (str && cell->len == 5 && strncasecmp(str, "false", 5) == 0)
-            i64 = 0;
-        else
-            ok = false;
-        break;
-    case AIQ_TYPE_INT:
-    case AIQ_TYPE_LONG:
-        if (cell->kind == CELL_INT)
-            i64 = cell->u.i;
-        else if (cell->kind == CELL_REAL)
-            ok = aiq_real_to_long(cell->u.f, &i64) && cell->u.f == (double)i64;
-        else if (str && cell->len && cell->len < 32) {
-            char buf[32], *end;
-            memcpy(buf, str, cell->len);
-            buf[cell->len] = '\0';
-            errno = 0;
-            i64 = strtoll(buf, &end, 10);
-            ok = *end == '\0' && errno == 0;
-        } else
-            ok = false;
-        break;
-    case AIQ_TYPE_REAL:
-        if (cell->kind == CELL_INT)
-            f64 = (double)cell->u.i;
-        else if (cell->kind == CELL_REAL)
-            f64 = cell->u.f;
-        else if (str && cell->len && cell->len < 64) {
-            char buf[64], *end;
-            memcpy(buf, str, cell->len);
-            buf[cell->len] = '\0';
-            f64 = strtod(buf, &end);
-            ok = *end == '\0';
-        } else
-            ok = false;
-        break;
-    case AIQ_TYPE_DATETIME: ok = str && aiq_datetime_parse(str, cell->len, &i64); break;
-    case AIQ_TYPE_TIMESPAN: ok = str && aiq_timespan_parse(str, cell->len, &i64); break;
-    case AIQ_TYPE_STRING:
-        if (str) {
-            s = (AiqStr){str, cell->len};
-        } else {
-            /* numbers, bools and objects in a string column keep their JSON text */
-            cell_text(cell, sb);
-            s = (AiqStr){aiq_sb_str(sb), (uint32_t)sb->len};
-        }
-        break;
-    case AIQ_TYPE_DYNAMIC: d = aiq_cell_json(cell); break;
-    default: ok = false;
-    }
-    if (!ok)
-        return false;
-    switch (ty) {
-    case AIQ_TYPE_REAL: tmp->data.f64 = &f64; break;
-    case AIQ_TYPE_STRING: tmp->data.str = &s; break;
-    case AIQ_TYPE_DYNAMIC: tmp->data.dyn = &d; break;
-    default: tmp->data.i64 = &i64; break;
-    }
-    aiq_table_set(t, c, r, tmp, 0);
-    json_decref(d); /* the table took its own reference */
-    return true;
-}
-
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts)
 {
@@ -884,65 +520,6 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     return ok;
 }
 
-/* The store's name for key vector k of column col: 0xFF cannot start a
- * real key (keys are valid UTF-8), so it never meets one. Returns its length. */
-static uint32_t key_vector_name(char *buf, size_t size, int col, int k)
-{
-    return (uint32_t)snprintf(buf, size, "\xff%d\xff%d", col, k);
-}
-
-/* Column c of a declared table gets key vectors (see AiqColumnKeys). */
-static bool has_key_vectors(const AiqCatalogTable *ct, const AiqReadOptions *opts, int c)
-{
-    return opts->keys && opts->keys[c].key_vectors && opts->keys[c].n > 0 && (!opts->needed || opts->needed[c]) &&
-           ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC;
-}
-
-/* A declared table keeps only its declared columns -- and of those only the
- * ones the query reads, when opts->needed says which. */
-void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOptions *opts)
-{
-    if (!ct->declared)
-        return;
-    const char **names = aiq_xmalloc(sizeof *names * (size_t)(ct->schema.ncols + 1));
-    const AiqColumnKeys **filters = aiq_xmalloc(sizeof *filters * (size_t)(ct->schema.ncols + 1));
-    int n = 0;
-    for (int c = 0; c < ct->schema.ncols; c++)
-        if (!opts->needed || opts->needed[c]) {
-            filters[n] = opts->keys && opts->keys[c].n >= 0 && ct->schema.cols[c].type == AIQ_TYPE_DYNAMIC ? &opts->keys[c] : NULL;
-            names[n++] = ct->schema.cols[c].name;
-        }
-    rows_want(rows, names, filters, n);
-    for (int i = 0; i < opts->npreds && rows->npreds < 16; i++) {
-        const char *pname = ct->schema.cols[opts->preds[i].col].name;
-        int col = (int)aiq_keymap_find(&rows->names, pname, (uint32_t)strlen(pname));
-        if (col < 0)
-            continue;
-        rows->preds[rows->npreds] = &opts->preds[i];
-        rows->pred_cols[rows->npreds++] = col;
-    }
-    if (opts->top_hint) {
-        const char *hname = ct->schema.cols[opts->top_hint->col].name;
-        rows->hint_col = (int)aiq_keymap_find(&rows->names, hname, (uint32_t)strlen(hname));
-        rows->hint = rows->hint_col >= 0 ? opts->top_hint : NULL;
-    }
-    /* then the key vectors, each column's in a row */
-    char name[32];
-    for (int c = 0; c < ct->schema.ncols; c++) {
-        if (!has_key_vectors(ct, opts, c))
-            continue;
-        const char *cname = ct->schema.cols[c].name;
-        int col = (int)aiq_keymap_find(&rows->names, cname, (uint32_t)strlen(cname));
-        for (int k = 0; k < opts->keys[c].n; k++) {
-            int x = jl_rows_column_add(rows, name, key_vector_name(name, sizeof name, c, k));
-            if (k == 0)
-                rows->cols[col].xfirst = x;
-        }
-    }
-    aiq_xfree(names);
-    aiq_xfree(filters);
-}
-
 AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
 {
     Rows rows;
@@ -975,163 +552,5 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
     AiqTable *t = jl_build_table(ct, &rows, ok, opts, schema_arena, &mf, err);
     if (t)
         jl_report_misfits(ct, &mf, opts);
-    return t;
-}
-
-/* Turns parsed rows into the typed table (declared or inferred schema). */
-void jl_report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts)
-{
-    if (mf->n && opts->warn)
-        fprintf(opts->warn, "aiq: %s: %lld value%s did not fit the %s type and became null (first: column %s:%s at line %lld: %s)\n",
-                ct->name, (long long)mf->n, mf->n == 1 ? "" : "s",
-                ct->inferred ? "inferred (the file changed while read?)" : "declared", ct->schema.cols[mf->first_col].name,
-                aiq_type_name(ct->schema.cols[mf->first_col].type), (long long)mf->first_line, mf->first_text);
-}
-
-/* Takes col's cells as an array of all n rows (missing where the column
- * has none), for a table to keep (key vectors). */
-static Cell *take_all_cells(CellCol *col, int64_t n)
-{
-    Cell *all = col->cells;
-    if (col->base != 0 || col->cap < n) {
-        all = aiq_xcalloc((size_t)n + 1, sizeof *all); /* (zero: CELL_MISSING) */
-        if (col->len)
-            memcpy(all + col->base, col->cells, sizeof *all * (size_t)col->len);
-        aiq_xfree(col->cells);
-    } else {
-        for (int64_t i = col->len; i < n; i++)
-            all[i].kind = CELL_MISSING;
-    }
-    col->cells = NULL;
-    col->len = col->cap = 0;
-    return all;
-}
-
-/* Adds src's misfits (later rows) to dst's. */
-void jl_merge_misfits(Misfits *dst, const Misfits *src)
-{
-    if (!dst->n && src->n)
-        *dst = *src;
-    else
-        dst->n += src->n;
-}
-
-AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqReadOptions *opts,
-                             AiqArena *schema_arena, Misfits *mf, AiqError *err)
-{
-    AiqTable *t = NULL;
-    if (ok) {
-        /* the store column of each table column (-1: never present) */
-        int ncols, nx = 0;
-        int *src;
-        AiqColumn *xcols = NULL;    /* declared + key vector columns */
-        AiqKeyVecInfo *xinfo = NULL;
-        if (ct->declared) {
-            /* the declared columns, then any key vectors */
-            nx = 0;
-            for (int c = 0; c < ct->schema.ncols; c++)
-                nx += has_key_vectors(ct, opts, c) ? opts->keys[c].n : 0;
-            ncols = ct->schema.ncols + nx;
-            src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
-            if (nx) {
-                xcols = aiq_xcalloc((size_t)ncols + 1, sizeof *xcols);
-                xinfo = aiq_xcalloc((size_t)nx + 1, sizeof *xinfo);
-                memcpy(xcols, ct->schema.cols, sizeof *xcols * (size_t)ct->schema.ncols);
-            }
-            for (int c = 0, x = ct->schema.ncols; c < ct->schema.ncols; c++) {
-                const char *name = ct->schema.cols[c].name;
-                src[c] = (int)aiq_keymap_find(&rows->names, name, (uint32_t)strlen(name));
-                for (int k = 0; has_key_vectors(ct, opts, c) && k < opts->keys[c].n; k++, x++) {
-                    char xname[32];
-                    src[x] = (int)aiq_keymap_find(&rows->names, xname, key_vector_name(xname, sizeof xname, c, k));
-                    xcols[x] = (AiqColumn){"", AIQ_TYPE_DYNAMIC};
-                    xinfo[x - ct->schema.ncols] = (AiqKeyVecInfo){c, opts->keys[c].keys[k], (uint32_t)strlen(opts->keys[c].keys[k])};
-                }
-            }
-        } else {
-            ncols = rows->ncols;
-            src = aiq_xcalloc((size_t)ncols + 1, sizeof *src);
-            ct->schema.ncols = ncols;
-            ct->schema.cols = aiq_arena_alloc(schema_arena, sizeof *ct->schema.cols * (size_t)(ncols + 1));
-            for (int c = 0; c < ncols; c++) {
-                src[c] = c;
-                ct->schema.cols[c].name = aiq_arena_strndup(schema_arena, rows->cols[c].name, strlen(rows->cols[c].name));
-                ct->schema.cols[c].type = jl_infer(rows->cols[c].seen);
-            }
-        }
-        AiqSchema xs = {ncols, xcols};
-        t = aiq_table_new(nx ? &xs : &ct->schema);
-        if (nx) { /* the keys live in the table */
-            for (int k = 0; k < nx; k++)
-                xinfo[k].key = aiq_arena_strndup(&t->names, xinfo[k].key, xinfo[k].len);
-            AiqKeyVecInfo *kept = aiq_arena_alloc(&t->names, sizeof *kept * (size_t)nx);
-            memcpy(kept, xinfo, sizeof *kept * (size_t)nx);
-            t->xinfo = kept;
-            t->nx = nx;
-        }
-        AiqVector tmp;
-        AiqStrBuf sb;
-        aiq_sb_init(&sb);
-        for (int c = 0; c < ncols - nx; c++)
-            if (src[c] < 0) /* a column the query does not read */
-                aiq_table_share_nulls(t, c, rows->n);
-        aiq_table_add_null_rows(t, rows->n);
-        /* the strings stay where the scanner put them: the table takes the arena */
-        aiq_arena_free(&t->strings);
-        t->strings = rows->strings;
-        aiq_arena_init(&rows->strings, 64 << 10);
-        /* key vectors keep the reader's cells until they are needed as
-         * dynamic values: conversions read them as they are (aiq_eval) */
-        if (nx)
-            t->xcells = aiq_xcalloc((size_t)nx, sizeof *t->xcells);
-        for (int k = 0; k < nx; k++) {
-            int from = src[ncols - nx + k];
-            if (from >= 0)
-                t->xcells[k] = take_all_cells(&rows->cols[from], rows->n);
-        }
-        /* column by column: one type decision per column, tight loops */
-        for (int c = 0; c < ncols - nx && ok; c++) {
-            if (src[c] < 0)
-                continue;
-            /* rows outside the column's cells lack the key: null, as added */
-            const CellCol *col = &rows->cols[src[c]];
-            AiqColumnData *cd = &t->cols[c];
-            for (int64_t r = col->base; r < col->base + col->len; r++) {
-                const Cell *cell = &col->cells[r - col->base];
-                /* the usual pairs directly; the rest (and every misfit) through convert */
-                uint8_t kind = cell->kind;
-                if (cd->type == AIQ_TYPE_STRING && kind == CELL_STRING) {
-                    ((AiqStr *)cd->data)[r] = (AiqStr){cell->u.s, cell->len};
-                    continue;
-                }
-                if (cd->validity && ((cd->type == AIQ_TYPE_REAL && (kind == CELL_REAL || kind == CELL_INT)) ||
-                                     (cd->type == AIQ_TYPE_LONG && kind == CELL_INT))) {
-                    if (cd->type == AIQ_TYPE_REAL)
-                        ((double *)cd->data)[r] = kind == CELL_REAL ? cell->u.f : (double)cell->u.i;
-                    else
-                        ((int64_t *)cd->data)[r] = cell->u.i;
-                    cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
-                    continue;
-                }
-                if (!convert(t, c, r, cell, &tmp, &sb) && mf->n++ == 0) {
-                    mf->first_line = rows->lines[r];
-                    mf->first_col = c;
-                    const char *q = cell->kind == CELL_STRING ? "\"" : "";
-                    snprintf(mf->first_text, sizeof mf->first_text, "%s%s%s", q, cell_text(cell, &sb), q);
-                }
-            }
-            if (aiq_mem_exceeded())
-                ok = aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "table '%s': memory limit (--max-memory) reached while loading", ct->name);
-        }
-        aiq_sb_free(&sb);
-        aiq_xfree(src);
-        aiq_xfree(xcols);
-        aiq_xfree(xinfo);
-    }
-    jl_rows_free(rows);
-    if (!ok) {
-        aiq_table_free(t);
-        return NULL;
-    }
     return t;
 }

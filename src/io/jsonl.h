@@ -11,30 +11,21 @@
 #include <stdio.h>
 
 #include "aiq/aiq.h"
-#include "exec/vector.h"
+#include "core/json_text.h"
+#include "core/scan.h"
+#include "core/table.h"
+#include "core/vector.h"
 #include "io/catalog.h"
-
-/* The top-level keys of a dynamic column a query reads (n < 0: all). */
-typedef struct AiqColumnKeys {
-    int n;
-    const char *const *keys;
-    bool text_only; /* no expression reads the column: objects and arrays keep their JSON text (aiq_dyn_text_new) */
-    bool key_vectors;  /* batches get one more dynamic column per key: d[key] of each row (AiqTable.xinfo) */
-    bool vectors_only; /* and the column itself is not built: only its key vectors are read */
-} AiqColumnKeys;
 
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
     bool jansson_only; /* skip the fast line scanner (the differential fuzz target's reference) */
-    const bool *needed; /* declared tables: the columns to materialize (NULL: all); others stay null */
     size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
-    const AiqColumnKeys *keys; /* declared tables: per column, the keys of objects to keep (NULL: all) */
+    const AiqScanSpec *scan; /* declared tables: the columns and keys to read, the conjuncts to test (NULL: all, none) */
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
     size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
     const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
-    const AiqRowPred *preds;    /* streaming under a where: drop rows these are false for (copied by the stream) */
-    int npreds;
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared

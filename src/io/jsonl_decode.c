@@ -3,7 +3,7 @@
  * jsonl_decode.h). A file is what its first bytes say, whatever its name:
  * rotated logs are often app.log.2.gz, and a .jsonl may hold anything.
  */
-#include "jsonl_decode.h"
+#include "io/jsonl_decode.h"
 
 #include <stdio.h>
 #include <string.h>

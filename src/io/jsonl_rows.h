@@ -1,8 +1,9 @@
 /*
- * jsonl_rows.h -- what the JSON-lines reader's three parts share (not a
- * public interface): the store of cells that lines are read into before
- * types are known (jsonl.c), the fast line scanner that fills it
- * (jsonl_scan.c), and the chunked, threaded streaming that drives both
+ * jsonl_rows.h -- what the JSON-lines reader's parts share (not a public
+ * interface): the store of cells that lines are read into before types
+ * are known (jsonl_rows.c), jansson's path for lines (jsonl.c), the fast
+ * line scanner that fills it (jsonl_scan.c), the typed table made from it
+ * (jsonl_build.c), and the chunked, threaded streaming that drives them
  * (jsonl_stream.c).
  */
 #ifndef AIQ_IO_JSONL_ROWS_H
@@ -12,7 +13,9 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/keymap.h"
+#include "core/scan.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "io/jsonl_decode.h"
 #include "util/strbuf.h"
@@ -144,6 +147,14 @@ static inline bool same_bytes(const char *a, const char *b, uint32_t n)
 
 /* Length of the valid UTF-8 sequence at p (left bytes remain), or 0 when invalid. */
 size_t jl_utf8_valid_len(const unsigned char *p, size_t left);
+/* Keeps only the columns names[0..n) (a declared table's needed ones), in
+ * that order, objects of column i read through filters[i] (NULL: whole). */
+void jl_rows_want(Rows *r, const char *const *names, const AiqColumnKeys *const *filters, int n);
+/* The column of a key, or -1 when the store keeps only preset columns
+ * (fixed) and this is not one; added when new otherwise. */
+int jl_rows_column(Rows *r, const char *key, uint32_t len);
+/* A copy of object obj with only f's keys. */
+json_t *jl_filtered_copy(json_t *obj, const AiqColumnKeys *f);
 /* An empty store. */
 void jl_rows_init(Rows *r);
 /* Frees the store and the jansson values in its cells. */

@@ -17,7 +17,7 @@
 
 #include "io/bytescan.h"
 #include "io/jsonl_decode.h"
-#include "jsonl_rows.h"
+#include "io/jsonl_rows.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 
@@ -87,7 +87,6 @@ struct AiqJsonlStream {
     JlCodec head_codec;
     Misfits mf;         /* every file's misfits, reported at the end */
     AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
-    AiqRowPred *preds;  /* our copy of opts.preds */
     /* schema inference (aiq_jsonl_infer_schema): no batches, only columns */
     bool infer;
     Rows *whole_seen;   /* a whole-file value's columns, for the next chunk */
@@ -223,11 +222,6 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
         s->opts.block_size = STREAM_BLOCK;
     aiq_sb_init(&s->pending);
     jl_rows_init(&s->columns);
-    if (opts->npreds) { /* the where's plan may go before the stream */
-        AiqRowPred *copy = aiq_xmalloc(sizeof *copy * (size_t)opts->npreds);
-        memcpy(copy, opts->preds, sizeof *copy * (size_t)opts->npreds);
-        s->opts.preds = s->preds = copy;
-    }
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
     s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
     s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
@@ -288,7 +282,6 @@ void aiq_jsonl_close(AiqJsonlStream *s)
         aiq_xfree(s->ring[i].tables);
     }
     aiq_xfree(s->ring);
-    aiq_xfree(s->preds);
     jl_rows_free(&s->columns);
     if (s->whole_seen) {
         jl_rows_free(s->whole_seen);

@@ -3,14 +3,16 @@
  * character class table, no allocation: a token is only an offset and a
  * length into the query text, like SQLite's Token {z, n}.
  */
-#include "lexer.h"
+#include "lex/lexer.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "func/registry.h"
 #include "util/char_width.h"
+#include "util/timefmt.h"
 
 /* ORDER TOKENS */
 static const char *const token_names[AIQ_TK_COUNT] = {
@@ -35,42 +37,8 @@ static const char *const hyphen_words[] = {
     NULL,
 };
 
-/* Words that may follow '!' to form a negated string/set operator. */
-static const char *const bang_words[] = {
-    "has",        "has_cs",      "contains",      "contains_cs",   "startswith",
-    "startswith_cs", "endswith", "endswith_cs",   "hasprefix",     "hasprefix_cs",
-    "hassuffix",  "hassuffix_cs", "in",           "between",       NULL,
-};
-
 static bool is_id_start(int c) { return isalpha(c) || c == '_' || c == '$'; }
 static bool is_id_char(int c) { return isalnum(c) || c == '_'; }
-
-int64_t aiq_lex_timespan_unit(const char *s, size_t n)
-{
-    static const struct {
-        const char *name;
-        int64_t ticks;
-    } units[] = {
-        {"d", AIQ_TICKS_PER_DAY},           {"day", AIQ_TICKS_PER_DAY},
-        {"days", AIQ_TICKS_PER_DAY},        {"h", AIQ_TICKS_PER_HOUR},
-        {"hr", AIQ_TICKS_PER_HOUR},         {"hrs", AIQ_TICKS_PER_HOUR},
-        {"hour", AIQ_TICKS_PER_HOUR},       {"hours", AIQ_TICKS_PER_HOUR},
-        {"m", AIQ_TICKS_PER_MINUTE},        {"min", AIQ_TICKS_PER_MINUTE},
-        {"minute", AIQ_TICKS_PER_MINUTE},   {"minutes", AIQ_TICKS_PER_MINUTE},
-        {"s", AIQ_TICKS_PER_SECOND},        {"sec", AIQ_TICKS_PER_SECOND},
-        {"second", AIQ_TICKS_PER_SECOND},   {"seconds", AIQ_TICKS_PER_SECOND},
-        {"ms", AIQ_TICKS_PER_MS},           {"milli", AIQ_TICKS_PER_MS},
-        {"millis", AIQ_TICKS_PER_MS},       {"millisecond", AIQ_TICKS_PER_MS},
-        {"milliseconds", AIQ_TICKS_PER_MS}, {"microsecond", 10},
-        {"microseconds", 10},               {"micro", 10},
-        {"micros", 10},                     {"tick", 1},
-        {"ticks", 1},
-    };
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (strlen(units[i].name) == n && strncasecmp(units[i].name, s, n) == 0)
-            return units[i].ticks;
-    return 0;
-}
 
 void aiq_lex_init(AiqLexer *lx, const char *text, size_t len)
 {
@@ -192,7 +160,7 @@ static bool lex_number(AiqLexer *lx, AiqToken *tok)
         int32_t w = lx->pos;
         while (w < lx->len && isalpha((unsigned char)t[w]))
             w++;
-        if (aiq_lex_timespan_unit(t + lx->pos, (size_t)(w - lx->pos))) {
+        if (aiq_timespan_unit(t + lx->pos, (size_t)(w - lx->pos))) {
             lx->pos = w;
             tok->kind = AIQ_TK_TIMESPAN;
         }
@@ -351,7 +319,9 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
                 int32_t w = lx->pos;
                 while (w < lx->len && is_id_char((unsigned char)t[w]))
                     w++;
-                if (!word_in(t + lx->pos, (size_t)(w - lx->pos), bang_words)) {
+                /* !has, !contains_cs, !in, !between ...: the negated word operators */
+                const AiqFuncDef *f = aiq_func_operator(t + start, (size_t)(w - start));
+                if (!f || !(f->flags & AIQ_FN_WORD) || !(f->flags & AIQ_FN_NEGATED)) {
                     ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, w - start,
                                        "unknown operator '%.*s'", (int)(w - start), t + start);
                     lx->pos = w;
@@ -479,35 +449,40 @@ static int put_utf8(char *out, unsigned cp)
     return 3;
 }
 
-int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
+int32_t aiq_lex_unescape(const char *s, int32_t n, char q, bool verbatim, bool allow_nul, char *out, int32_t *bad)
 {
-    const char *s = text + tok->off;
-    char q = s[1];
-    int32_t end = tok->len - 1; /* the ']' */
-    while (end > 2 && s[end - 1] != q)
-        end--; /* blanks between the closing quote and ']' */
-    end--;     /* the closing quote */
     int32_t o = 0;
-    for (int32_t i = 2; i < end; i++) {
-        if (s[i] != '\\') {
-            out[o++] = s[i];
+    for (int32_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (verbatim) {
+            out[o++] = c;
+            if (c == q)
+                i++; /* a doubled quote */
             continue;
         }
-        char c = s[++i];
+        if (c != '\\') {
+            out[o++] = c;
+            continue;
+        }
+        *bad = i;
+        c = ++i < n ? s[i] : '\0';
         switch (c) {
         case 'n': out[o++] = '\n'; break;
         case 't': out[o++] = '\t'; break;
         case 'r': out[o++] = '\r'; break;
         case '\\': case '\'': case '"': out[o++] = c; break;
-        case 'u': {
-            if (i + 4 >= end)
+        case '0':
+            if (!allow_nul)
                 return -1;
+            out[o++] = '\0';
+            break;
+        case 'u': {
             unsigned cp = 0;
-            for (int k = 1; k <= 4; k++) {
-                if (!isxdigit((unsigned char)s[i + k]))
-                    return -1;
+            int k;
+            for (k = 1; k <= 4 && i + k < n && isxdigit((unsigned char)s[i + k]); k++)
                 cp = cp * 16 + (unsigned)hex_value((unsigned char)s[i + k]);
-            }
+            if (k != 5)
+                return -1;
             i += 4;
             o += put_utf8(out + o, cp);
             break;
@@ -516,4 +491,17 @@ int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
         }
     }
     return o;
+}
+
+int32_t aiq_lex_bracket_name(const char *text, const AiqToken *tok, char *out)
+{
+    const char *s = text + tok->off;
+    char q = s[1];
+    int32_t end = tok->len - 1; /* the ']' */
+    while (end > 2 && s[end - 1] != q)
+        end--; /* blanks between the closing quote and ']' */
+    end--;     /* the closing quote */
+    int32_t bad;
+    /* a NUL cannot be part of a name (names are C strings) */
+    return aiq_lex_unescape(s + 2, end - 2, q, false, false, out, &bad);
 }

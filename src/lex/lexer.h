@@ -7,6 +7,7 @@
 #ifndef AIQ_LEX_LEXER_H
 #define AIQ_LEX_LEXER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,14 +76,20 @@ void aiq_lex_init(AiqLexer *lx, const char *text, size_t len);
 bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err);
 /* Returns a printable name for a token kind ("'|'", "identifier", ...). */
 const char *aiq_lex_token_name(AiqTokKind kind);
-/* Returns the number of 100ns ticks of a timespan unit suffix ("h", "ms",
- * "tick", "minutes", ...) or 0 when the word is not a unit. */
-int64_t aiq_lex_timespan_unit(const char *s, size_t n);
 
 /* Appends name as KQL text: as it is when it is an identifier Kusto takes
  * bare, else bracketed (['odd name'], ['it\'s']) with backslash, quote and
  * control characters escaped, so that the lexer reads back exactly name. */
 void aiq_lex_quote_name(AiqStrBuf *sb, const char *name);
+/* Decodes the body of a string literal, s[0..n) between its quotes q:
+ * the escapes of a regular string (\n \t \r \\ \' \" \uXXXX, and \0 when
+ * allow_nul), or in a verbatim string (@"...") only a doubled quote. out
+ * has room for n bytes (the text never grows). Returns the length written,
+ * or -1 for an escape it does not know, with *bad the offset of its
+ * backslash in s. The parser's strings and the bracketed names of the
+ * lexer and the schema reader all decode through here. */
+int32_t aiq_lex_unescape(const char *s, int32_t n, char q, bool verbatim, bool allow_nul, char *out,
+                         int32_t *bad);
 /* Decodes the name of an AIQ_TK_BRACKET_ID token of text (['x'], ["x"],
  * with the escapes of a string literal) into out, which has room for
  * tok->len bytes (a name is never longer than its token). Returns the

@@ -22,13 +22,13 @@ typedef enum AiqNodeKind {
     AIQ_N_LITERAL,      /* type; isnull; i64 / f64 / str+slen (string) / str (dynamic JSON) */
     AIQ_N_NAME,         /* str: identifier ($left and $right included) */
     AIQ_N_STAR,         /* `*` as an argument or column list */
-    AIQ_N_BINARY,       /* str: operator spelling ("==", "has", "matches regex"); lhs, rhs */
-    AIQ_N_UNARY,        /* str: "-" or "+"; lhs */
+    AIQ_N_BINARY,       /* op: the operator's AiqFuncId (AIQ_FN_EQ, _HAS, _AND, ...); lhs, rhs */
+    AIQ_N_UNARY,        /* op: AIQ_FN_NEG for '-', AIQ_FN_ADD for '+'; lhs */
     AIQ_N_CALL,         /* str: function name; items: arguments */
     AIQ_N_MEMBER,       /* lhs.str */
     AIQ_N_INDEX,        /* lhs[rhs] */
-    AIQ_N_IN,           /* str: "in", "!in", "in~", "!in~"; lhs; items: the set */
-    AIQ_N_BETWEEN,      /* op: 1 for !between; lhs; rhs: low; extra: high */
+    AIQ_N_IN,           /* op: AIQ_FN_IN, _NOT_IN, _IN_CI, _NOT_IN_CI, _HAS_ANY, _HAS_ALL; lhs; items: the set */
+    AIQ_N_BETWEEN,      /* op: AIQ_FN_BETWEEN or _NOT_BETWEEN; lhs; rhs: low; extra: high */
     AIQ_N_ASSIGN,       /* str: new name; lhs: expression */
     AIQ_N_SORT_KEY,     /* lhs: expression; op: AIQ_SORT_* flags */
     AIQ_N_COLDECL,      /* str: name; type (parse captures, datatable, typeof) */
@@ -75,7 +75,7 @@ struct AiqNode {
     int32_t off, len;   /* source span, for errors and carets */
     const char *str;    /* see the kind; NUL-terminated, arena-owned */
     uint32_t slen;      /* byte length of str (string literals may hold NUL) */
-    int op;             /* see the kind */
+    int op;             /* see the kind; operators: an AiqFuncId (func/registry.h) */
     AiqType type;       /* literal or declared type */
     bool isnull;        /* literal: typed null such as long(null) */
     int64_t i64;        /* literal long, int, datetime, timespan, bool */

@@ -3,7 +3,7 @@
  * are fully parenthesized so precedence is explicit in the output; names that
  * are not plain identifiers are written as ['...'].
  */
-#include "printer.h"
+#include "parse/printer.h"
 
 #include <ctype.h>
 #include <inttypes.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "func/registry.h"
 #include "util/timefmt.h"
 
 static void print_string(AiqStrBuf *out, const char *s, uint32_t n)
@@ -234,12 +235,12 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_BINARY:
         aiq_sb_putc(out, '(');
         print_expr(out, n->lhs);
-        aiq_sb_printf(out, " %s ", n->str);
+        aiq_sb_printf(out, " %s ", aiq_func_def(n->op)->name);
         print_expr(out, n->rhs);
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_UNARY:
-        aiq_sb_printf(out, "%s(", n->str);
+        aiq_sb_puts(out, n->op == AIQ_FN_NEG ? "-(" : "+(");
         print_expr(out, n->lhs);
         aiq_sb_putc(out, ')');
         break;
@@ -262,14 +263,14 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_IN:
         aiq_sb_putc(out, '(');
         print_expr(out, n->lhs);
-        aiq_sb_printf(out, " %s (", n->str);
+        aiq_sb_printf(out, " %s (", aiq_func_def(n->op)->name);
         print_list(out, n->items, n->nitems);
         aiq_sb_puts(out, "))");
         break;
     case AIQ_N_BETWEEN:
         aiq_sb_putc(out, '(');
         print_expr(out, n->lhs);
-        aiq_sb_puts(out, n->op ? " !between (" : " between (");
+        aiq_sb_printf(out, " %s (", aiq_func_def(n->op)->name);
         print_expr(out, n->rhs);
         aiq_sb_puts(out, " .. ");
         print_expr(out, n->extra);

@@ -10,7 +10,7 @@
  * whether the column's whole value is only carried to the result (output)
  * or also read by some expression (all).
  */
-#include "columns.h"
+#include "plan/columns.h"
 
 #include <string.h>
 
@@ -73,7 +73,7 @@ static void mark_walk(Needs *nd, const AiqExpr *e, Req r, bool direct)
         if (e->kind != AIQ_E_CALL || e->nargs == 0)
             return;
         /* d["key"] with a constant key reads only that key of column d */
-        if (strcmp(e->fn->name, "[]") == 0 && e->args[0]->kind == AIQ_E_COLUMN && e->args[1]->kind == AIQ_E_CONST &&
+        if (e->fn->id == AIQ_FN_INDEX && e->args[0]->kind == AIQ_E_COLUMN && e->args[1]->kind == AIQ_E_CONST &&
             e->args[1]->type == AIQ_TYPE_STRING) {
             int c = e->args[0]->col;
             r.needed[c] = true;

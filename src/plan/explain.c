@@ -1,23 +1,22 @@
 /*
  * explain.c -- plan pretty-printer (see explain.h).
  */
-#include "explain.h"
+#include "plan/explain.h"
 
 #include <inttypes.h>
 #include <jansson.h>
 #include <string.h>
 
-#include "exec/pushdown.h"
+#include "core/json_text.h"
 #include "func/registry.h"
-#include "plan/columns.h"
 #include "parse/ast.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
 
-/* ORDER PLANS */
 static const char *const plan_names[AIQ_P_KIND_COUNT] = {
-    "scan", "values", "range", "filter", "project", "summarize", "sort", "top", "take",
-    "join", "union", "mv-expand", "parse", "shared",
+#define AIQ_PLAN_NAME(id, name) name,
+    AIQ_PLAN_KINDS(AIQ_PLAN_NAME)
+#undef AIQ_PLAN_NAME
 };
 
 const char *aiq_plan_kind_name(AiqPlanKind k)
@@ -61,16 +60,14 @@ typedef enum { CALL_INDEX, CALL_INFIX, CALL_PREFIX } CallForm;
 
 static CallForm call_form(const AiqExpr *e)
 {
-    const char *name = e->fn ? e->fn->name : "?";
-    if (strcmp(name, "[]") == 0)
+    if (e->fn->id == AIQ_FN_INDEX)
         return CALL_INDEX;
     return e->nargs == 2 && aiq_func_is_operator(e->fn) ? CALL_INFIX : CALL_PREFIX;
 }
 
 static const char *call_name(const AiqExpr *e)
 {
-    const char *name = e->fn ? e->fn->name : "?";
-    return strcmp(name, "neg") == 0 ? "-" : name;
+    return e->fn->id == AIQ_FN_NEG ? "-" : e->fn->name;
 }
 
 /* Whether the budget is spent: then "..." ends the text, once. */
@@ -170,52 +167,47 @@ static void indent(AiqStrBuf *out, int depth)
         aiq_sb_puts(out, "  ");
 }
 
-/* ", reads: A, B, D[k1,k2]" for a scan, from the pushdown analysis. */
-static void scan_reads(AiqStrBuf *out, const AiqPlan *p, const AiqScanNeeds *needs, int nneeds)
+/* " reads (A, B, D["k1","k2"])" for a scan, as physical planning decided. */
+static void scan_reads(AiqStrBuf *out, const AiqPlan *p)
 {
-    for (int i = 0; i < nneeds; i++) {
-        if (strcmp(needs[i].table, p->table) != 0 || needs[i].ncols != p->schema.ncols)
+    const AiqScanSpec *spec = p->scan;
+    if (!spec)
+        return;
+    int n = 0;
+    aiq_sb_puts(out, " reads (");
+    for (int c = 0; c < p->schema.ncols; c++) {
+        if (spec->needed && !spec->needed[c])
             continue;
-        int n = 0;
-        aiq_sb_puts(out, " reads (");
-        for (int c = 0; c < p->schema.ncols; c++) {
-            if (!needs[i].needed[c])
-                continue;
-            aiq_sb_printf(out, "%s%s", n++ ? ", " : "", p->schema.cols[c].name);
-            const AiqKeyFilter *f = &needs[i].keys[c];
-            if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && aiq_key_filter_text_only(f)) {
-                aiq_sb_puts(out, " as text"); /* passed to the result, never parsed */
-            } else if (p->schema.cols[c].type == AIQ_TYPE_DYNAMIC && !f->all && !f->output) {
-                aiq_sb_putc(out, '[');
-                for (int k = 0; k < f->nkeys; k++)
-                    aiq_sb_printf(out, "%s\"%s\"", k ? "," : "", f->keys[k]);
-                aiq_sb_putc(out, ']');
-            }
+        aiq_sb_printf(out, "%s%s", n++ ? ", " : "", p->schema.cols[c].name);
+        const AiqColumnKeys *k = spec->keys ? &spec->keys[c] : NULL;
+        if (p->schema.cols[c].type != AIQ_TYPE_DYNAMIC || !k)
+            continue;
+        if (k->text_only) {
+            aiq_sb_puts(out, " as text"); /* passed to the result, never parsed */
+        } else if (k->n >= 0) {
+            aiq_sb_putc(out, '[');
+            for (int i = 0; i < k->n; i++)
+                aiq_sb_printf(out, "%s\"%s\"", i ? "," : "", k->keys[i]);
+            aiq_sb_putc(out, ']');
         }
-        aiq_sb_putc(out, ')');
     }
+    aiq_sb_putc(out, ')');
 }
 
-/* " [reader tests: A, B]": the conjuncts of a where that the reader tests
- * on each line (exec/pushdown.h decides, for the executor too). */
+/* " [reader tests: A, B]": the conjuncts of a where that its scan's reader
+ * tests on each line too. */
 static void pushed_preds(AiqStrBuf *out, const AiqPlan *p, const AiqSchema *in)
 {
-    if (!aiq_pushdown_filter(p))
-        return;
-    AiqRowPred *preds = NULL;
-    int n = 0, cap = 0;
-    aiq_pushdown_preds(p->exprs[0], &preds, &n, &cap);
-    for (int i = 0; i < n; i++) {
+    for (int i = 0; i < p->npushed; i++) {
         aiq_sb_puts(out, i ? ", " : " [reader tests: ");
-        aiq_explain_expr(out, preds[i].conjunct, in);
+        aiq_explain_expr(out, p->pushed[i], in);
     }
-    if (n)
+    if (p->npushed)
         aiq_sb_putc(out, ']');
-    aiq_xfree(preds);
 }
 
 /* One line for operator p. */
-static void line(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds *needs, int nneeds)
+static void line(AiqStrBuf *out, const AiqPlan *p, int depth)
 {
     indent(out, depth);
     aiq_sb_puts(out, aiq_plan_kind_name(p->kind));
@@ -223,7 +215,7 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
     switch (p->kind) {
     case AIQ_P_SCAN:
         aiq_sb_printf(out, " %s", p->table);
-        scan_reads(out, p, needs, nneeds);
+        scan_reads(out, p);
         break;
     case AIQ_P_VALUES: aiq_sb_printf(out, " %lld row%s", (long long)p->nrows, p->nrows == 1 ? "" : "s"); break;
     case AIQ_P_FILTER:
@@ -283,10 +275,8 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
             aiq_sb_puts(out, p->sort_flags[i] & AIQ_SORT_ASC ? " asc" : " desc");
             aiq_sb_puts(out, p->sort_flags[i] & AIQ_SORT_NULLS_FIRST ? " nulls first" : " nulls last");
         }
-        AiqTopHint *hint = aiq_pushdown_top_hint(p);
-        if (hint) /* the executor hands the same hint to the reader */
+        if (p->kind == AIQ_P_TOP && p->input->kind == AIQ_P_SCAN && p->input->scan && p->input->scan->top)
             aiq_sb_printf(out, " [reader skips rows that cannot enter the top %lld]", (long long)p->limit);
-        aiq_xfree(hint);
         break;
     case AIQ_P_TAKE: aiq_sb_printf(out, " %lld", (long long)p->limit); break;
     case AIQ_P_JOIN:
@@ -307,8 +297,6 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth, const AiqScanNeeds
  * the other subtrees from the bottom up (the order recursion would give). */
 typedef struct Explain {
     AiqStrBuf *out;
-    const AiqScanNeeds *needs;
-    int nneeds;
     bool *shared_shown; /* by shared id: its tree is printed already */
 } Explain;
 
@@ -332,7 +320,7 @@ static void node(Explain *x, const AiqPlan *p, int depth)
     n = 0;
     for (const AiqPlan *q = p; q; q = q->input) {
         chain[n] = q;
-        line(x->out, q, depth + n, x->needs, x->nneeds);
+        line(x->out, q, depth + n);
         n++;
         if (stop_at(x, q))
             break;
@@ -348,11 +336,8 @@ static void node(Explain *x, const AiqPlan *p, int depth)
 
 void aiq_explain_plan(AiqStrBuf *out, const AiqPlan *plan)
 {
-    AiqArena arena;
-    aiq_arena_init(&arena, 0);
-    int nneeds;
-    AiqScanNeeds *needs = aiq_plan_needed_columns(plan, &arena, &nneeds);
-    Explain x = {out, needs, nneeds, aiq_arena_calloc(&arena, sizeof(bool) * (size_t)(plan->nshared + 1))};
+    bool *shown = aiq_xcalloc((size_t)plan->nshared + 1, sizeof *shown);
+    Explain x = {out, shown};
     node(&x, plan, 0);
-    aiq_arena_free(&arena);
+    aiq_xfree(shown);
 }

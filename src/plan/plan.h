@@ -12,81 +12,10 @@
 #include <stdint.h>
 
 #include "aiq/aiq_types.h"
-
-typedef struct json_t json_t;
-typedef struct AiqFuncDef AiqFuncDef;
-
-typedef struct AiqColumn {
-    const char *name;
-    AiqType type;
-} AiqColumn;
-
-typedef struct AiqSchema {
-    int ncols;
-    AiqColumn *cols;
-} AiqSchema;
-
-/* A scalar value, for constants. Strings point into the query arena;
- * dynamic values are jansson references owned by the plan. */
-typedef struct AiqValue {
-    AiqType type;
-    bool isnull;
-    int64_t i64; /* bool, int, long, datetime, timespan */
-    double f64;  /* real */
-    AiqStr str;  /* string */
-    json_t *dyn; /* dynamic (NULL = null) */
-} AiqValue;
-
-typedef enum AiqExprKind {
-    AIQ_E_COLUMN, /* col: index into the input schema */
-    AIQ_E_CONST,  /* value */
-    AIQ_E_CALL,   /* fn(args); operators are functions too ("==", "+", "has") */
-} AiqExprKind;
-
-/* Expressions are trees in the common case and DAGs when a `let` value is
- * used more than once: `let s1 = strcat(s0, s0)` points at s0's node twice.
- * Walkers therefore visit a node with a slot once (exec evaluates it once
- * per chunk), and they iterate down args[0] instead of recursing, so a
- * chain as long as the query (1 + 1 + ..., a or b or ..., let a2 = a1 + 1)
- * costs no stack; `depth` bounds the recursion that is left. */
-typedef struct AiqExpr AiqExpr;
-struct AiqExpr {
-    AiqExprKind kind;
-    AiqType type;
-    int32_t off, len; /* source span, for run-time errors */
-    int col;
-    AiqValue value;
-    const AiqFuncDef *fn;
-    int variant;      /* which kernel of fn the binder chose (e.g. by operand types) */
-    AiqExpr **args;
-    int nargs;
-    void *aux;        /* compiled state such as a regex, owned by the plan */
-    int slot;         /* > 0: a let value used by reference (1 .. root nslots), computed once per chunk */
-    int depth;        /* nesting through args other than args[0] (the walkers' recursion) */
-};
-
-/* Limits on the shape of a bound query, past which it is the error "query
- * too deep (limit N)" rather than a stack overflow: nesting that walkers
- * recurse into (expression depth), user functions inlined inside one
- * another, and operators in a row (a pipeline runs as nested calls). */
-#define AIQ_MAX_EXPR_DEPTH 1000
-#define AIQ_MAX_CALL_DEPTH 1000
-#define AIQ_MAX_PLAN_DEPTH 10000
-
-/* The args[0] chain below e (e included) as an array in the arena: top
- * first, ending with the first node that is not a call with arguments.
- * *n is its length. */
-typedef struct AiqArena AiqArena;
-const AiqExpr **aiq_expr_spine(const AiqExpr *e, AiqArena *arena, int *n);
-
-/* Aggregates of summarize. ORDER AGGS: aiq_agg_names[] in func/registry.c. */
-typedef enum AiqAggKind {
-    AIQ_AGG_COUNT, AIQ_AGG_COUNTIF, AIQ_AGG_SUM, AIQ_AGG_SUMIF, AIQ_AGG_AVG, AIQ_AGG_AVGIF,
-    AIQ_AGG_MIN, AIQ_AGG_MAX, AIQ_AGG_MINIF, AIQ_AGG_MAXIF, AIQ_AGG_DCOUNT, AIQ_AGG_DCOUNTIF,
-    AIQ_AGG_PERCENTILE, AIQ_AGG_STDEV, AIQ_AGG_STDEVIF, AIQ_AGG_VARIANCE, AIQ_AGG_VARIANCEIF,
-    AIQ_AGG_MAKE_LIST, AIQ_AGG_MAKE_SET, AIQ_AGG_ARG_MAX, AIQ_AGG_ARG_MIN, AIQ_AGG_TAKE_ANY,
-    AIQ_AGG_COUNT_KINDS
-} AiqAggKind;
+#include "core/expr.h"
+#include "core/scan.h"
+#include "core/schema.h"
+#include "func/registry.h"
 
 typedef struct AiqAgg {
     AiqAggKind kind;
@@ -100,22 +29,29 @@ typedef struct AiqAgg {
     int out_col;       /* first output column of this aggregate */
 } AiqAgg;
 
-/* ORDER PLANS: aiq_plan_kind_names[] in plan/explain.c. */
+/* The operators of a plan, with the name --explain gives each. Adding one
+ * is an entry here, its binding (bind/), a file in exec/ and a case in
+ * exec/build.c. */
+#define AIQ_PLAN_KINDS(X)                                                                          \
+    X(SCAN, "scan")           /* table: read a catalog table; scan: what it reads */               \
+    X(VALUES, "values")       /* rows of constants: print, datatable, getschema */                 \
+    X(RANGE, "range")         /* range x from a to b step c: values[0..2] */                       \
+    X(FILTER, "filter")       /* exprs[0]: predicate; pushed: its conjuncts the reader tests */    \
+    X(PROJECT, "project")     /* exprs: one per output column (extend, project, rename, ...) */    \
+    X(SUMMARIZE, "summarize") /* exprs: keys; aggs */                                              \
+    X(SORT, "sort")           /* exprs: keys; sort_flags */                                        \
+    X(TOP, "top")             /* exprs: keys; sort_flags; limit */                                 \
+    X(TAKE, "take")           /* limit */                                                          \
+    X(JOIN, "join")           /* join_kind; left_keys/right_keys; right */                         \
+    X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
+    X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
+    X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+
 typedef enum AiqPlanKind {
-    AIQ_P_SCAN,      /* table: read a catalog table */
-    AIQ_P_VALUES,    /* rows of constants: print, datatable */
-    AIQ_P_RANGE,     /* range x from a to b step c */
-    AIQ_P_FILTER,    /* exprs[0]: predicate */
-    AIQ_P_PROJECT,   /* exprs: one per output column (extend, project, rename, ...) */
-    AIQ_P_SUMMARIZE, /* exprs: keys; aggs */
-    AIQ_P_SORT,      /* exprs: keys; sort_flags */
-    AIQ_P_TOP,       /* exprs: keys; sort_flags; limit */
-    AIQ_P_TAKE,      /* limit */
-    AIQ_P_JOIN,      /* join_kind; left_keys/right_keys; right */
-    AIQ_P_UNION,     /* inputs; maps: for each input, output column -> input column or -1 */
-    AIQ_P_MV_EXPAND, /* exprs: expanded columns (col indexes in expand_cols) */
-    AIQ_P_PARSE,     /* exprs[0]: source; regex; capture types */
-    AIQ_P_SHARED,    /* input: a tabular let, materialized once and reused */
+#define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
+    AIQ_PLAN_KINDS(AIQ_PLAN_ENUM)
+#undef AIQ_PLAN_ENUM
     AIQ_P_KIND_COUNT
 } AiqPlanKind;
 
@@ -126,6 +62,9 @@ struct AiqPlan {
     AiqPlan *input;
     const char *table;  /* SCAN: table name */
     int32_t table_off, table_len; /* SCAN: where the query names it, for input errors */
+    AiqScanSpec *scan;  /* SCAN: what it reads and its reader tests (plan/physical.c) */
+    const AiqExpr **pushed; /* FILTER: its conjuncts the scan's reader tests too (plan/physical.c) */
+    int npushed;
     AiqExpr **exprs;
     int nexprs;
     AiqAgg *aggs;

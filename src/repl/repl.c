@@ -4,7 +4,7 @@
  * the loop, outside the signal handler, where the half-typed query can be
  * thrown away safely; a Ctrl-C while a query runs asks it to stop.
  */
-#include "repl.h"
+#include "repl/repl.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -17,18 +17,14 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "exec/vector.h"
-#include "func/registry.h"
-#include "io/output.h"
-#include "parse/parser.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 
-/* The session: readline's callbacks take no argument, so it is static. */
+/* The REPL's state: readline's callbacks take no argument, so it is static. */
 typedef struct Repl {
-    const AiqQueryParams *params;
+    AiqSession *session;
     AiqStrBuf query;   /* the lines typed so far of a query not yet complete */
     AiqStrBuf last;    /* the last query run, for .save */
     char *history;     /* the history file */
@@ -36,7 +32,6 @@ typedef struct Repl {
     bool quit;
 } Repl;
 
-static AiqRunOptions *session;
 static Repl repl;
 static volatile sig_atomic_t running;     /* a query runs: Ctrl-C stops it */
 static volatile sig_atomic_t interrupted; /* Ctrl-C at a prompt, for the loop */
@@ -53,17 +48,8 @@ static void on_sigint(int sig)
 
 /* ---- completion ------------------------------------------------------------ */
 
-static const char **cands;
-static size_t ncands, capcands;
-
-static void add_cand(const char *s)
-{
-    if (ncands == capcands) {
-        capcands = capcands ? capcands * 2 : 256;
-        cands = aiq_xrealloc(cands, sizeof *cands * capcands);
-    }
-    cands[ncands++] = s;
-}
+static const char *const *cands;
+static size_t ncands;
 
 static char *generator(const char *text, int state)
 {
@@ -84,53 +70,30 @@ static char *generator(const char *text, int state)
     return NULL;
 }
 
-/* Candidates in context: operators right after '|', else tables, columns,
- * functions and keywords. */
+/* The session's candidates in context (aiq_session_completions). */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
-    ncands = 0;
-    int k = start - 1;
-    while (k >= 0 && (rl_line_buffer[k] == ' ' || rl_line_buffer[k] == '\t'))
-        k--;
-    bool after_pipe = k >= 0 && rl_line_buffer[k] == '|';
-    if (after_pipe) {
-        for (int i = 0; aiq_parse_operator_names[i]; i++)
-            add_cand(aiq_parse_operator_names[i]);
-    } else {
-        AiqCatalog *c = session->catalog;
-        for (int i = 0; i < c->ntables; i++)
-            add_cand(c->tables[i].name);
-        for (int i = 0; i < c->ntables; i++)
-            for (int j = 0; j < c->tables[i].schema.ncols; j++)
-                add_cand(c->tables[i].schema.cols[j].name);
-        size_t nf;
-        const char *const *names = aiq_func_names(&nf);
-        for (size_t i = 0; i < nf; i++)
-            add_cand(names[i]);
-        static const char *const kw[] = {"by", "on", "kind", "with", "asc", "desc", "and", "or", "between",
-                                         "has", "contains", "startswith", "in", "let", "true", "false", NULL};
-        for (int i = 0; kw[i]; i++)
-            add_cand(kw[i]);
-    }
+    cands = aiq_session_completions(repl.session, rl_line_buffer, (size_t)start, &ncands);
     rl_attempted_completion_over = 1;
     return rl_completion_matches(text, generator);
 }
 
 /* ---- dot-commands ------------------------------------------------------------- */
 
-static void print_schema(AiqCatalogTable *t)
+/* Reports err on stderr the way the command line does for its arguments. */
+static void say_error(const AiqError *err) { fprintf(stderr, "aiq: %s\n", err->msg); }
+
+static void print_schema(int i)
 {
     AiqError err = {0};
-    if (!t->declared && t->npaths && !aiq_run_load_table(session, t, NULL, &err)) {
-        fprintf(stderr, "aiq: %s\n", err.msg);
+    char *text = aiq_session_create_table(repl.session, i, &err);
+    if (!text) {
+        say_error(&err);
         return;
     }
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_query_format_create_table(&sb, t->name, &t->schema);
-    fputs(aiq_sb_str(&sb), stdout);
-    aiq_sb_free(&sb);
+    fputs(text, stdout);
+    aiq_string_free(text);
 }
 
 static char *history_path(void)
@@ -152,40 +115,25 @@ static char *history_path(void)
     return p;
 }
 
-/* Drops a table's cached rows, so that the next query reads its files. */
-static void forget_table_data(AiqCatalogTable *t)
-{
-    aiq_table_free(t->data);
-    t->data = NULL;
-    t->loaded = NULL; /* catalog arena memory */
-}
-
-/* A table whose files changed since they were read (a log that grew, one
- * rotated or rewritten) is read again by the next query, which would
- * otherwise answer from the old rows. The stamp is taken before the read,
- * so a change during it is seen next time. */
-static void forget_changed_tables(void)
-{
-    AiqCatalog *c = session->catalog;
-    for (int i = 0; i < c->ntables; i++) {
-        AiqCatalogTable *t = &c->tables[i];
-        uint64_t stamp = aiq_catalog_files_stamp(t);
-        if (t->data && stamp != t->files_stamp)
-            forget_table_data(t);
-        t->files_stamp = stamp;
-    }
-}
-
+/* Runs a query, rendering its error like the command line. A table whose
+ * files changed (a log that grew, one rotated or rewritten) is read again
+ * first: the query would otherwise answer from the old rows. */
 static void run_text(const char *name, const char *text, size_t len)
 {
+    AiqOptions *o = aiq_session_options(repl.session);
     if (!repl.now_pinned)
-        session->now = aiq_datetime_now(); /* now() is read per query, as on the command line */
-    forget_changed_tables();
+        o->now = aiq_datetime_now(); /* now() is read per query, as on the command line */
+    aiq_session_refresh(repl.session);
     aiq_interrupt_clear();
     running = 1;
     sigset_t blocked;
     sigprocmask(SIG_SETMASK, &waiting_mask, &blocked); /* Ctrl-C may stop the query */
-    aiq_query_run(session, repl.params, name, text, len, false, stdout);
+    AiqError err = {0};
+    aiq_session_query(repl.session, text, len, stdout, &err);
+    if (err.code != AIQ_OK) {
+        aiq_error_locate(&err, text, len);
+        aiq_error_print(stderr, &err, name, text, len);
+    }
     sigprocmask(SIG_SETMASK, &blocked, NULL);
     running = 0;
     aiq_interrupt_clear();
@@ -213,13 +161,14 @@ static void dot_now(const char *arg)
 {
     int64_t t;
     char buf[64];
+    AiqOptions *o = aiq_session_options(repl.session);
     if (!*arg) {
-        aiq_datetime_format(repl.now_pinned ? session->now : aiq_datetime_now(), buf);
+        aiq_datetime_format(repl.now_pinned ? o->now : aiq_datetime_now(), buf);
         printf("now() = %s (%s)\n", buf, repl.now_pinned ? "pinned; .now off follows the clock" : "the clock, read per query");
     } else if (strcmp(arg, "off") == 0) {
         repl.now_pinned = false;
     } else if (aiq_datetime_parse(arg, strlen(arg), &t)) {
-        session->now = t;
+        o->now = t;
         repl.now_pinned = true;
     } else {
         fprintf(stderr, "aiq: .now expects an ISO 8601 time such as 2026-11-21T12:00:00Z, or off\n");
@@ -228,16 +177,17 @@ static void dot_now(const char *arg)
 
 static void dot_format(const char *arg)
 {
-    AiqFormat fmt;
-    if (aiq_format_from_name(arg, &fmt))
-        session->format = aiq_format_name(fmt);
+    const char *name = aiq_format_canonical(arg);
+    if (name)
+        aiq_session_options(repl.session)->format = name;
     else
         fprintf(stderr, "usage: .format FMT, one of " AIQ_FORMAT_CHOICES "\n");
 }
 
+/* .load NAME=PATH: binds (or binds again) a table; a reload replaces the
+ * files and what was cached of them. */
 static void dot_load(char *arg)
 {
-    AiqCatalog *c = session->catalog;
     char *eq = strchr(arg, '=');
     AiqError err = {0};
     if (!eq || eq == arg) {
@@ -245,14 +195,21 @@ static void dot_load(char *arg)
         return;
     }
     *eq = '\0';
-    AiqCatalogTable *old = aiq_catalog_find(c, arg);
-    if (old) { /* a reload replaces the files and the cached data */
-        forget_table_data(old);
-        old->npaths = 0;
+    if (!aiq_session_bind_table(repl.session, arg, eq + 1, &err))
+        say_error(&err);
+}
+
+/* .tables: each table, its files, and the rows held from the last query. */
+static void dot_tables(void)
+{
+    for (int i = 0; i < aiq_session_ntables(repl.session); i++) {
+        AiqTableInfo t = aiq_session_table(repl.session, i);
+        printf("%-20s %d file%s%s", t.name, t.nfiles, t.nfiles == 1 ? "" : "s",
+               t.cached_rows >= 0 ? "" : "  (not loaded yet)");
+        if (t.cached_rows >= 0)
+            printf("  %lld rows", (long long)t.cached_rows);
+        printf("\n");
     }
-    if (!aiq_catalog_add_path(c, arg, eq + 1, &err))
-        fprintf(stderr, "aiq: %s\n", err.msg);
-    aiq_catalog_names(c);
 }
 
 /* Runs a dot-command. */
@@ -266,8 +223,8 @@ static void dot_command(char *line)
     char *end = arg + strlen(arg);
     while (end > arg && (end[-1] == ' ' || end[-1] == '\t'))
         *--end = '\0';
-    AiqCatalog *c = session->catalog;
-    forget_changed_tables(); /* .tables and .schema show the files as they are */
+    AiqSession *ses = repl.session;
+    aiq_session_refresh(ses); /* .tables and .schema show the files as they are */
     if (strcmp(line, ".quit") == 0 || strcmp(line, ".exit") == 0) {
         repl.quit = true;
     } else if (strcmp(line, ".help") == 0) {
@@ -284,19 +241,12 @@ static void dot_command(char *line)
              ".quit                leave (or Ctrl-D)\n"
              "A table whose file changed (a growing log) is read again by the next query.");
     } else if (strcmp(line, ".tables") == 0) {
-        for (int i = 0; i < c->ntables; i++) {
-            AiqCatalogTable *t = &c->tables[i];
-            printf("%-20s %d file%s%s", t->name, t->npaths, t->npaths == 1 ? "" : "s",
-                   t->data ? "" : "  (not loaded yet)");
-            if (t->data)
-                printf("  %lld rows", (long long)((AiqTable *)t->data)->nrows);
-            printf("\n");
-        }
+        dot_tables();
     } else if (strcmp(line, ".schema") == 0) {
-        for (int i = 0; i < c->ntables; i++)
-            if (!*arg || strcmp(arg, c->tables[i].name) == 0)
-                print_schema(&c->tables[i]);
-        if (*arg && !aiq_catalog_find(c, arg))
+        for (int i = 0; i < aiq_session_ntables(ses); i++)
+            if (!*arg || strcmp(arg, aiq_session_table(ses, i).name) == 0)
+                print_schema(i);
+        if (*arg && aiq_session_find_table(ses, arg) < 0)
             fprintf(stderr, "aiq: unknown table '%s'\n", arg);
     } else if (strcmp(line, ".load") == 0) {
         dot_load(arg);
@@ -304,7 +254,7 @@ static void dot_command(char *line)
         dot_format(arg);
     } else if (strcmp(line, ".timing") == 0) {
         if (strcmp(arg, "on") == 0 || strcmp(arg, "off") == 0)
-            session->timing = strcmp(arg, "on") == 0;
+            aiq_session_options(ses)->timing = strcmp(arg, "on") == 0;
         else
             fprintf(stderr, "usage: .timing on|off\n");
     } else if (strcmp(line, ".now") == 0) {
@@ -330,27 +280,6 @@ static void dot_command(char *line)
     } else {
         fprintf(stderr, "aiq: unknown command '%s'; .help lists them\n", line);
     }
-}
-
-/* A query ends at a ';' that closes it: it parses, or its error lies before
- * the end (run it to show the error). A ';' after only let statements, or
- * with an error at the very end (an unfinished query), waits for more. */
-static bool complete_with_semicolon(const AiqStrBuf *q)
-{
-    size_t n = q->len;
-    while (n && (q->data[n - 1] == ' ' || q->data[n - 1] == '\n' || q->data[n - 1] == '\t'))
-        n--;
-    if (!n || q->data[n - 1] != ';')
-        return false;
-    AiqArena a;
-    aiq_arena_init(&a, 0);
-    AiqError err = {0};
-    bool ok = aiq_parse_query(q->data, n, &a, &err) != NULL;
-    aiq_arena_free(&a);
-    if (ok)
-        return true;
-    bool only_lets = strstr(err.msg, "only 'let' statements") != NULL;
-    return !only_lets && err.offset >= 0 && (size_t)err.offset + 1 < n;
 }
 
 static void remember(const char *entry)
@@ -379,7 +308,7 @@ static void on_line(char *line)
                 aiq_sb_putc(&repl.query, '\n');
             aiq_sb_puts(&repl.query, line);
         }
-        if (repl.query.len && (blank || complete_with_semicolon(&repl.query))) {
+        if (repl.query.len && (blank || aiq_query_complete(repl.query.data, repl.query.len))) {
             remember(repl.query.data);
             aiq_sb_clear(&repl.last);
             aiq_sb_append(&repl.last, repl.query.data, repl.query.len);
@@ -408,15 +337,15 @@ static void discard_typing(void)
     rl_callback_handler_install("aiq> ", on_line);
 }
 
-int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinned)
+int aiq_repl_run(AiqSession *session, bool now_pinned)
 {
-    session = ro;
-    repl = (Repl){.params = params, .now_pinned = now_pinned};
+    repl = (Repl){.session = session, .now_pinned = now_pinned};
     aiq_sb_init(&repl.query);
     aiq_sb_init(&repl.last);
-    ro->keep_tables = true; /* parsed once, fast on the next query */
-    if (!ro->format)
-        ro->format = "table";
+    AiqOptions *o = aiq_session_options(session);
+    o->keep_tables = true; /* parsed once, fast on the next query */
+    if (!o->format)
+        o->format = "table";
     repl.history = history_path();
     using_history();
     FILE *hf = fopen(repl.history, "a"); /* append_history needs the file to exist */
@@ -437,12 +366,12 @@ int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinne
     sigprocmask(SIG_BLOCK, &sigint, &waiting_mask);
     sigdelset(&waiting_mask, SIGINT);
     printf("aiq %s -- KQL over JSON-lines logs. .help for help, Ctrl-D to quit.\n", AIQ_VERSION);
-    if (ro->catalog->sample)
+    if (aiq_session_sample(session))
         printf("No data given: this is the bundled sample data (%s). Open your logs with aiq FILE..., -t NAME=PATH or -d DIR.\n",
-               ro->catalog->sample);
+               aiq_session_sample(session));
     printf("tables:");
-    for (int i = 0; i < ro->catalog->ntables; i++)
-        printf(" %s", ro->catalog->tables[i].name);
+    for (int i = 0; i < aiq_session_ntables(session); i++)
+        printf(" %s", aiq_session_table(session, i).name);
     printf("\n");
     fflush(stdout);
     rl_callback_handler_install("aiq> ", on_line);
@@ -464,7 +393,6 @@ int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinne
     sigprocmask(SIG_SETMASK, &waiting_mask, NULL);
     history_truncate_file(repl.history, 5000);
     aiq_xfree(repl.history);
-    aiq_xfree(cands);
     aiq_sb_free(&repl.query);
     aiq_sb_free(&repl.last);
     return 0;

@@ -9,12 +9,15 @@
 #ifndef AIQ_REPL_REPL_H
 #define AIQ_REPL_REPL_H
 
-#include "exec/run.h"
-#include "repl/query.h"
+#include <stdbool.h>
 
-/* Runs the REPL on the terminal until .quit or Ctrl-D; returns the exit
- * code. now_pinned: ro->now was given (--now, the sample's end) and stays
- * until .now off; otherwise now() is the clock when each query starts. */
-int aiq_repl_run(AiqRunOptions *ro, const AiqQueryParams *params, bool now_pinned);
+#include "aiq/aiq.h"
+
+/* Runs the REPL on the terminal over session until .quit or Ctrl-D;
+ * returns the exit code. now_pinned: the session's now was given (--now,
+ * the sample's end) and stays until .now off; otherwise now() is the
+ * clock when each query starts. Its queries get the session's parameters
+ * (those they do not declare are ignored). */
+int aiq_repl_run(AiqSession *session, bool now_pinned);
 
 #endif

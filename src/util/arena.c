@@ -1,13 +1,13 @@
 /*
  * arena.c -- the bump allocator behind every query and chunk (see arena.h).
  */
-#include "arena.h"
+#include "util/arena.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 
 struct AiqArenaBlock {
     AiqArenaBlock *next;

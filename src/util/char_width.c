@@ -2,12 +2,12 @@
  * char_width.c -- UTF-8 decoding and terminal column widths (see
  * char_width.h). The width tables live in char_width_table.h.
  */
-#include "char_width.h"
+#include "util/char_width.h"
 
 #include <stdbool.h>
 #include <string.h>
 
-#include "char_width_table.h"
+#include "util/char_width_table.h"
 
 int aiq_utf8_decode(const char *s, size_t n, uint32_t *cp)
 {

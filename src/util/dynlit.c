@@ -4,7 +4,7 @@
  * literals of the other types as values; the binder hands the JSON to
  * jansson. A recursive descent over the text, depth-limited.
  */
-#include "dynlit.h"
+#include "util/dynlit.h"
 
 #include <ctype.h>
 #include <stdio.h>

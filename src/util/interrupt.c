@@ -1,7 +1,7 @@
 /*
  * interrupt.c -- the cancel flag (see interrupt.h).
  */
-#include "interrupt.h"
+#include "util/interrupt.h"
 
 #include <signal.h>
 

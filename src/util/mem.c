@@ -6,7 +6,7 @@
  * and whichever thread takes the live total past the next probe point
  * measures the resident size against the limit.
  */
-#include "mem.h"
+#include "util/mem.h"
 
 #include <ctype.h>
 #include <fcntl.h>

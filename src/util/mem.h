@@ -67,13 +67,14 @@ void aiq_mem_reached(void);
  * steps, and the limit is reached only when memory really runs out, not
  * when a doubling would have. */
 int64_t aiq_mem_grow_cap(int64_t cap, int64_t need, size_t elem);
-/* Under AddressSanitizer the resident size is mostly the sanitizer's own
- * (shadow memory, a quarantine of freed blocks): the allocator's count
- * stands in for it there, as it does where /proc cannot be read. */
-#if defined(__SANITIZE_ADDRESS__)
+/* Under AddressSanitizer or ThreadSanitizer the resident size is mostly
+ * the sanitizer's own (shadow memory, a quarantine of freed blocks): the
+ * allocator's count stands in for it there, as it does where /proc cannot
+ * be read. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
 #define AIQ_MEM_RESIDENT_MEASURED 0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
 #define AIQ_MEM_RESIDENT_MEASURED 0
 #endif
 #endif

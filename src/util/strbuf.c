@@ -1,13 +1,13 @@
 /*
  * strbuf.c -- growable text buffer (see strbuf.h).
  */
-#include "strbuf.h"
+#include "util/strbuf.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "mem.h"
+#include "util/mem.h"
 
 void aiq_sb_init(AiqStrBuf *sb)
 {

@@ -1,7 +1,7 @@
 /*
  * suggest.c -- nearest-name suggestions for error messages (see suggest.h).
  */
-#include "suggest.h"
+#include "util/suggest.h"
 
 #include <ctype.h>
 #include <string.h>

@@ -3,17 +3,17 @@
  * Calendar arithmetic uses Howard Hinnant's days-from-civil method, shifted
  * so day 0 is 0001-01-01.
  */
-#include "timefmt.h"
+#include "util/timefmt.h"
 
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "aiq/aiq_types.h"
-#include "lex/lexer.h"
 #include "util/strbuf.h"
 
 /* Days from 1970-01-01 to 0001-01-01 is -719162. */
@@ -582,6 +582,33 @@ size_t aiq_timespan_format(int64_t ticks, char *buf)
     return n;
 }
 
+int64_t aiq_timespan_unit(const char *s, size_t n)
+{
+    static const struct {
+        const char *name;
+        int64_t ticks;
+    } units[] = {
+        {"d", AIQ_TICKS_PER_DAY},           {"day", AIQ_TICKS_PER_DAY},
+        {"days", AIQ_TICKS_PER_DAY},        {"h", AIQ_TICKS_PER_HOUR},
+        {"hr", AIQ_TICKS_PER_HOUR},         {"hrs", AIQ_TICKS_PER_HOUR},
+        {"hour", AIQ_TICKS_PER_HOUR},       {"hours", AIQ_TICKS_PER_HOUR},
+        {"m", AIQ_TICKS_PER_MINUTE},        {"min", AIQ_TICKS_PER_MINUTE},
+        {"minute", AIQ_TICKS_PER_MINUTE},   {"minutes", AIQ_TICKS_PER_MINUTE},
+        {"s", AIQ_TICKS_PER_SECOND},        {"sec", AIQ_TICKS_PER_SECOND},
+        {"second", AIQ_TICKS_PER_SECOND},   {"seconds", AIQ_TICKS_PER_SECOND},
+        {"ms", AIQ_TICKS_PER_MS},           {"milli", AIQ_TICKS_PER_MS},
+        {"millis", AIQ_TICKS_PER_MS},       {"millisecond", AIQ_TICKS_PER_MS},
+        {"milliseconds", AIQ_TICKS_PER_MS}, {"microsecond", 10},
+        {"microseconds", 10},               {"micro", 10},
+        {"micros", 10},                     {"tick", 1},
+        {"ticks", 1},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (strlen(units[i].name) == n && strncasecmp(units[i].name, s, n) == 0)
+            return units[i].ticks;
+    return 0;
+}
+
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
 {
     size_t p = 0;
@@ -599,7 +626,7 @@ bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks)
     while (q < n && (isdigit((unsigned char)s[q]) || s[q] == '.'))
         q++;
     if (q < n && isalpha((unsigned char)s[q])) {
-        int64_t unit = aiq_lex_timespan_unit(s + q, n - q);
+        int64_t unit = aiq_timespan_unit(s + q, n - q);
         if (!unit)
             return false;
         char num[64];

@@ -40,6 +40,10 @@ bool aiq_datetime_format_check(const char *fmt, size_t n, size_t *bad_off, size_
 /* Appends ticks formatted with fmt (checked as above) to out. */
 struct AiqStrBuf;
 void aiq_datetime_format_custom(int64_t ticks, const char *fmt, size_t n, struct AiqStrBuf *out);
+/* Returns the number of 100ns ticks of a timespan unit suffix ("h", "ms",
+ * "tick", "minutes", ...; any case) or 0 when the word is not a unit: the
+ * lexer's 15m and 1.5h, and timespan text. */
+int64_t aiq_timespan_unit(const char *s, size_t n);
 /* Parses [-][d.]hh:mm[:ss[.fffffff]] or a KQL timespan literal (15m, 1.5h).
  * Returns false when the text is neither. */
 bool aiq_timespan_parse(const char *s, size_t n, int64_t *ticks);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <zstd.h>
 
-#include "exec/vector.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
 #include "util/mem.h"

@@ -17,10 +17,11 @@
 #include <sys/time.h>
 
 #include "bind/binder.h"
-#include "exec/ops.h"
+#include "exec/op.h"
 #include "exec/run.h"
 #include "io/jsonl.h"
 #include "parse/parser.h"
+#include "plan/physical.h"
 #include "func/kernel.h"
 #include "util/interrupt.h"
 #include "fuzz_init.h"
@@ -33,6 +34,7 @@ static const char table_data[] =
     "{\"TimeGenerated\":\"2026-11-21T11:00:00Z\",\"DurationMs\":80,\"AppRoleName\":\"aoai-gateway\",\"ResultCode\":\"503\",\"Success\":false,\"ItemCount\":-4}\n";
 
 static AiqCatalogTable table = {.name = "AppRequests"};
+static AiqTable *rows; /* the table read once */
 static AiqArena arena;
 
 static bool lookup(void *ud, const char *name, AiqSchema *out, AiqError *err)
@@ -45,12 +47,22 @@ static bool lookup(void *ud, const char *name, AiqSchema *out, AiqError *err)
     return true;
 }
 
-static AiqTable *load(void *ud, const char *name, AiqError *err)
+static AiqTable *load(void *ud, const AiqPlan *scan, AiqError *err)
 {
     (void)ud;
-    (void)name;
+    (void)scan;
     (void)err;
-    return table.data;
+    return rows;
+}
+
+/* The table is in memory: no stream, the scan reads it whole. */
+static void *no_stream(void *ud, const AiqPlan *scan, const AiqTopHint *hint, AiqError *err)
+{
+    (void)ud;
+    (void)scan;
+    (void)hint;
+    (void)err;
+    return NULL;
 }
 
 static void on_cpu_budget(int sig)
@@ -88,12 +100,12 @@ static void run_job(void *p)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!table.data) {
+    if (!rows) {
         aiq_arena_init(&arena, 0);
         AiqReadOptions opts = {0};
         AiqError err = {0};
-        table.data = aiq_jsonl_load_buffer(&table, "T.jsonl", table_data, sizeof table_data - 1, &opts, &arena, &err);
-        if (!table.data)
+        rows = aiq_jsonl_load_buffer(&table, "T.jsonl", table_data, sizeof table_data - 1, &opts, &arena, &err);
+        if (!rows)
             abort();
     }
     if (size > 65536)
@@ -108,7 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     AiqPlan *plan = q ? aiq_bind_query(q, &bo, &qa, &err) : NULL;
     if (plan) {
         arm_cpu_budget(2);
-        AiqExecCtx ex = {.err = &err, .now = bo.now, .load = load};
+        plan = aiq_plan_physical(plan, &qa);
+        AiqExecCtx ex = {.err = &err, .now = bo.now, .source = {.open = no_stream, .load = load}};
         aiq_exec_ctx_init(&ex, plan);
         Job job = {&ex, plan, NULL};
         aiq_run_deep(run_job, &job);

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec/vector.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
 #include "../same_table.h"
@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     aiq_arena_init(&arena, 0);
     AiqCatalogTable fast = {.name = "T"}, slow = {.name = "T"};
     AiqReadOptions of = {0}, os = {.jansson_only = true};
+    AiqScanSpec spec = {.ncols = 5};
     static AiqColumn cols[] = {{"a", AIQ_TYPE_LONG}, {"s", AIQ_TYPE_STRING}, {"d", AIQ_TYPE_DYNAMIC},
                                {"r", AIQ_TYPE_REAL}, {"t", AIQ_TYPE_DATETIME}};
     static const bool needed[] = {true, true, false, true, false};
@@ -44,13 +45,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* P: some columns only; K: dynamic d keeps only keys "k" and "x y"; T: d as text */
         fast.declared = slow.declared = true;
         fast.schema = slow.schema = (AiqSchema){5, cols};
-        of.needed = os.needed = data[0] == 'P' ? needed : needed_d;
+        spec.needed = data[0] == 'P' ? needed : needed_d;
         if (data[0] == 'K')
-            of.keys = os.keys = keys;
+            spec.keys = keys;
         if (data[0] == 'T')
-            of.keys = os.keys = text_keys;
+            spec.keys = text_keys;
         if (data[0] == 'V')
-            of.keys = os.keys = vector_keys;
+            spec.keys = vector_keys;
+        of.scan = os.scan = &spec;
         data++;
         size--;
     }

@@ -19,7 +19,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include "exec/vector.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "fuzz_init.h"
 #include "util/mem.h"

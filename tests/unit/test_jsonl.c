@@ -10,7 +10,9 @@
 
 #include "../same_table.h"
 #include "check.h"
-#include "exec/vector.h"
+#include "core/json_text.h"
+#include "core/table.h"
+#include "core/vector.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
@@ -289,7 +291,8 @@ static void test_unread_columns_share_nulls(void)
     AiqTable *t[2];
     for (int k = 0; k < 2; k++) {
         AiqCatalogTable ct = {.name = "T", .declared = true, .schema = {4, cols}};
-        AiqReadOptions opts = {.needed = needed};
+        AiqScanSpec spec = {.ncols = 4, .needed = needed};
+        AiqReadOptions opts = {.scan = &spec};
         AiqError err = {0};
         t[k] = aiq_jsonl_load_buffer(&ct, "t", text, sizeof text - 1, &opts, &arena, &err);
         CHECK(t[k] != NULL);
@@ -351,7 +354,7 @@ static void test_nested_keys_match_jansson(void)
     aiq_arena_init(&arena, 0);
     AiqTable *a, *b;
     load_both(text, sizeof text - 1, (AiqCatalogTable){.name = "T", .declared = true, .schema = {2, cols}},
-              (AiqReadOptions){.needed = needed}, &arena, &a, &b);
+              (AiqReadOptions){.scan = &(AiqScanSpec){.ncols = 2, .needed = needed}}, &arena, &a, &b);
     check_same_rows(a, b, 12); /* all but 6, 7, 12, 13 and 17 */
     aiq_arena_free(&arena);
 }
@@ -379,7 +382,7 @@ static void test_filtered_nested_keys_match_jansson(void)
     aiq_arena_init(&arena, 0);
     AiqTable *a, *b;
     load_both(text, sizeof text - 1, (AiqCatalogTable){.name = "T", .declared = true, .schema = {3, cols}},
-              (AiqReadOptions){.keys = keys}, &arena, &a, &b);
+              (AiqReadOptions){.scan = &(AiqScanSpec){.ncols = 3, .keys = keys}}, &arena, &a, &b);
     check_same_rows(a, b, 6); /* all but the last */
     aiq_arena_free(&arena);
 }

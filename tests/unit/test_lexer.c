@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "lex/lexer.h"
+#include "util/timefmt.h"
 
 /* Lexes text and writes "KIND:TEXT" for each token, space-separated. */
 static void lex_to(const char *text, char *out, size_t cap)
@@ -67,9 +68,9 @@ static void test_numbers_and_timespans(void)
     lex_to("123 1.5 1e3 2.5e-3 0x1F 15m 1.5h 100ms 7d 10tick 2microseconds 1..10", buf, sizeof buf);
     CHECK_EQ_STR(buf, "4:123 5:1.5 5:1e3 5:2.5e-3 4:0x1F 6:15m 6:1.5h 6:100ms 6:7d 6:10tick "
                       "6:2microseconds 4:1 18:.. 4:10");
-    CHECK_EQ_I64(aiq_lex_timespan_unit("ms", 2), 10000);
-    CHECK_EQ_I64(aiq_lex_timespan_unit("hours", 5), 36000000000LL);
-    CHECK_EQ_I64(aiq_lex_timespan_unit("x", 1), 0);
+    CHECK_EQ_I64(aiq_timespan_unit("ms", 2), 10000);
+    CHECK_EQ_I64(aiq_timespan_unit("hours", 5), 36000000000LL);
+    CHECK_EQ_I64(aiq_timespan_unit("x", 1), 0);
 }
 
 static void test_strings_and_names(void)

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "exec/vector.h"
+#include "core/table.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
 #include "util/strbuf.h"

@@ -1,0 +1,71 @@
+/*
+ * agg_state.h -- the aggregates of summarize (count, sum, avg, min, max,
+ * dcount, percentiles, stdev, variance, make_list, make_set, arg_max,
+ * arg_min, take_any), as arrays of per-group state updated a chunk at a
+ * time (exec/agg_state.c); op_summarize.c finds the groups and drives them.
+ *
+ * Values over a group with no input follow Kusto's table of defaults:
+ * count, countif, dcount, dcountif, sum, sumif, stdev, variance give 0;
+ * make_list and make_set give []; the rest give null. Percentiles are exact
+ * nearest-rank: the value at position ceil(p * N / 100) (at least 1).
+ */
+#ifndef AIQ_EXEC_AGG_STATE_H
+#define AIQ_EXEC_AGG_STATE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/chunk.h"
+#include "core/keymap.h"
+#include "core/table.h"
+#include "plan/plan.h"
+#include "util/arena.h"
+#include "util/strbuf.h"
+
+/* Growable array of values of one group (percentiles). */
+typedef struct Values {
+    void *v;
+    int64_t n, cap;
+    /* Ranks already selected (percentile_rank): each has its final value
+     * in place, with no larger value before it and no smaller one after,
+     * so the next selection only searches between two of them. */
+    int64_t placed[16];
+    int nplaced;
+} Values;
+
+typedef struct AggState {
+    const AiqAgg *a;
+    AiqType in_type;     /* type of the argument, when there is one */
+    AiqType out_type;    /* type of the (first) output column */
+    int64_t *cnt;        /* count, countif, dcount, n of avg/variance/minmax "has" */
+    int64_t *isum;       /* integer sums, min/max of integer-like values */
+    double *fsum;        /* real sums, means, min/max of reals */
+    double *m2;          /* variance: sum of squared differences (Welford) */
+    double *mean;        /* variance: running mean (Welford) */
+    AiqStr *sval;        /* min/max of strings */
+    Values *vals;        /* percentile values per group */
+    const struct AggState *vals_of; /* a percentile over the same column: use its values */
+    json_t **list;       /* make_list/make_set arrays */
+    AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
+    AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
+    AiqArena strings;    /* string copies (min/max) */
+    int64_t cap;
+} AggState;
+
+
+/* Makes room for ngroups groups (by less than doubling near --max-memory). */
+void aiq_agg_grow(AggState *s, int64_t ngroups);
+/* Prepares s for aggregate a, whose output columns are in out. */
+void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out);
+/* Frees what s holds. */
+void aiq_agg_free(AggState *s);
+/* Updates s with the chunk's rows; gids[k] is logical row k's group, arg and
+ * pred the aggregate's argument and predicate vectors (NULL: none), extra
+ * the carried columns of arg_max/arg_min/take_any. */
+void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
+                         AiqVector **extra, AiqStrBuf *key);
+/* Writes group g's result(s) into row g of out. */
+void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * build.c -- a plan's operator tree: one case per kind of plan node, each
+ * operator building its own inputs. What the scans read was decided before,
+ * by physical planning (plan/physical.c), and is on the scan nodes.
+ */
+#include "exec/op.h"
+
+AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
+{
+    switch (p->kind) {
+    case AIQ_P_SCAN: return aiq_op_scan(ex, p, NULL);
+    case AIQ_P_VALUES: return aiq_op_values(ex, p);
+    case AIQ_P_RANGE: return aiq_op_range(ex, p);
+    case AIQ_P_FILTER: return aiq_op_filter(ex, p);
+    case AIQ_P_PROJECT: return aiq_op_project(ex, p);
+    case AIQ_P_SUMMARIZE: return aiq_op_summarize(ex, p);
+    case AIQ_P_SORT:
+    case AIQ_P_TOP: return aiq_op_sort(ex, p);
+    case AIQ_P_TAKE: return aiq_op_take(ex, p);
+    case AIQ_P_JOIN: return aiq_op_join(ex, p);
+    case AIQ_P_UNION: return aiq_op_union(ex, p);
+    case AIQ_P_MV_EXPAND: return aiq_op_mv_expand(ex, p);
+    case AIQ_P_PARSE: return aiq_op_parse(ex, p);
+    case AIQ_P_SHARED: return aiq_op_shared(ex, p);
+    case AIQ_P_KIND_COUNT: break;
+    }
+    aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "operator '%s' cannot run yet", aiq_plan_kind_name(p->kind));
+    return NULL;
+}

@@ -1,0 +1,391 @@
+/*
+ * output.c -- result formats and writing them out (see output.h).
+ */
+#include "out/output.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/json_text.h"
+#include "util/char_width.h"
+#include "util/mem.h"
+#include "util/timefmt.h"
+
+/* ORDER AiqFormat: the canonical name of each format comes first. */
+static const struct {
+    const char *name;
+    AiqFormat format;
+} format_names[] = {
+    {"table", AIQ_FMT_TABLE},   {"csv", AIQ_FMT_CSV},           {"tsv", AIQ_FMT_TSV},
+    {"json", AIQ_FMT_JSON},     {"ndjson", AIQ_FMT_NDJSON},     {"markdown", AIQ_FMT_MARKDOWN},
+    {"jsonl", AIQ_FMT_NDJSON},  {"md", AIQ_FMT_MARKDOWN},
+};
+
+bool aiq_format_from_name(const char *name, AiqFormat *out)
+{
+    for (size_t i = 0; i < sizeof format_names / sizeof format_names[0]; i++)
+        if (strcasecmp(name, format_names[i].name) == 0) {
+            *out = format_names[i].format;
+            return true;
+        }
+    return false;
+}
+
+const char *aiq_format_name(AiqFormat fmt)
+{
+    return (unsigned)fmt <= AIQ_FMT_MARKDOWN ? format_names[fmt].name : "table";
+}
+
+/* Appends the plain text of a value (no quoting); returns false for null. */
+static bool value_text(AiqStrBuf *sb, const AiqTable *t, int c, int64_t r)
+{
+    const AiqColumnData *cd = &t->cols[c];
+    char buf[64];
+    if (cd->type != AIQ_TYPE_STRING && aiq_table_is_null(t, c, r))
+        return false;
+    switch (cd->type) {
+    case AIQ_TYPE_BOOL: aiq_sb_puts(sb, ((int64_t *)cd->data)[r] ? "true" : "false"); break;
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: aiq_sb_printf(sb, "%lld", (long long)((int64_t *)cd->data)[r]); break;
+    case AIQ_TYPE_REAL: aiq_real_format(((double *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
+    case AIQ_TYPE_DATETIME: aiq_datetime_format(((int64_t *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
+    case AIQ_TYPE_TIMESPAN: aiq_timespan_format(((int64_t *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
+    case AIQ_TYPE_STRING: {
+        AiqStr s = ((AiqStr *)cd->data)[r];
+        aiq_sb_append(sb, s.ptr, s.len);
+        break;
+    }
+    case AIQ_TYPE_DYNAMIC: {
+        char *s = aiq_dyn_dumps(((json_t **)cd->data)[r], JSON_COMPACT | JSON_ENCODE_ANY);
+        aiq_sb_puts(sb, s ? s : "null");
+        aiq_xfree(s);
+        break;
+    }
+    default: return false;
+    }
+    return true;
+}
+
+static void json_string_out(AiqStrBuf *sb, const char *s, size_t n)
+{
+    aiq_sb_putc(sb, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        switch (c) {
+        case '"': aiq_sb_puts(sb, "\\\""); break;
+        case '\\': aiq_sb_puts(sb, "\\\\"); break;
+        case '\n': aiq_sb_puts(sb, "\\n"); break;
+        case '\r': aiq_sb_puts(sb, "\\r"); break;
+        case '\t': aiq_sb_puts(sb, "\\t"); break;
+        default:
+            if (c < 0x20)
+                aiq_sb_printf(sb, "\\u%04x", c);
+            else
+                aiq_sb_putc(sb, (char)c);
+        }
+    }
+    aiq_sb_putc(sb, '"');
+}
+
+/* Appends a value as JSON. */
+static void value_json(AiqStrBuf *sb, AiqStrBuf *tmp, const AiqTable *t, int c, int64_t r)
+{
+    const AiqColumnData *cd = &t->cols[c];
+    aiq_sb_clear(tmp);
+    if (!value_text(tmp, t, c, r)) {
+        aiq_sb_puts(sb, "null");
+        return;
+    }
+    switch (cd->type) {
+    case AIQ_TYPE_BOOL:
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG:
+    case AIQ_TYPE_DYNAMIC: aiq_sb_append(sb, tmp->data, tmp->len); break;
+    case AIQ_TYPE_REAL: {
+        double d = ((double *)cd->data)[r];
+        if (d != d || d - d != 0) /* NaN and infinities are not JSON numbers */
+            json_string_out(sb, tmp->data, tmp->len);
+        else
+            aiq_sb_append(sb, tmp->data, tmp->len);
+        break;
+    }
+    default: json_string_out(sb, tmp->data, tmp->len); break;
+    }
+}
+
+static void csv_field(AiqStrBuf *sb, const char *s, size_t n)
+{
+    bool quote = false;
+    for (size_t i = 0; i < n && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote) {
+        aiq_sb_append(sb, s, n);
+        return;
+    }
+    aiq_sb_putc(sb, '"');
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '"')
+            aiq_sb_putc(sb, '"');
+        aiq_sb_putc(sb, s[i]);
+    }
+    aiq_sb_putc(sb, '"');
+}
+
+/* Only what would split the field or the row is escaped (see output.h). */
+static void tsv_field(AiqStrBuf *sb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        switch (s[i]) {
+        case '\t': aiq_sb_puts(sb, "\\t"); break;
+        case '\n': aiq_sb_puts(sb, "\\n"); break;
+        case '\r': aiq_sb_puts(sb, "\\r"); break;
+        default: aiq_sb_putc(sb, s[i]);
+        }
+    }
+}
+
+static void md_field(AiqStrBuf *sb, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '|')
+            aiq_sb_puts(sb, "\\|");
+        else if (s[i] == '\n')
+            aiq_sb_puts(sb, "<br>");
+        else
+            aiq_sb_putc(sb, s[i]);
+    }
+}
+
+/* Appends s[0..n) as the table view shows it -- as it is, but for control
+ * characters, escaped so that a row stays on one line and the terminal
+ * obeys no escape sequence from the data, and bytes that are not UTF-8 --
+ * and returns the terminal columns of what was appended. */
+static size_t table_cell(AiqStrBuf *sb, const char *s, size_t n)
+{
+    size_t cols = 0;
+    for (size_t i = 0; i < n;) {
+        /* printable ASCII, one column a byte: copied in runs */
+        size_t ascii = i;
+        while (ascii < n && (unsigned char)s[ascii] >= 0x20 && (unsigned char)s[ascii] < 0x7F)
+            ascii++;
+        if (ascii > i) {
+            aiq_sb_append(sb, s + i, ascii - i);
+            cols += ascii - i;
+            i = ascii;
+            continue;
+        }
+        uint32_t cp;
+        int len = aiq_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            aiq_sb_printf(sb, "\\x%02X", (unsigned char)s[i]);
+            cols += 4;
+            i++;
+            continue;
+        }
+        int w = aiq_char_width(cp);
+        if (w >= 0) {
+            aiq_sb_append(sb, s + i, (size_t)len);
+            cols += (size_t)w;
+        } else if (cp == '\n' || cp == '\t' || cp == '\r') {
+            aiq_sb_putc(sb, '\\');
+            aiq_sb_putc(sb, cp == '\n' ? 'n' : cp == '\t' ? 't' : 'r');
+            cols += 2;
+        } else {
+            aiq_sb_printf(sb, "\\u%04X", (unsigned)cp);
+            cols += 6;
+        }
+        i += (size_t)len;
+    }
+    return cols;
+}
+
+static void pad(AiqStrBuf *sb, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        aiq_sb_putc(sb, ' ');
+}
+
+static bool right_aligned(AiqType t) { return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_REAL; }
+
+/* Appends one aligned row of the table view: the cells as table_cell()
+ * shows them, numbers to the right, two spaces between columns, no
+ * trailing blanks. cells[c] holds the plain text of column c. */
+static void aligned_row(AiqStrBuf *out, AiqStrBuf *shown, const AiqTable *t, AiqStrBuf *cells,
+                        const size_t *width, const char *before, const char *after)
+{
+    int nc = t->schema.ncols;
+    for (int c = 0; c < nc; c++) {
+        aiq_sb_clear(shown);
+        size_t w = table_cell(shown, cells[c].data ? cells[c].data : "", cells[c].len);
+        size_t fill = width[c] > w ? width[c] - w : 0;
+        bool right = right_aligned(t->cols[c].type);
+        if (c)
+            aiq_sb_puts(out, "  ");
+        if (right)
+            pad(out, fill);
+        aiq_sb_puts(out, before);
+        aiq_sb_append(out, shown->data ? shown->data : "", shown->len);
+        aiq_sb_puts(out, after);
+        if (!right && c + 1 < nc)
+            pad(out, fill);
+    }
+    aiq_sb_putc(out, '\n');
+}
+
+/* Fills cells[c] with the column names (header) or the values of row r. */
+static void row_cells(AiqStrBuf *cells, const AiqTable *t, bool header, int64_t r)
+{
+    for (int c = 0; c < t->schema.ncols; c++) {
+        aiq_sb_clear(&cells[c]);
+        if (header)
+            aiq_sb_puts(&cells[c], t->schema.cols[c].name);
+        else
+            value_text(&cells[c], t, c, r);
+    }
+}
+
+/* The table view: a first pass finds each column's width in terminal
+ * columns, a second writes the rows padded to it. */
+static void output_aligned(AiqStrBuf *out, const AiqTable *t, bool header, bool color)
+{
+    int nc = t->schema.ncols;
+    size_t *width = aiq_xcalloc((size_t)nc + 1, sizeof *width);
+    AiqStrBuf *cells = aiq_xcalloc((size_t)nc + 1, sizeof *cells);
+    AiqStrBuf shown;
+    aiq_sb_init(&shown);
+    for (int64_t r = header ? -1 : 0; r < t->nrows; r++) {
+        row_cells(cells, t, r < 0, r);
+        for (int c = 0; c < nc; c++) {
+            aiq_sb_clear(&shown);
+            size_t w = table_cell(&shown, cells[c].data ? cells[c].data : "", cells[c].len);
+            if (w > width[c])
+                width[c] = w;
+        }
+    }
+    if (header) {
+        row_cells(cells, t, true, 0);
+        aligned_row(out, &shown, t, cells, width, color ? "\033[1m" : "", color ? "\033[0m" : "");
+        for (int c = 0; c < nc; c++) {
+            if (c)
+                aiq_sb_puts(out, "  ");
+            for (size_t i = 0; i < width[c]; i++)
+                aiq_sb_putc(out, '-');
+        }
+        aiq_sb_putc(out, '\n');
+    }
+    for (int64_t r = 0; r < t->nrows; r++) {
+        row_cells(cells, t, false, r);
+        aligned_row(out, &shown, t, cells, width, "", "");
+    }
+    for (int c = 0; c < nc; c++)
+        aiq_sb_free(&cells[c]);
+    aiq_xfree(cells);
+    aiq_sb_free(&shown);
+    aiq_xfree(width);
+}
+
+static void output_json(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, bool array)
+{
+    int nc = t->schema.ncols;
+    if (array)
+        aiq_sb_puts(out, t->nrows ? "[\n" : "[");
+    for (int64_t r = 0; r < t->nrows; r++) {
+        aiq_sb_putc(out, '{');
+        for (int c = 0; c < nc; c++) {
+            if (c)
+                aiq_sb_putc(out, ',');
+            json_string_out(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
+            aiq_sb_putc(out, ':');
+            value_json(out, tmp, t, c, r);
+        }
+        aiq_sb_putc(out, '}');
+        if (array && r + 1 < t->nrows)
+            aiq_sb_putc(out, ',');
+        aiq_sb_putc(out, '\n');
+    }
+    if (array)
+        aiq_sb_puts(out, "]\n");
+}
+
+/* csv and tsv: one line per row, fields quoted or escaped by their format. */
+static void output_delimited(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo)
+{
+    bool csv = oo->format == AIQ_FMT_CSV;
+    const char *eol = oo->crlf ? "\r\n" : "\n";
+    int nc = t->schema.ncols;
+    for (int64_t r = oo->header ? -1 : 0; r < t->nrows; r++) {
+        for (int c = 0; c < nc; c++) {
+            if (c)
+                aiq_sb_putc(out, csv ? ',' : '\t');
+            aiq_sb_clear(tmp);
+            if (r < 0)
+                aiq_sb_puts(tmp, t->schema.cols[c].name);
+            else
+                value_text(tmp, t, c, r);
+            if (csv)
+                csv_field(out, aiq_sb_str(tmp), tmp->len);
+            else
+                tsv_field(out, aiq_sb_str(tmp), tmp->len);
+        }
+        aiq_sb_puts(out, eol);
+    }
+}
+
+static void output_markdown(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t)
+{
+    int nc = t->schema.ncols;
+    aiq_sb_putc(out, '|');
+    for (int c = 0; c < nc; c++) {
+        aiq_sb_putc(out, ' ');
+        md_field(out, t->schema.cols[c].name, strlen(t->schema.cols[c].name));
+        aiq_sb_puts(out, " |");
+    }
+    aiq_sb_puts(out, "\n|");
+    for (int c = 0; c < nc; c++)
+        aiq_sb_puts(out, right_aligned(t->cols[c].type) ? " ---: |" : " --- |");
+    aiq_sb_putc(out, '\n');
+    for (int64_t r = 0; r < t->nrows; r++) {
+        aiq_sb_putc(out, '|');
+        for (int c = 0; c < nc; c++) {
+            aiq_sb_clear(tmp);
+            value_text(tmp, t, c, r);
+            aiq_sb_putc(out, ' ');
+            md_field(out, aiq_sb_str(tmp), tmp->len);
+            aiq_sb_puts(out, " |");
+        }
+        aiq_sb_putc(out, '\n');
+    }
+}
+
+void aiq_output_table(AiqStrBuf *out, const AiqTable *t, const AiqOutputOptions *oo)
+{
+    AiqStrBuf tmp;
+    aiq_sb_init(&tmp);
+    switch (oo->format) {
+    case AIQ_FMT_TABLE: output_aligned(out, t, oo->header, oo->color); break;
+    case AIQ_FMT_NDJSON:
+    case AIQ_FMT_JSON: output_json(out, &tmp, t, oo->format == AIQ_FMT_JSON); break;
+    case AIQ_FMT_CSV:
+    case AIQ_FMT_TSV: output_delimited(out, &tmp, t, oo); break;
+    case AIQ_FMT_MARKDOWN: output_markdown(out, &tmp, t); break;
+    }
+    aiq_sb_free(&tmp);
+}
+
+bool aiq_output_write(FILE *out, const char *text, size_t len, AiqError *err)
+{
+    errno = 0;
+    if (fwrite(text, 1, len, out) == len && fflush(out) == 0)
+        return true;
+    int e = errno ? errno : EIO;
+    if (e == EPIPE) {
+        /* the reader has what it wanted (`aiq ... | head`); as ripgrep does,
+         * end quietly rather than report a broken pipe */
+        clearerr(out);
+        return true;
+    }
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "cannot write the result: %s", strerror(e));
+}

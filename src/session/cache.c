@@ -1,0 +1,175 @@
+/*
+ * cache.c -- how a session's scans get their rows (see session_internal.h).
+ * A declared table not held in memory streams from its files in bounded
+ * memory, reading what physical planning decided for the scan. Otherwise
+ * the table is read whole once and cached: the REPL's tables
+ * (keep_tables), stdin and pipes, which cannot be read twice, and tables
+ * whose types come from every row. A cached table whose files changed is
+ * forgotten (aiq_session_refresh) and read again by the next query.
+ */
+#include "session/session_internal.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "io/jsonl.h"
+#include "util/mem.h"
+
+AiqCachedTable *aiq_session_cached(AiqSession *s, const AiqCatalogTable *t)
+{
+    int i = (int)(t - s->catalog.tables);
+    if (i >= s->ncache) {
+        int n = s->catalog.ntables > i + 1 ? s->catalog.ntables : i + 1;
+        s->cache = aiq_xrealloc(s->cache, sizeof *s->cache * (size_t)n);
+        memset(s->cache + s->ncache, 0, sizeof *s->cache * (size_t)(n - s->ncache));
+        s->ncache = n;
+    }
+    return &s->cache[i];
+}
+
+static void forget(AiqCachedTable *c)
+{
+    aiq_table_free(c->data);
+    c->data = NULL;
+    c->loaded = NULL; /* catalog arena memory */
+}
+
+void aiq_session_forget_rebound(AiqSession *s)
+{
+    for (int i = 0; i < s->ncache && i < s->catalog.ntables; i++)
+        if (s->cache[i].data && s->cache[i].binding != s->catalog.tables[i].binding)
+            forget(&s->cache[i]);
+}
+
+void aiq_session_cache_free(AiqSession *s)
+{
+    for (int i = 0; i < s->ncache; i++)
+        forget(&s->cache[i]);
+    aiq_xfree(s->cache);
+    s->cache = NULL;
+    s->ncache = 0;
+}
+
+void aiq_session_refresh(AiqSession *s)
+{
+    for (int i = 0; i < s->catalog.ntables; i++) {
+        AiqCatalogTable *t = &s->catalog.tables[i];
+        AiqCachedTable *c = aiq_session_cached(s, t);
+        uint64_t stamp = aiq_catalog_files_stamp(t);
+        if (c->data && stamp != c->files_stamp)
+            forget(c);
+        c->files_stamp = stamp;
+    }
+}
+
+int aiq_session_threads(const AiqSession *s)
+{
+    if (s->opts.threads > 0)
+        return s->opts.threads;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+/* Every file of t can be read twice (regular files: not stdin or a pipe). */
+static bool rereadable(const AiqCatalogTable *t)
+{
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        if (strcmp(t->paths[i], "-") == 0 || stat(t->paths[i], &st) != 0 || !S_ISREG(st.st_mode))
+            return false;
+    }
+    return t->npaths > 0;
+}
+
+bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
+{
+    if (t->declared)
+        return true;
+    if (s->opts.keep_tables || !rereadable(t))
+        return aiq_session_load_table(s, t, NULL, err);
+    AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s)};
+    if (!aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err))
+        return false;
+    t->declared = t->inferred = true;
+    return true;
+}
+
+bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *needed, AiqError *err)
+{
+    AiqCachedTable *c = aiq_session_cached(s, t);
+    bool partial = t->declared && needed;
+    if (c->data) {
+        bool covers = !c->loaded; /* NULL: every column is there */
+        if (!covers) {
+            covers = true;
+            for (int k = 0; k < t->schema.ncols && covers; k++)
+                covers = c->loaded[k] || (partial && !needed[k]);
+        }
+        if (covers)
+            return true;
+        aiq_table_free(c->data); /* read again with the union of the columns */
+        c->data = NULL;
+    }
+    if (t->npaths == 0)
+        return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
+                             "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
+                             t->name, t->name);
+    bool *want = NULL;
+    if (partial) {
+        want = aiq_arena_alloc(&s->catalog.arena, sizeof *want * (size_t)(t->schema.ncols + 1));
+        for (int k = 0; k < t->schema.ncols; k++)
+            want[k] = needed[k] || (c->loaded && c->loaded[k]);
+    }
+    AiqScanSpec spec = {.ncols = t->schema.ncols, .needed = want}; /* whole rows: no keys, no tests */
+    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = want ? &spec : NULL};
+    AiqTable *data = aiq_jsonl_load(t, &opts, &s->catalog.arena, err);
+    if (!data)
+        return false;
+    c->data = data;
+    c->loaded = want;
+    c->binding = t->binding;
+    return true;
+}
+
+/* ---- the scans' rows ----------------------------------------------------- */
+
+/* The spec of scan when it is for t's schema (it always is, but for a
+ * schema file read between bind and run). */
+static const AiqScanSpec *spec_for(const AiqPlan *scan, const AiqCatalogTable *t)
+{
+    return scan->scan && scan->scan->ncols == t->schema.ncols ? scan->scan : NULL;
+}
+
+static AiqTable *load_scan(void *ud, const AiqPlan *scan, AiqError *err)
+{
+    AiqSession *s = ud;
+    AiqCatalogTable *t = aiq_catalog_find(&s->catalog, scan->table);
+    if (!t) {
+        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "unknown table '%s'", scan->table);
+        return NULL;
+    }
+    const AiqScanSpec *spec = spec_for(scan, t);
+    if (!aiq_session_load_table(s, t, spec ? spec->needed : NULL, err))
+        return NULL;
+    return aiq_session_cached(s, t)->data;
+}
+
+static void *open_scan(void *ud, const AiqPlan *scan, const AiqTopHint *hint, AiqError *err)
+{
+    AiqSession *s = ud;
+    AiqCatalogTable *t = aiq_catalog_find(&s->catalog, scan->table);
+    if (!t || !t->declared || aiq_session_cached(s, t)->data || s->opts.keep_tables || t->npaths == 0)
+        return NULL;
+    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec_for(scan, t),
+                           .threads = aiq_session_threads(s), .top_hint = hint};
+    return aiq_jsonl_open(t, &opts, err);
+}
+
+static AiqTable *next_batch(void *stream, AiqError *err) { return aiq_jsonl_next(stream, err); }
+static void close_scan(void *stream) { aiq_jsonl_close(stream); }
+
+AiqScanSource aiq_session_scan_source(AiqSession *s)
+{
+    return (AiqScanSource){s, open_scan, next_batch, close_scan, load_scan};
+}

@@ -1,0 +1,180 @@
+/*
+ * session.c -- the session facade (include/aiq/aiq.h): making and freeing
+ * sessions, binding tables, what .tables and aiq schema show of them, and
+ * the REPL's completions. Queries are in query.c, the tables' rows in
+ * cache.c.
+ */
+#include "session/session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "func/registry.h"
+#include "lex/lexer.h"
+#include "out/output.h"
+#include "parse/parser.h"
+#include "util/mem.h"
+#include "util/strbuf.h"
+
+AiqSession *aiq_session_new(void)
+{
+    AiqSession *s = aiq_xcalloc(1, sizeof *s);
+    aiq_catalog_init(&s->catalog);
+    s->opts.diag = stderr;
+    return s;
+}
+
+void aiq_session_free(AiqSession *s)
+{
+    if (!s)
+        return;
+    aiq_session_cache_free(s);
+    aiq_catalog_free(&s->catalog);
+    aiq_xfree(s->words);
+    aiq_xfree(s);
+}
+
+AiqOptions *aiq_session_options(AiqSession *s) { return &s->opts; }
+
+void aiq_string_free(char *str) { aiq_xfree(str); }
+
+bool aiq_write_all(FILE *out, const char *text, size_t len, AiqError *err)
+{
+    return aiq_output_write(out, text, len, err);
+}
+
+const char *aiq_format_canonical(const char *name)
+{
+    AiqFormat fmt;
+    return name && aiq_format_from_name(name, &fmt) ? aiq_format_name(fmt) : NULL;
+}
+
+/* ---- binding --------------------------------------------------------------- */
+
+/* A binding may replace the files of a table read before: what was cached
+ * of it goes. */
+static bool bound(AiqSession *s, bool ok)
+{
+    aiq_session_forget_rebound(s);
+    return ok;
+}
+
+bool aiq_session_bind_table(AiqSession *s, const char *name, const char *path, AiqError *err)
+{
+    return bound(s, aiq_catalog_add_path(&s->catalog, name, path, err));
+}
+
+bool aiq_session_bind_file(AiqSession *s, const char *path, AiqError *err)
+{
+    return bound(s, aiq_catalog_add_file(&s->catalog, path, err));
+}
+
+bool aiq_session_bind_dir(AiqSession *s, const char *dir, AiqError *err)
+{
+    return bound(s, aiq_catalog_add_dir(&s->catalog, dir, err));
+}
+
+bool aiq_session_read_schema(AiqSession *s, const char *file, AiqError *err)
+{
+    return aiq_catalog_load_schema(&s->catalog, file, err);
+}
+
+void aiq_session_set_data_rules(AiqSession *s, bool no_data, bool strict, const char *sample)
+{
+    s->catalog.no_data = no_data;
+    s->catalog.strict_bindings = strict;
+    s->catalog.sample = sample;
+}
+
+const char *aiq_session_sample(const AiqSession *s) { return s->catalog.sample; }
+
+bool aiq_session_check_bindings(const AiqSession *s, AiqError *err)
+{
+    return aiq_catalog_check(&s->catalog, err);
+}
+
+/* ---- tables ------------------------------------------------------------------ */
+
+int aiq_session_ntables(const AiqSession *s) { return s->catalog.ntables; }
+
+AiqTableInfo aiq_session_table(const AiqSession *s, int i)
+{
+    const AiqCatalogTable *t = &s->catalog.tables[i];
+    const AiqTable *data = i < s->ncache ? s->cache[i].data : NULL;
+    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1};
+}
+
+int aiq_session_find_table(const AiqSession *s, const char *name)
+{
+    const AiqCatalogTable *t = aiq_catalog_find((AiqCatalog *)&s->catalog, name);
+    return t ? (int)(t - s->catalog.tables) : -1;
+}
+
+void aiq_session_unknown_table(const AiqSession *s, const char *name, AiqError *err)
+{
+    if (!aiq_catalog_lookup((AiqCatalog *)&s->catalog, name, err))
+        aiq_error_set(err, AIQ_ERR_USAGE, -1, 1, "unknown table '%s'", name);
+}
+
+char *aiq_session_create_table(AiqSession *s, int i, AiqError *err)
+{
+    AiqCatalogTable *t = &s->catalog.tables[i];
+    /* a path that could not be bound is the table's error; an undeclared
+     * table gets its types from its data first */
+    if (t->bind_error ? !aiq_catalog_lookup(&s->catalog, t->name, err)
+                      : !t->declared && t->npaths && !aiq_session_table_schema(s, t, err))
+        return NULL;
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_sb_puts(&sb, ".create table ");
+    aiq_lex_quote_name(&sb, t->name);
+    aiq_sb_puts(&sb, " (");
+    for (int c = 0; c < t->schema.ncols; c++) {
+        if (c)
+            aiq_sb_puts(&sb, ", ");
+        aiq_lex_quote_name(&sb, t->schema.cols[c].name);
+        aiq_sb_printf(&sb, ":%s", aiq_type_name(t->schema.cols[c].type));
+    }
+    aiq_sb_puts(&sb, ")\n");
+    return sb.data;
+}
+
+/* ---- completion ------------------------------------------------------------ */
+
+static void add_word(AiqSession *s, const char *w)
+{
+    if (s->nwords == s->capwords) {
+        s->capwords = s->capwords ? s->capwords * 2 : 256;
+        s->words = aiq_xrealloc(s->words, sizeof *s->words * s->capwords);
+    }
+    s->words[s->nwords++] = w;
+}
+
+const char *const *aiq_session_completions(AiqSession *s, const char *line, size_t start, size_t *n)
+{
+    s->nwords = 0;
+    size_t k = start;
+    while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t'))
+        k--;
+    if (k > 0 && line[k - 1] == '|') {
+        for (int i = 0; aiq_parse_operator_names[i]; i++)
+            add_word(s, aiq_parse_operator_names[i]);
+    } else {
+        const AiqCatalog *c = &s->catalog;
+        for (int i = 0; i < c->ntables; i++)
+            add_word(s, c->tables[i].name);
+        for (int i = 0; i < c->ntables; i++)
+            for (int j = 0; j < c->tables[i].schema.ncols; j++)
+                add_word(s, c->tables[i].schema.cols[j].name);
+        size_t nf;
+        const char *const *names = aiq_func_names(&nf);
+        for (size_t i = 0; i < nf; i++)
+            add_word(s, names[i]);
+        static const char *const keywords[] = {"by",  "on", "kind",    "with", "asc", "desc", "and",  "or",
+                                               "between", "has", "contains", "startswith", "in", "let", "true", "false", NULL};
+        for (int i = 0; keywords[i]; i++)
+            add_word(s, keywords[i]);
+    }
+    *n = s->nwords;
+    return s->words;
+}
