@@ -7,6 +7,7 @@
 #include "repl/repl.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,13 +38,34 @@ static volatile sig_atomic_t running;     /* a query runs: Ctrl-C stops it */
 static volatile sig_atomic_t interrupted; /* Ctrl-C at a prompt, for the loop */
 static sigset_t waiting_mask;             /* the signal mask while waiting for a key */
 
+/* The read end wakes the prompt loop's pselect() when a Ctrl-C arrives.
+ * The signal mask alone is not enough where the handler can run after
+ * pselect() has returned and been entered again (ThreadSanitizer defers
+ * handlers): a byte in the pipe cannot be missed. */
+static int wake_pipe[2] = {-1, -1};
+
 static void on_sigint(int sig)
 {
     (void)sig;
-    if (running)
+    if (running) {
         aiq_interrupt_request(); /* the query stops at its next chunk */
-    else
-        interrupted = 1; /* readline is not async-signal-safe: the loop acts */
+        return;
+    }
+    interrupted = 1; /* readline is not async-signal-safe: the loop acts */
+    if (wake_pipe[1] >= 0) {
+        int saved = errno;
+        ssize_t w = write(wake_pipe[1], "", 1); /* full pipe: a wake-up is pending anyway */
+        (void)w;
+        errno = saved;
+    }
+}
+
+/* Empties the wake-up pipe after the loop has seen what it says. */
+static void drain_wake_pipe(void)
+{
+    char buf[64];
+    while (read(wake_pipe[0], buf, sizeof buf) > 0)
+        ;
 }
 
 /* ---- completion ------------------------------------------------------------ */
@@ -354,6 +376,8 @@ int aiq_repl_run(AiqSession *session, bool now_pinned)
     read_history(repl.history);
     rl_attempted_completion_function = complete;
     rl_catch_signals = 0;
+    if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        wake_pipe[0] = wake_pipe[1] = -1;
     struct sigaction sa = {0};
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
@@ -382,15 +406,27 @@ int aiq_repl_run(AiqSession *session, bool now_pinned)
         }
         fd_set in;
         FD_ZERO(&in);
-        FD_SET(fileno(rl_instream), &in);
-        int ready = pselect(fileno(rl_instream) + 1, &in, NULL, NULL, NULL, &waiting_mask);
+        int fd = fileno(rl_instream), nfds = fd + 1;
+        FD_SET(fd, &in);
+        if (wake_pipe[0] >= 0) {
+            FD_SET(wake_pipe[0], &in);
+            nfds = wake_pipe[0] >= nfds ? wake_pipe[0] + 1 : nfds;
+        }
+        int ready = pselect(nfds, &in, NULL, NULL, NULL, &waiting_mask);
         if (ready < 0 && errno != EINTR)
             break;
-        if (ready > 0)
+        if (ready > 0 && wake_pipe[0] >= 0 && FD_ISSET(wake_pipe[0], &in))
+            drain_wake_pipe(); /* interrupted is set: the loop's top acts on it */
+        if (ready > 0 && FD_ISSET(fd, &in))
             rl_callback_read_char();
     }
     rl_callback_handler_remove();
     sigprocmask(SIG_SETMASK, &waiting_mask, NULL);
+    if (wake_pipe[0] >= 0) {
+        close(wake_pipe[0]);
+        close(wake_pipe[1]);
+        wake_pipe[0] = wake_pipe[1] = -1;
+    }
     history_truncate_file(repl.history, 5000);
     aiq_xfree(repl.history);
     aiq_sb_free(&repl.query);
