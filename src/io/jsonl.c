@@ -358,7 +358,8 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
     if (n && start[n - 1] == '\r')
         n--;
     size_t k = 0;
-    while (k < n && (start[k] == ' ' || start[k] == '\t'))
+    /* JSON's blanks: a stray CR (a CR LF file cut oddly, old Mac text) too */
+    while (k < n && (start[k] == ' ' || start[k] == '\t' || start[k] == '\r'))
         k++;
     if (k == n)
         return true; /* blank line */

@@ -228,6 +228,8 @@ bool jl_not_logs_error(AiqError *err, const char *path, const char *head, size_t
     const char *what;
     if (looks_binary((const unsigned char *)head, n))
         what = "binary data";
+    else if (k == n) /* nothing but blanks: line points one past the end */
+        what = "blank lines";
     else if (*line == '{' || *line == '[')
         what = "JSON, but not one object per line";
     else if (*line == '<')
