@@ -100,6 +100,12 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
     return result;
 }
 
+/* The error for valid KQL that aiq does not run yet (parse/parse_skip.c). */
+static void *bind_skipped(Binder *b, const AiqNode *n)
+{
+    return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s", n->str);
+}
+
 /* Whether n is an operator applied to the table its lhs gives (T | op). */
 static bool pipes_from_left(const AiqNode *n)
 {
@@ -195,6 +201,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_AS: return bind_check_hints(b, n) ? in : NULL;
     case AIQ_N_RENDER: return bind_check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
+    case AIQ_N_SKIPPED: return bind_skipped(b, n);
     default:
         return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     }
@@ -360,6 +367,9 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x->expr = v;
                 scope = x;
             }
+        } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems) {
+            bind_skipped(&b, s); /* a statement: set, alias, declare pattern, ... */
+            goto bind_fail;
         } else {
             if (i + 1 != query->nitems) {
                 bind_fail(&b, s, AIQ_ERR_BIND, "only the last statement can be a query; end the others with 'let'");

@@ -60,6 +60,9 @@ typedef enum AiqNodeKind {
     AIQ_N_RENDER,       /* str: chart kind */
     AIQ_N_GETSCHEMA,    /* (none) */
     AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
+    AIQ_N_SKIPPED,      /* valid KQL aiq does not run yet (parse_skip.c): str: its name; lhs: the
+                           input of an operator, NULL for a source or a statement; extra: a
+                           string literal of its whole text */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 

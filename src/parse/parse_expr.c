@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,12 @@ bool parse_decode_string(Parser *p, const AiqToken *t, AiqNode *n)
     const char *s = p->text + t->off;
     int32_t i = 0;
     bool verbatim = false;
+    if (t->len >= 6 && strncmp(s, "```", 3) == 0) {
+        /* a multi-line string: its text as it is, no escapes */
+        n->str = aiq_arena_strndup(p->arena, s + 3, (size_t)t->len - 6);
+        n->slen = (uint32_t)t->len - 6;
+        return true;
+    }
     if (s[i] == 'h' || s[i] == 'H')
         i++;
     if (s[i] == '@') {
@@ -108,6 +115,13 @@ static AiqNode *parse_typed_literal(Parser *p)
         if (n_in >= 2 && (in[0] == '"' || in[0] == '\'') && in[n_in - 1] == in[0]) {
             in++;
             n_in -= 2;
+        }
+        /* datetime(1990) and datetime(1990-02): the first day of that year or month */
+        char whole[16];
+        if ((n_in == 4 || (n_in == 7 && in[4] == '-')) && isdigit((unsigned char)in[0])) {
+            snprintf(whole, sizeof whole, "%.*s%s", (int)n_in, in, n_in == 4 ? "-01-01" : "-01");
+            in = whole;
+            n_in = strlen(whole);
         }
         if (!aiq_datetime_parse_text(in, n_in, &n->i64))
             return fail_at(p, t, aiq_arena_printf(p->arena,

@@ -10,16 +10,6 @@
 
 #include "util/suggest.h"
 
-/* Real Kusto operators that aiq does not run yet: a clear message beats a
- * confusing syntax error. */
-static const char *const unsupported_operators[] = {
-    "make-series", "evaluate", "mv-apply", "top-nested", "top-hitters", "lookup", "scan",
-    "partition", "sample", "sample-distinct", "facet", "fork", "invoke", "reduce",
-    "parse-where", "parse-kv", "project-smart", "consume", "find", "search", "externaldata",
-    "range", "print", "datatable", "make-graph", "graph-match", "graph-merge",
-    "graph-to-table", "graph-shortest-paths", "graph-mark-components", "extend-schema", NULL,
-};
-
 /* ---- tabular operators ----------------------------------------------- */
 
 
@@ -231,14 +221,8 @@ static AiqNode *parse_parse(Parser *p, const AiqToken *t, AiqNode *input)
 static void *unknown_operator(Parser *p, const AiqToken *t)
 {
     char *w = tok_text(p, t);
-    for (int i = 0; unsupported_operators[i]; i++)
-        if (strcmp(w, unsupported_operators[i]) == 0) {
-            if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
-                return fail_at(p, t, aiq_arena_printf(p->arena,
-                    "'%s' starts a query; it cannot follow '|'", w));
-            return fail_at(p, t, aiq_arena_printf(p->arena,
-                "'%s' is valid KQL but not supported by aiq yet", w));
-        }
+    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
+        return fail_at(p, t, aiq_arena_printf(p->arena, "'%s' starts a query; it cannot follow '|'", w));
     size_t nops = 0;
     while (aiq_parse_operator_names[nops])
         nops++;
@@ -377,7 +361,7 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "union")) {
         advance(p);
         return parse_union(p, t, input);
-    } else if (at_word(p, "mv-expand")) {
+    } else if (at_word(p, "mv-expand") || at_word(p, "mvexpand")) { /* mvexpand: the legacy spelling */
         advance(p);
         return parse_mv_expand(p, t, input);
     } else if (at_word(p, "parse")) {
@@ -417,6 +401,8 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         n = op_node(p, AIQ_N_SERIALIZE, t, input);
         if (!at_list_end(p) && !parse_column_list(p, &items, NULL, "a column"))
             return NULL;
+    } else if ((n = parse_skipped_operator(p, input))) {
+        return n;
     } else {
         return unknown_operator(p, t);
     }
@@ -523,33 +509,14 @@ static AiqNode *parse_range(Parser *p)
     return finish(p, n);
 }
 
-/* Statements and query sources of Kusto that aiq does not run yet; each is
- * taken for one only when a word that cannot end a table name follows, so
- * a table called search still reads as a table. */
-static const char *const unsupported_starts[] = {
-    "set", "pattern", "alias", "restrict", "search", "find", "evaluate", "externaldata", NULL,
-};
-
-AiqNode *parse_unsupported_start(Parser *p)
-{
-    const AiqToken *next = peek_at(p, 1);
-    if (next->kind == AIQ_TK_PIPE || next->kind == AIQ_TK_EOF || next->kind == AIQ_TK_SEMI ||
-        next->kind == AIQ_TK_RPAREN || next->kind == AIQ_TK_COMMA || next->kind == AIQ_TK_DOT)
-        return NULL;
-    for (int i = 0; unsupported_starts[i]; i++)
-        if (at_word(p, unsupported_starts[i]))
-            return fail_at(p, peek(p), aiq_arena_printf(p->arena, "'%s' is valid KQL but not supported by aiq yet",
-                                                        unsupported_starts[i]));
-    return NULL;
-}
-
 /* source -> print_src | datatable_src | range_src | 'union' ... | expr */
 AiqNode *parse_source(Parser *p)
 {
     const AiqToken *t = peek(p);
     const AiqToken *t1 = peek_at(p, 1);
-    if (parse_unsupported_start(p) || p->err->code != AIQ_OK)
-        return NULL;
+    AiqNode *skipped = parse_skipped_source(p);
+    if (skipped)
+        return skipped;
     if (at_word(p, "print") && t1->kind != AIQ_TK_PIPE)
         return parse_print(p);
     if (at_word(p, "datatable") && t1->kind == AIQ_TK_LPAREN)

@@ -451,6 +451,10 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         print_input(out, n);
         aiq_sb_puts(out, "getschema");
         break;
+    case AIQ_N_SKIPPED: /* its text as written: aiq knows no more of it */
+        print_input(out, n);
+        aiq_sb_append(out, n->extra->str, n->extra->slen);
+        break;
     case AIQ_N_KIND_COUNT: break;
     }
 }
