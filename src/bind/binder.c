@@ -78,8 +78,9 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
                 continue;
             AiqPlan *tp = NULL;
             Binding *x;
-            bool tabular = s->rhs->kind != AIQ_N_FUNC_DEF && s->rhs->kind != AIQ_N_LITERAL &&
-                           s->rhs->kind != AIQ_N_BINARY && s->rhs->kind != AIQ_N_CALL;
+            bool tabular = (s->rhs->kind != AIQ_N_FUNC_DEF && s->rhs->kind != AIQ_N_LITERAL &&
+                            s->rhs->kind != AIQ_N_BINARY && s->rhs->kind != AIQ_N_CALL) ||
+                           bind_is_materialize(s->rhs);
             if (tabular && (tp = bind_tabular(b, s->rhs, scope))) {
                 x = bind_push_binding(b, scope, s->str, BIND_TABULAR);
                 x->plan = tp;
@@ -150,6 +151,8 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
         Binding *x = bind_find_binding(scope, n->str);
         if (x && x->kind == BIND_FUNC)
             return bind_tabular_call(b, n, x, scope);
+        if (bind_is_materialize(n))
+            return bind_materialize(b, n, scope);
         if (aiq_func_lookup(n->str))
             return FAILF(b, n, AIQ_ERR_BIND, "'%s()' is a scalar function; a query must start with a table", n->str);
         return bind_unknown_function(b, n, scope);
@@ -235,32 +238,6 @@ AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     return p;
 }
 
-/* Whether a let value is a table: a tabular node, or a name/call that
- * resolves to a table or tabular function. */
-static bool is_tabular(const AiqNode *n, Binding *scope, const AiqBindOptions *opts)
-{
-    switch (n->kind) {
-    case AIQ_N_TABLE: {
-        Binding *x = bind_find_binding(scope, n->str);
-        if (x && x->kind == BIND_FUNC) /* a view, or a function called by its name alone */
-            return is_tabular(x->def->items[x->def->nitems - 1], x->def_scope, opts);
-        if (x)
-            return x->kind == BIND_TABULAR;
-        return true;
-    }
-    case AIQ_N_CALL: {
-        Binding *x = bind_find_binding(scope, n->str);
-        if (!x || x->kind != BIND_FUNC)
-            return false;
-        const AiqNode *body = x->def->items[x->def->nitems - 1];
-        return is_tabular(body, scope, opts);
-    }
-    case AIQ_N_LITERAL: case AIQ_N_NAME: case AIQ_N_BINARY: case AIQ_N_UNARY: case AIQ_N_MEMBER:
-    case AIQ_N_INDEX: case AIQ_N_IN: case AIQ_N_BETWEEN: return false;
-    default: return n->kind >= AIQ_N_TABLE;
-    }
-}
-
 /* Converts a --param text to a constant of the declared type. */
 static bool param_value(Binder *b, const AiqNode *prm, const char *text, AiqExpr **out)
 {
@@ -321,7 +298,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x = bind_push_binding(&b, scope, s->str, BIND_FUNC);
                 x->def = s->rhs;
                 x->def_scope = scope;
-            } else if (is_tabular(s->rhs, scope, opts)) {
+            } else if (bind_is_tabular(&b, s->rhs, scope)) {
                 AiqPlan *p = bind_tabular(&b, s->rhs, scope);
                 if (!p)
                     goto bind_fail;
@@ -398,6 +375,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
         *copy = *root;
         root = copy;
     }
+    root = bind_wrap_subqueries(&b, root); /* toscalar() and tabular `in` run first */
     root->nshared = b.nshared;
     root->nslots = b.nslots;
     root->owned_json = b.owned;

@@ -344,7 +344,19 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
         if (ci && !is_text(l->type))
             return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", op, aiq_type_name(l->type));
         SetList set = {0};
+        const AiqNode **tables = aiq_arena_alloc(b->arena, sizeof *tables * (size_t)n->nitems);
+        int ntables = 0;
+        bool has_op = n->op == AIQ_FN_HAS_ANY || n->op == AIQ_FN_HAS_ALL;
         for (int i = 0; i < n->nitems; i++) {
+            if (bind_is_tabular_value(b, n->items[i], cx)) {
+                /* x in (T | project y): the set of y's values, computed once before the query */
+                if (has_op)
+                    return FAILF(b, n->items[i], AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s with a tabular expression", op);
+                if (n->nitems > 1) /* as Kusto: a table stands alone there */
+                    return FAILF(b, n, AIQ_ERR_TYPE, "a tabular expression must be the only value of '%s'; found %d values", op, n->nitems);
+                tables[ntables++] = n->items[i];
+                continue;
+            }
             AiqExpr *v = bind_expr(b, n->items[i], cx);
             if (!v)
                 return NULL;
@@ -355,18 +367,24 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
         for (int i = 0; i < set.n; i++) {
             AiqExpr *v = set.vals[i];
             const AiqNode *src = set.srcs[i];
+            /* an array computed per row (x in (d)) stands for its elements,
+             * compared with x by value (k_in) */
+            bool elements = v->type == AIQ_TYPE_DYNAMIC && l->type != AIQ_TYPE_DYNAMIC && !has_op;
             if (l->type == AIQ_TYPE_DYNAMIC)
                 args[0] = l = bind_coerce_dynamic(b, l, is_num(v->type) ? AIQ_TYPE_REAL : v->type);
-            v = bind_coerce_dynamic(b, v, l->type);
+            if (!elements)
+                v = bind_coerce_dynamic(b, v, l->type);
             if (ci) {
                 l = args[0] = bind_as_string(b, l);
-                v = bind_as_string(b, v);
+                if (!elements)
+                    v = bind_as_string(b, v);
             }
-            if (!comparable(l->type, v->type))
+            if (!elements && !comparable(l->type, v->type))
                 return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", op, aiq_type_name(l->type), aiq_type_name(v->type));
             args[i + 1] = v;
         }
-        return bind_call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, set.n + 1);
+        AiqExpr *in = bind_call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, set.n + 1);
+        return bind_in_subqueries(b, in, tables, ntables, cx->scope) ? in : NULL;
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);

@@ -185,8 +185,27 @@ static AiqNode *parse_scalar_typed_literal(Parser *p, AiqType type)
 /* ---- expressions ------------------------------------------------------ */
 
 
+/* arg_value -> expr { '|' operator }: an argument may be a tabular
+ * expression, as toscalar(T | count), materialize(T | where ...) and the
+ * right side of in (x in (T | project y)) take; a name before the first
+ * '|' names a table then. */
+static AiqNode *parse_arg_value(Parser *p)
+{
+    AiqNode *e = parse_expr(p);
+    if (!e || !at(p, AIQ_TK_PIPE))
+        return e;
+    if (!enter(p))
+        return NULL;
+    if (e->kind == AIQ_N_NAME)
+        e->kind = AIQ_N_TABLE;
+    while (e && accept(p, AIQ_TK_PIPE))
+        e = parse_operator(p, e);
+    leave(p);
+    return e;
+}
+
 /* args -> [ arg { ',' arg } ]   (inside parentheses already opened)
-   arg -> '*' | identifier '=' expr | expr    (name = value: a user function's parameter) */
+   arg -> '*' | identifier '=' arg_value | arg_value    (name = value: a user function's parameter) */
 static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
 {
     if (accept(p, AIQ_TK_RPAREN))
@@ -199,11 +218,11 @@ static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
             a = new_node(p, AIQ_N_ASSIGN, peek(p));
             a->str = tok_text(p, advance(p));
             advance(p); /* '=' */
-            if (!(a->lhs = parse_expr(p)))
+            if (!(a->lhs = parse_arg_value(p)))
                 return false;
             finish(p, a);
         } else {
-            a = parse_expr(p);
+            a = parse_arg_value(p);
         }
         if (!a)
             return false;

@@ -46,7 +46,8 @@ typedef struct AiqAgg {
     X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
-    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */             \
+    X(SUBQUERIES, "subqueries") /* inputs: subqueries run first; exprs[i]: what inputs[i] fills */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -77,7 +78,7 @@ struct AiqPlan {
     int nkeys;
     int *right_cols;    /* JOIN: right columns kept in the output */
     int nright_cols;
-    AiqPlan **inputs;   /* UNION */
+    AiqPlan **inputs;   /* UNION; SUBQUERIES: the subqueries, in the order they run */
     int ninputs;
     int **maps;         /* UNION: per input, output column -> input column or -1 */
     int source_col;     /* UNION withsource: output column of the source name, or -1 */
