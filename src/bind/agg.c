@@ -132,8 +132,14 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     a->nextra = carried.n;
     a->extra = carried.exprs;
     ColList names = {0};
+    /* the legacy argmax(x, c)/argmin give max_x, max_x_c (min_...) where
+     * arg_max gives x, c */
+    const char *legacy = f->id == AIQ_FN_ARGMAX || f->id == AIQ_FN_ARGMIN ? f->name_prefix : NULL;
+    const char *arg_name = a->arg ? bind_expr_name(b, n->items[0]) : NULL;
     if (a->arg) {
-        const char *nm = s->item_name ? s->item_name : bind_expr_name(b, n->items[0]);
+        const char *nm = s->item_name ? s->item_name : arg_name;
+        if (legacy && !s->item_name)
+            nm = aiq_arena_printf(b->arena, "%s_%s", legacy, arg_name ? arg_name : "");
         names = sink_names(s);
         if (!nm)
             nm = bind_column_n(b, &names);
@@ -141,6 +147,8 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     }
     for (int i = 0; i < carried.n; i++) {
         const char *nm = carried.cols[i].name;
+        if (legacy && nm)
+            nm = aiq_arena_printf(b->arena, "%s_%s_%s", legacy, arg_name ? arg_name : "", nm);
         names = sink_names(s);
         if (!nm)
             nm = bind_column_n(b, &names);

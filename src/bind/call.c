@@ -140,6 +140,10 @@ void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
                 s = aiq_suggest(n->str, strlen(n->str), &x->name, 1);
     AiqNode span = *n;
     span.len = (int32_t)strlen(n->str);
+    const char *modern = aiq_func_modern_name(n->str);
+    if (modern)
+        return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s', the legacy spelling of %s(), which aiq does not have yet",
+                     n->str, modern);
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
