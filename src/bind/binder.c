@@ -365,9 +365,10 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
             }
         }
     }
-    if (!root) {
-        aiq_error_set(err, AIQ_ERR_BIND, -1, 1, "the query has no query expression");
-        goto bind_fail;
+    if (!root) { /* only lets: they bound, there is nothing to run */
+        const AiqNode *last = query->items[query->nitems - 1];
+        root = bind_new_plan(&b, AIQ_P_VALUES, NULL);
+        root->lets_only_end = last->off + last->len;
     }
     if (root->kind == AIQ_P_SCAN || root->kind == AIQ_P_SHARED || root->kind == AIQ_P_VALUES) {
         /* give the root its own node so the fields below never alias a shared one */

@@ -223,8 +223,8 @@ AiqNode *aiq_parse_query(const char *text, size_t len, AiqArena *arena, AiqError
     }
     if (stmts.n == 0)
         return fail_at(&p, peek(&p), "empty query: expected a table name or a statement");
-    if (stmts.items[stmts.n - 1]->kind == AIQ_N_LET || stmts.items[stmts.n - 1]->kind == AIQ_N_DECLARE)
-        return fail_at(&p, peek(&p), "the query has only 'let' statements; it needs a final query expression such as a table name");
+    /* only lets: a library of functions, valid KQL (the binder says so
+     * when one is run) */
     q->items = stmts.items;
     q->nitems = stmts.n;
     return q;

@@ -102,6 +102,9 @@ struct AiqPlan {
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */
+    int32_t lets_only_end; /* root only, > 0: the query is only lets (a library of
+                              functions), ending at this offset; it checks, but has
+                              no result to run */
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */
