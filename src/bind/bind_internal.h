@@ -160,6 +160,10 @@ AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope);
 AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope);
 AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* union_legs.c */
+bool bind_union_expand(Binder *b, const AiqNode *n, Binding *scope, const AiqNode ***legs, int *nlegs);
+void bind_union_columns(Binder *b, AiqPlan *p, const char *withsource, bool inner);
+
 /* project.c */
 AiqExpr *bind_substitute(Binder *b, AiqExpr *e, const ColList *cols);
 AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);

@@ -90,7 +90,31 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
     return finish(p, n);
 }
 
-/* union_op -> 'union' params tabular_arg { ',' tabular_arg } */
+/* Whether a table name pattern starts at the cursor: '*', or a name and a
+ * '*' that touch (App*, *Events, Device*Events). */
+static bool at_table_pattern(Parser *p)
+{
+    const AiqToken *t = peek(p), *u = peek_at(p, 1);
+    return t->kind == AIQ_TK_STAR ||
+           (t->kind == AIQ_TK_IDENT && u->kind == AIQ_TK_STAR && u->off == t->off + t->len);
+}
+
+/* table_pattern -> { identifier | '*' }, touching: a TABLE node whose name
+ * holds the '*'s (the binder matches it against the tables) */
+static AiqNode *parse_table_pattern(Parser *p)
+{
+    const AiqToken *t = peek(p);
+    AiqNode *n = new_node(p, AIQ_N_TABLE, t);
+    int32_t end = t->off;
+    while ((at(p, AIQ_TK_IDENT) || at(p, AIQ_TK_STAR)) && (peek(p)->off == end || end == t->off)) {
+        end = peek(p)->off + peek(p)->len;
+        advance(p);
+    }
+    n->str = aiq_arena_strndup(p->arena, p->text + t->off, (size_t)(end - t->off));
+    return finish(p, n);
+}
+
+/* union_op -> 'union' params ( table_pattern | tabular_arg ) { ',' ( table_pattern | tabular_arg ) } */
 static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
 {
     static const char *const allowed[] = {"kind", "withsource", "with_source", "isfuzzy", "best_effort", NULL};
@@ -101,7 +125,8 @@ static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
     n->params = params.items;
     n->nparams = params.n;
     for (;;) {
-        AiqNode *tab = parse_tabular_arg(p, "a table or '(' query ')' to union");
+        AiqNode *tab = at_table_pattern(p) ? parse_table_pattern(p)
+                                           : parse_tabular_arg(p, "a table or '(' query ')' to union");
         if (!tab)
             return NULL;
         list_push(p, &tables, tab);
