@@ -626,10 +626,27 @@ AiqNode *parse_column_expr(Parser *p)
             return NULL;
         return finish(p, a);
     }
-    /* (A, B) = arg_max(...) is not supported: say so rather than fail obscurely. */
+    /* tuple_assign -> '(' name { ',' name } ')' '=' expr: the columns an
+     * aggregate gives several of, named at once (percentiles, arg_max) */
     if (at(p, AIQ_TK_LPAREN) && is_name_token(peek_at(p, 1)) &&
-        peek_at(p, 2)->kind == AIQ_TK_COMMA)
-        return fail_at(p, peek(p), "assigning several names at once, '(A, B) = ...', is not supported by aiq yet");
+        peek_at(p, 2)->kind == AIQ_TK_COMMA) {
+        AiqNode *a = new_node(p, AIQ_N_TUPLE_ASSIGN, peek(p));
+        const AiqToken *open = advance(p);
+        NodeList names = {0};
+        do {
+            AiqNode *nm = new_node(p, AIQ_N_NAME, peek(p));
+            if (!(nm->str = parse_name(p, "a column name in '(A, B) = ...'")))
+                return NULL;
+            list_push(p, &names, nm);
+        } while (accept(p, AIQ_TK_COMMA));
+        if (!expect_close(p, AIQ_TK_RPAREN, open) || !expect(p, AIQ_TK_ASSIGN, "after '(A, B)'"))
+            return NULL;
+        a->items = names.items;
+        a->nitems = names.n;
+        if (!(a->lhs = parse_expr(p)))
+            return NULL;
+        return finish(p, a);
+    }
     return parse_expr(p);
 }
 

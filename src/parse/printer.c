@@ -283,6 +283,16 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         if (n->type)
             aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->type));
         break;
+    case AIQ_N_TUPLE_ASSIGN:
+        aiq_sb_putc(out, '(');
+        for (int i = 0; i < n->nitems; i++) {
+            if (i)
+                aiq_sb_puts(out, ", ");
+            print_name(out, n->items[i]->str);
+        }
+        aiq_sb_puts(out, ") = ");
+        print_expr(out, n->lhs);
+        break;
     case AIQ_N_SORT_KEY: print_sort_key(out, n); break;
     case AIQ_N_COLDECL:
         print_name(out, n->str);
