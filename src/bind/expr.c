@@ -465,14 +465,53 @@ static AiqExpr *shallow_enough(Binder *b, const AiqNode *n, AiqExpr *e)
     return e;
 }
 
+/* Whether n is `* has "x"` and the like: a string operator over every column. */
+static bool is_star_predicate(const AiqNode *n)
+{
+    return n->kind == AIQ_N_BINARY && n->lhs->kind == AIQ_N_STAR;
+}
+
+/* `* OP x`: true when any column, as text, satisfies `column OP x` (the
+ * columns or'ed together in their order); for a negated operator (!has),
+ * when every column does: none has x. A table without columns has no
+ * column that does. */
+static AiqExpr *bind_star_predicate(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    const AiqFuncDef *f = aiq_func_def(n->op);
+    if (!(f->flags & AIQ_FN_STRING_OP))
+        return bind_fail(b, n->lhs, AIQ_ERR_BIND, "'*' is not allowed here");
+    if (!cx->schema)
+        return FAILF(b, n->lhs, AIQ_ERR_BIND, "'* %s' needs the columns of a table", f->name);
+    AiqExpr *r = bind_expr(b, n->rhs, cx);
+    if (!r)
+        return NULL;
+    if (!is_text(r->type))
+        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "operator '%s' needs strings, found %s on the right", f->name, aiq_type_name(r->type));
+    r = bind_as_string(b, r);
+    bool negated = (f->flags & AIQ_FN_NEGATED) != 0;
+    AiqExpr *all = NULL;
+    for (int c = 0; c < cx->schema->ncols; c++) {
+        AiqExpr *col = bind_column_expr(b, c, cx->schema->cols[c].type, n->lhs);
+        AiqExpr *one = binary_call(b, n, f->id, AIQ_TYPE_BOOL, bind_as_string(b, col), r);
+        all = all ? binary_call(b, n, negated ? AIQ_FN_AND : AIQ_FN_OR, AIQ_TYPE_BOOL, all, one) : one;
+    }
+    if (!all) {
+        all = bind_const_expr(b, AIQ_TYPE_BOOL, n);
+        all->value.i64 = negated;
+    }
+    return all;
+}
+
 AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
+    if (is_star_predicate(n))
+        return shallow_enough(b, n, bind_star_predicate(b, n, cx));
     if (!binds_left_first(n))
         return shallow_enough(b, n, bind_single(b, n, cx));
     /* a chain: bind its bottom, then each node on the one below it */
     int len = 0;
     const AiqNode *bottom = n;
-    for (; binds_left_first(bottom); bottom = bottom->lhs)
+    for (; binds_left_first(bottom) && !is_star_predicate(bottom); bottom = bottom->lhs)
         len++;
     const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
     int k = len;

@@ -334,6 +334,16 @@ AiqNode *parse_primary(Parser *p)
         n->str = tok_text(p, t);
         return n;
     }
+    case AIQ_TK_STAR: {
+        /* `* has "x"`: a string operator over every column (where-operator.md) */
+        const AiqToken *op = peek_at(p, 1);
+        const AiqFuncDef *f = op->kind == AIQ_TK_IDENT || op->kind == AIQ_TK_BANG_WORD
+                                  ? aiq_func_operator(p->text + op->off, (size_t)op->len)
+                                  : NULL;
+        if (f && (f->flags & AIQ_FN_STRING_OP) && (f->flags & AIQ_FN_WORD))
+            return new_node(p, AIQ_N_STAR, advance(p));
+        return fail_expected(p, "an expression");
+    }
     default:
         return fail_expected(p, "an expression");
     }

@@ -401,7 +401,8 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         if (!(n->str = parse_name(p, "a name after 'as'")))
             return NULL;
     } else if (at_word(p, "render")) {
-        /* render_op -> 'render' name [ 'with' '(' ... ')' ] */
+        /* render_op -> 'render' name [ 'with' '(' property { ',' property } ')' | { name '=' value } ]
+         * (the properties without `with` are Kusto's older form: kind=stacked) */
         advance(p);
         n = op_node(p, AIQ_N_RENDER, t, input);
         if (!(n->str = parse_name(p, "a chart kind such as timechart after 'render'")))
@@ -415,6 +416,16 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
                 return NULL;
             if (!expect_close(p, AIQ_TK_RPAREN, open))
                 return NULL;
+            n->params = props.items;
+            n->nparams = props.n;
+        } else {
+            NodeList props = {0};
+            while (is_name_token(peek(p)) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
+                AiqNode *prop = parse_column_expr(p);
+                if (!prop)
+                    return NULL;
+                list_push(p, &props, prop);
+            }
             n->params = props.items;
             n->nparams = props.n;
         }
