@@ -233,8 +233,19 @@ AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     for (const AiqNode *x = n; x != source; x = x->lhs)
         ops[--k] = x;
     AiqPlan *p = plan_shallow_enough(b, source, bind_step(b, source, NULL, scope));
-    for (int i = 0; p && i < len; i++)
+    for (int i = 0; p && i < len; i++) {
         p = plan_shallow_enough(b, ops[i], bind_step(b, ops[i], p, scope));
+        if (p && ops[i]->kind == AIQ_N_AS) {
+            /* T | as X | join (X | ...): the rest of the pipeline sees X, the
+             * rows so far, computed once like a tabular let */
+            AiqPlan *shared = bind_new_plan(b, AIQ_P_SHARED, p);
+            shared->shared_id = b->nshared++;
+            Binding *x = bind_push_binding(b, scope, ops[i]->str, BIND_TABULAR);
+            x->plan = shared;
+            scope = x;
+            p = shared;
+        }
+    }
     return p;
 }
 

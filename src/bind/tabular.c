@@ -146,6 +146,37 @@ static bool join_params(Binder *b, const AiqNode *n)
     return true;
 }
 
+/* The conditions of join ... on: its comma-separated items, each `and`
+ * of them split into its operands ($left.A == $right.B and $left.C ==
+ * $right.D is two keys, as a comma makes them). *nconds is their number. */
+static const AiqNode **join_conditions(Binder *b, const AiqNode *n, int *nconds)
+{
+    int cap = 0;
+    for (int i = 0; i < n->nitems; i++)
+        for (const AiqNode *c = n->items[i]; ; c = c->lhs) {
+            cap++;
+            if (c->kind != AIQ_N_BINARY || c->op != AIQ_FN_AND)
+                break;
+        }
+    const AiqNode **conds = aiq_arena_alloc(b->arena, sizeof *conds * (size_t)(cap + 1));
+    int k = 0;
+    for (int i = 0; i < n->nitems; i++) {
+        /* a and b and c is ((a and b) and c): the right operands bottom up */
+        int start = k;
+        const AiqNode *c = n->items[i];
+        for (; c->kind == AIQ_N_BINARY && c->op == AIQ_FN_AND; c = c->lhs)
+            conds[k++] = c->rhs;
+        conds[k++] = c;
+        for (int lo = start, hi = k - 1; lo < hi; lo++, hi--) { /* in the order written */
+            const AiqNode *t = conds[lo];
+            conds[lo] = conds[hi];
+            conds[hi] = t;
+        }
+    }
+    *nconds = k;
+    return conds;
+}
+
 AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
 {
     if (!join_params(b, n))
@@ -157,11 +188,13 @@ AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
     p->right = right;
     p->depth = (left->depth > right->depth ? left->depth : right->depth) + 1;
     p->join_kind = n->op;
-    p->nkeys = n->nitems;
-    p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
-    p->right_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
-    for (int i = 0; i < n->nitems; i++) {
-        const AiqNode *c = n->items[i];
+    int nconds;
+    const AiqNode **conds = join_conditions(b, n, &nconds);
+    p->nkeys = nconds;
+    p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)nconds);
+    p->right_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)nconds);
+    for (int i = 0; i < nconds; i++) {
+        const AiqNode *c = conds[i];
         if (c->kind == AIQ_N_NAME) {
             int l = bind_schema_find(b, &left->schema, c->str), r = bind_schema_find(b, &right->schema, c->str);
             if (l < 0 || r < 0)
