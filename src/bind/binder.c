@@ -107,6 +107,17 @@ static void *bind_skipped(Binder *b, const AiqNode *n)
     return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s", n->str);
 }
 
+/* "cluster" or "database" when n names a table of another database or
+ * cluster (cluster("c").database("d").T, database("d").T), else NULL. */
+static const char *cross_database(const AiqNode *n)
+{
+    while (n->kind == AIQ_N_MEMBER || (n->kind == AIQ_N_CALL && n->lhs))
+        n = n->lhs;
+    if (n->kind == AIQ_N_CALL && (strcmp(n->str, "cluster") == 0 || strcmp(n->str, "database") == 0))
+        return n->str;
+    return NULL;
+}
+
 /* Whether n is an operator applied to the table its lhs gives (T | op). */
 static bool pipes_from_left(const AiqNode *n)
 {
@@ -147,7 +158,13 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
         p->schema = s;
         return p;
     }
+    case AIQ_N_MEMBER:
+        if (cross_database(n))
+            return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s()", cross_database(n));
+        return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     case AIQ_N_CALL: {
+        if (cross_database(n))
+            return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s()", cross_database(n));
         Binding *x = bind_find_binding(scope, n->str);
         if (x && x->kind == BIND_FUNC)
             return bind_tabular_call(b, n, x, scope);

@@ -24,7 +24,8 @@ typedef enum AiqNodeKind {
     AIQ_N_STAR,         /* `*` as an argument or column list */
     AIQ_N_BINARY,       /* op: the operator's AiqFuncId (AIQ_FN_EQ, _HAS, _AND, ...); lhs, rhs */
     AIQ_N_UNARY,        /* op: AIQ_FN_NEG for '-', AIQ_FN_ADD for '+'; lhs */
-    AIQ_N_CALL,         /* str: function name; items: arguments */
+    AIQ_N_CALL,         /* str: function name; items: arguments; lhs: the receiver of
+                           cluster("c").database("d"), else NULL */
     AIQ_N_MEMBER,       /* lhs.str */
     AIQ_N_INDEX,        /* lhs[rhs] */
     AIQ_N_IN,           /* op: AIQ_FN_IN, _NOT_IN, _IN_CI, _NOT_IN_CI, _HAS_ANY, _HAS_ALL; lhs; items: the set */

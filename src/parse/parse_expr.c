@@ -366,6 +366,16 @@ AiqNode *parse_postfix(Parser *p)
             m->str = parse_name(p, "a property name after '.'");
             if (!m->str)
                 return NULL;
+            if (at(p, AIQ_TK_LPAREN)) {
+                /* cluster("c").database("d"): a call on what is before the '.' */
+                m->kind = AIQ_N_CALL;
+                const AiqToken *open = advance(p);
+                NodeList args = {0};
+                if (!parse_args(p, open, &args))
+                    return NULL;
+                m->items = args.items;
+                m->nitems = args.n;
+            }
             e = finish(p, m);
         } else if (at(p, AIQ_TK_BRACKET_ID)) {
             /* d["key"] lexes like a bracketed name; after an expression it is an index. */

@@ -245,6 +245,10 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_CALL:
+        if (n->lhs) { /* cluster("c").database("d") */
+            print_postfix_base(out, n->lhs);
+            aiq_sb_putc(out, '.');
+        }
         aiq_sb_printf(out, "%s(", n->str);
         print_list(out, n->items, n->nitems);
         aiq_sb_putc(out, ')');
