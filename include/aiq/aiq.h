@@ -162,6 +162,9 @@ bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err);
 int aiq_query_ncols(const AiqQuery *q);
 const char *aiq_query_col_name(const AiqQuery *q, int i);
 AiqType aiq_query_col_type(const AiqQuery *q, int i);
+/* Whether the query is only let statements (a library of functions): it
+ * checks, but has no result; running or explaining it is an error. */
+bool aiq_query_lets_only(const AiqQuery *q);
 /* Frees a query (NULL is ignored). */
 void aiq_query_free(AiqQuery *q);
 /* Prepares, runs and frees: the exit code, err set on failure. */

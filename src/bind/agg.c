@@ -132,8 +132,14 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     a->nextra = carried.n;
     a->extra = carried.exprs;
     ColList names = {0};
+    /* the legacy argmax(x, c)/argmin give max_x, max_x_c (min_...) where
+     * arg_max gives x, c */
+    const char *legacy = f->id == AIQ_FN_ARGMAX || f->id == AIQ_FN_ARGMIN ? f->name_prefix : NULL;
+    const char *arg_name = a->arg ? bind_expr_name(b, n->items[0]) : NULL;
     if (a->arg) {
-        const char *nm = s->item_name ? s->item_name : bind_expr_name(b, n->items[0]);
+        const char *nm = s->item_name ? s->item_name : arg_name;
+        if (legacy && !s->item_name)
+            nm = aiq_arena_printf(b->arena, "%s_%s", legacy, arg_name ? arg_name : "");
         names = sink_names(s);
         if (!nm)
             nm = bind_column_n(b, &names);
@@ -141,6 +147,8 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     }
     for (int i = 0; i < carried.n; i++) {
         const char *nm = carried.cols[i].name;
+        if (legacy && nm)
+            nm = aiq_arena_printf(b->arena, "%s_%s_%s", legacy, arg_name ? arg_name : "", nm);
         names = sink_names(s);
         if (!nm)
             nm = bind_column_n(b, &names);
@@ -290,6 +298,29 @@ static AiqExpr *bind_group_key(Binder *b, const AiqNode *it, AiqPlan *in, Bindin
 /* summarize aggs by keys -> SUMMARIZE (keys, then aggregate columns)
  * followed by a PROJECT that names the results and computes expressions
  * over aggregates. */
+/* Names the columns an aggregate just gave (from column `first` of the
+ * sink on) after the names of the tuple it, (A, B) = percentiles(x, 50,
+ * 95): as many names as columns, none taken already. */
+static bool name_tuple(Binder *b, AggSink *s, const AiqNode *it, int first)
+{
+    int got = s->ncols - first;
+    if (got != it->nitems)
+        return FAILF(b, it, AIQ_ERR_BIND, "'(...) =' gives %d name%s to %s(), which gives %d column%s", it->nitems,
+                     it->nitems == 1 ? "" : "s", it->lhs->str, got, got == 1 ? "" : "s") != NULL;
+    for (int k = 0; k < got; k++) {
+        const char *name = it->items[k]->str;
+        for (int c = 0; c < s->ncols; c++)
+            if (c != first + k && strcmp(s->cols[c].name, name) == 0)
+                return FAILF(b, it->items[k], AIQ_ERR_BIND, "column '%s' is already defined in this summarize", name) != NULL;
+        if (s->names.cap)
+            aiq_names_remove(&s->names, s->cols, first + k);
+        s->cols[first + k].name = name;
+        if (s->names.cap)
+            aiq_names_add(&s->names, s->cols, first + k, s->ncols, b->arena);
+    }
+    return true;
+}
+
 AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     AggSink sink = {.input = &in->schema};
@@ -314,9 +345,12 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     int *ncols_of = aiq_arena_alloc(b->arena, sizeof *ncols_of * (size_t)(n->nitems + 1));
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *it = n->items[i];
-        const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
+        bool tuple = it->kind == AIQ_N_TUPLE_ASSIGN;
+        const AiqNode *ex = it->kind == AIQ_N_ASSIGN || tuple ? it->lhs : it;
         bool direct = ex->kind == AIQ_N_CALL && aiq_func_lookup(ex->str) &&
                       aiq_func_lookup(ex->str)->agg >= 0 && !bind_find_binding(scope, ex->str);
+        if (tuple && !direct)
+            return FAILF(b, it, AIQ_ERR_BIND, "'(A, B) = ...' names the columns of one aggregation function, such as percentiles() or arg_max()");
         sink.item_name = NULL;
         if (direct && it->kind == AIQ_N_ASSIGN) {
             ColList cur = sink_names(&sink);
@@ -333,9 +367,11 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
         first_col[i] = before;
         ncols_of[i] = sink.ncols - before;
         results[i] = direct ? NULL : e;
+        if (tuple && !name_tuple(b, &sink, it, before))
+            return NULL;
         if (!direct) {
-            if (sink.ncols == before)
-                return FAILF(b, ex, AIQ_ERR_BIND, "a summarize item must use an aggregation function such as count() or sum()");
+            /* an item with no aggregate in it (Source = "x", ago(1d) - ago(2d))
+             * is a constant: it names no input column, which would need one */
             const char *name = it->kind == AIQ_N_ASSIGN ? it->str : NULL;
             /* hide the helper aggregate columns under internal names */
             for (int c = before; c < sink.ncols; c++) {

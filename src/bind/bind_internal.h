@@ -50,6 +50,9 @@ typedef struct Binder {
     int subst_cap, pass;
     struct SchemaIndex *indexes; /* name indexes of wide schemas, by their column array */
     int nindexes, capindexes;
+    AiqPlan **subqueries;        /* subqueries to run before the query (subquery.c)... */
+    AiqExpr **subquery_targets;  /* ...and the expression each one fills */
+    int nsubqueries, capsubqueries, captargets;
 } Binder;
 
 /* The context an expression binds in. */
@@ -157,6 +160,10 @@ AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope);
 AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope);
 AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* union_legs.c */
+bool bind_union_expand(Binder *b, const AiqNode *n, Binding *scope, const AiqNode ***legs, int *nlegs);
+void bind_union_columns(Binder *b, AiqPlan *p, const char *withsource, bool inner);
+
 /* project.c */
 AiqExpr *bind_substitute(Binder *b, AiqExpr *e, const ColList *cols);
 AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
@@ -171,6 +178,15 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_getschema(Binder *b, AiqPlan *in);
 bool bind_check_render(Binder *b, const AiqNode *n);
+
+/* subquery.c */
+bool bind_is_tabular(Binder *b, const AiqNode *n, Binding *scope);
+bool bind_is_tabular_value(Binder *b, const AiqNode *n, ExprCtx *cx);
+bool bind_is_materialize(const AiqNode *n);
+AiqExpr *bind_toscalar(Binder *b, const AiqNode *n, ExprCtx *cx);
+bool bind_in_subqueries(Binder *b, AiqExpr *in, const AiqNode *const *items, int nitems, Binding *scope);
+AiqPlan *bind_materialize(Binder *b, const AiqNode *n, Binding *scope);
+AiqPlan *bind_wrap_subqueries(Binder *b, AiqPlan *root);
 
 /* binder.c */
 AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope);

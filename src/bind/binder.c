@@ -78,8 +78,9 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
                 continue;
             AiqPlan *tp = NULL;
             Binding *x;
-            bool tabular = s->rhs->kind != AIQ_N_FUNC_DEF && s->rhs->kind != AIQ_N_LITERAL &&
-                           s->rhs->kind != AIQ_N_BINARY && s->rhs->kind != AIQ_N_CALL;
+            bool tabular = (s->rhs->kind != AIQ_N_FUNC_DEF && s->rhs->kind != AIQ_N_LITERAL &&
+                            s->rhs->kind != AIQ_N_BINARY && s->rhs->kind != AIQ_N_CALL) ||
+                           bind_is_materialize(s->rhs);
             if (tabular && (tp = bind_tabular(b, s->rhs, scope))) {
                 x = bind_push_binding(b, scope, s->str, BIND_TABULAR);
                 x->plan = tp;
@@ -98,6 +99,23 @@ static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Bind
     }
     b->call_depth--;
     return result;
+}
+
+/* The error for valid KQL that aiq does not run yet (parse/parse_skip.c). */
+static void *bind_skipped(Binder *b, const AiqNode *n)
+{
+    return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s", n->str);
+}
+
+/* "cluster" or "database" when n names a table of another database or
+ * cluster (cluster("c").database("d").T, database("d").T), else NULL. */
+static const char *cross_database(const AiqNode *n)
+{
+    while (n->kind == AIQ_N_MEMBER || (n->kind == AIQ_N_CALL && n->lhs))
+        n = n->lhs;
+    if (n->kind == AIQ_N_CALL && (strcmp(n->str, "cluster") == 0 || strcmp(n->str, "database") == 0))
+        return n->str;
+    return NULL;
 }
 
 /* Whether n is an operator applied to the table its lhs gives (T | op). */
@@ -140,10 +158,18 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
         p->schema = s;
         return p;
     }
+    case AIQ_N_MEMBER:
+        if (cross_database(n))
+            return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s()", cross_database(n));
+        return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     case AIQ_N_CALL: {
+        if (cross_database(n))
+            return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s()", cross_database(n));
         Binding *x = bind_find_binding(scope, n->str);
         if (x && x->kind == BIND_FUNC)
             return bind_tabular_call(b, n, x, scope);
+        if (bind_is_materialize(n))
+            return bind_materialize(b, n, scope);
         if (aiq_func_lookup(n->str))
             return FAILF(b, n, AIQ_ERR_BIND, "'%s()' is a scalar function; a query must start with a table", n->str);
         return bind_unknown_function(b, n, scope);
@@ -195,6 +221,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_AS: return bind_check_hints(b, n) ? in : NULL;
     case AIQ_N_RENDER: return bind_check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
+    case AIQ_N_SKIPPED: return bind_skipped(b, n);
     default:
         return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     }
@@ -223,35 +250,20 @@ AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope)
     for (const AiqNode *x = n; x != source; x = x->lhs)
         ops[--k] = x;
     AiqPlan *p = plan_shallow_enough(b, source, bind_step(b, source, NULL, scope));
-    for (int i = 0; p && i < len; i++)
+    for (int i = 0; p && i < len; i++) {
         p = plan_shallow_enough(b, ops[i], bind_step(b, ops[i], p, scope));
+        if (p && ops[i]->kind == AIQ_N_AS) {
+            /* T | as X | join (X | ...): the rest of the pipeline sees X, the
+             * rows so far, computed once like a tabular let */
+            AiqPlan *shared = bind_new_plan(b, AIQ_P_SHARED, p);
+            shared->shared_id = b->nshared++;
+            Binding *x = bind_push_binding(b, scope, ops[i]->str, BIND_TABULAR);
+            x->plan = shared;
+            scope = x;
+            p = shared;
+        }
+    }
     return p;
-}
-
-/* Whether a let value is a table: a tabular node, or a name/call that
- * resolves to a table or tabular function. */
-static bool is_tabular(const AiqNode *n, Binding *scope, const AiqBindOptions *opts)
-{
-    switch (n->kind) {
-    case AIQ_N_TABLE: {
-        Binding *x = bind_find_binding(scope, n->str);
-        if (x && x->kind == BIND_FUNC) /* a view, or a function called by its name alone */
-            return is_tabular(x->def->items[x->def->nitems - 1], x->def_scope, opts);
-        if (x)
-            return x->kind == BIND_TABULAR;
-        return true;
-    }
-    case AIQ_N_CALL: {
-        Binding *x = bind_find_binding(scope, n->str);
-        if (!x || x->kind != BIND_FUNC)
-            return false;
-        const AiqNode *body = x->def->items[x->def->nitems - 1];
-        return is_tabular(body, scope, opts);
-    }
-    case AIQ_N_LITERAL: case AIQ_N_NAME: case AIQ_N_BINARY: case AIQ_N_UNARY: case AIQ_N_MEMBER:
-    case AIQ_N_INDEX: case AIQ_N_IN: case AIQ_N_BETWEEN: return false;
-    default: return n->kind >= AIQ_N_TABLE;
-    }
 }
 
 /* Converts a --param text to a constant of the declared type. */
@@ -314,7 +326,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x = bind_push_binding(&b, scope, s->str, BIND_FUNC);
                 x->def = s->rhs;
                 x->def_scope = scope;
-            } else if (is_tabular(s->rhs, scope, opts)) {
+            } else if (bind_is_tabular(&b, s->rhs, scope)) {
                 AiqPlan *p = bind_tabular(&b, s->rhs, scope);
                 if (!p)
                     goto bind_fail;
@@ -360,6 +372,9 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x->expr = v;
                 scope = x;
             }
+        } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems) {
+            bind_skipped(&b, s); /* a statement: set, alias, declare pattern, ... */
+            goto bind_fail;
         } else {
             if (i + 1 != query->nitems) {
                 bind_fail(&b, s, AIQ_ERR_BIND, "only the last statement can be a query; end the others with 'let'");
@@ -378,9 +393,10 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
             }
         }
     }
-    if (!root) {
-        aiq_error_set(err, AIQ_ERR_BIND, -1, 1, "the query has no query expression");
-        goto bind_fail;
+    if (!root) { /* only lets: they bound, there is nothing to run */
+        const AiqNode *last = query->items[query->nitems - 1];
+        root = bind_new_plan(&b, AIQ_P_VALUES, NULL);
+        root->lets_only_end = last->off + last->len;
     }
     if (root->kind == AIQ_P_SCAN || root->kind == AIQ_P_SHARED || root->kind == AIQ_P_VALUES) {
         /* give the root its own node so the fields below never alias a shared one */
@@ -388,6 +404,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
         *copy = *root;
         root = copy;
     }
+    root = bind_wrap_subqueries(&b, root); /* toscalar() and tabular `in` run first */
     root->nshared = b.nshared;
     root->nslots = b.nslots;
     root->owned_json = b.owned;

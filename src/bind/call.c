@@ -140,6 +140,10 @@ void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
                 s = aiq_suggest(n->str, strlen(n->str), &x->name, 1);
     AiqNode span = *n;
     span.len = (int32_t)strlen(n->str);
+    const char *modern = aiq_func_modern_name(n->str);
+    if (modern)
+        return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s', the legacy spelling of %s(), which aiq does not have yet",
+                     n->str, modern);
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
@@ -177,6 +181,10 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     Binding *ub = bind_find_binding(cx->scope, n->str);
     if (ub && ub->kind == BIND_FUNC)
         return bind_user_call(b, n, ub, cx);
+    if (strcmp(n->str, "toscalar") == 0)
+        return bind_toscalar(b, n, cx);
+    if (bind_is_materialize(n))
+        return FAILF(b, n, AIQ_ERR_BIND, "materialize() gives a table, not a value; use it as a table, or toscalar(...) for its first value");
     const AiqFuncDef *f = aiq_func_lookup(n->str);
     /* operators spelled as words (in, has, and, between) are not functions:
      * in("a", 1) must not skip the operator's type checks (found by fuzz_query) */

@@ -344,7 +344,19 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
         if (ci && !is_text(l->type))
             return FAILF(b, n->lhs, AIQ_ERR_TYPE, "the left side of '%s' must be a string, found %s; convert it with tostring()", op, aiq_type_name(l->type));
         SetList set = {0};
+        const AiqNode **tables = aiq_arena_alloc(b->arena, sizeof *tables * (size_t)n->nitems);
+        int ntables = 0;
+        bool has_op = n->op == AIQ_FN_HAS_ANY || n->op == AIQ_FN_HAS_ALL;
         for (int i = 0; i < n->nitems; i++) {
+            if (bind_is_tabular_value(b, n->items[i], cx)) {
+                /* x in (T | project y): the set of y's values, computed once before the query */
+                if (has_op)
+                    return FAILF(b, n->items[i], AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s with a tabular expression", op);
+                if (n->nitems > 1) /* as Kusto: a table stands alone there */
+                    return FAILF(b, n, AIQ_ERR_TYPE, "a tabular expression must be the only value of '%s'; found %d values", op, n->nitems);
+                tables[ntables++] = n->items[i];
+                continue;
+            }
             AiqExpr *v = bind_expr(b, n->items[i], cx);
             if (!v)
                 return NULL;
@@ -355,18 +367,24 @@ static AiqExpr *bind_on_left(Binder *b, const AiqNode *n, AiqExpr *l, ExprCtx *c
         for (int i = 0; i < set.n; i++) {
             AiqExpr *v = set.vals[i];
             const AiqNode *src = set.srcs[i];
+            /* an array computed per row (x in (d)) stands for its elements,
+             * compared with x by value (k_in) */
+            bool elements = v->type == AIQ_TYPE_DYNAMIC && l->type != AIQ_TYPE_DYNAMIC && !has_op;
             if (l->type == AIQ_TYPE_DYNAMIC)
                 args[0] = l = bind_coerce_dynamic(b, l, is_num(v->type) ? AIQ_TYPE_REAL : v->type);
-            v = bind_coerce_dynamic(b, v, l->type);
+            if (!elements)
+                v = bind_coerce_dynamic(b, v, l->type);
             if (ci) {
                 l = args[0] = bind_as_string(b, l);
-                v = bind_as_string(b, v);
+                if (!elements)
+                    v = bind_as_string(b, v);
             }
-            if (!comparable(l->type, v->type))
+            if (!elements && !comparable(l->type, v->type))
                 return FAILF(b, src, AIQ_ERR_TYPE, "the values of '%s' must have the type of the left side (%s), found %s", op, aiq_type_name(l->type), aiq_type_name(v->type));
             args[i + 1] = v;
         }
-        return bind_call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, set.n + 1);
+        AiqExpr *in = bind_call_expr(b, n->op, AIQ_TYPE_BOOL, n, args, set.n + 1);
+        return bind_in_subqueries(b, in, tables, ntables, cx->scope) ? in : NULL;
     }
     case AIQ_N_BETWEEN: {
         AiqExpr **args = aiq_arena_alloc(b->arena, sizeof *args * 3);
@@ -430,6 +448,8 @@ static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
     case AIQ_N_STAR: return bind_fail(b, n, AIQ_ERR_BIND, "'*' is not allowed here");
     case AIQ_N_ASSIGN:
         return FAILF(b, n, AIQ_ERR_BIND, "unexpected assignment to '%s' here", n->str);
+    case AIQ_N_TUPLE_ASSIGN:
+        return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: '(A, B) = ...' outside summarize");
     default:
         return bind_fail(b, n, AIQ_ERR_BIND, "a table expression cannot be used as a scalar value here");
     }
@@ -445,14 +465,53 @@ static AiqExpr *shallow_enough(Binder *b, const AiqNode *n, AiqExpr *e)
     return e;
 }
 
+/* Whether n is `* has "x"` and the like: a string operator over every column. */
+static bool is_star_predicate(const AiqNode *n)
+{
+    return n->kind == AIQ_N_BINARY && n->lhs->kind == AIQ_N_STAR;
+}
+
+/* `* OP x`: true when any column, as text, satisfies `column OP x` (the
+ * columns or'ed together in their order); for a negated operator (!has),
+ * when every column does: none has x. A table without columns has no
+ * column that does. */
+static AiqExpr *bind_star_predicate(Binder *b, const AiqNode *n, ExprCtx *cx)
+{
+    const AiqFuncDef *f = aiq_func_def(n->op);
+    if (!(f->flags & AIQ_FN_STRING_OP))
+        return bind_fail(b, n->lhs, AIQ_ERR_BIND, "'*' is not allowed here");
+    if (!cx->schema)
+        return FAILF(b, n->lhs, AIQ_ERR_BIND, "'* %s' needs the columns of a table", f->name);
+    AiqExpr *r = bind_expr(b, n->rhs, cx);
+    if (!r)
+        return NULL;
+    if (!is_text(r->type))
+        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "operator '%s' needs strings, found %s on the right", f->name, aiq_type_name(r->type));
+    r = bind_as_string(b, r);
+    bool negated = (f->flags & AIQ_FN_NEGATED) != 0;
+    AiqExpr *all = NULL;
+    for (int c = 0; c < cx->schema->ncols; c++) {
+        AiqExpr *col = bind_column_expr(b, c, cx->schema->cols[c].type, n->lhs);
+        AiqExpr *one = binary_call(b, n, f->id, AIQ_TYPE_BOOL, bind_as_string(b, col), r);
+        all = all ? binary_call(b, n, negated ? AIQ_FN_AND : AIQ_FN_OR, AIQ_TYPE_BOOL, all, one) : one;
+    }
+    if (!all) {
+        all = bind_const_expr(b, AIQ_TYPE_BOOL, n);
+        all->value.i64 = negated;
+    }
+    return all;
+}
+
 AiqExpr *bind_expr(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
+    if (is_star_predicate(n))
+        return shallow_enough(b, n, bind_star_predicate(b, n, cx));
     if (!binds_left_first(n))
         return shallow_enough(b, n, bind_single(b, n, cx));
     /* a chain: bind its bottom, then each node on the one below it */
     int len = 0;
     const AiqNode *bottom = n;
-    for (; binds_left_first(bottom); bottom = bottom->lhs)
+    for (; binds_left_first(bottom) && !is_star_predicate(bottom); bottom = bottom->lhs)
         len++;
     const AiqNode **chain = aiq_arena_alloc(b->arena, sizeof *chain * (size_t)len);
     int k = len;

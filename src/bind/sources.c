@@ -231,16 +231,12 @@ AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope)
     AiqExpr *step = to ? bind_expr(b, n->extra, &(ExprCtx){.scope = scope}) : NULL;
     if (!step)
         return NULL;
-    if (!is_const(from) || !is_const(to) || !is_const(step))
-        return bind_fail(b, n, AIQ_ERR_TYPE, "range bounds and step must be constants");
     AiqType t = from->type;
     bool ok = ((t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT) && (to->type == AIQ_TYPE_LONG || to->type == AIQ_TYPE_INT) && (step->type == AIQ_TYPE_LONG || step->type == AIQ_TYPE_INT)) ||
               (t == AIQ_TYPE_DATETIME && to->type == AIQ_TYPE_DATETIME && step->type == AIQ_TYPE_TIMESPAN) ||
               (t == AIQ_TYPE_TIMESPAN && to->type == AIQ_TYPE_TIMESPAN && step->type == AIQ_TYPE_TIMESPAN);
     if (!ok)
         return bind_fail(b, n, AIQ_ERR_TYPE, "range needs long bounds with a long step, or datetime/timespan bounds with a timespan step");
-    if (step->value.i64 == 0)
-        return bind_fail(b, n->extra, AIQ_ERR_TYPE, "the step of range cannot be zero");
     AiqPlan *p = bind_new_plan(b, AIQ_P_RANGE, NULL);
     ColList cols = {0};
     bind_cols_push(b, &cols, n->str, t == AIQ_TYPE_INT ? AIQ_TYPE_LONG : t, NULL);
@@ -249,6 +245,18 @@ AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope)
     p->values[0] = from->value;
     p->values[1] = to->value;
     p->values[2] = step->value;
+    if (!is_const(from) || !is_const(to) || !is_const(step)) {
+        /* computed bounds (let start = startofday(now()); range h from start
+         * to start + 23h step 1h): they see no row, so the executor
+         * computes them once, before the first row */
+        p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs * 3);
+        p->exprs[0] = from;
+        p->exprs[1] = to;
+        p->exprs[2] = step;
+        p->nexprs = 3;
+    } else if (step->value.i64 == 0) {
+        return bind_fail(b, n->extra, AIQ_ERR_TYPE, "the step of range cannot be zero");
+    }
     return p;
 }
 

@@ -146,6 +146,37 @@ static bool join_params(Binder *b, const AiqNode *n)
     return true;
 }
 
+/* The conditions of join ... on: its comma-separated items, each `and`
+ * of them split into its operands ($left.A == $right.B and $left.C ==
+ * $right.D is two keys, as a comma makes them). *nconds is their number. */
+static const AiqNode **join_conditions(Binder *b, const AiqNode *n, int *nconds)
+{
+    int cap = 0;
+    for (int i = 0; i < n->nitems; i++)
+        for (const AiqNode *c = n->items[i]; ; c = c->lhs) {
+            cap++;
+            if (c->kind != AIQ_N_BINARY || c->op != AIQ_FN_AND)
+                break;
+        }
+    const AiqNode **conds = aiq_arena_alloc(b->arena, sizeof *conds * (size_t)(cap + 1));
+    int k = 0;
+    for (int i = 0; i < n->nitems; i++) {
+        /* a and b and c is ((a and b) and c): the right operands bottom up */
+        int start = k;
+        const AiqNode *c = n->items[i];
+        for (; c->kind == AIQ_N_BINARY && c->op == AIQ_FN_AND; c = c->lhs)
+            conds[k++] = c->rhs;
+        conds[k++] = c;
+        for (int lo = start, hi = k - 1; lo < hi; lo++, hi--) { /* in the order written */
+            const AiqNode *t = conds[lo];
+            conds[lo] = conds[hi];
+            conds[hi] = t;
+        }
+    }
+    *nconds = k;
+    return conds;
+}
+
 AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
 {
     if (!join_params(b, n))
@@ -157,11 +188,13 @@ AiqPlan *bind_join(Binder *b, const AiqNode *n, AiqPlan *left, Binding *scope)
     p->right = right;
     p->depth = (left->depth > right->depth ? left->depth : right->depth) + 1;
     p->join_kind = n->op;
-    p->nkeys = n->nitems;
-    p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
-    p->right_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
-    for (int i = 0; i < n->nitems; i++) {
-        const AiqNode *c = n->items[i];
+    int nconds;
+    const AiqNode **conds = join_conditions(b, n, &nconds);
+    p->nkeys = nconds;
+    p->left_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)nconds);
+    p->right_keys = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)nconds);
+    for (int i = 0; i < nconds; i++) {
+        const AiqNode *c = conds[i];
         if (c->kind == AIQ_N_NAME) {
             int l = bind_schema_find(b, &left->schema, c->str), r = bind_schema_find(b, &right->schema, c->str);
             if (l < 0 || r < 0)
@@ -263,24 +296,15 @@ static AiqPlan *bind_union_leg(Binder *b, const AiqNode *leg, Binding *scope, bo
     return x;
 }
 
-/* Whether every input of p has a column named name of type t (kind=inner). */
-static bool in_every_input(Binder *b, const AiqPlan *p, const char *name, AiqType t)
-{
-    for (int i = 0; i < p->ninputs; i++) {
-        int c = bind_schema_find(b, &p->inputs[i]->schema, name);
-        if (c < 0 || p->inputs[i]->schema.cols[c].type != t)
-            return false;
-    }
-    return true;
-}
-
 AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
 {
     UnionParams up;
-    if (!union_params(b, n, &up))
+    const AiqNode **legs;
+    int nlegs;
+    if (!union_params(b, n, &up) || !bind_union_expand(b, n, scope, &legs, &nlegs))
         return NULL;
     AiqPlan *p = bind_new_plan(b, AIQ_P_UNION, NULL);
-    int total = n->nitems + (first ? 1 : 0);
+    int total = nlegs + (first ? 1 : 0);
     p->inputs = aiq_arena_alloc(b->arena, sizeof *p->inputs * (size_t)total);
     p->source_names = aiq_arena_alloc(b->arena, sizeof *p->source_names * (size_t)total);
     int ni = 0;
@@ -288,14 +312,14 @@ AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
         p->source_names[ni] = union_leg_name(b, n->lhs, ni);
         p->inputs[ni++] = first;
     }
-    for (int i = 0; i < n->nitems; i++) {
+    for (int i = 0; i < nlegs; i++) {
         bool skipped;
-        AiqPlan *x = bind_union_leg(b, n->items[i], scope, up.fuzzy, &skipped);
+        AiqPlan *x = bind_union_leg(b, legs[i], scope, up.fuzzy, &skipped);
         if (skipped)
             continue;
         if (!x)
             return NULL;
-        p->source_names[ni] = union_leg_name(b, n->items[i], (first ? 1 : 0) + i);
+        p->source_names[ni] = union_leg_name(b, legs[i], (first ? 1 : 0) + i);
         p->inputs[ni++] = x;
     }
     if (ni == 0)
@@ -304,33 +328,7 @@ AiqPlan *bind_union(Binder *b, const AiqNode *n, AiqPlan *first, Binding *scope)
     for (int i = 0; i < ni; i++)
         if (p->inputs[i]->depth + 1 > p->depth)
             p->depth = p->inputs[i]->depth + 1;
-    const char *withsource = up.withsource;
-    ColList cols = {0};
-    if (withsource) {
-        bind_cols_push(b, &cols, withsource, AIQ_TYPE_STRING, NULL);
-        p->source_col = 0;
-    }
-    for (int i = 0; i < ni; i++)
-        for (int c = 0; c < p->inputs[i]->schema.ncols; c++) {
-            const AiqColumn *col = &p->inputs[i]->schema.cols[c];
-            int at = bind_cols_find(&cols, col->name);
-            if (at >= 0 && cols.cols[at].type == col->type)
-                continue;
-            if (up.inner && !in_every_input(b, p, col->name, col->type))
-                continue; /* kind=inner keeps the columns every input has */
-            if (at >= 0) /* same name, another type: Kusto keeps both as name_type */
-                return FAILF(b, n, AIQ_ERR_TYPE, "column '%s' is %s in one union input and %s in another; convert one of them", col->name, aiq_type_name(cols.cols[at].type), aiq_type_name(col->type));
-            bind_cols_push(b, &cols, col->name, col->type, NULL);
-        }
-    p->schema = bind_schema_of(&cols);
-    p->maps = aiq_arena_alloc(b->arena, sizeof *p->maps * (size_t)ni);
-    for (int i = 0; i < ni; i++) {
-        p->maps[i] = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)(cols.n + 1));
-        for (int c = 0; c < cols.n; c++)
-            p->maps[i][c] = bind_schema_find(b, &p->inputs[i]->schema, cols.cols[c].name);
-        if (withsource)
-            p->maps[i][0] = -1;
-    }
+    bind_union_columns(b, p, up.withsource, up.inner);
     return p;
 }
 

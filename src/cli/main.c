@@ -411,7 +411,9 @@ static int cmd_check(int argc, char **argv, Options *o, AiqSession *ses)
         AiqError err = {0};
         AiqQuery *q = aiq_session_prepare(ses, text, len, syntax_only, &err);
         int code = q ? 0 : report(&err, argv[i], text, len);
-        if (q && columns && !syntax_only) {
+        if (q && columns && !syntax_only && aiq_query_lets_only(q)) {
+            printf("%s: ok\n", argv[i]); /* no result columns: kqlcheck --columns says ok */
+        } else if (q && columns && !syntax_only) {
             printf("%s: columns: ", argv[i]);
             for (int c = 0; c < aiq_query_ncols(q); c++)
                 printf("%s%s:%s", c ? ", " : "", aiq_query_col_name(q, c), aiq_type_name(aiq_query_col_type(q, c)));

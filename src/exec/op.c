@@ -96,6 +96,7 @@ void aiq_exec_ctx_free(AiqExecCtx *ex)
     }
     aiq_xfree(ex->shared_inputs);
     aiq_xfree(ex->shared);
+    aiq_subqueries_release(ex);
     ex->shared_inputs = NULL;
     ex->shared = NULL;
 }

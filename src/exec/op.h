@@ -50,6 +50,9 @@ typedef struct AiqExecCtx {
     AiqTable **shared;       /* tabular lets, materialized once, by shared_id */
     AiqOp **shared_inputs;   /* their operator trees, built once, until drained */
     int nshared;
+    AiqTable **subquery_tables;        /* toscalar() results, whose values the plan points into */
+    struct AiqInSet **in_sets;         /* the sets of tabular `in`s, on their expressions' aux */
+    int nsubquery_tables, nin_sets;
     int64_t rows_scanned;    /* rows read from tables (--timing) */
 } AiqExecCtx;
 
@@ -103,6 +106,8 @@ bool aiq_op_check_limits(AiqExecCtx *ex);
 void aiq_exec_ctx_init(AiqExecCtx *ex, const AiqPlan *plan);
 /* Frees what aiq_exec_ctx_init made, and the lets' tables. */
 void aiq_exec_ctx_free(AiqExecCtx *ex);
+/* Frees the subqueries' results (op_subquery.c); part of aiq_exec_ctx_free. */
+void aiq_subqueries_release(AiqExecCtx *ex);
 
 /* Builds the operator tree of a plan (physically planned: plan/physical.h).
  * Returns NULL with ex->err set. (exec/build.c) */
@@ -125,5 +130,6 @@ AiqOp *aiq_op_sort(AiqExecCtx *ex, const AiqPlan *p);       /* op_sort.c: sort a
 AiqOp *aiq_op_join(AiqExecCtx *ex, const AiqPlan *p);       /* op_join.c */
 AiqOp *aiq_op_mv_expand(AiqExecCtx *ex, const AiqPlan *p);  /* op_mv_expand.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
+AiqOp *aiq_op_subqueries(AiqExecCtx *ex, const AiqPlan *p); /* op_subquery.c */
 
 #endif

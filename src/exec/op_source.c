@@ -194,13 +194,40 @@ static void range_release(AiqOp *op) { aiq_arena_free(&((Range *)op)->arena); }
 
 static const AiqOpVtable range_vt = {.next = range_next, .release = range_release};
 
+/* The bounds and step of a range whose binder left them as expressions
+ * (computed from lets): each evaluated once, on a row of no columns.
+ * false with ex->err set when one is null, or the step is zero. */
+static bool range_bounds(AiqExecCtx *ex, const AiqPlan *p, int64_t out[3])
+{
+    AiqEvalCtx ev;
+    aiq_eval_init(&ev, ex->err, ex->now);
+    AiqChunk row = {.count = 1, .nrows = 1};
+    bool ok = true;
+    for (int i = 0; i < 3 && ok; i++) {
+        AiqVector *v = aiq_eval(&ev, p->exprs[i], &row);
+        if (v && aiq_vec_is_null(v, 0))
+            aiq_error_set(ex->err, AIQ_ERR_RUNTIME, p->exprs[i]->off, p->exprs[i]->len, "the %s of range is null",
+                          i == 0 ? "start" : i == 1 ? "end" : "step");
+        else if (v)
+            out[i] = v->data.i64[aiq_vidx(v, 0)];
+        ok = v && ex->err->code == AIQ_OK;
+    }
+    if (ok && out[2] == 0)
+        ok = aiq_error_set(ex->err, AIQ_ERR_RUNTIME, p->exprs[2]->off, p->exprs[2]->len, "the step of range cannot be zero");
+    aiq_eval_free(&ev);
+    return ok;
+}
+
 AiqOp *aiq_op_range(AiqExecCtx *ex, const AiqPlan *p)
 {
+    int64_t bounds[3] = {p->values[0].i64, p->values[1].i64, p->values[2].i64};
+    if (p->nexprs == 3 && !range_bounds(ex, p, bounds))
+        return NULL;
     Range *r = aiq_op_new(ex, &range_vt, sizeof *r, p, NULL);
     aiq_arena_init(&r->arena, 0);
-    r->cur = p->values[0].i64;
-    r->to = p->values[1].i64;
-    r->step = p->values[2].i64;
+    r->cur = bounds[0];
+    r->to = bounds[1];
+    r->step = bounds[2];
     r->col = aiq_vec_new(&r->arena, p->schema.cols[0].type, AIQ_VECTOR_SIZE);
     return &r->base;
 }

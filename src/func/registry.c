@@ -40,13 +40,43 @@ const AiqFuncDef *aiq_func_def(AiqFuncId id)
 
 /* Functions first, then operators: a function and an operator never share
  * a name, but the order the old table had is kept for the suggestions. */
-const AiqFuncDef *aiq_func_lookup(const char *name)
+static const AiqFuncDef *lookup_exact(const char *name)
 {
     for (int pass = 0; pass < 2; pass++)
         for (int i = AIQ_FN_NONE + 1; i < AIQ_FN_ID_COUNT; i++)
             if (aiq_func_is_operator(&defs[i]) == (pass == 1) && strcmp(defs[i].name, name) == 0)
                 return &defs[i];
     return NULL;
+}
+
+/* Legacy spellings and the modern names they stand for (builtins.def). */
+static const char *const aliases[][2] = {
+#define AIQ_ALIAS(legacy, modern) {legacy, modern},
+#define AIQ_FUNC(...)
+#define AIQ_OPER(...)
+#define AIQ_AGGR(...)
+#include "func/builtins.def"
+#undef AIQ_FUNC
+#undef AIQ_OPER
+#undef AIQ_AGGR
+#undef AIQ_ALIAS
+};
+
+const char *aiq_func_modern_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcmp(aliases[i][0], name) == 0)
+            return aliases[i][1];
+    return NULL;
+}
+
+const AiqFuncDef *aiq_func_lookup(const char *name)
+{
+    const AiqFuncDef *f = lookup_exact(name);
+    const char *modern;
+    if (!f && (modern = aiq_func_modern_name(name)))
+        f = lookup_exact(modern);
+    return f;
 }
 
 const AiqFuncDef *aiq_func_operator(const char *s, size_t n)

@@ -94,8 +94,12 @@ struct AiqFuncDef {
 /* The row of a built-in; id must be one of AiqFuncId. */
 const AiqFuncDef *aiq_func_def(AiqFuncId id);
 /* Returns the function or operator named name (case-sensitive, as Kusto),
- * or NULL. Operators are registered under their spelling ("==", "has"). */
+ * or NULL; a legacy spelling gives its modern function. Operators are
+ * registered under their spelling ("==", "has"). */
 const AiqFuncDef *aiq_func_lookup(const char *name);
+/* The modern name of a legacy spelling ("makeset" -> "make_set"), or NULL
+ * when name is none. aiq_func_lookup finds a legacy spelling's function. */
+const char *aiq_func_modern_name(const char *name);
 /* The operator spelled s[0..n) ("has", "!in~", "=="), or NULL. */
 const AiqFuncDef *aiq_func_operator(const char *s, size_t n);
 /* The names of all functions and aggregates, for suggestions and completion;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "core/json_text.h"
+#include "func/in_set.h"
 #include "func/kernel.h"
 
 /* ---- arithmetic -------------------------------------------------------- */
@@ -250,17 +251,23 @@ static bool ascii_ieq(AiqStr p, AiqStr q)
  * null x is false for in and true for !in, unless the set holds a null
  * too: null == null is null, which neither or-ing false nor and-ing true
  * changes. */
+/* x in (v1, v2, ...): args 1.. are the values; a dynamic value (an array
+ * computed per row) stands for its elements; e->aux, when set, holds the
+ * set of a tabular right side's values (an AiqInSet *, in_set.h), filled
+ * before the query runs. It holds it through a pointer the binder made, as
+ * the binder may copy the call (extend a = ..., b = a) before it runs. */
 KERNEL(k_in)
 {
     bool neg = (e->fn->flags & AIQ_FN_NEGATED) != 0;
     bool ci = e->fn->id == AIQ_FN_IN_CI || e->fn->id == AIQ_FN_NOT_IN_CI;
+    const AiqInSet *set = e->aux ? *(AiqInSet *const *)e->aux : NULL;
     int nset = e->nargs - 1;
     FOR_ROWS(i) {
-        bool found = false;
+        bool found = false, null_seen = set && aiq_in_set_has_null(set);
         if (ISNULL(a[0], i)) {
-            for (int s = 1; s <= nset && !found; s++)
-                found = ISNULL(a[s], i);
-            if (found)
+            for (int s = 1; s <= nset && !null_seen; s++)
+                null_seen = ISNULL(a[s], i);
+            if (null_seen)
                 SETNULL(ctx, out, i);
             else
                 out->data.i64[i] = neg;
@@ -269,13 +276,25 @@ KERNEL(k_in)
         for (int s = 1; s <= nset && !found; s++) {
             if (ISNULL(a[s], i))
                 continue;
-            if (ci)
+            if (a[s]->type == AIQ_TYPE_DYNAMIC && a[0]->type != AIQ_TYPE_DYNAMIC)
+                found = aiq_in_dynamic(a[0], i, a[s], i, ci, &null_seen);
+            else if (ci)
                 found = ascii_ieq(STR(a[0], i), STR(a[s], i));
             else
                 found = compare(a[0], a[s], i) == 0;
         }
+        if (!found && set)
+            found = aiq_in_set_has(set, a[0], i);
         out->data.i64[i] = found != neg;
     }
+}
+
+/* toscalar(...) and the like before the query runs: the executor puts the
+ * subquery's value in its place first (exec/op_subquery.c), so this never
+ * runs on a plan that was run as planned. */
+KERNEL(k_subquery_value)
+{
+    aiq_error_set(ctx->err, AIQ_ERR_RUNTIME, e->off, e->len, "%s() has no value: its subquery has not run", e->fn->name);
 }
 
 KERNEL(k_between)

@@ -34,6 +34,7 @@ static const char *const hyphen_words[] = {
     "mv-expand",    "mv-apply",       "make-series",     "top-nested",   "top-hitters",
     "parse-where",  "parse-kv",       "sample-distinct", "make-graph",   "graph-match",
     "graph-merge",  "graph-to-table", "graph-shortest-paths", "graph-mark-components",
+    "macro-expand", "project-by-names",
     NULL,
 };
 
@@ -61,12 +62,35 @@ static bool word_in(const char *s, size_t n, const char *const *list)
     return false;
 }
 
+/* The length of a Unicode blank at s[0..n) that Kusto's parser takes between
+ * tokens like a space (asked of Microsoft's parser, tools/kqlcheck): the
+ * no-break space U+00A0, U+1680, U+2000..U+200A, the zero-width space
+ * U+200B, U+202F, U+205F, U+3000 and the byte order mark U+FEFF; 0 when
+ * there is none. A query pasted from a browser or a word processor carries
+ * these between words. */
+static int unicode_blank_len(const unsigned char *s, int32_t n)
+{
+    if (n >= 2 && s[0] == 0xC2 && s[1] == 0xA0)
+        return 2;
+    if (n < 3)
+        return 0;
+    unsigned cp = ((unsigned)(s[0] & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+    if ((s[0] & 0xF0) != 0xE0 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
+        return 0;
+    bool blank = cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x202F || cp == 0x205F ||
+                 cp == 0x3000 || cp == 0xFEFF;
+    return blank ? 3 : 0;
+}
+
 static void skip_space_and_comments(AiqLexer *lx)
 {
     for (;;) {
-        int c = peekc(lx, 0);
+        int c = peekc(lx, 0), u;
         if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
             lx->pos++;
+        } else if (c >= 0x80 && (u = unicode_blank_len((const unsigned char *)lx->text + lx->pos,
+                                                       lx->len - lx->pos))) {
+            lx->pos += u;
         } else if (c == '/' && peekc(lx, 1) == '/') {
             while (lx->pos < lx->len && lx->text[lx->pos] != '\n')
                 lx->pos++;
@@ -102,6 +126,47 @@ static bool scan_string(AiqLexer *lx, bool verbatim, int32_t start, AiqError *er
                          "unterminated string literal; add the closing %c", q);
 }
 
+/* Scans a multi-line string literal ```...``` from its opening chord:
+ * newlines allowed, no escapes (Kusto's string page). */
+static bool scan_multiline_string(AiqLexer *lx, int32_t start, AiqError *err)
+{
+    lx->pos += 3;
+    for (; lx->pos + 2 < lx->len; lx->pos++)
+        if (memcmp(lx->text + lx->pos, "```", 3) == 0) {
+            lx->pos += 3;
+            return true;
+        }
+    lx->pos = lx->len;
+    return aiq_error_set(err, AIQ_ERR_SYNTAX, start, 3, "unterminated multi-line string literal; add the closing ```");
+}
+
+/* The length of the prefix of a string literal at the cursor: 0 for '...'
+ * and "...", 1 for @'...' and h'...', 2 for h@'...'; -1 when no string
+ * starts here. *verbatim tells whether its body is verbatim (@). */
+static int string_prefix_len(const AiqLexer *lx, bool *verbatim)
+{
+    int i = 0;
+    if (peekc(lx, 0) == 'h' || peekc(lx, 0) == 'H')
+        i++;
+    *verbatim = peekc(lx, i) == '@';
+    if (*verbatim)
+        i++;
+    return peekc(lx, i) == '"' || peekc(lx, i) == '\'' ? i : -1;
+}
+
+/* Scans the string literal at the cursor (any form string_prefix_len knows,
+ * or a multi-line one). Returns false with err set when it is unterminated. */
+static bool scan_any_string(AiqLexer *lx, AiqError *err)
+{
+    int32_t start = lx->pos;
+    if (peekc(lx, 0) == '`' && peekc(lx, 1) == '`' && peekc(lx, 2) == '`')
+        return scan_multiline_string(lx, start, err);
+    bool verbatim;
+    int pre = string_prefix_len(lx, &verbatim);
+    lx->pos += pre > 0 ? pre : 0;
+    return scan_string(lx, verbatim, start, err);
+}
+
 /* Scans `(...)` after datetime/time/timespan/dynamic, balancing brackets
  * and skipping over strings inside (a dynamic literal holds JSON). */
 static bool scan_balanced_parens(AiqLexer *lx, int32_t start, AiqError *err)
@@ -109,8 +174,10 @@ static bool scan_balanced_parens(AiqLexer *lx, int32_t start, AiqError *err)
     int depth = 0;
     while (lx->pos < lx->len) {
         char c = lx->text[lx->pos];
-        if (c == '"' || c == '\'') {
-            if (!scan_string(lx, false, lx->pos, err))
+        bool verbatim;
+        /* strings inside, in every form: @'C:\Temp\' ends at its last quote */
+        if (string_prefix_len(lx, &verbatim) >= 0 || (c == '`' && peekc(lx, 1) == '`' && peekc(lx, 2) == '`')) {
+            if (!scan_any_string(lx, err))
                 return false;
             continue;
         }
@@ -129,6 +196,7 @@ static bool scan_balanced_parens(AiqLexer *lx, int32_t start, AiqError *err)
 static bool lex_number(AiqLexer *lx, AiqToken *tok)
 {
     const char *t = lx->text;
+    int32_t start = lx->pos;
     bool real = false;
     if (peekc(lx, 0) == '0' && (peekc(lx, 1) == 'x' || peekc(lx, 1) == 'X') &&
         isxdigit(peekc(lx, 2))) {
@@ -140,11 +208,17 @@ static bool lex_number(AiqLexer *lx, AiqToken *tok)
     }
     while (isdigit(peekc(lx, 0)))
         lx->pos++;
-    if (peekc(lx, 0) == '.' && isdigit(peekc(lx, 1))) {
+    /* 1.5, and 1000. (a real with nothing after the point), but not the
+     * 1 of 1..5 */
+    if (peekc(lx, 0) == '.' && peekc(lx, 1) != '.' && !is_id_start(peekc(lx, 1))) {
         real = true;
         lx->pos++;
         while (isdigit(peekc(lx, 0)))
             lx->pos++;
+    } else if (peekc(lx, 0) == '.' && (peekc(lx, 1) == 'e' || peekc(lx, 1) == 'E') &&
+               (isdigit(peekc(lx, 2)) || ((peekc(lx, 2) == '+' || peekc(lx, 2) == '-') && isdigit(peekc(lx, 3))))) {
+        real = true; /* 1.e3 */
+        lx->pos++;
     }
     if ((peekc(lx, 0) == 'e' || peekc(lx, 0) == 'E') &&
         (isdigit(peekc(lx, 1)) ||
@@ -165,6 +239,21 @@ static bool lex_number(AiqLexer *lx, AiqToken *tok)
             tok->kind = AIQ_TK_TIMESPAN;
         }
     }
+    /* Digits that run on into letters or '_' are a name, as in Kusto:
+     * 90th_Percentile, 1d_x (but 1d, 1e3 and 0x1f are numbers). */
+    bool digits_only = true;
+    for (int32_t i = start; i < lx->pos; i++)
+        digits_only &= isdigit((unsigned char)t[i]) != 0;
+    if ((digits_only || tok->kind == AIQ_TK_TIMESPAN) && is_id_char(peekc(lx, 0))) {
+        bool integral = true;
+        for (int32_t i = start; i < lx->pos; i++)
+            integral &= t[i] != '.';
+        if (integral) {
+            while (is_id_char(peekc(lx, 0)))
+                lx->pos++;
+            tok->kind = AIQ_TK_IDENT;
+        }
+    }
     return true;
 }
 
@@ -182,16 +271,16 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
     int c = peekc(lx, 0), c1 = peekc(lx, 1);
     bool ok = true;
 
+    bool verbatim;
     if (isdigit(c)) {
         ok = lex_number(lx, tok);
-    } else if ((c == '@' || c == 'h' || c == 'H') && (c1 == '"' || c1 == '\'')) {
-        lx->pos++;
+    } else if ((c == '@' || c == 'h' || c == 'H' || c == '"' || c == '\'') &&
+               string_prefix_len(lx, &verbatim) >= 0) {
         tok->kind = AIQ_TK_STRING;
-        ok = scan_string(lx, c == '@', start, err);
-    } else if ((c == 'h' || c == 'H') && c1 == '@' && (peekc(lx, 2) == '"' || peekc(lx, 2) == '\'')) {
-        lx->pos += 2;
+        ok = scan_any_string(lx, err);
+    } else if (c == '`' && c1 == '`' && peekc(lx, 2) == '`') {
         tok->kind = AIQ_TK_STRING;
-        ok = scan_string(lx, true, start, err);
+        ok = scan_any_string(lx, err);
     } else if (is_id_start(c)) {
         lx->pos++; /* the first character may be '$' ($left), which is not an id char */
         while (is_id_char(peekc(lx, 0)))
@@ -344,10 +433,6 @@ bool aiq_lex_next(AiqLexer *lx, AiqToken *tok, AiqError *err)
                 ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, lx->pos - start,
                                    "unexpected character '%.*s'", (int)(lx->pos - start),
                                    t + start);
-            } else if (c == '"' || c == '\'') {
-                lx->pos--;
-                tok->kind = AIQ_TK_STRING;
-                ok = scan_string(lx, false, start, err);
             } else if (isprint(c)) {
                 ok = aiq_error_set(err, AIQ_ERR_SYNTAX, start, 1, "unexpected character '%c'", c);
             } else {

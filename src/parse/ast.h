@@ -24,12 +24,14 @@ typedef enum AiqNodeKind {
     AIQ_N_STAR,         /* `*` as an argument or column list */
     AIQ_N_BINARY,       /* op: the operator's AiqFuncId (AIQ_FN_EQ, _HAS, _AND, ...); lhs, rhs */
     AIQ_N_UNARY,        /* op: AIQ_FN_NEG for '-', AIQ_FN_ADD for '+'; lhs */
-    AIQ_N_CALL,         /* str: function name; items: arguments */
+    AIQ_N_CALL,         /* str: function name; items: arguments; lhs: the receiver of
+                           cluster("c").database("d"), else NULL */
     AIQ_N_MEMBER,       /* lhs.str */
     AIQ_N_INDEX,        /* lhs[rhs] */
     AIQ_N_IN,           /* op: AIQ_FN_IN, _NOT_IN, _IN_CI, _NOT_IN_CI, _HAS_ANY, _HAS_ALL; lhs; items: the set */
     AIQ_N_BETWEEN,      /* op: AIQ_FN_BETWEEN or _NOT_BETWEEN; lhs; rhs: low; extra: high */
     AIQ_N_ASSIGN,       /* str: new name; lhs: expression */
+    AIQ_N_TUPLE_ASSIGN, /* (A, B) = expr: items: the names (NAME); lhs: expression */
     AIQ_N_SORT_KEY,     /* lhs: expression; op: AIQ_SORT_* flags */
     AIQ_N_COLDECL,      /* str: name; type (parse captures, datatable, typeof) */
     /* tabular sources */
@@ -60,6 +62,9 @@ typedef enum AiqNodeKind {
     AIQ_N_RENDER,       /* str: chart kind */
     AIQ_N_GETSCHEMA,    /* (none) */
     AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
+    AIQ_N_SKIPPED,      /* valid KQL aiq does not run yet (parse_skip.c): str: its name; lhs: the
+                           input of an operator, NULL for a source or a statement; extra: a
+                           string literal of its whole text */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 

@@ -9,6 +9,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,12 @@ bool parse_decode_string(Parser *p, const AiqToken *t, AiqNode *n)
     const char *s = p->text + t->off;
     int32_t i = 0;
     bool verbatim = false;
+    if (t->len >= 6 && strncmp(s, "```", 3) == 0) {
+        /* a multi-line string: its text as it is, no escapes */
+        n->str = aiq_arena_strndup(p->arena, s + 3, (size_t)t->len - 6);
+        n->slen = (uint32_t)t->len - 6;
+        return true;
+    }
     if (s[i] == 'h' || s[i] == 'H')
         i++;
     if (s[i] == '@') {
@@ -109,6 +116,13 @@ static AiqNode *parse_typed_literal(Parser *p)
             in++;
             n_in -= 2;
         }
+        /* datetime(1990) and datetime(1990-02): the first day of that year or month */
+        char whole[16];
+        if ((n_in == 4 || (n_in == 7 && in[4] == '-')) && isdigit((unsigned char)in[0])) {
+            snprintf(whole, sizeof whole, "%.*s%s", (int)n_in, in, n_in == 4 ? "-01-01" : "-01");
+            in = whole;
+            n_in = strlen(whole);
+        }
         if (!aiq_datetime_parse_text(in, n_in, &n->i64))
             return fail_at(p, t, aiq_arena_printf(p->arena,
                 "invalid datetime literal '%.*s'; expected ISO 8601 such as 2026-11-22T10:00:00Z",
@@ -171,8 +185,27 @@ static AiqNode *parse_scalar_typed_literal(Parser *p, AiqType type)
 /* ---- expressions ------------------------------------------------------ */
 
 
+/* arg_value -> expr { '|' operator }: an argument may be a tabular
+ * expression, as toscalar(T | count), materialize(T | where ...) and the
+ * right side of in (x in (T | project y)) take; a name before the first
+ * '|' names a table then. */
+static AiqNode *parse_arg_value(Parser *p)
+{
+    AiqNode *e = parse_expr(p);
+    if (!e || !at(p, AIQ_TK_PIPE))
+        return e;
+    if (!enter(p))
+        return NULL;
+    if (e->kind == AIQ_N_NAME)
+        e->kind = AIQ_N_TABLE;
+    while (e && accept(p, AIQ_TK_PIPE))
+        e = parse_operator(p, e);
+    leave(p);
+    return e;
+}
+
 /* args -> [ arg { ',' arg } ]   (inside parentheses already opened)
-   arg -> '*' | identifier '=' expr | expr    (name = value: a user function's parameter) */
+   arg -> '*' | identifier '=' arg_value | arg_value    (name = value: a user function's parameter) */
 static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
 {
     if (accept(p, AIQ_TK_RPAREN))
@@ -185,11 +218,11 @@ static bool parse_args(Parser *p, const AiqToken *open, NodeList *args)
             a = new_node(p, AIQ_N_ASSIGN, peek(p));
             a->str = tok_text(p, advance(p));
             advance(p); /* '=' */
-            if (!(a->lhs = parse_expr(p)))
+            if (!(a->lhs = parse_arg_value(p)))
                 return false;
             finish(p, a);
         } else {
-            a = parse_expr(p);
+            a = parse_arg_value(p);
         }
         if (!a)
             return false;
@@ -301,6 +334,16 @@ AiqNode *parse_primary(Parser *p)
         n->str = tok_text(p, t);
         return n;
     }
+    case AIQ_TK_STAR: {
+        /* `* has "x"`: a string operator over every column (where-operator.md) */
+        const AiqToken *op = peek_at(p, 1);
+        const AiqFuncDef *f = op->kind == AIQ_TK_IDENT || op->kind == AIQ_TK_BANG_WORD
+                                  ? aiq_func_operator(p->text + op->off, (size_t)op->len)
+                                  : NULL;
+        if (f && (f->flags & AIQ_FN_STRING_OP) && (f->flags & AIQ_FN_WORD))
+            return new_node(p, AIQ_N_STAR, advance(p));
+        return fail_expected(p, "an expression");
+    }
     default:
         return fail_expected(p, "an expression");
     }
@@ -323,6 +366,16 @@ AiqNode *parse_postfix(Parser *p)
             m->str = parse_name(p, "a property name after '.'");
             if (!m->str)
                 return NULL;
+            if (at(p, AIQ_TK_LPAREN)) {
+                /* cluster("c").database("d"): a call on what is before the '.' */
+                m->kind = AIQ_N_CALL;
+                const AiqToken *open = advance(p);
+                NodeList args = {0};
+                if (!parse_args(p, open, &args))
+                    return NULL;
+                m->items = args.items;
+                m->nitems = args.n;
+            }
             e = finish(p, m);
         } else if (at(p, AIQ_TK_BRACKET_ID)) {
             /* d["key"] lexes like a bracketed name; after an expression it is an index. */
@@ -593,10 +646,27 @@ AiqNode *parse_column_expr(Parser *p)
             return NULL;
         return finish(p, a);
     }
-    /* (A, B) = arg_max(...) is not supported: say so rather than fail obscurely. */
+    /* tuple_assign -> '(' name { ',' name } ')' '=' expr: the columns an
+     * aggregate gives several of, named at once (percentiles, arg_max) */
     if (at(p, AIQ_TK_LPAREN) && is_name_token(peek_at(p, 1)) &&
-        peek_at(p, 2)->kind == AIQ_TK_COMMA)
-        return fail_at(p, peek(p), "assigning several names at once, '(A, B) = ...', is not supported by aiq yet");
+        peek_at(p, 2)->kind == AIQ_TK_COMMA) {
+        AiqNode *a = new_node(p, AIQ_N_TUPLE_ASSIGN, peek(p));
+        const AiqToken *open = advance(p);
+        NodeList names = {0};
+        do {
+            AiqNode *nm = new_node(p, AIQ_N_NAME, peek(p));
+            if (!(nm->str = parse_name(p, "a column name in '(A, B) = ...'")))
+                return NULL;
+            list_push(p, &names, nm);
+        } while (accept(p, AIQ_TK_COMMA));
+        if (!expect_close(p, AIQ_TK_RPAREN, open) || !expect(p, AIQ_TK_ASSIGN, "after '(A, B)'"))
+            return NULL;
+        a->items = names.items;
+        a->nitems = names.n;
+        if (!(a->lhs = parse_expr(p)))
+            return NULL;
+        return finish(p, a);
+    }
     return parse_expr(p);
 }
 

@@ -192,8 +192,14 @@ AiqNode *parse_sort_key(Parser *p);
 /* parse_ops.c: tabular operators and sources */
 AiqNode *parse_operator(Parser *p, AiqNode *input);
 AiqNode *parse_coldecl(Parser *p);
-AiqNode *parse_unsupported_start(Parser *p);
 AiqNode *parse_source(Parser *p);
 AiqNode *parse_pipe_expr(Parser *p);
+
+/* parse_skip.c: valid KQL that aiq does not run yet, taken whole into a
+ * SKIPPED node; each returns NULL, consuming nothing, when the cursor is not
+ * at such a construct */
+AiqNode *parse_skipped_operator(Parser *p, AiqNode *input);
+AiqNode *parse_skipped_source(Parser *p);
+AiqNode *parse_skipped_statement(Parser *p);
 
 #endif

@@ -10,16 +10,6 @@
 
 #include "util/suggest.h"
 
-/* Real Kusto operators that aiq does not run yet: a clear message beats a
- * confusing syntax error. */
-static const char *const unsupported_operators[] = {
-    "make-series", "evaluate", "mv-apply", "top-nested", "top-hitters", "lookup", "scan",
-    "partition", "sample", "sample-distinct", "facet", "fork", "invoke", "reduce",
-    "parse-where", "parse-kv", "project-smart", "consume", "find", "search", "externaldata",
-    "range", "print", "datatable", "make-graph", "graph-match", "graph-merge",
-    "graph-to-table", "graph-shortest-paths", "graph-mark-components", "extend-schema", NULL,
-};
-
 /* ---- tabular operators ----------------------------------------------- */
 
 
@@ -100,7 +90,31 @@ static AiqNode *parse_join(Parser *p, const AiqToken *t, AiqNode *input)
     return finish(p, n);
 }
 
-/* union_op -> 'union' params tabular_arg { ',' tabular_arg } */
+/* Whether a table name pattern starts at the cursor: '*', or a name and a
+ * '*' that touch (App*, *Events, Device*Events). */
+static bool at_table_pattern(Parser *p)
+{
+    const AiqToken *t = peek(p), *u = peek_at(p, 1);
+    return t->kind == AIQ_TK_STAR ||
+           (t->kind == AIQ_TK_IDENT && u->kind == AIQ_TK_STAR && u->off == t->off + t->len);
+}
+
+/* table_pattern -> { identifier | '*' }, touching: a TABLE node whose name
+ * holds the '*'s (the binder matches it against the tables) */
+static AiqNode *parse_table_pattern(Parser *p)
+{
+    const AiqToken *t = peek(p);
+    AiqNode *n = new_node(p, AIQ_N_TABLE, t);
+    int32_t end = t->off;
+    while ((at(p, AIQ_TK_IDENT) || at(p, AIQ_TK_STAR)) && (peek(p)->off == end || end == t->off)) {
+        end = peek(p)->off + peek(p)->len;
+        advance(p);
+    }
+    n->str = aiq_arena_strndup(p->arena, p->text + t->off, (size_t)(end - t->off));
+    return finish(p, n);
+}
+
+/* union_op -> 'union' params ( table_pattern | tabular_arg ) { ',' ( table_pattern | tabular_arg ) } */
 static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
 {
     static const char *const allowed[] = {"kind", "withsource", "with_source", "isfuzzy", "best_effort", NULL};
@@ -111,7 +125,8 @@ static AiqNode *parse_union(Parser *p, const AiqToken *t, AiqNode *input)
     n->params = params.items;
     n->nparams = params.n;
     for (;;) {
-        AiqNode *tab = parse_tabular_arg(p, "a table or '(' query ')' to union");
+        AiqNode *tab = at_table_pattern(p) ? parse_table_pattern(p)
+                                           : parse_tabular_arg(p, "a table or '(' query ')' to union");
         if (!tab)
             return NULL;
         list_push(p, &tables, tab);
@@ -231,14 +246,8 @@ static AiqNode *parse_parse(Parser *p, const AiqToken *t, AiqNode *input)
 static void *unknown_operator(Parser *p, const AiqToken *t)
 {
     char *w = tok_text(p, t);
-    for (int i = 0; unsupported_operators[i]; i++)
-        if (strcmp(w, unsupported_operators[i]) == 0) {
-            if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
-                return fail_at(p, t, aiq_arena_printf(p->arena,
-                    "'%s' starts a query; it cannot follow '|'", w));
-            return fail_at(p, t, aiq_arena_printf(p->arena,
-                "'%s' is valid KQL but not supported by aiq yet", w));
-        }
+    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
+        return fail_at(p, t, aiq_arena_printf(p->arena, "'%s' starts a query; it cannot follow '|'", w));
     size_t nops = 0;
     while (aiq_parse_operator_names[nops])
         nops++;
@@ -377,7 +386,7 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "union")) {
         advance(p);
         return parse_union(p, t, input);
-    } else if (at_word(p, "mv-expand")) {
+    } else if (at_word(p, "mv-expand") || at_word(p, "mvexpand")) { /* mvexpand: the legacy spelling */
         advance(p);
         return parse_mv_expand(p, t, input);
     } else if (at_word(p, "parse")) {
@@ -392,7 +401,8 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         if (!(n->str = parse_name(p, "a name after 'as'")))
             return NULL;
     } else if (at_word(p, "render")) {
-        /* render_op -> 'render' name [ 'with' '(' ... ')' ] */
+        /* render_op -> 'render' name [ 'with' '(' property { ',' property } ')' | { name '=' value } ]
+         * (the properties without `with` are Kusto's older form: kind=stacked) */
         advance(p);
         n = op_node(p, AIQ_N_RENDER, t, input);
         if (!(n->str = parse_name(p, "a chart kind such as timechart after 'render'")))
@@ -408,6 +418,16 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
                 return NULL;
             n->params = props.items;
             n->nparams = props.n;
+        } else {
+            NodeList props = {0};
+            while (is_name_token(peek(p)) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
+                AiqNode *prop = parse_column_expr(p);
+                if (!prop)
+                    return NULL;
+                list_push(p, &props, prop);
+            }
+            n->params = props.items;
+            n->nparams = props.n;
         }
     } else if (at_word(p, "getschema")) {
         advance(p);
@@ -417,6 +437,8 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         n = op_node(p, AIQ_N_SERIALIZE, t, input);
         if (!at_list_end(p) && !parse_column_list(p, &items, NULL, "a column"))
             return NULL;
+    } else if ((n = parse_skipped_operator(p, input))) {
+        return n;
     } else {
         return unknown_operator(p, t);
     }
@@ -523,33 +545,14 @@ static AiqNode *parse_range(Parser *p)
     return finish(p, n);
 }
 
-/* Statements and query sources of Kusto that aiq does not run yet; each is
- * taken for one only when a word that cannot end a table name follows, so
- * a table called search still reads as a table. */
-static const char *const unsupported_starts[] = {
-    "set", "pattern", "alias", "restrict", "search", "find", "evaluate", "externaldata", NULL,
-};
-
-AiqNode *parse_unsupported_start(Parser *p)
-{
-    const AiqToken *next = peek_at(p, 1);
-    if (next->kind == AIQ_TK_PIPE || next->kind == AIQ_TK_EOF || next->kind == AIQ_TK_SEMI ||
-        next->kind == AIQ_TK_RPAREN || next->kind == AIQ_TK_COMMA || next->kind == AIQ_TK_DOT)
-        return NULL;
-    for (int i = 0; unsupported_starts[i]; i++)
-        if (at_word(p, unsupported_starts[i]))
-            return fail_at(p, peek(p), aiq_arena_printf(p->arena, "'%s' is valid KQL but not supported by aiq yet",
-                                                        unsupported_starts[i]));
-    return NULL;
-}
-
 /* source -> print_src | datatable_src | range_src | 'union' ... | expr */
 AiqNode *parse_source(Parser *p)
 {
     const AiqToken *t = peek(p);
     const AiqToken *t1 = peek_at(p, 1);
-    if (parse_unsupported_start(p) || p->err->code != AIQ_OK)
-        return NULL;
+    AiqNode *skipped = parse_skipped_source(p);
+    if (skipped)
+        return skipped;
     if (at_word(p, "print") && t1->kind != AIQ_TK_PIPE)
         return parse_print(p);
     if (at_word(p, "datatable") && t1->kind == AIQ_TK_LPAREN)

@@ -147,13 +147,10 @@ static AiqNode *parse_statement(Parser *p)
 {
     if (at_word(p, "let") && is_name_token(peek_at(p, 1)))
         return parse_let(p);
-    if (parse_unsupported_start(p) || p->err->code != AIQ_OK)
-        return NULL;
     if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "query_parameters"))
         return parse_declare(p);
-    if (at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "pattern"))
-        return fail_at(p, peek(p), "'declare pattern' is valid KQL but not supported by aiq yet");
-    return parse_pipe_expr(p);
+    AiqNode *skipped = parse_skipped_statement(p);
+    return skipped ? skipped : parse_pipe_expr(p);
 }
 
 static bool tokenize(Parser *p)
@@ -226,8 +223,8 @@ AiqNode *aiq_parse_query(const char *text, size_t len, AiqArena *arena, AiqError
     }
     if (stmts.n == 0)
         return fail_at(&p, peek(&p), "empty query: expected a table name or a statement");
-    if (stmts.items[stmts.n - 1]->kind == AIQ_N_LET || stmts.items[stmts.n - 1]->kind == AIQ_N_DECLARE)
-        return fail_at(&p, peek(&p), "the query has only 'let' statements; it needs a final query expression such as a table name");
+    /* only lets: a library of functions, valid KQL (the binder says so
+     * when one is run) */
     q->items = stmts.items;
     q->nitems = stmts.n;
     return q;

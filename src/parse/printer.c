@@ -245,6 +245,10 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_putc(out, ')');
         break;
     case AIQ_N_CALL:
+        if (n->lhs) { /* cluster("c").database("d") */
+            print_postfix_base(out, n->lhs);
+            aiq_sb_putc(out, '.');
+        }
         aiq_sb_printf(out, "%s(", n->str);
         print_list(out, n->items, n->nitems);
         aiq_sb_putc(out, ')');
@@ -282,6 +286,16 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         print_expr(out, n->lhs);
         if (n->type)
             aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->type));
+        break;
+    case AIQ_N_TUPLE_ASSIGN:
+        aiq_sb_putc(out, '(');
+        for (int i = 0; i < n->nitems; i++) {
+            if (i)
+                aiq_sb_puts(out, ", ");
+            print_name(out, n->items[i]->str);
+        }
+        aiq_sb_puts(out, ") = ");
+        print_expr(out, n->lhs);
         break;
     case AIQ_N_SORT_KEY: print_sort_key(out, n); break;
     case AIQ_N_COLDECL:
@@ -450,6 +464,10 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_GETSCHEMA:
         print_input(out, n);
         aiq_sb_puts(out, "getschema");
+        break;
+    case AIQ_N_SKIPPED: /* its text as written: aiq knows no more of it */
+        print_input(out, n);
+        aiq_sb_append(out, n->extra->str, n->extra->slen);
         break;
     case AIQ_N_KIND_COUNT: break;
     }

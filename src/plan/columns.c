@@ -238,6 +238,12 @@ static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below)
             walk(nd, p->inputs[i], ri);
         }
         return false;
+    case AIQ_P_SUBQUERIES: /* its columns are its input's; each subquery gives its first column */
+        for (int c = 0; c < nin; c++)
+            pass(nd, r, c, req, c);
+        for (int i = 0; i < p->ninputs; i++)
+            walk(nd, p->inputs[i], fresh(nd, p->inputs[i]->schema.ncols, NEED_ALL));
+        break;
     case AIQ_P_SHARED: /* every column, whole; walked once however often it is used */
         if (nd->shared_seen[p->shared_id])
             return false;

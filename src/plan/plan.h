@@ -35,7 +35,7 @@ typedef struct AiqAgg {
 #define AIQ_PLAN_KINDS(X)                                                                          \
     X(SCAN, "scan")           /* table: read a catalog table; scan: what it reads */               \
     X(VALUES, "values")       /* rows of constants: print, datatable, getschema */                 \
-    X(RANGE, "range")         /* range x from a to b step c: values[0..2] */                       \
+    X(RANGE, "range")         /* range x from a to b step c: values[0..2], or exprs[0..2] */        \
     X(FILTER, "filter")       /* exprs[0]: predicate; pushed: its conjuncts the reader tests */    \
     X(PROJECT, "project")     /* exprs: one per output column (extend, project, rename, ...) */    \
     X(SUMMARIZE, "summarize") /* exprs: keys; aggs */                                              \
@@ -46,7 +46,8 @@ typedef struct AiqAgg {
     X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
-    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */             \
+    X(SUBQUERIES, "subqueries") /* inputs: subqueries run first; exprs[i]: what inputs[i] fills */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -77,7 +78,7 @@ struct AiqPlan {
     int nkeys;
     int *right_cols;    /* JOIN: right columns kept in the output */
     int nright_cols;
-    AiqPlan **inputs;   /* UNION */
+    AiqPlan **inputs;   /* UNION; SUBQUERIES: the subqueries, in the order they run */
     int ninputs;
     int **maps;         /* UNION: per input, output column -> input column or -1 */
     int source_col;     /* UNION withsource: output column of the source name, or -1 */
@@ -101,6 +102,9 @@ struct AiqPlan {
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */
+    int32_t lets_only_end; /* root only, > 0: the query is only lets (a library of
+                              functions), ending at this offset; it checks, but has
+                              no result to run */
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */

@@ -164,8 +164,29 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
     return oo;
 }
 
+/* A query of only lets checks but has no result: running it is an error
+ * at its end, where the query expression is missing. */
+static bool has_result(const AiqQuery *q, AiqError *err)
+{
+    if (q->plan->lets_only_end <= 0)
+        return true;
+    aiq_error_set(err, AIQ_ERR_BIND, q->plan->lets_only_end, 1,
+                  "the query has only 'let' statements; it needs a final query expression such as a table name");
+    return false;
+}
+
+bool aiq_query_lets_only(const AiqQuery *q)
+{
+    if (q->plan)
+        return q->plan->lets_only_end > 0;
+    const AiqNode *last = q->ast->items[q->ast->nitems - 1]; /* syntax only */
+    return last->kind == AIQ_N_LET || last->kind == AIQ_N_DECLARE;
+}
+
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
 {
+    if (!has_result(q, err))
+        return aiq_error_exit_code(err->code);
     AiqSession *s = q->s;
     const AiqOptions *o = &s->opts;
     double t0 = aiq_exec_clock();
@@ -196,6 +217,8 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
 
 bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err)
 {
+    if (!has_result(q, err))
+        return false;
     AiqStrBuf sb;
     aiq_sb_init(&sb);
     aiq_explain_plan(&sb, aiq_plan_physical(q->plan, &q->arena));
@@ -224,10 +247,12 @@ bool aiq_query_complete(const char *text, size_t len)
     AiqArena a;
     aiq_arena_init(&a, 0);
     AiqError err = {0};
-    bool ok = aiq_parse_query(text, n, &a, &err) != NULL;
+    const AiqNode *ast = aiq_parse_query(text, n, &a, &err);
+    /* lets so far: the query expression is still to come */
+    bool only_lets = ast && (ast->items[ast->nitems - 1]->kind == AIQ_N_LET ||
+                             ast->items[ast->nitems - 1]->kind == AIQ_N_DECLARE);
     aiq_arena_free(&a);
-    if (ok)
-        return true;
-    bool only_lets = strstr(err.msg, "only 'let' statements") != NULL;
-    return !only_lets && err.offset >= 0 && (size_t)err.offset + 1 < n;
+    if (ast)
+        return !only_lets;
+    return err.offset >= 0 && (size_t)err.offset + 1 < n;
 }

@@ -53,10 +53,50 @@ static void json_chars(AiqStrBuf *out, const char *p, size_t n)
     }
 }
 
+/* @"..." or @'...': a verbatim string, where only a doubled quote is an
+ * escape (so @'C:\Temp\' ends at its last quote); written out as a JSON
+ * string. d->pos is at the '@'. */
+static bool verbatim_string(DynLit *d)
+{
+    char q = d->s[++d->pos];
+    d->pos++;
+    aiq_sb_putc(d->out, '"');
+    for (;;) {
+        if (d->pos >= d->n)
+            return fail(d, "unterminated string");
+        char c = d->s[d->pos++];
+        if (c == q) {
+            if (d->pos >= d->n || d->s[d->pos] != q)
+                break;
+            d->pos++; /* a doubled quote stands for one */
+        }
+        json_chars(d->out, &c, 1);
+    }
+    aiq_sb_putc(d->out, '"');
+    return true;
+}
+
+/* Whether a string literal starts at d->pos: '...', "...", @'...', h'...',
+ * h@'...' (h, an obfuscated string, is only a marker for logs). */
+static size_t string_prefix(const DynLit *d)
+{
+    size_t i = d->pos;
+    if (i < d->n && (d->s[i] == 'h' || d->s[i] == 'H'))
+        i++;
+    if (i < d->n && d->s[i] == '@')
+        i++;
+    return i < d->n && (d->s[i] == '"' || d->s[i] == '\'') ? i - d->pos : (size_t)-1;
+}
+
 /* "..." or '...': KQL's escapes (\n \t \r \\ \' \" \uXXXX) in either quote;
- * written out as a JSON string. */
+ * or a verbatim or obfuscated form (string_prefix); written out as a JSON
+ * string. */
 static bool string(DynLit *d)
 {
+    if (d->s[d->pos] == 'h' || d->s[d->pos] == 'H')
+        d->pos++;
+    if (d->s[d->pos] == '@')
+        return verbatim_string(d);
     char q = d->s[d->pos++];
     aiq_sb_putc(d->out, '"');
     while (d->pos < d->n && d->s[d->pos] != q) {
@@ -171,7 +211,7 @@ static bool sequence(DynLit *d, char close, bool keys)
     for (;;) {
         blanks(d);
         if (keys) {
-            if (d->pos >= d->n || (d->s[d->pos] != '"' && d->s[d->pos] != '\''))
+            if (string_prefix(d) == (size_t)-1)
                 return fail(d, "a quoted key expected");
             if (!string(d))
                 return false;
@@ -207,7 +247,7 @@ static bool value(DynLit *d)
     bool ok;
     if (c == '{' || c == '[') {
         ok = sequence(d, c == '{' ? '}' : ']', c == '{');
-    } else if (c == '"' || c == '\'') {
+    } else if (string_prefix(d) != (size_t)-1) {
         ok = string(d);
     } else if (isalpha((unsigned char)c)) {
         size_t start = d->pos;

@@ -22,7 +22,9 @@ printf "${BOM}.create table X (n:long)\n" > "$T/schema.kql"
 printf '{"n":7}\n' > "$T/x.jsonl"
 expect_rc 0 "$AIQ" $N --schema "$T/schema.kql" -t X="$T/x.jsonl" -o ndjson -q 'X'
 expect_out '{"n":7}'
-# a mark anywhere but at the very start is still a stray character
+# a mark anywhere else is a blank between tokens, as U+FEFF is to Kusto's
+# parser (kqlcheck accepts it), but still no part of a name
 printf "print a = 1${BOM}\n" > "$T/mid.kql"
-expect_rc 1 "$AIQ" check "$T/mid.kql"
-err_has "$T/mid.kql:1:12: error: unexpected character"
+expect_rc 0 "$AIQ" check "$T/mid.kql"
+printf "print a${BOM}b = 1\n" > "$T/mid2.kql"
+expect_rc 1 "$AIQ" check "$T/mid2.kql"

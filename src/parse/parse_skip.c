@@ -1,0 +1,120 @@
+/*
+ * parse_skip.c -- Kusto's tabular grammar beyond what aiq runs: operators,
+ * query sources and statements that are valid KQL but that aiq does not
+ * run yet. The parser takes each one whole (balanced brackets, up to the
+ * next '|' or ';' at its own level) into a SKIPPED node, so that `aiq
+ * check --syntax` accepts every valid query and the binder names the
+ * construct ("valid KQL but not supported by aiq yet: fork") instead of
+ * the parser stopping at some token inside it.
+ *
+ * An operator that gets a real parse function leaves these lists: its
+ * branch in parse_operator() or parse_source() then comes first.
+ */
+#include "parse/parse_internal.h"
+
+#include <string.h>
+
+/* Kusto's tabular operators (the docs' list, tests/corpus/kusto_builtins.tsv)
+ * that aiq does not parse yet, as they may follow '|'. */
+static const char *const skipped_operators[] = {
+    "consume", "evaluate", "externaldata", "facet", "find", "fork", "graph-mark-components",
+    "graph-match", "graph-merge", "graph-shortest-paths", "graph-to-table", "invoke", "lookup",
+    "macro-expand", "make-graph", "make-series", "mv-apply", "parse-kv", "parse-where",
+    "partition", "project-by-names", "project-smart", "reduce", "sample", "sample-distinct", "scan",
+    "search", "top-hitters", "top-nested", NULL,
+};
+
+/* Those of them that may also start a query (before any '|'). */
+static const char *const skipped_sources[] = {
+    "search", "find", "evaluate", "externaldata", "macro-expand", NULL,
+};
+
+/* Statements aiq does not run yet: query options, database aliases,
+ * patterns, access restrictions. */
+static const char *const skipped_statements[] = {"set", "alias", "restrict", "pattern", NULL};
+
+static bool word_listed(const Parser *p, const AiqToken *t, const char *const *list)
+{
+    for (int i = 0; list[i]; i++)
+        if (tok_is_word(p, t, list[i]))
+            return true;
+    return false;
+}
+
+/* Consumes the tokens of a construct up to the '|', ';' or closing bracket
+ * that ends it at its own level (brackets inside are balanced; a stray
+ * closing one ends it, for the caller to report), or the end of the query. */
+static void skip_construct(Parser *p, bool stop_at_pipe)
+{
+    int depth = 0;
+    for (;;) {
+        AiqTokKind k = peek(p)->kind;
+        if (k == AIQ_TK_EOF)
+            return;
+        if (depth == 0 && (k == AIQ_TK_SEMI || (stop_at_pipe && k == AIQ_TK_PIPE)))
+            return;
+        if (k == AIQ_TK_LPAREN || k == AIQ_TK_LBRACKET || k == AIQ_TK_LBRACE)
+            depth++;
+        else if (k == AIQ_TK_RPAREN || k == AIQ_TK_RBRACKET || k == AIQ_TK_RBRACE) {
+            if (depth == 0)
+                return;
+            depth--;
+        }
+        advance(p);
+    }
+}
+
+/* The SKIPPED node for the construct whose first word is at the cursor:
+ * str its name, off/len the name's span (where the binder's message points),
+ * extra a string literal holding the whole text (for the printer). */
+static AiqNode *skipped_node(Parser *p, AiqNode *input, bool stop_at_pipe)
+{
+    const AiqToken *t = advance(p);
+    AiqNode *n = new_node(p, AIQ_N_SKIPPED, t);
+    n->str = tok_text(p, t);
+    n->lhs = input;
+    skip_construct(p, stop_at_pipe);
+    const AiqToken *last = &p->toks[p->pos - 1];
+    AiqNode *text = new_node(p, AIQ_N_LITERAL, t);
+    text->type = AIQ_TYPE_STRING;
+    text->len = last->off + last->len - t->off;
+    text->str = aiq_arena_strndup(p->arena, p->text + t->off, (size_t)text->len);
+    text->slen = (uint32_t)text->len;
+    n->extra = text;
+    return n;
+}
+
+/* Whether the word at the cursor starts a construct rather than naming a
+ * table: a table called search is still a table when '|', ';', ')', ',',
+ * '.' or the end follows it. */
+static bool starts_construct(const Parser *p)
+{
+    AiqTokKind k = peek_at(p, 1)->kind;
+    return k != AIQ_TK_PIPE && k != AIQ_TK_EOF && k != AIQ_TK_SEMI && k != AIQ_TK_RPAREN &&
+           k != AIQ_TK_COMMA && k != AIQ_TK_DOT;
+}
+
+AiqNode *parse_skipped_operator(Parser *p, AiqNode *input)
+{
+    if (!word_listed(p, peek(p), skipped_operators))
+        return NULL;
+    return skipped_node(p, input, true);
+}
+
+AiqNode *parse_skipped_source(Parser *p)
+{
+    if (!starts_construct(p) || !word_listed(p, peek(p), skipped_sources))
+        return NULL;
+    return skipped_node(p, NULL, true);
+}
+
+AiqNode *parse_skipped_statement(Parser *p)
+{
+    bool declare_pattern = at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "pattern");
+    if (!declare_pattern && (!starts_construct(p) || !word_listed(p, peek(p), skipped_statements)))
+        return NULL;
+    AiqNode *n = skipped_node(p, NULL, false);
+    if (declare_pattern)
+        n->str = "declare pattern";
+    return n;
+}
