@@ -53,6 +53,7 @@ static void usage(FILE *out)
           "  -o, --format FMT        table, csv, tsv, json, ndjson (jsonl), markdown (md)\n"
           "      --no-header         csv/tsv/table without the header row\n"
           "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
+          "      --output FILE       write the result to FILE atomically (temporary file + rename)\n"
           "      --color WHEN        auto, always, never\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
@@ -79,6 +80,7 @@ typedef struct Options {
     const char *format;
     const char *now_text;
     const char *color;
+    const char *output_file; /* --output: NULL or "-" is stdout */
     bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
@@ -232,7 +234,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
         {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
-        {"crlf", no_argument, 0, 'R'}, {0, 0, 0, 0},
+        {"crlf", no_argument, 0, 'R'}, {"output", required_argument, 0, 'O'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -255,6 +257,13 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         case 'H': o->no_header = true; break;
         case 'R': o->crlf = true; break;
         case 'C': o->color = optarg; break;
+        case 'O':
+            if (!*optarg) {
+                fprintf(stderr, "aiq: --output expects a file name\n");
+                return 2;
+            }
+            o->output_file = strcmp(optarg, "-") == 0 ? NULL : optarg;
+            break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
         case 'N': o->now_text = optarg; break;
@@ -600,7 +609,7 @@ int main(int argc, char **argv)
         goto done;
     AiqOptions *ro = aiq_session_options(ses);
     *ro = (AiqOptions){.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
-                       .color = o.color, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
+                       .color = o.color, .output_file = o.output_file, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
                        .params_declared = true, .diag = stderr};

@@ -20,6 +20,7 @@
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "plan/physical.h"
+#include "util/atomic_file.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -151,17 +152,38 @@ static void print_timing(FILE *diag, double load, double run, double output, int
 }
 
 /* How the result is rendered: the session's format; colour only for a
- * table on a terminal (or when asked), never with NO_COLOR set. */
+ * table on a terminal (or when asked), never with NO_COLOR set. out is
+ * NULL for a file. */
 static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
 {
     AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf};
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
-    bool tty = isatty(fileno(out));
+    bool tty = out && isatty(fileno(out));
     bool color = o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
                           : tty && !getenv("NO_COLOR");
     oo.color = color && oo.format == AIQ_FMT_TABLE;
     return oo;
+}
+
+/* Hands a rendered result (or plan) to where the options send it: the
+ * output file, replaced atomically, else the stream. false with err. */
+static bool deliver(const AiqOptions *o, FILE *out, const char *text, size_t len, AiqError *err)
+{
+    if (o->output_file)
+        return aiq_atomic_write(o->output_file, text, len, err);
+    return aiq_output_write(out, text, len, err);
+}
+
+/* Whether an empty result is left unprinted: under --fail-on-rows, on the
+ * stream, in the formats whose empty rendering is a header alone (json
+ * keeps its [], a document a reader can parse; a file always gets the
+ * whole rendering, since programs read it). */
+static bool empty_unprinted(const AiqOptions *o, const AiqOutputOptions *oo, int64_t nrows)
+{
+    return nrows == 0 && o->fail_on_rows && !o->output_file &&
+           (oo->format == AIQ_FMT_TABLE || oo->format == AIQ_FMT_CSV || oo->format == AIQ_FMT_TSV ||
+            oo->format == AIQ_FMT_MARKDOWN);
 }
 
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
@@ -179,11 +201,12 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
         return aiq_error_exit_code(err->code);
     }
     double t2 = aiq_exec_clock();
-    AiqOutputOptions oo = output_options(o, out);
+    AiqOutputOptions oo = output_options(o, o->output_file ? NULL : out);
     AiqStrBuf sb;
     aiq_sb_init(&sb);
-    aiq_output_table(&sb, result, &oo);
-    bool written = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
+    if (!empty_unprinted(o, &oo, result->nrows))
+        aiq_output_table(&sb, result, &oo);
+    bool written = deliver(o, out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     int64_t nrows = result->nrows;
     aiq_table_free(result);
@@ -199,7 +222,7 @@ bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err)
     AiqStrBuf sb;
     aiq_sb_init(&sb);
     aiq_explain_plan(&sb, aiq_plan_physical(q->plan, &q->arena));
-    bool ok = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
+    bool ok = deliver(&q->s->opts, out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     return ok;
 }
