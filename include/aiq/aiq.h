@@ -85,6 +85,8 @@ typedef struct AiqOptions {
     const char *const *param_values;
     int nparams;
     bool params_declared;   /* a parameter the query does not declare is a usage error */
+    bool params_optional;   /* only checking (aiq check): a declared parameter without
+                               value or default is type-checked, not required */
     FILE *diag;             /* warnings about the data and timings; NULL: none */
 } AiqOptions;
 

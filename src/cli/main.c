@@ -614,8 +614,10 @@ int main(int argc, char **argv)
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
                        .params_declared = true, .diag = stderr};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
-    if (is_check)
-        o.bundled = false; /* no notice about now() when only checking */
+    if (is_check) {
+        o.bundled = false;           /* no notice about now() when only checking */
+        ro->params_optional = true;  /* a rule's parameters are checked without values */
+    }
     if ((rc = resolve_now(&o, &ro->now)) != 0)
         goto done;
     if (o.max_memory)
