@@ -144,6 +144,13 @@ int aiq_session_find_table(const AiqSession *s, const char *name);
  * table's types are inferred from its data first. A new string (free with
  * aiq_string_free), or NULL with err. */
 char *aiq_session_create_table(AiqSession *s, int i, AiqError *err);
+/* aiq schema --kusto: table i as the Azure Data Explorer commands that load
+ * the same files: `.create table`, a JSON ingestion mapping taking each
+ * column from the top-level key of its name, and an example `.ingest`
+ * per file (with what the file needs first: gzip instead of zstd), each
+ * command a block of its own. A new string (aiq_string_free), or NULL
+ * with err as aiq_session_create_table. */
+char *aiq_session_kusto_table(AiqSession *s, int i, AiqError *err);
 /* The error for table name when it is not bound, as a query naming it would
  * get (a usage error when no data was given at all). */
 void aiq_session_unknown_table(const AiqSession *s, const char *name, AiqError *err);

@@ -4,7 +4,7 @@
  *
  *   aiq [OPTIONS] [QUERY_FILE.kql] | -q 'QUERY' | -f FILE
  *   aiq check [--syntax] FILE.kql...
- *   aiq schema [TABLE]
+ *   aiq schema [--kusto] [TABLE]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@ static void usage(FILE *out)
     fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql] [DATA_FILE...]\n"
           "       aiq [OPTIONS] -q 'QUERY' [DATA_FILE...]\n"
           "       aiq check [--syntax] FILE.kql...\n"
-          "       aiq schema [TABLE]\n"
+          "       aiq schema [--kusto] [TABLE]\n"
           "\n"
           "Runs KQL (Kusto Query Language) over JSON-lines logs.\n"
           "\n"
@@ -434,8 +434,10 @@ static int cmd_check(int argc, char **argv, Options *o, AiqSession *ses)
     return worst;
 }
 
-/* aiq schema [TABLE]: each table (or the one named) as `.create table`. */
-static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data)
+/* aiq schema [--kusto] [TABLE]: each table (or the one named) as `.create
+ * table`; with --kusto, as the commands that load it into Azure Data
+ * Explorer, tables a blank line apart. */
+static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data, bool kusto)
 {
     AiqStrBuf out;
     aiq_sb_init(&out);
@@ -444,12 +446,14 @@ static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data)
         if (argc > 1 && strcmp(argv[1], aiq_session_table(ses, i).name) != 0)
             continue;
         AiqError err = {0};
-        char *text = aiq_session_create_table(ses, i, &err);
+        char *text = kusto ? aiq_session_kusto_table(ses, i, &err) : aiq_session_create_table(ses, i, &err);
         if (!text) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             rc = 2;
             continue;
         }
+        if (kusto && out.len)
+            aiq_sb_putc(&out, '\n');
         aiq_sb_puts(&out, text);
         aiq_string_free(text);
     }
@@ -551,11 +555,13 @@ int main(int argc, char **argv)
     AiqSession *ses = aiq_session_new();
     /* A subcommand comes first; its options and files may then mix freely. */
     const char *sub = argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "schema") == 0) ? argv[1] : NULL;
-    bool syntax_flag = false;
+    bool syntax_flag = false, kusto_flag = false;
     if (sub) {
+        /* a subcommand's own flag: check --syntax, schema --kusto */
+        const char *flag = strcmp(sub, "check") == 0 ? "--syntax" : "--kusto";
         for (int i = 2; i < argc; i++)
-            if (strcmp(argv[i], "--syntax") == 0) {
-                syntax_flag = true;
+            if (strcmp(argv[i], flag) == 0) {
+                *(strcmp(sub, "check") == 0 ? &syntax_flag : &kusto_flag) = true;
                 memmove(&argv[i], &argv[i + 1], sizeof *argv * (size_t)(argc - i));
                 argc--;
                 break;
@@ -627,7 +633,7 @@ int main(int argc, char **argv)
     if (is_check)
         rc = cmd_check(argc, argv, &o, ses);
     else if (argc > 0 && strcmp(argv[0], "schema") == 0)
-        rc = cmd_schema(argc, argv, ses, o.no_data);
+        rc = cmd_schema(argc, argv, ses, o.no_data, kusto_flag);
     else {
         const char *name = "query";
         char *text = NULL;

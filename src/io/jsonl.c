@@ -554,3 +554,59 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
         jl_report_misfits(ct, &mf, opts);
     return t;
 }
+
+/* ---- a file's shape ---------------------------------------------------------- */
+
+/* Skips blanks (and a byte order mark at the start) from p; returns where
+ * the next byte is, or end. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Whether text starts with {"records": [ (blanks allowed between). */
+static bool starts_records(const char *p, const char *end)
+{
+    static const char *const tokens[] = {"{", "\"records\"", ":", "["};
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        p = skip_blanks(p, end);
+        size_t n = strlen(tokens[i]);
+        if ((size_t)(end - p) < n || memcmp(p, tokens[i], n) != 0)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+bool aiq_jsonl_shape(const char *path, AiqFileShape *shape)
+{
+    enum { HEAD = 4096 };
+    memset(shape, 0, sizeof *shape);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    char raw[HEAD], text[HEAD];
+    ssize_t n = read(fd, raw, sizeof raw);
+    close(fd);
+    if (n < 0)
+        return false;
+    JlCodec codec = jl_codec_of((const unsigned char *)raw, (size_t)n);
+    const char *head = raw;
+    size_t len = (size_t)n;
+    if (codec != JL_PLAIN) {
+        shape->codec = jl_codec_name(codec);
+        JlDecoder *d = jl_decoder_new(codec);
+        JlInput in = {raw, (size_t)n, 0};
+        AiqError ignored = {0}; /* (a corrupt file shows when it is read) */
+        if (!jl_decode(d, &in, text, sizeof text, &len, path, &ignored))
+            len = 0;
+        jl_decoder_free(d);
+        head = text;
+    }
+    shape->records = starts_records(head, head + len);
+    return true;
+}

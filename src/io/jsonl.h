@@ -53,6 +53,18 @@ void aiq_jsonl_close(AiqJsonlStream *s);
  * (not stdin or a pipe). Returns false with err on a read error. */
 bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err);
 
+/* What a data file looks like from its first bytes, for moving it
+ * elsewhere (aiq schema --kusto): how it is compressed, and whether it is
+ * an Azure diagnostic-settings export that holds its rows in one
+ * {"records": [...]} object rather than one per line. */
+typedef struct AiqFileShape {
+    const char *codec; /* "zstd", "gzip", or NULL: plain */
+    bool records;      /* starts with {"records": [ */
+} AiqFileShape;
+/* Reads the start of path (decoding it when compressed) into *shape.
+ * false when the file cannot be read. */
+bool aiq_jsonl_shape(const char *path, AiqFileShape *shape);
+
 /* Like aiq_jsonl_load, but the data of the single file `name` is given in
  * memory (zstd-compressed or not). Used by the fuzz targets. */
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *t, const char *name, const char *data, size_t len,
