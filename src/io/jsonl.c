@@ -453,9 +453,41 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *
     return line1 == NULL;
 }
 
+size_t jl_unfinished_tail(const char *text, size_t len)
+{
+    if (len == 0 || text[len - 1] == '\n')
+        return 0;
+    const char *nl = memrchr(text, '\n', len);
+    size_t start = nl ? (size_t)(nl - text) + 1 : 0, n = len - start;
+    const char *line = text + start;
+    while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+    size_t k = 0;
+    while (k < n && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    if (k == n || jl_scan_valid(line + k, n - k))
+        return 0; /* blank, or a complete line that only lacks its newline */
+    AiqStrBuf fixed;
+    aiq_sb_init(&fixed);
+    if (!utf8_check(line + k, n - k, &fixed)) { /* (bad bytes are repaired when the line is read) */
+        line = fixed.data;
+        n = fixed.len;
+        k = 0;
+    }
+    json_error_t je;
+    bool marked;
+    json_t *v = load_json(line + k, n - k, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je, &marked);
+    /* still being written: it stops inside a JSON value (a text that is
+     * not JSON at any length, a stray print, is malformed) */
+    bool cut = !v && json_error_code(&je) == json_error_premature_end_of_input;
+    json_decref(v);
+    aiq_sb_free(&fixed);
+    return cut ? len - start : 0;
+}
+
 /* Splits text into rows. */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
-                       const AiqReadOptions *opts, AiqError *err)
+                   const AiqReadOptions *opts, AiqError *err)
 {
     size_t pos, searched = 0;
     if (jl_whole_value(text, len, true, &pos, &searched) == 1) {
@@ -468,6 +500,8 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
         }
         json_decref(whole); /* not one value after all: lines */
     }
+    fs->unfinished = (int64_t)jl_unfinished_tail(text, len);
+    len -= (size_t)fs->unfinished;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     int64_t lineno = 0;
@@ -479,6 +513,9 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts)
 {
+    if (opts->warn && fs->unfinished)
+        fprintf(opts->warn, "aiq: %s: the last line is not finished yet (%lld bytes, no newline): left for the next read\n",
+                name, (long long)fs->unfinished);
     if (opts->warn && fs->malformed)
         fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", name,
                 (long long)fs->malformed, fs->malformed == 1 ? "" : "s", (long long)fs->first_bad_line, fs->reason);

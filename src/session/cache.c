@@ -44,11 +44,44 @@ void aiq_session_forget_rebound(AiqSession *s)
 
 void aiq_session_cache_free(AiqSession *s)
 {
-    for (int i = 0; i < s->ncache; i++)
+    for (int i = 0; i < s->ncache; i++) {
         forget(&s->cache[i]);
+        aiq_xfree(s->cache[i].facts);
+    }
     aiq_xfree(s->cache);
     s->cache = NULL;
     s->ncache = 0;
+}
+
+/* Records what each file of t is now in c->facts. */
+static void take_facts(AiqCachedTable *c, const AiqCatalogTable *t)
+{
+    c->facts = aiq_xrealloc(c->facts, sizeof *c->facts * (size_t)(t->npaths + 1));
+    c->nfacts = t->npaths;
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        bool found = strcmp(t->paths[i], "-") != 0 && stat(t->paths[i], &st) == 0;
+        c->facts[i] = found ? (AiqFileFacts){st.st_dev, st.st_ino, st.st_size, false} : (AiqFileFacts){.missing = true};
+    }
+}
+
+/* Says on diag how the files of t changed since c->facts: a file replaced
+ * (log rotation: a new file under the name) or truncated in place
+ * (copytruncate); one that only grew needs no word. */
+static void note_changes(const AiqSession *s, const AiqCachedTable *c, const AiqCatalogTable *t)
+{
+    for (int i = 0; s->opts.diag && i < t->npaths && i < c->nfacts; i++) {
+        const AiqFileFacts *was = &c->facts[i];
+        struct stat st;
+        bool found = strcmp(t->paths[i], "-") != 0 && stat(t->paths[i], &st) == 0;
+        const char *how = !found && !was->missing ? "is gone"
+                          : !found || was->missing ? NULL
+                          : st.st_dev != was->dev || st.st_ino != was->ino ? "was replaced (log rotation?)"
+                          : st.st_size < was->size ? "was truncated (log rotation with copytruncate?)"
+                                                   : NULL;
+        if (how)
+            fprintf(s->opts.diag, "aiq: %s %s: reading it again\n", t->paths[i], how);
+    }
 }
 
 void aiq_session_refresh(AiqSession *s)
@@ -57,10 +90,41 @@ void aiq_session_refresh(AiqSession *s)
         AiqCatalogTable *t = &s->catalog.tables[i];
         AiqCachedTable *c = aiq_session_cached(s, t);
         uint64_t stamp = aiq_catalog_files_stamp(t);
-        if (c->data && stamp != c->files_stamp)
+        if (c->data && stamp != c->files_stamp) {
+            note_changes(s, c, t);
             forget(c);
+        }
         c->files_stamp = stamp;
+        take_facts(c, t);
     }
+}
+
+uint64_t *aiq_session_stamps(const AiqSession *s)
+{
+    uint64_t *stamps = aiq_xmalloc(sizeof *stamps * (size_t)(s->catalog.ntables + 1));
+    for (int i = 0; i < s->catalog.ntables; i++)
+        stamps[i] = aiq_catalog_files_stamp(&s->catalog.tables[i]);
+    return stamps;
+}
+
+bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err)
+{
+    if (err->code != AIQ_ERR_IO)
+        return false;
+    bool changed = false;
+    for (int i = 0; i < s->catalog.ntables; i++) {
+        AiqCatalogTable *t = &s->catalog.tables[i];
+        if (aiq_catalog_files_stamp(t) == stamps[i])
+            continue;
+        changed = true;
+        if (s->opts.diag)
+            fprintf(s->opts.diag, "aiq: the files of %s changed while they were read (%s); reading them again\n",
+                    t->name, err->msg);
+        forget(aiq_session_cached(s, t));
+    }
+    if (changed)
+        memset(err, 0, sizeof *err);
+    return changed;
 }
 
 int aiq_session_threads(const AiqSession *s)
@@ -82,10 +146,9 @@ static bool rereadable(const AiqCatalogTable *t)
     return t->npaths > 0;
 }
 
-bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
+/* One try at giving t its schema (aiq_session_table_schema). */
+static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, AiqError *err)
 {
-    if (t->declared)
-        return true;
     if (s->opts.keep_tables || !rereadable(t))
         return aiq_session_load_table(s, t, NULL, err);
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s)};
@@ -93,6 +156,17 @@ bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
         return false;
     t->declared = t->inferred = true;
     return true;
+}
+
+bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
+{
+    if (t->declared)
+        return true;
+    /* a file rotated or truncated while it was read is read again, once */
+    uint64_t *stamps = aiq_session_stamps(s);
+    bool ok = table_schema_once(s, t, err) || (aiq_session_retry_read(s, stamps, err) && table_schema_once(s, t, err));
+    aiq_xfree(stamps);
+    return ok;
 }
 
 bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *needed, AiqError *err)

@@ -195,7 +195,13 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     const AiqPlan *plan = aiq_plan_physical(q->plan, &q->arena);
     AiqScanSource source = aiq_session_scan_source(s);
     AiqExecStats stats;
+    /* a file rotated or truncated in place while the query read it (cron
+     * at midnight) is read again, once, rather than failing the run */
+    uint64_t *stamps = aiq_session_stamps(s);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    if (!result && aiq_session_retry_read(s, stamps, err))
+        result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    aiq_xfree(stamps);
     if (!result) {
         if (o->timing)
             print_timing(o->diag, stats.built - t0, aiq_exec_clock() - stats.built, 0, stats.rows_scanned, 0);

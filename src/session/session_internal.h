@@ -8,11 +8,20 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "aiq/aiq.h"
 #include "core/table.h"
 #include "exec/op.h"
 #include "io/catalog.h"
+
+/* What a file was when a table's rows were read, to say how it changed. */
+typedef struct AiqFileFacts {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    bool missing;
+} AiqFileFacts;
 
 /* What the session holds of catalog table i besides its files and schema:
  * its rows when read whole, kept for the next query. */
@@ -21,6 +30,8 @@ typedef struct AiqCachedTable {
     bool *loaded;         /* declared tables: the columns data holds (NULL: all); catalog arena */
     int binding;          /* the catalog binding data was read under: another one makes it stale */
     uint64_t files_stamp; /* aiq_catalog_files_stamp() before data was read */
+    AiqFileFacts *facts;  /* each file then, by path (nfacts of them) */
+    int nfacts;
 } AiqCachedTable;
 
 struct AiqSession {
@@ -45,6 +56,15 @@ bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err);
  * columns to read; a cached table lacking one is read again. false with
  * err (AIQ_ERR_IO). */
 bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *needed, AiqError *err);
+/* The stamps (aiq_catalog_files_stamp) of every table's files now, a new
+ * array of aiq_session_ntables: compared after a run that failed reading,
+ * to tell a file rotated under it from a broken one. */
+uint64_t *aiq_session_stamps(const AiqSession *s);
+/* Whether a read that failed with err deserves another try: it is an input
+ * error and some table's files changed since stamps were taken (rotated,
+ * truncated in place). Then says so on diag, forgets what is cached of
+ * those tables, and clears err. */
+bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err);
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);
 /* Drops everything cached. */
