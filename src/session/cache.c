@@ -94,6 +94,10 @@ void aiq_session_refresh(AiqSession *s)
             note_changes(s, c, t);
             forget(c);
         }
+        if (t->borrowed && stamp != c->files_stamp) { /* rows may have come: their own types then */
+            t->declared = t->borrowed = t->untyped = false;
+            t->schema = (AiqSchema){0};
+        }
         c->files_stamp = stamp;
         take_facts(c, t);
     }
@@ -146,9 +150,15 @@ static bool rereadable(const AiqCatalogTable *t)
     return t->npaths > 0;
 }
 
-/* One try at giving t its schema (aiq_session_table_schema). */
-static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, AiqError *err)
+/* One try at giving t its schema (aiq_session_table_schema); *fresh: its
+ * files were read for it now (not a schema of rows kept from before). */
+static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, AiqError *err)
 {
+    *fresh = !aiq_session_cached(s, t)->data;
+    if (t->npaths == 0) { /* an empty directory: nothing to read */
+        t->schema = (AiqSchema){0};
+        return true;
+    }
     if (s->opts.keep_tables || !rereadable(t))
         return aiq_session_load_table(s, t, NULL, err);
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s)};
@@ -158,14 +168,48 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, AiqError *err)
     return true;
 }
 
+/* A table whose files gave no column (no rows) borrows a schema: the one
+ * remembered from the last run that saw rows there, else the names the
+ * query uses (session/untyped.c). Its rows read so far (none, or only
+ * empty objects) become rows of nulls of that schema. A table with
+ * columns has them remembered for such a day. */
+static void settle_schema(AiqSession *s, AiqCatalogTable *t, bool fresh)
+{
+    if (t->schema.ncols > 0) {
+        if (fresh)
+            aiq_schema_cache_save(t);
+        return;
+    }
+    t->declared = t->borrowed = true;
+    t->inferred = false;
+    t->untyped = !aiq_schema_cache_load(t, &t->schema, &s->catalog.arena);
+    aiq_session_fit_cached(s, t);
+}
+
+void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t)
+{
+    AiqCachedTable *c = aiq_session_cached(s, t);
+    if (!c->data || c->data->schema.ncols == t->schema.ncols)
+        return;
+    int64_t rows = c->data->nrows;
+    aiq_table_free(c->data);
+    c->data = aiq_table_new(&t->schema);
+    aiq_table_add_null_rows(c->data, rows);
+    c->loaded = NULL;
+}
+
 bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
 {
     if (t->declared)
         return true;
     /* a file rotated or truncated while it was read is read again, once */
     uint64_t *stamps = aiq_session_stamps(s);
-    bool ok = table_schema_once(s, t, err) || (aiq_session_retry_read(s, stamps, err) && table_schema_once(s, t, err));
+    bool fresh;
+    bool ok = table_schema_once(s, t, &fresh, err) ||
+              (aiq_session_retry_read(s, stamps, err) && table_schema_once(s, t, &fresh, err));
     aiq_xfree(stamps);
+    if (ok)
+        settle_schema(s, t, fresh);
     return ok;
 }
 
@@ -185,10 +229,16 @@ bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *neede
         aiq_table_free(c->data); /* read again with the union of the columns */
         c->data = NULL;
     }
-    if (t->npaths == 0)
+    if (t->npaths == 0 && t->source == AIQ_BIND_NONE)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
                              "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
                              t->name, t->name);
+    if (t->npaths == 0) { /* an empty directory: a table without rows */
+        c->data = aiq_table_new(&t->schema);
+        c->loaded = NULL;
+        c->binding = t->binding;
+        return true;
+    }
     bool *want = NULL;
     if (partial) {
         want = aiq_arena_alloc(&s->catalog.arena, sizeof *want * (size_t)(t->schema.ncols + 1));

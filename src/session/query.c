@@ -108,7 +108,7 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
                              .table_names = s->catalog.names, .ntable_names = s->catalog.ntables,
                              .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams,
                              .params_stand_in = o->params_optional};
-        q->plan = aiq_bind_query(q->ast, &bo, &q->arena, err);
+        q->plan = aiq_session_bind(s, q->ast, text, len, &bo, &q->arena, err);
         if (!q->plan)
             q->ast = NULL;
     }

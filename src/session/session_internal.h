@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "aiq/aiq.h"
+#include "bind/binder.h"
 #include "core/table.h"
 #include "exec/op.h"
 #include "io/catalog.h"
@@ -65,6 +66,28 @@ uint64_t *aiq_session_stamps(const AiqSession *s);
  * truncated in place). Then says so on diag, forgets what is cached of
  * those tables, and clears err. */
 bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err);
+/* Makes the rows cached of t (read before its schema was borrowed, or
+ * for another query's untyped names) as many rows of nulls of t's schema
+ * now. */
+void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- untyped.c: tables without rows or schema ---------------------------- */
+
+/* Binds ast (parsed from text[0..len)) with bo, giving every table that
+ * has no rows and no known schema the columns the query names, null and
+ * typed as the query uses them, with a warning on diag. The plan, or NULL
+ * with err. */
+AiqPlan *aiq_session_bind(AiqSession *s, const AiqNode *ast, const char *text, size_t len, const AiqBindOptions *bo,
+                          AiqArena *arena, AiqError *err);
+
+/* ---- schema_cache.c: schemas remembered between runs --------------------- */
+
+/* Remembers t's inferred schema under its origin path. Failing is silent. */
+void aiq_schema_cache_save(const AiqCatalogTable *t);
+/* The schema remembered for t's origin path into *out (arena memory);
+ * false when there is none. */
+bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);
 /* Drops everything cached. */

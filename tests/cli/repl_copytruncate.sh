@@ -2,10 +2,11 @@
 # empties the log in place (a copy goes to .1) and the writer carries on; the next query reads
 # the log again with a note saying why, and the session goes on. A line the writer has not
 # finished (no newline yet, not valid JSON yet) waits for the next read with a note, and is
-# taken once finished; it is not a malformed line.
+# taken once finished; it is not a malformed line. A log that starts empty answers with nulls
+# until its first rows, which then bring their own types.
 . tests/cli/lib.sh
 command -v tmux >/dev/null || die "tmux is needed to drive the REPL on a terminal"
-export XDG_STATE_HOME="$T/state"
+export XDG_STATE_HOME="$T/state" XDG_CACHE_HOME="$T/cache"
 tm() { tmux -S "$T/tmux.sock" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
 screen() { tm capture-pane -p -J -S - -E - | sed 's/[[:space:]]*$//'; }
@@ -50,5 +51,14 @@ printf '{"v":100,"level":"info"}\n' > "$log"
 run_query 'App | summarize n = count(), s = sum(v)'
 wait_for '1,100'
 wait_lines "app.log was replaced (log rotation?): reading it again" 1
+# a log that starts empty: its columns are nulls until rows come, then they have their types
+: > "$T/new.jsonl"
+type_line ".load New=$T/new.jsonl"
+run_query 'New | summarize n = count(), m = max(v)'
+wait_for '0,'
+wait_lines "New: no rows, and no schema declared or remembered from an earlier run" 1
+printf '{"v":5,"w":"x"}\n' >> "$T/new.jsonl"
+run_query 'New | summarize n = count(), m = max(v), w = take_any(w)'
+wait_for '1,5,x'
 type_line '.quit'
 wait_for 'aiq-exited-0'
