@@ -23,11 +23,22 @@
 #include "io/jsonl_decode.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
+#include "util/progress.h"
 #include "util/strbuf.h"
 
 /* ---- reading bytes --------------------------------------------------------- */
 
-static bool read_fd(int fd, const char *path, AiqStrBuf *out, AiqError *err)
+void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows)
+{
+    if (opts->stats) {
+        opts->stats->files += files;
+        opts->stats->bytes += bytes;
+        opts->stats->rows += rows;
+    }
+    aiq_progress_add(bytes, rows);
+}
+
+static bool read_fd(int fd, const char *path, AiqStrBuf *out, const AiqReadOptions *opts, AiqError *err)
 {
     char *block = aiq_xmalloc(1 << 20);
     for (;;) {
@@ -41,6 +52,7 @@ static bool read_fd(int fd, const char *path, AiqStrBuf *out, AiqError *err)
         if (r == 0)
             break;
         aiq_sb_append(out, block, (size_t)r);
+        jl_count_read(opts, 0, r, 0);
     }
     aiq_xfree(block);
     return true;
@@ -74,7 +86,7 @@ static bool decompress(const char *path, JlCodec codec, const AiqStrBuf *in, Aiq
 }
 
 /* Reads a whole file (or stdin for "-") in large blocks. */
-static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
+static bool read_file(const char *path, AiqStrBuf *out, const AiqReadOptions *opts, AiqError *err)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0)
@@ -84,7 +96,8 @@ static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
         close(fd);
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", path);
     }
-    bool ok = read_fd(fd, path, out, err);
+    jl_count_read(opts, 1, 0, 0);
+    bool ok = read_fd(fd, path, out, opts, err);
     if (fd != STDIN_FILENO)
         close(fd);
     return ok;
@@ -552,6 +565,7 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     ok = ok && jl_parse_text(name, data, len, rows, &fs, opts, err) &&
          jl_check_logs(name, &fs, data, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, codec, err);
     aiq_sb_free(&text);
+    jl_count_read(opts, 0, 0, fs.objects);
     if (ok)
         jl_report(name, &fs, opts);
     return ok;
@@ -567,7 +581,7 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
         AiqStrBuf raw;
         aiq_sb_init(&raw);
         const char *name = strcmp(ct->paths[p], "-") == 0 ? "stdin" : ct->paths[p]; /* (as messages name it) */
-        ok = read_file(ct->paths[p], &raw, err) && parse_file(name, &raw, &rows, opts, err);
+        ok = read_file(ct->paths[p], &raw, opts, err) && parse_file(name, &raw, &rows, opts, err);
         aiq_sb_free(&raw);
     }
     Misfits mf = {0};

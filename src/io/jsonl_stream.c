@@ -337,6 +337,7 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+    jl_count_read(&s->opts, 0, r, 0);
     if (r == 0) {
         if (s->dec && !jl_decoder_at_end(s->dec)) {
             /* mid-frame at the end of the input: flush what the decoder
@@ -420,7 +421,10 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
                 return jl_map_shrank_error(err, s->path);
             }
         }
+        jl_count_read(&s->opts, 1, 0, 0);
         ssize_t r = s->map ? 0 : read_head(s, err);
+        if (r > 0)
+            jl_count_read(&s->opts, 0, r, 0);
         if (r < 0 || (!s->map && !jl_check_format((const unsigned char *)s->block, (size_t)r, s->path, err)))
             return false;
         s->codec = s->map ? JL_PLAIN : jl_codec_of((const unsigned char *)s->block, (size_t)r);
@@ -442,6 +446,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         if (s->map) {
             whole = jl_whole_value(s->map, s->map_len, true, &bom, &searched);
             s->map_pos = bom;
+            jl_count_read(&s->opts, 0, (int64_t)(whole ? 0 : bom), 0); /* (chunks count the rest) */
             if (jl_map_faulted()) {
                 close_file(s);
                 return jl_map_shrank_error(err, s->path);
@@ -471,6 +476,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
                   jl_check_logs(s->path, &fs, text, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, s->codec, err);
         if (s->map && jl_map_faulted())
             ok = jl_map_shrank_error(err, s->path);
+        jl_count_read(&s->opts, 0, s->map ? (int64_t)s->map_len : 0, fs.objects);
         if (ok)
             jl_report(s->path, &fs, &s->opts);
         close_file(s);
@@ -536,6 +542,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         c->view = s->map + start;
         c->view_len = end - start;
         s->map_pos = end;
+        jl_count_read(&s->opts, 0, (int64_t)(end - start), 0);
         c->last_of_file = end == s->map_len;
         if (c->last_of_file) { /* a line being written waits for the next read */
             c->fs.unfinished = (int64_t)jl_unfinished_tail(c->view, c->view_len);
@@ -650,6 +657,7 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
     s->fs.malformed += c->fs.malformed;
     s->fs.bad_utf8 += c->fs.bad_utf8;
     s->fs.objects += c->fs.objects;
+    jl_count_read(&s->opts, 0, 0, c->fs.objects);
     s->fs.unfinished += c->fs.unfinished;
     jl_merge_misfits(&s->mf, &c->mf);
     for (int k = 0; c->seen && k < c->seen->ncols; k++) {

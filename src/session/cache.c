@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec/run.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
 
@@ -161,8 +162,12 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
     }
     if (s->opts.keep_tables || !rereadable(t))
         return aiq_session_load_table(s, t, NULL, err);
-    AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s)};
-    if (!aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err))
+    AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
+                           .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
+    double t0 = aiq_exec_clock();
+    bool ok = aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err);
+    s->first_pass += aiq_exec_clock() - t0;
+    if (!ok)
         return false;
     t->declared = t->inferred = true;
     return true;
@@ -224,8 +229,12 @@ bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *neede
             for (int k = 0; k < t->schema.ncols && covers; k++)
                 covers = c->loaded[k] || (partial && !needed[k]);
         }
-        if (covers)
+        if (covers) {
+            AiqReadStats *held = aiq_session_count_input(s, t->name, "held in memory");
+            if (held)
+                held->rows = c->data->nrows;
             return true;
+        }
         aiq_table_free(c->data); /* read again with the union of the columns */
         c->data = NULL;
     }
@@ -246,7 +255,8 @@ bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *neede
             want[k] = needed[k] || (c->loaded && c->loaded[k]);
     }
     AiqScanSpec spec = {.ncols = t->schema.ncols, .needed = want}; /* whole rows: no keys, no tests */
-    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = want ? &spec : NULL};
+    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = want ? &spec : NULL,
+                           .stats = aiq_session_count_input(s, t->name, "read")};
     AiqTable *data = aiq_jsonl_load(t, &opts, &s->catalog.arena, err);
     if (!data)
         return false;
@@ -286,7 +296,8 @@ static void *open_scan(void *ud, const AiqPlan *scan, const AiqTopHint *hint, Ai
     if (!t || !t->declared || aiq_session_cached(s, t)->data || s->opts.keep_tables || t->npaths == 0)
         return NULL;
     AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec_for(scan, t),
-                           .threads = aiq_session_threads(s), .top_hint = hint};
+                           .threads = aiq_session_threads(s), .top_hint = hint,
+                           .stats = aiq_session_count_input(s, t->name, "read")};
     return aiq_jsonl_open(t, &opts, err);
 }
 

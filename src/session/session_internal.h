@@ -14,7 +14,9 @@
 #include "bind/binder.h"
 #include "core/table.h"
 #include "exec/op.h"
+#include "exec/run.h"
 #include "io/catalog.h"
+#include "io/jsonl.h"
 
 /* What a file was when a table's rows were read, to say how it changed. */
 typedef struct AiqFileFacts {
@@ -35,8 +37,25 @@ typedef struct AiqCachedTable {
     int nfacts;
 } AiqCachedTable;
 
+/* --timing: what one scan (or first pass) of the last query read. */
+typedef struct AiqInputStat {
+    const char *table;
+    const char *how;      /* "read", "first pass, for types", "held in memory" */
+    AiqReadStats read;
+} AiqInputStat;
+
+/* --timing: the stages of a query, in seconds. */
+typedef struct AiqTiming {
+    double parse, bind, first_pass, plan, run, output;
+    bool output_done;     /* the result was written (output holds its time) */
+} AiqTiming;
+
 struct AiqSession {
     AiqOptions opts;
+    AiqInputStat **inputs; /* --timing: the last query's reads, in order (each its own block,
+                              so that a reader may hold its stats' address) */
+    int ninputs, capinputs;
+    double first_pass;     /* --timing: seconds in first passes for types, this query */
     AiqCatalog catalog;
     AiqCachedTable *cache; /* by catalog table index */
     int ncache;
@@ -70,6 +89,19 @@ bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err
  * for another query's untyped names) as many rows of nulls of t's schema
  * now. */
 void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- timing.c: --timing -------------------------------------------------- */
+
+/* With --timing, a new record of a read of table (how: see AiqInputStat)
+ * and its stats to give the reader; NULL without --timing. */
+AiqReadStats *aiq_session_count_input(AiqSession *s, const char *table, const char *how);
+/* Forgets the records of the last query. */
+void aiq_session_inputs_clear(AiqSession *s);
+/* Prints --timing's lines on diag: the time of each stage, what each input
+ * read, the rows after each operator of plan (and the time in it), peak
+ * memory. plan and stats may be NULL (a query that failed before running). */
+void aiq_session_print_timing(const AiqSession *s, const AiqTiming *t, const AiqPlan *plan,
+                              const AiqExecStats *stats);
 
 /* ---- untyped.c: tables without rows or schema ---------------------------- */
 
