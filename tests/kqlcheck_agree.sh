@@ -5,7 +5,11 @@
 #   - every case in tests/errors/syntax.txt is invalid KQL syntax for Kusto;
 #   - every case in tests/errors/semantic.txt is rejected by Kusto's analyzer;
 #   - tests/golden/columns.expected is what Kusto infers for columns.kql;
-#   - every saved query in queries/ is valid KQL;
+#   - every saved query in queries/ binds for Kusto against the sample's schema;
+#   - every query of the golden tests (tests/golden/semantics*.txt) binds for Kusto, but for
+#     the known disagreements listed in tests/kqlcheck_known.txt (that list cannot go stale);
+#   - every command `aiq schema --kusto` prints (.create table, the JSON ingestion mapping,
+#     .ingest) is valid for Kusto, for the sample and for column names that need quoting;
 #   - every query of the corpus (tests/corpus) binds for Kusto against its schema, with the
 #     result columns recorded in tests/corpus/expected_columns.txt.
 # Needs node and the npm registry on first use. Prints "N passed, N failed".
@@ -38,8 +42,37 @@ while IFS= read -r q; do n=$((n + 1)); printf '%s\n' "$q" > "$(printf '%s/col/%0
 (cd "$T/col" && "$OLDPWD/$KQLCHECK" --schema "$T/schema.json" --columns ./*.kql 2>&1) | sed 's#^\./##' > "$T/col.out"
 if diff tests/golden/columns.expected "$T/col.out" > "$T/col.diff"; then pass=$((pass + 1)); else
   fail=$((fail + 1)); echo "FAIL: columns.expected differs from Kusto:"; cat "$T/col.diff"; fi
-if "$KQLCHECK" queries/*.kql > "$T/q.out" 2>&1; then pass=$((pass + 1)); else
-  fail=$((fail + 1)); echo "FAIL: saved queries:"; cat "$T/q.out"; fi
+if "$KQLCHECK" --schema "$T/schema.json" queries/*.kql > "$T/q.out" 2>&1; then pass=$((pass + 1)); else
+  fail=$((fail + 1)); echo "FAIL: saved queries:"; grep -v ': ok$' "$T/q.out"; fi
+
+# the golden queries: each one Kusto rejects must be a known disagreement, and each known one
+# must still be a golden query that Kusto rejects
+mkdir -p "$T/gold"
+awk -v dir="$T/gold" '/^\?/ { n++; q = sprintf("%s/%04d.kql", dir, n); sub(/^\? ?/, ""); print > q; close(q) }' \
+  tests/golden/semantics*.txt
+"$KQLCHECK" --schema "$T/schema.json" "$T"/gold/*.kql 2>&1 | grep ': error: ' | cut -d: -f1 | sort -u |
+  while IFS= read -r f; do cat "$f"; done | sort > "$T/gold.rejected"
+grep -v '^#' tests/kqlcheck_known.txt | grep -v '^$' | sort > "$T/gold.known"
+if diff "$T/gold.rejected" "$T/gold.known" > "$T/gold.diff"; then
+  pass=$((pass + 1)); else
+  fail=$((fail + 1))
+  echo "FAIL: golden queries Kusto rejects ('<') that tests/kqlcheck_known.txt does not list, or listed ones it accepts ('>'):"
+  cat "$T/gold.diff"; fi
+
+# aiq schema --kusto: each command (a block between blank lines) is valid Kusto
+AIQ=${AIQ:-./aiq}
+split_blocks() { awk -v dir="$2" 'BEGIN { n = 1 } /^$/ { n++; next } { f = sprintf("%s/%03d.kql", dir, n); print >> f; close(f) }' "$1"; }
+mkdir -p "$T/odd" "$T/kusto_sample" "$T/kusto_odd"
+printf '%s\n' '{"odd name":"x","it'"'"'s":1,"a.b":2.5,"back\\slash":true,"q\"uote":"y","Properties":{"k":1}}' > "$T/odd/data.jsonl"
+if "$AIQ" schema --kusto -d testdata > "$T/kusto_sample.txt" &&
+   "$AIQ" schema --kusto -t "odd t'able=$T/odd/data.jsonl" > "$T/kusto_odd.txt"; then
+  split_blocks "$T/kusto_sample.txt" "$T/kusto_sample"
+  split_blocks "$T/kusto_odd.txt" "$T/kusto_odd"
+  if "$KQLCHECK" "$T"/kusto_sample/*.kql "$T"/kusto_odd/*.kql > "$T/kusto.out" 2>&1; then pass=$((pass + 1)); else
+    fail=$((fail + 1)); echo "FAIL: aiq schema --kusto prints commands Kusto rejects:"; grep -v ': ok$' "$T/kusto.out"; fi
+else
+  fail=$((fail + 1)); echo "FAIL: $AIQ schema --kusto did not run (build aiq first)"
+fi
 (cd tests/corpus/queries && "$OLDPWD/$KQLCHECK" --schema ../schema.json --columns ./*.kql 2>&1) |
   sed 's#^\./##' > "$T/corpus.out"
 if diff tests/corpus/expected_columns.txt "$T/corpus.out" > "$T/corpus.diff"; then pass=$((pass + 1)); else

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.." || exit 2
 export AIQ
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# aiq remembers inferred schemas under $XDG_CACHE_HOME/aiq: the suite's go to its own
+export XDG_CACHE_HOME="$TMP/cache"
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }

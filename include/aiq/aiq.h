@@ -69,7 +69,13 @@ typedef struct AiqOptions {
     bool no_header;         /* csv, tsv, table without the header row */
     bool crlf;              /* csv, tsv: CR LF line ends */
     const char *color;      /* "auto", "always" or "never"; NULL: auto */
-    bool fail_on_rows;      /* a result with rows is exit code 3 */
+    bool fail_on_rows;      /* a result with rows is exit code 3; with none, the table,
+                               csv, tsv and markdown formats print nothing on the
+                               output stream (a header alone is no news, and cron
+                               mails whatever a job prints) */
+    const char *output_file; /* results and plans go to this file, written atomically
+                               (a temporary file renamed into place), not to the
+                               stream; NULL: the stream */
     bool strict;            /* a malformed input line is an error */
     int threads;            /* threads parsing input (0: one per core) */
     bool timing;            /* a line of timings on diag after each query */
@@ -79,6 +85,8 @@ typedef struct AiqOptions {
     const char *const *param_values;
     int nparams;
     bool params_declared;   /* a parameter the query does not declare is a usage error */
+    bool params_optional;   /* only checking (aiq check): a declared parameter without
+                               value or default is type-checked, not required */
     FILE *diag;             /* warnings about the data and timings; NULL: none */
 } AiqOptions;
 
@@ -136,6 +144,13 @@ int aiq_session_find_table(const AiqSession *s, const char *name);
  * table's types are inferred from its data first. A new string (free with
  * aiq_string_free), or NULL with err. */
 char *aiq_session_create_table(AiqSession *s, int i, AiqError *err);
+/* aiq schema --kusto: table i as the Azure Data Explorer commands that load
+ * the same files: `.create table`, a JSON ingestion mapping taking each
+ * column from the top-level key of its name, and an example `.ingest`
+ * per file (with what the file needs first: gzip instead of zstd), each
+ * command a block of its own. A new string (aiq_string_free), or NULL
+ * with err as aiq_session_create_table. */
+char *aiq_session_kusto_table(AiqSession *s, int i, AiqError *err);
 /* The error for table name when it is not bound, as a query naming it would
  * get (a usage error when no data was given at all). */
 void aiq_session_unknown_table(const AiqSession *s, const char *name, AiqError *err);
@@ -150,11 +165,12 @@ void aiq_session_refresh(AiqSession *s);
  * err set (its offset into text: render it with aiq_error_locate and
  * aiq_error_print). */
 AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err);
-/* Runs a bound query and writes its result to out in the session's format,
- * the whole result or nothing: an error mid-query writes nothing. Returns
- * the exit code of CLI.md (0, 3 with fail_on_rows); on failure err is set. */
+/* Runs a bound query and writes its result to out (or the options'
+ * output_file) in the session's format, the whole result or nothing: an
+ * error mid-query writes nothing. Returns the exit code of CLI.md (0, 3
+ * with fail_on_rows); on failure err is set. */
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err);
-/* Writes the query's plan to out (--explain): operators, their columns and
+/* Writes the query's plan to out (or output_file; --explain): operators, their columns and
  * types, and what each scan reads and tests. false with err. */
 bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err);
 /* The result columns of a bound query (its names and types, as Kusto

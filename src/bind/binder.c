@@ -313,6 +313,21 @@ static bool param_value(Binder *b, const AiqNode *prm, const char *text, AiqExpr
     return true;
 }
 
+/* aiq check without values: a parameter that has neither a value nor a
+ * default is typed as declared and given a stand-in value that passes the
+ * checks constants get at bind time (a take count, a bin size, a list for
+ * has_any), so that the query is type-checked as Kusto's analyzer does
+ * with a declared parameter. Nothing runs with it. */
+static bool param_stand_in(Binder *b, const AiqNode *prm, AiqExpr **out)
+{
+    static const char *const text[AIQ_TYPE_COUNT] = {
+        [AIQ_TYPE_BOOL] = "true", [AIQ_TYPE_INT] = "1", [AIQ_TYPE_LONG] = "1", [AIQ_TYPE_REAL] = "1",
+        [AIQ_TYPE_STRING] = "", [AIQ_TYPE_DATETIME] = "2000-01-01T00:00:00Z", [AIQ_TYPE_TIMESPAN] = "1s",
+        [AIQ_TYPE_DYNAMIC] = "[\"\"]",
+    };
+    return param_value(b, prm, prm->type < AIQ_TYPE_COUNT && text[prm->type] ? text[prm->type] : "", out);
+}
+
 AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqArena *arena, AiqError *err)
 {
     Binder b = {.opts = opts, .arena = arena, .err = err};
@@ -364,6 +379,9 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                         FAILF(&b, prm->rhs, AIQ_ERR_TYPE, "the default of '%s' must be %s, found %s", prm->str, aiq_type_name(prm->type), aiq_type_name(v->type));
                         goto bind_fail;
                     }
+                } else if (opts->params_stand_in) {
+                    if (!param_stand_in(&b, prm, &v))
+                        goto bind_fail;
                 } else {
                     FAILF(&b, prm, AIQ_ERR_USAGE, "query parameter '%s' has no value; pass --param %s=VALUE", prm->str, prm->str);
                     goto bind_fail;

@@ -25,6 +25,8 @@ typedef struct AiqBindOptions {
     const char *const *param_names;  /* --param NAME=VALUE pairs */
     const char *const *param_values;
     int nparams;
+    bool params_stand_in;            /* aiq check: a parameter without value or default is
+                                        typed, not required (a stand-in value of its type) */
 } AiqBindOptions;
 
 /* Binds a parsed query. Returns the root plan (its schema is the result's)

@@ -4,7 +4,7 @@
  *
  *   aiq [OPTIONS] [QUERY_FILE.kql] | -q 'QUERY' | -f FILE
  *   aiq check [--syntax] FILE.kql...
- *   aiq schema [TABLE]
+ *   aiq schema [--kusto] [TABLE]
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -36,7 +36,7 @@ static void usage(FILE *out)
     fputs("usage: aiq [OPTIONS] [QUERY_FILE.kql] [DATA_FILE...]\n"
           "       aiq [OPTIONS] -q 'QUERY' [DATA_FILE...]\n"
           "       aiq check [--syntax] FILE.kql...\n"
-          "       aiq schema [TABLE]\n"
+          "       aiq schema [--kusto] [TABLE]\n"
           "\n"
           "Runs KQL (Kusto Query Language) over JSON-lines logs.\n"
           "\n"
@@ -53,6 +53,7 @@ static void usage(FILE *out)
           "  -o, --format FMT        table, csv, tsv, json, ndjson (jsonl), markdown (md)\n"
           "      --no-header         csv/tsv/table without the header row\n"
           "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
+          "      --output FILE       write the result to FILE atomically (temporary file + rename)\n"
           "      --color WHEN        auto, always, never\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
@@ -79,6 +80,7 @@ typedef struct Options {
     const char *format;
     const char *now_text;
     const char *color;
+    const char *output_file; /* --output: NULL or "-" is stdout */
     bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
@@ -232,7 +234,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
         {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
-        {"crlf", no_argument, 0, 'R'}, {0, 0, 0, 0},
+        {"crlf", no_argument, 0, 'R'}, {"output", required_argument, 0, 'O'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -255,6 +257,13 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         case 'H': o->no_header = true; break;
         case 'R': o->crlf = true; break;
         case 'C': o->color = optarg; break;
+        case 'O':
+            if (!*optarg) {
+                fprintf(stderr, "aiq: --output expects a file name\n");
+                return 2;
+            }
+            o->output_file = strcmp(optarg, "-") == 0 ? NULL : optarg;
+            break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
         case 'N': o->now_text = optarg; break;
@@ -427,8 +436,10 @@ static int cmd_check(int argc, char **argv, Options *o, AiqSession *ses)
     return worst;
 }
 
-/* aiq schema [TABLE]: each table (or the one named) as `.create table`. */
-static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data)
+/* aiq schema [--kusto] [TABLE]: each table (or the one named) as `.create
+ * table`; with --kusto, as the commands that load it into Azure Data
+ * Explorer, tables a blank line apart. */
+static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data, bool kusto)
 {
     AiqStrBuf out;
     aiq_sb_init(&out);
@@ -437,12 +448,14 @@ static int cmd_schema(int argc, char **argv, AiqSession *ses, bool no_data)
         if (argc > 1 && strcmp(argv[1], aiq_session_table(ses, i).name) != 0)
             continue;
         AiqError err = {0};
-        char *text = aiq_session_create_table(ses, i, &err);
+        char *text = kusto ? aiq_session_kusto_table(ses, i, &err) : aiq_session_create_table(ses, i, &err);
         if (!text) {
             fprintf(stderr, "aiq: %s\n", err.msg);
             rc = 2;
             continue;
         }
+        if (kusto && out.len)
+            aiq_sb_putc(&out, '\n');
         aiq_sb_puts(&out, text);
         aiq_string_free(text);
     }
@@ -544,11 +557,13 @@ int main(int argc, char **argv)
     AiqSession *ses = aiq_session_new();
     /* A subcommand comes first; its options and files may then mix freely. */
     const char *sub = argc > 1 && (strcmp(argv[1], "check") == 0 || strcmp(argv[1], "schema") == 0) ? argv[1] : NULL;
-    bool syntax_flag = false;
+    bool syntax_flag = false, kusto_flag = false;
     if (sub) {
+        /* a subcommand's own flag: check --syntax, schema --kusto */
+        const char *flag = strcmp(sub, "check") == 0 ? "--syntax" : "--kusto";
         for (int i = 2; i < argc; i++)
-            if (strcmp(argv[i], "--syntax") == 0) {
-                syntax_flag = true;
+            if (strcmp(argv[i], flag) == 0) {
+                *(strcmp(sub, "check") == 0 ? &syntax_flag : &kusto_flag) = true;
                 memmove(&argv[i], &argv[i + 1], sizeof *argv * (size_t)(argc - i));
                 argc--;
                 break;
@@ -602,13 +617,15 @@ int main(int argc, char **argv)
         goto done;
     AiqOptions *ro = aiq_session_options(ses);
     *ro = (AiqOptions){.strict = o.strict, .format = o.format, .no_header = o.no_header, .crlf = o.crlf,
-                       .color = o.color, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
+                       .color = o.color, .output_file = o.output_file, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
                        .params_declared = true, .diag = stderr};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
-    if (is_check)
-        o.bundled = false; /* no notice about now() when only checking */
+    if (is_check) {
+        o.bundled = false;           /* no notice about now() when only checking */
+        ro->params_optional = true;  /* a rule's parameters are checked without values */
+    }
     if ((rc = resolve_now(&o, &ro->now)) != 0)
         goto done;
     if (o.max_memory)
@@ -618,7 +635,7 @@ int main(int argc, char **argv)
     if (is_check)
         rc = cmd_check(argc, argv, &o, ses);
     else if (argc > 0 && strcmp(argv[0], "schema") == 0)
-        rc = cmd_schema(argc, argv, ses, o.no_data);
+        rc = cmd_schema(argc, argv, ses, o.no_data, kusto_flag);
     else {
         const char *name = "query";
         char *text = NULL;

@@ -5,7 +5,8 @@
  */
 #include "exec/op.h"
 
-AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
+/* The operator of p, not yet counted for --timing. */
+static AiqOp *build_kind(AiqExecCtx *ex, const AiqPlan *p)
 {
     switch (p->kind) {
     case AIQ_P_SCAN: return aiq_op_scan(ex, p, NULL);
@@ -27,4 +28,9 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     }
     aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "operator '%s' cannot run yet", aiq_plan_kind_name(p->kind));
     return NULL;
+}
+
+AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
+{
+    return aiq_op_count(ex, build_kind(ex, p), p);
 }

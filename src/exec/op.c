@@ -5,6 +5,8 @@
  */
 #include "exec/op.h"
 
+#include <time.h>
+
 #include "util/interrupt.h"
 #include "util/mem.h"
 
@@ -15,6 +17,7 @@ void *aiq_op_new(AiqExecCtx *ex, const AiqOpVtable *vt, size_t size, const AiqPl
     op->ex = ex;
     op->p = p;
     op->input = input;
+    op->stat = -1;
     if (vt->eval)
         aiq_eval_init(&op->ev, ex->err, ex->now);
     return op;
@@ -56,6 +59,35 @@ void aiq_op_free(AiqOp *op)
         aiq_eval_free(&op->ev);
     aiq_xfree(op->cols);
     aiq_xfree(op);
+}
+
+AiqOp *aiq_op_count(AiqExecCtx *ex, AiqOp *op, const AiqPlan *p)
+{
+    if (!ex->timing || !op || op->stat >= 0)
+        return op;
+    /* (a linear search: it runs once per operator built, with --timing only) */
+    int i = 0;
+    while (i < ex->nopstats && ex->opstats[i].p != p)
+        i++;
+    if (i == ex->nopstats) {
+        ex->opstats = aiq_grow_array(ex->opstats, ex->nopstats, &ex->capopstats, sizeof *ex->opstats);
+        ex->opstats[ex->nopstats++] = (AiqOpStat){.p = p};
+    }
+    ex->opstats[i].uses++;
+    op->stat = i;
+    return op;
+}
+
+AiqChunk *aiq_op_next_counted(AiqOp *op)
+{
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    AiqChunk *c = op->vt->next ? op->vt->next(op) : aiq_op_next_materialized(op);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    AiqOpStat *st = &op->ex->opstats[op->stat];
+    st->seconds += (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    st->rows += c ? c->count : 0;
+    return c;
 }
 
 bool aiq_op_check_limits(AiqExecCtx *ex)

@@ -42,6 +42,15 @@ typedef struct AiqScanSource {
     AiqTable *(*load)(void *ud, const AiqPlan *scan, AiqError *err);
 } AiqScanSource;
 
+/* --timing: what the operators of one plan node gave, all their runs
+ * together (a shared let used twice, say). */
+typedef struct AiqOpStat {
+    const AiqPlan *p;
+    int uses;       /* operators made for it (a shared let: one per use) */
+    int64_t rows;   /* rows returned (after the operator) */
+    double seconds; /* spent in its next(), its inputs' included */
+} AiqOpStat;
+
 /* What one run of a plan shares across its operators. */
 typedef struct AiqExecCtx {
     AiqError *err;
@@ -54,6 +63,9 @@ typedef struct AiqExecCtx {
     struct AiqInSet **in_sets;         /* the sets of tabular `in`s, on their expressions' aux */
     int nsubquery_tables, nin_sets;
     int64_t rows_scanned;    /* rows read from tables (--timing) */
+    bool timing;             /* count rows and time for each plan node (--timing) */
+    AiqOpStat *opstats;      /* with timing: by plan node, in the order first built */
+    int nopstats, capopstats;
 } AiqExecCtx;
 
 /* The behaviour of a kind of operator. */
@@ -80,6 +92,7 @@ struct AiqOp {
     AiqVector **cols;  /* its columns (aiq_op_out_cols) */
     AiqOp *result;     /* materializing: the scan of compute()'s table */
     bool borrowed;     /* materializing: that table is someone else's (shared lets) */
+    int stat;          /* with ex->timing: its plan node's entry in ex->opstats; else -1 */
 };
 
 /* A zeroed operator of size bytes (the kind's struct) with its base set
@@ -92,7 +105,17 @@ void *aiq_op_new_over(AiqExecCtx *ex, const AiqOpVtable *vt, size_t size, const 
 AiqVector **aiq_op_out_cols(AiqOp *op, int n);
 /* The next chunk of a materializing operator (see AiqOpVtable.next). */
 AiqChunk *aiq_op_next_materialized(AiqOp *op);
-static inline AiqChunk *aiq_op_next(AiqOp *op) { return op->vt->next ? op->vt->next(op) : aiq_op_next_materialized(op); }
+/* aiq_op_next of an operator counted for --timing. */
+AiqChunk *aiq_op_next_counted(AiqOp *op);
+static inline AiqChunk *aiq_op_next(AiqOp *op)
+{
+    if (op->stat >= 0)
+        return aiq_op_next_counted(op);
+    return op->vt->next ? op->vt->next(op) : aiq_op_next_materialized(op);
+}
+/* With ex->timing, counts what op returns under plan node p (once: an
+ * operator already counted stays with its node). Returns op (NULL too). */
+AiqOp *aiq_op_count(AiqExecCtx *ex, AiqOp *op, const AiqPlan *p);
 /* Frees an operator tree (NULL is ignored). */
 void aiq_op_free(AiqOp *op);
 /* Pulls every chunk of op into a new table with the plan's schema; NULL on error. */

@@ -122,7 +122,7 @@ AiqOp *aiq_op_scan(AiqExecCtx *ex, const AiqPlan *p, AiqTopHint *hint)
         s->stream = stream;
         s->off = p->table_off;
         s->len = p->table_len;
-        return &s->base;
+        return aiq_op_count(ex, &s->base, p); /* (a sort builds its scan itself: counted here) */
     }
     if (ex->err->code != AIQ_OK)
         return input_error_at(ex, p->table_off, p->table_len);
@@ -131,7 +131,7 @@ AiqOp *aiq_op_scan(AiqExecCtx *ex, const AiqPlan *p, AiqTopHint *hint)
         return input_error_at(ex, p->table_off, p->table_len);
     AiqOp *scan = aiq_op_table_scan(ex, t, false);
     ((TableScan *)scan)->source = true;
-    return scan;
+    return aiq_op_count(ex, scan, p);
 }
 
 /* ---- constants: print, datatable, getschema ---------------------------- */

@@ -74,13 +74,16 @@ static void exec_job(void *p)
 AiqTable *aiq_exec_plan(const AiqPlan *plan, const AiqScanSource *source, int64_t now, AiqError *err,
                         AiqExecStats *stats)
 {
-    AiqExecCtx ex = {.err = err, .now = now, .source = *source};
+    AiqExecCtx ex = {.err = err, .now = now, .source = *source, .timing = stats->timing};
     aiq_exec_ctx_init(&ex, plan);
     ExecJob job = {.ex = &ex, .plan = plan};
     aiq_run_deep(exec_job, &job);
     aiq_regex_release_all();
     stats->built = job.built;
     stats->rows_scanned = ex.rows_scanned;
+    aiq_xfree(stats->ops);
+    stats->ops = ex.opstats; /* (the operators are gone: their plan nodes stay) */
+    stats->nops = ex.nopstats;
     if (!job.result && err->code == AIQ_OK)
         aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "the query failed");
     return job.result;

@@ -16,8 +16,12 @@
 
 /* What a run took, for --timing. */
 typedef struct AiqExecStats {
+    bool timing;          /* in: count rows and time for each plan node (ops) */
     double built;         /* seconds (monotonic clock) when the operator tree was ready */
     int64_t rows_scanned; /* rows read from tables */
+    AiqOpStat *ops;       /* with timing: each plan node's rows and time (the caller frees
+                             it with aiq_xfree); nops of them */
+    int nops;
 } AiqExecStats;
 
 /* Runs plan (aiq_plan_physical has run), its scans reading from source,

@@ -300,6 +300,7 @@ typedef struct Regex {
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
+    AiqExpr *owner; /* the expression that caches it in aux, reset when it is freed */
     struct Regex *next;
 } Regex;
 
@@ -310,6 +311,7 @@ void aiq_regex_release_all(void)
     while (all_regexes) {
         Regex *r = all_regexes;
         all_regexes = r->next;
+        r->owner->aux = NULL; /* (a plan may run again: it compiles the regex anew) */
         pcre2_match_data_free(r->md);
         pcre2_match_context_free(r->mc);
         pcre2_code_free(r->code);
@@ -344,7 +346,8 @@ static Regex *regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *patt
     pcre2_set_depth_limit(r->mc, AIQ_REGEX_DEPTH_LIMIT);
     r->next = all_regexes;
     all_regexes = r;
-    ((AiqExpr *)e)->aux = r; /* cached for the rest of the query */
+    r->owner = (AiqExpr *)e;
+    r->owner->aux = r; /* cached for the rest of the run */
     return r;
 }
 

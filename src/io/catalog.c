@@ -72,12 +72,27 @@ static void unbind(AiqCatalogTable *t)
 {
     t->npaths = t->cappaths = 0;
     t->paths = NULL; /* (arena memory) */
+    t->origin = NULL;
     free_file_set(t);
     t->bind_error = NULL;
-    if (t->inferred) {
-        t->declared = t->inferred = false;
+    if (t->inferred || t->borrowed) {
+        t->declared = t->inferred = t->borrowed = t->untyped = false;
         t->schema = (AiqSchema){0};
     }
+}
+
+/* Records where t's files come from, the first path bound to it, made
+ * absolute (as the working directory makes it) so that a run from another
+ * directory finds what was remembered of it. */
+static void set_origin(AiqCatalog *c, AiqCatalogTable *t, const char *path)
+{
+    if (t->origin || strcmp(path, "-") == 0)
+        return;
+    char cwd[4096];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        t->origin = aiq_arena_strndup(&c->arena, path, strlen(path));
+    else
+        t->origin = aiq_arena_printf(&c->arena, "%s/%s", cwd, path[0] == '.' && path[1] == '/' ? path + 2 : path);
 }
 
 /* The table a new binding of NAME from source goes to, or NULL when -t
@@ -251,23 +266,21 @@ static bool add_dir_files(AiqCatalog *c, AiqCatalogTable *t, Walk *w, const char
     return ok;
 }
 
-/* Binds a directory: all its regular files; with must_hold_files, one
- * without any is an error. */
-static bool bind_dir(AiqCatalog *c, AiqCatalogTable *t, const char *dir, const struct stat *st,
-                     bool must_hold_files, AiqError *err)
+/* Binds a directory: all its regular files. One without any is a table
+ * without rows (a service's log directory before its first line). */
+static bool bind_dir(AiqCatalog *c, AiqCatalogTable *t, const char *dir, const struct stat *st, AiqError *err)
 {
     Walk w = {.files = 0};
     aiq_keymap_init(&w.dirs);
     bool ok = add_dir_files(c, t, &w, dir, st, err);
     aiq_keymap_free(&w.dirs);
-    if (ok && w.files == 0 && must_hold_files)
-        ok = bind_failed(c, t, err, "%s: %s", dir, "directory holds no files");
     return ok;
 }
 
 /* Binds path (a file, directory, glob or "-") to t. */
 static bool bind_path(AiqCatalog *c, AiqCatalogTable *t, const char *path, AiqError *err)
 {
+    set_origin(c, t, path);
     if (strcmp(path, "-") == 0) {
         add_file(c, t, "-", NULL);
         return true;
@@ -275,7 +288,7 @@ static bool bind_path(AiqCatalog *c, AiqCatalogTable *t, const char *path, AiqEr
     struct stat st;
     if (stat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode))
-            return bind_dir(c, t, path, &st, true, err);
+            return bind_dir(c, t, path, &st, err);
         add_file(c, t, path, &st);
         return true;
     }
@@ -289,7 +302,7 @@ static bool bind_path(AiqCatalog *c, AiqCatalogTable *t, const char *path, AiqEr
         if (stat(match, &st) != 0)
             ok = bind_failed(c, t, err, "%s: %s", match, strerror(errno));
         else if (S_ISDIR(st.st_mode))
-            ok = bind_dir(c, t, match, &st, true, err);
+            ok = bind_dir(c, t, match, &st, err);
         else
             add_file(c, t, match, &st);
     }
@@ -372,18 +385,12 @@ bool aiq_catalog_add_dir(AiqCatalog *c, const char *dir, AiqError *err)
         if (!t)
             continue;           /* -t bound it */
         AiqError ignored = {0}; /* (the table keeps its error for the query that names it) */
-        if (is_dir)
-            bind_dir(c, t, path, &st, false, &ignored);
-        else
+        if (is_dir) {
+            set_origin(c, t, path);
+            bind_dir(c, t, path, &st, &ignored);
+        } else {
             bind_path(c, t, path, &ignored);
-    }
-    /* DIR/NAME/ may be empty when DIR/NAME.jsonl has the rows; a table
-     * left without any file is an error for the query that names it */
-    for (int i = 0; i < c->ntables; i++) {
-        AiqCatalogTable *t = &c->tables[i];
-        if (t->binding == binding && t->npaths == 0 && !t->bind_error)
-            t->bind_error =
-                aiq_arena_printf(&c->arena, "%s/%s: directory holds no files", dir, t->name);
+        }
     }
     free_names(names, n);
     char *schema = aiq_arena_printf(&c->arena, "%s/schema.kql", dir);

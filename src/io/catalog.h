@@ -43,6 +43,12 @@ typedef struct AiqCatalogTable {
     char *bind_error;
     bool declared; /* schema came from a .create table declaration (or a first pass: inferred) */
     bool inferred; /* the schema came from a first pass over the files, which are then streamed */
+    /* the files hold no rows and no schema is declared: the schema is
+     * borrowed (remembered from an earlier run, or made from the names a
+     * query uses: untyped), and goes when the files change */
+    bool borrowed;
+    bool untyped;  /* borrowed from the query's names, not remembered (session/untyped.c) */
+    char *origin;  /* the path as bound (absolute): the key of its remembered schema */
     AiqSchema schema;
 } AiqCatalogTable;
 
@@ -64,7 +70,8 @@ void aiq_catalog_init(AiqCatalog *c);
 void aiq_catalog_free(AiqCatalog *c);
 
 /* -t NAME=PATH (and the REPL's .load): binds NAME to PATH (a file, a glob, a
- * directory -- every regular file inside, recursively -- or "-" for stdin),
+ * directory -- every regular file inside, recursively; an empty one is a
+ * table without rows -- or "-" for stdin),
  * replacing any earlier binding of NAME. Returns false with err (AIQ_ERR_IO)
  * when PATH cannot be bound; the table then keeps the error for the query
  * that names it (aiq_catalog_lookup). */

@@ -23,11 +23,22 @@
 #include "io/jsonl_decode.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
+#include "util/progress.h"
 #include "util/strbuf.h"
 
 /* ---- reading bytes --------------------------------------------------------- */
 
-static bool read_fd(int fd, const char *path, AiqStrBuf *out, AiqError *err)
+void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows)
+{
+    if (opts->stats) {
+        opts->stats->files += files;
+        opts->stats->bytes += bytes;
+        opts->stats->rows += rows;
+    }
+    aiq_progress_add(bytes, rows);
+}
+
+static bool read_fd(int fd, const char *path, AiqStrBuf *out, const AiqReadOptions *opts, AiqError *err)
 {
     char *block = aiq_xmalloc(1 << 20);
     for (;;) {
@@ -41,6 +52,7 @@ static bool read_fd(int fd, const char *path, AiqStrBuf *out, AiqError *err)
         if (r == 0)
             break;
         aiq_sb_append(out, block, (size_t)r);
+        jl_count_read(opts, 0, r, 0);
     }
     aiq_xfree(block);
     return true;
@@ -74,7 +86,7 @@ static bool decompress(const char *path, JlCodec codec, const AiqStrBuf *in, Aiq
 }
 
 /* Reads a whole file (or stdin for "-") in large blocks. */
-static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
+static bool read_file(const char *path, AiqStrBuf *out, const AiqReadOptions *opts, AiqError *err)
 {
     int fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY);
     if (fd < 0)
@@ -84,7 +96,8 @@ static bool read_file(const char *path, AiqStrBuf *out, AiqError *err)
         close(fd);
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", path);
     }
-    bool ok = read_fd(fd, path, out, err);
+    jl_count_read(opts, 1, 0, 0);
+    bool ok = read_fd(fd, path, out, opts, err);
     if (fd != STDIN_FILENO)
         close(fd);
     return ok;
@@ -454,9 +467,41 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *
     return line1 == NULL;
 }
 
+size_t jl_unfinished_tail(const char *text, size_t len)
+{
+    if (len == 0 || text[len - 1] == '\n')
+        return 0;
+    const char *nl = memrchr(text, '\n', len);
+    size_t start = nl ? (size_t)(nl - text) + 1 : 0, n = len - start;
+    const char *line = text + start;
+    while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+        n--;
+    size_t k = 0;
+    while (k < n && (line[k] == ' ' || line[k] == '\t'))
+        k++;
+    if (k == n || jl_scan_valid(line + k, n - k))
+        return 0; /* blank, or a complete line that only lacks its newline */
+    AiqStrBuf fixed;
+    aiq_sb_init(&fixed);
+    if (!utf8_check(line + k, n - k, &fixed)) { /* (bad bytes are repaired when the line is read) */
+        line = fixed.data;
+        n = fixed.len;
+        k = 0;
+    }
+    json_error_t je;
+    bool marked;
+    json_t *v = load_json(line + k, n - k, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je, &marked);
+    /* still being written: it stops inside a JSON value (a text that is
+     * not JSON at any length, a stray print, is malformed) */
+    bool cut = !v && json_error_code(&je) == json_error_premature_end_of_input;
+    json_decref(v);
+    aiq_sb_free(&fixed);
+    return cut ? len - start : 0;
+}
+
 /* Splits text into rows. */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
-                       const AiqReadOptions *opts, AiqError *err)
+                   const AiqReadOptions *opts, AiqError *err)
 {
     size_t pos, searched = 0;
     if (jl_whole_value(text, len, true, &pos, &searched) == 1) {
@@ -469,6 +514,8 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
         }
         json_decref(whole); /* not one value after all: lines */
     }
+    fs->unfinished = (int64_t)jl_unfinished_tail(text, len);
+    len -= (size_t)fs->unfinished;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     int64_t lineno = 0;
@@ -480,6 +527,9 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts)
 {
+    if (opts->warn && fs->unfinished)
+        fprintf(opts->warn, "aiq: %s: the last line is not finished yet (%lld bytes, no newline): left for the next read\n",
+                name, (long long)fs->unfinished);
     if (opts->warn && fs->malformed)
         fprintf(opts->warn, "aiq: %s: %lld malformed line%s skipped (first at line %lld: %s)\n", name,
                 (long long)fs->malformed, fs->malformed == 1 ? "" : "s", (long long)fs->first_bad_line, fs->reason);
@@ -516,6 +566,7 @@ static bool parse_file(const char *name, AiqStrBuf *raw, Rows *rows, const AiqRe
     ok = ok && jl_parse_text(name, data, len, rows, &fs, opts, err) &&
          jl_check_logs(name, &fs, data, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, codec, err);
     aiq_sb_free(&text);
+    jl_count_read(opts, 0, 0, fs.objects);
     if (ok)
         jl_report(name, &fs, opts);
     return ok;
@@ -531,7 +582,7 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
         AiqStrBuf raw;
         aiq_sb_init(&raw);
         const char *name = strcmp(ct->paths[p], "-") == 0 ? "stdin" : ct->paths[p]; /* (as messages name it) */
-        ok = read_file(ct->paths[p], &raw, err) && parse_file(name, &raw, &rows, opts, err);
+        ok = read_file(ct->paths[p], &raw, opts, err) && parse_file(name, &raw, &rows, opts, err);
         aiq_sb_free(&raw);
     }
     Misfits mf = {0};
@@ -554,4 +605,60 @@ AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *ct, const char *name, const cha
     if (t)
         jl_report_misfits(ct, &mf, opts);
     return t;
+}
+
+/* ---- a file's shape ---------------------------------------------------------- */
+
+/* Skips blanks (and a byte order mark at the start) from p; returns where
+ * the next byte is, or end. */
+static const char *skip_blanks(const char *p, const char *end)
+{
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+        p++;
+    return p;
+}
+
+/* Whether text starts with {"records": [ (blanks allowed between). */
+static bool starts_records(const char *p, const char *end)
+{
+    static const char *const tokens[] = {"{", "\"records\"", ":", "["};
+    for (size_t i = 0; i < sizeof tokens / sizeof tokens[0]; i++) {
+        p = skip_blanks(p, end);
+        size_t n = strlen(tokens[i]);
+        if ((size_t)(end - p) < n || memcmp(p, tokens[i], n) != 0)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+bool aiq_jsonl_shape(const char *path, AiqFileShape *shape)
+{
+    enum { HEAD = 4096 };
+    memset(shape, 0, sizeof *shape);
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    char raw[HEAD], text[HEAD];
+    ssize_t n = read(fd, raw, sizeof raw);
+    close(fd);
+    if (n < 0)
+        return false;
+    JlCodec codec = jl_codec_of((const unsigned char *)raw, (size_t)n);
+    const char *head = raw;
+    size_t len = (size_t)n;
+    if (codec != JL_PLAIN) {
+        shape->codec = jl_codec_name(codec);
+        JlDecoder *d = jl_decoder_new(codec);
+        JlInput in = {raw, (size_t)n, 0};
+        AiqError ignored = {0}; /* (a corrupt file shows when it is read) */
+        if (!jl_decode(d, &in, text, sizeof text, &len, path, &ignored))
+            len = 0;
+        jl_decoder_free(d);
+        head = text;
+    }
+    shape->records = starts_records(head, head + len);
+    return true;
 }

@@ -17,6 +17,13 @@
 #include "core/vector.h"
 #include "io/catalog.h"
 
+/* What reading a table's files took (--timing). */
+typedef struct AiqReadStats {
+    int64_t files; /* files opened */
+    int64_t bytes; /* bytes read from them as stored (a compressed file's compressed bytes) */
+    int64_t rows;  /* rows read (JSON objects), before any test the reader applies */
+} AiqReadStats;
+
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
@@ -26,6 +33,8 @@ typedef struct AiqReadOptions {
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
     size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
     const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
+    AiqReadStats *stats; /* where to add what was read (NULL: nowhere); also counted for
+                            progress (util/progress.h) */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared
@@ -52,6 +61,18 @@ void aiq_jsonl_close(AiqJsonlStream *s);
  * nothing (the pass that reads the rows does). Files must be re-readable
  * (not stdin or a pipe). Returns false with err on a read error. */
 bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err);
+
+/* What a data file looks like from its first bytes, for moving it
+ * elsewhere (aiq schema --kusto): how it is compressed, and whether it is
+ * an Azure diagnostic-settings export that holds its rows in one
+ * {"records": [...]} object rather than one per line. */
+typedef struct AiqFileShape {
+    const char *codec; /* "zstd", "gzip", or NULL: plain */
+    bool records;      /* starts with {"records": [ */
+} AiqFileShape;
+/* Reads the start of path (decoding it when compressed) into *shape.
+ * false when the file cannot be read. */
+bool aiq_jsonl_shape(const char *path, AiqFileShape *shape);
 
 /* Like aiq_jsonl_load, but the data of the single file `name` is given in
  * memory (zstd-compressed or not). Used by the fuzz targets. */

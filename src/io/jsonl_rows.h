@@ -101,6 +101,7 @@ typedef struct Rows {
 typedef struct FileStats {
     int64_t malformed, first_bad_line, bad_utf8;
     int64_t objects; /* lines (or array elements) that were JSON objects, kept or not */
+    int64_t unfinished; /* bytes of a last line still being written, left for the next read */
     char reason[160];
 } FileStats;
 
@@ -213,9 +214,20 @@ int jl_whole_value(const char *text, size_t len, bool eof, size_t *bom, size_t *
 /* Whether text[0..n) is one plainly valid JSON value, blanks around it
  * allowed (the scanner's validation: false also when it is not sure). */
 bool jl_scan_valid(const char *text, size_t n);
-/* Splits a whole text into rows (also a top-level array or one pretty-printed object). */
+/* The bytes at the end of text[0..len), the whole of an input, that are a
+ * line still being written: no newline after them, and the text stops
+ * inside a JSON value (a log's writer is mid-line; what would be malformed
+ * at any length, a stray print, is not such a line). 0 when the text ends
+ * with a newline, or its last line is blank, complete or malformed. That
+ * line is not malformed: the next read, once the writer has finished it,
+ * takes it. The rule is the same for every input, however it is read (a
+ * file, mapped or not; stdin; compressed), so that reports agree. */
+size_t jl_unfinished_tail(const char *text, size_t len);
+/* Splits a whole text into rows (also a top-level array or one
+ * pretty-printed object); an unfinished last line is left out
+ * (fs->unfinished), not counted malformed. */
 bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, FileStats *fs,
-                       const AiqReadOptions *opts, AiqError *err);
+                   const AiqReadOptions *opts, AiqError *err);
 /* The type of a column from the kinds of values seen in it. */
 AiqType jl_infer(unsigned seen);
 /* Turns the store into a typed table (declared or inferred schema); takes rows. */
@@ -229,6 +241,9 @@ bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *
 bool jl_check_logs(const char *path, const FileStats *fs, const char *head, size_t n, JlCodec codec, AiqError *err);
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
+/* Counts files, bytes and rows read in opts->stats and for progress. Call
+ * from the thread that hands out rows (the counts are not atomic). */
+void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows);
 /* Reports the values that did not fit their type, once per table. */
 void jl_report_misfits(const AiqCatalogTable *ct, const Misfits *mf, const AiqReadOptions *opts);
 /* Adds src's misfits (later rows) to dst's. */

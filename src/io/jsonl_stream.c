@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,6 +16,7 @@
 
 #include "io/bytescan.h"
 #include "io/jsonl_decode.h"
+#include "io/jsonl_map.h"
 #include "io/jsonl_rows.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
@@ -121,7 +121,7 @@ static void chunk_clear(Chunk *c)
     if (c->view)
         release_pages(c->view, c->view + c->view_len);
     if (c->unmap)
-        munmap(c->unmap, c->unmap_len);
+        jl_unmap_file(c->unmap, c->unmap_len);
     c->view = NULL;
     c->view_len = 0;
     c->unmap = NULL;
@@ -152,6 +152,9 @@ static void chunk_push(Chunk *c, AiqTable *t)
  * Runs on a worker thread: touches only the chunk and read-only state. */
 static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
 {
+    if (c->err.code != AIQ_OK)
+        return; /* (cutting it found the file shrunk) */
+    jl_map_faulted(); /* (a mark left by another stream's chunk on this thread is not this one's) */
     Rows rows;
     jl_rows_init(&rows);
     jl_want_declared(&rows, s->t, &s->opts);
@@ -178,6 +181,15 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
         }
     }
     c->nlines = lineno - c->line0;
+    if (c->view && jl_map_faulted()) { /* what was read past the file's end was zeros: all of it goes */
+        ok = false;
+        for (int i = 0; i < c->ntables; i++)
+            aiq_table_free(c->tables[i]);
+        c->ntables = 0;
+        memset(&c->err, 0, sizeof c->err);
+        memset(&c->fs, 0, sizeof c->fs); /* (the zeros made malformed lines: not --strict's to report) */
+        jl_map_shrank_error(&c->err, c->path);
+    }
     if (s->infer && ok && !c->seen) { /* (a whole-file value brought its own) */
         jl_rows_drop_cells(&rows);
         c->seen = aiq_xmalloc(sizeof *c->seen);
@@ -248,7 +260,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
 static void close_file(AiqJsonlStream *s)
 {
     if (s->map)
-        munmap((void *)s->map, s->map_len);
+        jl_unmap_file(s->map, s->map_len);
     s->map = NULL;
     if (s->fd > 0)
         close(s->fd);
@@ -325,6 +337,7 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));
+    jl_count_read(&s->opts, 0, r, 0);
     if (r == 0) {
         if (s->dec && !jl_decoder_at_end(s->dec)) {
             /* mid-frame at the end of the input: flush what the decoder
@@ -347,30 +360,6 @@ static bool fill(AiqJsonlStream *s, AiqStrBuf *dst, AiqError *err)
     }
     s->zin = (JlInput){s->block, (size_t)r, 0};
     return decode_some(s, dst, err);
-}
-
-/* A mapped file that shrinks while it is read faults on the missing pages
- * (SIGBUS). That is an input error, not a crash: say so and exit 2. */
-static void on_sigbus(int sig)
-{
-    (void)sig;
-    static const char msg[] = "aiq: an input file shrank while it was being read\n";
-    ssize_t w = write(STDERR_FILENO, msg, sizeof msg - 1);
-    (void)w;
-    _exit(2);
-}
-
-static void watch_for_sigbus(void)
-{
-    static bool installed;
-    if (installed)
-        return;
-    installed = true;
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigbus;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGBUS, &sa, NULL);
 }
 
 /* Reads the first bytes of the open file into s->block: JL_MAGIC_BYTES, or
@@ -417,18 +406,25 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             /* A plain file is parsed where the kernel keeps it: no copy.
              * (With workers, reading into chunks cost more since the
              * scanner finds line ends itself: count -j2 0.22 s vs 0.18 s.) */
-            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-            if (m != MAP_FAILED && jl_codec_of(m, JL_MAGIC_BYTES) == JL_PLAIN && !jl_unreadable_format(m, JL_MAGIC_BYTES)) {
-                madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-                watch_for_sigbus();
+            const char *m = jl_map_file(s->fd, (size_t)st.st_size);
+            const unsigned char *head = (const unsigned char *)m;
+            if (m && jl_codec_of(head, JL_MAGIC_BYTES) == JL_PLAIN && !jl_unreadable_format(head, JL_MAGIC_BYTES)) {
+                madvise((void *)m, (size_t)st.st_size, MADV_SEQUENTIAL);
                 s->map = m;
                 s->map_len = (size_t)st.st_size;
                 s->eof = true;
-            } else if (m != MAP_FAILED) {
-                munmap(m, (size_t)st.st_size); /* compressed: decoded block by block */
+            } else if (m) {
+                jl_unmap_file(m, (size_t)st.st_size); /* compressed: decoded block by block */
+            }
+            if (jl_map_faulted()) { /* (emptied between fstat and now) */
+                close_file(s);
+                return jl_map_shrank_error(err, s->path);
             }
         }
+        jl_count_read(&s->opts, 1, 0, 0);
         ssize_t r = s->map ? 0 : read_head(s, err);
+        if (r > 0)
+            jl_count_read(&s->opts, 0, r, 0);
         if (r < 0 || (!s->map && !jl_check_format((const unsigned char *)s->block, (size_t)r, s->path, err)))
             return false;
         s->codec = s->map ? JL_PLAIN : jl_codec_of((const unsigned char *)s->block, (size_t)r);
@@ -450,6 +446,11 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         if (s->map) {
             whole = jl_whole_value(s->map, s->map_len, true, &bom, &searched);
             s->map_pos = bom;
+            jl_count_read(&s->opts, 0, (int64_t)(whole ? 0 : bom), 0); /* (chunks count the rest) */
+            if (jl_map_faulted()) {
+                close_file(s);
+                return jl_map_shrank_error(err, s->path);
+            }
         } else {
             while ((whole = jl_whole_value(s->pending.data, s->pending.len, s->eof, &bom, &searched)) < 0)
                 if (!fill(s, &s->pending, err))
@@ -473,6 +474,9 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         size_t len = s->map ? s->map_len : s->pending.len;
         bool ok = jl_parse_text(s->path, text, len, &rows, &fs, &s->opts, err) &&
                   jl_check_logs(s->path, &fs, text, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, s->codec, err);
+        if (s->map && jl_map_faulted())
+            ok = jl_map_shrank_error(err, s->path);
+        jl_count_read(&s->opts, 0, s->map ? (int64_t)s->map_len : 0, fs.objects);
         if (ok)
             jl_report(s->path, &fs, &s->opts);
         close_file(s);
@@ -538,7 +542,14 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         c->view = s->map + start;
         c->view_len = end - start;
         s->map_pos = end;
+        jl_count_read(&s->opts, 0, (int64_t)(end - start), 0);
         c->last_of_file = end == s->map_len;
+        if (c->last_of_file) { /* a line being written waits for the next read */
+            c->fs.unfinished = (int64_t)jl_unfinished_tail(c->view, c->view_len);
+            c->view_len -= (size_t)c->fs.unfinished;
+        }
+        if (jl_map_faulted()) /* (the line ends searched for ran past the file's end) */
+            jl_map_shrank_error(&c->err, s->path);
         if (c->last_of_file) { /* the chunk unmaps the file once it is done */
             c->unmap = (void *)s->map;
             c->unmap_len = s->map_len;
@@ -599,6 +610,10 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         s->ppos += cut;
     }
     c->last_of_file = s->eof && s->pending.len == s->ppos;
+    if (c->last_of_file) { /* a line being written waits for the next read */
+        c->fs.unfinished = (int64_t)jl_unfinished_tail(c->text.data + c->text_off, c->text.len - c->text_off);
+        c->text.len -= (size_t)c->fs.unfinished;
+    }
     if (c->last_of_file)
         close_file(s);
     return true;
@@ -642,6 +657,8 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
     s->fs.malformed += c->fs.malformed;
     s->fs.bad_utf8 += c->fs.bad_utf8;
     s->fs.objects += c->fs.objects;
+    jl_count_read(&s->opts, 0, 0, c->fs.objects);
+    s->fs.unfinished += c->fs.unfinished;
     jl_merge_misfits(&s->mf, &c->mf);
     for (int k = 0; c->seen && k < c->seen->ncols; k++) {
         const CellCol *from = &c->seen->cols[k];

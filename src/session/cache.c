@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "exec/run.h"
 #include "io/jsonl.h"
 #include "util/mem.h"
 
@@ -44,11 +45,44 @@ void aiq_session_forget_rebound(AiqSession *s)
 
 void aiq_session_cache_free(AiqSession *s)
 {
-    for (int i = 0; i < s->ncache; i++)
+    for (int i = 0; i < s->ncache; i++) {
         forget(&s->cache[i]);
+        aiq_xfree(s->cache[i].facts);
+    }
     aiq_xfree(s->cache);
     s->cache = NULL;
     s->ncache = 0;
+}
+
+/* Records what each file of t is now in c->facts. */
+static void take_facts(AiqCachedTable *c, const AiqCatalogTable *t)
+{
+    c->facts = aiq_xrealloc(c->facts, sizeof *c->facts * (size_t)(t->npaths + 1));
+    c->nfacts = t->npaths;
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        bool found = strcmp(t->paths[i], "-") != 0 && stat(t->paths[i], &st) == 0;
+        c->facts[i] = found ? (AiqFileFacts){st.st_dev, st.st_ino, st.st_size, false} : (AiqFileFacts){.missing = true};
+    }
+}
+
+/* Says on diag how the files of t changed since c->facts: a file replaced
+ * (log rotation: a new file under the name) or truncated in place
+ * (copytruncate); one that only grew needs no word. */
+static void note_changes(const AiqSession *s, const AiqCachedTable *c, const AiqCatalogTable *t)
+{
+    for (int i = 0; s->opts.diag && i < t->npaths && i < c->nfacts; i++) {
+        const AiqFileFacts *was = &c->facts[i];
+        struct stat st;
+        bool found = strcmp(t->paths[i], "-") != 0 && stat(t->paths[i], &st) == 0;
+        const char *how = !found && !was->missing ? "is gone"
+                          : !found || was->missing ? NULL
+                          : st.st_dev != was->dev || st.st_ino != was->ino ? "was replaced (log rotation?)"
+                          : st.st_size < was->size ? "was truncated (log rotation with copytruncate?)"
+                                                   : NULL;
+        if (how)
+            fprintf(s->opts.diag, "aiq: %s %s: reading it again\n", t->paths[i], how);
+    }
 }
 
 void aiq_session_refresh(AiqSession *s)
@@ -57,10 +91,45 @@ void aiq_session_refresh(AiqSession *s)
         AiqCatalogTable *t = &s->catalog.tables[i];
         AiqCachedTable *c = aiq_session_cached(s, t);
         uint64_t stamp = aiq_catalog_files_stamp(t);
-        if (c->data && stamp != c->files_stamp)
+        if (c->data && stamp != c->files_stamp) {
+            note_changes(s, c, t);
             forget(c);
+        }
+        if (t->borrowed && stamp != c->files_stamp) { /* rows may have come: their own types then */
+            t->declared = t->borrowed = t->untyped = false;
+            t->schema = (AiqSchema){0};
+        }
         c->files_stamp = stamp;
+        take_facts(c, t);
     }
+}
+
+uint64_t *aiq_session_stamps(const AiqSession *s)
+{
+    uint64_t *stamps = aiq_xmalloc(sizeof *stamps * (size_t)(s->catalog.ntables + 1));
+    for (int i = 0; i < s->catalog.ntables; i++)
+        stamps[i] = aiq_catalog_files_stamp(&s->catalog.tables[i]);
+    return stamps;
+}
+
+bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err)
+{
+    if (err->code != AIQ_ERR_IO)
+        return false;
+    bool changed = false;
+    for (int i = 0; i < s->catalog.ntables; i++) {
+        AiqCatalogTable *t = &s->catalog.tables[i];
+        if (aiq_catalog_files_stamp(t) == stamps[i])
+            continue;
+        changed = true;
+        if (s->opts.diag)
+            fprintf(s->opts.diag, "aiq: the files of %s changed while they were read (%s); reading them again\n",
+                    t->name, err->msg);
+        forget(aiq_session_cached(s, t));
+    }
+    if (changed)
+        memset(err, 0, sizeof *err);
+    return changed;
 }
 
 int aiq_session_threads(const AiqSession *s)
@@ -82,17 +151,71 @@ static bool rereadable(const AiqCatalogTable *t)
     return t->npaths > 0;
 }
 
+/* One try at giving t its schema (aiq_session_table_schema); *fresh: its
+ * files were read for it now (not a schema of rows kept from before). */
+static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, AiqError *err)
+{
+    *fresh = !aiq_session_cached(s, t)->data;
+    if (t->npaths == 0) { /* an empty directory: nothing to read */
+        t->schema = (AiqSchema){0};
+        return true;
+    }
+    if (s->opts.keep_tables || !rereadable(t))
+        return aiq_session_load_table(s, t, NULL, err);
+    AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
+                           .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
+    double t0 = aiq_exec_clock();
+    bool ok = aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err);
+    s->first_pass += aiq_exec_clock() - t0;
+    if (!ok)
+        return false;
+    t->declared = t->inferred = true;
+    return true;
+}
+
+/* A table whose files gave no column (no rows) borrows a schema: the one
+ * remembered from the last run that saw rows there, else the names the
+ * query uses (session/untyped.c). Its rows read so far (none, or only
+ * empty objects) become rows of nulls of that schema. A table with
+ * columns has them remembered for such a day. */
+static void settle_schema(AiqSession *s, AiqCatalogTable *t, bool fresh)
+{
+    if (t->schema.ncols > 0) {
+        if (fresh)
+            aiq_schema_cache_save(t);
+        return;
+    }
+    t->declared = t->borrowed = true;
+    t->inferred = false;
+    t->untyped = !aiq_schema_cache_load(t, &t->schema, &s->catalog.arena);
+    aiq_session_fit_cached(s, t);
+}
+
+void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t)
+{
+    AiqCachedTable *c = aiq_session_cached(s, t);
+    if (!c->data || c->data->schema.ncols == t->schema.ncols)
+        return;
+    int64_t rows = c->data->nrows;
+    aiq_table_free(c->data);
+    c->data = aiq_table_new(&t->schema);
+    aiq_table_add_null_rows(c->data, rows);
+    c->loaded = NULL;
+}
+
 bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err)
 {
     if (t->declared)
         return true;
-    if (s->opts.keep_tables || !rereadable(t))
-        return aiq_session_load_table(s, t, NULL, err);
-    AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s)};
-    if (!aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err))
-        return false;
-    t->declared = t->inferred = true;
-    return true;
+    /* a file rotated or truncated while it was read is read again, once */
+    uint64_t *stamps = aiq_session_stamps(s);
+    bool fresh;
+    bool ok = table_schema_once(s, t, &fresh, err) ||
+              (aiq_session_retry_read(s, stamps, err) && table_schema_once(s, t, &fresh, err));
+    aiq_xfree(stamps);
+    if (ok)
+        settle_schema(s, t, fresh);
+    return ok;
 }
 
 bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *needed, AiqError *err)
@@ -106,15 +229,25 @@ bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *neede
             for (int k = 0; k < t->schema.ncols && covers; k++)
                 covers = c->loaded[k] || (partial && !needed[k]);
         }
-        if (covers)
+        if (covers) {
+            AiqReadStats *held = aiq_session_count_input(s, t->name, "held in memory");
+            if (held)
+                held->rows = c->data->nrows;
             return true;
+        }
         aiq_table_free(c->data); /* read again with the union of the columns */
         c->data = NULL;
     }
-    if (t->npaths == 0)
+    if (t->npaths == 0 && t->source == AIQ_BIND_NONE)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1,
                              "table '%s' is declared in the schema but has no data file; bind one with -t %s=PATH",
                              t->name, t->name);
+    if (t->npaths == 0) { /* an empty directory: a table without rows */
+        c->data = aiq_table_new(&t->schema);
+        c->loaded = NULL;
+        c->binding = t->binding;
+        return true;
+    }
     bool *want = NULL;
     if (partial) {
         want = aiq_arena_alloc(&s->catalog.arena, sizeof *want * (size_t)(t->schema.ncols + 1));
@@ -122,7 +255,8 @@ bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *neede
             want[k] = needed[k] || (c->loaded && c->loaded[k]);
     }
     AiqScanSpec spec = {.ncols = t->schema.ncols, .needed = want}; /* whole rows: no keys, no tests */
-    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = want ? &spec : NULL};
+    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = want ? &spec : NULL,
+                           .stats = aiq_session_count_input(s, t->name, "read")};
     AiqTable *data = aiq_jsonl_load(t, &opts, &s->catalog.arena, err);
     if (!data)
         return false;
@@ -162,7 +296,8 @@ static void *open_scan(void *ud, const AiqPlan *scan, const AiqTopHint *hint, Ai
     if (!t || !t->declared || aiq_session_cached(s, t)->data || s->opts.keep_tables || t->npaths == 0)
         return NULL;
     AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec_for(scan, t),
-                           .threads = aiq_session_threads(s), .top_hint = hint};
+                           .threads = aiq_session_threads(s), .top_hint = hint,
+                           .stats = aiq_session_count_input(s, t->name, "read")};
     return aiq_jsonl_open(t, &opts, err);
 }
 

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "bind/binder.h"
@@ -20,6 +19,7 @@
 #include "parse/parser.h"
 #include "plan/explain.h"
 #include "plan/physical.h"
+#include "util/atomic_file.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/suggest.h"
@@ -29,6 +29,7 @@ struct AiqQuery {
     AiqArena arena;  /* the query's: tokens, AST, plan (STYLE.md, lifetime 1) */
     const AiqNode *ast;
     AiqPlan *plan;   /* NULL when only parsed */
+    AiqTiming timing; /* --timing: the stages so far */
 };
 
 /* ---- preparing ------------------------------------------------------------------ */
@@ -98,17 +99,24 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     q->s = s;
     aiq_arena_init(&q->arena, 0);
     const AiqOptions *o = &s->opts;
+    aiq_session_inputs_clear(s);
+    double t0 = aiq_exec_clock();
     q->ast = aiq_parse_query(text, len, &q->arena, err);
+    double t1 = aiq_exec_clock();
+    q->timing.parse = t1 - t0;
     if (q->ast && o->params_declared && !check_params_declared(q->ast, o, &q->arena, err))
         q->ast = NULL;
     if (q->ast && !syntax_only) {
         aiq_catalog_names(&s->catalog);
         AiqBindOptions bo = {.now = o->now, .lookup = lookup_table, .lookup_ud = s,
                              .table_names = s->catalog.names, .ntable_names = s->catalog.ntables,
-                             .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams};
-        q->plan = aiq_bind_query(q->ast, &bo, &q->arena, err);
+                             .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams,
+                             .params_stand_in = o->params_optional};
+        q->plan = aiq_session_bind(s, q->ast, text, len, &bo, &q->arena, err);
         if (!q->plan)
             q->ast = NULL;
+        q->timing.bind = aiq_exec_clock() - t1;
+        q->timing.first_pass = s->first_pass;
     }
     if (!q->ast) {
         aiq_query_free(q);
@@ -132,32 +140,15 @@ AiqType aiq_query_col_type(const AiqQuery *q, int i) { return q->plan->schema.co
 
 /* ---- running ------------------------------------------------------------------ */
 
-/* --timing's line, for a query that failed too (how close it came to the
- * memory limit is what one wants to know then): the allocator's peak
- * count and, where the limit is on resident memory, the kernel's
- * high-water mark of it (mapped input files included, as time(1) has it). */
-static void print_timing(FILE *diag, double load, double run, double output, int64_t scanned, int64_t out_rows)
-{
-    if (!diag)
-        return;
-    struct rusage ru;
-    char resident[64] = "", limit[96];
-    if (AIQ_MEM_RESIDENT_MEASURED && getrusage(RUSAGE_SELF, &ru) == 0)
-        snprintf(resident, sizeof resident, ", peak resident %.1f MiB", (double)ru.ru_maxrss / 1024); /* (KiB on Linux) */
-    fprintf(diag, "aiq: timing: load+plan %.3f s, run %.3f s, output %.3f s; %lld rows scanned, %lld rows out, "
-                  "peak memory %.1f MiB%s, memory limit: %s\n",
-            load, run, output, (long long)scanned, (long long)out_rows, (double)aiq_mem_peak() / (1 << 20), resident,
-            aiq_mem_limit_text(limit, sizeof limit));
-}
-
 /* How the result is rendered: the session's format; colour only for a
- * table on a terminal (or when asked), never with NO_COLOR set. */
+ * table on a terminal (or when asked), never with NO_COLOR set. out is
+ * NULL for a file. */
 static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
 {
     AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf};
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
-    bool tty = isatty(fileno(out));
+    bool tty = out && isatty(fileno(out));
     bool color = o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
                           : tty && !getenv("NO_COLOR");
     oo.color = color && oo.format == AIQ_FMT_TABLE;
@@ -183,35 +174,71 @@ bool aiq_query_lets_only(const AiqQuery *q)
     return last->kind == AIQ_N_LET || last->kind == AIQ_N_DECLARE;
 }
 
+/* Hands a rendered result (or plan) to where the options send it: the
+ * output file, replaced atomically, else the stream. false with err. */
+static bool deliver(const AiqOptions *o, FILE *out, const char *text, size_t len, AiqError *err)
+{
+    if (o->output_file)
+        return aiq_atomic_write(o->output_file, text, len, err);
+    return aiq_output_write(out, text, len, err);
+}
+
+/* Whether an empty result is left unprinted: under --fail-on-rows, on the
+ * stream, in the formats whose empty rendering is a header alone (json
+ * keeps its [], a document a reader can parse; a file always gets the
+ * whole rendering, since programs read it). */
+static bool empty_unprinted(const AiqOptions *o, const AiqOutputOptions *oo, int64_t nrows)
+{
+    return nrows == 0 && o->fail_on_rows && !o->output_file &&
+           (oo->format == AIQ_FMT_TABLE || oo->format == AIQ_FMT_CSV || oo->format == AIQ_FMT_TSV ||
+            oo->format == AIQ_FMT_MARKDOWN);
+}
+
+/* Renders the result and hands it over (deliver). false with err. */
+static bool write_result(const AiqOptions *o, FILE *out, const AiqTable *result, AiqError *err)
+{
+    AiqOutputOptions oo = output_options(o, o->output_file ? NULL : out);
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    if (!empty_unprinted(o, &oo, result->nrows))
+        aiq_output_table(&sb, result, &oo);
+    bool written = deliver(o, out, aiq_sb_str(&sb), sb.len, err);
+    aiq_sb_free(&sb);
+    return written;
+}
+
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
 {
     if (!has_result(q, err))
         return aiq_error_exit_code(err->code);
     AiqSession *s = q->s;
     const AiqOptions *o = &s->opts;
+    AiqTiming *tm = &q->timing;
     double t0 = aiq_exec_clock();
     const AiqPlan *plan = aiq_plan_physical(q->plan, &q->arena);
+    double t1 = aiq_exec_clock();
+    tm->plan = t1 - t0;
     AiqScanSource source = aiq_session_scan_source(s);
-    AiqExecStats stats;
+    AiqExecStats stats = {.timing = o->timing};
+    /* a file rotated or truncated in place while the query read it (cron
+     * at midnight) is read again, once, rather than failing the run */
+    uint64_t *stamps = aiq_session_stamps(s);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
-    if (!result) {
-        if (o->timing)
-            print_timing(o->diag, stats.built - t0, aiq_exec_clock() - stats.built, 0, stats.rows_scanned, 0);
-        return aiq_error_exit_code(err->code);
-    }
+    if (!result && aiq_session_retry_read(s, stamps, err))
+        result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    aiq_xfree(stamps);
     double t2 = aiq_exec_clock();
-    AiqOutputOptions oo = output_options(o, out);
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_output_table(&sb, result, &oo);
-    bool written = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
-    aiq_sb_free(&sb);
-    int64_t nrows = result->nrows;
+    tm->run = t2 - t1;
+    int64_t nrows = result ? result->nrows : 0;
+    bool written = result && write_result(o, out, result, err);
     aiq_table_free(result);
+    tm->output = aiq_exec_clock() - t2;
+    tm->output_done = written;
+    if (o->timing) /* (for a query that failed too: how far it got, how close to the memory limit) */
+        aiq_session_print_timing(s, tm, plan, &stats);
+    aiq_xfree(stats.ops);
     if (!written)
         return aiq_error_exit_code(err->code);
-    if (o->timing)
-        print_timing(o->diag, stats.built - t0, t2 - stats.built, aiq_exec_clock() - t2, stats.rows_scanned, nrows);
     return o->fail_on_rows && nrows > 0 ? 3 : 0;
 }
 
@@ -222,7 +249,7 @@ bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err)
     AiqStrBuf sb;
     aiq_sb_init(&sb);
     aiq_explain_plan(&sb, aiq_plan_physical(q->plan, &q->arena));
-    bool ok = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
+    bool ok = deliver(&q->s->opts, out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     return ok;
 }

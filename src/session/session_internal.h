@@ -8,11 +8,23 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "aiq/aiq.h"
+#include "bind/binder.h"
 #include "core/table.h"
 #include "exec/op.h"
+#include "exec/run.h"
 #include "io/catalog.h"
+#include "io/jsonl.h"
+
+/* What a file was when a table's rows were read, to say how it changed. */
+typedef struct AiqFileFacts {
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    bool missing;
+} AiqFileFacts;
 
 /* What the session holds of catalog table i besides its files and schema:
  * its rows when read whole, kept for the next query. */
@@ -21,10 +33,29 @@ typedef struct AiqCachedTable {
     bool *loaded;         /* declared tables: the columns data holds (NULL: all); catalog arena */
     int binding;          /* the catalog binding data was read under: another one makes it stale */
     uint64_t files_stamp; /* aiq_catalog_files_stamp() before data was read */
+    AiqFileFacts *facts;  /* each file then, by path (nfacts of them) */
+    int nfacts;
 } AiqCachedTable;
+
+/* --timing: what one scan (or first pass) of the last query read. */
+typedef struct AiqInputStat {
+    const char *table;
+    const char *how;      /* "read", "first pass, for types", "held in memory" */
+    AiqReadStats read;
+} AiqInputStat;
+
+/* --timing: the stages of a query, in seconds. */
+typedef struct AiqTiming {
+    double parse, bind, first_pass, plan, run, output;
+    bool output_done;     /* the result was written (output holds its time) */
+} AiqTiming;
 
 struct AiqSession {
     AiqOptions opts;
+    AiqInputStat **inputs; /* --timing: the last query's reads, in order (each its own block,
+                              so that a reader may hold its stats' address) */
+    int ninputs, capinputs;
+    double first_pass;     /* --timing: seconds in first passes for types, this query */
     AiqCatalog catalog;
     AiqCachedTable *cache; /* by catalog table index */
     int ncache;
@@ -45,6 +76,50 @@ bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err);
  * columns to read; a cached table lacking one is read again. false with
  * err (AIQ_ERR_IO). */
 bool aiq_session_load_table(AiqSession *s, AiqCatalogTable *t, const bool *needed, AiqError *err);
+/* The stamps (aiq_catalog_files_stamp) of every table's files now, a new
+ * array of aiq_session_ntables: compared after a run that failed reading,
+ * to tell a file rotated under it from a broken one. */
+uint64_t *aiq_session_stamps(const AiqSession *s);
+/* Whether a read that failed with err deserves another try: it is an input
+ * error and some table's files changed since stamps were taken (rotated,
+ * truncated in place). Then says so on diag, forgets what is cached of
+ * those tables, and clears err. */
+bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err);
+/* Makes the rows cached of t (read before its schema was borrowed, or
+ * for another query's untyped names) as many rows of nulls of t's schema
+ * now. */
+void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- timing.c: --timing -------------------------------------------------- */
+
+/* With --timing, a new record of a read of table (how: see AiqInputStat)
+ * and its stats to give the reader; NULL without --timing. */
+AiqReadStats *aiq_session_count_input(AiqSession *s, const char *table, const char *how);
+/* Forgets the records of the last query. */
+void aiq_session_inputs_clear(AiqSession *s);
+/* Prints --timing's lines on diag: the time of each stage, what each input
+ * read, the rows after each operator of plan (and the time in it), peak
+ * memory. plan and stats may be NULL (a query that failed before running). */
+void aiq_session_print_timing(const AiqSession *s, const AiqTiming *t, const AiqPlan *plan,
+                              const AiqExecStats *stats);
+
+/* ---- untyped.c: tables without rows or schema ---------------------------- */
+
+/* Binds ast (parsed from text[0..len)) with bo, giving every table that
+ * has no rows and no known schema the columns the query names, null and
+ * typed as the query uses them, with a warning on diag. The plan, or NULL
+ * with err. */
+AiqPlan *aiq_session_bind(AiqSession *s, const AiqNode *ast, const char *text, size_t len, const AiqBindOptions *bo,
+                          AiqArena *arena, AiqError *err);
+
+/* ---- schema_cache.c: schemas remembered between runs --------------------- */
+
+/* Remembers t's inferred schema under its origin path. Failing is silent. */
+void aiq_schema_cache_save(const AiqCatalogTable *t);
+/* The schema remembered for t's origin path into *out (arena memory);
+ * false when there is none. */
+bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);
 /* Drops everything cached. */

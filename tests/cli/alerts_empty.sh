@@ -1,4 +1,3 @@
-exit 0  # enabled by the lead after issue 20.1
 # Alerts on empty tables with no schema declared anywhere (no --schema, no schema.kql, nothing
 # remembered in $XDG_CACHE_HOME/aiq): a log file just rotated to empty, or a directory with no
 # file in it yet, must answer as Kusto does, not fail with "unknown column" (exit 1) and mail

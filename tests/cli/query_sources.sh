@@ -13,7 +13,8 @@ expect_out "$(printf 'x\n42')"
 printf 'print x = 6 *' | "$AIQ" -o tsv > "$T/out" 2> "$T/err" && die "a bad stdin query must fail"
 err_has "stdin:1:14: error: expected an expression, found end of query"
 expect_rc 0 "$AIQ" --timing -o tsv -q 'range x from 1 to 5000 step 1 | count'
-err_has "5000 rows scanned, 1 rows out"
+err_has "aiq: timing:     range: 5000 rows, " # (timing.sh checks --timing itself)
+err_has "aiq: timing:   summarize: 1 row, "
 expect_rc 0 "$AIQ" --color=always -o table -q 'print a = 1'
 grep -q "$(printf '\033\[1m')" "$T/out" || die "--color=always did not colour the header"
 expect_rc 0 "$AIQ" --color=never -o table -q 'print a = 1'
