@@ -114,6 +114,20 @@ static bool pred_true(const AiqVector *p, uint32_t i)
     return !p || (!aiq_vec_is_null(p, i) && p->data.i64[aiq_vidx(p, i)]);
 }
 
+/* Whether row i of v is null or empty (isempty()): take_any(x) of one
+ * value returns a non-null, non-empty one when the group has one (Kusto's
+ * take_any page). */
+static bool value_is_empty(const AiqVector *v, uint32_t i)
+{
+    if (v->type == AIQ_TYPE_STRING)
+        return v->data.str[aiq_vidx(v, i)].len == 0;
+    if (v->type == AIQ_TYPE_DYNAMIC) {
+        json_t *d = v->data.dyn[aiq_vidx(v, i)];
+        return !d || json_is_null(d) || (json_is_string(d) && json_string_length(d) == 0);
+    }
+    return aiq_vec_is_null(v, i);
+}
+
 static bool is_intlike(AiqType t) { return t != AIQ_TYPE_REAL && t != AIQ_TYPE_STRING && t != AIQ_TYPE_DYNAMIC; }
 
 /* Three-way comparison of value i of v against the group's current best. */
@@ -372,10 +386,10 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
             break;
         }
         case AIQ_AGG_TAKE_ANY:
-            /* the first row with a non-null value (or the first row, for several columns) */
+            /* the first row with a non-empty value (or the first row, for several columns) */
             if (s->cnt[g] == 2 || (s->cnt[g] == 1 && a->nextra > 1))
                 break;
-            if (a->nextra == 1 && aiq_vec_is_null(extra[0], i)) {
+            if (a->nextra == 1 && value_is_empty(extra[0], i)) {
                 if (s->cnt[g] == 0) {
                     aiq_table_set(s->extra, 0, g, extra[0], i);
                     s->cnt[g] = 1;

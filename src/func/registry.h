@@ -50,7 +50,9 @@ typedef enum AiqAggKind {
 
 /* A vectorised kernel: computes out[i] for the n rows listed in sel (or rows
  * 0..n-1 when sel is NULL) from the argument vectors. Null propagation for
- * AIQ_FN_NULLS_PROPAGATE functions is done by the caller before the call. */
+ * AIQ_FN_NULLS_PROPAGATE functions is done by the caller before the call:
+ * a function's kernel is then given only the rows where no argument is
+ * null (an operator's, every row, its null rows' results hidden). */
 typedef void (*AiqKernel)(struct AiqEvalCtx *ctx, const AiqExpr *e, struct AiqVector **args,
                           struct AiqVector *out, const uint32_t *sel, uint32_t n);
 
