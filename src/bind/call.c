@@ -28,6 +28,7 @@ bool bind_arg_class_ok(char cls, AiqType t)
     case 't': return t == AIQ_TYPE_TIMESPAN;
     case 'y': return t == AIQ_TYPE_DYNAMIC;
     case 'l': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT;
+    case 'L': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT || t == AIQ_TYPE_DYNAMIC;
     default: return true;
     }
 }
@@ -43,6 +44,7 @@ const char *bind_class_desc(char cls)
     case 't': return "a timespan";
     case 'y': return "a dynamic value";
     case 'l': return "an integer";
+    case 'L': return "an integer or a dynamic array of integers";
     case 'k': return "a constant string";
     case 'K': return "a constant number";
     default: return "a value";
