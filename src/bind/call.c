@@ -29,6 +29,7 @@ bool bind_arg_class_ok(char cls, AiqType t)
     case 'y': return t == AIQ_TYPE_DYNAMIC;
     case 'l': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT;
     case 'L': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT || t == AIQ_TYPE_DYNAMIC;
+    case 'S': return t == AIQ_TYPE_STRING || t == AIQ_TYPE_DYNAMIC;
     default: return true;
     }
 }
@@ -45,6 +46,7 @@ const char *bind_class_desc(char cls)
     case 'y': return "a dynamic value";
     case 'l': return "an integer";
     case 'L': return "an integer or a dynamic array of integers";
+    case 'S': return "a string or a dynamic array of strings";
     case 'k': return "a constant string";
     case 'K': return "a constant number";
     default: return "a value";
