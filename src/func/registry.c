@@ -8,6 +8,11 @@
 
 #include "func/kernel.h"
 
+/* The rows of functions the binder replaces by what they compute
+ * (column_ifexists() by the column or its default; bind/builtin_rules.c)
+ * have no kernel: nothing ever runs them. */
+#define k_bound_by_binder NULL
+
 static const AiqFuncDef defs[AIQ_FN_ID_COUNT] = {
     {AIQ_FN_NONE, "", 0, 0, 0, "", AIQ_NAME_NONE, NULL, -1, 0, NULL}, /* never looked up */
 #define AIQ_FUNC(id, name, lo, hi, ret, args, naming, prefix, flags, kernel) \
