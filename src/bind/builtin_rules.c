@@ -168,9 +168,10 @@ static AiqExpr *bind_star_args(Binder *b, const AiqNode *n, const AiqFuncDef *f,
     return bind_call_expr(b, f->id, f->ret == 'y' ? AIQ_TYPE_DYNAMIC : AIQ_TYPE_LONG, n, args, na);
 }
 
-/* extract_json(path, text, typeof(T)): the two-argument call converted
- * to T (null when it does not convert), as extract(..., typeof(T)). */
-static AiqExpr *bind_extract_json_typed(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx)
+/* extract_json(path, text, typeof(T)) and percentile_tdigest(t, p,
+ * typeof(T)): the two-argument call converted to T (null when it does not
+ * convert), as extract(..., typeof(T)). */
+static AiqExpr *bind_typed_call(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx)
 {
     AiqType t = typeof_arg(n->items[2]);
     if (t == AIQ_TYPE_UNKNOWN)
@@ -206,9 +207,10 @@ bool bind_builtin_before(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprC
         return true;
     case AIQ_FN_EXTRACT_JSON:
     case AIQ_FN_EXTRACTJSON:
+    case AIQ_FN_PERCENTILE_TDIGEST:
         if (n->nitems != 3)
             return false;
-        *out = bind_extract_json_typed(b, n, f, cx);
+        *out = bind_typed_call(b, n, f, cx);
         return true;
     default: return false;
     }

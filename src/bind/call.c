@@ -203,7 +203,7 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     Binding *ub = bind_find_binding(cx->scope, n->str);
     if (ub && ub->kind == BIND_FUNC)
         return bind_user_call(b, n, ub, cx);
-    const AiqFuncDef *f = aiq_func_lookup(n->str);
+    const AiqFuncDef *f = aiq_func_lookup_call(n->str, n->nitems);
     /* operators spelled as words (in, has, and, between) are not functions:
      * in("a", 1) must not skip the operator's type checks (found by fuzz_query) */
     if (!f || aiq_func_is_operator(f))

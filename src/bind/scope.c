@@ -312,7 +312,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
         return name;
     }
     case AIQ_N_CALL: {
-        const AiqFuncDef *f = aiq_func_lookup(n->str);
+        const AiqFuncDef *f = aiq_func_lookup_call(n->str, n->nitems);
         if (!f)
             return NULL;
         const char *a0 = n->nitems > 0 ? bind_expr_name(b, n->items[0]) : NULL;

@@ -53,6 +53,8 @@ AiqStr aiq_conv_string(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i);
  * reference), the rest as their text (pack_array(datetime) holds the
  * datetime's text, as in Kusto). */
 json_t *aiq_value_json(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i);
+/* The value hash() computes for row i of v (func/scalar_hash.c). */
+uint64_t aiq_hash_value(const AiqVector *v, uint32_t i);
 /* Text of a JSON value as tostring(dynamic) gives it: strings unquoted. */
 AiqStr aiq_json_text(AiqEvalCtx *ctx, json_t *j);
 /* Frees the regexes compiled (and cached on expressions) by the last query. */

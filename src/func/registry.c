@@ -54,6 +54,21 @@ const AiqFuncDef *aiq_func_lookup(const char *name)
     return NULL;
 }
 
+const AiqFuncDef *aiq_func_lookup_call(const char *name, int nargs)
+{
+    const AiqFuncDef *first = NULL;
+    for (int i = AIQ_FN_NONE + 1; i < AIQ_FN_ID_COUNT; i++) {
+        const AiqFuncDef *f = &defs[i];
+        if (aiq_func_is_operator(f) || strcmp(f->name, name) != 0)
+            continue;
+        if (nargs >= f->min_args && (f->max_args < 0 || nargs <= f->max_args))
+            return f;
+        if (!first)
+            first = f;
+    }
+    return first;
+}
+
 const AiqFuncDef *aiq_func_operator(const char *s, size_t n)
 {
     for (int i = AIQ_FN_NONE + 1; i < AIQ_FN_ID_COUNT; i++)

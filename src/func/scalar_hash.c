@@ -7,18 +7,32 @@
  * hash_sha256(datetime(2020-01-01)) is the SHA-256 of its text
  * "2020-01-01T00:00:00.0000000Z", tostring()'s.
  */
+#include "core/json_text.h"
 #include "func/kernel.h"
 #include "util/digest.h"
+#include "util/mem.h"
 
-/* The bytes hash() reads for row i of v: a string's UTF-8 bytes; a number,
- * bool, datetime or timespan as its 8 little-endian bytes (a real as its
- * IEEE 754 bits); a dynamic value as its JSON text (a string unquoted). */
-static AiqStr hash_bytes(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i, unsigned char buf[8])
+/* The xxHash64 of row i of v over the bytes hash() reads: a string's UTF-8
+ * bytes; a number, bool, datetime or timespan as its 8 little-endian bytes
+ * (a real as its IEEE 754 bits); a dynamic value as its JSON text (a
+ * string unquoted). hll() hashes values the same way. */
+uint64_t aiq_hash_value(const AiqVector *v, uint32_t i)
 {
     uint64_t x;
     switch (v->type) {
-    case AIQ_TYPE_STRING: return STR(v, i);
-    case AIQ_TYPE_DYNAMIC: return aiq_json_text(ctx, DYN(v, i));
+    case AIQ_TYPE_STRING: {
+        AiqStr s = STR(v, i);
+        return aiq_xxh64(s.ptr, s.len, 0);
+    }
+    case AIQ_TYPE_DYNAMIC: {
+        json_t *d = DYN(v, i);
+        if (json_is_string(d))
+            return aiq_xxh64(json_string_value(d), json_string_length(d), 0);
+        char *text = aiq_dyn_dumps(d, 0);
+        uint64_t h = aiq_xxh64(text ? text : "", text ? strlen(text) : 0, 0);
+        aiq_xfree(text);
+        return h;
+    }
     case AIQ_TYPE_REAL: {
         double d = F64(v, i);
         memcpy(&x, &d, sizeof x);
@@ -26,9 +40,10 @@ static AiqStr hash_bytes(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i, unsign
     }
     default: x = (uint64_t)I64(v, i); break;
     }
+    unsigned char buf[8];
     for (int k = 0; k < 8; k++)
         buf[k] = (unsigned char)(x >> (8 * k));
-    return (AiqStr){(const char *)buf, 8};
+    return aiq_xxh64(buf, 8, 0);
 }
 
 /* hash(source [, mod]) and hash_xxhash64(source [, mod]): the xxHash64 of
@@ -37,9 +52,7 @@ static AiqStr hash_bytes(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i, unsign
 KERNEL(k_hash)
 {
     FOR_ROWS(i) {
-        unsigned char buf[8];
-        AiqStr b = hash_bytes(ctx, a[0], i, buf);
-        uint64_t h = aiq_xxh64(b.ptr, b.len, 0);
+        uint64_t h = aiq_hash_value(a[0], i);
         if (e->nargs < 2) {
             out->data.i64[i] = (int64_t)h;
             continue;
