@@ -6,6 +6,7 @@
  */
 #include "bind/bind_internal.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <string.h>
 
@@ -64,11 +65,12 @@ static bool const_number(const AiqExpr *e, double *out)
  * any_argI, or any_ when it is the only argument of any(). */
 static const char *carried_name(Binder *b, const AiqFuncDef *f, const AiqNode *arg, int i, int nargs)
 {
-    bool any = f->id == AIQ_FN_ANY;
+    bool any = f->id == AIQ_FN_ANY || f->id == AIQ_FN_ANYIF;
+    const char *prefix = f->id == AIQ_FN_ANYIF ? "anyif" : "any";
     const char *nm = arg->kind == AIQ_N_STAR ? NULL : bind_expr_name(b, arg);
     if (nm)
-        return any ? aiq_arena_printf(b->arena, "any_%s", nm) : nm;
-    return any && nargs == 1 ? "any_" : aiq_arena_printf(b->arena, "any_arg%d", i);
+        return any ? aiq_arena_printf(b->arena, "%s_%s", prefix, nm) : nm;
+    return any && nargs == 1 ? aiq_arena_printf(b->arena, "%s_", prefix) : aiq_arena_printf(b->arena, "any_arg%d", i);
 }
 
 /* Whether input column c is a plain `by` key of the summarize being bound:
@@ -160,6 +162,31 @@ static AiqExpr *bind_carried(Binder *b, AggSink *s, const AiqNode *n, const AiqF
     return bind_column_expr(b, a->out_col, t, n);
 }
 
+/* The percentiles of a percentile aggregate: the constant arguments from
+ * `first` on, or for an _array form one constant dynamic array of them;
+ * each between 0 and 100. */
+static bool bind_percentiles(Binder *b, const AiqNode *n, AiqAgg *a, AiqExpr **args, int first)
+{
+    int na = n->nitems;
+    json_t *list = a->pct_array && na == first + 1 && is_const(args[first]) && args[first]->type == AIQ_TYPE_DYNAMIC
+                       ? args[first]->value.dyn : NULL;
+    a->npcts = list ? (int)json_array_size(list) : na - first;
+    a->pcts = aiq_arena_alloc(b->arena, sizeof *a->pcts * (size_t)(a->npcts ? a->npcts : 1));
+    for (int i = 0; i < a->npcts; i++) {
+        json_t *el = list ? json_array_get(list, (size_t)i) : NULL;
+        double p;
+        bool ok = list ? json_is_number(el) : const_number(args[first + i], &p);
+        if (list && ok)
+            p = json_number_value(el);
+        if (!ok || p < 0 || p > 100)
+            return FAILF(b, n->items[list ? first : first + i], AIQ_ERR_TYPE, "a percentile must be a constant between 0 and 100") != NULL;
+        a->pcts[i] = p;
+    }
+    if (a->npcts == 0)
+        return FAILF(b, n, AIQ_ERR_BIND, "%s() needs at least one percentile", n->str) != NULL;
+    return true;
+}
+
 AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx)
 {
     AggSink *s = cx->sink;
@@ -192,7 +219,7 @@ AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCt
         if (cls == 'K' && !is_const(args[i]))
             return FAILF(b, n->items[i], AIQ_ERR_TYPE, "argument %d of %s() must be a constant number", i + 1, f->name);
     }
-    if ((f->agg == AIQ_AGG_DCOUNT || f->agg == AIQ_AGG_DCOUNTIF) && na == f->max_args) {
+    if ((f->id == AIQ_FN_DCOUNT || f->id == AIQ_FN_DCOUNTIF) && na == f->max_args) {
         /* The accuracy level picks the error of Kusto's estimate; aiq counts
          * exactly, which any level allows, but the level must be one Kusto takes. */
         double level;
@@ -220,28 +247,35 @@ AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCt
         a->pred = args[1];
         break;
     case AIQ_AGG_DCOUNTIF: a->arg = args[0]; a->pred = args[1]; break;
-    case AIQ_AGG_MAKE_LIST: case AIQ_AGG_MAKE_SET: {
+    case AIQ_AGG_MAKE_LIST: case AIQ_AGG_MAKE_SET: case AIQ_AGG_MAKE_LIST_NULLS: case AIQ_AGG_MAKE_BAG: {
+        /* make_*_if(x, predicate [, limit]) */
+        int at = 1;
         a->arg = args[0];
+        if (na > 1 && f->args[1] == 'b')
+            a->pred = args[at++];
+        if (f->id == AIQ_FN_MAKE_DICTIONARY)
+            a->limit = 128; /* the legacy form's default (make_bag's page) */
         double lim;
-        if (na == 2) {
-            if (!const_number(args[1], &lim) || lim < 1)
-                return FAILF(b, n->items[1], AIQ_ERR_TYPE, "the size limit of %s() must be a positive constant", f->name);
+        if (na > at) {
+            if (!const_number(args[at], &lim) || lim < 1)
+                return FAILF(b, n->items[at], AIQ_ERR_TYPE, "the size limit of %s() must be a positive constant", f->name);
             a->limit = (int64_t)lim;
         }
         break;
     }
-    case AIQ_AGG_PERCENTILE: {
+    case AIQ_AGG_PERCENTILE: case AIQ_AGG_PERCENTILEW: {
+        /* percentile(s)(x, p...), percentilew/percentilesw(x, weight, p...), and
+         * their _array forms, whose percentiles may come as a dynamic array */
+        int first = a->kind == AIQ_AGG_PERCENTILEW ? 2 : 1;
         a->arg = args[0];
-        a->npcts = na - 1;
-        a->pcts = aiq_arena_alloc(b->arena, sizeof *a->pcts * (size_t)a->npcts);
-        for (int i = 1; i < na; i++) {
-            double p;
-            if (!const_number(args[i], &p) || p < 0 || p > 100)
-                return FAILF(b, n->items[i], AIQ_ERR_TYPE, "a percentile must be a constant between 0 and 100");
-            a->pcts[i - 1] = p;
-        }
+        a->arg2 = first == 2 ? args[1] : NULL;
+        a->pct_array = f->ret == 'y';
+        if (!bind_percentiles(b, n, a, args, first))
+            return NULL;
         if (t == AIQ_TYPE_INT)
             t = AIQ_TYPE_LONG;
+        if (a->pct_array)
+            break;
         const char *base = bind_expr_name(b, n->items[0]);
         for (int i = 0; i < a->npcts; i++) {
             const char *nm;
@@ -256,10 +290,28 @@ AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCt
             return FAILF(b, n, AIQ_ERR_BIND, "percentiles() with several percentiles gives several columns; it cannot take a single name");
         return bind_column_expr(b, a->out_col, t, n);
     }
-    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN: case AIQ_AGG_TAKE_ANY:
+    case AIQ_AGG_TAKE_ANY:
+        if (f->id == AIQ_FN_TAKE_ANYIF || f->id == AIQ_FN_ANYIF) {
+            /* take_anyif(x, predicate): take_any(x) of the rows the predicate holds for */
+            AiqNode one = *n;
+            one.nitems = 1;
+            a->pred = args[1];
+            return bind_carried(b, s, &one, f, a, args);
+        }
         return bind_carried(b, s, n, f, a, args);
-    default:
+    case AIQ_AGG_ARG_MAX: case AIQ_AGG_ARG_MIN:
+        return bind_carried(b, s, n, f, a, args);
+    case AIQ_AGG_COVARIANCE: case AIQ_AGG_COVARIANCEP: case AIQ_AGG_TDIGEST:
+        /* covariance(x, y [, predicate]), tdigest(x [, weight]) */
         a->arg = args[0];
+        a->arg2 = na > 1 ? args[1] : NULL;
+        a->pred = na > 2 ? args[2] : NULL;
+        break;
+    default:
+        /* the rest take the value first; an *if form its predicate next */
+        a->arg = args[0];
+        if (na > 1 && f->args[1] == 'b')
+            a->pred = args[1];
         break;
     }
     if ((a->kind == AIQ_AGG_SUM || a->kind == AIQ_AGG_SUMIF) && t == AIQ_TYPE_DATETIME)
@@ -347,8 +399,8 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
         const AiqNode *it = n->items[i];
         bool tuple = it->kind == AIQ_N_TUPLE_ASSIGN;
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN || tuple ? it->lhs : it;
-        bool direct = ex->kind == AIQ_N_CALL && aiq_func_lookup(ex->str) &&
-                      aiq_func_lookup(ex->str)->agg >= 0 && !bind_find_binding(scope, ex->str);
+        const AiqFuncDef *called = ex->kind == AIQ_N_CALL ? aiq_func_lookup_call(ex->str, ex->nitems) : NULL;
+        bool direct = called && called->agg >= 0 && !bind_find_binding(scope, ex->str);
         if (tuple && !direct)
             return FAILF(b, it, AIQ_ERR_BIND, "'(A, B) = ...' names the columns of one aggregation function, such as percentiles() or arg_max()");
         sink.item_name = NULL;

@@ -65,6 +65,7 @@ typedef struct ExprCtx {
     /* join conditions: $left and $right */
     const AiqSchema *left, *right;
     const struct ColList *list; /* when set: schema's columns as a list being built, with its name index */
+    int ninput;                 /* extend: list's first ninput columns are its input's (pack_all() packs those) */
 } ExprCtx;
 
 typedef struct AggSink {
@@ -141,6 +142,13 @@ Binding *bind_push_call_scope(Binder *b, const Binding *fb);
 AiqExpr *bind_scalar_argument(Binder *b, const AiqNode *n, int i, const Binding *fb,
                               ExprCtx *cx);
 AiqExpr *bind_user_call(Binder *b, const AiqNode *n, Binding *fb, ExprCtx *cx);
+
+/* builtin_rules.c: the rules of particular built-ins. Before binding a
+ * call's arguments: true when f has a rule of its own, *out then the bound
+ * call (NULL after an error). After: *t set to the result type when it
+ * depends on the arguments; false after an error. */
+bool bind_builtin_before(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx, AiqExpr **out);
+bool bind_builtin_type(Binder *b, const AiqNode *n, const AiqFuncDef *f, AiqExpr **args, int na, AiqType *t);
 
 /* agg.c */
 AiqExpr *bind_aggregate(Binder *b, const AiqNode *n, const AiqFuncDef *f, ExprCtx *cx);

@@ -28,6 +28,8 @@ bool bind_arg_class_ok(char cls, AiqType t)
     case 't': return t == AIQ_TYPE_TIMESPAN;
     case 'y': return t == AIQ_TYPE_DYNAMIC;
     case 'l': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT;
+    case 'L': return t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT || t == AIQ_TYPE_DYNAMIC;
+    case 'S': return t == AIQ_TYPE_STRING || t == AIQ_TYPE_DYNAMIC;
     default: return true;
     }
 }
@@ -43,6 +45,8 @@ const char *bind_class_desc(char cls)
     case 't': return "a timespan";
     case 'y': return "a dynamic value";
     case 'l': return "an integer";
+    case 'L': return "an integer or a dynamic array of integers";
+    case 'S': return "a string or a dynamic array of strings";
     case 'k': return "a constant string";
     case 'K': return "a constant number";
     default: return "a value";
@@ -128,12 +132,28 @@ static const char *const datetime_parts[] = {
 };
 
 
-/* Suggests a function name for an unknown one. */
-void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
+/* The names of the aggregates, for suggestions inside summarize: there a
+ * typo of count() is not a typo of cot(). */
+static const char *const *aggregate_names(size_t *n)
+{
+    static const char *names[AIQ_FN_ID_COUNT];
+    size_t k = 0;
+    for (int i = AIQ_FN_NONE + 1; i < AIQ_FN_ID_COUNT; i++)
+        if (aiq_func_def((AiqFuncId)i)->agg >= 0)
+            names[k++] = aiq_func_def((AiqFuncId)i)->name;
+    *n = k;
+    return names;
+}
+
+/* An unknown function, with a suggestion among the functions (or, in an
+ * aggregate context, the aggregates) and the user's functions. An
+ * operator's spelling used as a function (has("ab", "a")) gets none: no
+ * function is what was meant. */
+static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool aggregates)
 {
     size_t nf;
-    const char *const *names = aiq_func_names(&nf);
-    const char *s = aiq_suggest(n->str, strlen(n->str), names, nf);
+    const char *const *names = aggregates ? aggregate_names(&nf) : aiq_func_names(&nf);
+    const char *s = aiq_func_operator(n->str, strlen(n->str)) ? NULL : aiq_suggest(n->str, strlen(n->str), names, nf);
     if (!s)
         for (Binding *x = scope; x && !s; x = x->next)
             if (x->kind == BIND_FUNC)
@@ -147,6 +167,12 @@ void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
+}
+
+/* Suggests a function name for an unknown one. */
+void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
+{
+    return unknown_function(b, n, scope, false);
 }
 
 
@@ -185,11 +211,11 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         return bind_toscalar(b, n, cx);
     if (bind_is_materialize(n))
         return FAILF(b, n, AIQ_ERR_BIND, "materialize() gives a table, not a value; use it as a table, or toscalar(...) for its first value");
-    const AiqFuncDef *f = aiq_func_lookup(n->str);
+    const AiqFuncDef *f = aiq_func_lookup_call(n->str, n->nitems);
     /* operators spelled as words (in, has, and, between) are not functions:
      * in("a", 1) must not skip the operator's type checks (found by fuzz_query) */
     if (!f || aiq_func_is_operator(f))
-        return bind_unknown_function(b, n, cx->scope);
+        return unknown_function(b, n, cx->scope, cx->agg_ok);
     if (n->nitems < f->min_args || (f->max_args >= 0 && n->nitems > f->max_args)) {
         if (f->min_args == f->max_args)
             return FAILF(b, n, AIQ_ERR_BIND, "%s() takes %d argument%s, got %d", f->name,
@@ -205,6 +231,9 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     }
     if (f->id == AIQ_FN_EXTRACT && n->nitems == 4)
         return bind_extract_typed(b, n, cx);
+    AiqExpr *special;
+    if (bind_builtin_before(b, n, f, cx, &special))
+        return special;
     AiqNode reordered;
     if (f->id == AIQ_FN_EXTRACT_ALL && n->nitems == 3) {
         /* extract_all(regex, captureGroups, source): the kernel takes the
@@ -323,6 +352,8 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
         } else if (f->id == AIQ_FN_ROUND && t == AIQ_TYPE_INT) {
             t = AIQ_TYPE_LONG;
         }
+        if (!bind_builtin_type(b, n, f, args, na, &t))
+            return NULL;
     }
     return bind_call_expr(b, f->id, t, n, args, na);
 }

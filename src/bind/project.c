@@ -90,7 +90,7 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = bind_schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols});
+        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols, .ninput = in->schema.ncols});
         if (!e)
             return NULL;
         e = bind_substitute(b, e, &cols);

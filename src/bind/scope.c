@@ -312,7 +312,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
         return name;
     }
     case AIQ_N_CALL: {
-        const AiqFuncDef *f = aiq_func_lookup(n->str);
+        const AiqFuncDef *f = aiq_func_lookup_call(n->str, n->nitems);
         if (!f)
             return NULL;
         const char *a0 = n->nitems > 0 ? bind_expr_name(b, n->items[0]) : NULL;
@@ -322,6 +322,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
         case AIQ_NAME_FUNC_ARG: return a0 ? aiq_arena_printf(b->arena, "%s_%s", f->name, a0) : NULL;
         case AIQ_NAME_PREFIX_ARG:
             return aiq_arena_printf(b->arena, "%s_%s", f->name_prefix, a0 ? a0 : "");
+        case AIQ_NAME_FIXED: return f->name_prefix;
         }
         return NULL;
     }

@@ -28,7 +28,9 @@ static unsigned state_arrays(AiqAggKind k)
     case AIQ_AGG_STDEV:
     case AIQ_AGG_STDEVIF:
     case AIQ_AGG_VARIANCE:
-    case AIQ_AGG_VARIANCEIF: return S_CNT | S_FSUM | S_M2 | S_MEAN;
+    case AIQ_AGG_VARIANCEIF:
+    case AIQ_AGG_STDEVP:
+    case AIQ_AGG_VARIANCEP: return S_CNT | S_FSUM | S_M2 | S_MEAN;
     case AIQ_AGG_MIN:
     case AIQ_AGG_MAX:
     case AIQ_AGG_MINIF:
@@ -36,7 +38,9 @@ static unsigned state_arrays(AiqAggKind k)
     case AIQ_AGG_ARG_MAX:
     case AIQ_AGG_ARG_MIN: return S_CNT | S_ISUM | S_FSUM | S_SVAL;
     case AIQ_AGG_MAKE_LIST:
-    case AIQ_AGG_MAKE_SET: return S_LIST;
+    case AIQ_AGG_MAKE_SET:
+    case AIQ_AGG_MAKE_LIST_NULLS:
+    case AIQ_AGG_MAKE_BAG: return S_LIST;
     case AIQ_AGG_PERCENTILE: return S_VALS;
     default: return S_CNT; /* count, countif, dcount, dcountif, take_any */
     }
@@ -71,6 +75,8 @@ void aiq_agg_grow(AggState *s, int64_t ngroups)
     GROW(S_VALS, vals);
     GROW(S_LIST, list);
 #undef GROW
+    if (aiq_agg_more_kind(s->a->kind))
+        aiq_agg_more_grow(s, s->cap, cap);
     s->cap = cap;
 }
 
@@ -106,12 +112,27 @@ void aiq_agg_free(AggState *s)
     aiq_xfree(s->list);
     aiq_keymap_free(&s->distinct);
     aiq_table_free(s->extra);
+    aiq_agg_more_free(s);
     aiq_arena_free(&s->strings);
 }
 
 static bool pred_true(const AiqVector *p, uint32_t i)
 {
     return !p || (!aiq_vec_is_null(p, i) && p->data.i64[aiq_vidx(p, i)]);
+}
+
+/* Whether row i of v is null or empty (isempty()): take_any(x) of one
+ * value returns a non-null, non-empty one when the group has one (Kusto's
+ * take_any page). */
+static bool value_is_empty(const AiqVector *v, uint32_t i)
+{
+    if (v->type == AIQ_TYPE_STRING)
+        return v->data.str[aiq_vidx(v, i)].len == 0;
+    if (v->type == AIQ_TYPE_DYNAMIC) {
+        json_t *d = v->data.dyn[aiq_vidx(v, i)];
+        return !d || json_is_null(d) || (json_is_string(d) && json_string_length(d) == 0);
+    }
+    return aiq_vec_is_null(v, i);
 }
 
 static bool is_intlike(AiqType t) { return t != AIQ_TYPE_REAL && t != AIQ_TYPE_STRING && t != AIQ_TYPE_DYNAMIC; }
@@ -231,6 +252,8 @@ static bool update_numbers(AggState *s, const AiqChunk *c, const int64_t *gids, 
     case AIQ_AGG_STDEVIF:
     case AIQ_AGG_VARIANCE:
     case AIQ_AGG_VARIANCEIF:
+    case AIQ_AGG_STDEVP:
+    case AIQ_AGG_VARIANCEP:
         /* avg is sum / count, as Kusto computes it; variance uses Welford's
          * update, which stays accurate when the mean is large */
         EACH_TAKEN({
@@ -293,11 +316,53 @@ static void set_add_elements(AggState *s, int64_t g, json_t *arr, AiqStrBuf *key
     }
 }
 
+/* Row i of arg as the JSON value make_list() holds (a new reference):
+ * numbers and bools as themselves, a dynamic value shared, the rest as
+ * their text. */
+static json_t *list_value(const AiqVector *arg, uint32_t i)
+{
+    uint32_t x = aiq_vidx(arg, i);
+    switch (arg->type) {
+    case AIQ_TYPE_BOOL: return json_boolean(arg->data.i64[x]);
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: return json_integer(arg->data.i64[x]);
+    case AIQ_TYPE_REAL: return json_real(arg->data.f64[x]);
+    case AIQ_TYPE_DYNAMIC: return json_incref(arg->data.dyn[x]);
+    default: {
+        AiqEvalCtx tmp;
+        AiqError e = {0};
+        aiq_eval_init(&tmp, &e, 0);
+        AiqStr t = aiq_conv_string(&tmp, arg, i);
+        json_t *j = json_stringn(t.ptr, t.len);
+        aiq_eval_free(&tmp);
+        return j;
+    }
+    }
+}
+
+/* Adds the properties of src that bag lacks, up to limit keys. */
+static void bag_add(json_t *bag, json_t *src, int64_t limit)
+{
+    const char *key;
+    size_t klen;
+    json_t *v;
+    json_object_keylen_foreach(src, key, klen, v) {
+        if ((int64_t)json_object_size(bag) >= limit)
+            break;
+        if (!json_object_getn(bag, key, klen))
+            json_object_setn(bag, key, klen, v);
+    }
+}
+
 /* Updates one aggregate with the chunk's rows; gids[k] is logical row k's group. */
-void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
-                         AiqVector **extra, AiqStrBuf *key)
+void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *arg2,
+                    AiqVector *pred, AiqVector **extra, AiqStrBuf *key)
 {
     const AiqAgg *a = s->a;
+    if (aiq_agg_more_kind(a->kind)) {
+        aiq_agg_more_update(s, c, gids, arg, arg2, pred, key);
+        return;
+    }
     if (update_numbers(s, c, gids, arg, pred))
         return;
     for (uint32_t k = 0; k < c->count; k++) {
@@ -323,7 +388,9 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
         case AIQ_AGG_STDEV:
         case AIQ_AGG_STDEVIF:
         case AIQ_AGG_VARIANCE:
-        case AIQ_AGG_VARIANCEIF: {
+        case AIQ_AGG_VARIANCEIF:
+        case AIQ_AGG_STDEVP:
+        case AIQ_AGG_VARIANCEP: {
             if (null)
                 break;
             double x = arg->type == AIQ_TYPE_REAL ? arg->data.f64[aiq_vidx(arg, i)] : (double)arg->data.i64[aiq_vidx(arg, i)];
@@ -372,10 +439,10 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
             break;
         }
         case AIQ_AGG_TAKE_ANY:
-            /* the first row with a non-null value (or the first row, for several columns) */
+            /* the first row with a non-empty value (or the first row, for several columns) */
             if (s->cnt[g] == 2 || (s->cnt[g] == 1 && a->nextra > 1))
                 break;
-            if (a->nextra == 1 && aiq_vec_is_null(extra[0], i)) {
+            if (a->nextra == 1 && value_is_empty(extra[0], i)) {
                 if (s->cnt[g] == 0) {
                     aiq_table_set(s->extra, 0, g, extra[0], i);
                     s->cnt[g] = 1;
@@ -410,33 +477,24 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
         }
             /* a new distinct value joins the set like a list item */
             __attribute__((fallthrough));
-        case AIQ_AGG_MAKE_LIST: {
-            if (null)
+        case AIQ_AGG_MAKE_LIST:
+        case AIQ_AGG_MAKE_LIST_NULLS:
+            /* make_list_with_nulls keeps a null as a JSON null */
+            if (null && a->kind != AIQ_AGG_MAKE_LIST_NULLS)
                 break;
             if (!s->list[g])
                 s->list[g] = json_array();
-            if ((int64_t)json_array_size(s->list[g]) >= a->limit)
-                break;
-            json_t *j;
-            uint32_t x = aiq_vidx(arg, i);
-            switch (arg->type) {
-            case AIQ_TYPE_BOOL: j = json_boolean(arg->data.i64[x]); break;
-            case AIQ_TYPE_INT:
-            case AIQ_TYPE_LONG: j = json_integer(arg->data.i64[x]); break;
-            case AIQ_TYPE_REAL: j = json_real(arg->data.f64[x]); break;
-            case AIQ_TYPE_DYNAMIC: j = json_incref(arg->data.dyn[x]); break;
-            default: {
-                AiqEvalCtx tmp;
-                AiqError e = {0};
-                aiq_eval_init(&tmp, &e, 0);
-                AiqStr t = aiq_conv_string(&tmp, arg, i);
-                j = json_stringn(t.ptr, t.len);
-                aiq_eval_free(&tmp);
-            }
-            }
-            json_array_append_new(s->list[g], j);
+            if ((int64_t)json_array_size(s->list[g]) < a->limit)
+                json_array_append_new(s->list[g], null ? json_null() : list_value(arg, i));
             break;
-        }
+        case AIQ_AGG_MAKE_BAG:
+            /* the properties of the bags; a key's first value stays (any is allowed) */
+            if (null || !json_is_object(arg->data.dyn[aiq_vidx(arg, i)]))
+                break;
+            if (!s->list[g])
+                s->list[g] = json_object();
+            bag_add(s->list[g], arg->data.dyn[aiq_vidx(arg, i)], a->limit);
+            break;
         case AIQ_AGG_PERCENTILE:
             if (null)
                 break;
@@ -543,6 +601,21 @@ static void percentile_rank(Values *vs, int64_t k, bool real)
         vs->placed[vs->nplaced++] = k;
 }
 
+/* percentiles_array(): writes the percentiles of group g as one dynamic
+ * array (empty for a group without values) into its column of out. */
+static void percentile_array(Values *vs, const AiqAgg *a, bool real, AiqTable *out, int64_t g, AiqArena *scratch)
+{
+    json_t *arr = json_array();
+    for (int p = 0; p < a->npcts && vs->n; p++) {
+        int64_t rank = nearest_rank(a->pcts[p], vs->n);
+        percentile_rank(vs, rank - 1, real);
+        json_array_append_new(arr, real ? json_real(((double *)vs->v)[rank - 1]) : json_integer(((int64_t *)vs->v)[rank - 1]));
+    }
+    AiqValue v = {.type = AIQ_TYPE_DYNAMIC, .dyn = arr};
+    aiq_table_set(out, a->out_col, g, aiq_vec_const(scratch, &v), 0);
+    json_decref(arr); /* the table took its own reference */
+}
+
 /* Writes group g's result(s) into row g of out. */
 void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
 {
@@ -574,6 +647,13 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
         v.f64 = (a->kind == AIQ_AGG_STDEV || a->kind == AIQ_AGG_STDEVIF) ? sqrt(var) : var;
         break;
     }
+    case AIQ_AGG_STDEVP:
+    case AIQ_AGG_VARIANCEP: {
+        /* population variance: divided by n, not n - 1 */
+        double var = s->cnt[g] > 0 ? s->m2[g] / (double)s->cnt[g] : 0;
+        v.f64 = a->kind == AIQ_AGG_STDEVP ? sqrt(var) : var;
+        break;
+    }
     case AIQ_AGG_MIN:
     case AIQ_AGG_MAX:
     case AIQ_AGG_MINIF:
@@ -587,7 +667,9 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
         break;
     case AIQ_AGG_MAKE_LIST:
     case AIQ_AGG_MAKE_SET:
-        v.dyn = s->list[g] ? s->list[g] : json_array();
+    case AIQ_AGG_MAKE_LIST_NULLS:
+    case AIQ_AGG_MAKE_BAG:
+        v.dyn = s->list[g] ? s->list[g] : a->kind == AIQ_AGG_MAKE_BAG ? json_object() : json_array();
         if (!s->list[g])
             s->list[g] = v.dyn; /* freed with the state */
         break;
@@ -595,6 +677,10 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
         /* selection reorders the values but keeps them: sharing is safe */
         Values *vs = &(s->vals_of ? s->vals_of : s)->vals[g];
         bool real = s->in_type == AIQ_TYPE_REAL;
+        if (a->pct_array) {
+            percentile_array(vs, a, real, out, g, scratch);
+            return;
+        }
         for (int p = 0; p < a->npcts; p++) {
             AiqValue pv = {.type = out->cols[col + p].type, .isnull = vs->n == 0};
             if (vs->n) {
@@ -611,13 +697,20 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
         return;
     }
     case AIQ_AGG_TAKE_ANY: break;
-    default: break;
+    default:
+        if (aiq_agg_more_kind(a->kind)) {
+            aiq_agg_more_finish(s, g, out, scratch);
+            return;
+        }
+        break;
     }
     int first = 0;
     if (a->kind != AIQ_AGG_TAKE_ANY) {
-        if (v.type == AIQ_TYPE_REAL && is_intlike(s->in_type) && a->kind != AIQ_AGG_AVG && a->kind != AIQ_AGG_AVGIF &&
-            a->kind != AIQ_AGG_STDEV && a->kind != AIQ_AGG_STDEVIF && a->kind != AIQ_AGG_VARIANCE && a->kind != AIQ_AGG_VARIANCEIF &&
-            a->kind != AIQ_AGG_SUM && a->kind != AIQ_AGG_SUMIF)
+        /* min and max of integers keep them in isum: a real column of them
+         * (an int-typed min over a real output never happens) takes them as reals */
+        if (v.type == AIQ_TYPE_REAL && is_intlike(s->in_type) &&
+            (a->kind == AIQ_AGG_MIN || a->kind == AIQ_AGG_MAX || a->kind == AIQ_AGG_MINIF || a->kind == AIQ_AGG_MAXIF ||
+             a->kind == AIQ_AGG_ARG_MAX || a->kind == AIQ_AGG_ARG_MIN))
             v.f64 = (double)v.i64;
         aiq_table_set(out, col, g, aiq_vec_const(scratch, &v), 0);
         first = 1;

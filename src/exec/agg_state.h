@@ -49,6 +49,7 @@ typedef struct AggState {
     json_t **list;       /* make_list/make_set arrays */
     AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
     AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
+    struct AggMore *more; /* the state of the aggregates of exec/agg_more.c */
     AiqArena strings;    /* string copies (min/max) */
     int64_t cap;
 } AggState;
@@ -60,12 +61,23 @@ void aiq_agg_grow(AggState *s, int64_t ngroups);
 void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out);
 /* Frees what s holds. */
 void aiq_agg_free(AggState *s);
-/* Updates s with the chunk's rows; gids[k] is logical row k's group, arg and
- * pred the aggregate's argument and predicate vectors (NULL: none), extra
- * the carried columns of arg_max/arg_min/take_any. */
-void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *pred,
-                         AiqVector **extra, AiqStrBuf *key);
+/* Updates s with the chunk's rows; gids[k] is logical row k's group, arg,
+ * arg2 and pred the aggregate's argument, second argument and predicate
+ * vectors (NULL: none), extra the carried columns of arg_max/arg_min/take_any. */
+void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *arg2,
+                    AiqVector *pred, AiqVector **extra, AiqStrBuf *key);
 /* Writes group g's result(s) into row g of out. */
 void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch);
+
+/* The aggregates of exec/agg_more.c (weighted percentiles, covariance,
+ * binary_all_*, buildschema, hll, tdigest), called by the functions above
+ * for their kinds. */
+bool aiq_agg_more_kind(AiqAggKind k);
+void aiq_agg_more_grow(AggState *s, int64_t oldcap, int64_t cap);
+void aiq_agg_more_free(AggState *s);
+void aiq_agg_more_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVector *arg, AiqVector *arg2,
+                         AiqVector *pred, AiqStrBuf *key);
+/* Writes group g's result into row g of out. */
+void aiq_agg_more_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch);
 
 #endif

@@ -68,6 +68,36 @@ static void propagate_nulls(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVec
     }
 }
 
+/* A function (not an operator) that propagates nulls runs its kernel only
+ * over the rows where no argument is null, so a kernel never reads the
+ * payload of a null: a null argument gives a null result whatever the
+ * kernel would make of the bytes under it, and a string result is "" (a
+ * string is never null in Kusto: format_datetime(datetime(null), "yyyy")
+ * is "", not "0001"). Marks the null rows of out and returns the rows to
+ * run over, their number in *n: view->sel itself when none is null.
+ * (Operators keep their tight loops over every row: their null rows are
+ * numbers, whose garbage the validity bits hide.) */
+static const uint32_t *skip_null_rows(AiqEvalCtx *ctx, AiqVector **args, int nargs, AiqVector *out,
+                                      const AiqChunk *view, uint32_t *n)
+{
+    AiqVector mask = {.type = AIQ_TYPE_BOOL}; /* collects the arguments' validity */
+    propagate_nulls(ctx, args, nargs, &mask, view);
+    *n = view->count;
+    if (!mask.validity)
+        return view->sel;
+    uint32_t *rows = aiq_arena_alloc(&ctx->arena, sizeof *rows * (view->count + 1));
+    uint32_t m = 0;
+    for (uint32_t k = 0; k < view->count; k++) {
+        uint32_t i = aiq_row(view, k);
+        if (aiq_bit(mask.validity, i))
+            rows[m++] = i;
+        else
+            aiq_vec_set_null(out, i, &ctx->arena);
+    }
+    *n = m;
+    return rows;
+}
+
 /* Whether e is d["key"] with d a column and key a constant. */
 static bool is_key_access(const AiqExpr *e)
 {
@@ -190,12 +220,15 @@ static AiqVector *eval_args_then_kernel(AiqEvalCtx *ctx, const AiqExpr *e, const
     }
     AiqVector *out = aiq_vec_new(&ctx->arena, e->type, nrows ? nrows : 1);
     out->is_const = all_const && e->nargs > 0;
-    if (e->fn->flags & AIQ_FN_NULLS_PROPAGATE) {
-        AiqChunk view = {.count = n, .nrows = nrows, .sel = (uint32_t *)sel};
-        propagate_nulls(ctx, args, e->nargs, out, &view);
-    }
     if (e->type == AIQ_TYPE_DYNAMIC) /* kernels leave null rows unset */
         memset(out->data.dyn, 0, sizeof(json_t *) * (nrows ? nrows : 1));
+    if (e->fn->flags & AIQ_FN_NULLS_PROPAGATE) {
+        AiqChunk view = {.count = n, .nrows = nrows, .sel = (uint32_t *)sel};
+        if (aiq_func_is_operator(e->fn))
+            propagate_nulls(ctx, args, e->nargs, out, &view);
+        else
+            sel = skip_null_rows(ctx, args, e->nargs, out, &view, &n);
+    }
     if (!e->fn->kernel) {
         aiq_error_set(ctx->err, AIQ_ERR_RUNTIME, e->off, e->len, "%s() cannot be evaluated here", e->fn->name);
         return NULL;

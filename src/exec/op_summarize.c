@@ -181,8 +181,8 @@ static AiqTable *summarize_compute(AiqOp *op)
         aiq_agg_init(&st[a], &p->aggs[a], &p->schema);
         /* P50 ... P99 of one column keep one copy of its values */
         const AiqAgg *ag = &p->aggs[a];
-        for (int b = 0; b < a && ag->kind == AIQ_AGG_PERCENTILE && ag->arg->kind == AIQ_E_COLUMN; b++)
-            if (!st[b].vals_of && p->aggs[b].kind == AIQ_AGG_PERCENTILE && p->aggs[b].arg->kind == AIQ_E_COLUMN &&
+        for (int b = 0; b < a && ag->kind == AIQ_AGG_PERCENTILE && ag->arg->kind == AIQ_E_COLUMN && !ag->pred; b++)
+            if (!st[b].vals_of && p->aggs[b].kind == AIQ_AGG_PERCENTILE && !p->aggs[b].pred && p->aggs[b].arg->kind == AIQ_E_COLUMN &&
                 p->aggs[b].arg->col == ag->arg->col) {
                 st[a].vals_of = &st[b];
                 break;
@@ -262,12 +262,13 @@ static AiqTable *summarize_compute(AiqOp *op)
                 continue;
             AiqVector *arg = ag->arg ? aiq_eval(&ev, ag->arg, c) : NULL;
             AiqVector *pred = ag->pred ? aiq_eval(&ev, ag->pred, c) : NULL;
-            if ((ag->arg && !arg) || (ag->pred && !pred))
+            AiqVector *arg2 = ag->arg2 ? aiq_eval(&ev, ag->arg2, c) : NULL;
+            if ((ag->arg && !arg) || (ag->pred && !pred) || (ag->arg2 && !arg2))
                 goto done;
             for (int e = 0; e < ag->nextra; e++)
                 if (!(extra[e] = aiq_eval(&ev, ag->extra[e], c)))
                     goto done;
-            aiq_agg_update(&st[a], c, gids, arg, pred, extra, &key);
+            aiq_agg_update(&st[a], c, gids, arg, arg2, pred, extra, &key);
         }
         if (!aiq_op_check_limits(ex))
             goto done;

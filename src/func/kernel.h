@@ -48,6 +48,13 @@ bool aiq_conv_datetime(const AiqVector *v, uint32_t i, int64_t *out);
 bool aiq_conv_timespan(const AiqVector *v, uint32_t i, int64_t *out);
 /* Text of any value as tostring() gives it; null is "". */
 AiqStr aiq_conv_string(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i);
+/* Row i of v as a new JSON value, which the caller owns (NULL for null):
+ * numbers and bools as themselves, a dynamic value shared (a new
+ * reference), the rest as their text (pack_array(datetime) holds the
+ * datetime's text, as in Kusto). */
+json_t *aiq_value_json(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i);
+/* The value hash() computes for row i of v (func/scalar_hash.c). */
+uint64_t aiq_hash_value(const AiqVector *v, uint32_t i);
 /* Text of a JSON value as tostring(dynamic) gives it: strings unquoted. */
 AiqStr aiq_json_text(AiqEvalCtx *ctx, json_t *j);
 /* Frees the regexes compiled (and cached on expressions) by the last query. */

@@ -8,6 +8,11 @@
 
 #include "func/kernel.h"
 
+/* The rows of functions the binder replaces by what they compute
+ * (column_ifexists() by the column or its default; bind/builtin_rules.c)
+ * have no kernel: nothing ever runs them. */
+#define k_bound_by_binder NULL
+
 static const AiqFuncDef defs[AIQ_FN_ID_COUNT] = {
     {AIQ_FN_NONE, "", 0, 0, 0, "", AIQ_NAME_NONE, NULL, -1, 0, NULL}, /* never looked up */
 #define AIQ_FUNC(id, name, lo, hi, ret, args, naming, prefix, flags, kernel) \
@@ -77,6 +82,26 @@ const AiqFuncDef *aiq_func_lookup(const char *name)
     if (!f && (modern = aiq_func_modern_name(name)))
         f = lookup_exact(modern);
     return f;
+}
+
+/* The overload of name that takes nargs arguments, else the first of that
+ * name (its arity error is then the one reported); legacy spellings too. */
+const AiqFuncDef *aiq_func_lookup_call(const char *name, int nargs)
+{
+    const char *modern = lookup_exact(name) ? NULL : aiq_func_modern_name(name);
+    if (modern)
+        name = modern;
+    const AiqFuncDef *first = NULL;
+    for (int i = AIQ_FN_NONE + 1; i < AIQ_FN_ID_COUNT; i++) {
+        const AiqFuncDef *f = &defs[i];
+        if (aiq_func_is_operator(f) || strcmp(f->name, name) != 0)
+            continue;
+        if (nargs >= f->min_args && (f->max_args < 0 || nargs <= f->max_args))
+            return f;
+        if (!first)
+            first = f;
+    }
+    return first;
 }
 
 const AiqFuncDef *aiq_func_operator(const char *s, size_t n)

@@ -33,14 +33,22 @@ typedef enum AiqFuncId {
 } AiqFuncId;
 
 /* The aggregates summarize computes (several functions may compute one:
- * percentile and percentiles, take_any and any), with their names. */
+ * percentile and percentiles, take_any and any, make_set and make_set_if),
+ * with their names. The kinds from MAKE_LIST_NULLS on came with issue 14;
+ * those from PERCENTILEW on keep their state in exec/agg_more.c. */
 #define AIQ_AGG_KINDS(X)                                                                 \
     X(COUNT, "count") X(COUNTIF, "countif") X(SUM, "sum") X(SUMIF, "sumif") X(AVG, "avg")     \
     X(AVGIF, "avgif") X(MIN, "min") X(MAX, "max") X(MINIF, "minif") X(MAXIF, "maxif")         \
     X(DCOUNT, "dcount") X(DCOUNTIF, "dcountif") X(PERCENTILE, "percentile") X(STDEV, "stdev") \
     X(STDEVIF, "stdevif") X(VARIANCE, "variance") X(VARIANCEIF, "varianceif")                 \
     X(MAKE_LIST, "make_list") X(MAKE_SET, "make_set") X(ARG_MAX, "arg_max")                   \
-    X(ARG_MIN, "arg_min") X(TAKE_ANY, "take_any")
+    X(ARG_MIN, "arg_min") X(TAKE_ANY, "take_any")                                             \
+    X(MAKE_LIST_NULLS, "make_list_with_nulls") X(MAKE_BAG, "make_bag") X(STDEVP, "stdevp")    \
+    X(VARIANCEP, "variancep") X(PERCENTILEW, "percentilew") X(COVARIANCE, "covariance")       \
+    X(COVARIANCEP, "covariancep") X(BINARY_ALL_AND, "binary_all_and")                         \
+    X(BINARY_ALL_OR, "binary_all_or") X(BINARY_ALL_XOR, "binary_all_xor")                     \
+    X(BUILDSCHEMA, "buildschema") X(HLL, "hll") X(HLL_MERGE, "hll_merge") X(TDIGEST, "tdigest") \
+    X(TDIGEST_MERGE, "tdigest_merge")
 typedef enum AiqAggKind {
 #define AIQ_AGG_ENUM(id, name) AIQ_AGG_##id,
     AIQ_AGG_KINDS(AIQ_AGG_ENUM)
@@ -50,7 +58,9 @@ typedef enum AiqAggKind {
 
 /* A vectorised kernel: computes out[i] for the n rows listed in sel (or rows
  * 0..n-1 when sel is NULL) from the argument vectors. Null propagation for
- * AIQ_FN_NULLS_PROPAGATE functions is done by the caller before the call. */
+ * AIQ_FN_NULLS_PROPAGATE functions is done by the caller before the call:
+ * a function's kernel is then given only the rows where no argument is
+ * null (an operator's, every row, its null rows' results hidden). */
 typedef void (*AiqKernel)(struct AiqEvalCtx *ctx, const AiqExpr *e, struct AiqVector **args,
                           struct AiqVector *out, const uint32_t *sel, uint32_t n);
 
@@ -60,6 +70,7 @@ typedef enum AiqNameKind {
     AIQ_NAME_FIRST_ARG,      /* the first argument's name: tolong(N) -> N */
     AIQ_NAME_PREFIX_ARG,     /* prefix_arg: sum(N) -> sum_N, count() -> count_ */
     AIQ_NAME_FUNC_ARG,       /* funcname_arg: strlen(S) -> strlen_S */
+    AIQ_NAME_FIXED,          /* always name_prefix: ingestion_time() -> $IngestionTime */
 } AiqNameKind;
 
 /* Flags of a row: how nulls are handled, and the family of an operator. */
@@ -100,6 +111,11 @@ const AiqFuncDef *aiq_func_lookup(const char *name);
 /* The modern name of a legacy spelling ("makeset" -> "make_set"), or NULL
  * when name is none. aiq_func_lookup finds a legacy spelling's function. */
 const char *aiq_func_modern_name(const char *name);
+/* The function or aggregate named name for a call with nargs arguments:
+ * the row whose arity admits them when two rows share the name (the
+ * aggregate hll_merge(h) and the function hll_merge(h1, h2)), else the
+ * first row named name; NULL for none. */
+const AiqFuncDef *aiq_func_lookup_call(const char *name, int nargs);
 /* The operator spelled s[0..n) ("has", "!in~", "=="), or NULL. */
 const AiqFuncDef *aiq_func_operator(const char *s, size_t n);
 /* The names of all functions and aggregates, for suggestions and completion;

@@ -271,8 +271,7 @@ KERNEL(k_todatetime) { convert_i64(ctx, a[0], out, sel, n, aiq_conv_datetime); }
 
 KERNEL(k_totimespan) { convert_i64(ctx, a[0], out, sel, n, aiq_conv_timespan); }
 
-/* Converts any scalar to a new JSON value (NULL for null). */
-static json_t *to_json(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)
+json_t *aiq_value_json(AiqEvalCtx *ctx, const AiqVector *v, uint32_t i)
 {
     if (ISNULL(v, i))
         return NULL;
@@ -305,7 +304,7 @@ KERNEL(k_todynamic)
                 r = NULL;
             }
         } else {
-            r = to_json(ctx, a[0], i);
+            r = aiq_value_json(ctx, a[0], i);
         }
         out->data.dyn[i] = aiq_eval_own(ctx, r);
     }

@@ -13,6 +13,7 @@
 #include "core/json_text.h"
 #include "func/in_set.h"
 #include "func/kernel.h"
+#include "func/text.h"
 
 /* ---- arithmetic -------------------------------------------------------- */
 
@@ -352,6 +353,11 @@ static bool term_match(AiqStr hay, AiqStr needle, int op, bool cs)
             return true;
     }
     return false;
+}
+
+bool aiq_has_term(AiqStr hay, AiqStr needle)
+{
+    return term_match(hay, needle, OP_HAS, false);
 }
 
 static bool strop(int op, bool cs, AiqStr s, AiqStr t)

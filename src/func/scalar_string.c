@@ -12,82 +12,22 @@
 
 #include "core/json_text.h"
 #include "func/kernel.h"
+#include "func/text.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
-
-/* ---- UTF-8 ------------------------------------------------------------------ */
-
-/* Decodes one code point at s[*pos]; invalid bytes decode as themselves. */
-static uint32_t utf8_next(const char *s, uint32_t len, uint32_t *pos)
-{
-    const unsigned char *p = (const unsigned char *)s + *pos;
-    uint32_t left = len - *pos;
-    if (p[0] < 0x80 || left < 2) {
-        (*pos)++;
-        return p[0];
-    }
-    if ((p[0] & 0xE0) == 0xC0 && (p[1] & 0xC0) == 0x80) {
-        *pos += 2;
-        return (uint32_t)(p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-    }
-    if ((p[0] & 0xF0) == 0xE0 && left >= 3 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
-        *pos += 3;
-        return (uint32_t)(p[0] & 0x0F) << 12 | (uint32_t)(p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-    }
-    if ((p[0] & 0xF8) == 0xF0 && left >= 4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
-        (p[3] & 0xC0) == 0x80) {
-        *pos += 4;
-        return (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3F) << 12 |
-               (uint32_t)(p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-    }
-    (*pos)++;
-    return p[0];
-}
-
-static size_t utf8_put(uint32_t cp, char *out)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | cp >> 6);
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | cp >> 12);
-        out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | cp >> 18);
-    out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
-    out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
-}
-
-static uint32_t code_points(AiqStr s)
-{
-    uint32_t n = 0;
-    for (uint32_t k = 0; k < s.len; k++)
-        n += ((unsigned char)s.ptr[k] & 0xC0) != 0x80;
-    return n;
-}
 
 /* Byte offset of code point number cp (clamped to the end). */
 static uint32_t cp_offset(AiqStr s, int64_t cp)
 {
     uint32_t pos = 0;
     for (int64_t c = 0; c < cp && pos < s.len; c++)
-        utf8_next(s.ptr, s.len, &pos);
+        aiq_utf8_next(s.ptr, s.len, &pos);
     return pos;
 }
 
 KERNEL(k_strlen)
 {
-    FOR_ROWS(i) out->data.i64[i] = code_points(STR(a[0], i));
+    FOR_ROWS(i) out->data.i64[i] = aiq_utf8_count(STR(a[0], i));
 }
 
 static void map_case(AiqEvalCtx *ctx, const AiqExpr *e, AiqVector **a, AiqVector *out,
@@ -99,9 +39,9 @@ static void map_case(AiqEvalCtx *ctx, const AiqExpr *e, AiqVector **a, AiqVector
         char *buf = aiq_arena_alloc(&ctx->arena, (size_t)s.len * 2 + 4);
         uint32_t pos = 0, o = 0;
         while (pos < s.len) {
-            uint32_t cp = utf8_next(s.ptr, s.len, &pos);
+            uint32_t cp = aiq_utf8_next(s.ptr, s.len, &pos);
             cp = (uint32_t)(upper ? towupper((wint_t)cp) : towlower((wint_t)cp));
-            o += (uint32_t)utf8_put(cp, buf + o);
+            o += (uint32_t)aiq_utf8_put(cp, buf + o);
         }
         out->data.str[i] = (AiqStr){buf, o};
     }
@@ -244,7 +184,7 @@ KERNEL(k_reverse)
         uint32_t pos = 0, o = s.len;
         while (pos < s.len) {
             uint32_t at = pos;
-            utf8_next(s.ptr, s.len, &pos);
+            aiq_utf8_next(s.ptr, s.len, &pos);
             o -= pos - at;
             memcpy(buf + o, s.ptr + at, pos - at);
         }
@@ -262,7 +202,7 @@ static bool index_of(AiqStr s, AiqStr t, int64_t start, int64_t length, int64_t 
 {
     if (length < -1 || occurrence < 0)
         return false;
-    int64_t ncp = code_points(s);
+    int64_t ncp = aiq_utf8_count(s);
     int64_t pos = start < 0 ? (ncp + start > 0 ? ncp + start : 0) : start; /* in code points */
     int64_t found = -1;
     for (int64_t o = 0; o < occurrence && pos <= ncp; o++) {
@@ -273,8 +213,8 @@ static bool index_of(AiqStr s, AiqStr t, int64_t start, int64_t length, int64_t 
             found = -1;
             break;
         }
-        found = code_points((AiqStr){s.ptr, (uint32_t)(hit - s.ptr)});
-        pos = found + (t.len ? code_points(t) : 1);
+        found = aiq_utf8_count((AiqStr){s.ptr, (uint32_t)(hit - s.ptr)});
+        pos = found + (t.len ? aiq_utf8_count(t) : 1);
     }
     *out = occurrence == 0 ? -1 : found;
     return true;
@@ -296,20 +236,20 @@ KERNEL(k_indexof)
 #define AIQ_REGEX_MATCH_LIMIT 10000000u
 #define AIQ_REGEX_DEPTH_LIMIT 10000u
 
-typedef struct Regex {
+struct AiqRegex {
     pcre2_code *code;
     pcre2_match_data *md;
     pcre2_match_context *mc;
     AiqExpr *owner; /* the expression that caches it in aux, reset when it is freed */
-    struct Regex *next;
-} Regex;
+    struct AiqRegex *next;
+};
 
-static Regex *all_regexes; /* freed by aiq_regex_release_all() */
+static AiqRegex *all_regexes; /* freed by aiq_regex_release_all() */
 
 void aiq_regex_release_all(void)
 {
     while (all_regexes) {
-        Regex *r = all_regexes;
+        AiqRegex *r = all_regexes;
         all_regexes = r->next;
         r->owner->aux = NULL; /* (a plan may run again: it compiles the regex anew) */
         pcre2_match_data_free(r->md);
@@ -319,7 +259,7 @@ void aiq_regex_release_all(void)
     }
 }
 
-static Regex *regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *pattern)
+AiqRegex *aiq_regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *pattern)
 {
     if (e->aux)
         return e->aux;
@@ -338,7 +278,7 @@ static Regex *regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *patt
      * off for valgrind, which cannot see into JIT-generated code. */
     if (!getenv("AIQ_PCRE2_NO_JIT"))
         pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-    Regex *r = aiq_xcalloc(1, sizeof *r);
+    AiqRegex *r = aiq_xcalloc(1, sizeof *r);
     r->code = code;
     r->md = pcre2_match_data_create_from_pattern(code, NULL);
     r->mc = pcre2_match_context_create(NULL);
@@ -351,9 +291,7 @@ static Regex *regex_for(AiqEvalCtx *ctx, const AiqExpr *e, const AiqVector *patt
     return r;
 }
 
-/* Runs the regex on s from offset; returns >0 on match, 0 on no match, -1 on
- * a limit error (ctx->err set). */
-static int regex_match(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, AiqStr s, uint32_t from)
+int aiq_regex_match(AiqEvalCtx *ctx, const AiqExpr *e, AiqRegex *r, AiqStr s, uint32_t from)
 {
     int rc = pcre2_match(r->code, (PCRE2_SPTR)s.ptr, s.len, from, 0, r->md, r->mc);
     if (rc >= 0)
@@ -371,18 +309,25 @@ static int regex_match(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, AiqStr s, ui
 
 KERNEL(k_matches)
 {
-    Regex *r = regex_for(ctx, e, a[1]);
+    AiqRegex *r = aiq_regex_for(ctx, e, a[1]);
     if (!r)
         return;
     FOR_ROWS(i) {
-        int m = regex_match(ctx, e, r, STR(a[0], i), 0);
+        int m = aiq_regex_match(ctx, e, r, STR(a[0], i), 0);
         if (m < 0)
             return;
         out->data.i64[i] = m > 0;
     }
 }
 
-static AiqStr group_text(Regex *r, AiqStr s, int64_t g, int rc)
+void aiq_regex_span(AiqRegex *r, uint32_t *start, uint32_t *end)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    *start = (uint32_t)ov[0];
+    *end = (uint32_t)ov[1];
+}
+
+AiqStr aiq_regex_group(AiqRegex *r, AiqStr s, int64_t g, int rc)
 {
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
     if (g < 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
@@ -403,11 +348,11 @@ static int64_t count_text(AiqStr s, AiqStr t)
 }
 
 /* The number of non-overlapping matches of r in s, or -1 on a limit error. */
-static int64_t count_matches(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, AiqStr s)
+static int64_t count_matches(AiqEvalCtx *ctx, const AiqExpr *e, AiqRegex *r, AiqStr s)
 {
     int64_t c = 0;
     for (uint32_t from = 0; from <= s.len;) {
-        int rc = regex_match(ctx, e, r, s, from);
+        int rc = aiq_regex_match(ctx, e, r, s, from);
         if (rc <= 0)
             return rc < 0 ? -1 : c;
         PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
@@ -420,7 +365,7 @@ static int64_t count_matches(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, AiqStr
 KERNEL(k_countof)
 {
     bool regex = e->nargs > 2 && STR(a[2], 0).len == 5 && memcmp(STR(a[2], 0).ptr, "regex", 5) == 0;
-    Regex *r = regex ? regex_for(ctx, e, a[1]) : NULL;
+    AiqRegex *r = regex ? aiq_regex_for(ctx, e, a[1]) : NULL;
     if (regex && !r)
         return;
     FOR_ROWS(i) {
@@ -433,22 +378,22 @@ KERNEL(k_countof)
 
 KERNEL(k_extract)
 {
-    Regex *r = regex_for(ctx, e, a[0]);
+    AiqRegex *r = aiq_regex_for(ctx, e, a[0]);
     if (!r)
         return;
     FOR_ROWS(i) {
         AiqStr s = STR(a[2], i);
-        int rc = regex_match(ctx, e, r, s, 0);
+        int rc = aiq_regex_match(ctx, e, r, s, 0);
         if (rc < 0)
             return;
-        out->data.str[i] = rc > 0 ? group_text(r, s, I64(a[1], i), rc) : (AiqStr){"", 0};
+        out->data.str[i] = rc > 0 ? aiq_regex_group(r, s, I64(a[1], i), rc) : (AiqStr){"", 0};
     }
 }
 
 /* extract_all's capture groups: those of its captureGroups array (numbers
  * from 1, or names), else every group of the regex (or the whole match when
  * it has none). Fills groups[] and returns how many; -1 after an error. */
-static int extract_all_groups(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, const AiqVector *list, uint32_t *groups, int cap)
+static int extract_all_groups(AiqEvalCtx *ctx, const AiqExpr *e, AiqRegex *r, const AiqVector *list, uint32_t *groups, int cap)
 {
     uint32_t ngroups = 0;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &ngroups);
@@ -478,7 +423,7 @@ static int extract_all_groups(AiqEvalCtx *ctx, const AiqExpr *e, Regex *r, const
 
 KERNEL(k_extract_all)
 {
-    Regex *r = regex_for(ctx, e, a[0]);
+    AiqRegex *r = aiq_regex_for(ctx, e, a[0]);
     if (!r)
         return;
     uint32_t groups[64];
@@ -490,7 +435,7 @@ KERNEL(k_extract_all)
         json_t *arr = json_array();
         uint32_t from = 0;
         while (from <= s.len) {
-            int rc = regex_match(ctx, e, r, s, from);
+            int rc = aiq_regex_match(ctx, e, r, s, from);
             if (rc < 0) {
                 json_decref(arr);
                 return;
@@ -499,12 +444,12 @@ KERNEL(k_extract_all)
                 break;
             PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
             if (ngroups == 1) {
-                AiqStr t = group_text(r, s, groups[0], rc);
+                AiqStr t = aiq_regex_group(r, s, groups[0], rc);
                 json_array_append_new(arr, json_stringn(t.ptr, t.len));
             } else {
                 json_t *row = json_array();
                 for (int g = 0; g < ngroups; g++) {
-                    AiqStr t = group_text(r, s, groups[g], rc);
+                    AiqStr t = aiq_regex_group(r, s, groups[g], rc);
                     json_array_append_new(row, json_stringn(t.ptr, t.len));
                 }
                 json_array_append_new(arr, row);
@@ -521,7 +466,7 @@ KERNEL(k_extract_all)
 
 KERNEL(k_replace_regex)
 {
-    Regex *r = regex_for(ctx, e, a[1]);
+    AiqRegex *r = aiq_regex_for(ctx, e, a[1]);
     if (!r)
         return;
     FOR_ROWS(i) {
@@ -530,7 +475,7 @@ KERNEL(k_replace_regex)
         aiq_sb_init(&sb);
         uint32_t from = 0, copied = 0;
         while (from <= s.len) {
-            int rc = regex_match(ctx, e, r, s, from);
+            int rc = aiq_regex_match(ctx, e, r, s, from);
             if (rc < 0) {
                 aiq_sb_free(&sb);
                 return;
@@ -543,7 +488,7 @@ KERNEL(k_replace_regex)
             for (uint32_t k = 0; k < rep.len; k++) {
                 char c = rep.ptr[k];
                 if ((c == '\\' || c == '$') && k + 1 < rep.len && isdigit((unsigned char)rep.ptr[k + 1])) {
-                    AiqStr g = group_text(r, s, rep.ptr[++k] - '0', rc);
+                    AiqStr g = aiq_regex_group(r, s, rep.ptr[++k] - '0', rc);
                     aiq_sb_append(&sb, g.ptr, g.len);
                 } else {
                     aiq_sb_putc(&sb, c);
@@ -567,7 +512,7 @@ KERNEL(k_trim)
 {
     /* trim(re, s): remove leading and/or trailing runs of matches of re */
     bool start = e->fn->id != AIQ_FN_TRIM_END, end = e->fn->id != AIQ_FN_TRIM_START;
-    Regex *r = regex_for(ctx, e, a[0]);
+    AiqRegex *r = aiq_regex_for(ctx, e, a[0]);
     if (!r)
         return;
     FOR_ROWS(i) {

@@ -206,6 +206,8 @@ static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below)
                 mark_expr_keys(nd, ag->arg, r, direct);
             if (ag->pred)
                 mark_expr_keys(nd, ag->pred, r, direct);
+            if (ag->arg2)
+                mark_expr_keys(nd, ag->arg2, r, direct);
             for (int e = 0; e < ag->nextra; e++)
                 mark_expr_keys(nd, ag->extra[e], r, direct);
         }

@@ -241,6 +241,10 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth)
             aiq_sb_printf(out, "%s%s(", i ? ", " : " ", aiq_agg_name(a->kind));
             if (a->arg)
                 aiq_explain_expr(out, a->arg, in);
+            if (a->arg2) {
+                aiq_sb_puts(out, ", ");
+                aiq_explain_expr(out, a->arg2, in);
+            }
             if (a->pred) {
                 if (a->arg)
                     aiq_sb_puts(out, ", ");

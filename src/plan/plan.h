@@ -21,8 +21,10 @@ typedef struct AiqAgg {
     AiqAggKind kind;
     AiqExpr *arg;      /* value argument, or NULL (count) */
     AiqExpr *pred;     /* the *if predicate, or NULL */
+    AiqExpr *arg2;     /* a second value: percentilew's weight, covariance's expr2, tdigest's weight */
     double *pcts;      /* percentile(s): the requested percentiles */
     int npcts;
+    bool pct_array;    /* percentiles_array(): the percentiles as one dynamic array */
     int64_t limit;     /* make_list/make_set size limit (default 1048576) */
     AiqExpr **extra;   /* arg_max/arg_min/take_any: the columns carried along */
     int nextra;

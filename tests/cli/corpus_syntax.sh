@@ -39,10 +39,12 @@ binds=$((n - $(failing_files "$T/bind.err")))
 $(grep "^$Q/.*: error:" "$T/bind.err" | head -20)"
 
 # Every query aiq binds has Kusto's result columns: names, types and order
-# (a library of only lets has none: "ok", as kqlcheck says).
+# (a library of only lets has none: "ok", as kqlcheck says; a guid is held
+# as a string, SEMANTICS.md).
 sed "s#^$Q/##" "$T/bind.out" | grep -E ': (columns: |ok$)' > "$T/got"
 [ "$(wc -l < "$T/got")" -eq "$binds" ] || die "$binds queries bind but $(wc -l < "$T/got") column lines were printed"
-if ! grep -vxFf "$C/expected_columns.txt" "$T/got" > "$T/wrong"; then :; fi
+sed 's/:guid\([,]\|$\)/:string\1/g' "$C/expected_columns.txt" > "$T/expected"
+if ! grep -vxFf "$T/expected" "$T/got" > "$T/wrong"; then :; fi
 [ ! -s "$T/wrong" ] || die "result columns differ from Kusto's (tests/corpus/expected_columns.txt):
 $(head -5 "$T/wrong")"
 exit 0
