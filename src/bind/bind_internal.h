@@ -174,5 +174,10 @@ bool bind_check_render(Binder *b, const AiqNode *n);
 
 /* binder.c */
 AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope);
+AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller);
+
+/* ops_more.c: issue 14's operators (lookup, invoke, sample, ...), and the
+ * error for a node that is no tabular expression. */
+AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 #endif

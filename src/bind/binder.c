@@ -41,7 +41,7 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 /* Calls a user function whose body is tabular: tabular parameters bind to
  * the argument tables, scalar ones to the argument values. Arguments bind in
  * the caller's scope, the body in the definition's. */
-static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
+AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
 {
     const AiqNode *def = fb->def;
     if (!(n = bind_user_args_in_order(b, n, def)))
@@ -196,7 +196,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_RENDER: return bind_check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     default:
-        return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
+        return bind_step_more(b, n, in, scope); /* issue 14's operators: ops_more.c */
     }
 }
 

@@ -46,7 +46,8 @@ typedef struct AiqAgg {
     X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
-    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */        \
+    X(SAMPLE, "sample")       /* limit: rows kept at random (sample, sample-distinct) */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -93,6 +94,7 @@ struct AiqPlan {
     uint32_t regex_len; /* PARSE: its length in bytes (a literal part may hold a NUL) */
     int ncaptures;
     int parse_kind;     /* PARSE: AIQ_PARSE_SIMPLE, _REGEX or _RELAXED (parse/ast.h) */
+    bool parse_where;   /* PARSE: parse-where, which drops the rows that do not match */
     const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */
     int shared_id;      /* SHARED: index in the executor's cache */
     int depth;          /* operators in the longest chain of inputs ending here */

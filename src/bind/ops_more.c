@@ -1,0 +1,112 @@
+/*
+ * ops_more.c -- binding issue 14's operators that are other operators in
+ * disguise, and the dispatch to the rest: lookup (a join that keeps the
+ * right side's key columns out), invoke (a call of a tabular function with
+ * the pipe's input as its first argument), parse-where (parse that drops
+ * rows it cannot parse), sample and sample-distinct. search, externaldata,
+ * mv-apply, evaluate, top-nested, parse-kv and the window functions bind in
+ * their own files.
+ */
+#include "bind/bind_internal.h"
+
+#include <string.h>
+
+/* lookup: Kusto's dimension-table join. The result is every left column,
+ * then the right columns that are not keys (a key's value is the left
+ * one's); kind=leftouter (the default) keeps left rows with no match, with
+ * nulls on the right, kind=inner drops them. A right row matching several
+ * times repeats the left row, as a join does. */
+static AiqPlan *bind_lookup(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    AiqNode join = *n;
+    join.kind = AIQ_N_JOIN;
+    AiqPlan *p = bind_join(b, &join, in, scope);
+    if (!p)
+        return NULL;
+    const AiqSchema *right = &p->right->schema;
+    ColList cols = {0};
+    for (int c = 0; c < in->schema.ncols; c++)
+        bind_cols_push(b, &cols, in->schema.cols[c].name, in->schema.cols[c].type, NULL);
+    p->nright_cols = 0;
+    for (int c = 0; c < right->ncols; c++) {
+        bool key = false;
+        for (int k = 0; k < p->nkeys; k++)
+            key |= p->right_keys[k] == c;
+        if (key)
+            continue;
+        bind_cols_push(b, &cols, bind_unique_name(b, &cols, right->cols[c].name), right->cols[c].type, NULL);
+        p->right_cols[p->nright_cols++] = c;
+    }
+    p->schema = bind_schema_of(&cols);
+    return p;
+}
+
+/* T | invoke f(a, b) is f(T, a, b): the input binds to the function's first
+ * (tabular) parameter under a name no query can spell. */
+static AiqPlan *bind_invoke(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    const AiqNode *call = n->rhs;
+    Binding *fb = bind_find_binding(scope, call->str);
+    if (!fb || fb->kind != BIND_FUNC) {
+        if (fb)
+            return FAILF(b, call, AIQ_ERR_BIND, "'%s' is not a function; invoke calls a tabular function", call->str);
+        return bind_unknown_function(b, call, scope);
+    }
+    const AiqNode *def = fb->def;
+    if (def->nparams == 0 || def->params[0]->op != 1)
+        return FAILF(b, call, AIQ_ERR_BIND,
+                     "invoke passes its input as the first argument of '%s', which needs a tabular first parameter such as (T:(*))",
+                     call->str);
+    static const char input_name[] = "$invoke-input";
+    Binding *x = bind_push_binding(b, scope, input_name, BIND_TABULAR);
+    x->plan = in;
+    AiqNode *arg = aiq_arena_calloc(b->arena, sizeof *arg);
+    arg->kind = AIQ_N_TABLE;
+    arg->str = input_name;
+    arg->off = n->off;
+    arg->len = n->len;
+    AiqNode *full = aiq_arena_alloc(b->arena, sizeof *full);
+    *full = *call;
+    full->items = aiq_arena_alloc(b->arena, sizeof *full->items * (size_t)(call->nitems + 1));
+    full->items[0] = arg;
+    for (int i = 0; i < call->nitems; i++)
+        full->items[i + 1] = call->items[i];
+    full->nitems = call->nitems + 1;
+    return bind_tabular_call(b, full, fb, x);
+}
+
+/* sample N: N rows of the input at random (all of them when it has fewer). */
+static AiqPlan *bind_sample(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    if (!bind_check_hints(b, n))
+        return NULL;
+    AiqPlan *p = bind_new_plan(b, AIQ_P_SAMPLE, in);
+    return bind_const_count(b, n->rhs, scope, &p->limit, n->kind == AIQ_N_SAMPLE ? "sample" : "sample-distinct") ? p : NULL;
+}
+
+/* sample-distinct N of C: N distinct values of C at random: the distinct
+ * values first, then a sample of them. */
+static AiqPlan *bind_sample_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    AiqNode d = {.kind = AIQ_N_DISTINCT, .off = n->off, .len = n->len, .items = (AiqNode **)&n->extra, .nitems = 1};
+    AiqPlan *values = bind_distinct(b, &d, in, scope);
+    return values ? bind_sample(b, n, values, scope) : NULL;
+}
+
+AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    switch (n->kind) {
+    case AIQ_N_LOOKUP: return bind_lookup(b, n, in, scope);
+    case AIQ_N_INVOKE: return bind_invoke(b, n, in, scope);
+    case AIQ_N_SAMPLE: return bind_sample(b, n, in, scope);
+    case AIQ_N_SAMPLE_DISTINCT: return bind_sample_distinct(b, n, in, scope);
+    case AIQ_N_PARSE_WHERE: {
+        AiqPlan *p = bind_parse(b, n, in, scope);
+        if (p)
+            p->parse_where = true;
+        return p;
+    }
+    default:
+        return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
+    }
+}
