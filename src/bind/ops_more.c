@@ -10,6 +10,9 @@
 #include "bind/bind_internal.h"
 
 #include <string.h>
+#include <strings.h>
+
+#include "io/external.h"
 
 /* lookup: Kusto's dimension-table join. The result is every left column,
  * then the right columns that are not keys (a key's value is the left
@@ -93,6 +96,66 @@ static AiqPlan *bind_sample_distinct(Binder *b, const AiqNode *n, AiqPlan *in, B
     return values ? bind_sample(b, n, values, scope) : NULL;
 }
 
+/* externaldata's with-properties: format= (Kusto's format names) and
+ * ignoreFirstRecord=; others Kusto has (ingestionMapping, ...) are said
+ * to be unsupported rather than ignored. */
+static bool external_props(Binder *b, const AiqNode *n, AiqPlan *p)
+{
+    p->ext_format = -1;
+    for (int i = 0; i < n->nitems2; i++) {
+        const AiqNode *prm = n->items2[i];
+        AiqExpr *v = bind_expr(b, prm->lhs, &(ExprCtx){0});
+        if (!v)
+            return false;
+        if (strcasecmp(prm->str, "format") == 0) {
+            int f = v->kind == AIQ_E_CONST && v->type == AIQ_TYPE_STRING ? aiq_external_format_from_name(v->value.str.ptr) : -1;
+            if (f < 0)
+                return bind_fail(b, prm->lhs, AIQ_ERR_BIND, "unknown externaldata format (aiq reads csv, tsv, tsve, psv, scsv, sohsv, txt, raw, json and multijson)") != NULL;
+            p->ext_format = f;
+        } else if (strcasecmp(prm->str, "ignoreFirstRecord") == 0) {
+            if (v->kind != AIQ_E_CONST || v->type != AIQ_TYPE_BOOL)
+                return bind_fail(b, prm->lhs, AIQ_ERR_TYPE, "ignoreFirstRecord takes true or false") != NULL;
+            p->ext_ignore_first = v->value.i64 != 0;
+        } else {
+            return FAILF(b, prm, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: the externaldata property '%s'", prm->str) != NULL;
+        }
+    }
+    return true;
+}
+
+/* externaldata (cols) [paths] with (...): local paths and file:// URLs;
+ * anything fetched over a network is the user's to download first (exit 2,
+ * an input error). */
+static AiqPlan *bind_externaldata(Binder *b, const AiqNode *n)
+{
+    AiqPlan *p = bind_new_plan(b, AIQ_P_EXTERNAL, NULL);
+    ColList cols = {0};
+    for (int i = 0; i < n->nparams; i++) {
+        if (bind_cols_find(&cols, n->params[i]->str) >= 0)
+            return FAILF(b, n->params[i], AIQ_ERR_BIND, "column '%s' is declared twice", n->params[i]->str);
+        bind_cols_push(b, &cols, n->params[i]->str, n->params[i]->type, NULL);
+    }
+    p->schema = bind_schema_of(&cols);
+    p->paths = aiq_arena_alloc(b->arena, sizeof *p->paths * (size_t)n->nitems);
+    for (int i = 0; i < n->nitems; i++) {
+        const AiqNode *u = n->items[i];
+        const char *s = u->str;
+        if (strlen(s) != u->slen || u->slen == 0)
+            return bind_fail(b, u, AIQ_ERR_IO, "externaldata needs a file path here");
+        if (strncasecmp(s, "file://", 7) == 0) {
+            s += 7;
+        } else if (strstr(s, "://")) {
+            aiq_error_set(b->err, AIQ_ERR_IO, u->off, u->len, "aiq reads local files only: download it first, then name the file (%.*s)",
+                          (int)(strchr(s, ':') - s), s);
+            return NULL;
+        }
+        p->paths[p->npaths++] = s;
+    }
+    p->table_off = n->off;
+    p->table_len = n->len;
+    return external_props(b, n, p) ? p : NULL;
+}
+
 AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     switch (n->kind) {
@@ -100,6 +163,7 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     case AIQ_N_INVOKE: return bind_invoke(b, n, in, scope);
     case AIQ_N_SAMPLE: return bind_sample(b, n, in, scope);
     case AIQ_N_SAMPLE_DISTINCT: return bind_sample_distinct(b, n, in, scope);
+    case AIQ_N_EXTERNALDATA: return bind_externaldata(b, n);
     case AIQ_N_PARSE_WHERE: {
         AiqPlan *p = bind_parse(b, n, in, scope);
         if (p)

@@ -126,5 +126,6 @@ AiqOp *aiq_op_join(AiqExecCtx *ex, const AiqPlan *p);       /* op_join.c */
 AiqOp *aiq_op_mv_expand(AiqExecCtx *ex, const AiqPlan *p);  /* op_mv_expand.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
+AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */
 
 #endif

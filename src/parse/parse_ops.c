@@ -529,7 +529,7 @@ static AiqNode *parse_range(Parser *p)
  * taken for one only when a word that cannot end a table name follows, so
  * a table called search still reads as a table. */
 static const char *const unsupported_starts[] = {
-    "set", "pattern", "alias", "restrict", "search", "find", "evaluate", "externaldata", NULL,
+    "set", "pattern", "alias", "restrict", "find", "evaluate", NULL,
 };
 
 AiqNode *parse_unsupported_start(Parser *p)

@@ -47,7 +47,8 @@ typedef struct AiqAgg {
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
     X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */        \
-    X(SAMPLE, "sample")       /* limit: rows kept at random (sample, sample-distinct) */
+    X(SAMPLE, "sample")       /* limit: rows kept at random (sample, sample-distinct) */       \
+    X(EXTERNAL, "externaldata") /* paths: local files; ext_format; ext_ignore_first */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -97,6 +98,10 @@ struct AiqPlan {
     bool parse_where;   /* PARSE: parse-where, which drops the rows that do not match */
     const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */
     int shared_id;      /* SHARED: index in the executor's cache */
+    const char **paths; /* EXTERNAL: the local files read, in order (table_off/len: the operator) */
+    int npaths;
+    int ext_format;     /* EXTERNAL: an AiqExternalFormat (io/external.h), or -1: by each file's extension */
+    bool ext_ignore_first; /* EXTERNAL: skip each file's first record (a header) */
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
