@@ -180,4 +180,7 @@ AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *ca
  * error for a node that is no tabular expression. */
 AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* search.c */
+AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 #endif

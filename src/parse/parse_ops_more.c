@@ -363,6 +363,8 @@ static AiqNode *search_primary(Parser *p)
         s->off = col->off;
         return finish(p, s);
     }
+    if (t->kind == AIQ_TK_STAR)
+        return new_node(p, AIQ_N_STAR, advance(p));
     if (t->kind == AIQ_TK_LPAREN) {
         advance(p);
         AiqNode *e = search_or(p);
@@ -404,6 +406,23 @@ static AiqNode *search_binary(Parser *p, const char *word, AiqFuncId op, AiqNode
 static AiqNode *search_and(Parser *p) { return search_binary(p, "and", AIQ_FN_AND, search_primary); }
 static AiqNode *search_or(Parser *p) { return search_binary(p, "or", AIQ_FN_OR, search_and); }
 
+/* table_pattern -> a table name with '*' wildcards (App*, *Events), its
+ * pieces touching: the tokens are joined back into one text. */
+static const char *table_pattern(Parser *p)
+{
+    const AiqToken *first = peek(p);
+    if (!is_name_token(first) && first->kind != AIQ_TK_STAR)
+        return fail_expected(p, "a table name");
+    if (first->kind == AIQ_TK_BRACKET_ID)
+        return parse_name(p, "a table name");
+    int32_t end = first->off;
+    while ((at(p, AIQ_TK_STAR) || at(p, AIQ_TK_IDENT) || at(p, AIQ_TK_LONG)) && peek(p)->off == end) {
+        end = peek(p)->off + peek(p)->len;
+        advance(p);
+    }
+    return aiq_arena_strndup(p->arena, p->text + first->off, (size_t)(end - first->off));
+}
+
 /* search -> 'search' [ 'kind' '=' case ] [ 'in' '(' name { ',' name } ')' ] search_or */
 static AiqNode *parse_search(Parser *p, const AiqToken *t, AiqNode *input)
 {
@@ -419,7 +438,7 @@ static AiqNode *parse_search(Parser *p, const AiqToken *t, AiqNode *input)
         NodeList tables = {0};
         for (;;) {
             AiqNode *tab = new_node(p, AIQ_N_TABLE, peek(p));
-            if (!(tab->str = parse_name(p, "a table name")))
+            if (!(tab->str = table_pattern(p)))
                 return NULL;
             list_push(p, &tables, finish(p, tab));
             if (!accept(p, AIQ_TK_COMMA))
@@ -524,7 +543,7 @@ AiqNode *parse_source_more(Parser *p)
     const AiqToken *t1 = peek_at(p, 1);
     if (at_word(p, "externaldata") && t1->kind == AIQ_TK_LPAREN)
         return parse_externaldata(p);
-    bool search_start = t1->kind == AIQ_TK_STRING || t1->kind == AIQ_TK_LPAREN ||
+    bool search_start = t1->kind == AIQ_TK_STRING || t1->kind == AIQ_TK_LPAREN || t1->kind == AIQ_TK_STAR ||
                         tok_is_word(p, t1, "in") || tok_is_word(p, t1, "kind") ||
                         tok_is_word(p, t1, "not") || (is_name_token(t1) && peek_at(p, 2)->kind == AIQ_TK_COLON);
     if (at_word(p, "search") && search_start) {
