@@ -180,6 +180,9 @@ AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *ca
  * error for a node that is no tabular expression. */
 AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* apply.c */
+AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 /* search.c */
 AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 

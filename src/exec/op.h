@@ -51,6 +51,7 @@ typedef struct AiqExecCtx {
     AiqOp **shared_inputs;   /* their operator trees, built once, until drained */
     int nshared;
     int64_t rows_scanned;    /* rows read from tables (--timing) */
+    AiqTable *apply_rows;    /* mv-apply: the rows its subquery reads now (APPLY_ROWS) */
 } AiqExecCtx;
 
 /* The behaviour of a kind of operator. */
@@ -124,6 +125,13 @@ AiqOp *aiq_op_parse(AiqExecCtx *ex, const AiqPlan *p);      /* op_parse.c */
 AiqOp *aiq_op_sort(AiqExecCtx *ex, const AiqPlan *p);       /* op_sort.c: sort and top */
 AiqOp *aiq_op_join(AiqExecCtx *ex, const AiqPlan *p);       /* op_join.c */
 AiqOp *aiq_op_mv_expand(AiqExecCtx *ex, const AiqPlan *p);  /* op_mv_expand.c */
+/* Appends to out the rows row r of in expands to (p: an MV_EXPAND node, or
+ * MV_APPLY's copy of one); ptrs[c] views in's column c, NULL for the
+ * expanded ones; rows and scratch are the caller's work space. */
+void aiq_mv_expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
+                       uint32_t *rows, AiqArena *scratch);
+AiqOp *aiq_op_mv_apply(AiqExecCtx *ex, const AiqPlan *p);   /* op_mv_apply.c */
+AiqOp *aiq_op_apply_rows(AiqExecCtx *ex, const AiqPlan *p);
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
 AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */

@@ -246,6 +246,8 @@ static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below)
         break;
     default: /* mv-expand, parse: every column, whole */
         r = fresh(nd, nin, NEED_ALL);
+        if (p->right) /* mv-apply's subquery */
+            walk(nd, p->right, fresh(nd, p->right->schema.ncols, NEED_ALL));
         break;
     }
     *below = r;

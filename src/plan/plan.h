@@ -48,7 +48,10 @@ typedef struct AiqAgg {
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
     X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */        \
     X(SAMPLE, "sample")       /* limit: rows kept at random (sample, sample-distinct) */       \
-    X(EXTERNAL, "externaldata") /* paths: local files; ext_format; ext_ignore_first */
+    X(EXTERNAL, "externaldata") /* paths: local files; ext_format; ext_ignore_first */      \
+    X(MV_APPLY, "mv-apply")   /* expand_*, index_col, limit as MV_EXPAND (whose rows right     \
+                                 reads); right: the subquery; maps[0]: the output's sources */ \
+    X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
