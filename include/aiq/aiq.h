@@ -80,6 +80,9 @@ typedef struct AiqOptions {
     int nparams;
     bool params_declared;   /* a parameter the query does not declare is a usage error */
     FILE *diag;             /* warnings about the data and timings; NULL: none */
+    bool bind_only;         /* aiq check: queries are bound and never run, so a plugin whose
+                               columns come from the data (evaluate pivot, bag_unpack) has
+                               only the columns known without it */
 } AiqOptions;
 
 /* A new session with no tables and default options (diag: stderr). Never NULL. */

@@ -50,6 +50,8 @@ typedef struct Binder {
     int subst_cap, pass;
     struct SchemaIndex *indexes; /* name indexes of wide schemas, by their column array */
     int nindexes, capindexes;
+    struct AiqTable **computed; /* tables computed at bind time (bind/plugins.c) */
+    int ncomputed, capcomputed;
 } Binder;
 
 /* The context an expression binds in. */
@@ -179,6 +181,9 @@ AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *ca
 /* ops_more.c: issue 14's operators (lookup, invoke, sample, ...), and the
  * error for a node that is no tabular expression. */
 AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* plugins.c */
+AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 /* apply.c */
 AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/table.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
@@ -392,10 +393,14 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
     root->nslots = b.nslots;
     root->owned_json = b.owned;
     root->nowned_json = b.nowned;
+    root->computed_tables = b.computed;
+    root->ncomputed = b.ncomputed;
     return root;
 bind_fail:
     for (int i = 0; i < b.nowned; i++)
         json_decref(b.owned[i]);
+    for (int i = 0; i < b.ncomputed; i++)
+        aiq_table_free(b.computed[i]);
     return NULL;
 }
 
@@ -406,4 +411,7 @@ void aiq_plan_release(AiqPlan *plan)
     for (int i = 0; i < plan->nowned_json; i++)
         json_decref(plan->owned_json[i]);
     plan->nowned_json = 0;
+    for (int i = 0; i < plan->ncomputed; i++)
+        aiq_table_free(plan->computed_tables[i]);
+    plan->ncomputed = 0;
 }

@@ -25,6 +25,12 @@ typedef struct AiqBindOptions {
     const char *const *param_names;  /* --param NAME=VALUE pairs */
     const char *const *param_values;
     int nparams;
+    /* Runs plan (not yet physically planned; nshared and nslots as the root
+     * would have them) and returns its result, the caller's to free, or NULL
+     * with err: for plugins whose columns depend on the data. NULL (aiq
+     * check): nothing runs at bind time. */
+    struct AiqTable *(*run)(void *ud, const AiqPlan *plan, int nshared, int nslots, AiqError *err);
+    void *run_ud;
 } AiqBindOptions;
 
 /* Binds a parsed query. Returns the root plan (its schema is the result's)

@@ -123,9 +123,9 @@ static bool external_props(Binder *b, const AiqNode *n, AiqPlan *p)
     return true;
 }
 
-/* externaldata (cols) [paths] with (...): local paths and file:// URLs;
- * anything fetched over a network is the user's to download first (exit 2,
- * an input error). */
+/* externaldata (cols) [paths] with (...): local paths and file:// URLs.
+ * A query naming a URL is valid KQL and binds (aiq check accepts it); it is
+ * when it runs that aiq says to download the file first. */
 static AiqPlan *bind_externaldata(Binder *b, const AiqNode *n)
 {
     AiqPlan *p = bind_new_plan(b, AIQ_P_EXTERNAL, NULL);
@@ -137,19 +137,17 @@ static AiqPlan *bind_externaldata(Binder *b, const AiqNode *n)
     }
     p->schema = bind_schema_of(&cols);
     p->paths = aiq_arena_alloc(b->arena, sizeof *p->paths * (size_t)n->nitems);
+    p->path_spans = aiq_arena_alloc(b->arena, sizeof *p->path_spans * 2 * (size_t)n->nitems);
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *u = n->items[i];
         const char *s = u->str;
         if (strlen(s) != u->slen || u->slen == 0)
             return bind_fail(b, u, AIQ_ERR_IO, "externaldata needs a file path here");
-        if (strncasecmp(s, "file://", 7) == 0) {
+        if (strncasecmp(s, "file://", 7) == 0)
             s += 7;
-        } else if (strstr(s, "://")) {
-            aiq_error_set(b->err, AIQ_ERR_IO, u->off, u->len, "aiq reads local files only: download it first, then name the file (%.*s)",
-                          (int)(strchr(s, ':') - s), s);
-            return NULL;
-        }
-        p->paths[p->npaths++] = s;
+        p->path_spans[2 * p->npaths] = u->off;
+        p->path_spans[2 * p->npaths + 1] = u->len;
+        p->paths[p->npaths++] = s; /* a URL (http://...) is refused when it runs (op_external.c) */
     }
     p->table_off = n->off;
     p->table_len = n->len;
@@ -166,6 +164,7 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     case AIQ_N_EXTERNALDATA: return bind_externaldata(b, n);
     case AIQ_N_SEARCH: return bind_search(b, n, in, scope);
     case AIQ_N_MV_APPLY: return bind_mv_apply(b, n, in, scope);
+    case AIQ_N_EVALUATE: return bind_evaluate(b, n, in, scope);
     case AIQ_N_PARSE_WHERE: {
         AiqPlan *p = bind_parse(b, n, in, scope);
         if (p)

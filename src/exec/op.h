@@ -132,6 +132,8 @@ void aiq_mv_expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable
                        uint32_t *rows, AiqArena *scratch);
 AiqOp *aiq_op_mv_apply(AiqExecCtx *ex, const AiqPlan *p);   /* op_mv_apply.c */
 AiqOp *aiq_op_apply_rows(AiqExecCtx *ex, const AiqPlan *p);
+AiqOp *aiq_op_evaluate(AiqExecCtx *ex, const AiqPlan *p);   /* op_evaluate.c */
+AiqOp *aiq_op_computed(AiqExecCtx *ex, const AiqPlan *p);
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
 AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */

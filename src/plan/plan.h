@@ -51,7 +51,12 @@ typedef struct AiqAgg {
     X(EXTERNAL, "externaldata") /* paths: local files; ext_format; ext_ignore_first */      \
     X(MV_APPLY, "mv-apply")   /* expand_*, index_col, limit as MV_EXPAND (whose rows right     \
                                  reads); right: the subquery; maps[0]: the output's sources */ \
-    X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */
+    X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */ \
+    X(EVALUATE, "evaluate")   /* plugin: AIQ_PLUGIN_*; see bind/plugins.c for its fields */     \
+    X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */
+
+/* The plugins of `evaluate` aiq runs. */
+enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -103,14 +108,21 @@ struct AiqPlan {
     int shared_id;      /* SHARED: index in the executor's cache */
     const char **paths; /* EXTERNAL: the local files read, in order (table_off/len: the operator) */
     int npaths;
+    int32_t *path_spans; /* EXTERNAL: offset and length of each path's literal in the query */
     int ext_format;     /* EXTERNAL: an AiqExternalFormat (io/external.h), or -1: by each file's extension */
     bool ext_ignore_first; /* EXTERNAL: skip each file's first record (a header) */
+    int plugin;         /* EVALUATE: AIQ_PLUGIN_PIVOT (nkeys: its grouping columns; limit: 1 when
+                           a missing cell is 0) or _BAG_UNPACK (index_col: the bag; regex: the
+                           prefix; join_kind: columnsConflict; exprs[0]: ignoredProperties) */
+    struct AiqTable *computed; /* COMPUTED: the table (owned by the root's computed list) */
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */
+    struct AiqTable **computed_tables; /* root only: COMPUTED tables, freed by aiq_plan_release */
+    int ncomputed;
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */
