@@ -185,6 +185,9 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
 /* plugins.c */
 AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* top_nested.c */
+AiqPlan *bind_top_nested(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 /* apply.c */
 AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 

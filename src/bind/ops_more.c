@@ -165,6 +165,7 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     case AIQ_N_SEARCH: return bind_search(b, n, in, scope);
     case AIQ_N_MV_APPLY: return bind_mv_apply(b, n, in, scope);
     case AIQ_N_EVALUATE: return bind_evaluate(b, n, in, scope);
+    case AIQ_N_TOP_NESTED: return bind_top_nested(b, n, in, scope);
     case AIQ_N_PARSE_WHERE: {
         AiqPlan *p = bind_parse(b, n, in, scope);
         if (p)

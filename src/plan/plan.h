@@ -53,7 +53,19 @@ typedef struct AiqAgg {
                                  reads); right: the subquery; maps[0]: the output's sources */ \
     X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */ \
     X(EVALUATE, "evaluate")   /* plugin: AIQ_PLUGIN_*; see bind/plugins.c for its fields */     \
-    X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */
+    X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */ \
+    X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */
+
+/* A level of top-nested: how many of its values (-1: all), in which order,
+ * and the row the others make (others.type 0: none) with the aggregation
+ * of theirs made from their aggregates. */
+typedef enum { AIQ_NESTED_ADD, AIQ_NESTED_MAX, AIQ_NESTED_MIN, AIQ_NESTED_NONE } AiqNestedCombine;
+typedef struct AiqNestedLevel {
+    int64_t n;
+    bool asc;
+    AiqValue others;
+    AiqNestedCombine combine;
+} AiqNestedLevel;
 
 /* The plugins of `evaluate` aiq runs. */
 enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
@@ -115,6 +127,7 @@ struct AiqPlan {
                            a missing cell is 0) or _BAG_UNPACK (index_col: the bag; regex: the
                            prefix; join_kind: columnsConflict; exprs[0]: ignoredProperties) */
     struct AiqTable *computed; /* COMPUTED: the table (owned by the root's computed list) */
+    struct AiqNestedLevel *levels; /* TOP_NESTED: one per input, outermost first */
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
