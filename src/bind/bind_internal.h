@@ -185,6 +185,10 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
 /* plugins.c */
 AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* window.c: extend, project and serialize with window functions */
+bool bind_has_window(const AiqNode *n);
+AiqPlan *bind_windowed(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 /* top_nested.c */
 AiqPlan *bind_top_nested(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 

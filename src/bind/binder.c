@@ -110,6 +110,8 @@ static bool pipes_from_left(const AiqNode *n)
 /* Binds source or operator n; in is the plan of its input (n->lhs). */
 static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
+    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE) && bind_has_window(n))
+        return bind_windowed(b, n, in, scope); /* row_number(), prev(), ...: window.c */
     switch (n->kind) {
     case AIQ_N_TABLE:
     case AIQ_N_NAME: {

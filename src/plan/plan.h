@@ -54,7 +54,8 @@ typedef struct AiqAgg {
     X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */ \
     X(EVALUATE, "evaluate")   /* plugin: AIQ_PLUGIN_*; see bind/plugins.c for its fields */     \
     X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */ \
-    X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */
+    X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */                 \
+    X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */
 
 /* A level of top-nested: how many of its values (-1: all), in which order,
  * and the row the others make (others.type 0: none) with the aggregation
@@ -66,6 +67,20 @@ typedef struct AiqNestedLevel {
     AiqValue others;
     AiqNestedCombine combine;
 } AiqNestedLevel;
+
+/* A window function over the rows in their order (serialize): its value
+ * column, of type `type`, reads input column `arg` (-1: none) and restarts
+ * where column `restart` (-1: never) is true. */
+typedef enum { AIQ_WIN_ROW_NUMBER, AIQ_WIN_PREV, AIQ_WIN_NEXT, AIQ_WIN_ROW_CUMSUM, AIQ_WIN_SESSION,
+               AIQ_WIN_RANK_DENSE, AIQ_WIN_RANK_MIN } AiqWindowKind;
+typedef struct AiqWindowFn {
+    AiqWindowKind kind;
+    AiqType type;
+    int arg, restart;
+    int64_t n;        /* row_number: the start; prev/next: the offset */
+    int64_t max_first, max_gap; /* row_window_session: the timespans, in ticks */
+    AiqValue dflt;    /* prev/next: the value past the ends (null when not given) */
+} AiqWindowFn;
 
 /* The plugins of `evaluate` aiq runs. */
 enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
@@ -128,6 +143,8 @@ struct AiqPlan {
                            prefix; join_kind: columnsConflict; exprs[0]: ignoredProperties) */
     struct AiqTable *computed; /* COMPUTED: the table (owned by the root's computed list) */
     struct AiqNestedLevel *levels; /* TOP_NESTED: one per input, outermost first */
+    struct AiqWindowFn *windows;   /* WINDOW: one per output column after the input's */
+    int nwindows;
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
