@@ -154,6 +154,91 @@ static AiqPlan *bind_externaldata(Binder *b, const AiqNode *n)
     return external_props(b, n, p) ? p : NULL;
 }
 
+/* parse-kv's with-properties into spec; false after an error. */
+static bool kv_props(Binder *b, const AiqNode *n, AiqKvSpec *spec, AiqPlan *p)
+{
+    spec->mode = AIQ_KV_ANY;
+    bool pair = false, kv = false;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        AiqExpr *v = bind_expr(b, prm->lhs, &(ExprCtx){0});
+        if (!v)
+            return false;
+        bool is_greedy = strcmp(prm->str, "greedy") == 0;
+        if (!is_const(v) || v->type != (is_greedy ? AIQ_TYPE_BOOL : AIQ_TYPE_STRING))
+            return FAILF(b, prm->lhs, AIQ_ERR_TYPE, "parse-kv's %s takes a constant %s", prm->str, is_greedy ? "bool" : "string") != NULL;
+        AiqStr s = v->value.str;
+        if (strcmp(prm->str, "pair_delimiter") == 0 || strcmp(prm->str, "kv_delimiter") == 0) {
+            if (s.len == 0)
+                return FAILF(b, prm->lhs, AIQ_ERR_BIND, "parse-kv's %s cannot be empty", prm->str) != NULL;
+            *(prm->str[0] == 'p' ? &spec->pair : &spec->kv) = s;
+            *(prm->str[0] == 'p' ? &pair : &kv) = true;
+        } else if (strcmp(prm->str, "quote") == 0) {
+            if ((s.len != 1 && s.len != 2) || spec->nquotes == 8)
+                return bind_fail(b, prm->lhs, AIQ_ERR_BIND, "parse-kv's quote is one character, or two: the opening and the closing one") != NULL;
+            spec->quotes[spec->nquotes][0] = s.ptr[0];
+            spec->quotes[spec->nquotes++][1] = s.ptr[s.len - 1];
+        } else if (strcmp(prm->str, "escape") == 0) {
+            if (s.len != 1 || spec->nescapes == 8)
+                return bind_fail(b, prm->lhs, AIQ_ERR_BIND, "parse-kv's escape is one character") != NULL;
+            spec->escapes[spec->nescapes++] = s.ptr[0];
+        } else if (is_greedy) {
+            spec->greedy = v->value.i64 != 0;
+        } else if (strcmp(prm->str, "regex") == 0) {
+            spec->mode = AIQ_KV_REGEX;
+            p->regex = s.ptr;
+            p->regex_len = s.len;
+        } else {
+            return FAILF(b, prm, AIQ_ERR_BIND, "parse-kv has no property '%s' (it has pair_delimiter, kv_delimiter, quote, escape, greedy and regex)", prm->str) != NULL;
+        }
+    }
+    if (pair != kv)
+        return bind_fail(b, n, AIQ_ERR_BIND, "parse-kv needs both pair_delimiter and kv_delimiter, or neither") != NULL;
+    if (pair && spec->mode == AIQ_KV_REGEX)
+        return bind_fail(b, n, AIQ_ERR_BIND, "parse-kv takes delimiters or a regex, not both") != NULL;
+    if (pair)
+        spec->mode = AIQ_KV_DELIMITED;
+    return true;
+}
+
+/* parse-kv Expr as (Key:type, ...) with (...): the input's columns, then a
+ * column per key (as parse does, the text is a hidden column below). */
+static AiqPlan *bind_parse_kv(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    AiqExpr *src = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
+    if (!src)
+        return NULL;
+    src = bind_as_string(b, src);
+    ColList below = {0};
+    bind_passthrough(b, &below, &in->schema);
+    bind_cols_push(b, &below, "\001parse_kv_source", AIQ_TYPE_STRING, src);
+    AiqPlan *p = bind_new_plan(b, AIQ_P_PARSE_KV, bind_project_plan(b, in, &below));
+    AiqKvSpec *spec = aiq_arena_calloc(b->arena, sizeof *spec);
+    if (!kv_props(b, n, spec, p))
+        return NULL;
+    ColList out = {0};
+    bind_passthrough(b, &out, &in->schema);
+    spec->keys = aiq_arena_alloc(b->arena, sizeof *spec->keys * (size_t)n->nitems);
+    p->expand_cols = aiq_arena_alloc(b->arena, sizeof(int) * (size_t)n->nitems);
+    for (int i = 0; i < n->nitems; i++) {
+        const AiqNode *k = n->items[i];
+        int at = bind_cols_find(&out, k->str);
+        if (at < 0) {
+            bind_cols_push(b, &out, k->str, k->type, NULL);
+            at = out.n - 1;
+        } else {
+            out.cols[at].type = k->type;
+        }
+        spec->keys[i] = k->str;
+        p->expand_cols[i] = at;
+    }
+    p->nexpand = n->nitems;
+    p->kv = spec;
+    p->limit = in->schema.ncols; /* the hidden source column */
+    p->schema = bind_schema_of(&out);
+    return p;
+}
+
 AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     switch (n->kind) {
@@ -166,6 +251,7 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     case AIQ_N_MV_APPLY: return bind_mv_apply(b, n, in, scope);
     case AIQ_N_EVALUATE: return bind_evaluate(b, n, in, scope);
     case AIQ_N_TOP_NESTED: return bind_top_nested(b, n, in, scope);
+    case AIQ_N_PARSE_KV: return bind_parse_kv(b, n, in, scope);
     case AIQ_N_PARSE_WHERE: {
         AiqPlan *p = bind_parse(b, n, in, scope);
         if (p)

@@ -136,6 +136,7 @@ AiqOp *aiq_op_evaluate(AiqExecCtx *ex, const AiqPlan *p);   /* op_evaluate.c */
 AiqOp *aiq_op_computed(AiqExecCtx *ex, const AiqPlan *p);
 AiqOp *aiq_op_top_nested(AiqExecCtx *ex, const AiqPlan *p); /* op_top_nested.c */
 AiqOp *aiq_op_window(AiqExecCtx *ex, const AiqPlan *p);     /* op_window.c */
+AiqOp *aiq_op_parse_kv(AiqExecCtx *ex, const AiqPlan *p);   /* op_parse_kv.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
 AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */

@@ -55,7 +55,8 @@ typedef struct AiqAgg {
     X(EVALUATE, "evaluate")   /* plugin: AIQ_PLUGIN_*; see bind/plugins.c for its fields */     \
     X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */ \
     X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */                 \
-    X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */
+    X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */ \
+    X(PARSE_KV, "parse-kv")   /* kv: how; limit: the source column; expand_cols: the keys' columns */
 
 /* A level of top-nested: how many of its values (-1: all), in which order,
  * and the row the others make (others.type 0: none) with the aggregation
@@ -81,6 +82,21 @@ typedef struct AiqWindowFn {
     int64_t max_first, max_gap; /* row_window_session: the timespans, in ticks */
     AiqValue dflt;    /* prev/next: the value past the ends (null when not given) */
 } AiqWindowFn;
+
+/* parse-kv's modes: delimiters given (pair_delimiter, kv_delimiter), none
+ * (any run of non-alphanumeric characters delimits), or a regex whose two
+ * groups are a key and its value. */
+enum { AIQ_KV_DELIMITED, AIQ_KV_ANY, AIQ_KV_REGEX };
+typedef struct AiqKvSpec {
+    int mode;
+    AiqStr pair, kv;        /* DELIMITED: the delimiters */
+    char quotes[8][2];      /* opening and closing quote characters */
+    int nquotes;
+    char escapes[8];
+    int nescapes;
+    bool greedy;            /* DELIMITED: an unquoted value runs to the next key */
+    const char **keys;      /* the keys' names, one per extracted column */
+} AiqKvSpec;
 
 /* The plugins of `evaluate` aiq runs. */
 enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
@@ -143,6 +159,7 @@ struct AiqPlan {
                            prefix; join_kind: columnsConflict; exprs[0]: ignoredProperties) */
     struct AiqTable *computed; /* COMPUTED: the table (owned by the root's computed list) */
     struct AiqNestedLevel *levels; /* TOP_NESTED: one per input, outermost first */
+    struct AiqKvSpec *kv;          /* PARSE_KV: how the text splits into keys and values */
     struct AiqWindowFn *windows;   /* WINDOW: one per output column after the input's */
     int nwindows;
     int depth;          /* operators in the longest chain of inputs ending here */
