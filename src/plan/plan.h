@@ -35,7 +35,7 @@ typedef struct AiqAgg {
 #define AIQ_PLAN_KINDS(X)                                                                          \
     X(SCAN, "scan")           /* table: read a catalog table; scan: what it reads */               \
     X(VALUES, "values")       /* rows of constants: print, datatable, getschema */                 \
-    X(RANGE, "range")         /* range x from a to b step c: values[0..2] */                       \
+    X(RANGE, "range")         /* range x from a to b step c: exprs[0..2], of no column */                       \
     X(FILTER, "filter")       /* exprs[0]: predicate; pushed: its conjuncts the reader tests */    \
     X(PROJECT, "project")     /* exprs: one per output column (extend, project, rename, ...) */    \
     X(SUMMARIZE, "summarize") /* exprs: keys; aggs */                                              \
