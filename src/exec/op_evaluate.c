@@ -226,7 +226,7 @@ static AiqTable *bag_unpack(AiqOp *op, AiqTable *in)
                     cap = cap ? cap * 2 : 16;
                     slots = aiq_xrealloc(slots, sizeof *slots * (size_t)cap);
                 }
-                slots[nslots++] = (Slot){keys.key_ptr[id], ty, 0};
+                slots[nslots++] = (Slot){k, ty, 0}; /* (the bag's own key: NUL-terminated, alive with in) */
             } else if (slots[id].type != ty) {
                 slots[id].type = AIQ_TYPE_DYNAMIC;
             }
