@@ -204,7 +204,16 @@ static bool next_record(const char *data, size_t len, size_t *pos, char sep, boo
 
 static bool blank_record(const Fields *f) { return f->n == 1 && f->ends[0] == 0; }
 
-static void read_delimited(AiqTable *t, const char *data, size_t len, char sep, bool escapes, bool ignore_first)
+/* Every 4096 records: false with the error once past --max-memory. */
+static bool memory_ok(const AiqTable *t, const char *path, AiqError *err)
+{
+    if ((t->nrows & 4095) != 0 || !aiq_mem_exceeded())
+        return true;
+    return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading externaldata", path);
+}
+
+static bool read_delimited(AiqTable *t, const char *path, const char *data, size_t len, char sep, bool escapes,
+                           bool ignore_first, AiqError *err)
 {
     Fields f = {0};
     aiq_sb_init(&f.text);
@@ -221,13 +230,17 @@ static void read_delimited(AiqTable *t, const char *data, size_t len, char sep, 
         int64_t r = aiq_table_add_null_row(t);
         for (int c = 0; c < t->schema.ncols && c < f.n; c++)
             store_text(t, c, r, field(&f, c));
+        if (!memory_ok(t, path, err))
+            break;
     }
     aiq_sb_free(&f.text);
     aiq_xfree(f.ends);
+    return err->code == AIQ_OK;
 }
 
 /* txt: each line is a record of one field; raw: the whole file is one. */
-static void read_lines(AiqTable *t, const char *data, size_t len, bool whole, bool ignore_first)
+static bool read_lines(AiqTable *t, const char *path, const char *data, size_t len, bool whole, bool ignore_first,
+                       AiqError *err)
 {
     size_t pos = 0;
     bool first = true;
@@ -244,10 +257,13 @@ static void read_lines(AiqTable *t, const char *data, size_t len, bool whole, bo
             int64_t r = aiq_table_add_null_row(t);
             if (t->schema.ncols)
                 store_text(t, 0, r, (AiqStr){data + pos, (uint32_t)n});
+            if (!memory_ok(t, path, err))
+                return false;
         }
         first = false;
         pos = end + 1;
     }
+    return true;
 }
 
 /* ---- JSON ------------------------------------------------------------------ */
@@ -295,6 +311,8 @@ static bool read_json(AiqTable *t, const char *path, const char *data, size_t le
             first = false;
         }
         json_decref(v);
+        if (!memory_ok(t, path, err))
+            return false;
     }
     return true;
 }
@@ -315,14 +333,14 @@ bool aiq_external_read(AiqTable *t, const char *path, AiqExternalFormat format, 
     }
     bool ok = true;
     switch (format) {
-    case AIQ_EXT_CSV: read_delimited(t, data, len, ',', false, ignore_first); break;
-    case AIQ_EXT_TSV: read_delimited(t, data, len, '\t', false, ignore_first); break;
-    case AIQ_EXT_TSVE: read_delimited(t, data, len, '\t', true, ignore_first); break;
-    case AIQ_EXT_PSV: read_delimited(t, data, len, '|', false, ignore_first); break;
-    case AIQ_EXT_SCSV: read_delimited(t, data, len, ';', false, ignore_first); break;
-    case AIQ_EXT_SOHSV: read_delimited(t, data, len, '\x01', false, ignore_first); break;
-    case AIQ_EXT_TXT: read_lines(t, data, len, false, ignore_first); break;
-    case AIQ_EXT_RAW: read_lines(t, data, len, true, false); break;
+    case AIQ_EXT_CSV: ok = read_delimited(t, path, data, len, ',', false, ignore_first, err); break;
+    case AIQ_EXT_TSV: ok = read_delimited(t, path, data, len, '\t', false, ignore_first, err); break;
+    case AIQ_EXT_TSVE: ok = read_delimited(t, path, data, len, '\t', true, ignore_first, err); break;
+    case AIQ_EXT_PSV: ok = read_delimited(t, path, data, len, '|', false, ignore_first, err); break;
+    case AIQ_EXT_SCSV: ok = read_delimited(t, path, data, len, ';', false, ignore_first, err); break;
+    case AIQ_EXT_SOHSV: ok = read_delimited(t, path, data, len, '\x01', false, ignore_first, err); break;
+    case AIQ_EXT_TXT: ok = read_lines(t, path, data, len, false, ignore_first, err); break;
+    case AIQ_EXT_RAW: ok = read_lines(t, path, data, len, true, false, err); break;
     case AIQ_EXT_JSON:
     case AIQ_EXT_MULTIJSON: ok = read_json(t, path, data, len, ignore_first, err); break;
     case AIQ_EXT_FORMAT_COUNT: break;

@@ -32,3 +32,9 @@ expect_rc 0 "$AIQ" -t T="$T/T.jsonl" -o csv "$T/b.kql"
 expect_out 'k,x,y
 a,1,s
 b,2,'
+# externaldata is held to --max-memory (exit 4), with its file named
+seq 1 300000 | sed 's/$/,abcdefghijklmnopqrstuvwxyz/' > "$T/big.csv"
+expect_rc 4 "$AIQ" --max-memory 4M -q "externaldata (n:long, s:string) [\"$T/big.csv\"] | count"
+err_has "big.csv: memory limit (--max-memory) reached while reading externaldata"
+expect_rc 0 "$AIQ" -o csv --no-header -q "externaldata (n:long, s:string) [\"$T/big.csv\"] | summarize count(), sum(n)"
+expect_out '300000,45000150000'
