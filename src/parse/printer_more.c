@@ -53,7 +53,8 @@ static void expand_items(AiqStrBuf *out, const AiqNode *n)
     for (int i = 0; i < n->nitems; i++) {
         aiq_sb_puts(out, i ? ", " : " ");
         aiq_print_node(out, n->items[i]);
-        aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->items[i]->type));
+        if (n->items[i]->kind != AIQ_N_ASSIGN) /* (an assignment prints its own) */
+            aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->items[i]->type));
     }
 }
 
@@ -85,6 +86,19 @@ static void search_term(AiqStrBuf *out, const AiqNode *n)
     lit.kind = AIQ_N_LITERAL;
     lit.lhs = NULL;
     aiq_print_node(out, &lit);
+}
+
+/* mv-apply's subquery without its implicit source (printed as a name
+ * followed by a pipe, which is taken off). */
+static void subquery(AiqStrBuf *out, const AiqNode *n)
+{
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    aiq_print_node(&sb, n);
+    const char *s = aiq_sb_str(&sb);
+    const char *bar = strstr(s, "\n| ");
+    aiq_sb_puts(out, bar ? bar + 3 : s);
+    aiq_sb_free(&sb);
 }
 
 bool aiq_print_more(AiqStrBuf *out, const AiqNode *n)
@@ -135,7 +149,7 @@ bool aiq_print_more(AiqStrBuf *out, const AiqNode *n)
             aiq_print_node(out, n->rhs);
         }
         aiq_sb_puts(out, " on (");
-        aiq_print_node(out, n->extra);
+        subquery(out, n->extra);
         aiq_sb_putc(out, ')');
         return true;
     case AIQ_N_EVALUATE:
