@@ -88,6 +88,9 @@ typedef struct AiqOptions {
     bool params_optional;   /* only checking (aiq check): a declared parameter without
                                value or default is type-checked, not required */
     FILE *diag;             /* warnings about the data and timings; NULL: none */
+    bool bind_only;         /* aiq check: queries are bound and never run, so a plugin whose
+                               columns come from the data (evaluate pivot, bag_unpack) has
+                               only the columns known without it */
 } AiqOptions;
 
 /* A new session with no tables and default options (diag: stderr). Never NULL. */

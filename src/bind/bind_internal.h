@@ -53,6 +53,8 @@ typedef struct Binder {
     AiqPlan **subqueries;        /* subqueries to run before the query (subquery.c)... */
     AiqExpr **subquery_targets;  /* ...and the expression each one fills */
     int nsubqueries, capsubqueries, captargets;
+    struct AiqTable **computed; /* tables computed at bind time (bind/plugins.c) */
+    int ncomputed, capcomputed;
 } Binder;
 
 /* The context an expression binds in. */
@@ -198,5 +200,26 @@ AiqPlan *bind_wrap_subqueries(Binder *b, AiqPlan *root);
 
 /* binder.c */
 AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope);
+AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller);
+
+/* ops_more.c: issue 14's operators (lookup, invoke, sample, ...), and the
+ * error for a node that is no tabular expression. */
+AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* plugins.c */
+AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* window.c: extend, project and serialize with window functions */
+bool bind_has_window(const AiqNode *n);
+AiqPlan *bind_windowed(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* top_nested.c */
+AiqPlan *bind_top_nested(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* apply.c */
+AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* search.c */
+AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/table.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
@@ -41,7 +42,7 @@ static void *unknown_table(Binder *b, const AiqNode *n, Binding *scope)
 /* Calls a user function whose body is tabular: tabular parameters bind to
  * the argument tables, scalar ones to the argument values. Arguments bind in
  * the caller's scope, the body in the definition's. */
-static AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
+AiqPlan *bind_tabular_call(Binder *b, const AiqNode *n, Binding *fb, Binding *caller)
 {
     const AiqNode *def = fb->def;
     if (!(n = bind_user_args_in_order(b, n, def)))
@@ -127,6 +128,8 @@ static bool pipes_from_left(const AiqNode *n)
 /* Binds source or operator n; in is the plan of its input (n->lhs). */
 static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
+    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE) && bind_has_window(n))
+        return bind_windowed(b, n, in, scope); /* row_number(), prev(), ...: window.c */
     switch (n->kind) {
     case AIQ_N_TABLE:
     case AIQ_N_NAME: {
@@ -223,7 +226,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     case AIQ_N_SKIPPED: return bind_skipped(b, n);
     default:
-        return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
+        return bind_step_more(b, n, in, scope); /* issue 14's operators: ops_more.c */
     }
 }
 
@@ -427,10 +430,14 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
     root->nslots = b.nslots;
     root->owned_json = b.owned;
     root->nowned_json = b.nowned;
+    root->computed_tables = b.computed;
+    root->ncomputed = b.ncomputed;
     return root;
 bind_fail:
     for (int i = 0; i < b.nowned; i++)
         json_decref(b.owned[i]);
+    for (int i = 0; i < b.ncomputed; i++)
+        aiq_table_free(b.computed[i]);
     return NULL;
 }
 
@@ -441,4 +448,7 @@ void aiq_plan_release(AiqPlan *plan)
     for (int i = 0; i < plan->nowned_json; i++)
         json_decref(plan->owned_json[i]);
     plan->nowned_json = 0;
+    for (int i = 0; i < plan->ncomputed; i++)
+        aiq_table_free(plan->computed_tables[i]);
+    plan->ncomputed = 0;
 }

@@ -27,6 +27,12 @@ typedef struct AiqBindOptions {
     int nparams;
     bool params_stand_in;            /* aiq check: a parameter without value or default is
                                         typed, not required (a stand-in value of its type) */
+    /* Runs plan (not yet physically planned; nshared and nslots as the root
+     * would have them) and returns its result, the caller's to free, or NULL
+     * with err: for plugins whose columns depend on the data. NULL (aiq
+     * check): nothing runs at bind time. */
+    struct AiqTable *(*run)(void *ud, const AiqPlan *plan, int nshared, int nslots, AiqError *err);
+    void *run_ud;
 } AiqBindOptions;
 
 /* Binds a parsed query. Returns the root plan (its schema is the result's)

@@ -193,7 +193,7 @@ void *bind_unknown_column(Binder *b, const AiqNode *n, ExprCtx *cx)
 
 static AiqExpr *bind_name(Binder *b, const AiqNode *n, ExprCtx *cx)
 {
-    if (n->str[0] == '$')
+    if (n->str[0] == '$' && !(cx->schema && strcmp(n->str, "$table") == 0 && bind_schema_find(b, cx->schema, n->str) >= 0))
         return FAILF(b, n, AIQ_ERR_BIND, "'%s' can only be used in a join condition, as %s.Column", n->str, n->str);
     int c = cx->list ? bind_cols_find(cx->list, n->str) : bind_schema_find(b, cx->schema, n->str);
     if (c >= 0) {

@@ -276,7 +276,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
 {
     switch (n->kind) {
     case AIQ_N_NAME:
-    case AIQ_N_TABLE: return n->str;
+    case AIQ_N_TABLE: return n->str[0] == '\001' ? NULL : n->str; /* a window function's value (window.c): unnamed */
     case AIQ_N_MEMBER:
     case AIQ_N_INDEX: {
         /* d.a.b[0] is d_a_b_0: the chain can be as long as the query, so

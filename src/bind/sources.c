@@ -231,32 +231,27 @@ AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope)
     AiqExpr *step = to ? bind_expr(b, n->extra, &(ExprCtx){.scope = scope}) : NULL;
     if (!step)
         return NULL;
+    /* any expressions of no column (lets, now(), arithmetic), evaluated when
+     * the range runs; numbers are long, or real when one of them is */
     AiqType t = from->type;
-    bool ok = ((t == AIQ_TYPE_LONG || t == AIQ_TYPE_INT) && (to->type == AIQ_TYPE_LONG || to->type == AIQ_TYPE_INT) && (step->type == AIQ_TYPE_LONG || step->type == AIQ_TYPE_INT)) ||
-              (t == AIQ_TYPE_DATETIME && to->type == AIQ_TYPE_DATETIME && step->type == AIQ_TYPE_TIMESPAN) ||
+    bool nums = is_num(from->type) && is_num(to->type) && is_num(step->type);
+    bool ok = nums || (t == AIQ_TYPE_DATETIME && to->type == AIQ_TYPE_DATETIME && step->type == AIQ_TYPE_TIMESPAN) ||
               (t == AIQ_TYPE_TIMESPAN && to->type == AIQ_TYPE_TIMESPAN && step->type == AIQ_TYPE_TIMESPAN);
     if (!ok)
-        return bind_fail(b, n, AIQ_ERR_TYPE, "range needs long bounds with a long step, or datetime/timespan bounds with a timespan step");
+        return bind_fail(b, n, AIQ_ERR_TYPE, "range needs numeric bounds with a numeric step, or datetime/timespan bounds with a timespan step");
+    if (nums)
+        t = from->type == AIQ_TYPE_REAL || to->type == AIQ_TYPE_REAL || step->type == AIQ_TYPE_REAL ? AIQ_TYPE_REAL : AIQ_TYPE_LONG;
+    if (is_const(step) && !step->value.isnull && (step->type == AIQ_TYPE_REAL ? step->value.f64 == 0 : step->value.i64 == 0))
+        return bind_fail(b, n->extra, AIQ_ERR_TYPE, "the step of range cannot be zero");
     AiqPlan *p = bind_new_plan(b, AIQ_P_RANGE, NULL);
     ColList cols = {0};
-    bind_cols_push(b, &cols, n->str, t == AIQ_TYPE_INT ? AIQ_TYPE_LONG : t, NULL);
+    bind_cols_push(b, &cols, n->str, t, NULL);
     p->schema = bind_schema_of(&cols);
-    p->values = aiq_arena_calloc(b->arena, sizeof *p->values * 3);
-    p->values[0] = from->value;
-    p->values[1] = to->value;
-    p->values[2] = step->value;
-    if (!is_const(from) || !is_const(to) || !is_const(step)) {
-        /* computed bounds (let start = startofday(now()); range h from start
-         * to start + 23h step 1h): they see no row, so the executor
-         * computes them once, before the first row */
-        p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs * 3);
-        p->exprs[0] = from;
-        p->exprs[1] = to;
-        p->exprs[2] = step;
-        p->nexprs = 3;
-    } else if (step->value.i64 == 0) {
-        return bind_fail(b, n->extra, AIQ_ERR_TYPE, "the step of range cannot be zero");
-    }
+    p->exprs = aiq_arena_alloc(b->arena, sizeof *p->exprs * 3);
+    p->exprs[0] = from;
+    p->exprs[1] = to;
+    p->exprs[2] = step;
+    p->nexprs = 3;
     return p;
 }
 

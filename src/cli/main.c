@@ -404,6 +404,7 @@ static int cmd_check(int argc, char **argv, Options *o, AiqSession *ses)
         first++;
     }
     bool columns = o->explain; /* check --explain: print the result columns as kqlcheck --columns does */
+    aiq_session_options(ses)->bind_only = true;
     if (first >= argc) {
         fprintf(stderr, "usage: aiq check [--syntax] FILE.kql...\n");
         return 2;

@@ -24,6 +24,15 @@ static AiqOp *build_kind(AiqExecCtx *ex, const AiqPlan *p)
     case AIQ_P_PARSE: return aiq_op_parse(ex, p);
     case AIQ_P_SHARED: return aiq_op_shared(ex, p);
     case AIQ_P_SUBQUERIES: return aiq_op_subqueries(ex, p);
+    case AIQ_P_SAMPLE: return aiq_op_sample(ex, p);
+    case AIQ_P_EXTERNAL: return aiq_op_external(ex, p);
+    case AIQ_P_MV_APPLY: return aiq_op_mv_apply(ex, p);
+    case AIQ_P_APPLY_ROWS: return aiq_op_apply_rows(ex, p);
+    case AIQ_P_EVALUATE: return aiq_op_evaluate(ex, p);
+    case AIQ_P_COMPUTED: return aiq_op_computed(ex, p);
+    case AIQ_P_TOP_NESTED: return aiq_op_top_nested(ex, p);
+    case AIQ_P_WINDOW: return aiq_op_window(ex, p);
+    case AIQ_P_PARSE_KV: return aiq_op_parse_kv(ex, p);
     case AIQ_P_KIND_COUNT: break;
     }
     aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "operator '%s' cannot run yet", aiq_plan_kind_name(p->kind));

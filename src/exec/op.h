@@ -66,6 +66,7 @@ typedef struct AiqExecCtx {
     bool timing;             /* count rows and time for each plan node (--timing) */
     AiqOpStat *opstats;      /* with timing: by plan node, in the order first built */
     int nopstats, capopstats;
+    AiqTable *apply_rows;    /* mv-apply: the rows its subquery reads now (APPLY_ROWS) */
 } AiqExecCtx;
 
 /* The behaviour of a kind of operator. */
@@ -152,7 +153,21 @@ AiqOp *aiq_op_parse(AiqExecCtx *ex, const AiqPlan *p);      /* op_parse.c */
 AiqOp *aiq_op_sort(AiqExecCtx *ex, const AiqPlan *p);       /* op_sort.c: sort and top */
 AiqOp *aiq_op_join(AiqExecCtx *ex, const AiqPlan *p);       /* op_join.c */
 AiqOp *aiq_op_mv_expand(AiqExecCtx *ex, const AiqPlan *p);  /* op_mv_expand.c */
+/* Appends to out the rows row r of in expands to (p: an MV_EXPAND node, or
+ * MV_APPLY's copy of one); ptrs[c] views in's column c, NULL for the
+ * expanded ones; rows and scratch are the caller's work space. */
+void aiq_mv_expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
+                       uint32_t *rows, AiqArena *scratch);
+AiqOp *aiq_op_mv_apply(AiqExecCtx *ex, const AiqPlan *p);   /* op_mv_apply.c */
+AiqOp *aiq_op_apply_rows(AiqExecCtx *ex, const AiqPlan *p);
+AiqOp *aiq_op_evaluate(AiqExecCtx *ex, const AiqPlan *p);   /* op_evaluate.c */
+AiqOp *aiq_op_computed(AiqExecCtx *ex, const AiqPlan *p);
+AiqOp *aiq_op_top_nested(AiqExecCtx *ex, const AiqPlan *p); /* op_top_nested.c */
+AiqOp *aiq_op_window(AiqExecCtx *ex, const AiqPlan *p);     /* op_window.c */
+AiqOp *aiq_op_parse_kv(AiqExecCtx *ex, const AiqPlan *p);   /* op_parse_kv.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_subqueries(AiqExecCtx *ex, const AiqPlan *p); /* op_subquery.c */
+AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
+AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */
 
 #endif

@@ -89,7 +89,7 @@ static void cast_element(json_t *el, AiqType ty, AiqVector *tv, AiqArena *scratc
 /* Appends the rows input row r expands to: one per element of its longest
  * expanded value ("in parallel": a shorter value gives null), at most
  * p->limit, each with the element's index when with_itemindex asks. */
-static void expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
+void aiq_mv_expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable *out, AiqVector **ptrs,
                        uint32_t *rows, AiqArena *scratch)
 {
     size_t len = 0;
@@ -145,7 +145,7 @@ static AiqTable *mv_expand_compute(AiqOp *op)
     AiqArena scratch;
     aiq_arena_init(&scratch, 4096);
     for (int64_t r = 0; r < in->nrows; r++) {
-        expand_row(p, in, r, out, ptrs, rows, &scratch);
+        aiq_mv_expand_row(p, in, r, out, ptrs, rows, &scratch);
         if ((r & 1023) == 0 && !aiq_op_check_limits(op->ex))
             break;
     }

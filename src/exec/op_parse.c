@@ -4,7 +4,8 @@
  * row's text is matched and the groups converted to the columns' types.
  * A row that does not match, or (but in kind=relaxed) one with a value not
  * of its column's type, gets null in every extracted column ("" for
- * strings, which are never null).
+ * strings, which are never null). parse-where drops such rows instead,
+ * through the chunk's selection vector.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "exec/op.h"
@@ -60,16 +61,20 @@ static void parse_blank(Parse *ps, AiqVector **caps, uint32_t i)
     }
 }
 
-/* Parses row i's text s into caps; false on a regex resource limit. */
-static bool parse_row(Parse *ps, AiqVector **caps, uint32_t i, AiqStr s)
+/* Parses row i's text s into caps: 1 when it matched, 0 when not (caps
+ * blanked), -1 on a regex resource limit (with the error set). */
+static int parse_row(Parse *ps, AiqVector **caps, uint32_t i, AiqStr s)
 {
     const AiqPlan *p = ps->base.p;
     int rc = pcre2_match(ps->re, (PCRE2_SPTR)s.ptr, s.len, 0, 0, ps->md, ps->mc);
     if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT)
-        return aiq_error_set(ps->base.ex->err, AIQ_ERR_LIMIT, -1, 1, "parse: regex match limit exceeded");
+    {
+        aiq_error_set(ps->base.ex->err, AIQ_ERR_LIMIT, -1, 1, "parse: regex match limit exceeded");
+        return -1;
+    }
     if (rc < 0) {
         parse_blank(ps, caps, i);
-        return true;
+        return 0;
     }
     PCRE2_SIZE *ov = pcre2_get_ovector_pointer(ps->md);
     bool all_typed = true;
@@ -85,9 +90,11 @@ static bool parse_row(Parse *ps, AiqVector **caps, uint32_t i, AiqStr s)
             aiq_vec_set_null(caps[k], i, &ps->base.ev.arena);
     }
     /* simple and regex are strict: a value not of its column's type fails the row */
-    if (!all_typed && p->parse_kind != AIQ_PARSE_RELAXED)
+    if (!all_typed && p->parse_kind != AIQ_PARSE_RELAXED) {
         parse_blank(ps, caps, i);
-    return true;
+        return 0;
+    }
+    return 1;
 }
 
 static AiqChunk *parse_next(AiqOp *op)
@@ -108,12 +115,21 @@ static AiqChunk *parse_next(AiqOp *op)
         op->cols[j] = caps[k];
     }
     AiqVector *src = c->cols[(int)p->limit];
+    uint32_t *kept = p->parse_where ? aiq_arena_alloc(&op->ev.arena, sizeof *kept * (c->count + 1)) : NULL;
+    uint32_t nkept = 0;
     for (uint32_t kk = 0; kk < c->count; kk++) {
         uint32_t i = aiq_row(c, kk);
-        if (!parse_row(ps, caps, i, src->data.str[aiq_vidx(src, i)]))
+        int m = parse_row(ps, caps, i, src->data.str[aiq_vidx(src, i)]);
+        if (m < 0)
             return NULL;
+        if (kept && m)
+            kept[nkept++] = i;
     }
     op->out = *c;
+    if (kept) { /* parse-where: only the rows that matched */
+        op->out.sel = kept;
+        op->out.count = nkept;
+    }
     op->out.ncols = p->schema.ncols;
     op->out.cols = op->cols;
     return &op->out;

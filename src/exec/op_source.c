@@ -6,6 +6,8 @@
  */
 #include "exec/op.h"
 
+#include <math.h>
+
 #include "util/mem.h"
 
 /* ---- a materialized table --------------------------------------------- */
@@ -160,19 +162,71 @@ AiqOp *aiq_op_values(AiqExecCtx *ex, const AiqPlan *p)
 
 typedef struct Range {
     AiqOp base;
-    int64_t cur, to, step;
-    bool done;
+    bool started, done, real;
+    int64_t cur, to, step;  /* long, datetime, timespan */
+    double from_f, to_f, step_f; /* real: the k-th value is from + k * step (no drift) */
+    int64_t k;
     AiqArena arena;
     AiqVector *col;
 } Range;
 
+/* The value of bound i (a column-free expression); false with the error set
+ * for a null. */
+static bool range_bound(Range *r, int i, int64_t *i64, double *f64)
+{
+    AiqOp *op = &r->base;
+    AiqChunk one = {.count = 1, .nrows = 1};
+    AiqVector *v = aiq_eval(&op->ev, op->p->exprs[i], &one);
+    if (!v)
+        return false;
+    static const char *const what[] = {"start", "end", "step"};
+    if (aiq_vec_is_null(v, 0))
+        return aiq_error_set(op->ex->err, AIQ_ERR_RUNTIME, op->p->exprs[i]->off, op->p->exprs[i]->len ? op->p->exprs[i]->len : 1,
+                             "the %s of range is null", what[i]);
+    *f64 = v->type == AIQ_TYPE_REAL ? v->data.f64[0] : (double)v->data.i64[0];
+    *i64 = v->type == AIQ_TYPE_REAL ? (int64_t)v->data.f64[0] : v->data.i64[0];
+    return true;
+}
+
+static bool range_start(Range *r)
+{
+    r->started = true;
+    if (!range_bound(r, 0, &r->cur, &r->from_f) || !range_bound(r, 1, &r->to, &r->to_f) ||
+        !range_bound(r, 2, &r->step, &r->step_f))
+        return false;
+    aiq_eval_reset(&r->base.ev);
+    if (r->real ? r->step_f == 0 || isnan(r->step_f) : r->step == 0)
+        return aiq_error_set(r->base.ex->err, AIQ_ERR_RUNTIME, r->base.p->exprs[2]->off, 1, "the step of range cannot be zero");
+    return true;
+}
+
+/* The next up to 2048 real values from + k * step within the bounds. */
+static uint32_t range_reals(Range *r)
+{
+    uint32_t n = 0;
+    while (n < AIQ_VECTOR_SIZE) {
+        double x = r->from_f + (double)r->k * r->step_f;
+        if (r->step_f > 0 ? x > r->to_f : x < r->to_f) {
+            r->done = true;
+            break;
+        }
+        r->col->data.f64[n++] = x;
+        r->k++;
+    }
+    return n;
+}
+
 static AiqChunk *range_next(AiqOp *op)
 {
     Range *r = (Range *)op;
+    if (!r->started && !range_start(r))
+        return NULL;
     if (r->done)
         return NULL;
     uint32_t n = 0;
-    while (n < AIQ_VECTOR_SIZE && (r->step > 0 ? r->cur <= r->to : r->cur >= r->to)) {
+    if (r->real)
+        n = range_reals(r);
+    while (!r->real && n < AIQ_VECTOR_SIZE && (r->step > 0 ? r->cur <= r->to : r->cur >= r->to)) {
         r->col->data.i64[n++] = r->cur;
         if (__builtin_add_overflow(r->cur, r->step, &r->cur)) {
             r->done = true;
@@ -192,42 +246,13 @@ static AiqChunk *range_next(AiqOp *op)
 
 static void range_release(AiqOp *op) { aiq_arena_free(&((Range *)op)->arena); }
 
-static const AiqOpVtable range_vt = {.next = range_next, .release = range_release};
-
-/* The bounds and step of a range whose binder left them as expressions
- * (computed from lets): each evaluated once, on a row of no columns.
- * false with ex->err set when one is null, or the step is zero. */
-static bool range_bounds(AiqExecCtx *ex, const AiqPlan *p, int64_t out[3])
-{
-    AiqEvalCtx ev;
-    aiq_eval_init(&ev, ex->err, ex->now);
-    AiqChunk row = {.count = 1, .nrows = 1};
-    bool ok = true;
-    for (int i = 0; i < 3 && ok; i++) {
-        AiqVector *v = aiq_eval(&ev, p->exprs[i], &row);
-        if (v && aiq_vec_is_null(v, 0))
-            aiq_error_set(ex->err, AIQ_ERR_RUNTIME, p->exprs[i]->off, p->exprs[i]->len, "the %s of range is null",
-                          i == 0 ? "start" : i == 1 ? "end" : "step");
-        else if (v)
-            out[i] = v->data.i64[aiq_vidx(v, 0)];
-        ok = v && ex->err->code == AIQ_OK;
-    }
-    if (ok && out[2] == 0)
-        ok = aiq_error_set(ex->err, AIQ_ERR_RUNTIME, p->exprs[2]->off, p->exprs[2]->len, "the step of range cannot be zero");
-    aiq_eval_free(&ev);
-    return ok;
-}
+static const AiqOpVtable range_vt = {.next = range_next, .release = range_release, .eval = true};
 
 AiqOp *aiq_op_range(AiqExecCtx *ex, const AiqPlan *p)
 {
-    int64_t bounds[3] = {p->values[0].i64, p->values[1].i64, p->values[2].i64};
-    if (p->nexprs == 3 && !range_bounds(ex, p, bounds))
-        return NULL;
     Range *r = aiq_op_new(ex, &range_vt, sizeof *r, p, NULL);
     aiq_arena_init(&r->arena, 0);
-    r->cur = bounds[0];
-    r->to = bounds[1];
-    r->step = bounds[2];
+    r->real = p->schema.cols[0].type == AIQ_TYPE_REAL;
     r->col = aiq_vec_new(&r->arena, p->schema.cols[0].type, AIQ_VECTOR_SIZE);
     return &r->base;
 }

@@ -662,3 +662,21 @@ bool aiq_jsonl_shape(const char *path, AiqFileShape *shape)
     shape->records = starts_records(head, head + len);
     return true;
 }
+
+bool aiq_read_decoded(const char *path, AiqStrBuf *out, AiqError *err)
+{
+    AiqStrBuf raw;
+    aiq_sb_init(&raw);
+    bool ok = read_file(path, &raw, &(AiqReadOptions){0}, err);
+    const unsigned char *head = (const unsigned char *)(raw.data ? raw.data : "");
+    ok = ok && jl_check_format(head, raw.len, path, err);
+    JlCodec codec = ok ? jl_codec_of(head, raw.len) : JL_PLAIN;
+    if (ok && codec != JL_PLAIN) {
+        ok = decompress(path, codec, &raw, out, err);
+    } else if (ok) {
+        *out = raw; /* plain: the bytes as read */
+        return true;
+    }
+    aiq_sb_free(&raw);
+    return ok;
+}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "aiq/aiq.h"
+#include "util/strbuf.h"
 
 typedef enum JlCodec { JL_PLAIN, JL_ZSTD, JL_GZIP } JlCodec;
 
@@ -29,6 +30,11 @@ const char *jl_unreadable_format(const unsigned char *head, size_t n);
 /* Whether a file starting with head[0..n) can be read: false with the
  * error (AIQ_ERR_IO) naming a format aiq does not read (bzip2, Parquet...). */
 bool jl_check_format(const unsigned char *head, size_t n, const char *path, AiqError *err);
+
+/* Reads the whole file at path ("-": stdin) into out (initialized),
+ * decompressed when its magic number says zstd or gzip; false with err
+ * (AIQ_ERR_IO) when it cannot be read or decoded. (jsonl.c) */
+bool aiq_read_decoded(const char *path, AiqStrBuf *out, AiqError *err);
 
 /* A decoder's input: bytes src[pos..size). */
 typedef struct JlInput {

@@ -65,6 +65,26 @@ typedef enum AiqNodeKind {
     AIQ_N_SKIPPED,      /* valid KQL aiq does not run yet (parse_skip.c): str: its name; lhs: the
                            input of an operator, NULL for a source or a statement; extra: a
                            string literal of its whole text */
+    /* issue 14's operators (parse/parse_ops_more.c) */
+    AIQ_N_LOOKUP,       /* op: AIQ_JOIN_LEFTOUTER or _INNER; rhs: right tabular; items: on conditions; params */
+    AIQ_N_INVOKE,       /* rhs: the CALL of a tabular function (the input is its first argument) */
+    AIQ_N_SAMPLE,       /* rhs: count; params: hints */
+    AIQ_N_SAMPLE_DISTINCT, /* rhs: count; extra: the column (NAME); params: hints */
+    AIQ_N_PARSE_WHERE,  /* as AIQ_N_PARSE; rows that do not match are dropped */
+    AIQ_N_PARSE_KV,     /* rhs: source expression; items: COLDECL keys; params: ASSIGN with-properties */
+    AIQ_N_MV_APPLY,     /* params; items: as mv-expand; rhs: limit; extra: the subquery, whose
+                           source is the TABLE AIQ_MV_APPLY_INPUT */
+    AIQ_N_EVALUATE,     /* str: plugin name; items: arguments; params: hints; items2: COLDECL
+                           (or a leading STAR) of an output schema `: (...)`, or none */
+    AIQ_N_TOP_NESTED,   /* items: NESTED_LEVEL, outermost first */
+    AIQ_N_NESTED_LEVEL, /* rhs: count or NULL (all); lhs: the `of` expression (or ASSIGN);
+                           extra: `with others =` value or NULL; items[0]: aggregation
+                           (or ASSIGN); op: AIQ_SORT_ASC or AIQ_SORT_DESC */
+    AIQ_N_SEARCH,       /* params; items: TABLE of `in (...)`; rhs: predicate of search terms */
+    AIQ_N_SEARCH_TERM,  /* str+slen: the term (may hold '*' wildcards); lhs: NAME of the column
+                           (`Col:"term"`) or NULL for any column */
+    AIQ_N_EXTERNALDATA, /* params: COLDECL; items: STRING literals (paths, URLs); items2: ASSIGN
+                           with-properties */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 
@@ -93,6 +113,10 @@ struct AiqNode {
     AiqNode **params;
     int nparams;
 };
+
+/* The name mv-apply's subquery reads its per-row table under (no KQL name
+ * can be spelled this way). */
+#define AIQ_MV_APPLY_INPUT "$mv-apply"
 
 /* Join kind names in AiqJoinKind order ("innerunique", "inner", ...). */
 extern const char *const aiq_join_kind_names[AIQ_JOIN_KIND_COUNT];

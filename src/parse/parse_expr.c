@@ -549,7 +549,7 @@ static AiqNode *parse_between(Parser *p, AiqFuncId op, AiqNode *l)
 }
 
 /* cmp -> add { cmp_op add | in_op in_rest | ['!']'between' between_rest } */
-static AiqNode *parse_cmp(Parser *p)
+AiqNode *parse_cmp(Parser *p)
 {
     AiqNode *l = parse_add(p);
     const AiqFuncDef *op;

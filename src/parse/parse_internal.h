@@ -180,6 +180,7 @@ char *parse_name(Parser *p, const char *what);
 AiqNode *parse_primary(Parser *p);
 AiqNode *parse_postfix(Parser *p);
 AiqNode *parse_add(Parser *p);
+AiqNode *parse_cmp(Parser *p);
 AiqNode *parse_expr(Parser *p);
 bool parse_comma_list(Parser *p, NodeList *out, AiqNode *(*item)(Parser *));
 AiqNode *parse_column_expr(Parser *p);
@@ -194,6 +195,12 @@ AiqNode *parse_operator(Parser *p, AiqNode *input);
 AiqNode *parse_coldecl(Parser *p);
 AiqNode *parse_source(Parser *p);
 AiqNode *parse_pipe_expr(Parser *p);
+AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input);
+
+/* parse_ops_more.c: issue 14's operators. Each returns NULL without an
+ * error when the current word is not one of its operators or sources. */
+AiqNode *parse_operator_more(Parser *p, AiqNode *input);
+AiqNode *parse_source_more(Parser *p);
 
 /* parse_skip.c: valid KQL that aiq does not run yet, taken whole into a
  * SKIPPED node; each returns NULL, consuming nothing, when the cursor is not

@@ -182,7 +182,7 @@ static AiqNode *parse_mv_expand(Parser *p, const AiqToken *t, AiqNode *input)
 
 /* parse_op -> 'parse' params expr 'with' pattern_part { pattern_part }
    pattern_part -> string | '*' | name [ ':' type ] */
-static AiqNode *parse_parse(Parser *p, const AiqToken *t, AiqNode *input)
+AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input)
 {
     static const char *const allowed[] = {"kind", "flags", NULL};
     AiqNode *n = op_node(p, AIQ_N_PARSE, t, input);
@@ -391,7 +391,7 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         return parse_mv_expand(p, t, input);
     } else if (at_word(p, "parse")) {
         advance(p);
-        return parse_parse(p, t, input);
+        return parse_parse_op(p, t, input);
     } else if (at_word(p, "as")) {
         /* as_op -> 'as' params name */
         advance(p);
@@ -437,8 +437,10 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         n = op_node(p, AIQ_N_SERIALIZE, t, input);
         if (!at_list_end(p) && !parse_column_list(p, &items, NULL, "a column"))
             return NULL;
+    } else if ((n = parse_operator_more(p, input)) || p->err->code != AIQ_OK) {
+        return n; /* issue 14's operators: parse_ops_more.c */
     } else if ((n = parse_skipped_operator(p, input))) {
-        return n;
+        return n; /* valid KQL aiq does not run yet: parse_skip.c */
     } else {
         return unknown_operator(p, t);
     }
@@ -550,6 +552,9 @@ AiqNode *parse_source(Parser *p)
 {
     const AiqToken *t = peek(p);
     const AiqToken *t1 = peek_at(p, 1);
+    AiqNode *more = parse_source_more(p); /* externaldata, search: parse_ops_more.c */
+    if (more || p->err->code != AIQ_OK)
+        return more;
     AiqNode *skipped = parse_skipped_source(p);
     if (skipped)
         return skipped;

@@ -436,8 +436,9 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         }
         break;
     case AIQ_N_PARSE:
+    case AIQ_N_PARSE_WHERE:
         print_input(out, n);
-        aiq_sb_puts(out, "parse");
+        aiq_sb_puts(out, n->kind == AIQ_N_PARSE ? "parse" : "parse-where");
         print_params(out, n->params, n->nparams);
         aiq_sb_putc(out, ' ');
         aiq_print_node(out, n->rhs);
@@ -468,6 +469,11 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_SKIPPED: /* its text as written: aiq knows no more of it */
         print_input(out, n);
         aiq_sb_append(out, n->extra->str, n->extra->slen);
+        break;
+    case AIQ_N_LOOKUP: case AIQ_N_INVOKE: case AIQ_N_SAMPLE: case AIQ_N_SAMPLE_DISTINCT:
+    case AIQ_N_PARSE_KV: case AIQ_N_MV_APPLY: case AIQ_N_EVALUATE: case AIQ_N_TOP_NESTED:
+    case AIQ_N_NESTED_LEVEL: case AIQ_N_SEARCH: case AIQ_N_SEARCH_TERM: case AIQ_N_EXTERNALDATA:
+        aiq_print_more(out, n); /* printer_more.c */
         break;
     case AIQ_N_KIND_COUNT: break;
     }

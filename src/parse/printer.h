@@ -12,4 +12,7 @@
  * expression) to out. */
 void aiq_print_node(AiqStrBuf *out, const AiqNode *node);
 
+/* The same for issue 14's operators (printer_more.c); false for other nodes. */
+bool aiq_print_more(AiqStrBuf *out, const AiqNode *node);
+
 #endif

@@ -254,6 +254,10 @@ static bool walk_one(Needs *nd, const AiqPlan *p, Req req, Req *below)
         break;
     default: /* mv-expand, parse: every column, whole */
         r = fresh(nd, nin, NEED_ALL);
+        if (p->right) /* mv-apply's subquery */
+            walk(nd, p->right, fresh(nd, p->right->schema.ncols, NEED_ALL));
+        for (int i = 0; i < p->ninputs; i++) /* top-nested's levels */
+            walk(nd, p->inputs[i], fresh(nd, p->inputs[i]->schema.ncols, NEED_ALL));
         break;
     }
     *below = r;

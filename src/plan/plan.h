@@ -37,7 +37,7 @@ typedef struct AiqAgg {
 #define AIQ_PLAN_KINDS(X)                                                                          \
     X(SCAN, "scan")           /* table: read a catalog table; scan: what it reads */               \
     X(VALUES, "values")       /* rows of constants: print, datatable, getschema */                 \
-    X(RANGE, "range")         /* range x from a to b step c: values[0..2], or exprs[0..2] */        \
+    X(RANGE, "range")         /* range x from a to b step c: exprs[0..2], of no column */                       \
     X(FILTER, "filter")       /* exprs[0]: predicate; pushed: its conjuncts the reader tests */    \
     X(PROJECT, "project")     /* exprs: one per output column (extend, project, rename, ...) */    \
     X(SUMMARIZE, "summarize") /* exprs: keys; aggs */                                              \
@@ -48,8 +48,61 @@ typedef struct AiqAgg {
     X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
-    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */             \
-    X(SUBQUERIES, "subqueries") /* inputs: subqueries run first; exprs[i]: what inputs[i] fills */
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */        \
+    X(SUBQUERIES, "subqueries") /* inputs: subqueries run first; exprs[i]: what inputs[i] fills */ \
+    X(SAMPLE, "sample")       /* limit: rows kept at random (sample, sample-distinct) */       \
+    X(EXTERNAL, "externaldata") /* paths: local files; ext_format; ext_ignore_first */      \
+    X(MV_APPLY, "mv-apply")   /* expand_*, index_col, limit as MV_EXPAND (whose rows right     \
+                                 reads); right: the subquery; maps[0]: the output's sources */ \
+    X(APPLY_ROWS, "mv-apply rows") /* the rows of one input row that mv-apply's subquery reads */ \
+    X(EVALUATE, "evaluate")   /* plugin: AIQ_PLUGIN_*; see bind/plugins.c for its fields */     \
+    X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */ \
+    X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */                 \
+    X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */ \
+    X(PARSE_KV, "parse-kv")   /* kv: how; limit: the source column; expand_cols: the keys' columns */
+
+/* A level of top-nested: how many of its values (-1: all), in which order,
+ * and the row the others make (others.type 0: none) with the aggregation
+ * of theirs made from their aggregates. */
+typedef enum { AIQ_NESTED_ADD, AIQ_NESTED_MAX, AIQ_NESTED_MIN, AIQ_NESTED_NONE } AiqNestedCombine;
+typedef struct AiqNestedLevel {
+    int64_t n;
+    bool asc;
+    AiqValue others;
+    AiqNestedCombine combine;
+} AiqNestedLevel;
+
+/* A window function over the rows in their order (serialize): its value
+ * column, of type `type`, reads input column `arg` (-1: none) and restarts
+ * where column `restart` (-1: never) is true. */
+typedef enum { AIQ_WIN_ROW_NUMBER, AIQ_WIN_PREV, AIQ_WIN_NEXT, AIQ_WIN_ROW_CUMSUM, AIQ_WIN_SESSION,
+               AIQ_WIN_RANK_DENSE, AIQ_WIN_RANK_MIN } AiqWindowKind;
+typedef struct AiqWindowFn {
+    AiqWindowKind kind;
+    AiqType type;
+    int arg, restart;
+    int64_t n;        /* row_number: the start; prev/next: the offset */
+    int64_t max_first, max_gap; /* row_window_session: the timespans, in ticks */
+    AiqValue dflt;    /* prev/next: the value past the ends (null when not given) */
+} AiqWindowFn;
+
+/* parse-kv's modes: delimiters given (pair_delimiter, kv_delimiter), none
+ * (any run of non-alphanumeric characters delimits), or a regex whose two
+ * groups are a key and its value. */
+enum { AIQ_KV_DELIMITED, AIQ_KV_ANY, AIQ_KV_REGEX };
+typedef struct AiqKvSpec {
+    int mode;
+    AiqStr pair, kv;        /* DELIMITED: the delimiters */
+    char quotes[8][2];      /* opening and closing quote characters */
+    int nquotes;
+    char escapes[8];
+    int nescapes;
+    bool greedy;            /* DELIMITED: an unquoted value runs to the next key */
+    const char **keys;      /* the keys' names, one per extracted column */
+} AiqKvSpec;
+
+/* The plugins of `evaluate` aiq runs. */
+enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -96,8 +149,22 @@ struct AiqPlan {
     uint32_t regex_len; /* PARSE: its length in bytes (a literal part may hold a NUL) */
     int ncaptures;
     int parse_kind;     /* PARSE: AIQ_PARSE_SIMPLE, _REGEX or _RELAXED (parse/ast.h) */
+    bool parse_where;   /* PARSE: parse-where, which drops the rows that do not match */
     const char *regex_flags; /* PARSE: kind=regex's flags= letters (i, m, s, U), or "" */
     int shared_id;      /* SHARED: index in the executor's cache */
+    const char **paths; /* EXTERNAL: the local files read, in order (table_off/len: the operator) */
+    int npaths;
+    int32_t *path_spans; /* EXTERNAL: offset and length of each path's literal in the query */
+    int ext_format;     /* EXTERNAL: an AiqExternalFormat (io/external.h), or -1: by each file's extension */
+    bool ext_ignore_first; /* EXTERNAL: skip each file's first record (a header) */
+    int plugin;         /* EVALUATE: AIQ_PLUGIN_PIVOT (nkeys: its grouping columns; limit: 1 when
+                           a missing cell is 0) or _BAG_UNPACK (index_col: the bag; regex: the
+                           prefix; join_kind: columnsConflict; exprs[0]: ignoredProperties) */
+    struct AiqTable *computed; /* COMPUTED: the table (owned by the root's computed list) */
+    struct AiqNestedLevel *levels; /* TOP_NESTED: one per input, outermost first */
+    struct AiqKvSpec *kv;          /* PARSE_KV: how the text splits into keys and values */
+    struct AiqWindowFn *windows;   /* WINDOW: one per output column after the input's */
+    int nwindows;
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */
@@ -107,6 +174,8 @@ struct AiqPlan {
     int32_t lets_only_end; /* root only, > 0: the query is only lets (a library of
                               functions), ending at this offset; it checks, but has
                               no result to run */
+    struct AiqTable **computed_tables; /* root only: COMPUTED tables, freed by aiq_plan_release */
+    int ncomputed;
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */

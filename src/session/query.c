@@ -46,6 +46,22 @@ static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *e
     return true;
 }
 
+/* The binder's way to run part of a query (bind/plugins.c: a plugin whose
+ * columns come from the data): plans it in the query's arena, where the
+ * plan lives, and runs it over the session's tables. */
+static AiqTable *run_for_binder(void *ud, const AiqPlan *plan, int nshared, int nslots, AiqError *err)
+{
+    AiqQuery *q = ud;
+    AiqPlan *root = aiq_arena_alloc(&q->arena, sizeof *root);
+    *root = *plan;
+    root->nshared = nshared;
+    root->nslots = nslots;
+    const AiqPlan *phys = aiq_plan_physical(root, &q->arena);
+    AiqScanSource source = aiq_session_scan_source(q->s);
+    AiqExecStats stats;
+    return aiq_exec_plan(phys, &source, q->s->opts.now, err, &stats);
+}
+
 /* The names of the query's `declare query_parameters(...)` statements. */
 static const char **declared_params(const AiqNode *ast, AiqArena *arena, int *n)
 {
@@ -111,7 +127,8 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
         AiqBindOptions bo = {.now = o->now, .lookup = lookup_table, .lookup_ud = s,
                              .table_names = s->catalog.names, .ntable_names = s->catalog.ntables,
                              .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams,
-                             .params_stand_in = o->params_optional};
+                             .params_stand_in = o->params_optional,
+                             .run = o->bind_only ? NULL : run_for_binder, .run_ud = q};
         q->plan = aiq_session_bind(s, q->ast, text, len, &bo, &q->arena, err);
         if (!q->plan)
             q->ast = NULL;
