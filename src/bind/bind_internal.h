@@ -172,6 +172,9 @@ AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_getschema(Binder *b, AiqPlan *in);
 bool bind_check_render(Binder *b, const AiqNode *n);
 
+/* series.c */
+AiqPlan *bind_make_series(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 /* binder.c */
 AiqPlan *bind_tabular(Binder *b, const AiqNode *n, Binding *scope);
 

@@ -195,6 +195,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_AS: return bind_check_hints(b, n) ? in : NULL;
     case AIQ_N_RENDER: return bind_check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
+    case AIQ_N_MAKE_SERIES: return bind_make_series(b, n, in, scope);
     default:
         return bind_fail(b, n, AIQ_ERR_BIND, "expected a table expression (a table name, or a query such as T | where ...)");
     }

@@ -22,6 +22,7 @@ AiqOp *aiq_op_build(AiqExecCtx *ex, const AiqPlan *p)
     case AIQ_P_MV_EXPAND: return aiq_op_mv_expand(ex, p);
     case AIQ_P_PARSE: return aiq_op_parse(ex, p);
     case AIQ_P_SHARED: return aiq_op_shared(ex, p);
+    case AIQ_P_MAKE_SERIES: return aiq_op_make_series(ex, p);
     case AIQ_P_KIND_COUNT: break;
     }
     aiq_error_set(ex->err, AIQ_ERR_RUNTIME, -1, 1, "operator '%s' cannot run yet", aiq_plan_kind_name(p->kind));

@@ -125,5 +125,6 @@ AiqOp *aiq_op_sort(AiqExecCtx *ex, const AiqPlan *p);       /* op_sort.c: sort a
 AiqOp *aiq_op_join(AiqExecCtx *ex, const AiqPlan *p);       /* op_join.c */
 AiqOp *aiq_op_mv_expand(AiqExecCtx *ex, const AiqPlan *p);  /* op_mv_expand.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
+AiqOp *aiq_op_make_series(AiqExecCtx *ex, const AiqPlan *p); /* op_make_series.c */
 
 #endif

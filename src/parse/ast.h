@@ -60,6 +60,12 @@ typedef enum AiqNodeKind {
     AIQ_N_RENDER,       /* str: chart kind */
     AIQ_N_GETSCHEMA,    /* (none) */
     AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
+    AIQ_N_MAKE_SERIES,  /* items: aggregates (or ASSIGN); items2: by expressions; params: named
+                           params; rhs: SERIES_SPEC */
+    AIQ_N_SERIES_SPEC,  /* make-series' axis: items2[0]: the axis (expression or ASSIGN); lhs:
+                           from, rhs: to (each NULL when left out), extra: step; op: 1 for the
+                           old form `in range(start, stop, step)`; items: per aggregate, its
+                           `default =` value or NULL */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 

@@ -196,4 +196,7 @@ AiqNode *parse_unsupported_start(Parser *p);
 AiqNode *parse_source(Parser *p);
 AiqNode *parse_pipe_expr(Parser *p);
 
+/* parse_series.c: make-series */
+AiqNode *parse_make_series(Parser *p, const AiqToken *t, AiqNode *input);
+
 #endif

@@ -13,7 +13,7 @@
 /* Real Kusto operators that aiq does not run yet: a clear message beats a
  * confusing syntax error. */
 static const char *const unsupported_operators[] = {
-    "make-series", "evaluate", "mv-apply", "top-nested", "top-hitters", "lookup", "scan",
+    "evaluate", "mv-apply", "top-nested", "top-hitters", "lookup", "scan",
     "partition", "sample", "sample-distinct", "facet", "fork", "invoke", "reduce",
     "parse-where", "parse-kv", "project-smart", "consume", "find", "search", "externaldata",
     "range", "print", "datatable", "make-graph", "graph-match", "graph-merge",
@@ -383,6 +383,9 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "parse")) {
         advance(p);
         return parse_parse(p, t, input);
+    } else if (at_word(p, "make-series")) {
+        advance(p);
+        return parse_make_series(p, t, input);
     } else if (at_word(p, "as")) {
         /* as_op -> 'as' params name */
         advance(p);

@@ -451,6 +451,48 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         print_input(out, n);
         aiq_sb_puts(out, "getschema");
         break;
+    case AIQ_N_MAKE_SERIES:
+        print_input(out, n);
+        aiq_sb_puts(out, "make-series");
+        print_params(out, n->params, n->nparams);
+        for (int i = 0; i < n->nitems; i++) {
+            aiq_sb_puts(out, i ? ", " : " ");
+            print_expr(out, n->items[i]);
+            if (i < n->rhs->nitems && n->rhs->items[i]) {
+                aiq_sb_puts(out, " default = ");
+                print_expr(out, n->rhs->items[i]);
+            }
+        }
+        aiq_print_node(out, n->rhs);
+        if (n->nitems2) {
+            aiq_sb_puts(out, " by ");
+            print_list(out, n->items2, n->nitems2);
+        }
+        break;
+    case AIQ_N_SERIES_SPEC:
+        aiq_sb_puts(out, " on ");
+        print_expr(out, n->items2[0]);
+        if (n->op == 1) {
+            aiq_sb_puts(out, " in range(");
+            print_expr(out, n->lhs);
+            aiq_sb_puts(out, ", ");
+            print_expr(out, n->rhs);
+            aiq_sb_puts(out, ", ");
+            print_expr(out, n->extra);
+            aiq_sb_putc(out, ')');
+            break;
+        }
+        if (n->lhs) {
+            aiq_sb_puts(out, " from ");
+            print_expr(out, n->lhs);
+        }
+        if (n->rhs) {
+            aiq_sb_puts(out, " to ");
+            print_expr(out, n->rhs);
+        }
+        aiq_sb_puts(out, " step ");
+        print_expr(out, n->extra);
+        break;
     case AIQ_N_KIND_COUNT: break;
     }
 }

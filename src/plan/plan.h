@@ -46,7 +46,8 @@ typedef struct AiqAgg {
     X(UNION, "union")         /* inputs; maps: for each input, output column -> input column */    \
     X(MV_EXPAND, "mv-expand") /* expand_cols, expand_types: the expanded columns; limit */         \
     X(PARSE, "parse")         /* limit: the source column; regex; expand_cols: the captures */    \
-    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */
+    X(SHARED, "shared")       /* input: a tabular let, materialized once and reused */          \
+    X(MAKE_SERIES, "make-series") /* series: input's rows (by keys, axis bin) -> arrays */
 
 typedef enum AiqPlanKind {
 #define AIQ_PLAN_ENUM(id, name) AIQ_P_##id,
@@ -54,6 +55,23 @@ typedef enum AiqPlanKind {
 #undef AIQ_PLAN_ENUM
     AIQ_P_KIND_COUNT
 } AiqPlanKind;
+
+/* MAKE_SERIES: the last step of make-series (bind/series.c). Its input is
+ * a summarize by the `by` keys and the binned axis, with one column per
+ * aggregate after them; each combination of keys becomes one row whose
+ * aggregate columns and axis are dynamic arrays over the bins
+ * (exec/op_make_series.c). The range and defaults are expressions without
+ * columns, evaluated once when the operator runs. */
+typedef struct AiqSeriesSpec {
+    int nkeys;                 /* input and output columns 0 .. nkeys-1: the by keys */
+    int nvalues;               /* input columns after the axis (nkeys): the aggregates */
+    AiqType axis_type;         /* datetime, timespan, int, long or real */
+    const AiqExpr *from, *to;  /* the main form's range; NULL when left out (from the data) */
+    const AiqExpr *step;
+    bool old_range;            /* `in range(from, to, step)`: bins of bin(), `to` a bin too */
+    bool nonempty;             /* kind=nonempty: a row of defaults when the input has no rows */
+    const AiqExpr **defaults;  /* per aggregate: the value of a bin without rows */
+} AiqSeriesSpec;
 
 typedef struct AiqPlan AiqPlan;
 struct AiqPlan {
@@ -101,6 +119,7 @@ struct AiqPlan {
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */
+    const AiqSeriesSpec *series; /* MAKE_SERIES */
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */

@@ -109,8 +109,8 @@ static void test_error_positions(void)
                  "ERROR 1:17 expected ')' to close '(' at 1:11, found end of query");
     CHECK_EQ_STR(canon("T\n| summarise count()", &arena),
                  "ERROR 2:3 unknown query operator 'summarise'; did you mean 'summarize'?");
-    CHECK_EQ_STR(canon("T | make-series x = count() on t step 1h", &arena),
-                 "ERROR 1:5 'make-series' is valid KQL but not supported by aiq yet");
+    CHECK_EQ_STR(canon("T | reduce by x", &arena),
+                 "ERROR 1:5 'reduce' is valid KQL but not supported by aiq yet");
     CHECK_EQ_STR(canon("let x = 1; let y = 2", &arena),
                  "ERROR 1:21 the query has only 'let' statements; it needs a final query expression such as a table name");
     CHECK_EQ_STR(canon("", &arena), "ERROR 1:1 empty query: expected a table name or a statement");
