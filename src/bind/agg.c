@@ -287,6 +287,27 @@ static AiqExpr *bind_group_key(Binder *b, const AiqNode *it, AiqPlan *in, Bindin
     return e;
 }
 
+/* (a, b, ...) = an aggregate of several columns: the given names replace
+ * the names of its first columns, from column first of the sink on. */
+static bool name_tuple(Binder *b, const AiqNode *it, AggSink *s, int first)
+{
+    if (it->nitems > s->ncols - first)
+        return FAILF(b, it, AIQ_ERR_BIND, "%d names for an aggregate of %d column%s", it->nitems, s->ncols - first,
+                     s->ncols - first == 1 ? "" : "s") != NULL;
+    for (int k = 0; k < it->nitems; k++) {
+        const char *name = it->items[k]->str;
+        for (int c = 0; c < s->ncols; c++)
+            if (c != first + k && strcmp(s->cols[c].name, name) == 0)
+                return FAILF(b, it->items[k], AIQ_ERR_BIND, "column '%s' is already defined in this summarize", name) != NULL;
+        if (s->names.cap)
+            aiq_names_remove(&s->names, s->cols, first + k);
+        s->cols[first + k].name = name;
+        if (s->names.cap)
+            aiq_names_add(&s->names, s->cols, first + k, s->ncols, b->arena);
+    }
+    return true;
+}
+
 /* summarize aggs by keys -> SUMMARIZE (keys, then aggregate columns)
  * followed by a PROJECT that names the results and computes expressions
  * over aggregates. */
@@ -318,7 +339,10 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
         bool direct = ex->kind == AIQ_N_CALL && aiq_func_lookup(ex->str) &&
                       aiq_func_lookup(ex->str)->agg >= 0 && !bind_find_binding(scope, ex->str);
         sink.item_name = NULL;
-        if (direct && it->kind == AIQ_N_ASSIGN) {
+        bool tuple = it->kind == AIQ_N_ASSIGN && it->nitems > 0; /* (a, b) = arg_max(...) */
+        if (tuple && !direct)
+            return FAILF(b, it, AIQ_ERR_BIND, "'(%s, ...) =' names the columns of one aggregate, such as arg_max() or percentiles()", it->str);
+        if (direct && it->kind == AIQ_N_ASSIGN && !tuple) {
             ColList cur = sink_names(&sink);
             if (bind_cols_find(&cur, it->str) >= 0)
                 return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already defined in this summarize", it->str);
@@ -332,6 +356,8 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
             return NULL;
         first_col[i] = before;
         ncols_of[i] = sink.ncols - before;
+        if (tuple && !name_tuple(b, it, &sink, before))
+            return NULL;
         results[i] = direct ? NULL : e;
         if (!direct) {
             if (sink.ncols == before)

@@ -322,6 +322,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
         case AIQ_NAME_FUNC_ARG: return a0 ? aiq_arena_printf(b->arena, "%s_%s", f->name, a0) : NULL;
         case AIQ_NAME_PREFIX_ARG:
             return aiq_arena_printf(b->arena, "%s_%s", f->name_prefix, a0 ? a0 : "");
+        case AIQ_NAME_ARG_SUFFIX: return a0 ? aiq_arena_printf(b->arena, "%s_%s", a0, f->name_prefix) : NULL;
         }
         return NULL;
     }

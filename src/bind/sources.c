@@ -213,7 +213,14 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope)
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &empty, .scope = scope});
+        ExprCtx cx = {.schema = &empty, .scope = scope};
+        TupleCols tc;
+        int tuple = bind_tuple_item(b, it, &cx, NULL, &tc);
+        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, false)))
+            return NULL;
+        if (tuple > 0)
+            continue;
+        AiqExpr *e = bind_expr(b, ex, &cx);
         if (!e)
             return NULL;
         const char *name = it->kind == AIQ_N_ASSIGN ? it->str : aiq_arena_printf(b->arena, "print_%d", i);

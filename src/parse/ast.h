@@ -29,7 +29,8 @@ typedef enum AiqNodeKind {
     AIQ_N_INDEX,        /* lhs[rhs] */
     AIQ_N_IN,           /* op: AIQ_FN_IN, _NOT_IN, _IN_CI, _NOT_IN_CI, _HAS_ANY, _HAS_ALL; lhs; items: the set */
     AIQ_N_BETWEEN,      /* op: AIQ_FN_BETWEEN or _NOT_BETWEEN; lhs; rhs: low; extra: high */
-    AIQ_N_ASSIGN,       /* str: new name; lhs: expression */
+    AIQ_N_ASSIGN,       /* str: new name; lhs: expression; items: NAME nodes when several names
+                           are given, (a, b) = f(...) (str: the first) */
     AIQ_N_SORT_KEY,     /* lhs: expression; op: AIQ_SORT_* flags */
     AIQ_N_COLDECL,      /* str: name; type (parse captures, datatable, typeof) */
     /* tabular sources */

@@ -277,7 +277,16 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_puts(out, "))");
         break;
     case AIQ_N_ASSIGN:
-        print_name(out, n->str);
+        if (n->nitems) { /* (a, b) = f(...) */
+            aiq_sb_putc(out, '(');
+            for (int i = 0; i < n->nitems; i++) {
+                aiq_sb_puts(out, i ? ", " : "");
+                print_name(out, n->items[i]->str);
+            }
+            aiq_sb_putc(out, ')');
+        } else {
+            print_name(out, n->str);
+        }
         aiq_sb_puts(out, " = ");
         print_expr(out, n->lhs);
         if (n->type)
