@@ -80,6 +80,7 @@ typedef struct AiqOptions {
     int nparams;
     bool params_declared;   /* a parameter the query does not declare is a usage error */
     FILE *diag;             /* warnings about the data and timings; NULL: none */
+    const char *chart_file; /* --chart FILE.svg: the chart of a trailing render goes there */
 } AiqOptions;
 
 /* A new session with no tables and default options (diag: stderr). Never NULL. */
@@ -152,7 +153,11 @@ void aiq_session_refresh(AiqSession *s);
 AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err);
 /* Runs a bound query and writes its result to out in the session's format,
  * the whole result or nothing: an error mid-query writes nothing. Returns
- * the exit code of CLI.md (0, 3 with fail_on_rows); on failure err is set. */
+ * the exit code of CLI.md (0, 3 with fail_on_rows); on failure err is set.
+ * A trailing `render` draws its chart instead of the table when out is a
+ * terminal and the format the table view; elsewhere the rows go out
+ * unchanged, with one note on diag. With chart_file set, the chart is
+ * also written there as SVG (before anything goes to out). */
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err);
 /* Writes the query's plan to out (--explain): operators, their columns and
  * types, and what each scan reads and tests. false with err. */
@@ -162,6 +167,8 @@ bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err);
 int aiq_query_ncols(const AiqQuery *q);
 const char *aiq_query_col_name(const AiqQuery *q, int i);
 AiqType aiq_query_col_type(const AiqQuery *q, int i);
+/* The chart kind of the query's trailing render ("timechart"), or NULL. */
+const char *aiq_query_render(const AiqQuery *q);
 /* Frees a query (NULL is ignored). */
 void aiq_query_free(AiqQuery *q);
 /* Prepares, runs and frees: the exit code, err set on failure. */

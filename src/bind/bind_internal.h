@@ -188,6 +188,7 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_getschema(Binder *b, AiqPlan *in);
 bool bind_check_render(Binder *b, const AiqNode *n);
+void bind_render_spec(Binder *b, const AiqNode *n, AiqPlan *root);
 
 /* series.c */
 AiqPlan *bind_make_series(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);

@@ -375,7 +375,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 AiqPlan *copy = aiq_arena_alloc(arena, sizeof *copy);
                 *copy = *root;
                 root = copy;
-                root->render = last->str;
+                bind_render_spec(&b, last, root);
             }
         }
     }

@@ -54,6 +54,9 @@ static void usage(FILE *out)
           "      --no-header         csv/tsv/table without the header row\n"
           "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
           "      --color WHEN        auto, always, never\n"
+          "      --chart FILE.svg    write the chart of a query ending in render to FILE.svg\n"
+          "                          (the rows still go to stdout; on a terminal, render\n"
+          "                          draws the chart there instead of the table)\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
           "  -f, --file FILE         read the query from FILE\n"
@@ -79,6 +82,7 @@ typedef struct Options {
     const char *format;
     const char *now_text;
     const char *color;
+    const char *chart_file;
     bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
@@ -232,7 +236,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
         {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
-        {"crlf", no_argument, 0, 'R'}, {0, 0, 0, 0},
+        {"crlf", no_argument, 0, 'R'}, {"chart", required_argument, 0, 'G'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -255,6 +259,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         case 'H': o->no_header = true; break;
         case 'R': o->crlf = true; break;
         case 'C': o->color = optarg; break;
+        case 'G': o->chart_file = optarg; break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
         case 'N': o->now_text = optarg; break;
@@ -472,6 +477,14 @@ static int run_query(AiqSession *ses, const char *name, const char *text, size_t
     if (!q)
         return report(&err, name, text, len);
     int rc = 0;
+    const char *chart_file = aiq_session_options(ses)->chart_file;
+    const char *render = aiq_query_render(q);
+    if (chart_file && !explain && (!render || strcmp(render, "table") == 0)) {
+        fprintf(stderr, "aiq: --chart %s: the query %s; end it with a chart such as '| render timechart'\n", chart_file,
+                render ? "ends in 'render table', which draws no chart" : "does not end in 'render'");
+        aiq_query_free(q);
+        return 2;
+    }
     if (!aiq_session_check_bindings(ses, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         rc = aiq_error_exit_code(err.code);
@@ -603,7 +616,7 @@ int main(int argc, char **argv)
                        .color = o.color, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
-                       .params_declared = true, .diag = stderr};
+                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
     if (is_check)
         o.bundled = false; /* no notice about now() when only checking */

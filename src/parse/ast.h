@@ -58,7 +58,8 @@ typedef enum AiqNodeKind {
     AIQ_N_PARSE,        /* op: AIQ_PARSE_*; rhs: source expression; items: STRING literals,
                            COLDECL and STAR parts of the pattern; params */
     AIQ_N_AS,           /* str: name */
-    AIQ_N_RENDER,       /* str: chart kind */
+    AIQ_N_RENDER,       /* str: chart kind; op: its offset; params: the properties (ASSIGN, and
+                           NAME for the rest of a column list: ycolumns=a, b) */
     AIQ_N_GETSCHEMA,    /* (none) */
     AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
     AIQ_N_MAKE_SERIES,  /* items: aggregates (or ASSIGN); items2: by expressions; params: named

@@ -73,6 +73,14 @@ typedef struct AiqSeriesSpec {
     const AiqExpr **defaults;  /* per aggregate: the value of a bin without rows */
 } AiqSeriesSpec;
 
+/* A property of a trailing `render`, as the query wrote it: the session
+ * hands it to the chart engine (chart/chart.h) when it draws. */
+typedef struct AiqRenderProp {
+    const char *name;  /* as written (Kusto's are lowercase) */
+    const char *value; /* a string's decoded text, a column list "a, b", a word or number */
+    int32_t off, len;  /* where the property stands in the query, for errors */
+} AiqRenderProp;
+
 typedef struct AiqPlan AiqPlan;
 struct AiqPlan {
     AiqPlanKind kind;
@@ -119,6 +127,9 @@ struct AiqPlan {
     json_t **owned_json; /* root only: dynamic constants to release */
     int nowned_json;
     const char *render; /* root only: chart kind of a trailing render, or NULL */
+    int32_t render_off, render_len;      /* root only: where the chart kind is written */
+    const AiqRenderProp *render_props;   /* root only: its with (...) properties */
+    int nrender_props;
     const AiqSeriesSpec *series; /* MAKE_SERIES */
 };
 

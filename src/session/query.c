@@ -126,6 +126,7 @@ void aiq_query_free(AiqQuery *q)
     aiq_xfree(q);
 }
 
+const char *aiq_query_render(const AiqQuery *q) { return q->plan ? q->plan->render : NULL; }
 int aiq_query_ncols(const AiqQuery *q) { return q->plan ? q->plan->schema.ncols : 0; }
 const char *aiq_query_col_name(const AiqQuery *q, int i) { return q->plan->schema.cols[i].name; }
 AiqType aiq_query_col_type(const AiqQuery *q, int i) { return q->plan->schema.cols[i].type; }
@@ -150,6 +151,14 @@ static void print_timing(FILE *diag, double load, double run, double output, int
             aiq_mem_limit_text(limit, sizeof limit));
 }
 
+/* Colour: when asked (--color=always), else on a terminal without NO_COLOR. */
+static bool use_color(const AiqOptions *o, FILE *out)
+{
+    bool tty = isatty(fileno(out));
+    return o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
+                    : tty && !getenv("NO_COLOR");
+}
+
 /* How the result is rendered: the session's format; colour only for a
  * table on a terminal (or when asked), never with NO_COLOR set. */
 static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
@@ -157,11 +166,29 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
     AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf};
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
-    bool tty = isatty(fileno(out));
-    bool color = o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
-                          : tty && !getenv("NO_COLOR");
-    oo.color = color && oo.format == AIQ_FMT_TABLE;
+    oo.color = use_color(o, out) && oo.format == AIQ_FMT_TABLE;
     return oo;
+}
+
+/* The result as out shows it, into sb: a trailing render's chart on a
+ * terminal in the table format (the table, with a note, when it cannot be
+ * drawn), else the rows in the session's format, with one note on diag
+ * that render was not drawn there (unless --chart drew it). */
+static void show_result(const AiqPlan *plan, const AiqTable *result, const AiqOptions *o, FILE *out, AiqStrBuf *sb)
+{
+    AiqOutputOptions oo = output_options(o, out);
+    bool chart = plan->render && strcmp(plan->render, "table") != 0;
+    if (chart && isatty(fileno(out)) && oo.format == AIQ_FMT_TABLE) {
+        AiqError why = {0};
+        if (aiq_session_render_term(plan, result, out, use_color(o, out), sb, &why))
+            return;
+        if (o->diag)
+            fprintf(o->diag, "aiq: render %s: %s; the table follows\n", plan->render, why.msg);
+    } else if (chart && o->diag && !o->chart_file) {
+        fprintf(o->diag, "aiq: render %s not drawn: %s; the rows follow unchanged (--chart FILE.svg draws it to a file)\n",
+                plan->render, isatty(fileno(out)) ? "the output format is not the table view" : "the output is not a terminal");
+    }
+    aiq_output_table(sb, result, &oo);
 }
 
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
@@ -179,10 +206,13 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
         return aiq_error_exit_code(err->code);
     }
     double t2 = aiq_exec_clock();
-    AiqOutputOptions oo = output_options(o, out);
+    if (o->chart_file && !aiq_session_render_svg(plan, result, o->chart_file, err)) {
+        aiq_table_free(result); /* the chart is the job: nothing goes out without it */
+        return aiq_error_exit_code(err->code);
+    }
     AiqStrBuf sb;
     aiq_sb_init(&sb);
-    aiq_output_table(&sb, result, &oo);
+    show_result(plan, result, o, out, &sb);
     bool written = aiq_output_write(out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     int64_t nrows = result->nrows;
