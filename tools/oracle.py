@@ -380,21 +380,34 @@ def series_bins(rows, time, key, value, start, step, nbins, reduce, default):
     return {key_: [reduce(b[k]) if k in b else default for k in range(nbins)] for key_, b in g.items()}
 
 
-def latency_anomalies(A, **_):
+def p95_anomalies(A):
+    """latency_anomalies(_chart): per deployment, the hourly p95 of successful requests over
+    the last day (empty hours interpolated), and series_decompose_anomalies of it."""
     start, step, nbins = NOW - timedelta(hours=24), timedelta(hours=1), 24
     ok = [r for r in A if r["Success"] is True]
     series = series_bins(ok, lambda r: r["TimeGenerated"], deployment, lambda r: r["DurationMs"], start, step, nbins,
                          lambda v: pct(v, 95), None)
-    out = []
     for dep, p95 in series.items():
         filled = series_oracle.fill_linear(p95, None, True)
-        a = series_oracle.decompose_anomalies(filled, 3.0)
+        yield dep, [start + k * step for k in range(nbins)], filled, series_oracle.decompose_anomalies(filled, 3.0)
+
+
+def latency_anomalies(A, **_):
+    start, step = NOW - timedelta(hours=24), timedelta(hours=1)
+    out = []
+    for dep, _, filled, a in p95_anomalies(A):
         for k, flag in enumerate(a["flags"]):
             if flag != 0:
                 out.append({"TimeGenerated": start + k * step, "Deployment": dep, "P95Ms": kround(filled[k], 1),
                             "BaselineMs": kround(a["baseline"][k], 1), "Score": kround(a["scores"][k], 2),
                             "Direction": "spike" if flag > 0 else "dip"})
     return out
+
+
+def latency_anomalies_chart(A, **_):
+    return [{"Deployment": dep, "TimeGenerated": [t.strftime("%Y-%m-%dT%H:%M:%S.0000000Z") for t in times],
+             "P95Ms": filled, "Anomalies": [int(f) for f in a["flags"]]}
+            for dep, times, filled, a in p95_anomalies(A)]
 
 
 def token_spend_above_weekly(A, **_):
@@ -470,7 +483,7 @@ def main():
                ("alert_latency_slo", alert_latency_slo, "M"), ("alert_xid_errors", alert_xid_errors, "M"),
                ("alert_throttling", alert_throttling, "A"),
                ("alert_no_success_by_deployment", alert_no_success_by_deployment, "A"),
-               ("latency_anomalies", latency_anomalies, "A"),
+               ("latency_anomalies", latency_anomalies, "A"), ("latency_anomalies_chart", latency_anomalies_chart, "A"),
                ("token_spend_above_weekly", token_spend_above_weekly, "A"),
                ("gpu_forecast", gpu_forecast, "M"), ("throttling_timechart", throttling_timechart, "A")]
     answers = {name: fn(tables[t]) for name, fn, t in queries}
