@@ -230,7 +230,10 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth)
             if (e->kind == AIQ_E_COLUMN && in && strcmp(in->cols[e->col].name, p->schema.cols[i].name) == 0)
                 aiq_sb_puts(out, p->schema.cols[i].name);
             else {
-                aiq_sb_printf(out, "%s=", p->schema.cols[i].name);
+                if (p->schema.cols[i].name[0] == '\x01') /* an internal column, as columns() shows it */
+                    aiq_sb_printf(out, "#%d=", i);
+                else
+                    aiq_sb_printf(out, "%s=", p->schema.cols[i].name);
                 aiq_explain_expr(out, e, in);
             }
         }

@@ -126,4 +126,9 @@ expect_rc 1 "$AIQ" -q "print series_outliers(dynamic([1, 2, 3]), 'tukey2')"
 err_has "series_outliers(): the kind is 'tukey' or 'ctukey'"
 expect_rc 1 "$AIQ" -q "print series_iir(dynamic([1, 2, 3]), dynamic([1]), dynamic([0, 1]))"
 err_has "series_iir():"
+# --explain names make-series' internal bin column by number, as columns()
+# does, never by its raw internal name (a control character on the screen)
+expect_rc 0 "$AIQ" -d testdata --explain -q 'AppRequests | make-series n=count() on TimeGenerated step 1h by AppRoleName'
+! LC_ALL=C grep -q "$(printf '[\001-\010\016-\037]')" "$T/out" || die "a control character in --explain: $(cat -v "$T/out")"
+grep -q '#[0-9]*=bin(TimeGenerated, ' "$T/out" || die "--explain lacks the binned axis: $(cat "$T/out")"
 exit 0
