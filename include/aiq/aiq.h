@@ -157,7 +157,8 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
  * A trailing `render` draws its chart instead of the table when out is a
  * terminal and the format the table view; elsewhere the rows go out
  * unchanged, with one note on diag. With chart_file set, the chart is
- * also written there as SVG (before anything goes to out). */
+ * written there as SVG instead (before anything goes to out), and out
+ * gets the rows. */
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err);
 /* Writes the query's plan to out (--explain): operators, their columns and
  * types, and what each scan reads and tests. false with err. */

@@ -173,12 +173,13 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
 /* The result as out shows it, into sb: a trailing render's chart on a
  * terminal in the table format (the table, with a note, when it cannot be
  * drawn), else the rows in the session's format, with one note on diag
- * that render was not drawn there (unless --chart drew it). */
+ * that render was not drawn there. With --chart the chart went to its
+ * file, and out gets the rows, terminal or not. */
 static void show_result(const AiqPlan *plan, const AiqTable *result, const AiqOptions *o, FILE *out, AiqStrBuf *sb)
 {
     AiqOutputOptions oo = output_options(o, out);
     bool chart = plan->render && strcmp(plan->render, "table") != 0;
-    if (chart && isatty(fileno(out)) && oo.format == AIQ_FMT_TABLE) {
+    if (chart && !o->chart_file && isatty(fileno(out)) && oo.format == AIQ_FMT_TABLE) {
         AiqError why = {0};
         if (aiq_session_render_term(plan, result, out, use_color(o, out), sb, &why))
             return;

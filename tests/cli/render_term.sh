@@ -46,6 +46,19 @@ widest=$(python3 -c 'import sys; print(max(len(l.rstrip("\n")) for l in open(sys
 [ "$(grep -c . "$S")" -ge 20 ] || die "a chart of fewer than 20 lines on a 36-line terminal"
 grep -q "$(printf '\033')\[" "$S.esc" || die "no colour on a terminal"
 
+# with --chart the chart goes to its file, and the terminal gets the rows
+SOCK=$T/chart.sock
+tm new-session -d -x 110 -y 36 "env LANG=C.UTF-8 $AIQ -d testdata --now $NOW --chart $T/c.svg $T/q.kql; echo aiq-done-\$?; sleep 30"
+i=0
+until tm capture-pane -p | grep -q '^aiq-done-'; do
+  i=$((i + 1)); [ $i -lt 100 ] || die "--chart: aiq did not finish: $(tm capture-pane -p)"; sleep 0.1
+done
+tm capture-pane -p > "$T/chart"
+grep -q '^aiq-done-0$' "$T/chart" && [ -s "$T/c.svg" ] || die "--chart on a terminal failed: $(cat "$T/chart")"
+grep -Eq '^2026-[0-9-]+T[0-9:]+Z +(aoai-gateway|chat-api|embeddings-api|completions-api) +[0-9]+$' "$T/chart" ||
+  die "--chart: no table rows on the terminal: $(cat "$T/chart")"
+[ "$(braille "$T/chart")" -eq 0 ] || die "--chart: the chart was drawn on the terminal too"
+
 run_on_tty nocolor LANG=C.UTF-8 NO_COLOR=1
 ! grep -q "$(printf '\033')\[[0-9;]*m" "$T/nocolor.esc" || die "colour under NO_COLOR"
 [ "$(braille "$T/nocolor")" -ge 5 ] || die "NO_COLOR lost the chart"
