@@ -359,6 +359,100 @@ def alert_xid_errors(M, **_):
              "LastXid": v[0]["Val"]} for k, v in g.items()]
 
 
+# ---- the time-series queries (issue 15): the series math is tools/series_oracle.py's,
+# written from Kusto's documented formulas, not aiq's C code
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import series_oracle  # noqa: E402
+
+
+def series_bins(rows, time, key, value, start, step, nbins, reduce, default):
+    """make-series by hand: {key: [reduce(values of bin k) or default]} over nbins bins of
+    step from start (rows with no time, or outside the bins, are left out)."""
+    g = defaultdict(lambda: defaultdict(list))
+    for r in rows:
+        t = time(r)
+        if t is None or t < start:
+            continue
+        k = int((t - start) // step)
+        if k < nbins:
+            g[key(r)][k].append(value(r))
+    return {key_: [reduce(b[k]) if k in b else default for k in range(nbins)] for key_, b in g.items()}
+
+
+def p95_anomalies(A):
+    """latency_anomalies(_chart): per deployment, the hourly p95 of successful requests over
+    the last day (empty hours interpolated), and series_decompose_anomalies of it."""
+    start, step, nbins = NOW - timedelta(hours=24), timedelta(hours=1), 24
+    ok = [r for r in A if r["Success"] is True]
+    series = series_bins(ok, lambda r: r["TimeGenerated"], deployment, lambda r: r["DurationMs"], start, step, nbins,
+                         lambda v: pct(v, 95), None)
+    for dep, p95 in series.items():
+        filled = series_oracle.fill_linear(p95, None, True)
+        yield dep, [start + k * step for k in range(nbins)], filled, series_oracle.decompose_anomalies(filled, 3.0)
+
+
+def latency_anomalies(A, **_):
+    start, step = NOW - timedelta(hours=24), timedelta(hours=1)
+    out = []
+    for dep, _, filled, a in p95_anomalies(A):
+        for k, flag in enumerate(a["flags"]):
+            if flag != 0:
+                out.append({"TimeGenerated": start + k * step, "Deployment": dep, "P95Ms": kround(filled[k], 1),
+                            "BaselineMs": kround(a["baseline"][k], 1), "Score": kround(a["scores"][k], 2),
+                            "Direction": "spike" if flag > 0 else "dip"})
+    return out
+
+
+def latency_anomalies_chart(A, **_):
+    return [{"Deployment": dep, "TimeGenerated": [t.strftime("%Y-%m-%dT%H:%M:%S.0000000Z") for t in times],
+             "P95Ms": filled, "Anomalies": [int(f) for f in a["flags"]]}
+            for dep, times, filled, a in p95_anomalies(A)]
+
+
+def token_spend_above_weekly(A, **_):
+    def tokens(r):
+        t = tolong((r.get("Properties") or {}).get("tokens.total"))
+        return None if t is None else t * r["ItemCount"]
+    ok = [r for r in A if r["Success"] is True]
+    series = series_bins(ok, lambda r: r["TimeGenerated"], deployment, tokens, NOW - timedelta(days=28),
+                         timedelta(days=1), 28, lambda v: sum(x for x in v if x is not None), 0)
+    out = []
+    for dep, spend in series.items():
+        last = float(spend[-1])
+        weekly = (spend[-8] + spend[-15] + spend[-22]) / 3.0
+        above = kround(100.0 * (last / weekly - 1), 1)
+        if above > 10.0:
+            out.append({"Deployment": dep, "LastDay": int(last), "WeeklyAverage": kround(weekly, 1), "AbovePct": above})
+    return out
+
+
+def gpu_forecast(M, **_):
+    start, step, points = NOW - timedelta(days=14), timedelta(hours=1), 24
+    util = [r for r in M if r["Namespace"] == "prometheus" and r["Name"] == "DCGM_FI_DEV_GPU_UTIL"]
+    series = series_bins(util, lambda r: parse_dt(r["TimeGenerated"]), lambda r: (r["Computer"], tag(r, "gpu")),
+                         lambda r: r["Val"], start, step, 14 * 24 + points, lambda v: sum(v) / len(v), None)
+    out = []
+    for (computer, gpu), x in series.items():
+        x = series_oracle.fill_linear(x, None, False)
+        forecast = series_oracle.decompose(x, -1, "linefit", points)["baseline"]
+        ahead = forecast[-points:]
+        peak = max(ahead)
+        out.append({"Computer": computer, "Gpu": gpu, "ForecastPeak": kround(peak, 1),
+                    "PeakAt": NOW + ahead.index(peak) * step, "HoursAboveBusy": sum(v > 80.0 for v in ahead),
+                    "LastHourAvg": kround(x[-points - 1], 1)})
+    return out
+
+
+def throttling_timechart(A, **_):
+    start, step, nbins = NOW - timedelta(days=7), timedelta(hours=1), 7 * 24
+    throttled = [r for r in A if r["ResultCode"] == "429"]
+    series = series_bins(throttled, lambda r: r["TimeGenerated"], deployment, lambda r: r["ItemCount"], start, step,
+                         nbins, sum, 0)
+    axis = [(start + k * step).strftime("%Y-%m-%dT%H:%M:%S.0000000Z") for k in range(nbins)]
+    return [{"Deployment": dep, "Total": float(sum(v)), "Throttled": v, "TimeGenerated": axis} for dep, v in series.items()]
+
+
 def render(v):
     if isinstance(v, datetime):
         return json.dumps(fmt_dt(v))
@@ -388,7 +482,10 @@ def main():
                ("alert_gpu_memory", alert_gpu_memory, "M"), ("alert_vllm_queue", alert_vllm_queue, "M"),
                ("alert_latency_slo", alert_latency_slo, "M"), ("alert_xid_errors", alert_xid_errors, "M"),
                ("alert_throttling", alert_throttling, "A"),
-               ("alert_no_success_by_deployment", alert_no_success_by_deployment, "A")]
+               ("alert_no_success_by_deployment", alert_no_success_by_deployment, "A"),
+               ("latency_anomalies", latency_anomalies, "A"), ("latency_anomalies_chart", latency_anomalies_chart, "A"),
+               ("token_spend_above_weekly", token_spend_above_weekly, "A"),
+               ("gpu_forecast", gpu_forecast, "M"), ("throttling_timechart", throttling_timechart, "A")]
     answers = {name: fn(tables[t]) for name, fn, t in queries}
     # freshness: the newest time of each table against its limit
     for table, times, max_age in [

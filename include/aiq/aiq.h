@@ -91,6 +91,7 @@ typedef struct AiqOptions {
     bool bind_only;         /* aiq check: queries are bound and never run, so a plugin whose
                                columns come from the data (evaluate pivot, bag_unpack) has
                                only the columns known without it */
+    const char *chart_file; /* --chart FILE.svg: the chart of a trailing render goes there */
 } AiqOptions;
 
 /* A new session with no tables and default options (diag: stderr). Never NULL. */
@@ -171,7 +172,12 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
 /* Runs a bound query and writes its result to out (or the options'
  * output_file) in the session's format, the whole result or nothing: an
  * error mid-query writes nothing. Returns the exit code of CLI.md (0, 3
- * with fail_on_rows); on failure err is set. */
+ * with fail_on_rows); on failure err is set.
+ * A trailing `render` draws its chart instead of the table when out is a
+ * terminal and the format the table view; elsewhere the rows go out
+ * unchanged, with one note on diag. With chart_file set, the chart is
+ * written there as SVG instead (before anything goes to out), and out
+ * (or output_file) gets the rows. */
 int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err);
 /* Writes the query's plan to out (or output_file; --explain): operators, their columns and
  * types, and what each scan reads and tests. false with err. */
@@ -184,6 +190,8 @@ AiqType aiq_query_col_type(const AiqQuery *q, int i);
 /* Whether the query is only let statements (a library of functions): it
  * checks, but has no result; running or explaining it is an error. */
 bool aiq_query_lets_only(const AiqQuery *q);
+/* The chart kind of the query's trailing render ("timechart"), or NULL. */
+const char *aiq_query_render(const AiqQuery *q);
 /* Frees a query (NULL is ignored). */
 void aiq_query_free(AiqQuery *q);
 /* Prepares, runs and frees: the exit code, err set on failure. */

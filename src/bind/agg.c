@@ -347,19 +347,14 @@ static AiqExpr *bind_group_key(Binder *b, const AiqNode *it, AiqPlan *in, Bindin
     return e;
 }
 
-/* summarize aggs by keys -> SUMMARIZE (keys, then aggregate columns)
- * followed by a PROJECT that names the results and computes expressions
- * over aggregates. */
-/* Names the columns an aggregate just gave (from column `first` of the
- * sink on) after the names of the tuple it, (A, B) = percentiles(x, 50,
- * 95): as many names as columns, none taken already. */
-static bool name_tuple(Binder *b, AggSink *s, const AiqNode *it, int first)
+/* (a, b, ...) = an aggregate of several columns: the given names replace
+ * the names of its first columns, from column first of the sink on. */
+static bool name_tuple(Binder *b, const AiqNode *it, AggSink *s, int first)
 {
-    int got = s->ncols - first;
-    if (got != it->nitems)
-        return FAILF(b, it, AIQ_ERR_BIND, "'(...) =' gives %d name%s to %s(), which gives %d column%s", it->nitems,
-                     it->nitems == 1 ? "" : "s", it->lhs->str, got, got == 1 ? "" : "s") != NULL;
-    for (int k = 0; k < got; k++) {
+    if (it->nitems > s->ncols - first)
+        return FAILF(b, it, AIQ_ERR_BIND, "%d names for an aggregate of %d column%s", it->nitems, s->ncols - first,
+                     s->ncols - first == 1 ? "" : "s") != NULL;
+    for (int k = 0; k < it->nitems; k++) {
         const char *name = it->items[k]->str;
         for (int c = 0; c < s->ncols; c++)
             if (c != first + k && strcmp(s->cols[c].name, name) == 0)
@@ -373,6 +368,9 @@ static bool name_tuple(Binder *b, AggSink *s, const AiqNode *it, int first)
     return true;
 }
 
+/* summarize aggs by keys -> SUMMARIZE (keys, then aggregate columns)
+ * followed by a PROJECT that names the results and computes expressions
+ * over aggregates. */
 AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     AggSink sink = {.input = &in->schema};
@@ -397,14 +395,14 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     int *ncols_of = aiq_arena_alloc(b->arena, sizeof *ncols_of * (size_t)(n->nitems + 1));
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *it = n->items[i];
-        bool tuple = it->kind == AIQ_N_TUPLE_ASSIGN;
-        const AiqNode *ex = it->kind == AIQ_N_ASSIGN || tuple ? it->lhs : it;
+        const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         const AiqFuncDef *called = ex->kind == AIQ_N_CALL ? aiq_func_lookup_call(ex->str, ex->nitems) : NULL;
         bool direct = called && called->agg >= 0 && !bind_find_binding(scope, ex->str);
-        if (tuple && !direct)
-            return FAILF(b, it, AIQ_ERR_BIND, "'(A, B) = ...' names the columns of one aggregation function, such as percentiles() or arg_max()");
         sink.item_name = NULL;
-        if (direct && it->kind == AIQ_N_ASSIGN) {
+        bool tuple = it->kind == AIQ_N_ASSIGN && it->nitems > 0; /* (a, b) = arg_max(...) */
+        if (tuple && !direct)
+            return FAILF(b, it, AIQ_ERR_BIND, "'(%s, ...) =' names the columns of one aggregate, such as arg_max() or percentiles()", it->str);
+        if (direct && it->kind == AIQ_N_ASSIGN && !tuple) {
             ColList cur = sink_names(&sink);
             if (bind_cols_find(&cur, it->str) >= 0)
                 return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already defined in this summarize", it->str);
@@ -418,9 +416,9 @@ AiqPlan *bind_summarize(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
             return NULL;
         first_col[i] = before;
         ncols_of[i] = sink.ncols - before;
-        results[i] = direct ? NULL : e;
-        if (tuple && !name_tuple(b, &sink, it, before))
+        if (tuple && !name_tuple(b, it, &sink, before))
             return NULL;
+        results[i] = direct ? NULL : e;
         if (!direct) {
             /* an item with no aggregate in it (Source = "x", ago(1d) - ago(2d))
              * is a constant: it names no input column, which would need one */

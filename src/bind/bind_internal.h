@@ -68,6 +68,7 @@ typedef struct ExprCtx {
     const AiqSchema *left, *right;
     const struct ColList *list; /* when set: schema's columns as a list being built, with its name index */
     int ninput;                 /* extend: list's first ninput columns are its input's (pack_all() packs those) */
+    bool tuple_ok;             /* the expression may call a function that gives several columns */
 } ExprCtx;
 
 typedef struct AggSink {
@@ -173,6 +174,20 @@ AiqPlan *bind_mv_expand(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
 /* union_legs.c */
 bool bind_union_expand(Binder *b, const AiqNode *n, Binding *scope, const AiqNode ***legs, int *nlegs);
 void bind_union_columns(Binder *b, AiqPlan *p, const char *withsource, bool inner);
+/* tuple.c: functions that give several columns (func/series_tuple.h) */
+typedef struct TupleCols {
+    int n;
+    const char **names; /* NULL: Column<n> */
+    bool *given;        /* named by the query: an extend replaces a column of that name */
+    AiqExpr **exprs;
+} TupleCols;
+/* Item it of extend, project or print: 1 when it calls a function that
+ * gives several columns (out gets them; their expressions bound in cx,
+ * then substituted through subst when not NULL), 0 when it does not
+ * (nothing bound), -1 after an error. */
+int bind_tuple_item(Binder *b, const AiqNode *it, ExprCtx *cx, const ColList *subst, TupleCols *out);
+/* The error for such a function used anywhere else; returns NULL. */
+void *bind_tuple_misused(Binder *b, const AiqNode *n, const AiqFuncDef *f);
 
 /* project.c */
 AiqExpr *bind_substitute(Binder *b, AiqExpr *e, const ColList *cols);
@@ -180,6 +195,7 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project_patterns(Binder *b, const AiqNode *n, AiqPlan *in);
 AiqPlan *bind_rename(Binder *b, const AiqNode *n, AiqPlan *in);
+bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend);
 
 /* sources.c */
 AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
@@ -188,6 +204,10 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_range(Binder *b, const AiqNode *n, Binding *scope);
 AiqPlan *bind_getschema(Binder *b, AiqPlan *in);
 bool bind_check_render(Binder *b, const AiqNode *n);
+void bind_render_spec(Binder *b, const AiqNode *n, AiqPlan *root);
+
+/* series.c */
+AiqPlan *bind_make_series(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 /* subquery.c */
 bool bind_is_tabular(Binder *b, const AiqNode *n, Binding *scope);

@@ -225,6 +225,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_RENDER: return bind_check_render(b, n) ? in : NULL;
     case AIQ_N_GETSCHEMA: return bind_getschema(b, in);
     case AIQ_N_SKIPPED: return bind_skipped(b, n);
+    case AIQ_N_MAKE_SERIES: return bind_make_series(b, n, in, scope);
     default:
         return bind_step_more(b, n, in, scope); /* issue 14's operators: ops_more.c */
     }
@@ -410,7 +411,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 AiqPlan *copy = aiq_arena_alloc(arena, sizeof *copy);
                 *copy = *root;
                 root = copy;
-                root->render = last->str;
+                bind_render_spec(&b, last, root);
             }
         }
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "func/series_tuple.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
@@ -231,8 +232,13 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
     }
     if (f->id == AIQ_FN_EXTRACT && n->nitems == 4)
         return bind_extract_typed(b, n, cx);
+    int ntuple;
+    if (aiq_func_tuple(f->id, &ntuple) && !cx->tuple_ok)
+        return bind_tuple_misused(b, n, f);
+    ExprCtx argcx = *cx; /* a call's arguments are values: no function of several columns */
+    argcx.tuple_ok = false;
     AiqExpr *special;
-    if (bind_builtin_before(b, n, f, cx, &special))
+    if (bind_builtin_before(b, n, f, &argcx, &special))
         return special;
     AiqNode reordered;
     if (f->id == AIQ_FN_EXTRACT_ALL && n->nitems == 3) {
@@ -261,7 +267,7 @@ AiqExpr *bind_call(Binder *b, const AiqNode *n, ExprCtx *cx)
             return FAILF(b, an, AIQ_ERR_BIND, "aiq passes the arguments of a built-in function such as %s() by position; remove '%s ='", f->name, an->str);
         /* datetime_diff('minute', ...) takes the part as a constant string */
         char cls = ncls ? f->args[(size_t)i < ncls ? (size_t)i : ncls - 1] : 'a';
-        if (!(args[i] = bind_expr(b, an, cx)))
+        if (!(args[i] = bind_expr(b, an, &argcx)))
             return NULL;
         args[i] = cls == 'v' ? bind_as_string(b, args[i]) : bind_coerce_dynamic(b, args[i], class_target(cls));
         if (!bind_arg_class_ok(cls, args[i]->type))

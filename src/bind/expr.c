@@ -448,8 +448,6 @@ static AiqExpr *bind_single(Binder *b, const AiqNode *n, ExprCtx *cx)
     case AIQ_N_STAR: return bind_fail(b, n, AIQ_ERR_BIND, "'*' is not allowed here");
     case AIQ_N_ASSIGN:
         return FAILF(b, n, AIQ_ERR_BIND, "unexpected assignment to '%s' here", n->str);
-    case AIQ_N_TUPLE_ASSIGN:
-        return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: '(A, B) = ...' outside summarize");
     default:
         return bind_fail(b, n, AIQ_ERR_BIND, "a table expression cannot be used as a scalar value here");
     }

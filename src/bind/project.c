@@ -82,6 +82,27 @@ AiqExpr *bind_substitute(Binder *b, AiqExpr *e, const ColList *cols)
     return subst(b, e, cols);
 }
 
+/* Adds the columns of a function that gives several (bind/tuple.c) to an
+ * extend's or a project's list: a name the query gave replaces a column of
+ * that name in an extend (as `x = ...` does) and clashes in a project; the
+ * names Kusto makes up take a numeric suffix when taken. */
+bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend)
+{
+    for (int k = 0; k < tc->n; k++) {
+        const char *name = tc->names[k] ? tc->names[k] : bind_column_n(b, cols);
+        int at = bind_cols_find(cols, name);
+        if (tc->given[k] && at >= 0 && !extend)
+            return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already in the projection", name) != NULL;
+        if (tc->given[k] && at >= 0) {
+            cols->exprs[at] = tc->exprs[k];
+            cols->cols[at].type = tc->exprs[k]->type;
+            continue;
+        }
+        bind_cols_push(b, cols, bind_unique_name(b, cols, name), tc->exprs[k]->type, tc->exprs[k]);
+    }
+    return true;
+}
+
 AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     ColList cols = {0};
@@ -90,7 +111,14 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = bind_schema_of(&cols);
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &cur, .scope = scope, .list = &cols, .ninput = in->schema.ncols});
+        ExprCtx cx = {.schema = &cur, .scope = scope, .list = &cols, .ninput = in->schema.ncols};
+        TupleCols tc;
+        int tuple = bind_tuple_item(b, it, &cx, &cols, &tc);
+        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, true)))
+            return NULL;
+        if (tuple > 0)
+            continue;
+        AiqExpr *e = bind_expr(b, ex, &cx);
         if (!e)
             return NULL;
         e = bind_substitute(b, e, &cols);
@@ -114,15 +142,26 @@ AiqPlan *bind_project(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &in->schema, .scope = scope});
+        ExprCtx cx = {.schema = &in->schema, .scope = scope};
+        TupleCols tc;
+        int tuple = bind_tuple_item(b, it, &cx, NULL, &tc);
+        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, false)))
+            return NULL;
+        if (tuple > 0)
+            continue;
+        AiqExpr *e = bind_expr(b, ex, &cx);
         if (!e)
             return NULL;
         const char *name = it->kind == AIQ_N_ASSIGN ? it->str : bind_expr_name(b, ex);
         if (!name)
             name = bind_column_n(b, &cols);
-        if (bind_cols_find(&cols, name) >= 0)
+        /* a name the query gives (a = ..., or a column itself) is the
+         * query's to keep unique; one Kusto derives from an argument
+         * (series_fill_linear(x) -> x) takes a suffix: x1 */
+        bool given = it->kind == AIQ_N_ASSIGN || ex->kind == AIQ_N_NAME;
+        if (bind_cols_find(&cols, name) >= 0 && given)
             return FAILF(b, it, AIQ_ERR_BIND, "column '%s' is already in the projection", name);
-        bind_cols_push(b, &cols, name, e->type, e);
+        bind_cols_push(b, &cols, bind_unique_name(b, &cols, name), e->type, e);
     }
     return bind_project_plan(b, in, &cols);
 }

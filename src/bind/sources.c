@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "chart/chart.h"
 #include "util/strbuf.h"
 
 /* Appends s[0..n) to a regex, escaping its metacharacters. */
@@ -213,7 +214,14 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope)
     for (int i = 0; i < n->nitems; i++) {
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
-        AiqExpr *e = bind_expr(b, ex, &(ExprCtx){.schema = &empty, .scope = scope});
+        ExprCtx cx = {.schema = &empty, .scope = scope};
+        TupleCols tc;
+        int tuple = bind_tuple_item(b, it, &cx, NULL, &tc);
+        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, false)))
+            return NULL;
+        if (tuple > 0)
+            continue;
+        AiqExpr *e = bind_expr(b, ex, &cx);
         if (!e)
             return NULL;
         const char *name = it->kind == AIQ_N_ASSIGN ? it->str : aiq_arena_printf(b->arena, "print_%d", i);
@@ -286,9 +294,56 @@ AiqPlan *bind_getschema(Binder *b, AiqPlan *in)
     return values_plan(b, &cols, v, nc);
 }
 
-/* render: the result is the table as it is (a chart is drawn from it
- * elsewhere); the chart kind and property names must be Kusto's, which
- * rejects others. */
+/* The text of a render property's value: a string's decoded text, a
+ * name, a number or bool as written in KQL; NULL for anything else. */
+static const char *render_value_text(Binder *b, const AiqNode *v)
+{
+    bool neg = v->kind == AIQ_N_UNARY && v->op == AIQ_FN_NEG && v->lhs->kind == AIQ_N_LITERAL;
+    const AiqNode *x = neg ? v->lhs : v;
+    if (x->kind == AIQ_N_NAME)
+        return neg ? NULL : x->str;
+    if (x->kind != AIQ_N_LITERAL || x->isnull)
+        return NULL;
+    switch (x->type) {
+    case AIQ_TYPE_STRING: return neg ? NULL : aiq_arena_strndup(b->arena, x->str, x->slen);
+    case AIQ_TYPE_BOOL: return neg ? NULL : x->i64 ? "true" : "false";
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: return aiq_arena_printf(b->arena, "%s%lld", neg ? "-" : "", (long long)x->i64);
+    case AIQ_TYPE_REAL: return aiq_arena_printf(b->arena, "%s%.17g", neg ? "-" : "", x->f64);
+    default: return NULL;
+    }
+}
+
+/* The properties of render n as name/value pairs: a column list goes on
+ * over the NAME items after its property (ycolumns=a, b). NULL after an
+ * error; *np gets the count. */
+static AiqRenderProp *render_props(Binder *b, const AiqNode *n, int *np)
+{
+    AiqRenderProp *props = aiq_arena_calloc(b->arena, sizeof *props * (size_t)(n->nparams + 1));
+    *np = 0;
+    for (int i = 0; i < n->nparams; i++) {
+        const AiqNode *prm = n->params[i];
+        if (prm->kind != AIQ_N_ASSIGN) {
+            const char *more = prm->kind == AIQ_N_NAME ? prm->str : NULL;
+            if (!*np || !more)
+                return FAILF(b, prm, AIQ_ERR_BIND, "expected a render property such as title=\"...\", or a column name in a column list");
+            AiqRenderProp *last = &props[*np - 1];
+            last->value = aiq_arena_printf(b->arena, "%s, %s", last->value, more);
+            last->len = prm->off + prm->len - last->off;
+            continue;
+        }
+        const char *value = render_value_text(b, prm->lhs);
+        if (!value)
+            return FAILF(b, prm->lhs, AIQ_ERR_BIND, "the value of render property %s must be a string, a name, a number or a bool", prm->str);
+        props[(*np)++] = (AiqRenderProp){prm->str, value, prm->off, prm->len};
+    }
+    return props;
+}
+
+/* render: the result is the table as it is (the session draws the chart);
+ * the chart kind and property names must be Kusto's, which rejects others,
+ * and the values of the kinds aiq draws are checked as the chart engine
+ * will read them, so that `aiq check` finds a bad one. */
 bool bind_check_render(Binder *b, const AiqNode *n)
 {
     static const char *const kinds[] = {
@@ -315,5 +370,30 @@ bool bind_check_render(Binder *b, const AiqNode *n)
         if (!known)
             return FAILF(b, prm, AIQ_ERR_BIND, "unknown render property '%s'", prm->str) != NULL;
     }
+    int np;
+    AiqRenderProp *rp = render_props(b, n, &np);
+    if (!rp)
+        return false;
+    AiqChartRequest req;
+    AiqError ignored = {0};
+    AiqChartSpan span = {n->op, (int32_t)strlen(n->str)};
+    if (!aiq_chart_request_init(&req, n->str, span, &ignored))
+        return true; /* a kind aiq does not draw (card, ...): the session says so when it draws */
+    for (int i = 0; i < np; i++) {
+        if (strcmp(rp[i].name, "xmin") == 0 || strcmp(rp[i].name, "xmax") == 0)
+            continue; /* Kusto takes them; aiq's axes fit the data (noted when drawn) */
+        if (!aiq_chart_request_set(&req, b->arena, rp[i].name, rp[i].value, (AiqChartSpan){rp[i].off, rp[i].len}, b->err))
+            return false;
+    }
     return true;
+}
+
+void bind_render_spec(Binder *b, const AiqNode *n, AiqPlan *root)
+{
+    int np;
+    root->render = n->str;
+    root->render_off = n->op;
+    root->render_len = (int32_t)strlen(n->str);
+    root->render_props = render_props(b, n, &np);
+    root->nrender_props = root->render_props ? np : 0;
 }

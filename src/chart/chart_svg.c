@@ -88,7 +88,9 @@ static double text_px(const char *s, double font)
 /* s cut with an ellipsis to about px pixels of font; the arena owns it. */
 static const char *clip_px(Svg *g, const char *s, double font, double px)
 {
-    int chars = (int)(px / (font * 0.58));
+    /* (rounded: px is often text_px() of s itself, and the division must
+     * give its width back, not one character less) */
+    int chars = (int)(px / (font * 0.58) + 1e-6);
     return aiq_chart_text_clip(&g->arena, s, chars > 1 ? chars : 1, true);
 }
 

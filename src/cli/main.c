@@ -55,6 +55,9 @@ static void usage(FILE *out)
           "      --crlf              end csv/tsv lines with CR LF (default: LF)\n"
           "      --output FILE       write the result to FILE atomically (temporary file + rename)\n"
           "      --color WHEN        auto, always, never\n"
+          "      --chart FILE.svg    write the chart of a query ending in render to FILE.svg;\n"
+          "                          the rows go to stdout (without it, render draws the\n"
+          "                          chart on a terminal in place of the table)\n"
           "Query:\n"
           "  -q, --query TEXT        the query text\n"
           "  -f, --file FILE         read the query from FILE\n"
@@ -81,6 +84,7 @@ typedef struct Options {
     const char *now_text;
     const char *color;
     const char *output_file; /* --output: NULL or "-" is stdout */
+    const char *chart_file;
     bool no_header, crlf, strict, fail_on_rows, explain, timing;
     size_t max_memory;
     int threads;
@@ -235,6 +239,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
         {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
         {"crlf", no_argument, 0, 'R'}, {"output", required_argument, 0, 'O'}, {0, 0, 0, 0},
+        {"crlf", no_argument, 0, 'R'}, {"chart", required_argument, 0, 'G'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};
@@ -264,6 +269,7 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
             }
             o->output_file = strcmp(optarg, "-") == 0 ? NULL : optarg;
             break;
+        case 'G': o->chart_file = optarg; break;
         case 'q': o->query_text = optarg; break;
         case 'f': o->query_file = optarg; break;
         case 'N': o->now_text = optarg; break;
@@ -488,6 +494,14 @@ static int run_query(AiqSession *ses, const char *name, const char *text, size_t
     if (!q)
         return report(&err, name, text, len);
     int rc = 0;
+    const char *chart_file = aiq_session_options(ses)->chart_file;
+    const char *render = aiq_query_render(q);
+    if (chart_file && !explain && (!render || strcmp(render, "table") == 0)) {
+        fprintf(stderr, "aiq: --chart %s: the query %s; end it with a chart such as '| render timechart'\n", chart_file,
+                render ? "ends in 'render table', which draws no chart" : "does not end in 'render'");
+        aiq_query_free(q);
+        return 2;
+    }
     if (!aiq_session_check_bindings(ses, &err)) {
         fprintf(stderr, "aiq: %s\n", err.msg);
         rc = aiq_error_exit_code(err.code);
@@ -621,7 +635,7 @@ int main(int argc, char **argv)
                        .color = o.color, .output_file = o.output_file, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
-                       .params_declared = true, .diag = stderr};
+                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
     if (is_check) {
         o.bundled = false;           /* no notice about now() when only checking */

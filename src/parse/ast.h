@@ -30,8 +30,8 @@ typedef enum AiqNodeKind {
     AIQ_N_INDEX,        /* lhs[rhs] */
     AIQ_N_IN,           /* op: AIQ_FN_IN, _NOT_IN, _IN_CI, _NOT_IN_CI, _HAS_ANY, _HAS_ALL; lhs; items: the set */
     AIQ_N_BETWEEN,      /* op: AIQ_FN_BETWEEN or _NOT_BETWEEN; lhs; rhs: low; extra: high */
-    AIQ_N_ASSIGN,       /* str: new name; lhs: expression */
-    AIQ_N_TUPLE_ASSIGN, /* (A, B) = expr: items: the names (NAME); lhs: expression */
+    AIQ_N_ASSIGN,       /* str: new name; lhs: expression; items: NAME nodes when several names
+                           are given, (a, b) = f(...) (str: the first) */
     AIQ_N_SORT_KEY,     /* lhs: expression; op: AIQ_SORT_* flags */
     AIQ_N_COLDECL,      /* str: name; type (parse captures, datatable, typeof) */
     /* tabular sources */
@@ -59,7 +59,8 @@ typedef enum AiqNodeKind {
     AIQ_N_PARSE,        /* op: AIQ_PARSE_*; rhs: source expression; items: STRING literals,
                            COLDECL and STAR parts of the pattern; params */
     AIQ_N_AS,           /* str: name */
-    AIQ_N_RENDER,       /* str: chart kind */
+    AIQ_N_RENDER,       /* str: chart kind; op: its offset; params: the properties (ASSIGN, and
+                           NAME for the rest of a column list: ycolumns=a, b) */
     AIQ_N_GETSCHEMA,    /* (none) */
     AIQ_N_SERIALIZE,    /* items: ASSIGN (optional) */
     AIQ_N_SKIPPED,      /* valid KQL aiq does not run yet (parse_skip.c): str: its name; lhs: the
@@ -85,6 +86,12 @@ typedef enum AiqNodeKind {
                            (`Col:"term"`) or NULL for any column */
     AIQ_N_EXTERNALDATA, /* params: COLDECL; items: STRING literals (paths, URLs); items2: ASSIGN
                            with-properties */
+    AIQ_N_MAKE_SERIES,  /* items: aggregates (or ASSIGN); items2: by expressions; params: named
+                           params; rhs: SERIES_SPEC */
+    AIQ_N_SERIES_SPEC,  /* make-series' axis: items2[0]: the axis (expression or ASSIGN); lhs:
+                           from, rhs: to (each NULL when left out), extra: step; op: 1 for the
+                           old form `in range(start, stop, step)`; items: per aggregate, its
+                           `default =` value or NULL */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
 

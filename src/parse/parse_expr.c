@@ -631,9 +631,45 @@ bool parse_comma_list(Parser *p, NodeList *out, AiqNode *(*item)(Parser *))
 
 /* ---- column lists ----------------------------------------------------- */
 
-/* column_expr -> [ name '=' ] expr */
+/* Whether the tokens ahead are '(' name { ',' name } ')' '=': the names
+ * of the columns of a function that gives several (series_fit_line). */
+static bool at_tuple_names(const Parser *p)
+{
+    if (!at(p, AIQ_TK_LPAREN))
+        return false;
+    for (int k = 1;; k += 2) {
+        if (!is_name_token(peek_at(p, k)))
+            return false;
+        AiqTokKind next = peek_at(p, k + 1)->kind;
+        if (next == AIQ_TK_RPAREN)
+            return peek_at(p, k + 2)->kind == AIQ_TK_ASSIGN;
+        if (next != AIQ_TK_COMMA)
+            return false;
+    }
+}
+
+/* column_expr -> [ name '=' | '(' name { ',' name } ')' '=' ] expr
+ * The names in parentheses go to the ASSIGN's items (str: the first). */
 AiqNode *parse_column_expr(Parser *p)
 {
+    if (at_tuple_names(p)) {
+        AiqNode *a = new_node(p, AIQ_N_ASSIGN, advance(p));
+        NodeList names = {0};
+        do {
+            AiqNode *nm = new_node(p, AIQ_N_NAME, peek(p));
+            if (!(nm->str = parse_name(p, "a column name")))
+                return NULL;
+            list_push(p, &names, nm);
+        } while (accept(p, AIQ_TK_COMMA));
+        advance(p); /* ')' */
+        advance(p); /* '=' */
+        a->items = names.items;
+        a->nitems = names.n;
+        a->str = names.items[0]->str;
+        if (!(a->lhs = parse_expr(p)))
+            return NULL;
+        return finish(p, a);
+    }
     if (is_name_token(peek(p)) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
         const AiqToken *t = peek(p);
         AiqNode *a = new_node(p, AIQ_N_ASSIGN, t);
@@ -643,27 +679,6 @@ AiqNode *parse_column_expr(Parser *p)
         advance(p); /* '=' */
         a->lhs = parse_expr(p);
         if (!a->lhs)
-            return NULL;
-        return finish(p, a);
-    }
-    /* tuple_assign -> '(' name { ',' name } ')' '=' expr: the columns an
-     * aggregate gives several of, named at once (percentiles, arg_max) */
-    if (at(p, AIQ_TK_LPAREN) && is_name_token(peek_at(p, 1)) &&
-        peek_at(p, 2)->kind == AIQ_TK_COMMA) {
-        AiqNode *a = new_node(p, AIQ_N_TUPLE_ASSIGN, peek(p));
-        const AiqToken *open = advance(p);
-        NodeList names = {0};
-        do {
-            AiqNode *nm = new_node(p, AIQ_N_NAME, peek(p));
-            if (!(nm->str = parse_name(p, "a column name in '(A, B) = ...'")))
-                return NULL;
-            list_push(p, &names, nm);
-        } while (accept(p, AIQ_TK_COMMA));
-        if (!expect_close(p, AIQ_TK_RPAREN, open) || !expect(p, AIQ_TK_ASSIGN, "after '(A, B)'"))
-            return NULL;
-        a->items = names.items;
-        a->nitems = names.n;
-        if (!(a->lhs = parse_expr(p)))
             return NULL;
         return finish(p, a);
     }

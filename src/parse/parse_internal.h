@@ -209,4 +209,7 @@ AiqNode *parse_skipped_operator(Parser *p, AiqNode *input);
 AiqNode *parse_skipped_source(Parser *p);
 AiqNode *parse_skipped_statement(Parser *p);
 
+/* parse_series.c: make-series */
+AiqNode *parse_make_series(Parser *p, const AiqToken *t, AiqNode *input);
+
 #endif

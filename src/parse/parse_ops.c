@@ -392,6 +392,9 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
     } else if (at_word(p, "parse")) {
         advance(p);
         return parse_parse_op(p, t, input);
+    } else if (at_word(p, "make-series")) {
+        advance(p);
+        return parse_make_series(p, t, input);
     } else if (at_word(p, "as")) {
         /* as_op -> 'as' params name */
         advance(p);
@@ -405,9 +408,17 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
          * (the properties without `with` are Kusto's older form: kind=stacked) */
         advance(p);
         n = op_node(p, AIQ_N_RENDER, t, input);
+        const AiqToken *kind = peek(p);
         if (!(n->str = parse_name(p, "a chart kind such as timechart after 'render'")))
             return NULL;
-        if (accept_word(p, "with")) {
+        n->op = kind->off; /* where the chart kind is written, for errors about it */
+        if (is_name_token(peek(p)) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
+            NodeList props = {0};
+            if (!parse_comma_list(p, &props, parse_column_expr))
+                return NULL;
+            n->params = props.items;
+            n->nparams = props.n;
+        } else if (accept_word(p, "with")) {
             const AiqToken *open = peek(p);
             if (!expect(p, AIQ_TK_LPAREN, "after 'with'"))
                 return NULL;

@@ -25,7 +25,7 @@ const char *const aiq_parse_operator_names[] = {
     "where", "filter", "extend", "project", "project-away", "project-keep", "project-rename",
     "project-reorder", "summarize", "sort", "order", "top", "take", "limit", "count",
     "distinct", "join", "union", "mv-expand", "parse", "as", "render", "getschema",
-    "serialize", NULL,
+    "serialize", "make-series", NULL,
 };
 
 /* param -> name ':' ( type | '(' '*' ')' | '(' coldecl {',' coldecl} ')' ) [ '=' expr ] */

@@ -281,21 +281,20 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
         aiq_sb_puts(out, "))");
         break;
     case AIQ_N_ASSIGN:
-        print_name(out, n->str);
+        if (n->nitems) { /* (a, b) = f(...) */
+            aiq_sb_putc(out, '(');
+            for (int i = 0; i < n->nitems; i++) {
+                aiq_sb_puts(out, i ? ", " : "");
+                print_name(out, n->items[i]->str);
+            }
+            aiq_sb_putc(out, ')');
+        } else {
+            print_name(out, n->str);
+        }
         aiq_sb_puts(out, " = ");
         print_expr(out, n->lhs);
         if (n->type)
             aiq_sb_printf(out, " to typeof(%s)", aiq_type_name(n->type));
-        break;
-    case AIQ_N_TUPLE_ASSIGN:
-        aiq_sb_putc(out, '(');
-        for (int i = 0; i < n->nitems; i++) {
-            if (i)
-                aiq_sb_puts(out, ", ");
-            print_name(out, n->items[i]->str);
-        }
-        aiq_sb_puts(out, ") = ");
-        print_expr(out, n->lhs);
         break;
     case AIQ_N_SORT_KEY: print_sort_key(out, n); break;
     case AIQ_N_COLDECL:
@@ -474,6 +473,48 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_PARSE_KV: case AIQ_N_MV_APPLY: case AIQ_N_EVALUATE: case AIQ_N_TOP_NESTED:
     case AIQ_N_NESTED_LEVEL: case AIQ_N_SEARCH: case AIQ_N_SEARCH_TERM: case AIQ_N_EXTERNALDATA:
         aiq_print_more(out, n); /* printer_more.c */
+        break;
+    case AIQ_N_MAKE_SERIES:
+        print_input(out, n);
+        aiq_sb_puts(out, "make-series");
+        print_params(out, n->params, n->nparams);
+        for (int i = 0; i < n->nitems; i++) {
+            aiq_sb_puts(out, i ? ", " : " ");
+            print_expr(out, n->items[i]);
+            if (i < n->rhs->nitems && n->rhs->items[i]) {
+                aiq_sb_puts(out, " default = ");
+                print_expr(out, n->rhs->items[i]);
+            }
+        }
+        aiq_print_node(out, n->rhs);
+        if (n->nitems2) {
+            aiq_sb_puts(out, " by ");
+            print_list(out, n->items2, n->nitems2);
+        }
+        break;
+    case AIQ_N_SERIES_SPEC:
+        aiq_sb_puts(out, " on ");
+        print_expr(out, n->items2[0]);
+        if (n->op == 1) {
+            aiq_sb_puts(out, " in range(");
+            print_expr(out, n->lhs);
+            aiq_sb_puts(out, ", ");
+            print_expr(out, n->rhs);
+            aiq_sb_puts(out, ", ");
+            print_expr(out, n->extra);
+            aiq_sb_putc(out, ')');
+            break;
+        }
+        if (n->lhs) {
+            aiq_sb_puts(out, " from ");
+            print_expr(out, n->lhs);
+        }
+        if (n->rhs) {
+            aiq_sb_puts(out, " to ");
+            print_expr(out, n->rhs);
+        }
+        aiq_sb_puts(out, " step ");
+        print_expr(out, n->extra);
         break;
     case AIQ_N_KIND_COUNT: break;
     }

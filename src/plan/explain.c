@@ -230,7 +230,10 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth)
             if (e->kind == AIQ_E_COLUMN && in && strcmp(in->cols[e->col].name, p->schema.cols[i].name) == 0)
                 aiq_sb_puts(out, p->schema.cols[i].name);
             else {
-                aiq_sb_printf(out, "%s=", p->schema.cols[i].name);
+                if (p->schema.cols[i].name[0] == '\x01') /* an internal column, as columns() shows it */
+                    aiq_sb_printf(out, "#%d=", i);
+                else
+                    aiq_sb_printf(out, "%s=", p->schema.cols[i].name);
                 aiq_explain_expr(out, e, in);
             }
         }
@@ -290,6 +293,33 @@ static void line(AiqStrBuf *out, const AiqPlan *p, int depth)
         break;
     case AIQ_P_PARSE: aiq_sb_printf(out, " regex=/%s/", p->regex); break;
     case AIQ_P_SHARED: aiq_sb_printf(out, " #%d (evaluated once)", p->shared_id); break;
+    case AIQ_P_MAKE_SERIES: {
+        const AiqSeriesSpec *sp = p->series;
+        if (sp->old_range) {
+            aiq_sb_puts(out, " in range(");
+            aiq_explain_expr(out, sp->from, in);
+            aiq_sb_puts(out, ", ");
+            aiq_explain_expr(out, sp->to, in);
+            aiq_sb_puts(out, ", ");
+        } else {
+            aiq_sb_puts(out, " from ");
+            if (sp->from)
+                aiq_explain_expr(out, sp->from, in);
+            else
+                aiq_sb_puts(out, "(the data)");
+            aiq_sb_puts(out, " to ");
+            if (sp->to)
+                aiq_explain_expr(out, sp->to, in);
+            else
+                aiq_sb_puts(out, "(the data)");
+            aiq_sb_puts(out, " step ");
+        }
+        aiq_explain_expr(out, sp->step, in);
+        aiq_sb_puts(out, sp->old_range ? ")" : "");
+        if (sp->nonempty)
+            aiq_sb_puts(out, " kind=nonempty");
+        break;
+    }
     default: break;
     }
     columns(out, &p->schema);

@@ -59,7 +59,8 @@ typedef struct AiqAgg {
     X(COMPUTED, "computed")   /* computed: a table the binder had computed (bind/plugins.c) */ \
     X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */                 \
     X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */ \
-    X(PARSE_KV, "parse-kv")   /* kv: how; limit: the source column; expand_cols: the keys' columns */
+    X(PARSE_KV, "parse-kv")   /* kv: how; limit: the source column; expand_cols: the keys' columns */ \
+    X(MAKE_SERIES, "make-series") /* series: input's rows (by keys, axis bin) -> arrays */
 
 /* A level of top-nested: how many of its values (-1: all), in which order,
  * and the row the others make (others.type 0: none) with the aggregation
@@ -110,6 +111,31 @@ typedef enum AiqPlanKind {
 #undef AIQ_PLAN_ENUM
     AIQ_P_KIND_COUNT
 } AiqPlanKind;
+
+/* MAKE_SERIES: the last step of make-series (bind/series.c). Its input is
+ * a summarize by the `by` keys and the binned axis, with one column per
+ * aggregate after them; each combination of keys becomes one row whose
+ * aggregate columns and axis are dynamic arrays over the bins
+ * (exec/op_make_series.c). The range and defaults are expressions without
+ * columns, evaluated once when the operator runs. */
+typedef struct AiqSeriesSpec {
+    int nkeys;                 /* input and output columns 0 .. nkeys-1: the by keys */
+    int nvalues;               /* input columns after the axis (nkeys): the aggregates */
+    AiqType axis_type;         /* datetime, timespan, int, long or real */
+    const AiqExpr *from, *to;  /* the main form's range; NULL when left out (from the data) */
+    const AiqExpr *step;
+    bool old_range;            /* `in range(from, to, step)`: bins of bin(), `to` a bin too */
+    bool nonempty;             /* kind=nonempty: a row of defaults when the input has no rows */
+    const AiqExpr **defaults;  /* per aggregate: the value of a bin without rows */
+} AiqSeriesSpec;
+
+/* A property of a trailing `render`, as the query wrote it: the session
+ * hands it to the chart engine (chart/chart.h) when it draws. */
+typedef struct AiqRenderProp {
+    const char *name;  /* as written (Kusto's are lowercase) */
+    const char *value; /* a string's decoded text, a column list "a, b", a word or number */
+    int32_t off, len;  /* where the property stands in the query, for errors */
+} AiqRenderProp;
 
 typedef struct AiqPlan AiqPlan;
 struct AiqPlan {
@@ -176,6 +202,10 @@ struct AiqPlan {
                               no result to run */
     struct AiqTable **computed_tables; /* root only: COMPUTED tables, freed by aiq_plan_release */
     int ncomputed;
+    int32_t render_off, render_len;      /* root only: where the chart kind is written */
+    const AiqRenderProp *render_props;   /* root only: its with (...) properties */
+    int nrender_props;
+    const AiqSeriesSpec *series; /* MAKE_SERIES */
 };
 
 /* Returns a readable name of a plan kind ("scan", "filter", ...). */

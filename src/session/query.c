@@ -151,11 +151,21 @@ void aiq_query_free(AiqQuery *q)
     aiq_xfree(q);
 }
 
+const char *aiq_query_render(const AiqQuery *q) { return q->plan ? q->plan->render : NULL; }
 int aiq_query_ncols(const AiqQuery *q) { return q->plan ? q->plan->schema.ncols : 0; }
 const char *aiq_query_col_name(const AiqQuery *q, int i) { return q->plan->schema.cols[i].name; }
 AiqType aiq_query_col_type(const AiqQuery *q, int i) { return q->plan->schema.cols[i].type; }
 
 /* ---- running ------------------------------------------------------------------ */
+
+/* Colour: when asked (--color=always), else on a terminal without NO_COLOR;
+ * out NULL (a file): only when asked. */
+static bool use_color(const AiqOptions *o, FILE *out)
+{
+    bool tty = out && isatty(fileno(out));
+    return o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
+                    : tty && !getenv("NO_COLOR");
+}
 
 /* How the result is rendered: the session's format; colour only for a
  * table on a terminal (or when asked), never with NO_COLOR set. out is
@@ -165,10 +175,7 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
     AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf};
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
-    bool tty = out && isatty(fileno(out));
-    bool color = o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
-                          : tty && !getenv("NO_COLOR");
-    oo.color = color && oo.format == AIQ_FMT_TABLE;
+    oo.color = use_color(o, out) && oo.format == AIQ_FMT_TABLE;
     return oo;
 }
 
@@ -211,14 +218,38 @@ static bool empty_unprinted(const AiqOptions *o, const AiqOutputOptions *oo, int
             oo->format == AIQ_FMT_MARKDOWN);
 }
 
+/* The result as out shows it, into sb: a trailing render's chart on a
+ * terminal in the table format (the table, with a note, when it cannot be
+ * drawn), else the rows in the session's format, with one note on diag
+ * that render was not drawn there. With --chart the chart went to its
+ * file, and out gets the rows, terminal or not. out is NULL for a file
+ * (--output). */
+static void show_result(const AiqPlan *plan, const AiqTable *result, const AiqOptions *o, FILE *out, AiqStrBuf *sb)
+{
+    AiqOutputOptions oo = output_options(o, out);
+    bool chart = plan->render && strcmp(plan->render, "table") != 0;
+    bool tty = out && isatty(fileno(out));
+    if (chart && !o->chart_file && tty && oo.format == AIQ_FMT_TABLE) {
+        AiqError why = {0};
+        if (aiq_session_render_term(plan, result, out, use_color(o, out), sb, &why))
+            return;
+        if (o->diag)
+            fprintf(o->diag, "aiq: render %s: %s; the table follows\n", plan->render, why.msg);
+    } else if (chart && o->diag && !o->chart_file) {
+        fprintf(o->diag, "aiq: render %s not drawn: %s; the rows follow unchanged (--chart FILE.svg draws it to a file)\n",
+                plan->render, tty ? "the output format is not the table view" : "the output is not a terminal");
+    }
+    aiq_output_table(sb, result, &oo);
+}
+
 /* Renders the result and hands it over (deliver). false with err. */
-static bool write_result(const AiqOptions *o, FILE *out, const AiqTable *result, AiqError *err)
+static bool write_result(const AiqOptions *o, FILE *out, const AiqPlan *plan, const AiqTable *result, AiqError *err)
 {
     AiqOutputOptions oo = output_options(o, o->output_file ? NULL : out);
     AiqStrBuf sb;
     aiq_sb_init(&sb);
     if (!empty_unprinted(o, &oo, result->nrows))
-        aiq_output_table(&sb, result, &oo);
+        show_result(plan, result, o, o->output_file ? NULL : out, &sb);
     bool written = deliver(o, out, aiq_sb_str(&sb), sb.len, err);
     aiq_sb_free(&sb);
     return written;
@@ -247,7 +278,9 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     double t2 = aiq_exec_clock();
     tm->run = t2 - t1;
     int64_t nrows = result ? result->nrows : 0;
-    bool written = result && write_result(o, out, result, err);
+    /* the chart is the job with --chart: nothing goes out without it */
+    bool charted = result && (!o->chart_file || aiq_session_render_svg(plan, result, o->chart_file, err));
+    bool written = charted && write_result(o, out, plan, result, err);
     aiq_table_free(result);
     tm->output = aiq_exec_clock() - t2;
     tm->output_done = written;

@@ -17,6 +17,7 @@
 #include "exec/run.h"
 #include "io/catalog.h"
 #include "io/jsonl.h"
+#include "util/strbuf.h"
 
 /* What a file was when a table's rows were read, to say how it changed. */
 typedef struct AiqFileFacts {
@@ -129,5 +130,18 @@ void aiq_session_cache_free(AiqSession *s);
 AiqScanSource aiq_session_scan_source(AiqSession *s);
 /* The threads parsing input: the option, or one per online core. */
 int aiq_session_threads(const AiqSession *s);
+
+/* ---- render.c: the chart of a trailing render ------------------------------ */
+
+/* Appends the chart plan's render asks for over result t to sb, drawn for
+ * the terminal out (its width, a height that fits it; ANSI colour when
+ * color). false, sb untouched and why set, when it cannot be drawn (a
+ * kind aiq does not draw, a timechart without a datetime column, ...). */
+bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, bool color, AiqStrBuf *sb,
+                             AiqError *why);
+/* Writes that chart as an SVG document to path, whole or not at all (a
+ * temporary file renamed into place). false with err set: the chart cannot
+ * be drawn, or the file cannot be written (AIQ_ERR_IO). */
+bool aiq_session_render_svg(const AiqPlan *plan, const AiqTable *t, const char *path, AiqError *err);
 
 #endif
