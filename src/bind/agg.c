@@ -351,9 +351,10 @@ static AiqExpr *bind_group_key(Binder *b, const AiqNode *it, AiqPlan *in, Bindin
  * the names of its first columns, from column first of the sink on. */
 static bool name_tuple(Binder *b, const AiqNode *it, AggSink *s, int first)
 {
-    if (it->nitems > s->ncols - first)
-        return FAILF(b, it, AIQ_ERR_BIND, "%d names for an aggregate of %d column%s", it->nitems, s->ncols - first,
-                     s->ncols - first == 1 ? "" : "s") != NULL;
+    int got = s->ncols - first;
+    if (it->nitems > got)
+        return FAILF(b, it, AIQ_ERR_BIND, "'(...) =' gives %d names to %s(), which gives %d column%s", it->nitems,
+                     it->lhs->str, got, got == 1 ? "" : "s") != NULL;
     for (int k = 0; k < it->nitems; k++) {
         const char *name = it->items[k]->str;
         for (int c = 0; c < s->ncols; c++)

@@ -225,8 +225,11 @@ AiqPlan *bind_make_series(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     sum->nitems = n->nitems;
     sum->items2 = aiq_arena_alloc(b->arena, sizeof *sum->items2 * (size_t)(n->nitems2 + 1));
     memcpy(sum->items2, n->items2, sizeof *sum->items2 * (size_t)n->nitems2);
-    AiqNode *key = node_like(b, AIQ_N_NAME, axis);
+    AiqNode *axis_ref = node_like(b, AIQ_N_NAME, axis);
+    axis_ref->str = AXIS_COLUMN;
+    AiqNode *key = node_like(b, AIQ_N_ASSIGN, axis); /* named: a \001 name alone is unnamed (scope.c) */
     key->str = AXIS_COLUMN;
+    key->lhs = axis_ref;
     sum->items2[n->nitems2] = key;
     sum->nitems2 = n->nitems2 + 1;
     if (!(p = bind_summarize(b, sum, p, scope)))

@@ -238,8 +238,8 @@ static int parse_options(int argc, char **argv, Options *o, AiqSession *ses, boo
         {"threads", required_argument, 0, 'j'}, {"explain", no_argument, 0, 'E'},
         {"timing", no_argument, 0, 'T'}, {"strict", no_argument, 0, 's'},
         {"version", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'},
-        {"crlf", no_argument, 0, 'R'}, {"output", required_argument, 0, 'O'}, {0, 0, 0, 0},
-        {"crlf", no_argument, 0, 'R'}, {"chart", required_argument, 0, 'G'}, {0, 0, 0, 0},
+        {"crlf", no_argument, 0, 'R'}, {"output", required_argument, 0, 'O'},
+        {"chart", required_argument, 0, 'G'}, {0, 0, 0, 0},
     };
     int c;
     AiqError err = {0};

@@ -412,13 +412,7 @@ AiqNode *parse_operator(Parser *p, AiqNode *input)
         if (!(n->str = parse_name(p, "a chart kind such as timechart after 'render'")))
             return NULL;
         n->op = kind->off; /* where the chart kind is written, for errors about it */
-        if (is_name_token(peek(p)) && peek_at(p, 1)->kind == AIQ_TK_ASSIGN) {
-            NodeList props = {0};
-            if (!parse_comma_list(p, &props, parse_column_expr))
-                return NULL;
-            n->params = props.items;
-            n->nparams = props.n;
-        } else if (accept_word(p, "with")) {
+        if (accept_word(p, "with")) {
             const AiqToken *open = peek(p);
             if (!expect(p, AIQ_TK_LPAREN, "after 'with'"))
                 return NULL;

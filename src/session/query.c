@@ -58,7 +58,7 @@ static AiqTable *run_for_binder(void *ud, const AiqPlan *plan, int nshared, int 
     root->nslots = nslots;
     const AiqPlan *phys = aiq_plan_physical(root, &q->arena);
     AiqScanSource source = aiq_session_scan_source(q->s);
-    AiqExecStats stats;
+    AiqExecStats stats = {0}; /* (no --timing for what the binder runs) */
     return aiq_exec_plan(phys, &source, q->s->opts.now, err, &stats);
 }
 

@@ -24,7 +24,7 @@ T | count
 datatable(a:long)[1, 2]
 T | distinct a
 T | evaluate bag_unpack(d)
-T | evaluate pivot(a, sum(b))
+T | project a, b, c | evaluate pivot(a, sum(b))
 T | evaluate autocluster()
 T | extend c = a * 2
 externaldata (a:string, b:long) [h@"https://example.com/data.csv"] with (format="csv", ignoreFirstRecord=true)

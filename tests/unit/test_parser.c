@@ -111,7 +111,7 @@ static void test_error_positions(void)
                  "ERROR 2:3 unknown query operator 'summarise'; did you mean 'summarize'?");
     /* valid KQL aiq does not run yet parses whole; the binder names it */
     CHECK_EQ_STR(canon("T | make-series x = count() on t step 1h | take 1", &arena),
-                 "T\n| make-series x = count() on t step 1h\n| take 1\n");
+                 "T\n| make-series x = count() on t step timespan(01:00:00)\n| take 1\n");
     CHECK_EQ_STR(canon("T | fork (take 1)) | take 2", &arena),
                  "ERROR 1:18 expected '|' or end of query, found ')'");
     /* only lets: a library of functions, valid KQL */
