@@ -109,7 +109,7 @@ static void test_error_positions(void)
                  "ERROR 1:17 expected ')' to close '(' at 1:11, found end of query");
     CHECK_EQ_STR(canon("T\n| summarise count()", &arena),
                  "ERROR 2:3 unknown query operator 'summarise'; did you mean 'summarize'?");
-    /* make-series prints canonically; a wrong fork is a syntax error 
+    /* make-series prints canonically; a stray parenthesis after fork is a syntax error */
     CHECK_EQ_STR(canon("T | make-series x = count() on t step 1h | take 1", &arena),
                  "T\n| make-series x = count() on t step timespan(01:00:00)\n| take 1\n");
     CHECK_EQ_STR(canon("T | fork (take 1)) | take 2", &arena),
