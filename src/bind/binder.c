@@ -108,6 +108,38 @@ static void *bind_skipped(Binder *b, const AiqNode *n)
     return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s", n->str);
 }
 
+/* A set statement (a SKIPPED node whose rhs is the option, parse_skip.c).
+ * aiq honours the request properties whose meaning it can keep: notruncation
+ * (aiq never truncates a result, so either value changes nothing) and
+ * query_take_max_records = N (the query's result is cut to N rows, as by a
+ * final take, *take_max). Other properties are valid KQL aiq cannot honour
+ * yet: an error rather than a result that ignores them. */
+static bool bind_set_option(Binder *b, const AiqNode *set, int64_t *take_max)
+{
+    const AiqNode *opt = set->rhs;
+    if (!opt) {
+        bind_skipped(b, set);
+        return false;
+    }
+    const AiqNode *v = opt->rhs;
+    if (strcmp(opt->str, "notruncation") == 0) {
+        if (!v || (v->kind == AIQ_N_NAME && (strcmp(v->str, "true") == 0 || strcmp(v->str, "false") == 0)))
+            return true;
+        FAILF(b, v, AIQ_ERR_TYPE, "set notruncation takes true or false");
+        return false;
+    }
+    if (strcmp(opt->str, "query_take_max_records") == 0) {
+        if (v && v->kind == AIQ_N_LITERAL && v->type == AIQ_TYPE_LONG && v->i64 >= 0) {
+            *take_max = v->i64;
+            return true;
+        }
+        FAILF(b, v ? v : opt, AIQ_ERR_TYPE, "set query_take_max_records takes a number of records, such as 1000");
+        return false;
+    }
+    FAILF(b, opt, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: set %s", opt->str);
+    return false;
+}
+
 /* "cluster" or "database" when n names a table of another database or
  * cluster (cluster("c").database("d").T, database("d").T), else NULL. */
 static const char *cross_database(const AiqNode *n)
@@ -337,6 +369,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
     Binder b = {.opts = opts, .arena = arena, .err = err};
     Binding *scope = NULL;
     AiqPlan *root = NULL;
+    int64_t take_max = -1; /* set query_take_max_records */
     for (int i = 0; i < query->nitems; i++) {
         const AiqNode *s = query->items[i];
         if (s->kind == AIQ_N_LET) {
@@ -394,8 +427,11 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x->expr = v;
                 scope = x;
             }
+        } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems && strcmp(s->str, "set") == 0) {
+            if (!bind_set_option(&b, s, &take_max))
+                goto bind_fail;
         } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems) {
-            bind_skipped(&b, s); /* a statement: set, alias, declare pattern, ... */
+            bind_skipped(&b, s); /* a statement: alias, declare pattern, ... */
             goto bind_fail;
         } else {
             if (i + 1 != query->nitems) {
@@ -405,6 +441,10 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
             root = bind_tabular(&b, s, scope);
             if (!root)
                 goto bind_fail;
+            if (take_max >= 0) { /* set query_take_max_records = N */
+                root = bind_new_plan(&b, AIQ_P_TAKE, root);
+                root->limit = take_max;
+            }
             /* a trailing render is kept for the REPL's charts */
             const AiqNode *last = s;
             if (last->kind == AIQ_N_RENDER) {
