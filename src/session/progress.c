@@ -10,7 +10,9 @@
  * the readers' process-wide counts (util/progress.h), from the start of
  * the query; the total is the size of the files of the tables the query
  * names, twice for a table read once for its types and again for its
- * rows, none for one held in memory; unknown when one is a pipe. While
+ * rows, none for one held in memory; unknown when one is a pipe. Rows
+ * count from the start of the stage (the first pass, then the run), so
+ * that a table read twice does not show twice its rows. While
  * the line is up, the session's notes go through a stream that erases
  * it first (the thread draws it again), so that lines never mix.
  */
@@ -35,6 +37,8 @@ struct AiqProgressLine {
     AiqSession *s;
     FILE *term;        /* the terminal: the session's diag before */
     FILE *notes;       /* what the session writes its notes to meanwhile */
+    const char *stage; /* said after the rows ("first pass, for types"), or NULL */
+    int64_t rows0;     /* the readers' rows when the stage started */
     pthread_t thread;
     pthread_mutex_t mu;
     pthread_cond_t wake;
@@ -130,7 +134,10 @@ static size_t format_line(struct AiqProgressLine *pl, char *line, size_t n)
     int64_t bytes, rows;
     aiq_progress_totals(&bytes, &rows);
     bytes -= pp->bytes0;
-    rows -= pp->rows0;
+    rows -= pl->rows0;
+    char what[64] = "";
+    if (pl->stage)
+        snprintf(what, sizeof what, " (%s)", pl->stage);
     double rate = recent_rate(pl, now_seconds(), bytes);
     char done[32], total[32], speed[32];
     put_size(done, sizeof done, (double)bytes);
@@ -138,14 +145,14 @@ static size_t format_line(struct AiqProgressLine *pl, char *line, size_t n)
     put_size(speed, sizeof speed, rate);
     int len;
     if (pp->total_unknown || pp->total <= 0) {
-        len = snprintf(line, n, "aiq: %s read, %lld rows, %s/s", done, (long long)rows, speed);
+        len = snprintf(line, n, "aiq: %s read, %lld rows%s, %s/s", done, (long long)rows, what, speed);
     } else if (bytes >= pp->total) {
-        len = snprintf(line, n, "aiq: %s read, %lld rows; working on the result", done, (long long)rows);
+        len = snprintf(line, n, "aiq: %s read, %lld rows%s; working on the result", done, (long long)rows, what);
     } else {
         char left[32];
         put_time_left(left, sizeof left, rate > 0 ? (double)(pp->total - bytes) / rate : -1);
-        len = snprintf(line, n, "aiq: %d%% of %s read, %lld rows, %s/s, %s",
-                       (int)(100.0 * (double)bytes / (double)pp->total), total, (long long)rows, speed, left);
+        len = snprintf(line, n, "aiq: %d%% of %s read, %lld rows%s, %s/s, %s",
+                       (int)(100.0 * (double)bytes / (double)pp->total), total, (long long)rows, what, speed, left);
     }
     return len < 0 ? 0 : (size_t)len < n ? (size_t)len : n - 1;
 }
@@ -220,13 +227,16 @@ static ssize_t notes_write(void *cookie, const char *buf, size_t n)
     return w == n ? (ssize_t)n : -1;
 }
 
-AiqProgressLine *aiq_progress_line_start(AiqSession *s)
+AiqProgressLine *aiq_progress_line_start(AiqSession *s, const char *stage)
 {
     if (!s->opts.progress || !s->opts.diag)
         return NULL;
     struct AiqProgressLine *pl = aiq_xcalloc(1, sizeof *pl);
     pl->s = s;
     pl->term = s->opts.diag;
+    pl->stage = stage;
+    int64_t bytes_now;
+    aiq_progress_totals(&bytes_now, &pl->rows0);
     pthread_mutex_init(&pl->mu, NULL);
     pthread_cond_init(&pl->wake, NULL);
     pl->notes = fopencookie(pl, "w", (cookie_io_functions_t){.write = notes_write});

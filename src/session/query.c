@@ -103,7 +103,8 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     const AiqOptions *o = &s->opts;
     aiq_session_inputs_clear(s);
     aiq_progress_query_start(s);
-    AiqProgressLine *line = aiq_progress_line_start(s); /* (a first pass for types may take a while) */
+    /* (binding reads an undeclared table's files once for its types: that may take a while) */
+    AiqProgressLine *line = aiq_progress_line_start(s, "first pass, for types");
     double t0 = aiq_exec_clock();
     q->ast = aiq_parse_query(text, len, &q->arena, err);
     double t1 = aiq_exec_clock();
@@ -207,7 +208,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     /* a file rotated or truncated in place while the query read it (cron
      * at midnight) is read again, once, rather than failing the run */
     uint64_t *stamps = aiq_session_stamps(s);
-    AiqProgressLine *line = aiq_progress_line_start(s);
+    AiqProgressLine *line = aiq_progress_line_start(s, NULL);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
     if (!result && aiq_session_retry_read(s, stamps, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);

@@ -116,8 +116,9 @@ void aiq_progress_query_start(AiqSession *s);
 void aiq_progress_expect_table(AiqSession *s, const AiqCatalogTable *t, int passes);
 /* Starts drawing the line (after a second of the query) while a stage
  * runs, when the options ask for it; the session's diag goes through it
- * meanwhile. NULL when there is no line. */
-AiqProgressLine *aiq_progress_line_start(AiqSession *s);
+ * meanwhile. stage (or NULL) names it after the rows, which count from
+ * now. NULL when there is no line. */
+AiqProgressLine *aiq_progress_line_start(AiqSession *s, const char *stage);
 /* Stops drawing, takes the line off the terminal and gives diag back (NULL
  * is ignored). */
 void aiq_progress_line_stop(AiqProgressLine *pl);

@@ -39,6 +39,10 @@ TERM=xterm script -q -c "$run" "$T/raw" > /dev/null || die "script failed"
 grep -q "$(printf '\r\033\\[K')aiq: [0-9]*% of " "$T/raw" || die "no progress line: $(cat -v "$T/raw")"
 grep -q "$(printf '\r\033\\[K')aiq: $T/big.jsonl: the last line is not finished yet" "$T/raw" ||
   die "the note does not erase the line first: $(cat -v "$T/raw")"
+# rows count per stage: the file's 500000 rows are read twice (once for their types), but the
+# line never shows more rows than the file has
+most=$(tr '\r' '\n' < "$T/raw" | sed -n 's/.* read, \([0-9]*\) rows.*/\1/p' | sort -n | tail -1)
+[ -n "$most" ] && [ "$most" -le 500000 ] || die "rows shown: $most, the file has 500000"
 # what shows of the result's line: after the last \r (and an erase), only the result
 shown() { grep -a 'n,w' "$T/raw" | tr -d '\n' | sed "s/$(printf '\r')\$//; s/.*$(printf '\r')//; s/^$(printf '\033')\\[K//"; }
 [ "$(shown)" = "n,w" ] || die "the line is not erased before the result: $(cat -v "$T/raw")"
