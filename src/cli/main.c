@@ -361,6 +361,15 @@ static int setup_data(Options *o, AiqSession *ses, bool repl)
     return 0;
 }
 
+/* A terminal that takes no escape sequences: NO_COLOR set (https://no-color.org:
+ * to anything but empty), or TERM unset, empty or dumb. Progress there is
+ * plain text redrawn with \r. */
+static bool plain_terminal(void)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return (no_color && *no_color) || !term || !*term || strcmp(term, "dumb") == 0;
+}
+
 /* now(): --now, else the bundled data's pinned end (testdata/NOW), else the clock. */
 static int resolve_now(Options *o, int64_t *now)
 {
@@ -635,7 +644,9 @@ int main(int argc, char **argv)
                        .color = o.color, .output_file = o.output_file, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
-                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file};
+                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file,
+                       /* progress only on a terminal, never in a pipe or a file */
+                       .progress = isatty(STDERR_FILENO) && !o.explain, .progress_plain = plain_terminal()};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
     if (is_check) {
         o.bundled = false;           /* no notice about now() when only checking */

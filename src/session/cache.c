@@ -151,6 +151,13 @@ static bool rereadable(const AiqCatalogTable *t)
     return t->npaths > 0;
 }
 
+int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t)
+{
+    if (s->opts.keep_tables || !rereadable(t))
+        return aiq_session_cached(s, t)->data ? 0 : 1;
+    return t->declared ? 1 : 2;
+}
+
 /* One try at giving t its schema (aiq_session_table_schema); *fresh: its
  * files were read for it now (not a schema of rows kept from before). */
 static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, AiqError *err)
