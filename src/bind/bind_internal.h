@@ -50,6 +50,7 @@ typedef struct Binder {
     int subst_cap, pass;
     struct SchemaIndex *indexes; /* name indexes of wide schemas, by their column array */
     int nindexes, capindexes;
+    const AiqNode *ifexists_found; /* the column_ifexists() call last bound to its column (its result's name) */
 } Binder;
 
 /* The context an expression binds in. */

@@ -323,6 +323,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
         case AIQ_NAME_PREFIX_ARG:
             return aiq_arena_printf(b->arena, "%s_%s", f->name_prefix, a0 ? a0 : "");
         case AIQ_NAME_FIXED: return f->name_prefix;
+        case AIQ_NAME_IFEXISTS: return n == b->ifexists_found ? n->items[0]->str : NULL;
         }
         return NULL;
     }
