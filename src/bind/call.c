@@ -151,6 +151,8 @@ static const char *const *aggregate_names(size_t *n)
  * function is what was meant. */
 static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool aggregates)
 {
+    if (strcmp(n->str, "table") == 0) /* a tabular function (bind/binder.c) */
+        return FAILF(b, n, AIQ_ERR_BIND, "table() gives a table, not a value: start a query with it, as in table('T') | take 10");
     size_t nf;
     const char *const *names = aggregates ? aggregate_names(&nf) : aiq_func_names(&nf);
     const char *s = aiq_func_operator(n->str, strlen(n->str)) ? NULL : aiq_suggest(n->str, strlen(n->str), names, nf);
