@@ -55,6 +55,7 @@ typedef struct Binder {
     int nsubqueries, capsubqueries, captargets;
     struct AiqTable **computed; /* tables computed at bind time (bind/plugins.c) */
     int ncomputed, capcomputed;
+    const AiqNode *ifexists_found; /* the column_ifexists() call last bound to its column (its result's name) */
 } Binder;
 
 /* The context an expression binds in. */

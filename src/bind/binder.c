@@ -1,7 +1,7 @@
 /*
  * binder.c -- the binder's entry (see binder.h): statements (let,
  * declare query_parameters), pipelines bound source first, table names
- * looked up through the caller, tabular user functions.
+ * looked up through the caller, tabular user functions, table().
  */
 #include "bind/bind_internal.h"
 
@@ -157,6 +157,51 @@ static bool pipes_from_left(const AiqNode *n)
     return n->lhs && (n->kind >= AIQ_N_WHERE || n->kind == AIQ_N_UNION);
 }
 
+static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* The data scopes table()'s second argument may name; aiq reads files and
+ * has no cache policy, so each means all the rows. */
+static const char *const table_data_scopes[] = {"hotcache", "all", "default", NULL};
+
+/* The string a table() argument must be: a constant, or a name bound to
+ * one (a let, or a parameter of the function being called). */
+static const char *table_arg_string(Binder *b, const AiqNode *arg, Binding *scope, const char *what)
+{
+    AiqExpr *e = bind_expr(b, arg, &(ExprCtx){.scope = scope});
+    if (!e)
+        return NULL;
+    if (!is_const(e) || e->type != AIQ_TYPE_STRING || e->value.isnull)
+        return FAILF(b, arg, AIQ_ERR_TYPE, "table(): the %s must be a constant string", what);
+    return aiq_arena_strndup(b->arena, e->value.str.ptr, e->value.str.len);
+}
+
+/* table(Name [, DataScope]): the table called Name, found as a name in the
+ * query's source position would be (a bound table, a let table, or a
+ * function without parameters), which is how Kusto's table() page resolves
+ * it. The name is evaluated once, so it may come from a let or a parameter. */
+static AiqPlan *bind_table_function(Binder *b, const AiqNode *n, Binding *scope)
+{
+    if (n->nitems < 1 || n->nitems > 2)
+        return FAILF(b, n, AIQ_ERR_BIND, "table() takes a table name and an optional data scope, found %d arguments", n->nitems);
+    const char *name = table_arg_string(b, n->items[0], scope, "table name");
+    if (!name)
+        return NULL;
+    if (n->nitems == 2) {
+        const char *data_scope = table_arg_string(b, n->items[1], scope, "data scope");
+        if (!data_scope)
+            return NULL;
+        int k = 0;
+        while (table_data_scopes[k] && strcmp(table_data_scopes[k], data_scope) != 0)
+            k++;
+        if (!table_data_scopes[k])
+            return FAILF(b, n->items[1], AIQ_ERR_BIND, "table(): the data scope must be 'hotcache', 'all' or 'default', found '%s'", data_scope);
+    }
+    AiqNode *ref = aiq_arena_alloc(b->arena, sizeof *ref);
+    *ref = (AiqNode){.kind = AIQ_N_TABLE, .str = name, .slen = (uint32_t)strlen(name),
+                     .off = n->items[0]->off, .len = n->items[0]->len}; /* errors point at the argument */
+    return bind_step(b, ref, NULL, scope);
+}
+
 /* Binds source or operator n; in is the plan of its input (n->lhs). */
 static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
@@ -205,6 +250,8 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
             return bind_tabular_call(b, n, x, scope);
         if (bind_is_materialize(n))
             return bind_materialize(b, n, scope);
+        if (!x && strcmp(n->str, "table") == 0)
+            return bind_table_function(b, n, scope);
         if (aiq_func_lookup(n->str))
             return FAILF(b, n, AIQ_ERR_BIND, "'%s()' is a scalar function; a query must start with a table", n->str);
         return bind_unknown_function(b, n, scope);

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "func/series_tuple.h"
+#include "func/unsupported.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
@@ -152,6 +153,13 @@ static const char *const *aggregate_names(size_t *n)
  * function is what was meant. */
 static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool aggregates)
 {
+    if (strcmp(n->str, "table") == 0) /* a tabular function (bind/binder.c) */
+        return FAILF(b, n, AIQ_ERR_BIND, "table() gives a table, not a value: start a query with it, as in table('T') | take 10");
+    AiqNode name_span = *n;
+    name_span.len = (int32_t)strlen(n->str);
+    const char *left_out = aiq_func_unsupported_reason(n->str);
+    if (left_out)
+        return FAILF(b, &name_span, AIQ_ERR_BIND, "%s() is valid KQL but not supported by aiq: %s", n->str, left_out);
     size_t nf;
     const char *const *names = aggregates ? aggregate_names(&nf) : aiq_func_names(&nf);
     const char *s = aiq_func_operator(n->str, strlen(n->str)) ? NULL : aiq_suggest(n->str, strlen(n->str), names, nf);
