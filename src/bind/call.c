@@ -140,6 +140,9 @@ void *bind_unknown_function(Binder *b, const AiqNode *n, Binding *scope)
                 s = aiq_suggest(n->str, strlen(n->str), &x->name, 1);
     AiqNode span = *n;
     span.len = (int32_t)strlen(n->str);
+    if (bind_is_window_function(n->str))
+        return FAILF(b, &span, AIQ_ERR_BIND, "'%s' is a window function: use it in extend, project, serialize or where, "
+                     "over rows in order", n->str);
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);
