@@ -200,4 +200,7 @@ AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 /* search.c */
 AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
+/* scan_op.c: the scan operator */
+AiqPlan *bind_scan_op(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
 #endif

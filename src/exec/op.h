@@ -140,5 +140,6 @@ AiqOp *aiq_op_parse_kv(AiqExecCtx *ex, const AiqPlan *p);   /* op_parse_kv.c */
 AiqOp *aiq_op_summarize(AiqExecCtx *ex, const AiqPlan *p);  /* op_summarize.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
 AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */
+AiqOp *aiq_op_scan_steps(AiqExecCtx *ex, const AiqPlan *p); /* op_scan.c */
 
 #endif

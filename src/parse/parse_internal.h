@@ -202,5 +202,6 @@ AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input);
  * error when the current word is not one of its operators or sources. */
 AiqNode *parse_operator_more(Parser *p, AiqNode *input);
 AiqNode *parse_source_more(Parser *p);
+AiqNode *parse_scan_op(Parser *p, const AiqToken *t, AiqNode *input); /* parse_scan.c */
 
 #endif
