@@ -162,6 +162,7 @@ AiqPlan *bind_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* tabular.c */
 AiqPlan *bind_filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred);
+AiqPlan *bind_where(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope); /* binder.c */
 bool bind_sort_keys(Binder *b, const AiqNode *n, AiqPlan *p, Binding *scope);
 bool bind_const_count(Binder *b, const AiqNode *n, Binding *scope, int64_t *out, const char *what);
 bool bind_hint_ok(Binder *b, const AiqNode *prm);
@@ -232,6 +233,7 @@ AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* window.c: extend, project and serialize with window functions */
 bool bind_has_window(const AiqNode *n);
+bool bind_is_window_function(const char *name);
 AiqPlan *bind_windowed(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 /* top_nested.c */
@@ -242,5 +244,8 @@ AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* search.c */
 AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* scan_op.c: the scan operator */
+AiqPlan *bind_scan_op(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 #endif

@@ -202,10 +202,26 @@ static AiqPlan *bind_table_function(Binder *b, const AiqNode *n, Binding *scope)
     return bind_step(b, ref, NULL, scope);
 }
 
+/* where: the predicate over in's rows (window.c calls it too, after the
+ * window functions in it became columns). */
+AiqPlan *bind_where(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
+    if (!e)
+        return NULL;
+    e = bind_coerce_dynamic(b, e, AIQ_TYPE_BOOL);
+    if (e->type != AIQ_TYPE_BOOL) {
+        const char *hint = n->rhs->kind == AIQ_N_NAME || e->type == AIQ_TYPE_STRING ? "; compare it, e.g. with == or isnotempty()" : "";
+        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the 'where' predicate must be bool, found %s%s", aiq_type_name(e->type), hint);
+    }
+    return bind_filter_chain(b, in, e);
+}
+
 /* Binds source or operator n; in is the plan of its input (n->lhs). */
 static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
-    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE) && bind_has_window(n))
+    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE || n->kind == AIQ_N_WHERE) &&
+        bind_has_window(n))
         return bind_windowed(b, n, in, scope); /* row_number(), prev(), ...: window.c */
     switch (n->kind) {
     case AIQ_N_TABLE:
@@ -260,17 +276,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_DATATABLE: return bind_datatable(b, n, scope);
     case AIQ_N_RANGE: return bind_range(b, n, scope);
     case AIQ_N_UNION: return bind_union(b, n, in, scope);
-    case AIQ_N_WHERE: {
-        AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
-        if (!e)
-            return NULL;
-        e = bind_coerce_dynamic(b, e, AIQ_TYPE_BOOL);
-        if (e->type != AIQ_TYPE_BOOL) {
-            const char *hint = n->rhs->kind == AIQ_N_NAME || e->type == AIQ_TYPE_STRING ? "; compare it, e.g. with == or isnotempty()" : "";
-            return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the 'where' predicate must be bool, found %s%s", aiq_type_name(e->type), hint);
-        }
-        return bind_filter_chain(b, in, e);
-    }
+    case AIQ_N_WHERE: return bind_where(b, n, in, scope);
     case AIQ_N_EXTEND: return bind_extend(b, n, in, scope);
     case AIQ_N_SERIALIZE: return n->nitems ? bind_extend(b, n, in, scope) : in;
     case AIQ_N_PROJECT: return bind_project(b, n, in, scope);

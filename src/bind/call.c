@@ -173,6 +173,9 @@ static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool 
     if (modern)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s', the legacy spelling of %s(), which aiq does not have yet",
                      n->str, modern);
+    if (bind_is_window_function(n->str))
+        return FAILF(b, &span, AIQ_ERR_BIND, "'%s' is a window function: use it in extend, project, serialize or where, "
+                     "over rows in order", n->str);
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);

@@ -201,6 +201,7 @@ AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input);
  * error when the current word is not one of its operators or sources. */
 AiqNode *parse_operator_more(Parser *p, AiqNode *input);
 AiqNode *parse_source_more(Parser *p);
+AiqNode *parse_scan_op(Parser *p, const AiqToken *t, AiqNode *input); /* parse_scan.c */
 
 /* parse_skip.c: valid KQL that aiq does not run yet, taken whole into a
  * SKIPPED node; each returns NULL, consuming nothing, when the cursor is not

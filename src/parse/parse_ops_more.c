@@ -511,7 +511,7 @@ AiqNode *parse_operator_more(Parser *p, AiqNode *input)
 {
     const AiqToken *t = peek(p);
     static const char *const words[] = {"lookup", "invoke", "sample", "sample-distinct", "parse-where",
-                                        "parse-kv", "mv-apply", "evaluate", "top-nested", "search", NULL};
+                                        "parse-kv", "mv-apply", "evaluate", "top-nested", "search", "scan", NULL};
     int w = -1;
     for (int i = 0; words[i] && w < 0; i++)
         if (at_word(p, words[i]))
@@ -534,7 +534,8 @@ AiqNode *parse_operator_more(Parser *p, AiqNode *input)
     case 6: return parse_mv_apply(p, t, input);
     case 7: return parse_evaluate(p, t, input);
     case 8: return parse_top_nested(p, t, input);
-    default: return parse_search(p, t, input);
+    case 9: return parse_search(p, t, input);
+    default: return parse_scan_op(p, t, input); /* parse_scan.c */
     }
 }
 

@@ -38,6 +38,16 @@ static const char *const more_round_trip[] = {
     "T | search *",
     "externaldata (a:string, b:long) [\"x.csv\", @\"c:\\d.tsv\"] with (format=\"tsv\", ignoreFirstRecord=true) | count",
     "range x from 1 to 10 step 1 | serialize r = row_number(1, prev(x) != x) | extend c = row_cumsum(x)",
+    "T | scan with_match_id=m declare (c:long = 0, ['s t']:string) with (step a output=none: x > 1 => c = a.c + x, ['s t'] = \"y\"; step b: a.c > 2;)",
+    "T | scan with (step only: true;)",
+    "T | scan with ()",
+};
+
+/* What Kusto's parser rejects in scan (kqlcheck): a step without its ';',
+ * an output= other than all, last or none. */
+static const char *const scan_rejected[] = {
+    "T | scan with (step s: x > 1)",
+    "T | scan declare (c:long) with (step s output=first: true;)",
 };
 
 void test_parser_more(void)
@@ -52,5 +62,7 @@ void test_parser_more(void)
         const char *twice = canon_more(once, &arena);
         CHECK_EQ_STR(twice, once);
     }
+    for (size_t i = 0; i < sizeof scan_rejected / sizeof scan_rejected[0]; i++)
+        CHECK(strncmp(canon_more(scan_rejected[i], &arena), "ERROR", 5) == 0);
     aiq_arena_free(&arena);
 }
