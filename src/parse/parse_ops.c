@@ -246,7 +246,8 @@ AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input)
 static void *unknown_operator(Parser *p, const AiqToken *t)
 {
     char *w = tok_text(p, t);
-    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
+    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0 ||
+        strcmp(w, "externaldata") == 0 || strcmp(w, "external_data") == 0)
         return fail_at(p, t, aiq_arena_printf(p->arena, "'%s' starts a query; it cannot follow '|'", w));
     size_t nops = 0;
     while (aiq_parse_operator_names[nops])

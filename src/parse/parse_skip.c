@@ -19,18 +19,17 @@
 #include <string.h>
 
 /* Kusto's tabular operators (the docs' list, tests/corpus/kusto_builtins.tsv)
- * that aiq does not parse yet, as they may follow '|'. */
+ * that aiq does not parse yet, as they may follow '|' (the others are
+ * parsed by parse_ops.c and parse_ops_more.c before this list is read). */
 static const char *const skipped_operators[] = {
-    "consume", "evaluate", "externaldata", "facet", "find", "fork", "graph-mark-components",
-    "graph-match", "graph-merge", "graph-shortest-paths", "graph-to-table", "invoke", "lookup",
-    "macro-expand", "make-graph", "make-series", "mv-apply", "parse-kv", "parse-where",
-    "partition", "project-by-names", "project-smart", "reduce", "sample", "sample-distinct", "scan",
-    "search", "top-hitters", "top-nested", NULL,
+    "consume", "facet", "find", "fork", "graph-mark-components", "graph-match", "graph-merge",
+    "graph-shortest-paths", "graph-to-table", "macro-expand", "make-graph", "partition",
+    "project-by-names", "project-smart", "reduce", "top-hitters", NULL,
 };
 
 /* Those of them that may also start a query (before any '|'). */
 static const char *const skipped_sources[] = {
-    "search", "find", "evaluate", "externaldata", "macro-expand", NULL,
+    "find", "macro-expand", NULL,
 };
 
 /* Statements aiq does not run yet: query options, database aliases,
