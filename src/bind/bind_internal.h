@@ -197,7 +197,10 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project_patterns(Binder *b, const AiqNode *n, AiqPlan *in);
 AiqPlan *bind_rename(Binder *b, const AiqNode *n, AiqPlan *in);
-bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend);
+/* Item it of extend (extend true), project or print when it calls a function
+ * that gives several columns: binds them (bind_tuple_item) and adds them to
+ * cols: 1 when it did, 0 when it is no such call, -1 after an error. */
+int bind_tuple_columns(Binder *b, const AiqNode *it, ExprCtx *cx, bool extend, ColList *cols);
 
 /* sources.c */
 AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);

@@ -13,15 +13,8 @@
 /* ---- tabular operators ----------------------------------------------- */
 
 
-static AiqNode *op_node(Parser *p, AiqNodeKind kind, const AiqToken *t, AiqNode *input)
-{
-    AiqNode *n = new_node(p, kind, t);
-    n->lhs = input;
-    return n;
-}
-
-/* tabular_arg -> '(' pipe_expr ')' | name */
-static AiqNode *parse_tabular_arg(Parser *p, const char *what)
+/* tabular_arg -> '(' pipe_expr ')' | source | name [ '(' args ')' ] */
+AiqNode *parse_tabular_arg(Parser *p, const char *what)
 {
     if (at(p, AIQ_TK_LPAREN)) {
         const AiqToken *open = advance(p);

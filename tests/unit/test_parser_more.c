@@ -6,23 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "canon.h"
 #include "check.h"
 #include "parse/parser.h"
 #include "parse/printer.h"
-
-static const char *canon_more(const char *query, AiqArena *arena)
-{
-    AiqError err = {0};
-    AiqNode *q = aiq_parse_query(query, strlen(query), arena, &err);
-    if (!q)
-        return aiq_arena_printf(arena, "ERROR %s", err.msg);
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_print_node(&sb, q);
-    char *s = aiq_arena_strndup(arena, aiq_sb_str(&sb), sb.len);
-    aiq_sb_free(&sb);
-    return s;
-}
 
 static const char *const more_round_trip[] = {
     "T | lookup kind=inner (U | where x > 1) on $left.a == $right.b, c",
@@ -55,14 +42,14 @@ void test_parser_more(void)
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     for (size_t i = 0; i < sizeof more_round_trip / sizeof more_round_trip[0]; i++) {
-        const char *once = canon_more(more_round_trip[i], &arena);
+        const char *once = canon(more_round_trip[i], &arena);
         CHECK(strncmp(once, "ERROR", 5) != 0);
         if (strncmp(once, "ERROR", 5) == 0)
             printf("  query: %s\n  %s\n", more_round_trip[i], once);
-        const char *twice = canon_more(once, &arena);
+        const char *twice = canon(once, &arena);
         CHECK_EQ_STR(twice, once);
     }
     for (size_t i = 0; i < sizeof scan_rejected / sizeof scan_rejected[0]; i++)
-        CHECK(strncmp(canon_more(scan_rejected[i], &arena), "ERROR", 5) == 0);
+        CHECK(strncmp(canon(scan_rejected[i], &arena), "ERROR", 5) == 0);
     aiq_arena_free(&arena);
 }
