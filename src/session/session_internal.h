@@ -153,6 +153,10 @@ void aiq_schema_cache_save(const AiqCatalogTable *t);
 /* The schema remembered for t's origin path into *out (arena memory);
  * false when there is none. */
 bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+/* The schema inferred when t's files were last read, when they are all
+ * unchanged since (path, device, inode, size, modification time): the
+ * first pass for types can be skipped. false when there is none. */
+bool aiq_schema_cache_current(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
 
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);
