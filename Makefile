@@ -91,7 +91,7 @@ tsan:
 
 tsan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
 	@sh tools/deps.sh test
-	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN) $(NDJSON_DIFF)
+	TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp sh tests/run_all.sh $(BUILD)/aiq $(UNIT_BIN) $(NDJSON_DIFF)
 
 asan-run: $(UNIT_BIN) $(BUILD)/aiq $(NDJSON_DIFF)
 	@sh tools/deps.sh test

@@ -37,18 +37,20 @@ bool bind_is_window_function(const char *name)
 
 bool bind_has_window(const AiqNode *n)
 {
-    if (!n)
-        return false;
-    if (window_kind(n) >= 0)
-        return true;
-    if (n->kind >= AIQ_N_TABLE && n->kind != AIQ_N_EXTEND && n->kind != AIQ_N_PROJECT && n->kind != AIQ_N_SERIALIZE &&
-        n->kind != AIQ_N_WHERE)
-        return false; /* a subquery's own operators bind on their own */
-    if (bind_has_window(n->lhs && n->kind < AIQ_N_TABLE ? n->lhs : NULL) || bind_has_window(n->rhs) || bind_has_window(n->extra))
-        return true;
-    for (int i = 0; i < n->nitems; i++)
-        if (bind_has_window(n->items[i]))
+    /* the lhs chain is as long as the query (d.a.a.a..., 1 + 1 + ...): walked
+     * in a loop; rhs, extra and items nest only as deep as the expression */
+    for (; n; n = n->kind < AIQ_N_TABLE ? n->lhs : NULL) {
+        if (window_kind(n) >= 0)
             return true;
+        if (n->kind >= AIQ_N_TABLE && n->kind != AIQ_N_EXTEND && n->kind != AIQ_N_PROJECT &&
+            n->kind != AIQ_N_SERIALIZE && n->kind != AIQ_N_WHERE)
+            return false; /* a subquery's own operators bind on their own */
+        if (bind_has_window(n->rhs) || bind_has_window(n->extra))
+            return true;
+        for (int i = 0; i < n->nitems; i++)
+            if (bind_has_window(n->items[i]))
+                return true;
+    }
     return false;
 }
 
