@@ -92,9 +92,26 @@ def split_cells(line):
     return [clean_cell(c) for c in cells]
 
 
+class Cell(str):
+    """A cell's text as a reader sees it; .raw is the markdown as written.
+
+    Pages are not consistent about escaping: `"C:\\temp"` in a JSON cell is
+    markdown for C:\temp but JSON for C:\\temp, so a cell that does not
+    match as rendered is tried as written too (both are what the page says)."""
+
+    def __new__(cls, text, raw):
+        c = str.__new__(cls, text)
+        c.raw = raw
+        return c
+
+
 def clean_cell(text):
-    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities."""
-    t = text.strip()
+    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities.
+    A whole-cell code span is taken literally, as markdown renders it."""
+    raw = text.strip()
+    t = raw
+    if len(t) >= 2 and t[0] == "`" and t[-1] == "`" and "`" not in t.strip("`"):
+        return Cell(t.strip("`").strip(), raw)
     t = re.sub(r"<br\s*/?>", "\n", t, flags=re.I)
     t = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>~])", r"\1", t)
     if len(t) >= 2 and t[0] == "`" and t[-1] == "`":
@@ -103,7 +120,13 @@ def clean_cell(text):
         t = t[2:-2]
     t = html.unescape(t)
     t = re.sub(r"<((?:https?|ftp|mailto):[^>]*)>", r"\1", t)  # markdown autolinks
-    return t.strip()
+    return Cell(t.strip(), raw)
+
+
+def is_table_row(line):
+    """A body row: GFM lets it omit the leading pipe ('abc|'), not every pipe."""
+    t = line.strip()
+    return t.startswith("|") or ("|" in t and not t.startswith((">", ":::", "#")))
 
 
 def read_table(lines, i):
@@ -111,7 +134,7 @@ def read_table(lines, i):
     header = split_cells(lines[i])
     rows = []
     j = i + 2
-    while j < len(lines) and lines[j].strip().startswith("|"):
+    while j < len(lines) and is_table_row(lines[j]):
         rows.append(split_cells(lines[j]))
         j += 1
     return header, rows, j
@@ -372,18 +395,103 @@ def number_close(doc_text, value):
     return math.isclose(value, d, rel_tol=1e-6)
 
 
-def json_equal(a, b):
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b or math.isclose(a, b, rel_tol=1e-9)
-    if isinstance(a, str) and isinstance(b, str):
-        return a == b or same_instant(a, b)
-    return a == b
+class DocNumber(float):
+    """A number in a page's dynamic value, with the digits the page printed."""
+
+    def __new__(cls, text):
+        n = float.__new__(cls, text)
+        n.text = text
+        return n
+
+
+ELLIPSIS = object()  # '...' standing for elements a page leaves out of an array
+ELLIPSIS_WORDS = re.compile(r"^(\.{3,}|\u2026)$")
+BARE_WORD = re.compile(r"[^,:\[\]{}\"']+")
+
+
+def page_json_text(text):
+    """The JSON a page means by a dynamic value spelled the Kusto way, or None.
+
+    Kusto's pages write dynamic values as Kusto literals: 'single quotes',
+    bare words ([yes, no]), TRUE/FALSE, and '...' for elements left out.
+    Each becomes the JSON it stands for: a quoted word is a string, a bare
+    number stays a number, so "1" and 1 stay different."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "[]{},:" or c.isspace():
+            out.append(c)
+            i += 1
+        elif c in "'\"":
+            j, buf = i + 1, []
+            while j < n and text[j] != c:
+                if text[j] == "\\" and j + 1 < n:
+                    buf.append(text[j:j + 2])
+                    j += 2
+                    continue
+                buf.append(text[j])
+                j += 1
+            if j >= n:
+                return None
+            body = "".join(buf)
+            if c == "'":
+                body = body.replace("\\'", "'").replace('"', '\\"')
+            out.append('"%s"' % body)
+            i = j + 1
+        else:
+            m = BARE_WORD.match(text, i)
+            word = m.group(0).strip()
+            i = m.end()
+            if ELLIPSIS_WORDS.match(word):
+                out.append('{"\u2026": "\u2026"}')  # decoded to ELLIPSIS by page_json
+            elif word.lower() in ("true", "false", "null"):
+                out.append(word.lower())
+            elif re.match(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$", word):
+                out.append(word)
+            else:
+                out.append(json.dumps(word))
+    return "".join(out)
+
+
+def page_json(text):
+    """Parses a page's dynamic value (see page_json_text); raises ValueError."""
+    def hook(pairs):
+        if pairs == [("\u2026", "\u2026")]:
+            return ELLIPSIS
+        return dict(pairs)
+    t = text.strip()
+    try:
+        return json.loads(t, parse_float=DocNumber, parse_int=DocNumber, object_pairs_hook=hook)
+    except ValueError:
+        if not t or t[0] not in "[{":
+            raise
+    k = page_json_text(t)
+    if k is None:
+        raise ValueError("not a dynamic value: %s" % t)
+    return json.loads(k, parse_float=DocNumber, parse_int=DocNumber, object_pairs_hook=hook)
+
+
+def json_equal(doc, got):
+    """Whether aiq's value got is the page's dynamic value doc (from page_json):
+    numbers to the digits printed, '...' in an array for any run of elements."""
+    if isinstance(doc, dict) and isinstance(got, dict):
+        return doc.keys() == got.keys() and all(json_equal(doc[k], got[k]) for k in doc)
+    if isinstance(doc, list) and isinstance(got, list):
+        if ELLIPSIS in doc:
+            k = doc.index(ELLIPSIS)
+            head, tail = doc[:k], doc[k + 1:]
+            return (len(got) >= len(head) + len(tail) and json_equal(head, got[:len(head)])
+                    and json_equal(tail, got[len(got) - len(tail):]))
+        return len(doc) == len(got) and all(json_equal(x, y) for x, y in zip(doc, got))
+    if isinstance(doc, bool) or isinstance(got, bool):
+        return doc is got
+    if isinstance(doc, (int, float)) and isinstance(got, (int, float)):
+        if isinstance(doc, DocNumber):
+            return number_close(doc.text, got)
+        return doc == got or math.isclose(doc, got, rel_tol=1e-9)
+    if isinstance(doc, str) and isinstance(got, str):
+        return doc == got or same_instant(doc, got)
+    return doc == got
 
 
 def same_instant(a, b):
@@ -396,7 +504,15 @@ def squash(s):
 
 
 def cell_matches(doc, value, ktype):
-    """Whether aiq's JSON value is what the page shows; ktype is Kusto's column type."""
+    """Whether aiq's JSON value is what the page shows, as rendered or as
+    written (see Cell); ktype is Kusto's column type."""
+    if text_matches(doc, value, ktype):
+        return True
+    raw = getattr(doc, "raw", doc)
+    return raw != doc and text_matches(raw, value, ktype)
+
+
+def text_matches(doc, value, ktype):
     if value is None:
         return is_null_text(doc)
     if isinstance(value, str) and value == "" and is_null_text(doc):
@@ -409,7 +525,7 @@ def cell_matches(doc, value, ktype):
         return number_close(doc, value)
     if isinstance(value, (list, dict)):
         try:
-            d = json.loads(doc)
+            d = page_json(doc)
         except ValueError:
             return squash(doc) == squash(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         return json_equal(d, value)
@@ -424,11 +540,16 @@ def cell_matches(doc, value, ktype):
             return a == b
     if ktype == "dynamic":
         try:
-            return json_equal(json.loads(doc), value)
+            return json_equal(page_json(doc), value)
         except ValueError:
             pass
     if doc == value or squash(doc) == squash(value):
         return True
+    if len(doc) >= 2 and doc[0] == doc[-1] == '"':  # a string written as a JSON literal
+        try:
+            return json.loads(doc) == value
+        except ValueError:
+            pass
     if ktype in ("real", "double", "long", "int", "decimal"):
         try:
             return number_close(doc, float(value))
@@ -437,7 +558,7 @@ def cell_matches(doc, value, ktype):
     return False
 
 
-ORDERS = re.compile(r"\b(sort|order)\s+by\b|\|\s*top\b|\bserialize\b|\brow_number\s*\(|"
+ORDERS = re.compile(r"\b(sort|order)\s+by\b|\|\s*top\b(?!-)|\bserialize\b|\brow_number\s*\(|"
                     r"\bmake_list\b|\bmake_set\b|\bprev\s*\(|\bnext\s*\(", re.I)
 
 
