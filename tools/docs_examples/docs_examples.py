@@ -93,11 +93,14 @@ def split_cells(line):
 
 
 class Cell(str):
-    """A cell's text as a reader sees it; .raw is the markdown as written.
+    """A cell's text as markdown renders it; .raw is the same with each
+    doubled backslash kept.
 
-    Pages are not consistent about escaping: `"C:\\temp"` in a JSON cell is
-    markdown for C:\temp but JSON for C:\\temp, so a cell that does not
-    match as rendered is tried as written too (both are what the page says)."""
+    Pages are not consistent about backslashes: `"C:\\temp"` in a JSON cell
+    is markdown for "C:\temp" (JSON: C:<tab>emp) but the page means the JSON
+    "C:\\temp", and `@"\\share"` is printed as written. So a cell that does
+    not match as rendered is tried with its backslashes as written. Only
+    backslashes: an escaped '*' or '_' means the plain character either way."""
 
     def __new__(cls, text, raw):
         c = str.__new__(cls, text)
@@ -105,22 +108,31 @@ class Cell(str):
         return c
 
 
-def clean_cell(text):
-    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities.
-    A whole-cell code span is taken literally, as markdown renders it."""
-    raw = text.strip()
-    t = raw
-    if len(t) >= 2 and t[0] == "`" and t[-1] == "`" and "`" not in t.strip("`"):
-        return Cell(t.strip("`").strip(), raw)
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~])")
+MARKDOWN_ESCAPE_NOT_BACKSLASH = re.compile(r"\\([`*_{}\[\]()#+\-.!<>~])")
+
+
+def render_cell(t, escapes):
+    """The text markdown shows for cell t, removing the escapes matched by escapes."""
     t = re.sub(r"<br\s*/?>", "\n", t, flags=re.I)
-    t = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>~])", r"\1", t)
+    t = escapes.sub(r"\1", t)
     if len(t) >= 2 and t[0] == "`" and t[-1] == "`":
         t = t.strip("`")
     if len(t) >= 4 and t.startswith("**") and t.endswith("**"):
         t = t[2:-2]
     t = html.unescape(t)
     t = re.sub(r"<((?:https?|ftp|mailto):[^>]*)>", r"\1", t)  # markdown autolinks
-    return Cell(t.strip(), raw)
+    return t.strip()
+
+
+def clean_cell(text):
+    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities.
+    A whole-cell code span is taken literally, as markdown renders it."""
+    t = text.strip()
+    if len(t) >= 2 and t[0] == "`" and t[-1] == "`" and "`" not in t.strip("`"):
+        literal = t.strip("`").strip()
+        return Cell(literal, literal)
+    return Cell(render_cell(t, MARKDOWN_ESCAPE), render_cell(t, MARKDOWN_ESCAPE_NOT_BACKSLASH))
 
 
 def is_table_row(line):
@@ -388,7 +400,7 @@ def number_close(doc_text, value):
     if value == d:
         return True
     m = re.match(r"^-?\d*(?:\.(\d+))?(?:[eE]([+-]?\d+))?$", t)
-    if m:
+    if m and (m.group(1) or m.group(2)):  # "10" is not 10.4 rounded: whole numbers are exact
         decimals = len(m.group(1) or "") - int(m.group(2) or 0)
         if abs(value - d) <= 0.5 * 10 ** (-decimals) * (1 + 1e-9):
             return True
@@ -566,7 +578,6 @@ def compare(ex):
     """Sets ex.status to 'right' or 'wrong' (with ex.detail)."""
     rows = ex.result
     names = list(rows[0].keys()) if rows else None
-    kinds = dict(ex.kusto_columns or [])
     header = ex.header
     if names is not None and names != header:
         kusto_names = [n for n, _ in ex.kusto_columns or []]
@@ -575,8 +586,26 @@ def compare(ex):
         else:
             ex.status = "wrong"
             ex.detail = "columns: page %s, aiq %s%s" % (header, names, kusto_names_note(ex, names))
+            if kusto_names == names:  # the header is the page's slip: are the values right?
+                ex.detail += "; values: %s" % values_verdict(ex)
             return
-    cols = names or header
+    compare_values(ex)
+
+
+def values_verdict(ex):
+    """compare_values' verdict on ex's rows alone, leaving ex as it was."""
+    probe = Example(ex.path, ex.line, ex.query, list(ex.result[0].keys()), ex.rows)
+    probe.kusto_columns, probe.result = ex.kusto_columns, ex.result
+    compare_values(probe)
+    return "they match" if probe.status == "right" else probe.detail
+
+
+def compare_values(ex):
+    """Sets ex.status from the rows, the column names being settled."""
+    rows = ex.result
+    names = list(rows[0].keys()) if rows else None
+    kinds = dict(ex.kusto_columns or [])
+    cols = names or ex.header
     doc_rows = [r for r in ex.rows if any(c.strip() for c in r) or len(cols) == 1]
     doc_rows = [r for r in doc_rows if not all(c.strip() in ("...", "…") for c in r)]
     if len(doc_rows) != len(rows):

@@ -43,6 +43,8 @@ class DynamicSpellings(unittest.TestCase):
         self.ok("[32.667]", [32.666666666666664])
         self.bad("[0.84, 0.0]", [0.846, 0.0])
         self.bad("[73]", [74])
+        self.bad("[10]", [10.4])                                # a whole number is not a rounding
+        self.ok("[10]", [10.0])
 
     def test_elided_elements(self):
         self.ok('["a","b",.....,"z"]', ["a", "b", "c", "d", "z"])
@@ -60,6 +62,7 @@ class DynamicSpellings(unittest.TestCase):
         self.ok(r'{"DirectoryPath":"C:\\temp"}', {"DirectoryPath": "C:\\temp"})
         self.ok(r"\\shared\users", r"\\shared\users", "string")
         self.bad(r'{"DirectoryPath":"C:\\temp"}', {"DirectoryPath": "C:\\tmp"})
+        self.bad(r"a\*b", r"a\*b", "string")                   # only backslashes are read as written
 
     def test_quoted_string(self):
         self.ok('"eAEBFA=="', "eAEBFA==", "string")
@@ -72,6 +75,19 @@ class Tables(unittest.TestCase):
         header, rows, _ = de.read_table(lines, 0)
         self.assertEqual(header, ["str"])
         self.assertEqual(rows, [["0123abc"]])
+
+    def test_header_slip_still_checks_values(self):
+        def run(cells):
+            ex = de.Example("p.md", 1, "print 1", ["result"], [[de.clean_cell(c) for c in cells]])
+            ex.kusto_columns, ex.result = [("print_0", "long")], [{"print_0": 1}]
+            de.compare(ex)
+            return ex
+        ex = run(["1"])
+        self.assertEqual(ex.status, "wrong")
+        self.assertTrue(ex.detail.endswith("values: they match"), ex.detail)
+        ex = run(["2"])
+        self.assertEqual(ex.status, "wrong")
+        self.assertNotIn("they match", ex.detail)
 
     def test_top_nested_does_not_order(self):
         self.assertIsNone(de.ORDERS.search("T | top-nested 2 of a by max(b)"))
