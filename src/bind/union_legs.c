@@ -5,7 +5,8 @@
  * catalog and every view in scope whose name matches, in the catalog's
  * order, views after; a column that two inputs give with different types
  * becomes one column per type, named name_type (x_long, x_string), all
- * at the place where the name first appears.
+ * at the place where the name first appears; a name met twice that way
+ * (x_long made for x, and an input's own x_long) takes a number, x_long1.
  */
 #include "bind/bind_internal.h"
 
@@ -137,7 +138,9 @@ void bind_union_columns(Binder *b, AiqPlan *p, const char *withsource, bool inne
                 continue; /* kind=inner keeps the columns every input has */
             const char *out = ntypes > 1 ? aiq_arena_printf(b->arena, "%s_%s", name, aiq_type_name(types[j])) : name;
             from[cols.n - first_typed] = name; /* the inputs' name of it */
-            bind_cols_push(b, &cols, out, types[j], NULL);
+            /* x_long made for x may meet a column an input calls x_long:
+             * the later one becomes x_long1, as Kusto names them */
+            bind_cols_push(b, &cols, bind_unique_name(b, &cols, out), types[j], NULL);
         }
     }
     p->schema = bind_schema_of(&cols);

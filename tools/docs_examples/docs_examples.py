@@ -92,11 +92,30 @@ def split_cells(line):
     return [clean_cell(c) for c in cells]
 
 
-def clean_cell(text):
-    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities."""
-    t = text.strip()
+class Cell(str):
+    """A cell's text as markdown renders it; .raw is the same with each
+    doubled backslash kept.
+
+    Pages are not consistent about backslashes: `"C:\\temp"` in a JSON cell
+    is markdown for "C:\temp" (JSON: C:<tab>emp) but the page means the JSON
+    "C:\\temp", and `@"\\share"` is printed as written. So a cell that does
+    not match as rendered is tried with its backslashes as written. Only
+    backslashes: an escaped '*' or '_' means the plain character either way."""
+
+    def __new__(cls, text, raw):
+        c = str.__new__(cls, text)
+        c.raw = raw
+        return c
+
+
+MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!<>~])")
+MARKDOWN_ESCAPE_NOT_BACKSLASH = re.compile(r"\\([`*_{}\[\]()#+\-.!<>~])")
+
+
+def render_cell(t, escapes):
+    """The text markdown shows for cell t, removing the escapes matched by escapes."""
     t = re.sub(r"<br\s*/?>", "\n", t, flags=re.I)
-    t = re.sub(r"\\([\\`*_{}\[\]()#+\-.!<>~])", r"\1", t)
+    t = escapes.sub(r"\1", t)
     if len(t) >= 2 and t[0] == "`" and t[-1] == "`":
         t = t.strip("`")
     if len(t) >= 4 and t.startswith("**") and t.endswith("**"):
@@ -106,12 +125,28 @@ def clean_cell(text):
     return t.strip()
 
 
+def clean_cell(text):
+    """A cell's text as a reader sees it: no markdown emphasis, escapes, <br> or entities.
+    A whole-cell code span is taken literally, as markdown renders it."""
+    t = text.strip()
+    if len(t) >= 2 and t[0] == "`" and t[-1] == "`" and "`" not in t.strip("`"):
+        literal = t.strip("`").strip()
+        return Cell(literal, literal)
+    return Cell(render_cell(t, MARKDOWN_ESCAPE), render_cell(t, MARKDOWN_ESCAPE_NOT_BACKSLASH))
+
+
+def is_table_row(line):
+    """A body row: GFM lets it omit the leading pipe ('abc|'), not every pipe."""
+    t = line.strip()
+    return t.startswith("|") or ("|" in t and not t.startswith((">", ":::", "#")))
+
+
 def read_table(lines, i):
     """Parses the table whose header is lines[i]; returns (header, rows, next line)."""
     header = split_cells(lines[i])
     rows = []
     j = i + 2
-    while j < len(lines) and lines[j].strip().startswith("|"):
+    while j < len(lines) and is_table_row(lines[j]):
         rows.append(split_cells(lines[j]))
         j += 1
     return header, rows, j
@@ -365,25 +400,110 @@ def number_close(doc_text, value):
     if value == d:
         return True
     m = re.match(r"^-?\d*(?:\.(\d+))?(?:[eE]([+-]?\d+))?$", t)
-    if m:
+    if m and (m.group(1) or m.group(2)):  # "10" is not 10.4 rounded: whole numbers are exact
         decimals = len(m.group(1) or "") - int(m.group(2) or 0)
         if abs(value - d) <= 0.5 * 10 ** (-decimals) * (1 + 1e-9):
             return True
     return math.isclose(value, d, rel_tol=1e-6)
 
 
-def json_equal(a, b):
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(json_equal(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(json_equal(x, y) for x, y in zip(a, b))
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return a == b or math.isclose(a, b, rel_tol=1e-9)
-    if isinstance(a, str) and isinstance(b, str):
-        return a == b or same_instant(a, b)
-    return a == b
+class DocNumber(float):
+    """A number in a page's dynamic value, with the digits the page printed."""
+
+    def __new__(cls, text):
+        n = float.__new__(cls, text)
+        n.text = text
+        return n
+
+
+ELLIPSIS = object()  # '...' standing for elements a page leaves out of an array
+ELLIPSIS_WORDS = re.compile(r"^(\.{3,}|\u2026)$")
+BARE_WORD = re.compile(r"[^,:\[\]{}\"']+")
+
+
+def page_json_text(text):
+    """The JSON a page means by a dynamic value spelled the Kusto way, or None.
+
+    Kusto's pages write dynamic values as Kusto literals: 'single quotes',
+    bare words ([yes, no]), TRUE/FALSE, and '...' for elements left out.
+    Each becomes the JSON it stands for: a quoted word is a string, a bare
+    number stays a number, so "1" and 1 stay different."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        c = text[i]
+        if c in "[]{},:" or c.isspace():
+            out.append(c)
+            i += 1
+        elif c in "'\"":
+            j, buf = i + 1, []
+            while j < n and text[j] != c:
+                if text[j] == "\\" and j + 1 < n:
+                    buf.append(text[j:j + 2])
+                    j += 2
+                    continue
+                buf.append(text[j])
+                j += 1
+            if j >= n:
+                return None
+            body = "".join(buf)
+            if c == "'":
+                body = body.replace("\\'", "'").replace('"', '\\"')
+            out.append('"%s"' % body)
+            i = j + 1
+        else:
+            m = BARE_WORD.match(text, i)
+            word = m.group(0).strip()
+            i = m.end()
+            if ELLIPSIS_WORDS.match(word):
+                out.append('{"\u2026": "\u2026"}')  # decoded to ELLIPSIS by page_json
+            elif word.lower() in ("true", "false", "null"):
+                out.append(word.lower())
+            elif re.match(r"^-?\d+(\.\d+)?([eE][+-]?\d+)?$", word):
+                out.append(word)
+            else:
+                out.append(json.dumps(word))
+    return "".join(out)
+
+
+def page_json(text):
+    """Parses a page's dynamic value (see page_json_text); raises ValueError."""
+    def hook(pairs):
+        if pairs == [("\u2026", "\u2026")]:
+            return ELLIPSIS
+        return dict(pairs)
+    t = text.strip()
+    try:
+        return json.loads(t, parse_float=DocNumber, parse_int=DocNumber, object_pairs_hook=hook)
+    except ValueError:
+        if not t or t[0] not in "[{":
+            raise
+    k = page_json_text(t)
+    if k is None:
+        raise ValueError("not a dynamic value: %s" % t)
+    return json.loads(k, parse_float=DocNumber, parse_int=DocNumber, object_pairs_hook=hook)
+
+
+def json_equal(doc, got):
+    """Whether aiq's value got is the page's dynamic value doc (from page_json):
+    numbers to the digits printed, '...' in an array for any run of elements."""
+    if isinstance(doc, dict) and isinstance(got, dict):
+        return doc.keys() == got.keys() and all(json_equal(doc[k], got[k]) for k in doc)
+    if isinstance(doc, list) and isinstance(got, list):
+        if ELLIPSIS in doc:
+            k = doc.index(ELLIPSIS)
+            head, tail = doc[:k], doc[k + 1:]
+            return (len(got) >= len(head) + len(tail) and json_equal(head, got[:len(head)])
+                    and json_equal(tail, got[len(got) - len(tail):]))
+        return len(doc) == len(got) and all(json_equal(x, y) for x, y in zip(doc, got))
+    if isinstance(doc, bool) or isinstance(got, bool):
+        return doc is got
+    if isinstance(doc, (int, float)) and isinstance(got, (int, float)):
+        if isinstance(doc, DocNumber):
+            return number_close(doc.text, got)
+        return doc == got or math.isclose(doc, got, rel_tol=1e-9)
+    if isinstance(doc, str) and isinstance(got, str):
+        return doc == got or same_instant(doc, got)
+    return doc == got
 
 
 def same_instant(a, b):
@@ -396,7 +516,15 @@ def squash(s):
 
 
 def cell_matches(doc, value, ktype):
-    """Whether aiq's JSON value is what the page shows; ktype is Kusto's column type."""
+    """Whether aiq's JSON value is what the page shows, as rendered or as
+    written (see Cell); ktype is Kusto's column type."""
+    if text_matches(doc, value, ktype):
+        return True
+    raw = getattr(doc, "raw", doc)
+    return raw != doc and text_matches(raw, value, ktype)
+
+
+def text_matches(doc, value, ktype):
     if value is None:
         return is_null_text(doc)
     if isinstance(value, str) and value == "" and is_null_text(doc):
@@ -409,7 +537,7 @@ def cell_matches(doc, value, ktype):
         return number_close(doc, value)
     if isinstance(value, (list, dict)):
         try:
-            d = json.loads(doc)
+            d = page_json(doc)
         except ValueError:
             return squash(doc) == squash(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         return json_equal(d, value)
@@ -424,11 +552,16 @@ def cell_matches(doc, value, ktype):
             return a == b
     if ktype == "dynamic":
         try:
-            return json_equal(json.loads(doc), value)
+            return json_equal(page_json(doc), value)
         except ValueError:
             pass
     if doc == value or squash(doc) == squash(value):
         return True
+    if len(doc) >= 2 and doc[0] == doc[-1] == '"':  # a string written as a JSON literal
+        try:
+            return json.loads(doc) == value
+        except ValueError:
+            pass
     if ktype in ("real", "double", "long", "int", "decimal"):
         try:
             return number_close(doc, float(value))
@@ -446,7 +579,6 @@ def compare(ex):
     """Sets ex.status to 'right' or 'wrong' (with ex.detail)."""
     rows = ex.result
     names = list(rows[0].keys()) if rows else None
-    kinds = dict(ex.kusto_columns or [])
     header = ex.header
     if names is not None and names != header:
         kusto_names = [n for n, _ in ex.kusto_columns or []]
@@ -455,8 +587,26 @@ def compare(ex):
         else:
             ex.status = "wrong"
             ex.detail = "columns: page %s, aiq %s%s" % (header, names, kusto_names_note(ex, names))
+            if kusto_names == names:  # the header is the page's slip: are the values right?
+                ex.detail += "; values: %s" % values_verdict(ex)
             return
-    cols = names or header
+    compare_values(ex)
+
+
+def values_verdict(ex):
+    """compare_values' verdict on ex's rows alone, leaving ex as it was."""
+    probe = Example(ex.path, ex.line, ex.query, list(ex.result[0].keys()), ex.rows)
+    probe.kusto_columns, probe.result = ex.kusto_columns, ex.result
+    compare_values(probe)
+    return "they match" if probe.status == "right" else probe.detail
+
+
+def compare_values(ex):
+    """Sets ex.status from the rows, the column names being settled."""
+    rows = ex.result
+    names = list(rows[0].keys()) if rows else None
+    kinds = dict(ex.kusto_columns or [])
+    cols = names or ex.header
     doc_rows = [r for r in ex.rows if any(c.strip() for c in r) or len(cols) == 1]
     doc_rows = [r for r in doc_rows if not all(c.strip() in ("...", "…") for c in r)]
     if len(doc_rows) != len(rows):
