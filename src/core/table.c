@@ -342,6 +342,8 @@ static void append_column(AiqTable *t, int col, const AiqVector *v, const AiqChu
 
 void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c)
 {
+    if (c->count == 0)
+        return; /* (a table with no rows yet has no storage to offset: UB) */
     reserve(t, t->nrows + c->count);
     for (int col = 0; col < t->schema.ncols; col++)
         append_column(t, col, c->cols[col], c);
