@@ -30,6 +30,7 @@ struct AiqQuery {
     const AiqNode *ast;
     AiqPlan *plan;   /* NULL when only parsed */
     AiqTiming timing; /* --timing: the stages so far */
+    int64_t result_rows; /* of the last run that wrote its result; -1: none */
 };
 
 /* ---- preparing ------------------------------------------------------------------ */
@@ -112,6 +113,7 @@ static bool check_params_declared(const AiqNode *ast, const AiqOptions *o, AiqAr
 AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err)
 {
     AiqQuery *q = aiq_xcalloc(1, sizeof *q);
+    q->result_rows = -1;
     q->s = s;
     aiq_arena_init(&q->arena, 0);
     const AiqOptions *o = &s->opts;
@@ -152,17 +154,24 @@ void aiq_query_free(AiqQuery *q)
 }
 
 const char *aiq_query_render(const AiqQuery *q) { return q->plan ? q->plan->render : NULL; }
+int64_t aiq_query_result_rows(const AiqQuery *q) { return q->result_rows; }
 int aiq_query_ncols(const AiqQuery *q) { return q->plan ? q->plan->schema.ncols : 0; }
 const char *aiq_query_col_name(const AiqQuery *q, int i) { return q->plan->schema.cols[i].name; }
 AiqType aiq_query_col_type(const AiqQuery *q, int i) { return q->plan->schema.cols[i].type; }
 
 /* ---- running ------------------------------------------------------------------ */
 
+/* Whether out is (or, term_cols set, stands for) a terminal; NULL: a file. */
+static bool shown_on_terminal(const AiqOptions *o, FILE *out)
+{
+    return out && (o->term_cols > 0 || isatty(fileno(out)));
+}
+
 /* Colour: when asked (--color=always), else on a terminal without NO_COLOR;
  * out NULL (a file): only when asked. */
 static bool use_color(const AiqOptions *o, FILE *out)
 {
-    bool tty = out && isatty(fileno(out));
+    bool tty = shown_on_terminal(o, out);
     return o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
                     : tty && !getenv("NO_COLOR");
 }
@@ -176,6 +185,7 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
     oo.color = use_color(o, out) && oo.format == AIQ_FMT_TABLE;
+    oo.width = out ? o->term_cols : 0;
     return oo;
 }
 
@@ -228,10 +238,10 @@ static void show_result(const AiqPlan *plan, const AiqTable *result, const AiqOp
 {
     AiqOutputOptions oo = output_options(o, out);
     bool chart = plan->render && strcmp(plan->render, "table") != 0;
-    bool tty = out && isatty(fileno(out));
+    bool tty = shown_on_terminal(o, out);
     if (chart && !o->chart_file && tty && oo.format == AIQ_FMT_TABLE) {
         AiqError why = {0};
-        if (aiq_session_render_term(plan, result, out, use_color(o, out), sb, &why))
+        if (aiq_session_render_term(plan, result, out, o->term_cols, o->term_rows, use_color(o, out), sb, &why))
             return;
         if (o->diag)
             fprintf(o->diag, "aiq: render %s: %s; the table follows\n", plan->render, why.msg);
@@ -284,6 +294,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     aiq_table_free(result);
     tm->output = aiq_exec_clock() - t2;
     tm->output_done = written;
+    q->result_rows = written ? nrows : -1;
     if (o->timing) /* (for a query that failed too: how far it got, how close to the memory limit) */
         aiq_session_print_timing(s, tm, plan, &stats);
     aiq_xfree(stats.ops);

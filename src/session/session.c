@@ -103,7 +103,7 @@ AiqTableInfo aiq_session_table(const AiqSession *s, int i)
 {
     const AiqCatalogTable *t = &s->catalog.tables[i];
     const AiqTable *data = i < s->ncache ? s->cache[i].data : NULL;
-    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1};
+    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1, (const char *const *)t->paths, t->bind_error};
 }
 
 int aiq_session_find_table(const AiqSession *s, const char *name)

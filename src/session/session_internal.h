@@ -135,10 +135,10 @@ int aiq_session_threads(const AiqSession *s);
 
 /* Appends the chart plan's render asks for over result t to sb, drawn for
  * the terminal out (its width, a height that fits it; ANSI colour when
- * color). false, sb untouched and why set, when it cannot be drawn (a
+ * color), or for one of cols x rows when cols > 0 (out is then memory). false, sb untouched and why set, when it cannot be drawn (a
  * kind aiq does not draw, a timechart without a datetime column, ...). */
-bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, bool color, AiqStrBuf *sb,
-                             AiqError *why);
+bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, int cols, int rows, bool color,
+                             AiqStrBuf *sb, AiqError *why);
 /* Writes that chart as an SVG document to path, whole or not at all (a
  * temporary file renamed into place). false with err set: the chart cannot
  * be drawn, or the file cannot be written (AIQ_ERR_IO). */
