@@ -151,12 +151,10 @@ static void close_output(void)
 
 /* Shows a result rendered into memory on the screen (screen.h), with its
  * footer; or, under .output/.once, says where it went. */
-static void show_result(const char *text, size_t len, int64_t nrows, double seconds, int rows)
+static void show_result(const char *text, size_t len, int64_t nrows, double seconds, int rows, bool color)
 {
     char footer[96];
     aiq_screen_footer(footer, sizeof footer, nrows, seconds);
-    const AiqOptions *o = aiq_session_options(repl.session);
-    bool color = rows > 0 && !getenv("NO_COLOR") && !(o->color && strcmp(o->color, "never") == 0);
     if (repl.output) {
         printf("%s written to %s\n", footer, repl.output_path);
         return;
@@ -166,8 +164,9 @@ static void show_result(const char *text, size_t len, int64_t nrows, double seco
 
 /* Runs one query into out, the REPL's way: now() read afresh unless
  * pinned, tables whose files changed read again first (a log that grew,
- * one rotated), Ctrl-C able to stop it. The result's rows, or -1 with err. */
-static int64_t run_query_into(FILE *out, const char *text, size_t len, AiqError *err)
+ * one rotated), Ctrl-C able to stop it. The result's rows, or -1 with err;
+ * *chart: it ends in a render of a chart (drawn to fit the screen). */
+static int64_t run_query_into(FILE *out, const char *text, size_t len, bool *chart, AiqError *err)
 {
     AiqSession *ses = repl.session;
     AiqOptions *o = aiq_session_options(ses);
@@ -180,6 +179,7 @@ static int64_t run_query_into(FILE *out, const char *text, size_t len, AiqError 
     sigprocmask(SIG_SETMASK, &waiting_mask, &blocked); /* Ctrl-C may stop the query */
     int64_t nrows = -1;
     AiqQuery *q = aiq_session_prepare(ses, text, len, false, err);
+    *chart = q && aiq_query_render(q) && strcmp(aiq_query_render(q), "table") != 0;
     if (q && aiq_query_run(q, out, err) == 0)
         nrows = aiq_query_result_rows(q);
     aiq_query_free(q);
@@ -208,7 +208,8 @@ static void run_text(const char *name, const char *text, size_t len)
     o->term_rows = rows;
     double t0 = seconds_now();
     AiqError err = {0};
-    int64_t nrows = run_query_into(out, text, len, &err);
+    bool chart = false;
+    int64_t nrows = run_query_into(out, text, len, &chart, &err);
     double seconds = seconds_now() - t0;
     o->term_cols = o->term_rows = 0;
     if (!repl.output)
@@ -219,7 +220,9 @@ static void run_text(const char *name, const char *text, size_t len)
         aiq_error_locate(&err, text, len);
         aiq_error_print(stderr, &err, name, text, len);
     } else {
-        show_result(shown ? shown : "", shown_len, nrows, seconds, rows);
+        /* the footer dim where the result has colour; a chart is drawn to fit, never paged */
+        bool color = cols > 0 && !getenv("NO_COLOR") && !(o->color && strcmp(o->color, "never") == 0);
+        show_result(shown ? shown : "", shown_len, nrows, seconds, chart ? 0 : rows, color);
     }
     free(shown); /* open_memstream's buffer is malloc'd */
     if (repl.once)
@@ -503,7 +506,7 @@ static const DotCommand dot_commands[] = {
     {".now", NULL, ".now [TIME|off]", "show now(), pin it (ISO 8601), or follow the clock again", dot_now},
     {".run", ".read", ".run FILE.kql", "run a saved query", dot_run},
     {".save", NULL, ".save FILE.kql", "save the last query", dot_save},
-    {".quit", ".exit", ".quit", "leave (or Ctrl-D, exit, quit)", dot_quit},
+    {".quit", ".exit", ".quit", "leave; Ctrl-D, exit and quit too", dot_quit},
 };
 #define NDOT (sizeof dot_commands / sizeof dot_commands[0])
 
@@ -516,7 +519,7 @@ static void dot_help(char *arg)
         const DotCommand *d = &dot_commands[i];
         char also[32] = "";
         if (d->alias)
-            snprintf(also, sizeof also, " (or %s)", d->alias);
+            snprintf(also, sizeof also, " (also %s)", d->alias);
         printf("%-18s %s%s\n", d->usage, d->help, also);
     }
     puts("A result taller than the screen goes through $PAGER (less -RSX when unset; PAGER= shows the first screenful).\n"
