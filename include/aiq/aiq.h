@@ -216,11 +216,16 @@ int aiq_session_query(AiqSession *s, const char *text, size_t len, FILE *out, Ai
  * unfinished query). */
 bool aiq_query_complete(const char *text, size_t len);
 
-/* The words that may complete the one starting at start in line (the REPL's
- * tab): query operators right after '|', else tables, columns, functions
- * and keywords. Sets *n; the array and its words are the session's, valid
- * until the next call. */
-const char *const *aiq_session_completions(AiqSession *s, const char *line, size_t start, size_t *n);
+/* The words that may complete the one starting at start in text (the
+ * query typed so far, its earlier lines included: the REPL's Tab): query
+ * operators right after '|'; join kinds after kind=; else the columns of
+ * the pipeline at that point (bound up to its last '|': extended and
+ * summarized names in, projected-away ones out, other tables' never; odd
+ * names bracket-quoted), or the tables where the pipeline starts, with let
+ * names, functions, aggregates and keywords. No table is read for it: an
+ * undeclared table's columns are guessed from its first block. Sets *n;
+ * the array and its words are the session's, valid until the next call. */
+const char *const *aiq_session_completions(AiqSession *s, const char *text, size_t start, size_t *n);
 
 /* ---- names -------------------------------------------------------------- */
 

@@ -98,13 +98,65 @@ static char *generator(const char *text, int state)
     return NULL;
 }
 
-/* The session's candidates in context (aiq_session_completions). */
+/* The dot-commands' names and aliases, for completion (the same as in
+ * dot_commands below). */
+static const char *const dot_names[] = {".help", ".tables", ".schema", ".load", ".reload", ".format", ".mode",
+                                        ".headers", ".output", ".once", ".timing", ".now", ".run", ".read",
+                                        ".save", ".quit", ".exit"};
+static const size_t ndot_names = sizeof dot_names / sizeof dot_names[0];
+static const char *const on_off_words[] = {"on", "off"};
+
+/* Completion on a dot-command line: the commands, then what each takes
+ * (file paths, formats, tables, on|off). NULL: readline's file names. */
+static char **complete_dot(const char *text, int start)
+{
+    static const char *const formats[] = {"table", "csv", "tsv", "json", "ndjson", "markdown"};
+    const char *line = rl_line_buffer;
+    size_t cmd = strcspn(line, " \t");
+    if ((size_t)start <= cmd) {
+        cands = dot_names;
+        ncands = ndot_names;
+    } else if (strncmp(line, ".format", cmd) == 0 || strncmp(line, ".mode", cmd) == 0) {
+        cands = formats;
+        ncands = sizeof formats / sizeof formats[0];
+    } else if (strncmp(line, ".headers", cmd) == 0 || strncmp(line, ".timing", cmd) == 0) {
+        cands = on_off_words;
+        ncands = 2;
+    } else if (strncmp(line, ".schema", cmd) == 0) {
+        static const char *tables[256];
+        ncands = 0;
+        for (int i = 0; i < aiq_session_ntables(repl.session) && ncands < 256; i++)
+            tables[ncands++] = aiq_session_table(repl.session, i).name;
+        cands = tables;
+    } else {
+        /* .run, .read, .save, .output, .once, .load NAME=: a path */
+        rl_attempted_completion_over = 0;
+        return rl_completion_matches(text, rl_filename_completion_function);
+    }
+    return rl_completion_matches(text, generator);
+}
+
+/* Tab: on a dot-command line, complete_dot; in a query, the session's
+ * candidates in context, over the whole query typed so far (its earlier
+ * lines tell the table and the pipeline). */
 static char **complete(const char *text, int start, int end)
 {
     (void)end;
-    cands = aiq_session_completions(repl.session, rl_line_buffer, (size_t)start, &ncands);
-    rl_attempted_completion_over = 1;
-    return rl_completion_matches(text, generator);
+    rl_attempted_completion_over = 1; /* never readline's file names in a query */
+    if (!repl.query.len && rl_line_buffer[0] == '.')
+        return complete_dot(text, start);
+    AiqStrBuf typed;
+    aiq_sb_init(&typed);
+    if (repl.query.len) {
+        aiq_sb_append(&typed, repl.query.data, repl.query.len);
+        aiq_sb_putc(&typed, '\n');
+    }
+    size_t offset = typed.len;
+    aiq_sb_append(&typed, rl_line_buffer, (size_t)start);
+    cands = aiq_session_completions(repl.session, typed.data, offset + (size_t)start, &ncands);
+    char **matches = rl_completion_matches(text, generator);
+    aiq_sb_free(&typed);
+    return matches;
 }
 
 /* ---- dot-commands ------------------------------------------------------------- */
@@ -510,6 +562,7 @@ static const DotCommand dot_commands[] = {
 };
 #define NDOT (sizeof dot_commands / sizeof dot_commands[0])
 
+
 static void dot_help(char *arg)
 {
     (void)arg;
@@ -654,6 +707,9 @@ int aiq_repl_run(AiqSession *session, bool now_pinned)
         fclose(hf);
     read_history(repl.history);
     rl_attempted_completion_function = complete;
+    /* words break where KQL's names end; not at '-' (project-away), '.'
+     * (.run, paths), '/' (paths), '[' and quotes (['odd name']) */
+    rl_completer_word_break_characters = " \t\n|(),=<>!+*%;{}";
     rl_catch_signals = 0;
     if (pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
         wake_pipe[0] = wake_pipe[1] = -1;

@@ -36,11 +36,17 @@ struct AiqQuery {
 /* ---- preparing ------------------------------------------------------------------ */
 
 /* The binder's view of a table: its declared schema, else the one inferred
- * from every row of its data. */
+ * from every row of its data; for a completion, what is known without
+ * reading it. */
 static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
 {
     AiqSession *s = ud;
     AiqCatalogTable *t = aiq_catalog_lookup(&s->catalog, name, err);
+    if (t && s->completing) {
+        if (aiq_session_guess_schema(s, t, out))
+            return true;
+        return aiq_error_set(err, AIQ_ERR_BIND, -1, 1, "no columns known yet for '%s'", name);
+    }
     if (!t || !aiq_session_table_schema(s, t, err))
         return false;
     *out = t->schema;

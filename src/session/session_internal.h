@@ -62,6 +62,8 @@ struct AiqSession {
     int ncache;
     const char **words;    /* aiq_session_completions' answer */
     size_t nwords, capwords;
+    AiqArena words_arena;  /* its quoted names and guessed schemas, until the next call */
+    bool completing;       /* binding for a completion: tables are never read (complete.c) */
 };
 
 /* ---- cache.c: tables read whole, schemas inferred, scans' rows ---------- */
@@ -90,6 +92,13 @@ bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err
  * for another query's untyped names) as many rows of nulls of t's schema
  * now. */
 void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- complete.c: tab completion ------------------------------------------ */
+
+/* The columns of t as far as known without reading it (completion): its
+ * declared or inferred schema, the one remembered from an earlier run, or
+ * a guess from its first block. false when there is none. */
+bool aiq_session_guess_schema(AiqSession *s, AiqCatalogTable *t, AiqSchema *out);
 
 /* ---- timing.c: --timing -------------------------------------------------- */
 
