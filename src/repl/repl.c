@@ -201,6 +201,48 @@ static void close_output(void)
     repl.once = false;
 }
 
+/* Whether stream f (stdout, stderr) gets colour: a terminal, NO_COLOR
+ * unset, --color not never. */
+static bool colour_on(FILE *f)
+{
+    const AiqOptions *o = aiq_session_options(repl.session);
+    return isatty(fileno(f)) && !getenv("NO_COLOR") && !(o->color && strcmp(o->color, "never") == 0);
+}
+
+/* Prints a query's error like the command line (aiq_error_print), with
+ * "error" and the caret line in red on a terminal in colour. */
+static void print_error(AiqError *err, const char *name, const char *text, size_t len)
+{
+    aiq_error_locate(err, text, len);
+    if (!colour_on(stderr)) {
+        aiq_error_print(stderr, err, name, text, len);
+        return;
+    }
+    char *msg = NULL;
+    size_t n = 0;
+    FILE *m = open_memstream(&msg, &n);
+    aiq_error_print(m, err, name, text, len);
+    fclose(m);
+    char *word = strstr(msg, " error: ");
+    char *caret_line = strrchr(msg, '^'); /* the caret line: the last '^', back to its line's start */
+    while (caret_line && caret_line > msg && caret_line[-1] != '\n')
+        caret_line--;
+    if (caret_line && caret_line < (word ? word : msg))
+        caret_line = NULL; /* no caret line: the message itself has a '^' */
+    for (char *p = msg; *p; p++) {
+        if (p == word + 1)
+            fputs("\033[1;31m", stderr);
+        if (caret_line && p == caret_line)
+            fputs("\033[31m", stderr);
+        fputc(*p, stderr);
+        if (word && p == word + 6)
+            fputs("\033[0m", stderr);
+    }
+    if (caret_line)
+        fputs("\033[0m", stderr);
+    free(msg);
+}
+
 /* Shows a result rendered into memory on the screen (screen.h), with its
  * footer; or, under .output/.once, says where it went. */
 static void show_result(const char *text, size_t len, int64_t nrows, double seconds, int rows, bool color)
@@ -269,11 +311,10 @@ static void run_text(const char *name, const char *text, size_t len)
     else
         fflush(out);
     if (err.code != AIQ_OK) {
-        aiq_error_locate(&err, text, len);
-        aiq_error_print(stderr, &err, name, text, len);
+        print_error(&err, name, text, len);
     } else {
         /* the footer dim where the result has colour; a chart is drawn to fit, never paged */
-        bool color = cols > 0 && !getenv("NO_COLOR") && !(o->color && strcmp(o->color, "never") == 0);
+        bool color = cols > 0 && colour_on(stdout);
         show_result(shown ? shown : "", shown_len, nrows, seconds, chart ? 0 : rows, color);
     }
     free(shown); /* open_memstream's buffer is malloc'd */

@@ -30,7 +30,7 @@ completes() {
 printf '{"region":"eastus","latency":12,"odd name":1}\n{"region":"westus","latency":30}\n' > "$T/w.jsonl"
 printf '{"node":"n1","gpu":0.5}\n' > "$T/n.jsonl"
 mkdir "$T/queries" && : > "$T/queries/slow.kql"
-tm new-session -d -x 120 -y 40 "cd $T && $AIQ -t W=$T/w.jsonl -t N=$T/n.jsonl; echo aiq-exited-\$?; sleep 30"
+tm new-session -d -x 120 -y 40 "$AIQ -t W=$T/w.jsonl -t N=$T/n.jsonl; echo aiq-exited-\$?; sleep 30"
 wait_lines '^aiq>' 1
 
 completes 'W | where regi' 'W | where region'
@@ -53,7 +53,7 @@ tm send-keys -l -- 'X'
 wait_lines '^aiq> N | where regiX$' 1
 tm send-keys C-c
 completes '.ru' '.run'
-completes ".run queries/sl" ".run queries/slow.kql"
+completes ".run $T/queries/sl" ".run $T/queries/slow.kql"
 # nothing was loaded for the Tabs
 tm send-keys -l -- '.tables'
 tm send-keys Enter
