@@ -224,7 +224,8 @@ AiqPlan *bind_make_series(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     sum->items = summarize_items(b, n);
     sum->nitems = n->nitems;
     sum->items2 = aiq_arena_alloc(b->arena, sizeof *sum->items2 * (size_t)(n->nitems2 + 1));
-    memcpy(sum->items2, n->items2, sizeof *sum->items2 * (size_t)n->nitems2);
+    if (n->nitems2) /* without by keys items2 is NULL, which memcpy may not take */
+        memcpy(sum->items2, n->items2, sizeof *sum->items2 * (size_t)n->nitems2);
     AiqNode *axis_ref = node_like(b, AIQ_N_NAME, axis);
     axis_ref->str = AXIS_COLUMN;
     AiqNode *key = node_like(b, AIQ_N_ASSIGN, axis); /* named: a \001 name alone is unnamed (scope.c) */
