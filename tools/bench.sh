@@ -3,7 +3,11 @@
 # @duckdb/node-api, read_json) and jq on the same AppRequests-shaped JSON
 # lines, measured in the same run. BENCH_ROWS (default 1000000, ~450 MB)
 # sets the size. Prints seconds (best of three runs, for both tools), MB/s
-# and aiq/DuckDB ratios; asserts nothing.
+# and aiq/DuckDB ratios; asserts nothing. Rows marked no_schema run without
+# a declared schema and without aiq's schema cache (types found by a first
+# pass, as on a first run); *_schema_cached rows run with the cache warm
+# (a later run over the same files); gz and files rows compare against
+# `gzip -dc` and one file of the same size.
 aiq=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 cd "$(dirname "$0")/.." || exit 2
 rows=${BENCH_ROWS:-1000000}
@@ -16,6 +20,11 @@ if [ ! -f "$data" ]; then
   python3 tools/bench_gen.py "$rows" "$data" || exit 2
 fi
 [ -f "$data.zst" ] || zstd -q -3 -k "$data" -o "$data.zst"
+[ -f "$data.gz" ] || gzip -1 -k -c "$data" > "$data.gz"
+many=$dir/many-$rows
+if [ ! -d "$many/R" ]; then # 1,000 hourly-archive-sized files of the same rows
+  mkdir -p "$many/R" && (cd "$many/R" && split -n l/1000 -a 4 -d "../../$(basename "$data")" part- && for f in part-*; do mv "$f" "$f.jsonl"; done)
+fi
 mb=$(du -m "$data" | cut -f1)
 echo "bench: $data ($mb MB, $rows rows), $(nproc) cores"
 duck=""
@@ -36,13 +45,13 @@ timed() { # best of three aiq runs, seconds; peak RSS of one more run in $dir/rs
   /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" > /dev/null 2>&1
 }
 cores=$(nproc)
-run() { # name query [file] [schema option]
+run() { # name query [file] [schema option] [DuckDB's name for the query]
   f=${3:-$data}
   opt=${4---schema $schema}
   secs=$(timed 1 "$opt" "$f" "$2")
   rss=$(( $(cat "$dir/rss") / 1024 ))
   par=$(timed "$cores" "$opt" "$f" "$2")
-  ds=$(printf '%s\n' "$duck" | awk -v n="$1" '$1 == n { print $2 }')
+  ds=$(printf '%s\n' "$duck" | awk -v n="${5:-$1}" '$1 == n { print $2 }')
   r1=-; rn=-
   [ -n "$ds" ] && r1=$(echo "scale=2; $secs / $ds" | bc) && rn=$(echo "scale=2; $par / $ds" | bc)
   # take 10 reads a few KB: a throughput over the whole file would mean nothing
@@ -57,7 +66,31 @@ run top10 'R | top 10 by DurationMs'
 run tokens_extend 'R | extend t = tolong(Properties["tokens.total"]) | summarize sum(t)'
 run take10 'R | take 10'
 run count_zst 'R | count' "$data.zst"
-run count_no_schema 'R | count' "$data" ""
+# without a schema: a first run (no cache: XDG_CACHE_HOME cannot be made), then
+# a later run over the same unchanged file (the cache warm)
+export XDG_CACHE_HOME=/dev/null/no-cache
+Q2='R | where ResultCode == "429" | count'
+Q3='R | summarize P95 = percentile(DurationMs, 95) by bin(TimeGenerated, 15m), AppRoleName'
+Q4='R | extend TokensUsed = tolong(Properties["tokens.total"]), Deployment = tostring(Properties["deployment"]) | summarize sum(TokensUsed) by Deployment'
+Q5='R | where DurationMs > 1000 | project TimeGenerated, AppRoleName, DurationMs, ResultCode | top 10 by DurationMs'
+run count_no_schema 'R | count' "$data" "" count
+run filter_count_no_schema "$Q2" "$data" "" filter_count
+run p95_by_bin_no_schema "$Q3" "$data" "" p95_by_bin
+run token_sum_no_schema "$Q4" "$data" "" token_sum
+run top10_no_schema "$Q5" "$data" "" top10_filtered
+export XDG_CACHE_HOME="$(pwd)/$dir/cache"
+"$aiq" -t R="$data" -q 'R | take 1' > /dev/null 2>&1 # (fills the cache)
+run count_schema_cached 'R | count' "$data" "" count
+run filter_count_schema_cached "$Q2" "$data" "" filter_count
+run p95_by_bin_schema_cached "$Q3" "$data" "" p95_by_bin
+run token_sum_schema_cached "$Q4" "$data" "" token_sum
+run top10_schema_cached "$Q5" "$data" "" top10_filtered
+run sort_take10 'R | sort by DurationMs desc | take 10' "$data" "--schema $schema" top10
+run count_gz 'R | count' "$data.gz"
+run count_1000_files 'R | count' "$many/R"
+run filter_count_1000_files "$Q2" "$many/R"
+start=$(date +%s.%N); gzip -dc "$data.gz" > /dev/null; end=$(date +%s.%N)
+printf '%-26s %8.3f s (gzip -dc > /dev/null, for count_gz)\n' gzip_dc "$(echo "$end - $start" | bc)"
 run seed1_p95_by_bucket 'R | where DurationMs > 2000 | summarize Count = count(), Avg = avg(DurationMs), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99) by bin(TimeGenerated, 15m), AppRoleName'
 run seed6_percentiles 'R | summarize P50 = percentile(DurationMs, 50), P75 = percentile(DurationMs, 75), P90 = percentile(DurationMs, 90), P95 = percentile(DurationMs, 95), P99 = percentile(DurationMs, 99), Max = max(DurationMs), Count = count() by AppRoleName'
 run token_sum_by_deployment 'R | extend TokensUsed = tolong(Properties["tokens.total"]), Deployment = tostring(Properties["deployment"]) | where isnotempty(TokensUsed) | summarize TotalTokens = sum(TokensUsed) by Deployment, AppRoleName | order by TotalTokens desc'

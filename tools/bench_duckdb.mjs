@@ -15,6 +15,9 @@ const queries = {
   seed1_p95_by_bucket: `select time_bucket(interval 15 minute, TimeGenerated) b, AppRoleName, count(*), avg(DurationMs), quantile_disc(DurationMs, 0.95), quantile_disc(DurationMs, 0.99) from ${src} where DurationMs > 2000 group by all`,
   seed6_percentiles: `select AppRoleName, quantile_disc(DurationMs, [0.5,0.75,0.9,0.95,0.99]), max(DurationMs), count(*) from ${src} group by all`,
   token_sum_by_deployment: `select json_extract_string(Properties, '$.deployment') d, AppRoleName, sum(try_cast(json_extract_string(Properties, '$."tokens.total"') as bigint)) t from ${src} group by all order by t desc`,
+  p95_by_bin: `select time_bucket(interval 15 minute, TimeGenerated) b, AppRoleName, quantile_disc(DurationMs, 0.95) from ${src} group by all`,
+  token_sum: `select json_extract_string(Properties, '$.deployment') d, sum(try_cast(json_extract_string(Properties, '$."tokens.total"') as bigint)) from ${src} group by all`,
+  top10_filtered: `select TimeGenerated, AppRoleName, DurationMs, ResultCode from ${src} where DurationMs > 1000 order by DurationMs desc limit 10`,
   join_1m_1k: `select count(*) from ${src} a join read_json('${roles}', format='newline_delimited') r using (AppRoleName)`,
 };
 for (const [name, sql] of Object.entries(queries)) {

@@ -79,6 +79,9 @@ typedef struct AiqOptions {
     bool strict;            /* a malformed input line is an error */
     int threads;            /* threads parsing input (0: one per core) */
     bool timing;            /* a line of timings on diag after each query */
+    bool progress;          /* a progress line on diag, a terminal, for a query that runs
+                               over a second: erased before its result or error */
+    bool progress_plain;    /* that line without escape sequences (NO_COLOR, TERM=dumb) */
     bool keep_tables;       /* read tables whole and keep them for the next query
                                (the REPL), read again when their files change */
     const char *const *param_names; /* --param NAME=VALUE, for declare query_parameters */

@@ -55,6 +55,7 @@ typedef struct Binder {
     int nsubqueries, capsubqueries, captargets;
     struct AiqTable **computed; /* tables computed at bind time (bind/plugins.c) */
     int ncomputed, capcomputed;
+    const AiqNode *ifexists_found; /* the column_ifexists() call last bound to its column (its result's name) */
 } Binder;
 
 /* The context an expression binds in. */
@@ -161,6 +162,7 @@ AiqPlan *bind_distinct(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* tabular.c */
 AiqPlan *bind_filter_chain(Binder *b, AiqPlan *in, AiqExpr *pred);
+AiqPlan *bind_where(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope); /* binder.c */
 bool bind_sort_keys(Binder *b, const AiqNode *n, AiqPlan *p, Binding *scope);
 bool bind_const_count(Binder *b, const AiqNode *n, Binding *scope, int64_t *out, const char *what);
 bool bind_hint_ok(Binder *b, const AiqNode *prm);
@@ -195,7 +197,10 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 AiqPlan *bind_project_patterns(Binder *b, const AiqNode *n, AiqPlan *in);
 AiqPlan *bind_rename(Binder *b, const AiqNode *n, AiqPlan *in);
-bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend);
+/* Item it of extend (extend true), project or print when it calls a function
+ * that gives several columns: binds them (bind_tuple_item) and adds them to
+ * cols: 1 when it did, 0 when it is no such call, -1 after an error. */
+int bind_tuple_columns(Binder *b, const AiqNode *it, ExprCtx *cx, bool extend, ColList *cols);
 
 /* sources.c */
 AiqPlan *bind_parse(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
@@ -231,6 +236,7 @@ AiqPlan *bind_evaluate(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* window.c: extend, project and serialize with window functions */
 bool bind_has_window(const AiqNode *n);
+bool bind_is_window_function(const char *name);
 AiqPlan *bind_windowed(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 /* top_nested.c */
@@ -241,5 +247,8 @@ AiqPlan *bind_mv_apply(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 
 /* search.c */
 AiqPlan *bind_search(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* scan_op.c: the scan operator */
+AiqPlan *bind_scan_op(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
 
 #endif

@@ -1,7 +1,7 @@
 /*
  * binder.c -- the binder's entry (see binder.h): statements (let,
  * declare query_parameters), pipelines bound source first, table names
- * looked up through the caller, tabular user functions.
+ * looked up through the caller, tabular user functions, table().
  */
 #include "bind/bind_internal.h"
 
@@ -108,6 +108,38 @@ static void *bind_skipped(Binder *b, const AiqNode *n)
     return FAILF(b, n, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: %s", n->str);
 }
 
+/* A set statement (a SKIPPED node whose rhs is the option, parse_skip.c).
+ * aiq honours the request properties whose meaning it can keep: notruncation
+ * (aiq never truncates a result, so either value changes nothing) and
+ * query_take_max_records = N (the query's result is cut to N rows, as by a
+ * final take, *take_max). Other properties are valid KQL aiq cannot honour
+ * yet: an error rather than a result that ignores them. */
+static bool bind_set_option(Binder *b, const AiqNode *set, int64_t *take_max)
+{
+    const AiqNode *opt = set->rhs;
+    if (!opt) {
+        bind_skipped(b, set);
+        return false;
+    }
+    const AiqNode *v = opt->rhs;
+    if (strcmp(opt->str, "notruncation") == 0) {
+        if (!v || (v->kind == AIQ_N_NAME && (strcmp(v->str, "true") == 0 || strcmp(v->str, "false") == 0)))
+            return true;
+        FAILF(b, v, AIQ_ERR_TYPE, "set notruncation takes true or false");
+        return false;
+    }
+    if (strcmp(opt->str, "query_take_max_records") == 0) {
+        if (v && v->kind == AIQ_N_LITERAL && v->type == AIQ_TYPE_LONG && v->i64 >= 0) {
+            *take_max = v->i64;
+            return true;
+        }
+        FAILF(b, v ? v : opt, AIQ_ERR_TYPE, "set query_take_max_records takes a number of records, such as 1000");
+        return false;
+    }
+    FAILF(b, opt, AIQ_ERR_BIND, "valid KQL but not supported by aiq yet: set %s", opt->str);
+    return false;
+}
+
 /* "cluster" or "database" when n names a table of another database or
  * cluster (cluster("c").database("d").T, database("d").T), else NULL. */
 static const char *cross_database(const AiqNode *n)
@@ -125,10 +157,71 @@ static bool pipes_from_left(const AiqNode *n)
     return n->lhs && (n->kind >= AIQ_N_WHERE || n->kind == AIQ_N_UNION);
 }
 
+static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope);
+
+/* The data scopes table()'s second argument may name; aiq reads files and
+ * has no cache policy, so each means all the rows. */
+static const char *const table_data_scopes[] = {"hotcache", "all", "default", NULL};
+
+/* The string a table() argument must be: a constant, or a name bound to
+ * one (a let, or a parameter of the function being called). */
+static const char *table_arg_string(Binder *b, const AiqNode *arg, Binding *scope, const char *what)
+{
+    AiqExpr *e = bind_expr(b, arg, &(ExprCtx){.scope = scope});
+    if (!e)
+        return NULL;
+    if (!is_const(e) || e->type != AIQ_TYPE_STRING || e->value.isnull)
+        return FAILF(b, arg, AIQ_ERR_TYPE, "table(): the %s must be a constant string", what);
+    return aiq_arena_strndup(b->arena, e->value.str.ptr, e->value.str.len);
+}
+
+/* table(Name [, DataScope]): the table called Name, found as a name in the
+ * query's source position would be (a bound table, a let table, or a
+ * function without parameters), which is how Kusto's table() page resolves
+ * it. The name is evaluated once, so it may come from a let or a parameter. */
+static AiqPlan *bind_table_function(Binder *b, const AiqNode *n, Binding *scope)
+{
+    if (n->nitems < 1 || n->nitems > 2)
+        return FAILF(b, n, AIQ_ERR_BIND, "table() takes a table name and an optional data scope, found %d arguments", n->nitems);
+    const char *name = table_arg_string(b, n->items[0], scope, "table name");
+    if (!name)
+        return NULL;
+    if (n->nitems == 2) {
+        const char *data_scope = table_arg_string(b, n->items[1], scope, "data scope");
+        if (!data_scope)
+            return NULL;
+        int k = 0;
+        while (table_data_scopes[k] && strcmp(table_data_scopes[k], data_scope) != 0)
+            k++;
+        if (!table_data_scopes[k])
+            return FAILF(b, n->items[1], AIQ_ERR_BIND, "table(): the data scope must be 'hotcache', 'all' or 'default', found '%s'", data_scope);
+    }
+    AiqNode *ref = aiq_arena_alloc(b->arena, sizeof *ref);
+    *ref = (AiqNode){.kind = AIQ_N_TABLE, .str = name, .slen = (uint32_t)strlen(name),
+                     .off = n->items[0]->off, .len = n->items[0]->len}; /* errors point at the argument */
+    return bind_step(b, ref, NULL, scope);
+}
+
+/* where: the predicate over in's rows (window.c calls it too, after the
+ * window functions in it became columns). */
+AiqPlan *bind_where(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
+{
+    AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
+    if (!e)
+        return NULL;
+    e = bind_coerce_dynamic(b, e, AIQ_TYPE_BOOL);
+    if (e->type != AIQ_TYPE_BOOL) {
+        const char *hint = n->rhs->kind == AIQ_N_NAME || e->type == AIQ_TYPE_STRING ? "; compare it, e.g. with == or isnotempty()" : "";
+        return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the 'where' predicate must be bool, found %s%s", aiq_type_name(e->type), hint);
+    }
+    return bind_filter_chain(b, in, e);
+}
+
 /* Binds source or operator n; in is the plan of its input (n->lhs). */
 static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
-    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE) && bind_has_window(n))
+    if ((n->kind == AIQ_N_EXTEND || n->kind == AIQ_N_PROJECT || n->kind == AIQ_N_SERIALIZE || n->kind == AIQ_N_WHERE) &&
+        bind_has_window(n))
         return bind_windowed(b, n, in, scope); /* row_number(), prev(), ...: window.c */
     switch (n->kind) {
     case AIQ_N_TABLE:
@@ -173,6 +266,8 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
             return bind_tabular_call(b, n, x, scope);
         if (bind_is_materialize(n))
             return bind_materialize(b, n, scope);
+        if (!x && strcmp(n->str, "table") == 0)
+            return bind_table_function(b, n, scope);
         if (aiq_func_lookup(n->str))
             return FAILF(b, n, AIQ_ERR_BIND, "'%s()' is a scalar function; a query must start with a table", n->str);
         return bind_unknown_function(b, n, scope);
@@ -181,17 +276,7 @@ static AiqPlan *bind_step(Binder *b, const AiqNode *n, AiqPlan *in, Binding *sco
     case AIQ_N_DATATABLE: return bind_datatable(b, n, scope);
     case AIQ_N_RANGE: return bind_range(b, n, scope);
     case AIQ_N_UNION: return bind_union(b, n, in, scope);
-    case AIQ_N_WHERE: {
-        AiqExpr *e = bind_expr(b, n->rhs, &(ExprCtx){.schema = &in->schema, .scope = scope});
-        if (!e)
-            return NULL;
-        e = bind_coerce_dynamic(b, e, AIQ_TYPE_BOOL);
-        if (e->type != AIQ_TYPE_BOOL) {
-            const char *hint = n->rhs->kind == AIQ_N_NAME || e->type == AIQ_TYPE_STRING ? "; compare it, e.g. with == or isnotempty()" : "";
-            return FAILF(b, n->rhs, AIQ_ERR_TYPE, "the 'where' predicate must be bool, found %s%s", aiq_type_name(e->type), hint);
-        }
-        return bind_filter_chain(b, in, e);
-    }
+    case AIQ_N_WHERE: return bind_where(b, n, in, scope);
     case AIQ_N_EXTEND: return bind_extend(b, n, in, scope);
     case AIQ_N_SERIALIZE: return n->nitems ? bind_extend(b, n, in, scope) : in;
     case AIQ_N_PROJECT: return bind_project(b, n, in, scope);
@@ -337,6 +422,7 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
     Binder b = {.opts = opts, .arena = arena, .err = err};
     Binding *scope = NULL;
     AiqPlan *root = NULL;
+    int64_t take_max = -1; /* set query_take_max_records */
     for (int i = 0; i < query->nitems; i++) {
         const AiqNode *s = query->items[i];
         if (s->kind == AIQ_N_LET) {
@@ -394,8 +480,11 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
                 x->expr = v;
                 scope = x;
             }
+        } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems && strcmp(s->str, "set") == 0) {
+            if (!bind_set_option(&b, s, &take_max))
+                goto bind_fail;
         } else if (s->kind == AIQ_N_SKIPPED && !s->lhs && i + 1 != query->nitems) {
-            bind_skipped(&b, s); /* a statement: set, alias, declare pattern, ... */
+            bind_skipped(&b, s); /* a statement: alias, declare pattern, ... */
             goto bind_fail;
         } else {
             if (i + 1 != query->nitems) {
@@ -405,6 +494,10 @@ AiqPlan *aiq_bind_query(const AiqNode *query, const AiqBindOptions *opts, AiqAre
             root = bind_tabular(&b, s, scope);
             if (!root)
                 goto bind_fail;
+            if (take_max >= 0) { /* set query_take_max_records = N */
+                root = bind_new_plan(&b, AIQ_P_TAKE, root);
+                root->limit = take_max;
+            }
             /* a trailing render is kept for the REPL's charts */
             const AiqNode *last = s;
             if (last->kind == AIQ_N_RENDER) {

@@ -100,6 +100,7 @@ static AiqExpr *bind_column_ifexists(Binder *b, const AiqNode *n, const AiqFuncD
     visible_columns(cx, &cols, &ncols);
     for (int c = 0; c < ncols; c++)
         if (cols[c].name[0] != '\001' && strcmp(cols[c].name, name->str) == 0) {
+            b->ifexists_found = n; /* the result is named after the column (scope.c) */
             AiqExpr *col = bind_column_named(b, name, name->str, cx);
             return col ? convert_to(b, col, dflt->type) : NULL;
         }

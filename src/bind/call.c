@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "func/series_tuple.h"
+#include "func/unsupported.h"
 #include "util/suggest.h"
 #include "util/timefmt.h"
 
@@ -152,6 +153,13 @@ static const char *const *aggregate_names(size_t *n)
  * function is what was meant. */
 static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool aggregates)
 {
+    if (strcmp(n->str, "table") == 0) /* a tabular function (bind/binder.c) */
+        return FAILF(b, n, AIQ_ERR_BIND, "table() gives a table, not a value: start a query with it, as in table('T') | take 10");
+    AiqNode name_span = *n;
+    name_span.len = (int32_t)strlen(n->str);
+    const char *left_out = aiq_func_unsupported_reason(n->str);
+    if (left_out)
+        return FAILF(b, &name_span, AIQ_ERR_BIND, "%s() is valid KQL but not supported by aiq: %s", n->str, left_out);
     size_t nf;
     const char *const *names = aggregates ? aggregate_names(&nf) : aiq_func_names(&nf);
     const char *s = aiq_func_operator(n->str, strlen(n->str)) ? NULL : aiq_suggest(n->str, strlen(n->str), names, nf);
@@ -165,6 +173,9 @@ static void *unknown_function(Binder *b, const AiqNode *n, Binding *scope, bool 
     if (modern)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s', the legacy spelling of %s(), which aiq does not have yet",
                      n->str, modern);
+    if (bind_is_window_function(n->str))
+        return FAILF(b, &span, AIQ_ERR_BIND, "'%s' is a window function: use it in extend, project, serialize or where, "
+                     "over rows in order", n->str);
     if (s)
         return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'; did you mean '%s'?", n->str, s);
     return FAILF(b, &span, AIQ_ERR_BIND, "unknown function '%s'", n->str);

@@ -252,6 +252,7 @@ AiqPlan *bind_step_more(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope
     case AIQ_N_EVALUATE: return bind_evaluate(b, n, in, scope);
     case AIQ_N_TOP_NESTED: return bind_top_nested(b, n, in, scope);
     case AIQ_N_PARSE_KV: return bind_parse_kv(b, n, in, scope);
+    case AIQ_N_SCAN_OP: return bind_scan_op(b, n, in, scope);
     case AIQ_N_PARSE_WHERE: {
         AiqPlan *p = bind_parse(b, n, in, scope);
         if (p)

@@ -86,7 +86,7 @@ AiqExpr *bind_substitute(Binder *b, AiqExpr *e, const ColList *cols)
  * extend's or a project's list: a name the query gave replaces a column of
  * that name in an extend (as `x = ...` does) and clashes in a project; the
  * names Kusto makes up take a numeric suffix when taken. */
-bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend)
+static bool add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const TupleCols *tc, bool extend)
 {
     for (int k = 0; k < tc->n; k++) {
         const char *name = tc->names[k] ? tc->names[k] : bind_column_n(b, cols);
@@ -103,6 +103,15 @@ bool bind_add_tuple_columns(Binder *b, const AiqNode *it, ColList *cols, const T
     return true;
 }
 
+int bind_tuple_columns(Binder *b, const AiqNode *it, ExprCtx *cx, bool extend, ColList *cols)
+{
+    TupleCols tc;
+    int tuple = bind_tuple_item(b, it, cx, extend ? cols : NULL, &tc);
+    if (tuple > 0 && !add_tuple_columns(b, it, cols, &tc, extend))
+        return -1;
+    return tuple;
+}
+
 AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
 {
     ColList cols = {0};
@@ -112,9 +121,8 @@ AiqPlan *bind_extend(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         AiqSchema cur = bind_schema_of(&cols);
         ExprCtx cx = {.schema = &cur, .scope = scope, .list = &cols, .ninput = in->schema.ncols};
-        TupleCols tc;
-        int tuple = bind_tuple_item(b, it, &cx, &cols, &tc);
-        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, true)))
+        int tuple = bind_tuple_columns(b, it, &cx, true, &cols);
+        if (tuple < 0)
             return NULL;
         if (tuple > 0)
             continue;
@@ -143,9 +151,8 @@ AiqPlan *bind_project(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         ExprCtx cx = {.schema = &in->schema, .scope = scope};
-        TupleCols tc;
-        int tuple = bind_tuple_item(b, it, &cx, NULL, &tc);
-        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, false)))
+        int tuple = bind_tuple_columns(b, it, &cx, false, &cols);
+        if (tuple < 0)
             return NULL;
         if (tuple > 0)
             continue;

@@ -324,6 +324,7 @@ const char *bind_expr_name(Binder *b, const AiqNode *n)
             return aiq_arena_printf(b->arena, "%s_%s", f->name_prefix, a0 ? a0 : "");
         case AIQ_NAME_FIXED: return f->name_prefix;
         case AIQ_NAME_ARG_SUFFIX: return a0 ? aiq_arena_printf(b->arena, "%s_%s", a0, f->name_prefix) : NULL;
+        case AIQ_NAME_IFEXISTS: return n == b->ifexists_found ? n->items[0]->str : NULL;
         }
         return NULL;
     }

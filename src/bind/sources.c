@@ -215,9 +215,8 @@ AiqPlan *bind_print(Binder *b, const AiqNode *n, Binding *scope)
         const AiqNode *it = n->items[i];
         const AiqNode *ex = it->kind == AIQ_N_ASSIGN ? it->lhs : it;
         ExprCtx cx = {.schema = &empty, .scope = scope};
-        TupleCols tc;
-        int tuple = bind_tuple_item(b, it, &cx, NULL, &tc);
-        if (tuple < 0 || (tuple > 0 && !bind_add_tuple_columns(b, it, &cols, &tc, false)))
+        int tuple = bind_tuple_columns(b, it, &cx, false, &cols);
+        if (tuple < 0)
             return NULL;
         if (tuple > 0)
             continue;

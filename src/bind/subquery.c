@@ -47,6 +47,8 @@ bool bind_is_tabular(Binder *b, const AiqNode *n, Binding *scope)
         if (bind_is_materialize(n))
             return true;
         Binding *x = bind_find_binding(scope, n->str);
+        if (!x && strcmp(n->str, "table") == 0)
+            return true; /* table("Name"): a query source (binder.c) */
         if (!x || x->kind != BIND_FUNC)
             return false;
         return bind_is_tabular(b, x->def->items[x->def->nitems - 1], scope);

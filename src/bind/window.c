@@ -1,5 +1,5 @@
 /*
- * window.c -- extend, project and serialize whose expressions call window
+ * window.c -- extend, project, serialize and where whose expressions call window
  * functions: row_number, prev, next, row_cumsum, row_window_session,
  * row_rank_dense and row_rank_min, each over the rows in their order.
  *
@@ -27,13 +27,22 @@ static int window_kind(const AiqNode *n)
     return -1;
 }
 
+bool bind_is_window_function(const char *name)
+{
+    for (int i = 0; window_names[i]; i++)
+        if (strcmp(name, window_names[i]) == 0)
+            return true;
+    return false;
+}
+
 bool bind_has_window(const AiqNode *n)
 {
     if (!n)
         return false;
     if (window_kind(n) >= 0)
         return true;
-    if (n->kind >= AIQ_N_TABLE && n->kind != AIQ_N_EXTEND && n->kind != AIQ_N_PROJECT && n->kind != AIQ_N_SERIALIZE)
+    if (n->kind >= AIQ_N_TABLE && n->kind != AIQ_N_EXTEND && n->kind != AIQ_N_PROJECT && n->kind != AIQ_N_SERIALIZE &&
+        n->kind != AIQ_N_WHERE)
         return false; /* a subquery's own operators bind on their own */
     if (bind_has_window(n->lhs && n->kind < AIQ_N_TABLE ? n->lhs : NULL) || bind_has_window(n->rhs) || bind_has_window(n->extra))
         return true;
@@ -207,7 +216,9 @@ AiqPlan *bind_windowed(Binder *b, const AiqNode *n, AiqPlan *in, Binding *scope)
         win = window_round(b, &op, win, scope, round);
     if (!win)
         return NULL;
-    AiqPlan *p = n->kind == AIQ_N_PROJECT ? bind_project(b, op, win, scope) : bind_extend(b, op, win, scope);
+    AiqPlan *p = n->kind == AIQ_N_PROJECT ? bind_project(b, op, win, scope)
+               : n->kind == AIQ_N_WHERE ? bind_where(b, op, win, scope) /* the window sees every row; then the filter */
+                                        : bind_extend(b, op, win, scope);
     if (!p)
         return NULL;
     ColList shown = {0};

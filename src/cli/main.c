@@ -45,8 +45,9 @@ static void usage(FILE *out)
           "  -t, --table PATH        the same, naming the table after the file (app.log.1: app);\n"
           "                          DATA_FILE arguments are bound this way\n"
           "  -d, --data DIR          every DIR/NAME.jsonl[.zst|.gz] and DIR/NAME/ becomes table NAME\n"
-          "                          (files: JSON lines, plain, zstd or gzip; no data: only the\n"
-          "                          REPL opens the bundled sample)\n"
+          "                          (files: JSON lines, plain, zstd or gzip)\n"
+          "  $AIQ_DATA               a directory read as -d when no data is given; with no data\n"
+          "                          at all only the REPL opens the bundled sample\n"
           "      --schema FILE       column types as '.create table T (Col:type, ...)'\n"
           "      --strict            malformed input lines are an error (exit 2)\n"
           "Output:\n"
@@ -70,6 +71,9 @@ static void usage(FILE *out)
           "      --timing            print rows, bytes and time per stage on stderr\n"
           "  -v, --version           print the version\n"
           "  -h, --help              this help\n"
+          "\n"
+          "Without -q or a query file, on a terminal, aiq opens its REPL (.help lists its\n"
+          "commands). See aiq(1) for formats, the REPL and cron recipes.\n"
           "\n"
           "Exit codes: 0 ok, 1 query error, 2 usage or input error, 3 --fail-on-rows matched,\n"
           "4 resource limit.\n",
@@ -361,6 +365,15 @@ static int setup_data(Options *o, AiqSession *ses, bool repl)
     return 0;
 }
 
+/* A terminal that takes no escape sequences: NO_COLOR set (https://no-color.org:
+ * to anything but empty), or TERM unset, empty or dumb. Progress there is
+ * plain text redrawn with \r. */
+static bool plain_terminal(void)
+{
+    const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+    return (no_color && *no_color) || !term || !*term || strcmp(term, "dumb") == 0;
+}
+
 /* now(): --now, else the bundled data's pinned end (testdata/NOW), else the clock. */
 static int resolve_now(Options *o, int64_t *now)
 {
@@ -635,7 +648,9 @@ int main(int argc, char **argv)
                        .color = o.color, .output_file = o.output_file, .fail_on_rows = o.fail_on_rows, .threads = o.threads, .timing = o.timing,
                        .param_names = (const char *const *)o.param_names,
                        .param_values = (const char *const *)o.param_values, .nparams = o.nparams,
-                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file};
+                       .params_declared = true, .diag = stderr, .chart_file = o.chart_file,
+                       /* progress only on a terminal, never in a pipe or a file */
+                       .progress = isatty(STDERR_FILENO) && !o.explain, .progress_plain = plain_terminal()};
     bool is_check = argc > 0 && strcmp(argv[0], "check") == 0;
     if (is_check) {
         o.bundled = false;           /* no notice about now() when only checking */

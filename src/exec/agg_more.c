@@ -328,15 +328,17 @@ void aiq_agg_more_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
     AiqValue v = {.type = s->out_type};
     switch (a->kind) {
     case AIQ_AGG_PERCENTILEW: finish_percentilew(s, g, out, scratch); return;
+    /* a sketch of no values is null, the default of summarize's page for
+     * every aggregate but the counts, sums, variances and make_* */
     case AIQ_AGG_TDIGEST:
     case AIQ_AGG_TDIGEST_MERGE:
         aiq_wlist_sort(&m->wl[g]);
-        set_json(out, a->out_col, g, aiq_tdigest_json(&m->wl[g]), scratch);
+        set_json(out, a->out_col, g, m->wl[g].n ? aiq_tdigest_json(&m->wl[g]) : NULL, scratch);
         return;
     case AIQ_AGG_BUILDSCHEMA: set_json(out, a->out_col, g, m->json[g] ? schema_final(m->json[g]) : NULL, scratch); return;
     case AIQ_AGG_HLL:
     case AIQ_AGG_HLL_MERGE:
-        set_json(out, a->out_col, g, aiq_hll_json(m->json[g] ? json_incref(m->json[g]) : json_array()), scratch);
+        set_json(out, a->out_col, g, m->json[g] ? aiq_hll_json(json_incref(m->json[g])) : NULL, scratch);
         return;
     case AIQ_AGG_COVARIANCE:
         /* 0 for fewer than two rows, as for variance() */

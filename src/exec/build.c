@@ -32,6 +32,7 @@ static AiqOp *build_kind(AiqExecCtx *ex, const AiqPlan *p)
     case AIQ_P_COMPUTED: return aiq_op_computed(ex, p);
     case AIQ_P_TOP_NESTED: return aiq_op_top_nested(ex, p);
     case AIQ_P_WINDOW: return aiq_op_window(ex, p);
+    case AIQ_P_SCAN_STEPS: return aiq_op_scan_steps(ex, p);
     case AIQ_P_PARSE_KV: return aiq_op_parse_kv(ex, p);
     case AIQ_P_MAKE_SERIES: return aiq_op_make_series(ex, p);
     case AIQ_P_KIND_COUNT: break;

@@ -170,5 +170,6 @@ AiqOp *aiq_op_subqueries(AiqExecCtx *ex, const AiqPlan *p); /* op_subquery.c */
 AiqOp *aiq_op_sample(AiqExecCtx *ex, const AiqPlan *p);     /* op_sample.c */
 AiqOp *aiq_op_external(AiqExecCtx *ex, const AiqPlan *p);   /* op_external.c */
 AiqOp *aiq_op_make_series(AiqExecCtx *ex, const AiqPlan *p); /* op_make_series.c */
+AiqOp *aiq_op_scan_steps(AiqExecCtx *ex, const AiqPlan *p); /* op_scan.c */
 
 #endif

@@ -72,6 +72,7 @@ typedef enum AiqNameKind {
     AIQ_NAME_FUNC_ARG,       /* funcname_arg: strlen(S) -> strlen_S */
     AIQ_NAME_FIXED,          /* always name_prefix: ingestion_time() -> $IngestionTime */
     AIQ_NAME_ARG_SUFFIX,     /* arg_suffix: array_sort_asc(A) -> A_sorted (suffix "sorted") */
+    AIQ_NAME_IFEXISTS,       /* column_ifexists("C", d): C when the input has it, else Column1 ... */
 } AiqNameKind;
 
 /* Flags of a row: how nulls are handled, and the family of an operator. */

@@ -360,18 +360,17 @@ KERNEL(k_set_has_element)
     }
 }
 
-/* jaccard_index(a, b): |a ∩ b| / |a ∪ b| of the distinct values; null
- * when either is not an array, or both are empty. */
+/* jaccard_index(a, b): |a ∩ b| / |a ∪ b| of the distinct values, a real
+ * in a dynamic value (the type Kusto's analyzer gives the call); null when
+ * either is not an array, or both are empty. */
 KERNEL(k_jaccard_index)
 {
     ValueSet s;
     set_init(&s);
     FOR_ROWS(i) {
         json_t *x = DYN(a[0], i), *y = DYN(a[1], i), *el;
-        if (!json_is_array(x) || !json_is_array(y)) {
-            SETNULL(ctx, out, i);
+        if (!json_is_array(x) || !json_is_array(y))
             continue;
-        }
         int64_t nx = distinct_count(&s, x), common = 0, ny = 0;
         ValueSet sy;
         set_init(&sy);
@@ -384,10 +383,8 @@ KERNEL(k_jaccard_index)
         }
         set_free(&sy);
         int64_t uni = nx + ny - common;
-        if (uni == 0)
-            SETNULL(ctx, out, i);
-        else
-            out->data.f64[i] = (double)common / (double)uni;
+        if (uni > 0)
+            out->data.dyn[i] = aiq_eval_own(ctx, json_real((double)common / (double)uni));
     }
     set_free(&s);
 }

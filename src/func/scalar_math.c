@@ -2,7 +2,7 @@
  * scalar_math.c -- math kernels around the basic ones of
  * scalar_convert.c: trigonometry, degrees and radians, pi, sign, gamma,
  * exp10, rand, max_of and min_of, around, the bitwise functions, and the
- * beta distribution. A result that is not a number (acos(2)) is null, as
+ * beta distribution, welch_test. A result that is not a number (acos(2)) is null, as
  * sqrt(-1) is; the beta functions give NaN where their pages say so.
  */
 #include <sys/random.h>
@@ -273,5 +273,26 @@ KERNEL(k_beta)
             r = x <= 0 || x > 1 ? NAN : beta_inv(x, p, q);
         }
         out->data.f64[i] = r;
+    }
+}
+
+/* welch_test(mean1, variance1, count1, mean2, variance2, count2): the
+ * two-sided p-value of Welch's t-test, from Student's t distribution with
+ * the Welch-Satterthwaite degrees of freedom, through the incomplete beta:
+ * p = I_{df/(df+t^2)}(df/2, 1/2). Null where the test is undefined (a
+ * count below 2, no variance at all), which the page leaves open. */
+KERNEL(k_welch_test)
+{
+    FOR_ROWS(i) {
+        double m1 = F64(a[0], i), v1 = F64(a[1], i), c1 = F64(a[2], i);
+        double m2 = F64(a[3], i), v2 = F64(a[4], i), c2 = F64(a[5], i);
+        double s1 = v1 / c1, s2 = v2 / c2, se2 = s1 + s2;
+        if (!(c1 >= 2 && c2 >= 2 && v1 >= 0 && v2 >= 0 && se2 > 0) || !isfinite(se2)) {
+            SETNULL(ctx, out, i);
+            continue;
+        }
+        double t = (m1 - m2) / sqrt(se2);
+        double df = se2 * se2 / (s1 * s1 / (c1 - 1) + s2 * s2 / (c2 - 1));
+        out->data.f64[i] = beta_cdf(df / (df + t * t), df / 2, 0.5);
     }
 }

@@ -45,6 +45,8 @@ static int order_f(const void *x, const void *y)
 
 void aiq_wlist_sort(AiqWList *l)
 {
+    if (l->n == 0) /* items may be NULL, which qsort must not get */
+        return;
     bool real = l->type == AIQ_TYPE_REAL;
     qsort(l->items, (size_t)l->n, sizeof *l->items, real ? order_f : order_i);
     int64_t m = 0;

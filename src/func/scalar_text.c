@@ -2,7 +2,7 @@
  * scalar_text.c -- the string kernels around the basic ones of
  * scalar_string.c: sizes and comparisons (string_size, strcmp, isascii,
  * isutf8), character and string replacement (translate, replace_strings,
- * regex_quote), searching (indexof_regex, has_any_index), arrays of text
+ * regex_quote, the legacy replace), searching (indexof_regex, has_any_index), arrays of text
  * (strcat_array, unicode code points). Each follows its page in Kusto's
  * reference; a string result is never null ("" instead).
  */
@@ -14,6 +14,15 @@
 #include "util/char_width.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+
+/* replace(regex, rewrite, text): the legacy spelling of replace_regex(),
+ * whose arguments come in another order (Kusto's replace_regex page lists
+ * it as a deprecated alias; its text is the last argument). */
+KERNEL(k_replace_legacy)
+{
+    AiqVector *in_regex_order[3] = {a[2], a[0], a[1]};
+    k_replace_regex(ctx, e, in_regex_order, out, sel, n);
+}
 
 /* Copies the buffer into the chunk arena as row i's string and empties it
  * for the next row. */

@@ -92,8 +92,14 @@ typedef enum AiqNodeKind {
                            from, rhs: to (each NULL when left out), extra: step; op: 1 for the
                            old form `in range(start, stop, step)`; items: per aggregate, its
                            `default =` value or NULL */
+    AIQ_N_SCAN_OP,      /* str: with_match_id column or NULL; params: COLDECL of declare (rhs:
+                           default or NULL); items: SCAN_STEP (parse/parse_scan.c) */
+    AIQ_N_SCAN_STEP,    /* str: step name; op: AIQ_SCAN_OUTPUT_*; rhs: condition; items: ASSIGN */
     AIQ_N_KIND_COUNT
 } AiqNodeKind;
+
+/* scan's step output= values. ORDER: scan_outputs[] in parse/parse_scan.c */
+enum { AIQ_SCAN_OUTPUT_ALL = 0, AIQ_SCAN_OUTPUT_LAST, AIQ_SCAN_OUTPUT_NONE };
 
 /* project-reorder: how the columns one pattern matches are ordered.
  * ORDER: aiq_reorder_names[] ("", "asc", "desc", "granny-asc", "granny-desc"). */

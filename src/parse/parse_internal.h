@@ -125,6 +125,14 @@ static inline AiqNode *new_node(Parser *p, AiqNodeKind kind, const AiqToken *t)
     return n;
 }
 
+/* A tabular operator's node, reading input. */
+static inline AiqNode *op_node(Parser *p, AiqNodeKind kind, const AiqToken *t, AiqNode *input)
+{
+    AiqNode *n = new_node(p, kind, t);
+    n->lhs = input;
+    return n;
+}
+
 /* Extends a node's span to the end of the previous token. */
 static inline AiqNode *finish(Parser *p, AiqNode *n)
 {
@@ -196,11 +204,14 @@ AiqNode *parse_coldecl(Parser *p);
 AiqNode *parse_source(Parser *p);
 AiqNode *parse_pipe_expr(Parser *p);
 AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input);
+/* A tabular argument (join's, lookup's right side): '(' query ')', a source, or a table or tabular function. */
+AiqNode *parse_tabular_arg(Parser *p, const char *what);
 
 /* parse_ops_more.c: issue 14's operators. Each returns NULL without an
  * error when the current word is not one of its operators or sources. */
 AiqNode *parse_operator_more(Parser *p, AiqNode *input);
 AiqNode *parse_source_more(Parser *p);
+AiqNode *parse_scan_op(Parser *p, const AiqToken *t, AiqNode *input); /* parse_scan.c */
 
 /* parse_skip.c: valid KQL that aiq does not run yet, taken whole into a
  * SKIPPED node; each returns NULL, consuming nothing, when the cursor is not

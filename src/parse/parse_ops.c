@@ -13,15 +13,8 @@
 /* ---- tabular operators ----------------------------------------------- */
 
 
-static AiqNode *op_node(Parser *p, AiqNodeKind kind, const AiqToken *t, AiqNode *input)
-{
-    AiqNode *n = new_node(p, kind, t);
-    n->lhs = input;
-    return n;
-}
-
-/* tabular_arg -> '(' pipe_expr ')' | name */
-static AiqNode *parse_tabular_arg(Parser *p, const char *what)
+/* tabular_arg -> '(' pipe_expr ')' | source | name [ '(' args ')' ] */
+AiqNode *parse_tabular_arg(Parser *p, const char *what)
 {
     if (at(p, AIQ_TK_LPAREN)) {
         const AiqToken *open = advance(p);
@@ -246,7 +239,8 @@ AiqNode *parse_parse_op(Parser *p, const AiqToken *t, AiqNode *input)
 static void *unknown_operator(Parser *p, const AiqToken *t)
 {
     char *w = tok_text(p, t);
-    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0)
+    if (strcmp(w, "print") == 0 || strcmp(w, "datatable") == 0 || strcmp(w, "range") == 0 ||
+        strcmp(w, "externaldata") == 0 || strcmp(w, "external_data") == 0)
         return fail_at(p, t, aiq_arena_printf(p->arena, "'%s' starts a query; it cannot follow '|'", w));
     size_t nops = 0;
     while (aiq_parse_operator_names[nops])

@@ -11,13 +11,6 @@
 
 #include "func/registry.h"
 
-static AiqNode *op_node(Parser *p, AiqNodeKind kind, const AiqToken *t, AiqNode *input)
-{
-    AiqNode *n = new_node(p, kind, t);
-    n->lhs = input;
-    return n;
-}
-
 /* Takes named parameters (names in allowed, and hints) into n->params. */
 static bool named_params(Parser *p, AiqNode *n, const char *const *allowed)
 {
@@ -28,26 +21,6 @@ static bool named_params(Parser *p, AiqNode *n, const char *const *allowed)
     n->nparams = params.n;
     return true;
 }
-
-/* tabular_arg -> '(' pipe_expr ')' | name [ '(' args ')' ] */
-static AiqNode *tabular_arg(Parser *p, const char *what)
-{
-    if (at(p, AIQ_TK_LPAREN)) {
-        const AiqToken *open = advance(p);
-        AiqNode *t = parse_pipe_expr(p);
-        if (!t || !expect_close(p, AIQ_TK_RPAREN, open))
-            return NULL;
-        return t;
-    }
-    if (!is_name_token(peek(p)))
-        return fail_expected(p, what);
-    if (peek_at(p, 1)->kind == AIQ_TK_LPAREN)
-        return parse_postfix(p);
-    AiqNode *n = new_node(p, AIQ_N_TABLE, peek(p));
-    n->str = parse_name(p, what);
-    return n->str ? finish(p, n) : NULL;
-}
-
 /* lookup_op -> 'lookup' [ 'kind' '=' ('leftouter' | 'inner') ] tabular_arg 'on' join_cond { ',' join_cond } */
 static AiqNode *parse_lookup(Parser *p, const AiqToken *t, AiqNode *input)
 {
@@ -66,7 +39,7 @@ static AiqNode *parse_lookup(Parser *p, const AiqToken *t, AiqNode *input)
             return fail_at(p, &(AiqToken){AIQ_TK_IDENT, v->off, v->len},
                            "unknown lookup kind (expected leftouter or inner)");
     }
-    if (!(n->rhs = tabular_arg(p, "the table to look up in: a name or '(' query ')'")))
+    if (!(n->rhs = parse_tabular_arg(p, "the table to look up in: a name or '(' query ')'")))
         return NULL;
     if (!accept_word(p, "on"))
         return fail_expected(p, "'on' and the lookup keys");
@@ -511,7 +484,7 @@ AiqNode *parse_operator_more(Parser *p, AiqNode *input)
 {
     const AiqToken *t = peek(p);
     static const char *const words[] = {"lookup", "invoke", "sample", "sample-distinct", "parse-where",
-                                        "parse-kv", "mv-apply", "evaluate", "top-nested", "search", NULL};
+                                        "parse-kv", "mv-apply", "evaluate", "top-nested", "search", "scan", NULL};
     int w = -1;
     for (int i = 0; words[i] && w < 0; i++)
         if (at_word(p, words[i]))
@@ -534,7 +507,8 @@ AiqNode *parse_operator_more(Parser *p, AiqNode *input)
     case 6: return parse_mv_apply(p, t, input);
     case 7: return parse_evaluate(p, t, input);
     case 8: return parse_top_nested(p, t, input);
-    default: return parse_search(p, t, input);
+    case 9: return parse_search(p, t, input);
+    default: return parse_scan_op(p, t, input); /* parse_scan.c */
     }
 }
 

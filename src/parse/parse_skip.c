@@ -8,25 +8,28 @@
  * the parser stopping at some token inside it.
  *
  * An operator that gets a real parse function leaves these lists: its
- * branch in parse_operator() or parse_source() then comes first.
+ * branch in parse_operator() or parse_source() then comes first. A set
+ * statement also keeps its option and a simple value, for the binder to
+ * honour the few request properties aiq can (bind_set_option).
  */
 #include "parse/parse_internal.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Kusto's tabular operators (the docs' list, tests/corpus/kusto_builtins.tsv)
- * that aiq does not parse yet, as they may follow '|'. */
+ * that aiq does not parse yet, as they may follow '|' (the others are
+ * parsed by parse_ops.c and parse_ops_more.c before this list is read). */
 static const char *const skipped_operators[] = {
-    "consume", "evaluate", "externaldata", "facet", "find", "fork", "graph-mark-components",
-    "graph-match", "graph-merge", "graph-shortest-paths", "graph-to-table", "invoke", "lookup",
-    "macro-expand", "make-graph", "make-series", "mv-apply", "parse-kv", "parse-where",
-    "partition", "project-by-names", "project-smart", "reduce", "sample", "sample-distinct", "scan",
-    "search", "top-hitters", "top-nested", NULL,
+    "consume", "facet", "find", "fork", "graph-mark-components", "graph-match", "graph-merge",
+    "graph-shortest-paths", "graph-to-table", "macro-expand", "make-graph", "partition",
+    "project-by-names", "project-smart", "reduce", "top-hitters", NULL,
 };
 
 /* Those of them that may also start a query (before any '|'). */
 static const char *const skipped_sources[] = {
-    "search", "find", "evaluate", "externaldata", "macro-expand", NULL,
+    "find", "macro-expand", NULL,
 };
 
 /* Statements aiq does not run yet: query options, database aliases,
@@ -108,12 +111,53 @@ AiqNode *parse_skipped_source(Parser *p)
     return skipped_node(p, NULL, true);
 }
 
+/* The value of `set OPTION = VALUE` when it is a number or a word (true,
+ * false) alone before the ';', else NULL: the binder honours only options
+ * with such values. */
+static AiqNode *set_value(Parser *p, const AiqToken *t, const AiqToken *next)
+{
+    if (next->kind != AIQ_TK_SEMI && next->kind != AIQ_TK_EOF)
+        return NULL;
+    if (t->kind == AIQ_TK_IDENT) {
+        AiqNode *w = new_node(p, AIQ_N_NAME, t);
+        w->str = tok_text(p, t);
+        return w;
+    }
+    if (t->kind != AIQ_TK_LONG)
+        return NULL;
+    errno = 0;
+    long long v = strtoll(tok_text(p, t), NULL, 0);
+    if (errno == ERANGE)
+        return NULL;
+    AiqNode *n = new_node(p, AIQ_N_LITERAL, t);
+    n->type = AIQ_TYPE_LONG;
+    n->i64 = v;
+    return n;
+}
+
+/* The option of `set OPTION [= VALUE]` at the cursor (on "set"): a NAME
+ * node, its rhs the value (set_value). NULL when the option is not a plain
+ * name; the statement is then only skipped. */
+static AiqNode *set_option(Parser *p)
+{
+    const AiqToken *name = peek_at(p, 1);
+    if (name->kind != AIQ_TK_IDENT)
+        return NULL;
+    AiqNode *opt = new_node(p, AIQ_N_NAME, name);
+    opt->str = tok_text(p, name);
+    if (peek_at(p, 2)->kind == AIQ_TK_ASSIGN)
+        opt->rhs = set_value(p, peek_at(p, 3), peek_at(p, 4));
+    return opt;
+}
+
 AiqNode *parse_skipped_statement(Parser *p)
 {
     bool declare_pattern = at_word(p, "declare") && tok_is_word(p, peek_at(p, 1), "pattern");
     if (!declare_pattern && (!starts_construct(p) || !word_listed(p, peek(p), skipped_statements)))
         return NULL;
+    AiqNode *option = at_word(p, "set") ? set_option(p) : NULL;
     AiqNode *n = skipped_node(p, NULL, false);
+    n->rhs = option; /* set's option, for the binder (bind_set_option) */
     if (declare_pattern)
         n->str = "declare pattern";
     return n;

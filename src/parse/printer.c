@@ -472,6 +472,7 @@ void aiq_print_node(AiqStrBuf *out, const AiqNode *n)
     case AIQ_N_LOOKUP: case AIQ_N_INVOKE: case AIQ_N_SAMPLE: case AIQ_N_SAMPLE_DISTINCT:
     case AIQ_N_PARSE_KV: case AIQ_N_MV_APPLY: case AIQ_N_EVALUATE: case AIQ_N_TOP_NESTED:
     case AIQ_N_NESTED_LEVEL: case AIQ_N_SEARCH: case AIQ_N_SEARCH_TERM: case AIQ_N_EXTERNALDATA:
+    case AIQ_N_SCAN_OP: case AIQ_N_SCAN_STEP:
         aiq_print_more(out, n); /* printer_more.c */
         break;
     case AIQ_N_MAKE_SERIES:

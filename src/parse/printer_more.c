@@ -101,6 +101,44 @@ static void subquery(AiqStrBuf *out, const AiqNode *n)
     aiq_sb_free(&sb);
 }
 
+/* scan: [with_match_id=M] [declare (c:t[=default], ...)] with (step ...; ...) */
+static void scan_op(AiqStrBuf *out, const AiqNode *n)
+{
+    static const char *const outputs[] = {"", " output=last", " output=none"}; /* ORDER: AIQ_SCAN_OUTPUT_* */
+    input(out, n);
+    aiq_sb_puts(out, "scan");
+    if (n->str) {
+        aiq_sb_puts(out, " with_match_id=");
+        name(out, n->str);
+    }
+    if (n->nparams) {
+        aiq_sb_puts(out, " declare (");
+        for (int i = 0; i < n->nparams; i++) {
+            aiq_sb_puts(out, i ? ", " : "");
+            aiq_print_node(out, n->params[i]);
+            if (n->params[i]->rhs) {
+                aiq_sb_puts(out, " = ");
+                aiq_print_node(out, n->params[i]->rhs);
+            }
+        }
+        aiq_sb_putc(out, ')');
+    }
+    aiq_sb_puts(out, " with (");
+    for (int i = 0; i < n->nitems; i++) {
+        const AiqNode *st = n->items[i];
+        aiq_sb_puts(out, i ? " step " : "step ");
+        name(out, st->str);
+        aiq_sb_printf(out, "%s: ", outputs[st->op]);
+        aiq_print_node(out, st->rhs);
+        if (st->nitems) {
+            aiq_sb_puts(out, " => ");
+            list(out, st->items, st->nitems, ", ");
+        }
+        aiq_sb_putc(out, ';');
+    }
+    aiq_sb_putc(out, ')');
+}
+
 bool aiq_print_more(AiqStrBuf *out, const AiqNode *n)
 {
     switch (n->kind) {
@@ -197,6 +235,7 @@ bool aiq_print_more(AiqStrBuf *out, const AiqNode *n)
             coldecls(out, n->items2, n->nitems2);
         }
         return true;
+    case AIQ_N_SCAN_OP: scan_op(out, n); return true;
     default: return false;
     }
 }

@@ -9,7 +9,8 @@
  *           dropped while the line is read (the where still decides every
  *           row the reader keeps, with the same comparison: core/compare.h);
  *   top     a top straight over the scan by a real or long column: the
- *           reader drops rows that sort after its running N-th value;
+ *           reader drops rows that sort after its running N-th value
+ *           (a sort straight under a take is a top first: sort_take_top);
  *   keys    a dynamic column read only through constant keys keeps just
  *           those keys, up to 64 of them as key vectors (d["key"] made
  *           while the line is at hand), and one only carried to the
@@ -98,6 +99,89 @@ static AiqPlan *unshare(NodeSet *seen, AiqArena *arena, AiqPlan *p)
         q = descend ? cur->input : NULL;
     }
     return top;
+}
+
+/* ---- wheres before projections ------------------------------------------ */
+
+/* A where over an extend or project that reads only columns the projection
+ * passes through unchanged goes below it (`extend x = f(y) | where z > 5`
+ * is where z > 5 first): it then meets the scan, whose reader tests it,
+ * and the projection computes only the rows kept. Predicates this small at
+ * most are moved; one with a shared let value (a slot) stays where it is. */
+enum { MAX_MOVED_NODES = 256 };
+
+/* Counts e's nodes into *n, up to the bound; false when e cannot move: a
+ * slot, or a column the projection computes (sources[col] < 0). */
+static bool movable(const AiqExpr *e, const int *sources, int *n)
+{
+    if (++*n > MAX_MOVED_NODES || e->slot > 0)
+        return false;
+    if (e->kind == AIQ_E_COLUMN)
+        return sources[e->col] >= 0;
+    for (int i = 0; i < e->nargs; i++)
+        if (!movable(e->args[i], sources, n))
+            return false;
+    return true;
+}
+
+/* A copy of e reading the projection's input: column c becomes sources[c].
+ * Compiled state (aux) is not copied: the copy compiles its own. */
+static AiqExpr *below(const AiqExpr *e, const int *sources, AiqArena *arena)
+{
+    AiqExpr *c = aiq_arena_alloc(arena, sizeof *c);
+    *c = *e;
+    c->aux = NULL;
+    if (e->kind == AIQ_E_COLUMN)
+        c->col = sources[e->col];
+    if (e->nargs) {
+        c->args = aiq_arena_alloc(arena, sizeof *c->args * (size_t)e->nargs);
+        for (int i = 0; i < e->nargs; i++)
+            c->args[i] = below(e->args[i], sources, arena);
+    }
+    return c;
+}
+
+/* Moves the where f below the projection under it when it can: the two
+ * nodes trade places in memory, so whatever pointed at f now points at the
+ * projection. true when it moved. */
+static bool sink_filter(AiqPlan *f, AiqArena *arena)
+{
+    AiqPlan *proj = f->input;
+    if (f->kind != AIQ_P_FILTER || !proj || proj->kind != AIQ_P_PROJECT || proj->nexprs != proj->schema.ncols)
+        return false;
+    int *sources = aiq_arena_alloc(arena, sizeof *sources * (size_t)(proj->nexprs + 1));
+    for (int c = 0; c < proj->nexprs; c++) {
+        const AiqExpr *x = proj->exprs[c];
+        sources[c] = x->kind == AIQ_E_COLUMN && x->slot <= 0 ? x->col : -1;
+    }
+    int nodes = 0;
+    if (!movable(f->exprs[0], sources, &nodes))
+        return false;
+    AiqExpr *pred = below(f->exprs[0], sources, arena);
+    AiqPlan *under = proj->input;
+    AiqPlan filter = *f;
+    *f = *proj;          /* the projection, where the where was */
+    *proj = filter;      /* the where, below it */
+    proj->exprs = aiq_arena_alloc(arena, sizeof *proj->exprs);
+    proj->exprs[0] = pred;
+    proj->nexprs = 1;
+    proj->schema = under->schema;
+    proj->input = under;
+    f->input = proj;
+    return true;
+}
+
+/* Sinks every where of the tree as far as it goes (each node once). */
+static void sink_filters(NodeSet *seen, AiqArena *arena, AiqPlan *p)
+{
+    for (AiqPlan *q = p; q && node_add(seen, arena, q); q = q->input) {
+        while (sink_filter(q, arena))
+            ; /* q is the projection now; its where goes on below */
+        if (q->right)
+            sink_filters(seen, arena, q->right);
+        for (int i = 0; i < q->ninputs; i++)
+            sink_filters(seen, arena, q->inputs[i]);
+    }
 }
 
 /* ---- what each scan reads ---------------------------------------------- */
@@ -250,6 +334,23 @@ static void push_top(AiqPlan *p)
     s->top_desc = (p->sort_flags[0] & AIQ_SORT_DESC) != 0;
 }
 
+/* sort by K | take N as top N by K: one pass that keeps N rows, instead of
+ * every row sorted (the seeds' "slowest requests" queries are written this
+ * way). The rows are the same: both keep ties in their input order. The
+ * take becomes the top, so that a second planning of the plan (the REPL
+ * runs a query again) finds nothing to do. */
+static void sort_take_top(AiqPlan *p)
+{
+    AiqPlan *sort = p->input;
+    if (p->kind != AIQ_P_TAKE || !sort || sort->kind != AIQ_P_SORT)
+        return;
+    p->kind = AIQ_P_TOP;
+    p->exprs = sort->exprs;
+    p->nexprs = sort->nexprs;
+    p->sort_flags = sort->sort_flags;
+    p->input = sort->input;
+}
+
 typedef struct Phys {
     AiqArena *arena;
     AiqScanNeeds *needs;
@@ -294,6 +395,8 @@ static void visit(Phys *ph, NodeSet *seen, AiqPlan *p)
         for (int i = 0; i < q->ninputs; i++)
             visit(ph, seen, q->inputs[i]);
     }
+    for (int j = 0; j < n; j++)
+        sort_take_top(chain[j]);
     for (int j = 0; j < n; j++) {
         AiqPlan *q = chain[j], *scan = filter_scan(q);
         if (scan && !(j > 0 && chain[j - 1]->kind == AIQ_P_FILTER))
@@ -307,6 +410,8 @@ AiqPlan *aiq_plan_physical(AiqPlan *root, AiqArena *arena)
 {
     NodeSet seen = {0};
     root = unshare(&seen, arena, root);
+    NodeSet sunk = {0};
+    sink_filters(&sunk, arena, root);
     Phys ph = {.arena = arena};
     ph.needs = aiq_plan_needed_columns(root, arena, &ph.nneeds);
     ph.keys = aiq_arena_calloc(arena, sizeof *ph.keys * (size_t)(ph.nneeds + 1));

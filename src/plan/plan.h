@@ -60,7 +60,8 @@ typedef struct AiqAgg {
     X(TOP_NESTED, "top-nested") /* inputs[k]: level k's summarize; levels */                 \
     X(WINDOW, "window")       /* windows: the window functions, a column each after the input's */ \
     X(PARSE_KV, "parse-kv")   /* kv: how; limit: the source column; expand_cols: the keys' columns */ \
-    X(MAKE_SERIES, "make-series") /* series: input's rows (by keys, axis bin) -> arrays */
+    X(MAKE_SERIES, "make-series") /* series: input's rows (by keys, axis bin) -> arrays */ \
+    X(SCAN_STEPS, "scan-steps") /* steps: the scan operator's declare and steps (exec/op_scan.c) */
 
 /* A level of top-nested: how many of its values (-1: all), in which order,
  * and the row the others make (others.type 0: none) with the aggregation
@@ -101,6 +102,27 @@ typedef struct AiqKvSpec {
     bool greedy;            /* DELIMITED: an unquoted value runs to the next key */
     const char **keys;      /* the keys' names, one per extracted column */
 } AiqKvSpec;
+
+/* The scan operator. A record is a row of the input extended by the
+ * declared columns (width columns: the input's, then the declared ones).
+ * A step's condition and assignments read the record being matched
+ * (columns 0..width-1, the declared ones at their defaults) and then, for
+ * each step j, step j's record in the state they are checked against
+ * (columns width*(1+j) ..). */
+typedef struct AiqScanStep {
+    AiqExpr *cond;
+    AiqExpr **sets; /* the assignments' values ... */
+    int *set_cols;         /* ... and the record column each sets */
+    int nsets;
+    bool emits;            /* output=all: its matches are output (output=none: not) */
+} AiqScanStep;
+typedef struct AiqScanSteps {
+    int width, ninput;
+    AiqValue *defaults;    /* one per declared column */
+    bool match_id;         /* the output ends with the match id (long) */
+    AiqScanStep *steps;
+    int nsteps;
+} AiqScanSteps;
 
 /* The plugins of `evaluate` aiq runs. */
 enum { AIQ_PLUGIN_PIVOT = 1, AIQ_PLUGIN_BAG_UNPACK };
@@ -191,6 +213,7 @@ struct AiqPlan {
     struct AiqKvSpec *kv;          /* PARSE_KV: how the text splits into keys and values */
     struct AiqWindowFn *windows;   /* WINDOW: one per output column after the input's */
     int nwindows;
+    struct AiqScanSteps *steps;    /* SCAN_STEPS: the declare and the steps */
     int depth;          /* operators in the longest chain of inputs ending here */
     int nshared;        /* root only: number of SHARED ids in the whole plan */
     int nslots;         /* root only: number of expression slots (AiqExpr.slot) */

@@ -157,6 +157,13 @@ static bool rereadable(const AiqCatalogTable *t)
     return t->npaths > 0;
 }
 
+int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t)
+{
+    if (s->opts.keep_tables || !rereadable(t))
+        return aiq_session_cached(s, t)->data ? 0 : 1;
+    return t->declared ? 1 : 2;
+}
+
 /* One try at giving t its schema (aiq_session_table_schema); *fresh: its
  * files were read for it now (not a schema of rows kept from before). */
 static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, AiqError *err)
@@ -168,6 +175,12 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
     }
     if (s->opts.keep_tables || !rereadable(t))
         return aiq_session_load_table(s, t, NULL, err);
+    if (aiq_schema_cache_current(t, &t->schema, &s->catalog.arena)) {
+        /* the same files as when their types were last inferred: one pass */
+        t->declared = t->inferred = true;
+        *fresh = false; /* (nothing new to remember) */
+        return true;
+    }
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
                            .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
     double t0 = aiq_exec_clock();

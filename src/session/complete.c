@@ -108,6 +108,7 @@ static bool add_bound_columns(AiqSession *s, const char *text, size_t len)
     AiqOptions saved = s->opts;
     s->opts.diag = NULL;
     s->opts.bind_only = true;
+    s->opts.progress = false; /* a Tab reads nothing worth a progress line */
     s->opts.params_declared = false;
     s->opts.params_optional = true;
     s->completing = true;

@@ -47,6 +47,8 @@ static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *e
             return true;
         return aiq_error_set(err, AIQ_ERR_BIND, -1, 1, "no columns known yet for '%s'", name);
     }
+    if (t && s->opts.progress)
+        aiq_progress_expect_table(s, t, aiq_session_passes(s, t));
     if (!t || !aiq_session_table_schema(s, t, err))
         return false;
     *out = t->schema;
@@ -124,6 +126,9 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     aiq_arena_init(&q->arena, 0);
     const AiqOptions *o = &s->opts;
     aiq_session_inputs_clear(s);
+    aiq_progress_query_start(s);
+    /* (binding reads an undeclared table's files once for its types: that may take a while) */
+    AiqProgressLine *line = aiq_progress_line_start(s, "first pass, for types");
     double t0 = aiq_exec_clock();
     q->ast = aiq_parse_query(text, len, &q->arena, err);
     double t1 = aiq_exec_clock();
@@ -143,6 +148,7 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
         q->timing.bind = aiq_exec_clock() - t1;
         q->timing.first_pass = s->first_pass;
     }
+    aiq_progress_line_stop(line);
     if (!q->ast) {
         aiq_query_free(q);
         return NULL;
@@ -287,9 +293,11 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     /* a file rotated or truncated in place while the query read it (cron
      * at midnight) is read again, once, rather than failing the run */
     uint64_t *stamps = aiq_session_stamps(s);
+    AiqProgressLine *line = aiq_progress_line_start(s, NULL);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
     if (!result && aiq_session_retry_read(s, stamps, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    aiq_progress_line_stop(line); /* (gone before the result or the error shows) */
     aiq_xfree(stamps);
     double t2 = aiq_exec_clock();
     tm->run = t2 - t1;

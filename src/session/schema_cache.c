@@ -9,6 +9,12 @@
  * of the path). It is only a cache: a file missing, unreadable or for
  * another path is as good as none, and failing to write one is not an
  * error.
+ *
+ * The file also notes which files it was inferred from (a stamp of each
+ * file's path, device, inode, size and modification time): while they are
+ * all unchanged, a query takes its types from here instead of reading the
+ * files twice (issue 18.1: one pass without a schema, from the second run
+ * on). A file appended to, rotated, touched or replaced changes the stamp.
  */
 #include "session/session_internal.h"
 
@@ -24,6 +30,7 @@
 #include "util/strbuf.h"
 
 #define ORIGIN_LINE "// origin: "
+#define STAMP_LINE "// files: "
 
 /* The cache file of origin (a new string), or NULL when there is no cache
  * directory ($XDG_CACHE_HOME and $HOME unset) or none can be made. */
@@ -53,6 +60,26 @@ static char *cache_file(const char *origin, bool make_dirs)
     return dir.data;
 }
 
+/* A stamp of t's files as they are now, or 0 when one cannot be looked at
+ * (or is stdin): path, device, inode, size and modification time of each,
+ * in order, hashed (FNV-1a, 64 bits). */
+static uint64_t files_stamp(const AiqCatalogTable *t)
+{
+    uint64_t h = 0xCBF29CE484222325ULL;
+    for (int i = 0; i < t->npaths; i++) {
+        struct stat st;
+        if (strcmp(t->paths[i], "-") == 0 || stat(t->paths[i], &st) != 0)
+            return 0;
+        uint64_t facts[6] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                             (uint64_t)st.st_mtim.tv_sec, (uint64_t)st.st_mtim.tv_nsec, (uint64_t)i};
+        for (const char *p = t->paths[i]; *p; p++)
+            h = (h ^ (unsigned char)*p) * 0x100000001B3ULL;
+        for (size_t k = 0; k < sizeof facts; k++)
+            h = (h ^ ((const unsigned char *)facts)[k]) * 0x100000001B3ULL;
+    }
+    return t->npaths ? h : 0;
+}
+
 void aiq_schema_cache_save(const AiqCatalogTable *t)
 {
     if (!t->origin || strchr(t->origin, '\n') || t->schema.ncols == 0)
@@ -64,7 +91,7 @@ void aiq_schema_cache_save(const AiqCatalogTable *t)
     aiq_sb_init(&sb);
     aiq_sb_puts(&sb, "// The columns aiq last inferred from the rows of this path, for when it holds no rows.\n"
                      "// (a cache: deleting it is always safe)\n" ORIGIN_LINE);
-    aiq_sb_printf(&sb, "%s\n.create table ", t->origin);
+    aiq_sb_printf(&sb, "%s\n" STAMP_LINE "%016llx\n.create table ", t->origin, (unsigned long long)files_stamp(t));
     aiq_lex_quote_name(&sb, t->name);
     aiq_sb_puts(&sb, " (");
     for (int c = 0; c < t->schema.ncols; c++) {
@@ -96,7 +123,9 @@ static char *slurp(const char *path, size_t *len)
     return sb.data;
 }
 
-bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena)
+/* The remembered schema of t into *out; with same_files, only when t's
+ * files are the ones it was inferred from. */
+static bool cache_load(const AiqCatalogTable *t, bool same_files, AiqSchema *out, AiqArena *arena)
 {
     if (!t->origin)
         return false;
@@ -111,6 +140,12 @@ bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *a
     size_t n = strlen(t->origin);
     bool ours = line && strncmp(line + 1 + strlen(ORIGIN_LINE), t->origin, n) == 0 &&
                 line[1 + strlen(ORIGIN_LINE) + n] == '\n';
+    if (ours && same_files) {
+        uint64_t now = files_stamp(t);
+        char want[64];
+        snprintf(want, sizeof want, "\n" STAMP_LINE "%016llx\n", (unsigned long long)now);
+        ours = now != 0 && strstr(text, want) != NULL;
+    }
     AiqTableDecl *decls;
     AiqError ignored = {0};
     int ndecls = ours ? aiq_schema_parse(aiq_arena_strndup(arena, text, len), len, arena, &decls, &ignored) : 0;
@@ -119,4 +154,14 @@ bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *a
         return false;
     *out = decls[0].schema;
     return true;
+}
+
+bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena)
+{
+    return cache_load(t, false, out, arena);
+}
+
+bool aiq_schema_cache_current(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena)
+{
+    return cache_load(t, true, out, arena);
 }

@@ -32,6 +32,7 @@ void aiq_session_free(AiqSession *s)
     aiq_session_cache_free(s);
     aiq_session_inputs_clear(s);
     aiq_xfree(s->inputs);
+    aiq_xfree(s->progress.counted);
     aiq_catalog_free(&s->catalog);
     aiq_xfree(s->words);
     aiq_arena_free(&s->words_arena);

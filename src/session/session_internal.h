@@ -51,8 +51,21 @@ typedef struct AiqTiming {
     bool output_done;     /* the result was written (output holds its time) */
 } AiqTiming;
 
+/* What the progress line measures against, for the query running. */
+typedef struct AiqProgressPlan {
+    double start;                   /* when the query started (monotonic seconds) */
+    int64_t bytes0, rows0;          /* the readers' counts then (util/progress.h) */
+    int64_t total;                  /* bytes the query will read, as far as known */
+    bool total_unknown;             /* a table reads a pipe: no total */
+    const AiqCatalogTable **counted; /* the tables in total */
+    int ncounted, capcounted;
+} AiqProgressPlan;
+
+typedef struct AiqProgressLine AiqProgressLine;
+
 struct AiqSession {
     AiqOptions opts;
+    AiqProgressPlan progress; /* the query running: for its progress line */
     AiqInputStat **inputs; /* --timing: the last query's reads, in order (each its own block,
                               so that a reader may hold its stats' address) */
     int ninputs, capinputs;
@@ -100,6 +113,26 @@ void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
  * a guess from its first block. false when there is none. */
 bool aiq_session_guess_schema(AiqSession *s, AiqCatalogTable *t, AiqSchema *out);
 
+/* How many times the query will read t's files: 2 with a first pass for
+ * its types, 0 when it is held in memory, else 1. */
+int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- progress.c: the progress line on a terminal --------------------------- */
+
+/* A query starts: its progress counts from now. */
+void aiq_progress_query_start(AiqSession *s);
+/* The query reads t's files passes times: their size goes into the total
+ * (once per table). */
+void aiq_progress_expect_table(AiqSession *s, const AiqCatalogTable *t, int passes);
+/* Starts drawing the line (after a second of the query) while a stage
+ * runs, when the options ask for it; the session's diag goes through it
+ * meanwhile. stage (or NULL) names it after the rows, which count from
+ * now. NULL when there is no line. */
+AiqProgressLine *aiq_progress_line_start(AiqSession *s, const char *stage);
+/* Stops drawing, takes the line off the terminal and gives diag back (NULL
+ * is ignored). */
+void aiq_progress_line_stop(AiqProgressLine *pl);
+
 /* ---- timing.c: --timing -------------------------------------------------- */
 
 /* With --timing, a new record of a read of table (how: see AiqInputStat)
@@ -129,6 +162,10 @@ void aiq_schema_cache_save(const AiqCatalogTable *t);
 /* The schema remembered for t's origin path into *out (arena memory);
  * false when there is none. */
 bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+/* The schema inferred when t's files were last read, when they are all
+ * unchanged since (path, device, inode, size, modification time): the
+ * first pass for types can be skipped. false when there is none. */
+bool aiq_schema_cache_current(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
 
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);

@@ -71,10 +71,15 @@ for schema in "--schema $T/schema.kql" ""; do
     i=$((i + 1)); [ $i -lt 2000 ] || die "aiq never mapped the log"; sleep 0.01
   done
   cp "$T/app.log" "$T/app.log.1"
-  : > "$T/app.log"
-  printf '{"a":1,"s":"ab"}\n{"a":2,"s":"c"}\n' >> "$T/app.log"
+  printf '{"a":1,"s":"ab"}\n{"a":2,"s":"c"}\n' > "$T/app.log" # (emptied and written at once)
   wait $pid || die "copytruncate under a run ($schema): exit $?: $(cat "$T/err")"
-  expect_out "$(printf 'n,w\n2,3')"
-  err_has "the files of T changed while they were read"
-  err_has "reading them again"
+  # the answer is of the file as it is after the rotation (read the instant it was empty, it
+  # has no rows), never of the old contents
+  case $(tr '\n' ' ' < "$T/out") in "n,w 2,3 " | "n,w 0,0 ") ;; *) die "after copytruncate: $(cat "$T/out")" ;; esac
+  # (declared, the slow run has the file mapped when it is emptied; undeclared, the quick
+  # first pass may be over by then, and the run reads the new file from the start)
+  if [ -n "$schema" ]; then
+    err_has "the files of T changed while they were read"
+    err_has "reading them again"
+  fi
 done

@@ -61,7 +61,7 @@ T | reduce by s with threshold=0.5
 T | render timechart with (title="x", ysplit=axes)
 T | sample 10
 T | sample-distinct 5 of a
-T | scan declare (c:long = 0) with (step s1: a > 1 => c = s1.c + 1;)
+T | scan declare (n:long = 0) with (step s1: a > 1 => n = s1.n + 1;)
 search in (T, U) "needle" | take 10
 T | serialize n = row_number()
 T | sort by a desc nulls last

@@ -3,6 +3,9 @@
 expect_rc 0 "$AIQ" --help
 out_has "usage: aiq"
 out_has "Exit codes"
+# where data comes from, and the REPL, in at most 60 lines (issue 17.5)
+out_has "-d, --data DIR"; out_has "-t, --table"; out_has "DATA_FILE"; out_has '$AIQ_DATA'; out_has "REPL"
+[ "$(wc -l < "$T/out")" -le 60 ] || die "--help has $(wc -l < "$T/out") lines, more than 60"
 expect_rc 0 "$AIQ" --version
 out_has "aiq "
 expect_rc 2 "$AIQ" --no-such-option

@@ -5,27 +5,10 @@
  */
 #include <string.h>
 
+#include "canon.h"
 #include "check.h"
 #include "parse/parser.h"
 #include "parse/printer.h"
-
-/* Returns the canonical text of query, or "ERROR line:col msg". */
-static const char *canon(const char *query, AiqArena *arena)
-{
-    AiqError err = {0};
-    AiqNode *q = aiq_parse_query(query, strlen(query), arena, &err);
-    if (!q) {
-        aiq_error_locate(&err, query, strlen(query));
-        return aiq_arena_printf(arena, "ERROR %d:%d %s", err.line, err.col, err.msg);
-    }
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_print_node(&sb, q);
-    char *s = aiq_arena_strndup(arena, aiq_sb_str(&sb), sb.len);
-    aiq_sb_free(&sb);
-    return s;
-}
-
 static const char *const round_trip[] = {
     "AppRequests | where TimeGenerated > ago(24h) | where DurationMs > 2000 | summarize Count = count(), P95 = percentile(DurationMs, 95) by bin(TimeGenerated, 15m), AppRoleName | order by P95 desc",
     "let baseline = T | where x between (ago(7d) .. ago(1d)) | summarize r = round(100.0 * countif(toint(c) >= 500) / count(), 2) by s; T | join kind=inner baseline on s | extend k = iff(r > 0, a / r, 0.0) | project s, k",

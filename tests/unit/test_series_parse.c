@@ -7,27 +7,10 @@
  */
 #include <string.h>
 
+#include "canon.h"
 #include "check.h"
 #include "parse/parser.h"
 #include "parse/printer.h"
-
-/* The canonical text of query, or "ERROR line:col msg". */
-static const char *canonical(const char *query, AiqArena *arena)
-{
-    AiqError err = {0};
-    AiqNode *q = aiq_parse_query(query, strlen(query), arena, &err);
-    if (!q) {
-        aiq_error_locate(&err, query, strlen(query));
-        return aiq_arena_printf(arena, "ERROR %d:%d %s", err.line, err.col, err.msg);
-    }
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    aiq_print_node(&sb, q);
-    char *s = aiq_arena_strndup(arena, aiq_sb_str(&sb), sb.len);
-    aiq_sb_free(&sb);
-    return s;
-}
-
 static const struct {
     const char *query, *canonical;
 } cases[] = {
@@ -42,14 +25,14 @@ static const struct {
      "T\n| make-series max(x) on t in range(datetime(2026-01-01T00:00:00Z), datetime(2026-01-02T00:00:00Z), timespan(01:00:00)) by k\n"},
 };
 
-static void test_make_series_canonical(void)
+static void test_make_series_canon(void)
 {
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const char *once = canonical(cases[i].query, &arena);
+        const char *once = canon(cases[i].query, &arena);
         CHECK_EQ_STR(once, cases[i].canonical);
-        CHECK_EQ_STR(canonical(once, &arena), once);
+        CHECK_EQ_STR(canon(once, &arena), once);
     }
     aiq_arena_free(&arena);
 }
@@ -58,15 +41,15 @@ static void test_make_series_syntax_errors(void)
 {
     AiqArena arena;
     aiq_arena_init(&arena, 0);
-    CHECK_EQ_STR(canonical("T | make-series count() on t in range(1, 2) | take 1", &arena),
+    CHECK_EQ_STR(canon("T | make-series count() on t in range(1, 2) | take 1", &arena),
                  "ERROR 1:43 expected ',' after the stop of the range, found ')'");
-    CHECK_EQ_STR(canonical("T | make-series count() default 0 on t step 1", &arena),
+    CHECK_EQ_STR(canon("T | make-series count() default 0 on t step 1", &arena),
                  "ERROR 1:33 expected '=' and the value after 'default', found '0'");
     aiq_arena_free(&arena);
 }
 
 void test_series_parse(void)
 {
-    test_make_series_canonical();
+    test_make_series_canon();
     test_make_series_syntax_errors();
 }
