@@ -17,6 +17,12 @@ $(screen)"
     sleep 0.1
   done
 }
+# discard LINE: Ctrl-C throws away the line LINE being typed; waits until
+# the screen shows it so (keys typed meanwhile would join the old line)
+discard() {
+  tm send-keys C-c
+  wait_lines "^aiq> $(printf '%s' "$1" | sed 's/[][\\.*^$]/\\&/g') *^C\$" 1
+}
 # completes TYPED WANT: types TYPED and Tab; the line must become WANT; then
 # Ctrl-C throws it away (the line stays on the screen, marked ^C)
 completes() {
@@ -42,7 +48,7 @@ tm send-keys -l -- 'W | project region | where la'
 tm send-keys Tab
 tm send-keys -l -- 'X'
 wait_lines '^aiq> W | project region | where laX$' 1
-tm send-keys C-c
+discard 'W | project region | where laX'
 completes 'W | project ['"'"'od' 'W | project ['"'"'odd name'"'"']'
 completes 'W | summ' 'W | summarize'
 completes 'W | join kind=lefto' 'W | join kind=leftouter'
@@ -51,7 +57,7 @@ tm send-keys -l -- 'N | where regi'
 tm send-keys Tab
 tm send-keys -l -- 'X'
 wait_lines '^aiq> N | where regiX$' 1
-tm send-keys C-c
+discard 'N | where regiX'
 completes '.ru' '.run'
 completes ".run $T/queries/sl" ".run $T/queries/slow.kql"
 # nothing was loaded for the Tabs
