@@ -95,6 +95,11 @@ typedef struct AiqOptions {
                                columns come from the data (evaluate pivot, bag_unpack) has
                                only the columns known without it */
     const char *chart_file; /* --chart FILE.svg: the chart of a trailing render goes there */
+    int term_cols, term_rows; /* the terminal the output stream is shown on, when the
+                               caller renders into memory first (the REPL, to page it):
+                               out is then treated as a terminal of this size (colour,
+                               charts drawn to fit it) and the table view is fitted to
+                               term_cols; 0: out itself says (a tty or not), no fitting */
 } AiqOptions;
 
 /* A new session with no tables and default options (diag: stderr). Never NULL. */
@@ -139,6 +144,8 @@ typedef struct AiqTableInfo {
     const char *name;
     int nfiles;
     int64_t cached_rows;    /* rows held from the last query (keep_tables), -1: none */
+    const char *const *paths; /* its nfiles files ("-": stdin) */
+    const char *bind_error; /* why its path could not be bound, or NULL */
 } AiqTableInfo;
 /* The number of tables; they are numbered 0 .. n-1 in the order bound. */
 int aiq_session_ntables(const AiqSession *s);
@@ -161,6 +168,9 @@ char *aiq_session_kusto_table(AiqSession *s, int i, AiqError *err);
 /* The error for table name when it is not bound, as a query naming it would
  * get (a usage error when no data was given at all). */
 void aiq_session_unknown_table(const AiqSession *s, const char *name, AiqError *err);
+/* Forgets every table's cached rows (the REPL's .reload): the next query
+ * reads the files again. */
+void aiq_session_drop_cache(AiqSession *s);
 /* Forgets what is cached of tables whose files changed (grew, were rotated
  * or rewritten) since they were read, so that the next query reads them. */
 void aiq_session_refresh(AiqSession *s);
@@ -190,6 +200,9 @@ bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err);
 int aiq_query_ncols(const AiqQuery *q);
 const char *aiq_query_col_name(const AiqQuery *q, int i);
 AiqType aiq_query_col_type(const AiqQuery *q, int i);
+/* The rows of the result the last aiq_query_run wrote (-1: it has not run,
+ * or failed). */
+int64_t aiq_query_result_rows(const AiqQuery *q);
 /* Whether the query is only let statements (a library of functions): it
  * checks, but has no result; running or explaining it is an error. */
 bool aiq_query_lets_only(const AiqQuery *q);
@@ -206,11 +219,16 @@ int aiq_session_query(AiqSession *s, const char *text, size_t len, FILE *out, Ai
  * unfinished query). */
 bool aiq_query_complete(const char *text, size_t len);
 
-/* The words that may complete the one starting at start in line (the REPL's
- * tab): query operators right after '|', else tables, columns, functions
- * and keywords. Sets *n; the array and its words are the session's, valid
- * until the next call. */
-const char *const *aiq_session_completions(AiqSession *s, const char *line, size_t start, size_t *n);
+/* The words that may complete the one starting at start in text (the
+ * query typed so far, its earlier lines included: the REPL's Tab): query
+ * operators right after '|'; join kinds after kind=; else the columns of
+ * the pipeline at that point (bound up to its last '|': extended and
+ * summarized names in, projected-away ones out, other tables' never; odd
+ * names bracket-quoted), or the tables where the pipeline starts, with let
+ * names, functions, aggregates and keywords. No table is read for it: an
+ * undeclared table's columns are guessed from its first block. Sets *n;
+ * the array and its words are the session's, valid until the next call. */
+const char *const *aiq_session_completions(AiqSession *s, const char *text, size_t start, size_t *n);
 
 /* ---- names -------------------------------------------------------------- */
 

@@ -74,6 +74,12 @@ typedef struct AiqFileShape {
  * false when the file cannot be read. */
 bool aiq_jsonl_shape(const char *path, AiqFileShape *shape);
 
+/* The columns of t guessed from the first block of its first file (up to
+ * 1 MB of text, decoded when compressed) into *out (arena memory), without
+ * reading the rest: for the REPL's completion. false when no rows could be
+ * read there (stdin, a missing or empty file). (jsonl_sample.c) */
+bool aiq_jsonl_sample_schema(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+
 /* Like aiq_jsonl_load, but the data of the single file `name` is given in
  * memory (zstd-compressed or not). Used by the fuzz targets. */
 AiqTable *aiq_jsonl_load_buffer(AiqCatalogTable *t, const char *name, const char *data, size_t len,

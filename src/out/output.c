@@ -210,54 +210,142 @@ static void pad(AiqStrBuf *sb, size_t n)
 
 static bool right_aligned(AiqType t) { return t == AIQ_TYPE_INT || t == AIQ_TYPE_LONG || t == AIQ_TYPE_REAL; }
 
-/* Appends one aligned row of the table view: the cells as table_cell()
- * shows them, numbers to the right, two spaces between columns, no
- * trailing blanks. cells[c] holds the plain text of column c. */
-static void aligned_row(AiqStrBuf *out, AiqStrBuf *shown, const AiqTable *t, AiqStrBuf *cells,
-                        const size_t *width, const char *before, const char *after)
+/* The narrowest a clipped column gets: room for a few characters and the
+ * ellipsis, so that every column still says something. */
+#define MIN_CLIPPED_WIDTH 8
+
+/* The width a row of the first n columns takes: each column no wider
+ * than cap (numbers keep theirs: a clipped number misleads), two spaces
+ * between columns, and the "  …" that stands for the columns left out. */
+static size_t row_width(const size_t *width, const AiqTable *t, int n, int nc, size_t cap)
 {
-    int nc = t->schema.ncols;
+    size_t sum = n > 1 ? 2 * (size_t)(n - 1) : 0;
+    for (int c = 0; c < n; c++)
+        sum += width[c] < cap || right_aligned(t->cols[c].type) ? width[c] : cap;
+    return sum + (n < nc ? 3 : 0);
+}
+
+/* Fits a row in fit terminal columns: the widest text columns are
+ * narrowed, all to one cap (the largest that fits, by bisection, never
+ * below MIN_CLIPPED_WIDTH); when even that is too wide, the columns on the
+ * right are left out (a "…" column says so), as DuckDB does. Returns the
+ * columns shown; width[] holds their widths. */
+static int fit_widths(size_t *width, const AiqTable *t, size_t fit)
+{
+    int nc = t->schema.ncols, n = nc;
+    size_t widest = 0;
+    for (int c = 0; c < nc; c++)
+        widest = width[c] > widest ? width[c] : widest;
+    if (row_width(width, t, nc, nc, widest) <= fit)
+        return nc;
+    while (n > 1 && row_width(width, t, n, nc, MIN_CLIPPED_WIDTH) > fit)
+        n--;
+    size_t lo = MIN_CLIPPED_WIDTH, hi = widest > lo ? widest : lo; /* the cap lo fits, or nothing does */
+    while (lo < hi) {
+        size_t cap = (lo + hi + 1) / 2;
+        if (row_width(width, t, n, nc, cap) <= fit)
+            lo = cap;
+        else
+            hi = cap - 1;
+    }
+    for (int c = 0; c < n; c++)
+        if (!right_aligned(t->cols[c].type) && width[c] > lo)
+            width[c] = lo;
+    return n;
+}
+
+/* Cuts shown (text as table_cell() made it: valid UTF-8) to cap - 1
+ * terminal columns and appends an ellipsis, so that it takes at most cap
+ * columns; returns the columns it now takes. */
+static size_t clip_cell(AiqStrBuf *shown, size_t cap)
+{
+    size_t cols = 0, i = 0;
+    while (i < shown->len) {
+        uint32_t cp;
+        int len = aiq_utf8_decode(shown->data + i, shown->len - i, &cp);
+        int w = len > 0 ? aiq_char_width(cp) : 1;
+        if (len <= 0)
+            len = 1;
+        if (cols + (size_t)(w > 0 ? w : 0) + 1 > cap)
+            break;
+        cols += (size_t)(w > 0 ? w : 0);
+        i += (size_t)len;
+    }
+    shown->len = i;
+    aiq_sb_puts(shown, "\xE2\x80\xA6"); /* U+2026 HORIZONTAL ELLIPSIS */
+    return cols + 1;
+}
+
+/* ANSI styles of the table view in colour. */
+#define STYLE_HEADER "\033[1m"
+#define STYLE_NULL "\033[2m"
+#define STYLE_END "\033[0m"
+
+/* Appends one aligned row of the table view: the cells as table_cell()
+ * shows them, clipped with an ellipsis to their column's width, numbers to
+ * the right, two spaces between columns, no trailing blanks. cells[c]
+ * holds the plain text of column c; a cell whose null[c] is set (null may
+ * be NULL) is drawn dim, and every cell of a header row bold, when color. */
+static void aligned_row(AiqStrBuf *out, AiqStrBuf *shown, const AiqTable *t, AiqStrBuf *cells, const bool *null,
+                        const size_t *width, int nc, bool header, bool color)
+{
+    bool cut = nc < t->schema.ncols; /* columns left out: a last "…" column */
     for (int c = 0; c < nc; c++) {
         aiq_sb_clear(shown);
         size_t w = table_cell(shown, cells[c].data ? cells[c].data : "", cells[c].len);
+        if (w > width[c])
+            w = clip_cell(shown, width[c]);
         size_t fill = width[c] > w ? width[c] - w : 0;
         bool right = right_aligned(t->cols[c].type);
+        const char *style = !color ? NULL : header ? STYLE_HEADER : null && null[c] ? STYLE_NULL : NULL;
         if (c)
             aiq_sb_puts(out, "  ");
         if (right)
             pad(out, fill);
-        aiq_sb_puts(out, before);
+        if (style)
+            aiq_sb_puts(out, style);
         aiq_sb_append(out, shown->data ? shown->data : "", shown->len);
-        aiq_sb_puts(out, after);
-        if (!right && c + 1 < nc)
+        if (style)
+            aiq_sb_puts(out, STYLE_END);
+        if (!right && (c + 1 < nc || cut))
             pad(out, fill);
     }
+    if (cut)
+        aiq_sb_puts(out, "  \xE2\x80\xA6");
     aiq_sb_putc(out, '\n');
 }
 
-/* Fills cells[c] with the column names (header) or the values of row r. */
-static void row_cells(AiqStrBuf *cells, const AiqTable *t, bool header, int64_t r)
+/* Fills cells[c] with the column names (header) or the values of row r,
+ * and null[c] with whether the value is null. In colour a null shows as a
+ * dim "null" (an empty string stays empty); without, as nothing. */
+static void row_cells(AiqStrBuf *cells, bool *null, const AiqTable *t, bool header, int64_t r, bool color)
 {
     for (int c = 0; c < t->schema.ncols; c++) {
         aiq_sb_clear(&cells[c]);
+        null[c] = false;
         if (header)
             aiq_sb_puts(&cells[c], t->schema.cols[c].name);
-        else
-            value_text(&cells[c], t, c, r);
+        else if (!value_text(&cells[c], t, c, r) && color) {
+            aiq_sb_puts(&cells[c], "null");
+            null[c] = true;
+        }
     }
 }
 
 /* The table view: a first pass finds each column's width in terminal
- * columns, a second writes the rows padded to it. */
-static void output_aligned(AiqStrBuf *out, const AiqTable *t, bool header, bool color)
+ * columns (narrowed to oo->width when set), a second writes the rows
+ * padded to it. */
+static void output_aligned(AiqStrBuf *out, const AiqTable *t, const AiqOutputOptions *oo)
 {
     int nc = t->schema.ncols;
+    bool header = oo->header, color = oo->color;
     size_t *width = aiq_xcalloc((size_t)nc + 1, sizeof *width);
+    bool *null = aiq_xcalloc((size_t)nc + 1, sizeof *null);
     AiqStrBuf *cells = aiq_xcalloc((size_t)nc + 1, sizeof *cells);
     AiqStrBuf shown;
     aiq_sb_init(&shown);
     for (int64_t r = header ? -1 : 0; r < t->nrows; r++) {
-        row_cells(cells, t, r < 0, r);
+        row_cells(cells, null, t, r < 0, r, color);
         for (int c = 0; c < nc; c++) {
             aiq_sb_clear(&shown);
             size_t w = table_cell(&shown, cells[c].data ? cells[c].data : "", cells[c].len);
@@ -265,10 +353,11 @@ static void output_aligned(AiqStrBuf *out, const AiqTable *t, bool header, bool 
                 width[c] = w;
         }
     }
+    int ncols_shown = oo->width > 0 ? fit_widths(width, t, (size_t)oo->width) : nc;
     if (header) {
-        row_cells(cells, t, true, 0);
-        aligned_row(out, &shown, t, cells, width, color ? "\033[1m" : "", color ? "\033[0m" : "");
-        for (int c = 0; c < nc; c++) {
+        row_cells(cells, null, t, true, 0, color);
+        aligned_row(out, &shown, t, cells, NULL, width, ncols_shown, true, color);
+        for (int c = 0; c < ncols_shown; c++) {
             if (c)
                 aiq_sb_puts(out, "  ");
             for (size_t i = 0; i < width[c]; i++)
@@ -277,12 +366,13 @@ static void output_aligned(AiqStrBuf *out, const AiqTable *t, bool header, bool 
         aiq_sb_putc(out, '\n');
     }
     for (int64_t r = 0; r < t->nrows; r++) {
-        row_cells(cells, t, false, r);
-        aligned_row(out, &shown, t, cells, width, "", "");
+        row_cells(cells, null, t, false, r, color);
+        aligned_row(out, &shown, t, cells, null, width, ncols_shown, false, color);
     }
     for (int c = 0; c < nc; c++)
         aiq_sb_free(&cells[c]);
     aiq_xfree(cells);
+    aiq_xfree(null);
     aiq_sb_free(&shown);
     aiq_xfree(width);
 }
@@ -365,7 +455,7 @@ void aiq_output_table(AiqStrBuf *out, const AiqTable *t, const AiqOutputOptions 
     AiqStrBuf tmp;
     aiq_sb_init(&tmp);
     switch (oo->format) {
-    case AIQ_FMT_TABLE: output_aligned(out, t, oo->header, oo->color); break;
+    case AIQ_FMT_TABLE: output_aligned(out, t, oo); break;
     case AIQ_FMT_NDJSON:
     case AIQ_FMT_JSON: output_json(out, &tmp, t, oo->format == AIQ_FMT_JSON); break;
     case AIQ_FMT_CSV:

@@ -34,7 +34,9 @@ typedef enum AiqFormat {
 typedef struct AiqOutputOptions {
     AiqFormat format;
     bool header; /* csv, tsv, table: start with the column names */
-    bool color;  /* table: the header in bold (ANSI) */
+    bool color;  /* table: the header in bold, nulls as a dim "null" (ANSI) */
+    int width;   /* table: fit rows in this many terminal columns, the widest
+                    cells clipped with an ellipsis (0: as wide as the cells) */
     bool crlf;   /* csv, tsv: end lines with CR LF instead of LF */
 } AiqOutputOptions;
 

@@ -1,10 +1,14 @@
 /*
  * repl.h -- the interactive aiq session: readline editing and history, tab
- * completion of tables, columns, operators and functions, multi-line queries
- * (ending at an empty line or a ';' that completes the query), Ctrl-C to
- * cancel a running query or throw away a half-typed one, dot-commands.
- * Tables are loaded once and kept, and read again when their files change;
- * now() is read per query unless pinned.
+ * completion in context (the columns of the pipeline at the cursor,
+ * operators, functions, dot-commands, paths), multi-line queries (ending
+ * at an empty line or a ';' that completes the query), Ctrl-C to cancel a
+ * running query or throw away a half-typed one, dot-commands (.help lists
+ * them). Results are fitted to the terminal's width, end with a footer of
+ * rows and time, and go through $PAGER when taller than the screen
+ * (screen.h); .output/.once send them to a file. Tables are loaded once
+ * and kept, and read again when their files change; now() is read per
+ * query unless pinned.
  */
 #ifndef AIQ_REPL_REPL_H
 #define AIQ_REPL_REPL_H

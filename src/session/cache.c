@@ -43,6 +43,12 @@ void aiq_session_forget_rebound(AiqSession *s)
             forget(&s->cache[i]);
 }
 
+void aiq_session_drop_cache(AiqSession *s)
+{
+    for (int i = 0; i < s->ncache; i++)
+        forget(&s->cache[i]);
+}
+
 void aiq_session_cache_free(AiqSession *s)
 {
     for (int i = 0; i < s->ncache; i++) {

@@ -30,16 +30,23 @@ struct AiqQuery {
     const AiqNode *ast;
     AiqPlan *plan;   /* NULL when only parsed */
     AiqTiming timing; /* --timing: the stages so far */
+    int64_t result_rows; /* of the last run that wrote its result; -1: none */
 };
 
 /* ---- preparing ------------------------------------------------------------------ */
 
 /* The binder's view of a table: its declared schema, else the one inferred
- * from every row of its data. */
+ * from every row of its data; for a completion, what is known without
+ * reading it. */
 static bool lookup_table(void *ud, const char *name, AiqSchema *out, AiqError *err)
 {
     AiqSession *s = ud;
     AiqCatalogTable *t = aiq_catalog_lookup(&s->catalog, name, err);
+    if (t && s->completing) {
+        if (aiq_session_guess_schema(s, t, out))
+            return true;
+        return aiq_error_set(err, AIQ_ERR_BIND, -1, 1, "no columns known yet for '%s'", name);
+    }
     if (t && s->opts.progress)
         aiq_progress_expect_table(s, t, aiq_session_passes(s, t));
     if (!t || !aiq_session_table_schema(s, t, err))
@@ -114,6 +121,7 @@ static bool check_params_declared(const AiqNode *ast, const AiqOptions *o, AiqAr
 AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err)
 {
     AiqQuery *q = aiq_xcalloc(1, sizeof *q);
+    q->result_rows = -1;
     q->s = s;
     aiq_arena_init(&q->arena, 0);
     const AiqOptions *o = &s->opts;
@@ -158,17 +166,24 @@ void aiq_query_free(AiqQuery *q)
 }
 
 const char *aiq_query_render(const AiqQuery *q) { return q->plan ? q->plan->render : NULL; }
+int64_t aiq_query_result_rows(const AiqQuery *q) { return q->result_rows; }
 int aiq_query_ncols(const AiqQuery *q) { return q->plan ? q->plan->schema.ncols : 0; }
 const char *aiq_query_col_name(const AiqQuery *q, int i) { return q->plan->schema.cols[i].name; }
 AiqType aiq_query_col_type(const AiqQuery *q, int i) { return q->plan->schema.cols[i].type; }
 
 /* ---- running ------------------------------------------------------------------ */
 
+/* Whether out is (or, term_cols set, stands for) a terminal; NULL: a file. */
+static bool shown_on_terminal(const AiqOptions *o, FILE *out)
+{
+    return out && (o->term_cols > 0 || isatty(fileno(out)));
+}
+
 /* Colour: when asked (--color=always), else on a terminal without NO_COLOR;
  * out NULL (a file): only when asked. */
 static bool use_color(const AiqOptions *o, FILE *out)
 {
-    bool tty = out && isatty(fileno(out));
+    bool tty = shown_on_terminal(o, out);
     return o->color ? strcmp(o->color, "always") == 0 || (strcmp(o->color, "auto") == 0 && tty && !getenv("NO_COLOR"))
                     : tty && !getenv("NO_COLOR");
 }
@@ -182,6 +197,7 @@ static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
     oo.color = use_color(o, out) && oo.format == AIQ_FMT_TABLE;
+    oo.width = out ? o->term_cols : 0;
     return oo;
 }
 
@@ -234,10 +250,10 @@ static void show_result(const AiqPlan *plan, const AiqTable *result, const AiqOp
 {
     AiqOutputOptions oo = output_options(o, out);
     bool chart = plan->render && strcmp(plan->render, "table") != 0;
-    bool tty = out && isatty(fileno(out));
+    bool tty = shown_on_terminal(o, out);
     if (chart && !o->chart_file && tty && oo.format == AIQ_FMT_TABLE) {
         AiqError why = {0};
-        if (aiq_session_render_term(plan, result, out, use_color(o, out), sb, &why))
+        if (aiq_session_render_term(plan, result, out, o->term_cols, o->term_rows, use_color(o, out), sb, &why))
             return;
         if (o->diag)
             fprintf(o->diag, "aiq: render %s: %s; the table follows\n", plan->render, why.msg);
@@ -292,6 +308,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     aiq_table_free(result);
     tm->output = aiq_exec_clock() - t2;
     tm->output_done = written;
+    q->result_rows = written ? nrows : -1;
     if (o->timing) /* (for a query that failed too: how far it got, how close to the memory limit) */
         aiq_session_print_timing(s, tm, plan, &stats);
     aiq_xfree(stats.ops);

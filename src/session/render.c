@@ -222,15 +222,16 @@ static void terminal_size(FILE *out, int *cols, int *rows)
         *rows = 30;
 }
 
-bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, bool color, AiqStrBuf *sb,
-                             AiqError *why)
+bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, int term_cols, int term_rows,
+                             bool color, AiqStrBuf *sb, AiqError *why)
 {
     AiqArena arena;
     aiq_arena_init(&arena, 0);
     AiqChart *c = build_chart(plan, t, &arena, why);
     if (c) {
-        int cols, rows;
-        terminal_size(out, &cols, &rows);
+        int cols = term_cols, rows = term_rows;
+        if (cols <= 0 || rows <= 0)
+            terminal_size(out, &cols, &rows);
         /* the whole width; a height that leaves the prompt and the command
          * in view, between a readable 12 lines and 32 */
         int height = rows - 4 < 12 ? 12 : rows - 4 > 32 ? 32 : rows - 4;

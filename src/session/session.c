@@ -1,8 +1,8 @@
 /*
  * session.c -- the session facade (include/aiq/aiq.h): making and freeing
- * sessions, binding tables, what .tables and aiq schema show of them, and
- * the REPL's completions. Queries are in query.c, the tables' rows in
- * cache.c.
+ * sessions, binding tables, what .tables and aiq schema show of them.
+ * Queries are in query.c, the tables' rows in cache.c, the REPL's
+ * completions in complete.c.
  */
 #include "session/session_internal.h"
 
@@ -20,6 +20,7 @@ AiqSession *aiq_session_new(void)
 {
     AiqSession *s = aiq_xcalloc(1, sizeof *s);
     aiq_catalog_init(&s->catalog);
+    aiq_arena_init(&s->words_arena, 0);
     s->opts.diag = stderr;
     return s;
 }
@@ -34,6 +35,7 @@ void aiq_session_free(AiqSession *s)
     aiq_xfree(s->progress.counted);
     aiq_catalog_free(&s->catalog);
     aiq_xfree(s->words);
+    aiq_arena_free(&s->words_arena);
     aiq_xfree(s);
 }
 
@@ -104,7 +106,7 @@ AiqTableInfo aiq_session_table(const AiqSession *s, int i)
 {
     const AiqCatalogTable *t = &s->catalog.tables[i];
     const AiqTable *data = i < s->ncache ? s->cache[i].data : NULL;
-    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1};
+    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1, (const char *const *)t->paths, t->bind_error};
 }
 
 int aiq_session_find_table(const AiqSession *s, const char *name)
@@ -140,44 +142,4 @@ char *aiq_session_create_table(AiqSession *s, int i, AiqError *err)
     }
     aiq_sb_puts(&sb, ")\n");
     return sb.data;
-}
-
-/* ---- completion ------------------------------------------------------------ */
-
-static void add_word(AiqSession *s, const char *w)
-{
-    if (s->nwords == s->capwords) {
-        s->capwords = s->capwords ? s->capwords * 2 : 256;
-        s->words = aiq_xrealloc(s->words, sizeof *s->words * s->capwords);
-    }
-    s->words[s->nwords++] = w;
-}
-
-const char *const *aiq_session_completions(AiqSession *s, const char *line, size_t start, size_t *n)
-{
-    s->nwords = 0;
-    size_t k = start;
-    while (k > 0 && (line[k - 1] == ' ' || line[k - 1] == '\t'))
-        k--;
-    if (k > 0 && line[k - 1] == '|') {
-        for (int i = 0; aiq_parse_operator_names[i]; i++)
-            add_word(s, aiq_parse_operator_names[i]);
-    } else {
-        const AiqCatalog *c = &s->catalog;
-        for (int i = 0; i < c->ntables; i++)
-            add_word(s, c->tables[i].name);
-        for (int i = 0; i < c->ntables; i++)
-            for (int j = 0; j < c->tables[i].schema.ncols; j++)
-                add_word(s, c->tables[i].schema.cols[j].name);
-        size_t nf;
-        const char *const *names = aiq_func_names(&nf);
-        for (size_t i = 0; i < nf; i++)
-            add_word(s, names[i]);
-        static const char *const keywords[] = {"by",  "on", "kind",    "with", "asc", "desc", "and",  "or",
-                                               "between", "has", "contains", "startswith", "in", "let", "true", "false", NULL};
-        for (int i = 0; keywords[i]; i++)
-            add_word(s, keywords[i]);
-    }
-    *n = s->nwords;
-    return s->words;
 }

@@ -75,6 +75,8 @@ struct AiqSession {
     int ncache;
     const char **words;    /* aiq_session_completions' answer */
     size_t nwords, capwords;
+    AiqArena words_arena;  /* its quoted names and guessed schemas, until the next call */
+    bool completing;       /* binding for a completion: tables are never read (complete.c) */
 };
 
 /* ---- cache.c: tables read whole, schemas inferred, scans' rows ---------- */
@@ -103,6 +105,13 @@ bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err
  * for another query's untyped names) as many rows of nulls of t's schema
  * now. */
 void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
+
+/* ---- complete.c: tab completion ------------------------------------------ */
+
+/* The columns of t as far as known without reading it (completion): its
+ * declared or inferred schema, the one remembered from an earlier run, or
+ * a guess from its first block. false when there is none. */
+bool aiq_session_guess_schema(AiqSession *s, AiqCatalogTable *t, AiqSchema *out);
 
 /* How many times the query will read t's files: 2 with a first pass for
  * its types, 0 when it is held in memory, else 1. */
@@ -172,10 +181,10 @@ int aiq_session_threads(const AiqSession *s);
 
 /* Appends the chart plan's render asks for over result t to sb, drawn for
  * the terminal out (its width, a height that fits it; ANSI colour when
- * color). false, sb untouched and why set, when it cannot be drawn (a
+ * color), or for one of cols x rows when cols > 0 (out is then memory). false, sb untouched and why set, when it cannot be drawn (a
  * kind aiq does not draw, a timechart without a datetime column, ...). */
-bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, bool color, AiqStrBuf *sb,
-                             AiqError *why);
+bool aiq_session_render_term(const AiqPlan *plan, const AiqTable *t, FILE *out, int cols, int rows, bool color,
+                             AiqStrBuf *sb, AiqError *why);
 /* Writes that chart as an SVG document to path, whole or not at all (a
  * temporary file renamed into place). false with err set: the chart cannot
  * be drawn, or the file cannot be written (AIQ_ERR_IO). */

@@ -92,10 +92,10 @@ touch -r "$T/grow.jsonl" "$T/rotated.jsonl"
 mv "$T/rotated.jsonl" "$T/grow.jsonl"
 run_query 'G | summarize n = count(), s = sum(v), w = countif(w == "ro")'
 wait_for '3,915,1'
-# .tables shows the rows of the file as it is now
+# .tables shows the file as it is now: its size, and that its rows are to be read again
 printf '{"v":1}\n' >> "$T/grow.jsonl"
 type_line '.tables'
-wait_lines '^G  *1 file  (not loaded yet)$' 1
+wait_lines "^G  *$T/grow.jsonl  *$(wc -c < "$T/grow.jsonl") B  *not read yet\$" 1
 # Ctrl-C while a query runs stops it and keeps the session
 run_query 'range x from 1 to 4000000000 step 1 | summarize n = count()'
 sleep 0.5

@@ -1,0 +1,70 @@
+/*
+ * jsonl_sample.c -- a table's columns guessed from the first block of its
+ * first file, for the REPL's tab completion: a Tab must answer at once,
+ * before (and without) reading a 5 GB log whole. The guess is only used to
+ * offer names; queries still get the schema of every row.
+ */
+#include "io/jsonl.h"
+
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io/jsonl_decode.h"
+#include "util/mem.h"
+
+/* How much of the file is read: enough for a few hundred typical rows. */
+enum { SAMPLE_RAW_BYTES = 256 * 1024, SAMPLE_TEXT_BYTES = 1024 * 1024 };
+
+/* Reads the start of path into text (decoded when compressed), at most
+ * SAMPLE_TEXT_BYTES; returns its length, 0 when nothing could be read. */
+static size_t read_head(const char *path, char *text)
+{
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        return 0;
+    char *raw = aiq_xmalloc(SAMPLE_RAW_BYTES);
+    ssize_t n = read(fd, raw, SAMPLE_RAW_BYTES);
+    close(fd);
+    size_t len = 0;
+    JlCodec codec = n > 0 ? jl_codec_of((const unsigned char *)raw, (size_t)n) : JL_PLAIN;
+    if (n > 0 && codec == JL_PLAIN) {
+        len = (size_t)n;
+        memcpy(text, raw, len);
+    } else if (n > 0) {
+        JlDecoder *d = jl_decoder_new(codec);
+        JlInput in = {raw, (size_t)n, 0};
+        AiqError ignored = {0}; /* a cut frame ends the sample; a corrupt file shows when read */
+        while (in.pos < in.size && len < SAMPLE_TEXT_BYTES) {
+            size_t got = 0;
+            if (!jl_decode(d, &in, text + len, SAMPLE_TEXT_BYTES - len, &got, path, &ignored) || got == 0)
+                break;
+            len += got;
+        }
+        jl_decoder_free(d);
+    }
+    aiq_xfree(raw);
+    return len;
+}
+
+bool aiq_jsonl_sample_schema(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena)
+{
+    if (t->npaths == 0 || strcmp(t->paths[0], "-") == 0) /* stdin cannot be read twice */
+        return false;
+    char *text = aiq_xmalloc(SAMPLE_TEXT_BYTES);
+    size_t len = read_head(t->paths[0], text);
+    while (len > 0 && text[len - 1] != '\n') /* whole lines only */
+        len--;
+    bool ok = false;
+    if (len > 0) {
+        AiqCatalogTable guess = {.name = t->name}; /* undeclared: the schema comes from the rows */
+        AiqError ignored = {0};
+        AiqTable *rows = aiq_jsonl_load_buffer(&guess, t->paths[0], text, len, &(AiqReadOptions){0}, arena, &ignored);
+        ok = rows != NULL && guess.schema.ncols > 0;
+        if (ok)
+            *out = guess.schema;
+        aiq_table_free(rows);
+    }
+    aiq_xfree(text);
+    return ok;
+}
