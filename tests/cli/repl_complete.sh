@@ -3,20 +3,8 @@
 # table's), known before the table is loaded (and Tab does not load it),
 # bracket-quoted odd names, operators after '|', dot-commands and paths.
 . tests/cli/lib.sh
-command -v tmux >/dev/null || die "tmux is needed to drive the REPL on a terminal"
+. tests/cli/tmux_lib.sh
 export XDG_STATE_HOME="$T/state" LC_ALL=C.UTF-8
-tm() { tmux -S "$T/tmux.sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -J -S - -E - | sed 's/[[:space:]]*$//'; }
-wait_lines() {
-  i=0
-  while [ "$(screen | grep -c -- "$1")" -lt "$2" ]; do
-    i=$((i + 1))
-    [ $i -lt 300 ] || die "timed out waiting for $2 lines like '$1'; the screen:
-$(screen)"
-    sleep 0.1
-  done
-}
 # discard LINE: Ctrl-C throws away the line LINE being typed; waits until
 # the screen shows it so (keys typed meanwhile would join the old line)
 discard() {

@@ -5,23 +5,8 @@
 # taken once finished; it is not a malformed line. A log that starts empty answers with nulls
 # until its first rows, which then bring their own types.
 . tests/cli/lib.sh
-command -v tmux >/dev/null || die "tmux is needed to drive the REPL on a terminal"
+. tests/cli/tmux_lib.sh
 export XDG_STATE_HOME="$T/state" XDG_CACHE_HOME="$T/cache"
-tm() { tmux -S "$T/tmux.sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -J -S - -E - | sed 's/[[:space:]]*$//'; }
-wait_lines() {
-  i=0
-  while [ "$(screen | grep -c -- "$1")" -lt "$2" ]; do
-    i=$((i + 1))
-    [ $i -lt 150 ] || die "timed out waiting for $2 lines like '$1'; the screen:
-$(screen)"
-    sleep 0.1
-  done
-}
-wait_for() { wait_lines "^$(printf '%s' "$1" | sed 's/[][\\.*^$]/\\&/g')\$" "${2:-1}"; }
-type_line() { tm send-keys -l -- "$1"; tm send-keys Enter; }
-run_query() { type_line "$1"; tm send-keys Enter; }
 
 log=$T/app.log
 i=0

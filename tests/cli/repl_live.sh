@@ -3,29 +3,12 @@
 # continuation prompt throws the half-typed query away; a table whose file grew, or was
 # replaced by log rotation, is read again before the next query.
 . tests/cli/lib.sh
-command -v tmux >/dev/null || die "tmux is needed to drive the REPL on a terminal"
+. tests/cli/tmux_lib.sh
 export XDG_STATE_HOME="$T/state"
-tm() { tmux -S "$T/tmux.sock" "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -J -S - -E - | sed 's/[[:space:]]*$//'; }
-# wait_lines PATTERN N: until N lines of the screen match the grep PATTERN
-wait_lines() {
-  i=0
-  while [ "$(screen | grep -c -- "$1")" -lt "$2" ]; do
-    i=$((i + 1))
-    [ $i -lt 150 ] || die "timed out waiting for $2 lines like '$1'; the screen:
-$(screen)"
-    sleep 0.1
-  done
-}
-# wait_for TEXT [N]: until the screen holds the line TEXT N times
-wait_for() { wait_lines "^$(printf '%s' "$1" | sed 's/[][\\.*^$]/\\&/g')\$" "${2:-1}"; }
 # wait_prompt N: until the Nth primary prompt is on the screen
 wait_prompt() { wait_lines '^aiq>' "$1"; }
-type_line() { tm send-keys -l -- "$1"; tm send-keys Enter; }
 # run_query TEXT: types a query and the empty line that runs it (a trailing ';'
 # would be taken by tmux as its own command separator)
-run_query() { type_line "$1"; tm send-keys Enter; }
 
 printf '{"v":1}\n{"v":2}\n' > "$T/grow.jsonl"
 tm new-session -d -x 160 -y 50 "$AIQ -t G=$T/grow.jsonl; echo aiq-exited-\$?; sleep 30"

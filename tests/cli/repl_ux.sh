@@ -6,28 +6,11 @@
 # the terminal's width; .output, .once, .headers, .mode, .read, .reload,
 # .load of a missing path, "did you mean" for a mistyped dot-command, exit.
 . tests/cli/lib.sh
-command -v tmux >/dev/null || die "tmux is needed to drive the REPL on a terminal"
+. tests/cli/tmux_lib.sh
 export XDG_STATE_HOME="$T/state" LC_ALL=C.UTF-8
 unset NO_COLOR
-# each terminal its own tmux server (a new one on a socket just killed can fail to start)
 nterm=0
-tm() { tmux -S "$T/tmux$nterm.sock" "$@"; }
-trap 'for s in "$T"/tmux*.sock; do tmux -S "$s" kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-screen() { tm capture-pane -p -J -S - -E - | sed 's/[[:space:]]*$//'; }
-# wait_lines PATTERN N: until N lines of the screen match the grep PATTERN
-wait_lines() {
-  i=0
-  while [ "$(screen | grep -c -- "$1")" -lt "$2" ]; do
-    i=$((i + 1))
-    [ $i -lt 300 ] || die "timed out waiting for $2 lines like '$1'; the screen:
-$(screen)"
-    sleep 0.1
-  done
-}
 wait_prompt() { wait_lines '^aiq>' "$1"; }
-type_line() { tm send-keys -l -- "$1"; tm send-keys Enter; }
-# run_query TEXT: types a query and the empty line that runs it
-run_query() { type_line "$1"; tm send-keys Enter; }
 # start WIDTH HEIGHT ENV...: aiq on a fresh terminal of that size, over the fixtures
 start() {
   w=$1 h=$2
