@@ -53,6 +53,10 @@ static bool read_fd(int fd, const char *path, AiqStrBuf *out, const AiqReadOptio
             break;
         aiq_sb_append(out, block, (size_t)r);
         jl_count_read(opts, 0, r, 0);
+        if (aiq_interrupt_pending()) { /* (a pipe or a slow disk: Ctrl-C acts between blocks) */
+            aiq_xfree(block);
+            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+        }
     }
     aiq_xfree(block);
     return true;
@@ -401,9 +405,18 @@ static bool parse_line(Rows *rows, FileStats *fs, const char *start, size_t n, i
         return jl_strict_error(err, path, lineno, "not a JSON object");
     }
     add_value(rows, fs, v, lineno, false, marked);
-    if ((lineno & 4095) == 0 && aiq_mem_exceeded())
+    return true;
+}
+
+/* Every 4096 lines, on the fast path and the slow alike: the memory limit
+ * and a Ctrl-C (the REPL reads a whole file this way). false with err. */
+static bool reading_may_go_on(int64_t line, const char *path, AiqError *err)
+{
+    if ((line & 4095) != 0)
+        return true;
+    if (aiq_mem_exceeded())
         return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
-    if ((lineno & 4095) == 0 && aiq_interrupt_pending())
+    if (aiq_interrupt_pending())
         return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
     return true;
 }
@@ -420,6 +433,8 @@ bool jl_next_lines(Rows *rows, FileStats *fs, const char *text, size_t len, size
         for (int k = 0; k < 512; k += 64)
             __builtin_prefetch(p + 512 + k);
         line++;
+        if (!(ok = reading_may_go_on(line, path, err)))
+            break;
         /* most lines: the fast path reads the line and finds its end at once */
         const char *stop = fast ? jl_scan_next_line(rows, p, end, line) : NULL;
         if (stop) {
