@@ -203,7 +203,7 @@ def fit_cases():
     ys = [2.0, 5.5, 17.0, 26.5, 50.0, 64.5]
     p = so.fit_poly(ys, xs, 2)
     expand_case("series_fit_poly: degree 2 over given x",
-                f"print y = {lit(ys)}, x = {lit(xs)} | extend (r2, coefficients, v, rv, fit) = series_fit_poly(y, x, 2)",
+                f"print y = {lit(ys)}, x = {lit(xs)} | extend (r2, coefficients, v, rv, fit) = series_fit_poly(y, x, int(2))",
                 ["coefficients", "fit"], [p["coefficients"], p["poly_fit"]])
 
 
