@@ -15,6 +15,7 @@
 #include "chart/chart_util.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
+#include "util/sort.h"
 
 /* ---- shaping the series ------------------------------------------------ */
 
@@ -47,7 +48,7 @@ static void sort_by_x(Gathered *g)
         sorted = sorted && (i == 0 || g->x[i - 1] <= g->x[i]);
     }
     if (!sorted) {
-        qsort(idx, (size_t)g->n, sizeof *idx, cmp_xindex);
+        aiq_sort(idx, (size_t)g->n, sizeof *idx, cmp_xindex);
         double *x = aiq_xmalloc(sizeof *x * (size_t)g->n),
                *y = aiq_xmalloc(sizeof *y * (size_t)g->n);
         int8_t *an = aiq_xmalloc((size_t)g->n);
@@ -91,7 +92,7 @@ static void map_categories(Builder *b, AiqChartAxisKind raw_kind)
     for (int s = 0; s < b->ngathered; s++)
         for (int i = 0; i < b->gathered[s].n; i++)
             all[n++] = b->gathered[s].x[i];
-    qsort(all, (size_t)n, sizeof *all, cmp_double);
+    aiq_sort(all, (size_t)n, sizeof *all, cmp_double);
     int nd = 0;
     for (int i = 0; i < n; i++)
         if (nd == 0 || all[nd - 1] != all[i])
@@ -254,7 +255,7 @@ static int stack_grid(const AiqChart *c, const int *members, int nm, double **gr
     for (int m = 0; m < nm; m++)
         for (int i = 0; i < c->series[members[m]].npoints; i++)
             all[n++] = c->series[members[m]].x[i];
-    qsort(all, (size_t)n, sizeof *all, cmp_double);
+    aiq_sort(all, (size_t)n, sizeof *all, cmp_double);
     int nd = 0;
     for (int i = 0; i < n; i++)
         if (nd == 0 || all[nd - 1] != all[i])

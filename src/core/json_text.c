@@ -20,6 +20,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "util/sort.h"
 
 static void put_string(AiqStrBuf *sb, const char *s, size_t n)
 {
@@ -104,7 +105,7 @@ static void put_value(AiqStrBuf *sb, const json_t *v, size_t flags)
         json_t *x;
         json_object_keylen_foreach((json_t *)v, key, len, x) m[k++] = (Member){key, len, x};
         if (flags & JSON_SORT_KEYS)
-            qsort(m, k, sizeof *m, member_cmp);
+            aiq_sort(m, k, sizeof *m, member_cmp);
         aiq_sb_putc(sb, '{');
         for (size_t i = 0; i < k; i++) {
             if (i)

@@ -12,6 +12,7 @@
 #include "core/validity.h"
 #include "func/kernel.h"
 #include "util/mem.h"
+#include "util/sort.h"
 
 /* The per-group arrays an aggregate keeps: only its own, as a summarize
  * by a key of millions of values holds each of them for every group
@@ -541,7 +542,7 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
         uint64_t rng = UINT64_C(0x9E3779B97F4A7C15) ^ (uint64_t)(hi - lo);                \
         for (int round = 0; lo < hi; round++) {                                           \
             if (round == 64) {                                                            \
-                qsort(v + lo, (size_t)(hi - lo + 1), sizeof *v, name##_order);            \
+                aiq_sort(v + lo, (size_t)(hi - lo + 1), sizeof *v, name##_order);            \
                 return;                                                                   \
             }                                                                             \
             T s[3];                                                                       \

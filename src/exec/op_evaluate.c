@@ -22,6 +22,7 @@
 #include "func/kernel.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/sort.h"
 
 /* A table with the columns of `got` that `want` names (by name), in want's
  * order; a column want names and got lacks is null. Consumes got. Types
@@ -236,7 +237,7 @@ static AiqTable *bag_unpack(AiqOp *op, AiqTable *in)
     Slot *sorted = aiq_xmalloc(sizeof *sorted * (size_t)(nslots + 1));
     if (nslots)
         memcpy(sorted, slots, sizeof *slots * (size_t)nslots);
-    qsort(sorted, (size_t)nslots, sizeof *sorted, slot_cmp);
+    aiq_sort(sorted, (size_t)nslots, sizeof *sorted, slot_cmp);
     int nin = in->schema.ncols;
     AiqColumn *cols = aiq_xcalloc((size_t)(nin + nslots) + 1, sizeof *cols);
     int *src = aiq_xcalloc((size_t)(nin + nslots) + 1, sizeof *src);

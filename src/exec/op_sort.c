@@ -15,6 +15,7 @@
 #include "core/json_text.h"
 #include "core/validity.h"
 #include "util/mem.h"
+#include "util/sort.h"
 
 typedef struct Sort {
     AiqOp base;
@@ -142,16 +143,16 @@ static void order_rows(const SortKey *first, int64_t n, int64_t *order)
             vals[nval++] = r;
         }
     }
-    qsort(nulls, (size_t)nnull, sizeof *nulls, cmp_rows_rest);
+    aiq_sort(nulls, (size_t)nnull, sizeof *nulls, cmp_rows_rest);
     if (pairs) {
         int (*cmp)(const void *, const void *) = first->type == AIQ_TYPE_REAL ? (first->desc ? cmp_f64_desc : cmp_f64_asc)
                                                                               : (first->desc ? cmp_i64_desc : cmp_i64_asc);
-        qsort(pairs, (size_t)nval, sizeof *pairs, cmp);
+        aiq_sort(pairs, (size_t)nval, sizeof *pairs, cmp);
         for (int64_t k = 0; k < nval; k++)
             vals[k] = pairs[k].row;
         aiq_xfree(pairs);
     } else {
-        qsort(vals, (size_t)nval, sizeof *vals, first_cmp_rows);
+        aiq_sort(vals, (size_t)nval, sizeof *vals, first_cmp_rows);
     }
 }
 

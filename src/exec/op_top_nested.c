@@ -15,6 +15,7 @@
 #include "core/keymap.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/sort.h"
 
 typedef struct Level {
     AiqTable *t;       /* values of levels 0..k, then the aggregate */
@@ -163,7 +164,7 @@ static void descend(Walk *w, int k, AiqArena *scratch)
     sort_t = L->t;
     sort_c = k + 1;
     sort_asc = spec->asc;
-    qsort(L->rows + from, (size_t)(to - from), sizeof *L->rows, by_agg);
+    aiq_sort(L->rows + from, (size_t)(to - from), sizeof *L->rows, by_agg);
     int64_t take = spec->n < 0 || spec->n > to - from ? to - from : spec->n;
     for (int64_t i = from; i < from + take; i++) {
         w->chosen[k] = L->rows[i];

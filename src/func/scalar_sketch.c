@@ -12,6 +12,7 @@
 #include "func/sketch.h"
 #include "util/mem.h"
 #include "util/timefmt.h"
+#include "util/sort.h"
 
 /* ---- weighted lists and tdigest values ------------------------------------------ */
 
@@ -48,7 +49,7 @@ void aiq_wlist_sort(AiqWList *l)
     if (l->n == 0) /* items may be NULL, which qsort must not get */
         return;
     bool real = l->type == AIQ_TYPE_REAL;
-    qsort(l->items, (size_t)l->n, sizeof *l->items, real ? order_f : order_i);
+    aiq_sort(l->items, (size_t)l->n, sizeof *l->items, real ? order_f : order_i);
     int64_t m = 0;
     for (int64_t k = 0; k < l->n; k++) {
         bool same = m > 0 && (real ? l->items[m - 1].f == l->items[k].f : l->items[m - 1].i == l->items[k].i);

@@ -14,6 +14,7 @@
 #include "util/char_width.h"
 #include "util/mem.h"
 #include "util/strbuf.h"
+#include "util/sort.h"
 
 /* replace(regex, rewrite, text): the legacy spelling of replace_regex(),
  * whose arguments come in another order (Kusto's replace_regex page lists
@@ -204,7 +205,7 @@ KERNEL(k_replace_strings)
                 from = at + needle.len;
             }
         }
-        qsort(claims, nclaims, sizeof *claims, claim_order);
+        aiq_sort(claims, nclaims, sizeof *claims, claim_order);
         uint32_t pos = 0;
         for (size_t k = 0; k < nclaims; k++) {
             aiq_sb_append(&sb, s.ptr + pos, claims[k].start - pos);

@@ -20,6 +20,7 @@
 #include "util/mem.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
+#include "util/sort.h"
 
 /* A DST rule of a POSIX TZ string: month, week (5 = last), weekday, and
  * the local time of the change in seconds (may pass 24 h or be negative). */
@@ -400,7 +401,7 @@ KERNEL(k_datetime_list_timezones)
     char **names = NULL;
     size_t nn = 0, cap = 0;
     list_zones(zone_dir(), "", &names, &nn, &cap, 0);
-    qsort(names, nn, sizeof *names, name_order);
+    aiq_sort(names, nn, sizeof *names, name_order);
     json_t *arr = json_array();
     for (size_t k = 0; k < nn; k++) {
         json_array_append_new(arr, json_string(names[k]));

@@ -11,6 +11,7 @@
 #include "func/series_internal.h"
 #include "func/series_math.h"
 #include "util/mem.h"
+#include "util/sort.h"
 
 /* ORDER STATUS: one message per AiqSeriesStatus, in enum order. */
 static const char *const status_text[] = {
@@ -68,7 +69,7 @@ static int cmp_double(const void *pa, const void *pb)
 void aiq_series_sort(double *v, size_t m)
 {
     if (m > 1)
-        qsort(v, m, sizeof *v, cmp_double);
+        aiq_sort(v, m, sizeof *v, cmp_double);
 }
 
 double aiq_series_percentile_sorted(const double *sorted, size_t m, double pct)

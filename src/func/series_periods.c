@@ -43,6 +43,7 @@
 #include "func/series_internal.h"
 #include "func/series_math.h"
 #include "util/mem.h"
+#include "util/sort.h"
 
 /* Direct autocorrelation costs n * lags multiplications; past this many the
  * FFT (n log n) is cheaper. */
@@ -418,7 +419,7 @@ static size_t detect(const double *x, size_t n, size_t lo, size_t hi, Candidate 
         }
     }
     aiq_xfree(prom);
-    qsort(c, nc, sizeof *c, cmp_candidate);
+    aiq_sort(c, nc, sizeof *c, cmp_candidate);
     size_t kept = 0;
     for (size_t i = 0; i < nc && kept < cap; i++) {
         if (repeats(c[i].period, out, kept))
@@ -429,7 +430,7 @@ static size_t detect(const double *x, size_t n, size_t lo, size_t hi, Candidate 
         if (!repeats(p.period, out, kept))
             out[kept++] = p;
     }
-    qsort(out, kept, sizeof *out, cmp_candidate);
+    aiq_sort(out, kept, sizeof *out, cmp_candidate);
     aiq_xfree(score);
     aiq_xfree(c);
     aiq_xfree(r);

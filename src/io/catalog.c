@@ -20,6 +20,7 @@
 #include "core/keymap.h"
 #include "core/keymap.h"
 #include "util/mem.h"
+#include "util/sort.h"
 
 void aiq_catalog_init(AiqCatalog *c)
 {
@@ -207,7 +208,7 @@ static char **list_dir(const char *dir, int *n)
     }
     closedir(d);
     if (*n > 1)
-        qsort(names, (size_t)*n, sizeof *names, cmp_str);
+        aiq_sort(names, (size_t)*n, sizeof *names, cmp_str);
     return names;
 }
 
