@@ -611,7 +611,8 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     }
     c->last_of_file = s->eof && s->pending.len == s->ppos;
     if (c->last_of_file) { /* a line being written waits for the next read */
-        c->fs.unfinished = (int64_t)jl_unfinished_tail(c->text.data + c->text_off, c->text.len - c->text_off);
+        size_t n = c->text.len - c->text_off; /* (an empty chunk may have no buffer at all) */
+        c->fs.unfinished = n ? (int64_t)jl_unfinished_tail(c->text.data + c->text_off, n) : 0;
         c->text.len -= (size_t)c->fs.unfinished;
     }
     if (c->last_of_file)
