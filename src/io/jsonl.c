@@ -529,7 +529,7 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
         }
         json_decref(whole); /* not one value after all: lines */
     }
-    fs->unfinished = (int64_t)jl_unfinished_tail(text, len);
+    fs->unfinished = (int64_t)jl_unfinished_tail(text + pos, len - pos); /* (after a byte order mark, as the stream) */
     len -= (size_t)fs->unfinished;
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
