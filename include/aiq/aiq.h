@@ -144,6 +144,9 @@ typedef struct AiqTableInfo {
     const char *name;
     int nfiles;
     int64_t cached_rows;    /* rows held from the last query (keep_tables), -1: none */
+    int cached_columns;     /* of them, the columns held (-1: all: a table read whole) */
+    int ncolumns;           /* the table's columns, as far as known */
+    int64_t cached_bytes;   /* what the columns held take */
     const char *const *paths; /* its nfiles files ("-": stdin) */
     const char *bind_error; /* why its path could not be bound, or NULL */
 } AiqTableInfo;

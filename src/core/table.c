@@ -107,6 +107,28 @@ bool aiq_table_share_nulls(AiqTable *t, int c, int64_t n)
     return true;
 }
 
+AiqTable *aiq_table_frame(const AiqSchema *schema, int64_t nrows)
+{
+    AiqTable *t = aiq_table_new(schema);
+    for (int c = 0; c < schema->ncols; c++)
+        aiq_table_share_nulls(t, c, nrows);
+    aiq_table_add_null_rows(t, nrows); /* counts the rows; fills columns past the shared run's length */
+    return t;
+}
+
+void aiq_table_view_column(AiqTable *t, int c, void *data, uint64_t *validity)
+{
+    AiqColumnData *col = &t->cols[c];
+    if (!col->shared) { /* nulls made for it (no dynamic values to release) */
+        aiq_xfree(col->data);
+        aiq_xfree(col->validity);
+    }
+    col->data = data;
+    col->validity = validity;
+    col->cap = (t->nrows + 63) & ~(int64_t)63;
+    col->shared = true;
+}
+
 /* A private copy of a shared column, before it is written. */
 static void own_column(AiqColumnData *col)
 {

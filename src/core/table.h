@@ -62,6 +62,13 @@ void aiq_table_add_null_rows(AiqTable *t, int64_t n);
  * reader's batch has all its table's columns). false (nothing done) when n
  * is more than the run; aiq_table_add_null_rows then fills the rest. */
 bool aiq_table_share_nulls(AiqTable *t, int c, int64_t n);
+/* A table of nrows rows null in every column, costing nothing when they
+ * fit the shared run: a frame whose columns a cache then points at its
+ * own arrays (aiq_table_view_column). */
+AiqTable *aiq_table_frame(const AiqSchema *schema, int64_t nrows);
+/* Makes column c of t show data and validity (nrows of them, validity
+ * NULL: no nulls), which t does not own: freeing t leaves them. */
+void aiq_table_view_column(AiqTable *t, int c, void *data, uint64_t *validity);
 /* Appends a row of nulls ("" for strings); returns its index. */
 int64_t aiq_table_add_null_row(AiqTable *t);
 /* Fills chunk c (with ncols preallocated vectors in vecs) with a view of rows

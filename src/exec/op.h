@@ -35,7 +35,8 @@ typedef struct AiqScanSource {
      * read the whole table with load() instead (err untouched), or on an
      * error (err set). */
     void *(*open)(void *ud, const AiqPlan *scan, const AiqTopHint *hint, AiqError *err);
-    /* The next batch (the caller's to free), or NULL at the end or on error. */
+    /* The next batch (the stream's: valid until the next call or close),
+     * or NULL at the end or on error. */
     AiqTable *(*next)(void *stream, AiqError *err);
     void (*close)(void *stream);
     /* The whole table of scan (borrowed: cached by the session), or NULL with err. */

@@ -83,8 +83,7 @@ static AiqChunk *stream_next(AiqOp *op)
 {
     StreamScan *s = (StreamScan *)op;
     while (!s->batch || s->pos >= s->batch->nrows) {
-        aiq_table_free(s->batch);
-        s->batch = NULL;
+        s->batch = NULL; /* (the stream's: it frees or keeps it) */
         if (!s->stream || !aiq_op_check_limits(op->ex))
             return NULL;
         s->batch = op->ex->source.next(s->stream, op->ex->err);
@@ -110,7 +109,6 @@ static void stream_release(AiqOp *op)
     StreamScan *s = (StreamScan *)op;
     if (s->stream)
         op->ex->source.close(s->stream);
-    aiq_table_free(s->batch);
     aiq_xfree(s->vecs);
 }
 

@@ -454,8 +454,12 @@ static void dot_tables(char *arg)
     printf("%-*s  %-*s  %*s  %s\n", wname, "table", wfiles, "files", wsize, "size", "cached");
     for (int i = 0; i < n; i++) {
         AiqTableInfo t = aiq_session_table(repl.session, i);
-        char cached[64];
-        if (t.cached_rows >= 0)
+        char cached[96], held[32];
+        if (t.cached_rows >= 0 && t.cached_columns >= 0) {
+            human_size(held, sizeof held, t.cached_bytes);
+            snprintf(cached, sizeof cached, "%lld rows, %d of %d columns in memory (%s)", (long long)t.cached_rows,
+                     t.cached_columns, t.ncolumns, held);
+        } else if (t.cached_rows >= 0)
             snprintf(cached, sizeof cached, "%lld rows in memory", (long long)t.cached_rows);
         else
             snprintf(cached, sizeof cached, "not read yet");

@@ -31,6 +31,7 @@ AiqCachedTable *aiq_session_cached(AiqSession *s, const AiqCatalogTable *t)
 
 static void forget(AiqCachedTable *c)
 {
+    aiq_batch_cache_clear(&c->batches);
     aiq_table_free(c->data);
     c->data = NULL;
     c->loaded = NULL; /* catalog arena memory */
@@ -39,7 +40,8 @@ static void forget(AiqCachedTable *c)
 void aiq_session_forget_rebound(AiqSession *s)
 {
     for (int i = 0; i < s->ncache && i < s->catalog.ntables; i++)
-        if (s->cache[i].data && s->cache[i].binding != s->catalog.tables[i].binding)
+        if ((s->cache[i].data && s->cache[i].binding != s->catalog.tables[i].binding) ||
+            (s->cache[i].batches.complete && s->cache[i].batches.binding != s->catalog.tables[i].binding))
             forget(&s->cache[i]);
 }
 
@@ -97,9 +99,13 @@ void aiq_session_refresh(AiqSession *s)
         AiqCatalogTable *t = &s->catalog.tables[i];
         AiqCachedTable *c = aiq_session_cached(s, t);
         uint64_t stamp = aiq_catalog_files_stamp(t);
-        if (c->data && stamp != c->files_stamp) {
+        if ((c->data || c->batches.complete) && stamp != c->files_stamp) {
             note_changes(s, c, t);
             forget(c);
+        }
+        if (t->inferred && stamp != c->files_stamp) { /* the types come from the files as they are now */
+            t->declared = t->inferred = false;
+            t->schema = (AiqSchema){0};
         }
         if (t->borrowed && stamp != c->files_stamp) { /* rows may have come: their own types then */
             t->declared = t->borrowed = t->untyped = false;
@@ -159,9 +165,10 @@ static bool rereadable(const AiqCatalogTable *t)
 
 int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t)
 {
-    if (s->opts.keep_tables || !rereadable(t))
+    if (!rereadable(t))
         return aiq_session_cached(s, t)->data ? 0 : 1;
-    return t->declared ? 1 : 2;
+    bool held = s->opts.keep_tables && aiq_session_cached(s, t)->batches.complete; /* (some columns, maybe) */
+    return (t->declared ? 0 : 1) + (held ? 0 : 1);
 }
 
 /* One try at giving t its schema (aiq_session_table_schema); *fresh: its
@@ -173,7 +180,7 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
         t->schema = (AiqSchema){0};
         return true;
     }
-    if (s->opts.keep_tables || !rereadable(t))
+    if (!rereadable(t)) /* stdin, a pipe: read once, whole, and kept */
         return aiq_session_load_table(s, t, NULL, err);
     if (aiq_schema_cache_current(t, &t->schema, &s->catalog.arena)) {
         /* the same files as when their types were last inferred: one pass */
@@ -312,16 +319,16 @@ static void *open_scan(void *ud, const AiqPlan *scan, const AiqTopHint *hint, Ai
 {
     AiqSession *s = ud;
     AiqCatalogTable *t = aiq_catalog_find(&s->catalog, scan->table);
-    if (!t || !t->declared || aiq_session_cached(s, t)->data || s->opts.keep_tables || t->npaths == 0)
+    if (!t || !t->declared || aiq_session_cached(s, t)->data || t->npaths == 0)
         return NULL;
-    AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec_for(scan, t),
-                           .threads = aiq_session_threads(s), .top_hint = hint,
-                           .stats = aiq_session_count_input(s, t->name, "read")};
-    return aiq_jsonl_open(t, &opts, err);
+    if (s->opts.keep_tables && !rereadable(t)) /* (read whole and kept: load_scan) */
+        return NULL;
+    bool keep = s->opts.keep_tables && !s->cache_off;
+    return aiq_session_stream_open(s, t, spec_for(scan, t), hint, keep, err);
 }
 
-static AiqTable *next_batch(void *stream, AiqError *err) { return aiq_jsonl_next(stream, err); }
-static void close_scan(void *stream) { aiq_jsonl_close(stream); }
+static AiqTable *next_batch(void *stream, AiqError *err) { return aiq_session_stream_next(stream, err); }
+static void close_scan(void *stream) { aiq_session_stream_close(stream); }
 
 AiqScanSource aiq_session_scan_source(AiqSession *s)
 {

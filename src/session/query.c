@@ -127,6 +127,9 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     const AiqOptions *o = &s->opts;
     aiq_session_inputs_clear(s);
     aiq_progress_query_start(s);
+    s->queries++; /* (the column cache's clock) */
+    aiq_mem_recheck(); /* (a query that reached the limit before does not fail this one) */
+    s->cache_off = false;
     /* (binding reads an undeclared table's files once for its types: that may take a while) */
     AiqProgressLine *line = aiq_progress_line_start(s, "first pass, for types");
     double t0 = aiq_exec_clock();
@@ -296,6 +299,9 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     AiqProgressLine *line = aiq_progress_line_start(s, NULL);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
     if (!result && aiq_session_retry_read(s, stamps, err))
+        result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    /* the REPL's cache gives way to a query that needs the memory */
+    if (!result && aiq_session_shed_cache(s, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);
     aiq_progress_line_stop(line); /* (gone before the result or the error shows) */
     aiq_xfree(stamps);

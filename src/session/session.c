@@ -105,8 +105,16 @@ int aiq_session_ntables(const AiqSession *s) { return s->catalog.ntables; }
 AiqTableInfo aiq_session_table(const AiqSession *s, int i)
 {
     const AiqCatalogTable *t = &s->catalog.tables[i];
-    const AiqTable *data = i < s->ncache ? s->cache[i].data : NULL;
-    return (AiqTableInfo){t->name, t->npaths, data ? data->nrows : -1, (const char *const *)t->paths, t->bind_error};
+    const AiqCachedTable *c = i < s->ncache ? &s->cache[i] : NULL;
+    int64_t rows = !c ? -1 : c->data ? c->data->nrows : c->batches.complete ? c->batches.nrows : -1;
+    int held = -1;
+    int64_t bytes = c && c->data ? (int64_t)aiq_table_bytes(c->data) : 0;
+    if (c && !c->data && c->batches.complete) {
+        held = aiq_batch_cache_columns(&c->batches);
+        bytes = (int64_t)c->batches.bytes;
+    }
+    return (AiqTableInfo){t->name, t->npaths, rows, held, t->schema.ncols, bytes, (const char *const *)t->paths,
+                          t->bind_error};
 }
 
 int aiq_session_find_table(const AiqSession *s, const char *name)

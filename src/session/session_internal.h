@@ -27,9 +27,24 @@ typedef struct AiqFileFacts {
     bool missing;
 } AiqFileFacts;
 
+/* The REPL's compact copy of a table's columns (scan_stream.c,
+ * column_cache.h): the reader's batches, as parts. */
+typedef struct AiqBatchCache {
+    int ncols;                   /* the schema's columns it was made for */
+    struct AiqCachedColumn *cols;
+    int64_t *part_rows;          /* rows of each part */
+    int nparts;
+    bool complete;               /* a stream read every file to the end: the parts are all of it */
+    int64_t nrows;
+    int binding;                 /* the catalog binding it was read under */
+    size_t bytes;                /* held by the columns kept */
+} AiqBatchCache;
+
 /* What the session holds of catalog table i besides its files and schema:
- * its rows when read whole, kept for the next query. */
+ * its rows when read whole (stdin, pipes), or the columns queries read of
+ * its files (keep_tables), kept for the next query. */
 typedef struct AiqCachedTable {
+    AiqBatchCache batches;
     AiqTable *data;       /* the rows, or NULL */
     bool *loaded;         /* declared tables: the columns data holds (NULL: all); catalog arena */
     int binding;          /* the catalog binding data was read under: another one makes it stale */
@@ -77,6 +92,8 @@ struct AiqSession {
     size_t nwords, capwords;
     AiqArena words_arena;  /* its quoted names and guessed schemas, until the next call */
     bool completing;       /* binding for a completion: tables are never read (complete.c) */
+    uint64_t queries;      /* queries run: the cache's clock, for evicting what was read longest ago */
+    bool cache_off;        /* this query runs again without the column cache (it needed the memory) */
 };
 
 /* ---- cache.c: tables read whole, schemas inferred, scans' rows ---------- */
@@ -166,6 +183,27 @@ bool aiq_schema_cache_load(const AiqCatalogTable *t, AiqSchema *out, AiqArena *a
  * unchanged since (path, device, inode, size, modification time): the
  * first pass for types can be skipped. false when there is none. */
 bool aiq_schema_cache_current(const AiqCatalogTable *t, AiqSchema *out, AiqArena *arena);
+
+/* ---- scan_stream.c: the streams scans read -------------------------------- */
+
+typedef struct AiqSessionStream AiqSessionStream;
+/* A stream of t's rows for a scan of spec (NULL: every column) under hint
+ * (or NULL). keep (the REPL): what it reads is kept in t's column cache,
+ * and the columns the cache holds come from there. The batches it returns
+ * are its own, valid until the next call. */
+AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, const AiqScanSpec *spec,
+                                          const AiqTopHint *hint, bool keep, AiqError *err);
+/* The next batch, or NULL at the end (err untouched) or on error. */
+AiqTable *aiq_session_stream_next(AiqSessionStream *st, AiqError *err);
+void aiq_session_stream_close(AiqSessionStream *st);
+/* After a run that failed with err: when it reached the memory limit and
+ * the column cache holds anything, frees it all, says so on diag, clears
+ * err and returns true (run the query again); else false. */
+bool aiq_session_shed_cache(AiqSession *s, AiqError *err);
+/* How many columns bc holds whole. */
+int aiq_batch_cache_columns(const AiqBatchCache *bc);
+/* Frees what bc holds: it is empty. */
+void aiq_batch_cache_clear(AiqBatchCache *bc);
 
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);

@@ -377,6 +377,15 @@ const char *aiq_mem_limit_text(char *buf, size_t n)
     return buf;
 }
 
+void aiq_mem_recheck(void)
+{
+    settle();
+    atomic_store_explicit(&exceeded, false, memory_order_relaxed);
+    atomic_store_explicit(&probe_due, false, memory_order_relaxed);
+    if (limit_bytes)
+        probe(atomic_load_explicit(&live_bytes, memory_order_relaxed));
+}
+
 bool aiq_mem_exceeded(void)
 {
     if (atomic_load_explicit(&probe_due, memory_order_relaxed) &&

@@ -48,6 +48,10 @@ void aiq_mem_set_default_limit(void);
 bool aiq_mem_cgroup_limit(const char *fs, size_t *out);
 /* True once the process has passed the limit since the last set_limit. */
 bool aiq_mem_exceeded(void);
+/* Measures the process against the limit afresh, forgetting that it was
+ * reached: a session's next query (or the same query again, after the
+ * session gave memory back) is judged on what is held now. */
+void aiq_mem_recheck(void);
 /* The limit set by aiq_mem_set_limit (0 = none). */
 size_t aiq_mem_limit(void);
 /* Writes what the limit is, for messages: "--max-memory 256 MiB", or
