@@ -101,3 +101,8 @@ if command -v jq >/dev/null; then
   start=$(date +%s.%N); jq -c 'select(.ResultCode == "429")' "$data" | wc -l > /dev/null; end=$(date +%s.%N)
   printf '%-26s %8.2f s (jq, filter_count)\n' jq_filter_count "$(echo "$end - $start" | bc)"
 fi
+# The REPL (issue 16): its first query against the command line's, the same
+# query again from its column cache beside DuckDB's table loaded in memory,
+# and what the cache holds against the file's size.
+printf '%s\n' "$duck" > "$dir/duckdb-times"
+python3 tools/bench_repl.py "$aiq" "$data" "$dir/duckdb-times"

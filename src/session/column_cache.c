@@ -9,15 +9,20 @@
  * a dictionary would only add to them, so after a part or two the column
  * gives up on it and keeps the bytes end to end with a 4-byte offset a row.
  * Numbers are kept as the reader made them, so that a re-query reads them
- * in place; bools, 8 bytes a row in a batch, are bits.
+ * in place; bools, 8 bytes a row in a batch, are bits; dynamic values are
+ * their JSON text (a jansson object of five keys costs ~500 bytes, its
+ * text ~100), parsed again for a query that reads the column whole.
  */
 #include "session/column_cache.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
 
+#include "core/json_text.h"
 #include "util/hash.h"
 #include "util/mem.h"
+#include "util/strbuf.h"
 
 #define DICT_MAX 65535u    /* codes are uint16_t */
 #define DICT_TRY_ROWS 8192 /* rows encoded before the dictionary must show it pays */
@@ -108,6 +113,42 @@ static void encode_text(const AiqStr *s, int64_t n, AiqColPart *p, size_t *bytes
     *bytes += sizeof *off * (size_t)(n + 1) + total + 1;
 }
 
+/* Dynamic values as their compact JSON text, end to end (a null: no text,
+ * which no JSON value is): a jansson object costs several times its text.
+ * false (nothing made) when a value would not read back the same: a real
+ * that JSON cannot write (NaN, infinity). */
+static bool encode_json(json_t *const *v, int64_t n, AiqColPart *p, size_t *bytes)
+{
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    uint32_t *off = aiq_xmalloc(sizeof *off * (size_t)(n + 1));
+    bool ok = true;
+    for (int64_t r = 0; r < n && ok; r++) {
+        off[r] = (uint32_t)sb.len;
+        if (!v[r])
+            continue;
+        char *text = aiq_json_dumps(v[r], 0);
+        size_t len = strlen(text);
+        if (memchr(text, 'N', len) || memchr(text, 'I', len)) { /* (NaN, Infinity, or only in a string: make sure) */
+            json_t *back = json_loadb(text, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+            ok = back && json_equal(back, v[r]);
+            json_decref(back);
+        }
+        aiq_sb_append(&sb, text, len);
+        aiq_xfree(text);
+        ok = ok && sb.len < UINT32_MAX;
+    }
+    if (!ok) {
+        aiq_xfree(off);
+        aiq_sb_free(&sb);
+        return false;
+    }
+    off[n] = (uint32_t)sb.len;
+    *p = (AiqColPart){.kind = AIQ_PART_JSON, .n = n, .data = off, .bytes = sb.data ? sb.data : aiq_xcalloc(1, 1)};
+    *bytes += sizeof *off * (size_t)(n + 1) + sb.len;
+    return true;
+}
+
 AiqColPart aiq_colcache_take(AiqCachedColumn *col, AiqTable *batch, int c, size_t *bytes)
 {
     AiqColumnData *cd = &batch->cols[c];
@@ -127,6 +168,8 @@ AiqColPart aiq_colcache_take(AiqCachedColumn *col, AiqTable *batch, int c, size_
         *bytes += w * (size_t)n + (p.validity ? words(n) * 8 : 0);
         return p;
     }
+    if (cd->type == AIQ_TYPE_DYNAMIC && encode_json(cd->data, n, &p, bytes))
+        return p; /* (the batch releases its values) */
     if (cd->type == AIQ_TYPE_BOOL) {
         uint64_t *bits = aiq_xcalloc(words(n) + 1, sizeof *bits);
         const int64_t *v = cd->data;
@@ -141,7 +184,7 @@ AiqColPart aiq_colcache_take(AiqCachedColumn *col, AiqTable *batch, int c, size_
         *bytes += aiq_type_width(cd->type) * (size_t)n + (p.validity ? words(n) * 8 : 0);
         if (cd->type == AIQ_TYPE_DYNAMIC)
             for (int64_t r = 0; r < n; r++) /* jansson's object: a few hundred bytes (a guess, for the budget) */
-                *bytes += ((json_t **)p.data)[r] && !json_is_string(((json_t **)p.data)[r]) ? 256 : 0;
+                *bytes += ((json_t **)p.data)[r] && !json_is_string(((json_t **)p.data)[r]) ? 512 : 0;
     }
     cd->data = NULL; /* taken: the batch frees neither */
     cd->validity = NULL;
@@ -185,6 +228,14 @@ void aiq_colcache_show(const AiqCachedColumn *col, const AiqColPart *p, AiqTable
         aiq_table_view_column(frame, c, s, NULL);
         return;
     }
+    case AIQ_PART_JSON: { /* parsed again (released by aiq_colcache_unshow) */
+        json_t **v = scratch_for(scratch, scratch_cap, sizeof *v * (size_t)(n + 1));
+        const uint32_t *off = p->data;
+        for (int64_t r = 0; r < n; r++)
+            v[r] = off[r + 1] == off[r] ? NULL : json_loadb(p->bytes + off[r], off[r + 1] - off[r], JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        aiq_table_view_column(frame, c, v, NULL);
+        return;
+    }
     case AIQ_PART_TEXT: {
         AiqStr *s = scratch_for(scratch, scratch_cap, sizeof *s * (size_t)(n + 1));
         const uint32_t *off = p->data;
@@ -194,6 +245,13 @@ void aiq_colcache_show(const AiqCachedColumn *col, const AiqColPart *p, AiqTable
         return;
     }
     }
+}
+
+void aiq_colcache_unshow(const AiqColPart *p, void *scratch)
+{
+    if (p && p->kind == AIQ_PART_JSON)
+        for (int64_t r = 0; r < p->n; r++)
+            json_decref(((json_t **)scratch)[r]);
 }
 
 /* ---- freeing ------------------------------------------------------------------ */

@@ -4,7 +4,7 @@
  * column of each part encoded on its own: numbers and dynamic values as
  * the reader made them, bools as bits, strings as codes into a dictionary
  * of the column while its values repeat, else as one run of bytes with
- * offsets. A part is shown to a query as an ordinary batch again
+ * offsets; dynamic values as JSON text. A part is shown to a query as an ordinary batch again
  * (aiq_colcache_show): numbers without a copy, the others decoded into
  * arrays the size of one batch.
  */
@@ -18,15 +18,15 @@
 #include "core/table.h"
 #include "util/arena.h"
 
-typedef enum { AIQ_PART_RAW, AIQ_PART_BITS, AIQ_PART_DICT, AIQ_PART_TEXT } AiqPartKind;
+typedef enum { AIQ_PART_RAW, AIQ_PART_BITS, AIQ_PART_DICT, AIQ_PART_TEXT, AIQ_PART_JSON } AiqPartKind;
 
 /* One column of one part. */
 typedef struct AiqColPart {
     AiqPartKind kind;
     int64_t n;          /* rows */
-    void *data;         /* RAW: the reader's array; BITS: words; DICT: uint16 codes; TEXT: n+1 uint32 offsets */
+    void *data;         /* RAW: the reader's array; BITS: words; DICT: uint16 codes; TEXT, JSON: n+1 uint32 offsets */
     uint64_t *validity; /* RAW and BITS: the reader's bitmap (NULL: no nulls) */
-    char *bytes;        /* TEXT: the strings, end to end */
+    char *bytes;        /* TEXT: the strings, end to end; JSON: the values' texts (empty: null) */
 } AiqColPart;
 
 /* The distinct strings of a column, while they repeat enough to pay. */
@@ -60,6 +60,9 @@ AiqColPart aiq_colcache_take(AiqCachedColumn *col, AiqTable *batch, int c, size_
  * the caller's to free; one per column, reused batch after batch). */
 void aiq_colcache_show(const AiqCachedColumn *col, const AiqColPart *p, AiqTable *frame, int c, void **scratch,
                        size_t *scratch_cap);
+/* Releases what showing part p into scratch made (a JSON part's values),
+ * before scratch is reused or freed; p NULL: nothing shown. */
+void aiq_colcache_unshow(const AiqColPart *p, void *scratch);
 /* Frees one part (its kind's memory; dynamic values are released). */
 void aiq_colcache_part_free(AiqType type, AiqColPart *p);
 /* Frees col's parts (nparts of them) and dictionary: it holds nothing. */

@@ -144,7 +144,9 @@ static size_t format_line(struct AiqProgressLine *pl, char *line, size_t n)
     put_size(total, sizeof total, (double)pp->total);
     put_size(speed, sizeof speed, rate);
     int len;
-    if (pp->total_unknown || pp->total <= 0) {
+    if (!pp->total_unknown && pp->total <= 0 && bytes == 0) { /* (every table held in memory) */
+        len = snprintf(line, n, "aiq: %lld rows from memory%s", (long long)rows, what);
+    } else if (pp->total_unknown || pp->total <= 0) {
         len = snprintf(line, n, "aiq: %s read, %lld rows%s, %s/s", done, (long long)rows, what, speed);
     } else if (bytes >= pp->total) {
         len = snprintf(line, n, "aiq: %s read, %lld rows%s; working on the result", done, (long long)rows, what);

@@ -22,6 +22,7 @@
 
 #include "session/column_cache.h"
 #include "util/mem.h"
+#include "util/progress.h"
 
 struct AiqSessionStream {
     AiqSession *s;
@@ -37,6 +38,7 @@ struct AiqSessionStream {
     int nfresh, capfresh;
     int part;            /* the part of the next batch */
     void **scratch;      /* per column: a shown part decoded */
+    const AiqColPart **shown; /* per column: the part last shown in scratch */
     size_t *scratch_cap;
     size_t bytes;        /* held by the fresh parts */
     size_t *col_bytes;   /* per column filled: of them */
@@ -137,12 +139,13 @@ static void batch_cache_fit(AiqBatchCache *bc, const AiqSchema *schema)
         bc->cols[c].type = schema->cols[c].type;
 }
 
-/* Whether column c, read under spec, is read whole and can be kept: a
- * dynamic column read only for some keys (or only for its text) is not. */
-static bool keepable(const AiqScanSpec *spec, int c)
+/* Whether column c (of type) read under spec is read whole and can be
+ * kept: a dynamic column read only for some keys (or only for its text)
+ * is not. (The keys of other columns mean nothing.) */
+static bool keepable(const AiqScanSpec *spec, int c, AiqType type)
 {
     const AiqColumnKeys *k = spec && spec->keys ? &spec->keys[c] : NULL;
-    return !k || (k->n < 0 && !k->text_only && !k->vectors_only);
+    return type != AIQ_TYPE_DYNAMIC || !k || (k->n < 0 && !k->text_only && !k->vectors_only);
 }
 
 /* ---- the stream ------------------------------------------------------------------- */
@@ -241,9 +244,19 @@ static AiqTable *changed_error(AiqSessionStream *st, AiqError *err)
     return NULL;
 }
 
+/* Releases what the parts shown in scratch made. */
+static void unshow(AiqSessionStream *st)
+{
+    for (int c = 0; c < st->ncols; c++) {
+        aiq_colcache_unshow(st->shown[c], st->scratch[c]);
+        st->shown[c] = NULL;
+    }
+}
+
 AiqTable *aiq_session_stream_next(AiqSessionStream *st, AiqError *err)
 {
     release_last(st);
+    unshow(st);
     AiqBatchCache *bc = st->bc;
     AiqTable *b;
     if (st->js) {
@@ -261,10 +274,13 @@ AiqTable *aiq_session_stream_next(AiqSessionStream *st, AiqError *err)
         if (st->part >= bc->nparts)
             return NULL;
         b = aiq_table_frame(&st->t->schema, bc->part_rows[st->part]);
+        aiq_progress_add(0, b->nrows); /* (the progress line's rows) */
     }
     for (int c = 0; c < st->ncols; c++)
-        if (st->show[c])
-            aiq_colcache_show(&bc->cols[c], &bc->cols[c].parts[st->part], b, c, &st->scratch[c], &st->scratch_cap[c]);
+        if (st->show[c]) {
+            st->shown[c] = &bc->cols[c].parts[st->part];
+            aiq_colcache_show(&bc->cols[c], st->shown[c], b, c, &st->scratch[c], &st->scratch_cap[c]);
+        }
     st->part++;
     st->last = b;
     return b;
@@ -276,6 +292,7 @@ void aiq_session_stream_close(AiqSessionStream *st)
         return;
     aiq_table_free(st->last);
     st->last = NULL;
+    unshow(st);
     drop_fresh(st);
     if (st->js)
         aiq_jsonl_close(st->js);
@@ -283,6 +300,7 @@ void aiq_session_stream_close(AiqSessionStream *st)
         aiq_xfree(st->scratch[c]);
     aiq_xfree(st->scratch);
     aiq_xfree(st->scratch_cap);
+    aiq_xfree(st->shown);
     aiq_xfree(st->fresh);
     aiq_xfree(st->fresh_rows);
     aiq_xfree(st->show);
@@ -305,6 +323,7 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
     st->scratch = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->scratch);
     st->scratch_cap = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->scratch_cap);
     st->col_bytes = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->col_bytes);
+    st->shown = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->shown);
     AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec,
                            .threads = aiq_session_threads(s), .top_hint = hint};
     if (!keep) {
@@ -322,13 +341,16 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
         if (spec && spec->needed && !spec->needed[c])
             continue;
         AiqCachedColumn *col = &bc->cols[c];
-        if (bc->complete && col->have) {
+        /* a dynamic column read for a few keys comes from the files, whose
+         * reader takes just those keys: the cache's text would be parsed whole */
+        bool by_key = !keepable(spec, c, col->type);
+        if (bc->complete && col->have && !by_key) {
             st->show[c] = true;
             col->used = s->queries;
             continue;
         }
         /* (a column another scan of this query is filling is only read) */
-        st->fill[c] = keepable(spec, c) && !col->filling;
+        st->fill[c] = keepable(spec, c, col->type) && !col->filling;
         if (st->fill[c]) {
             aiq_colcache_column_clear(col, bc->nparts); /* (a dictionary left by a read cut short) */
             col->filling = true;

@@ -26,6 +26,8 @@ T | summarize percentile(dur, 95) by bin(ts, 1h), role | order by ts asc, role a
 T | join kind=inner (T | summarize m = max(dur) by role) on role | where dur == m | project id, role, m | order by id asc
 T | where isnotnull(ok) and ok == false and code == "429" | summarize count(), sum(n) by role | order by role asc
 T | summarize make_set(code) by role | order by role asc
+T | where props.k == "v9" | project id, props, r = gettype(props.r), i = gettype(props.i) | order by id asc | take 5
+T | where isnotnull(props) | summarize c = count(), d = dcount(tostring(props)), g = make_set(gettype(props.r)) by role | order by role asc
 Q
 n=$(wc -l < "$T/queries")
 for j in 1 2; do
@@ -51,7 +53,9 @@ for j in 1 2; do
         die "-j $j: the REPL's answer ($pass) differs from the CLI's for: $q :: $(diff "$T/cli_$i.csv" "$T/repl_${i}_$pass.csv" | head -10)"
     done
   done
-  tr -d '\r' < "$T/out" | grep -q 'T  .*30000 rows' || die "-j $j: .tables does not say 30000 rows are held: $(tr -d '\r' < "$T/out" | grep -A3 '^table')"
+  # every column was read whole by some query: every one is held
+  tr -d '\r' < "$T/out" | grep -q 'T  .*30000 rows, 10 of 10 columns in memory' ||
+    die "-j $j: .tables does not say all 10 columns of 30000 rows are held: $(tr -d '\r' < "$T/out" | grep -A3 '^table')"
 done
 
 # Bounded by --max-memory: the cache holds at most half the limit,

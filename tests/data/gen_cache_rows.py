@@ -12,4 +12,7 @@ for i in range(n):
     if i % 5 == 0: r["props"] = {"k": "v%d" % (i % 4), "x": i}
     if i % 9 == 0: r["tags"] = ["a", i % 3]
     if i % 17 == 0: r["big"] = "blob-%d-" % i + "x" * (i % 50)
-    out.write(json.dumps(r) + "\n")
+    line = json.dumps(r)
+    if i % 1000 == 999:  # dynamic values that must read back the same: a real that looks whole, a NUL, huge numbers
+        line = line[:-1] + ', "props": {"k": "v9", "r": 1.0, "z": "a\\u0000b", "huge": 1e309, "i": 18446744073709551616}}'
+    out.write(line + "\n")
