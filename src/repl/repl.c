@@ -323,22 +323,6 @@ static void run_text(const char *name, const char *text, size_t len)
     fflush(stdout);
 }
 
-static char *read_text_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        aiq_sb_append(&sb, buf, n);
-    fclose(f);
-    *len = sb.len;
-    return sb.data ? sb.data : aiq_xstrndup("", 0);
-}
-
 /* .now shows now(); .now TIME pins it; .now off lets it follow the clock. */
 static void dot_now(char *arg)
 {
@@ -560,7 +544,7 @@ static void dot_reload(char *arg)
 static void dot_run(char *arg)
 {
     size_t len;
-    char *text = *arg ? read_text_file(arg, &len) : NULL;
+    char *text = *arg ? aiq_read_text_file(arg, 0, &len) : NULL;
     if (!text)
         fprintf(stderr, "aiq: %s: %s\n", *arg ? arg : "(no file)", *arg ? strerror(errno) : "usage: .run FILE.kql");
     else

@@ -106,23 +106,6 @@ void aiq_schema_cache_save(const AiqCatalogTable *t)
     aiq_xfree(file);
 }
 
-/* The whole of a small file (a new string), or NULL. */
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    AiqStrBuf sb;
-    aiq_sb_init(&sb);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0 && sb.len < (1 << 20))
-        aiq_sb_append(&sb, buf, n);
-    fclose(f);
-    *len = sb.len;
-    return sb.data;
-}
-
 /* The remembered schema of t into *out; with same_files, only when t's
  * files are the ones it was inferred from. */
 static bool cache_load(const AiqCatalogTable *t, bool same_files, AiqSchema *out, AiqArena *arena)
@@ -131,7 +114,7 @@ static bool cache_load(const AiqCatalogTable *t, bool same_files, AiqSchema *out
         return false;
     char *file = cache_file(t->origin, false);
     size_t len = 0;
-    char *text = file ? slurp(file, &len) : NULL;
+    char *text = file ? aiq_read_text_file(file, 1 << 20, &len) : NULL; /* (a small file: a schema) */
     aiq_xfree(file);
     if (!text)
         return false;

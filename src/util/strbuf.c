@@ -78,3 +78,19 @@ void aiq_sb_free(AiqStrBuf *sb)
 }
 
 const char *aiq_sb_str(const AiqStrBuf *sb) { return sb->data ? sb->data : ""; }
+
+char *aiq_read_text_file(const char *path, size_t max, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    AiqStrBuf sb;
+    aiq_sb_init(&sb);
+    char buf[65536];
+    size_t n;
+    while ((!max || sb.len < max) && (n = fread(buf, 1, sizeof buf, f)) > 0)
+        aiq_sb_append(&sb, buf, n);
+    fclose(f);
+    *len = sb.len;
+    return sb.data ? sb.data : aiq_xstrndup("", 0);
+}

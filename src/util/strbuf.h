@@ -28,5 +28,9 @@ void aiq_sb_clear(AiqStrBuf *sb);
 void aiq_sb_free(AiqStrBuf *sb);
 /* Returns the contents (an empty string when nothing was appended). */
 const char *aiq_sb_str(const AiqStrBuf *sb);
+/* The text of file path as a new string (free with aiq_xfree; "" for an
+ * empty file) and its length in *len; reading stops once max bytes are
+ * read (0: the whole file). NULL with errno when it cannot be opened. */
+char *aiq_read_text_file(const char *path, size_t max, size_t *len);
 
 #endif

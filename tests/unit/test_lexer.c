@@ -4,28 +4,12 @@
 #include <string.h>
 
 #include "check.h"
+#include "lex_words.h"
 #include "lex/lexer.h"
 #include "util/timefmt.h"
 
 /* Lexes text and writes "KIND:TEXT" for each token, space-separated. */
-static void lex_to(const char *text, char *out, size_t cap)
-{
-    AiqLexer lx;
-    AiqError err = {0};
-    aiq_lex_init(&lx, text, strlen(text));
-    out[0] = '\0';
-    for (;;) {
-        AiqToken t;
-        if (!aiq_lex_next(&lx, &t, &err)) {
-            snprintf(out + strlen(out), cap - strlen(out), "%sERR@%d", out[0] ? " " : "", err.offset);
-            return;
-        }
-        if (t.kind == AIQ_TK_EOF)
-            return;
-        snprintf(out + strlen(out), cap - strlen(out), "%s%d:%.*s", out[0] ? " " : "", (int)t.kind,
-                 t.len, text + t.off);
-    }
-}
+static void lex_to(const char *text, char *out, size_t cap) { lex_words(text, out, cap, false); }
 
 static void expect_kinds(const char *text, const AiqTokKind *kinds, int n)
 {

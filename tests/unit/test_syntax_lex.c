@@ -7,35 +7,13 @@
 #include <string.h>
 
 #include "check.h"
+#include "lex_words.h"
 #include "lex/lexer.h"
 #include "parse/parser.h"
 #include "util/arena.h"
 
-/* Lexes text into "KIND:TEXT" words (KIND: I name, N number, T timespan,
- * S string, L typed literal, o anything else), or "ERR@offset". */
-static const char *tokens(const char *text, char *out, size_t cap)
-{
-    AiqLexer lx;
-    AiqError err = {0};
-    aiq_lex_init(&lx, text, strlen(text));
-    out[0] = '\0';
-    for (;;) {
-        AiqToken t;
-        if (!aiq_lex_next(&lx, &t, &err)) {
-            snprintf(out + strlen(out), cap - strlen(out), "%sERR@%d", out[0] ? " " : "", err.offset);
-            return out;
-        }
-        if (t.kind == AIQ_TK_EOF)
-            return out;
-        char k = t.kind == AIQ_TK_IDENT      ? 'I'
-                 : t.kind == AIQ_TK_LONG || t.kind == AIQ_TK_REAL ? 'N'
-                 : t.kind == AIQ_TK_TIMESPAN ? 'T'
-                 : t.kind == AIQ_TK_STRING   ? 'S'
-                 : t.kind == AIQ_TK_TYPED_LIT ? 'L'
-                                             : 'o';
-        snprintf(out + strlen(out), cap - strlen(out), "%s%c:%.*s", out[0] ? " " : "", k, t.len, text + t.off);
-    }
-}
+/* Lexes text into "CLASS:TEXT" words, or "ERR@offset" (lex_words.h). */
+static const char *tokens(const char *text, char *out, size_t cap) { return lex_words(text, out, cap, true); }
 
 static void test_digit_names_and_reals(void)
 {
