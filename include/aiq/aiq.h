@@ -149,6 +149,7 @@ typedef struct AiqTableInfo {
     int64_t cached_bytes;   /* what the columns held take */
     const char *const *paths; /* its nfiles files ("-": stdin) */
     const char *bind_error; /* why its path could not be bound, or NULL */
+    bool appended;          /* lines were appended to its files since: the next query reads them */
 } AiqTableInfo;
 /* The number of tables; they are numbered 0 .. n-1 in the order bound. */
 int aiq_session_ntables(const AiqSession *s);

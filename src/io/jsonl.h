@@ -24,6 +24,23 @@ typedef struct AiqReadStats {
     int64_t rows;  /* rows read (JSON objects), before any test the reader applies */
 } AiqReadStats;
 
+/* A part of one of a table's files to read (AiqReadOptions.ranges): the
+ * REPL reads only the lines appended to a file since its last read. */
+typedef struct AiqFileRange {
+    int path;       /* index into the table's paths */
+    int64_t start;  /* first byte: 0, or just after a line end */
+    int64_t end;    /* the byte after the last one to read (0: the file's end) */
+    int64_t line0;  /* lines before start, for the line numbers of reports */
+} AiqFileRange;
+
+/* What a stream read of each range (or file): where to go on from. */
+typedef struct AiqFileRead {
+    int64_t used;   /* the byte after its last whole line (an unfinished last line is left) */
+    int64_t lines;  /* lines up to used, counted from the file's first */
+    int nbatches;   /* batches it gave */
+    bool appendable; /* plain JSON lines: more lines may be read from used on */
+} AiqFileRead;
+
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */
@@ -35,6 +52,9 @@ typedef struct AiqReadOptions {
     const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
     AiqReadStats *stats; /* where to add what was read (NULL: nowhere); also counted for
                             progress (util/progress.h) */
+    const AiqFileRange *ranges; /* streaming: the parts of files to read, in order (NULL: every file whole) */
+    int nranges;
+    AiqFileRead *reads; /* streaming: filled per range (or per file without ranges; NULL: not wanted) */
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared
@@ -61,6 +81,12 @@ void aiq_jsonl_close(AiqJsonlStream *s);
  * nothing (the pass that reads the rows does). Files must be re-readable
  * (not stdin or a pipe). Returns false with err on a read error. */
 bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err);
+
+/* Whether the rows of t's files (opts->ranges: of those parts of them)
+ * fit t's schema as inferred from other rows: each column they hold is one
+ * of it, of a type these values would not change (jl_type_absorbs). A
+ * pass like aiq_jsonl_infer_schema's. false with err on a read error. */
+bool aiq_jsonl_rows_fit_schema(const AiqCatalogTable *t, const AiqReadOptions *opts, bool *fits, AiqError *err);
 
 /* What a data file looks like from its first bytes, for moving it
  * elsewhere (aiq schema --kusto): how it is compressed, and whether it is

@@ -36,6 +36,24 @@ AiqType jl_infer(unsigned seen)
     return AIQ_TYPE_DYNAMIC;
 }
 
+bool jl_type_absorbs(AiqType type, unsigned seen)
+{
+    unsigned kinds = seen & (SEEN_INT | SEEN_REAL | SEEN_BOOL | SEEN_STRING | SEEN_NESTED);
+    if (kinds == 0)
+        return true; /* nulls only: nothing to change */
+    switch (type) {
+    case AIQ_TYPE_LONG: return kinds == SEEN_INT;
+    case AIQ_TYPE_REAL: return (kinds & ~(SEEN_INT | SEEN_REAL)) == 0;
+    case AIQ_TYPE_BOOL: return kinds == SEEN_BOOL;
+    /* the first rows held strings, or nulls only: strings that are not
+     * all dates keep it a string either way */
+    case AIQ_TYPE_STRING: return kinds == SEEN_STRING && (seen & SEEN_NONDATE);
+    case AIQ_TYPE_DATETIME: return kinds == SEEN_STRING && !(seen & SEEN_NONDATE);
+    case AIQ_TYPE_DYNAMIC: return true; /* (several kinds already, or nested values) */
+    default: return false;
+    }
+}
+
 /* The JSON text of a cell, for string columns holding numbers or objects
  * and for misfit reports. Returns a buffer owned by sb. */
 static const char *cell_text(const Cell *c, AiqStrBuf *sb)

@@ -230,6 +230,11 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
                    const AiqReadOptions *opts, AiqError *err);
 /* The type of a column from the kinds of values seen in it. */
 AiqType jl_infer(unsigned seen);
+/* Whether a column inferred as type from some rows keeps that type when
+ * more rows bring the kinds seen: jl_infer of every row's kinds together
+ * is type, whatever the first rows held (a string column that may have
+ * held only nulls does not absorb dates, for one). */
+bool jl_type_absorbs(AiqType type, unsigned seen);
 /* Turns the store into a typed table (declared or inferred schema); takes rows. */
 AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqReadOptions *opts,
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);

@@ -438,11 +438,11 @@ static void dot_tables(char *arg)
     printf("%-*s  %-*s  %*s  %s\n", wname, "table", wfiles, "files", wsize, "size", "cached");
     for (int i = 0; i < n; i++) {
         AiqTableInfo t = aiq_session_table(repl.session, i);
-        char cached[96], held[32];
+        char cached[160], held[32];
         if (t.cached_rows >= 0 && t.cached_columns >= 0) {
             human_size(held, sizeof held, t.cached_bytes);
-            snprintf(cached, sizeof cached, "%lld rows, %d of %d columns in memory (%s)", (long long)t.cached_rows,
-                     t.cached_columns, t.ncolumns, held);
+            snprintf(cached, sizeof cached, "%lld rows, %d of %d columns in memory (%s)%s", (long long)t.cached_rows,
+                     t.cached_columns, t.ncolumns, held, t.appended ? "; lines appended since, for the next query" : "");
         } else if (t.cached_rows >= 0)
             snprintf(cached, sizeof cached, "%lld rows in memory", (long long)t.cached_rows);
         else

@@ -93,26 +93,59 @@ static void note_changes(const AiqSession *s, const AiqCachedTable *c, const Aiq
     }
 }
 
+/* t's types came from its files as they were: inferred again next. */
+static void forget_inferred(AiqCatalogTable *t)
+{
+    t->declared = t->inferred = false;
+    t->schema = (AiqSchema){0};
+}
+
 void aiq_session_refresh(AiqSession *s)
 {
     for (int i = 0; i < s->catalog.ntables; i++) {
         AiqCatalogTable *t = &s->catalog.tables[i];
         AiqCachedTable *c = aiq_session_cached(s, t);
         uint64_t stamp = aiq_catalog_files_stamp(t);
+        if (stamp != c->files_stamp && aiq_session_note_tails(t, c)) {
+            /* only lines appended: the next query reads them alone */
+            c->files_stamp = stamp;
+            take_facts(c, t);
+            continue;
+        }
         if ((c->data || c->batches.complete) && stamp != c->files_stamp) {
             note_changes(s, c, t);
             forget(c);
         }
-        if (t->inferred && stamp != c->files_stamp) { /* the types come from the files as they are now */
-            t->declared = t->inferred = false;
-            t->schema = (AiqSchema){0};
-        }
+        if (t->inferred && stamp != c->files_stamp) /* the types come from the files as they are now */
+            forget_inferred(t);
         if (t->borrowed && stamp != c->files_stamp) { /* rows may have come: their own types then */
             t->declared = t->borrowed = t->untyped = false;
             t->schema = (AiqSchema){0};
         }
         c->files_stamp = stamp;
         take_facts(c, t);
+    }
+}
+
+void aiq_session_catch_up(AiqSession *s)
+{
+    for (int i = 0; i < s->ncache && i < s->catalog.ntables; i++) {
+        AiqCatalogTable *t = &s->catalog.tables[i];
+        AiqCachedTable *c = &s->cache[i];
+        if (!c->batches.ntails)
+            continue;
+        const char *why = NULL;
+        if (aiq_session_read_tails(s, t, c, &why)) {
+            if (t->inferred) /* (for the command line's next run on these files) */
+                aiq_schema_cache_save(t);
+            continue;
+        }
+        if (s->opts.diag)
+            fprintf(s->opts.diag, "aiq: the lines appended to the files of %s %s: reading the files again\n", t->name,
+                    why);
+        forget(c);
+        if (t->inferred)
+            forget_inferred(t);
     }
 }
 

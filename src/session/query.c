@@ -130,6 +130,7 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     s->queries++; /* (the column cache's clock) */
     aiq_mem_recheck(); /* (a query that reached the limit before does not fail this one) */
     s->cache_off = false;
+    aiq_session_catch_up(s); /* (lines appended to cached files since the last query) */
     /* (binding reads an undeclared table's files once for its types: that may take a while) */
     AiqProgressLine *line = aiq_progress_line_start(s, "first pass, for types");
     double t0 = aiq_exec_clock();

@@ -44,6 +44,7 @@ struct AiqSessionStream {
     size_t *col_bytes;   /* per column filled: of them */
     AiqScanSpec own;     /* what the reader reads (it keeps the address) */
     bool *needed;
+    AiqFileRead *reads;  /* a first read: what each file gave (for the cache's ranges) */
     bool caching;        /* still keeping what it reads (false once the budget is spent) */
 };
 
@@ -88,6 +89,14 @@ static bool evict_one(AiqSession *s)
     return true;
 }
 
+bool aiq_session_cache_room(AiqSession *s, size_t extra)
+{
+    size_t budget = cache_budget();
+    while (cache_bytes(s) + extra > budget && evict_one(s)) {
+    }
+    return cache_bytes(s) + extra <= budget;
+}
+
 bool aiq_session_shed_cache(AiqSession *s, AiqError *err)
 {
     size_t held = cache_bytes(s);
@@ -121,6 +130,10 @@ void aiq_batch_cache_clear(AiqBatchCache *bc)
         aiq_colcache_column_clear(&bc->cols[c], bc->nparts);
     aiq_xfree(bc->cols);
     aiq_xfree(bc->part_rows);
+    aiq_xfree(bc->ranges);
+    aiq_xfree(bc->reads);
+    aiq_xfree(bc->prints);
+    aiq_xfree(bc->tails);
     *bc = (AiqBatchCache){0};
 }
 
@@ -193,10 +206,7 @@ static void release_last(AiqSessionStream *st)
                 st->bytes += st->col_bytes[c] - before;
             }
         st->fresh_rows[st->nfresh++] = b->nrows;
-        size_t budget = cache_budget();
-        while (cache_bytes(st->s) + st->bytes > budget && evict_one(st->s)) {
-        }
-        if (cache_bytes(st->s) + st->bytes > budget)
+        if (!aiq_session_cache_room(st->s, st->bytes))
             drop_fresh(st); /* the query goes on; it only keeps nothing */
     }
     aiq_table_free(b);
@@ -218,6 +228,7 @@ static void commit(AiqSessionStream *st)
             bc->nrows += bc->part_rows[i];
         bc->complete = true;
         bc->binding = st->t->binding;
+        aiq_batch_cache_set_ranges(bc, st->t, st->reads);
     } else if (bc->nparts != st->nfresh) { /* (another scan of the query saw other files) */
         drop_fresh(st);
         return;
@@ -307,6 +318,7 @@ void aiq_session_stream_close(AiqSessionStream *st)
     aiq_xfree(st->fill);
     aiq_xfree(st->col_bytes);
     aiq_xfree(st->needed);
+    aiq_xfree(st->reads);
     aiq_xfree(st);
 }
 
@@ -367,7 +379,13 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
     st->own = (AiqScanSpec){.ncols = st->ncols, .needed = needed, .keys = spec ? spec->keys : NULL};
     opts.scan = &st->own;
     opts.top_hint = NULL;
-    opts.stats = aiq_session_count_input(s, t->name, bc->complete ? "read (the columns not held)" : "read");
+    opts.stats = aiq_session_count_input(s, t->name, bc->complete ? "the columns not held" : "read");
+    if (bc->complete && bc->ranges) { /* the parts of the files the cache holds, cut the same way */
+        opts.ranges = bc->ranges;
+        opts.nranges = bc->nranges;
+    } else if (!bc->complete) {
+        opts.reads = st->reads = aiq_xcalloc((size_t)t->npaths + 1, sizeof *st->reads);
+    }
     st->js = aiq_jsonl_open(t, &opts, err);
     return st;
 }

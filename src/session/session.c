@@ -114,7 +114,7 @@ AiqTableInfo aiq_session_table(const AiqSession *s, int i)
         bytes = (int64_t)c->batches.bytes;
     }
     return (AiqTableInfo){t->name, t->npaths, rows, held, t->schema.ncols, bytes, (const char *const *)t->paths,
-                          t->bind_error};
+                          t->bind_error, c && c->batches.ntails > 0};
 }
 
 int aiq_session_find_table(const AiqSession *s, const char *name)

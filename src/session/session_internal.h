@@ -38,6 +38,14 @@ typedef struct AiqBatchCache {
     int64_t nrows;
     int binding;                 /* the catalog binding it was read under */
     size_t bytes;                /* held by the columns kept */
+    /* where the parts came from, so that a file that grew is read only
+     * from where its last read stopped (tail_read.c); NULL: not known */
+    AiqFileRange *ranges;        /* the parts of files read, in order, each with the end it was read to */
+    AiqFileRead *reads;          /* what each range gave: lines, batches (= parts), appendable */
+    int nranges;
+    uint64_t *prints;            /* per file: aiq_file_print at the end of its last range */
+    AiqFileRange *tails;         /* lines appended since, for the next query to read (NULL: none) */
+    int ntails;
 } AiqBatchCache;
 
 /* What the session holds of catalog table i besides its files and schema:
@@ -56,7 +64,7 @@ typedef struct AiqCachedTable {
 /* --timing: what one scan (or first pass) of the last query read. */
 typedef struct AiqInputStat {
     const char *table;
-    const char *how;      /* "read", "first pass, for types", "held in memory" */
+    const char *how;      /* "read", "first pass, for types", "held in memory", "the columns not held", "lines appended" */
     AiqReadStats read;
 } AiqInputStat;
 
@@ -204,6 +212,33 @@ bool aiq_session_shed_cache(AiqSession *s, AiqError *err);
 int aiq_batch_cache_columns(const AiqBatchCache *bc);
 /* Frees what bc holds: it is empty. */
 void aiq_batch_cache_clear(AiqBatchCache *bc);
+
+/* Builds bc's ranges from what a stream that read t's files whole gave
+ * (reads, one per file, nparts batches in all); leaves them unknown when
+ * the counts disagree. */
+void aiq_batch_cache_set_ranges(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqFileRead *reads);
+
+/* ---- tail_read.c: files that grew ---------------------------------------- */
+
+/* A hash of a file's first and last few KB before byte end: whether the
+ * lines a cache holds are still the file's (0 when unreadable). */
+uint64_t aiq_file_print(const char *path, int64_t end);
+/* Whether c's column cache of t still holds t's files' first bytes: the
+ * files are the same and only grew (or were touched). Notes the lines
+ * appended, for aiq_session_read_tails. false: the cache is to be
+ * forgotten and the files read again. Cheap: a stat and a few KB a file. */
+bool aiq_session_note_tails(AiqCatalogTable *t, AiqCachedTable *c);
+/* Reads the lines noted into c's column cache (each cached column) and
+ * returns true when the new rows fit t's types; else false with *why
+ * (what they do, "bring new columns or types"): the cache is to be
+ * forgotten and the files read again. */
+bool aiq_session_read_tails(AiqSession *s, AiqCatalogTable *t, AiqCachedTable *c, const char **why);
+/* Before a query: reads every table's noted lines, or forgets what is
+ * cached of a table whose new lines do not fit (cache.c). */
+void aiq_session_catch_up(AiqSession *s);
+/* Makes room for extra more bytes in the column cache by evicting what
+ * earlier queries read longest ago; false when it cannot. */
+bool aiq_session_cache_room(AiqSession *s, size_t extra);
 
 /* Drops what is cached of tables bound anew since they were read. */
 void aiq_session_forget_rebound(AiqSession *s);

@@ -75,8 +75,12 @@ touch -r "$T/grow.jsonl" "$T/rotated.jsonl"
 mv "$T/rotated.jsonl" "$T/grow.jsonl"
 run_query 'G | summarize n = count(), s = sum(v), w = countif(w == "ro")'
 wait_for '3,915,1'
-# .tables shows the file as it is now: its size, and that its rows are to be read again
+# .tables shows the file as it is now: its size, the rows held, and that lines were appended
 printf '{"v":1}\n' >> "$T/grow.jsonl"
+type_line '.tables'
+wait_lines "^G  *$T/grow.jsonl  *$(wc -c < "$T/grow.jsonl") B  *3 rows, 2 of 2 columns in memory (.*); lines appended since, for the next query\$" 1
+# and a file rewritten in place, not grown: its rows are to be read again
+printf '{"v":2}\n' > "$T/grow.jsonl"
 type_line '.tables'
 wait_lines "^G  *$T/grow.jsonl  *$(wc -c < "$T/grow.jsonl") B  *not read yet\$" 1
 # Ctrl-C while a query runs stops it and keeps the session
