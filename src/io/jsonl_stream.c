@@ -33,7 +33,7 @@
 
 #define STREAM_BLOCK (1 << 20)
 #define CHUNK_BYTES (512 << 10)
-#define MAP_MIN (1 << 20) /* smaller files are read: mapping them costs more than the copy */
+#define MAP_MIN (64 << 10) /* smaller files are read: mapping them costs more than the copy */
 #define RING_PER_THREAD 2
 
 typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
@@ -126,7 +126,7 @@ static void release_pages(const char *from, const char *to)
 
 static void chunk_clear(Chunk *c)
 {
-    if (c->view)
+    if (c->view && !c->unmap) /* (unmapping drops the pages anyway: a second TLB shootdown for nothing) */
         release_pages(c->view, c->view + c->view_len);
     if (c->unmap)
         jl_unmap_file(c->unmap, c->unmap_len);

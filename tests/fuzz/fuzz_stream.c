@@ -41,6 +41,44 @@ static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t 
     }
 }
 
+/* The same lines read as two ranges of the file, cut after a line end
+ * (the REPL reads a log's appended lines so): the same rows in order, the
+ * second range's line count and end as the whole read's. */
+static void check_ranges(AiqCatalogTable *t, const AiqReadOptions *base, const AiqTable *whole, const char *body,
+                         size_t len, const AiqFileRead *read_whole, uint8_t at)
+{
+    const char *nl = memchr(body + (size_t)at * len / 256, '\n', len - (size_t)at * len / 256);
+    if (!nl || (size_t)(nl + 1 - body) >= (size_t)read_whole->used)
+        return;
+    int64_t split = nl + 1 - body, lines = 0;
+    for (const char *p = body; p < nl + 1; p++)
+        lines += *p == '\n';
+    AiqFileRange ranges[2] = {{.end = split}, {.start = split, .line0 = lines}};
+    AiqFileRead reads[2] = {{0}};
+    AiqReadOptions opts = *base;
+    opts.ranges = ranges;
+    opts.nranges = 2;
+    opts.reads = reads;
+    AiqError err = {0};
+    AiqJsonlStream *st = aiq_jsonl_open(t, &opts, &err);
+    int64_t row = 0;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(st, &err))) {
+        for (int64_t r = 0; r < batch->nrows; r++, row++) {
+            if (row >= whole->nrows)
+                abort();
+            for (int c = 0; c < 4; c++)
+                if (!same_cell(batch, r, whole, row, c))
+                    abort();
+        }
+        aiq_table_free(batch);
+    }
+    aiq_jsonl_close(st);
+    if (err.code != AIQ_OK || row != whole->nrows || reads[0].used != split || reads[1].used != read_whole->used ||
+        reads[1].lines != read_whole->lines)
+        abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -88,7 +126,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     aiq_arena_init(&arena, 0);
     AiqError ew = {0}, es = {0};
     AiqTable *whole = aiq_jsonl_load_buffer(&t, path, body, len, &opts, &arena, &ew);
+    AiqFileRead read_whole = {0};
+    opts.reads = &read_whole;
     AiqJsonlStream *st = aiq_jsonl_open(&t, &opts, &es);
+    opts.reads = NULL;
     int64_t row = 0;
     bool stream_ok = true;
     AiqTable *batch;
@@ -108,6 +149,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (stream_ok != (whole != NULL) || (whole && row != whole->nrows))
         abort(); /* success, failure and row counts must agree */
     aiq_jsonl_close(st);
+    if (whole && read_whole.appendable)
+        check_ranges(&t, &opts, whole, body, len, &read_whole, data[size - 1]);
     /* schema inference by a pass over the file must match the whole load */
     AiqCatalogTable u1 = {.name = "U", .paths = paths, .npaths = 1}, u2 = u1;
     AiqError eu1 = {0}, eu2 = {0};
