@@ -229,17 +229,18 @@ static AiqTable *summarize_compute(AiqOp *op)
     int maxextra = 0;
     for (int a = 0; a < naggs; a++)
         maxextra = p->aggs[a].nextra > maxextra ? p->aggs[a].nextra : maxextra;
-    AiqColumn *kcols = aiq_arena_alloc(&sized, sizeof *kcols * (size_t)(nkeys + 1));
     AiqType *ktypes = aiq_arena_alloc(&sized, sizeof *ktypes * (size_t)(nkeys + 1));
-    AiqVector **kv = aiq_arena_alloc(&sized, sizeof *kv * (size_t)(nkeys + 1));
+    /* the key vectors, then NULL for the aggregates' columns (see keys) */
+    AiqVector **kv = aiq_arena_alloc(&sized, sizeof *kv * (size_t)(p->schema.ncols + 1));
+    memset(kv, 0, sizeof *kv * (size_t)(p->schema.ncols + 1));
     /* the chunk's keys, by key then row */
     KeyCell *cells = aiq_arena_alloc(&sized, sizeof *cells * AIQ_VECTOR_SIZE * (size_t)(nkeys + 1));
-    uint32_t *rows = aiq_arena_alloc(&sized, sizeof *rows * (size_t)(nkeys + 1));
+    uint32_t *rows = aiq_arena_alloc(&sized, sizeof *rows * (size_t)(p->schema.ncols + 1));
     AiqVector **extra = aiq_arena_alloc(&sized, sizeof *extra * (size_t)(maxextra + 1));
-    for (int k = 0; k < nkeys; k++)
-        kcols[k] = p->schema.cols[k];
-    AiqSchema ks = {nkeys, kcols};
-    AiqTable *keys = aiq_table_new(&ks);
+    /* the result: a row per group, its keys written when the group is
+     * found, its aggregates' columns null until they finish; so the keys
+     * are never copied from a table of their own into the result */
+    AiqTable *keys = aiq_table_new(&p->schema);
     AggState *st = aiq_xcalloc((size_t)naggs + 1, sizeof *st);
     for (int a = 0; a < naggs; a++) {
         aiq_agg_init(&st[a], &p->aggs[a], &p->schema);
@@ -260,12 +261,13 @@ static AiqTable *summarize_compute(AiqOp *op)
     /* keys that are not dynamic are compared as values (GroupMap) */
     bool typed = nkeys > 0;
     for (int k = 0; k < nkeys; k++)
-        typed = typed && (ktypes[k] = kcols[k].type) != AIQ_TYPE_DYNAMIC;
+        typed = typed && (ktypes[k] = p->schema.cols[k].type) != AIQ_TYPE_DYNAMIC;
     GroupMap gm = {.nkeys = nkeys, .types = ktypes};
     int64_t *gids = aiq_xmalloc(sizeof *gids * AIQ_VECTOR_SIZE);
     uint64_t *hashes = aiq_xmalloc(sizeof *hashes * AIQ_VECTOR_SIZE);
     if (nkeys == 0) { /* no by: one group, even over zero rows */
         ngroups = 1;
+        aiq_table_add_null_row(keys);
         for (int a = 0; a < naggs; a++) {
             aiq_agg_grow(&st[a], 1);
             if (st[a].extra)
@@ -337,25 +339,17 @@ static AiqTable *summarize_compute(AiqOp *op)
     }
 done:;
     AiqTable *out = NULL;
-    if (ex->err->code == AIQ_OK && naggs == 0 && nkeys > 0) {
-        out = keys; /* distinct: the keys are the result, not copied a second time */
+    if (ex->err->code == AIQ_OK) {
+        out = keys; /* (with no aggregate, distinct, the keys are the result) */
         keys = NULL;
-    } else if (ex->err->code == AIQ_OK) {
-        out = aiq_table_new(&p->schema);
         AiqArena scratch;
         aiq_arena_init(&scratch, 4096);
-        AiqVector kvec;
-        for (int64_t g = 0; g < ngroups; g++) {
+        for (int64_t g = 0; naggs && g < ngroups; g++) {
             /* the result can be as large as the input: --max-memory holds here too */
             if ((g & 65535) == 65535 && !aiq_op_check_limits(ex)) {
                 aiq_table_free(out);
                 out = NULL;
                 break;
-            }
-            aiq_table_add_null_row(out);
-            for (int k = 0; k < nkeys; k++) {
-                aiq_table_column_vector(keys, k, &kvec);
-                aiq_table_set(out, k, g, &kvec, (uint32_t)g);
             }
             for (int a = 0; a < naggs; a++)
                 aiq_agg_finish(&st[a], g, out, &scratch);
