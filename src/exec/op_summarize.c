@@ -20,16 +20,53 @@
  * converted to the key column's type by store()'s rules (core/vector.c),
  * in 16 bytes, so that the keys of a group of one or two keys share a
  * cache line. Everything not set is zero (a null's value, the length of a
- * number), so that values other than strings compare as two words. */
+ * number), so that values other than strings compare as two words. A
+ * string of up to 8 bytes is held in the cell itself (zero-padded) and
+ * compares as a word too: codes, regions and service names, which keys
+ * often are, without a load of the bytes of the group's copy. */
 typedef struct KeyCell {
     union {
-        int64_t i;     /* bool, int, long, datetime, timespan */
+        int64_t i;     /* bool, int, long, datetime, timespan; a short string's bytes */
         double f;      /* real */
-        const char *p; /* string bytes */
+        const char *p; /* the bytes of a string longer than SHORT_STR */
     } u;
     uint32_t len; /* string length */
     uint32_t null;
 } KeyCell;
+
+#define SHORT_STR 8
+
+/* The bytes of a string of len <= 8 as a zero-padded little-endian word,
+ * from loads that stay within them (overlapping loads give equal bytes,
+ * which the or leaves as they are). */
+static inline uint64_t short_word(const char *p, uint32_t len)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    if (len == 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        return w;
+    }
+    if (len >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, p, 4);
+        memcpy(&hi, p + len - 4, 4);
+        return (uint64_t)lo | (uint64_t)hi << (8 * (len - 4));
+    }
+    if (len == 0)
+        return 0;
+    return (uint64_t)u[0] | (uint64_t)u[len >> 1] << (8 * (len >> 1)) | (uint64_t)u[len - 1] << (8 * (len - 1));
+}
+
+static inline KeyCell string_cell(AiqStr s)
+{
+    KeyCell k = {{0}, s.len, 0};
+    if (s.len <= SHORT_STR)
+        k.u.i = (int64_t)short_word(s.ptr, s.len);
+    else
+        k.u.p = s.ptr;
+    return k;
+}
 
 static inline KeyCell key_cell(const AiqVector *v, uint32_t i, AiqType t)
 {
@@ -38,8 +75,7 @@ static inline KeyCell key_cell(const AiqVector *v, uint32_t i, AiqType t)
     if (aiq_vec_is_null(v, i)) {
         k.null = 1;
     } else if (t == AIQ_TYPE_STRING) {
-        k.u.p = v->data.str[j].ptr;
-        k.len = v->data.str[j].len;
+        k = string_cell(v->data.str[j]);
     } else if (t == AIQ_TYPE_REAL) {
         k.u.f = v->type == AIQ_TYPE_REAL ? v->data.f64[j] : (double)v->data.i64[j];
         if (k.u.f == 0)
@@ -54,13 +90,21 @@ static inline KeyCell key_cell(const AiqVector *v, uint32_t i, AiqType t)
     return k;
 }
 
+/* Mixes key value k into hash h. (The hash only finds groups: their ids
+ * and order come from the rows, so it is the map's own.) */
 static inline uint64_t key_hash(uint64_t h, const KeyCell *k, AiqType t)
 {
     uint64_t x;
     if (k->null)
         x = 0x6e756c6cULL;
-    else if (t == AIQ_TYPE_STRING)
+    else if (t == AIQ_TYPE_STRING && k->len > SHORT_STR)
         x = aiq_hash_bytes(k->u.p, k->len);
+    else if (t == AIQ_TYPE_STRING) { /* strings that differ in their last bytes differ in the word's top bits: mix them down */
+        x = (uint64_t)k->u.i ^ (uint64_t)k->len << 59;
+        x = (x ^ (x >> 33)) * 0xff51afd7ed558ccdULL;
+        x = (x ^ (x >> 33)) * 0xc4ceb9fe1a85ec53ULL;
+        x ^= x >> 33;
+    }
     else
         x = (uint64_t)k->u.i; /* a real as its bits */
     h = (h ^ x) * 0x9E3779B97F4A7C15ULL;
@@ -68,12 +112,28 @@ static inline uint64_t key_hash(uint64_t h, const KeyCell *k, AiqType t)
 }
 
 /* Key x of each row of chunk c into cells, and into the rows' hashes
- * (which the first key starts): one loop per key, not a switch per value. */
+ * (which the first key starts): one loop per key, not a switch per value,
+ * and loops of their own for the usual strings and integers. */
 static void key_cells(const AiqVector *v, const AiqChunk *c, AiqType t, KeyCell *cells, uint64_t *hashes, bool first)
 {
-    for (uint32_t k = 0; k < c->count; k++) {
-        cells[k] = key_cell(v, aiq_row(c, k), t);
-        hashes[k] = key_hash(first ? 0 : hashes[k], &cells[k], t);
+    uint32_t n = c->count;
+    bool plain = !v->is_const && !c->sel && !v->validity; /* row k is value k, never null */
+    if (plain && t == AIQ_TYPE_STRING && v->type == AIQ_TYPE_STRING) {
+        for (uint32_t k = 0; k < n; k++) {
+            cells[k] = string_cell(v->data.str[k]);
+            hashes[k] = key_hash(first ? 0 : hashes[k], &cells[k], t);
+        }
+    } else if (plain && t != AIQ_TYPE_STRING && t != AIQ_TYPE_REAL && t != AIQ_TYPE_DYNAMIC &&
+               v->type != AIQ_TYPE_REAL && v->type != AIQ_TYPE_STRING && v->type != AIQ_TYPE_DYNAMIC) {
+        for (uint32_t k = 0; k < n; k++) {
+            cells[k] = (KeyCell){{.i = v->data.i64[k]}, 0, 0};
+            hashes[k] = key_hash(first ? 0 : hashes[k], &cells[k], t);
+        }
+    } else {
+        for (uint32_t k = 0; k < n; k++) {
+            cells[k] = key_cell(v, aiq_row(c, k), t);
+            hashes[k] = key_hash(first ? 0 : hashes[k], &cells[k], t);
+        }
     }
 }
 
@@ -96,7 +156,7 @@ static inline bool key_same(const KeyCell *a, const KeyCell *b, AiqType t)
 {
     if (a->null != b->null || a->len != b->len)
         return false;
-    if (t == AIQ_TYPE_STRING)
+    if (t == AIQ_TYPE_STRING && a->len > SHORT_STR)
         return bytes_same(a->u.p, b->u.p, a->len);
     return a->u.i == b->u.i;
 }
@@ -298,7 +358,7 @@ static AiqTable *summarize_compute(AiqOp *op)
                     new_group(keys, kv, rows, aiq_row(c, k), st, naggs, nkeys);
                     /* compared from now on against the keys table's copies */
                     for (int x = 0; x < nkeys; x++)
-                        if (ktypes[x] == AIQ_TYPE_STRING)
+                        if (ktypes[x] == AIQ_TYPE_STRING && cells[x * AIQ_VECTOR_SIZE + k].len > SHORT_STR)
                             cells[x * AIQ_VECTOR_SIZE + k].u.p = ((AiqStr *)keys->cols[x].data)[g].ptr;
                     groupmap_add(&gm, &cells[k], AIQ_VECTOR_SIZE, hashes[k]);
                     ngroups = g + 1;
