@@ -89,6 +89,7 @@ void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
     s->in_type = a->arg ? a->arg->type : AIQ_TYPE_UNKNOWN;
     s->out_type = out->cols[a->out_col].type;
     s->cur_g = -1;
+    s->log_g0 = -1;
     aiq_keymap_init(&s->distinct);
     aiq_arena_init(&s->strings, 64 * 1024);
     int first = a->arg && a->kind != AIQ_AGG_TAKE_ANY ? 1 : 0;
@@ -183,15 +184,34 @@ static void log_reserve(AggState *s, int64_t n)
     if (cap < 1024)
         cap = 1024;
     s->log = aiq_xrealloc(s->log, LOG_WIDTH * (size_t)cap);
-    s->log_gid = aiq_xrealloc(s->log_gid, sizeof *s->log_gid * (size_t)cap);
+    if (s->log_gid)
+        s->log_gid = aiq_xrealloc(s->log_gid, sizeof *s->log_gid * (size_t)cap);
     s->caplog = cap;
+}
+
+/* The log's groups, from its first value of a second group: until then
+ * every value is of group log_g0 (a summarize without by, or a single
+ * group), and the log is only the values, in order of group already. */
+static void log_split(AggState *s)
+{
+    s->log_gid = aiq_xmalloc(sizeof *s->log_gid * (size_t)s->caplog);
+    for (int64_t r = 0; r < s->nlog; r++)
+        s->log_gid[r] = (uint32_t)s->log_g0;
 }
 
 /* Logs value x (the 8 bytes of a double or an int64) of group g. */
 static inline void log_value(AggState *s, int64_t g, const void *x)
 {
+    if (!s->log_gid && g != s->log_g0) {
+        if (s->nlog == 0)
+            s->log_g0 = g;
+        else
+            log_split(s);
+    }
     memcpy(s->log + LOG_WIDTH * (size_t)s->nlog, x, LOG_WIDTH);
-    s->log_gid[s->nlog++] = (uint32_t)g;
+    if (s->log_gid)
+        s->log_gid[s->nlog] = (uint32_t)g;
+    s->nlog++;
     s->cnt[g]++;
 }
 
@@ -666,18 +686,22 @@ static Values *group_values(AggState *s, int64_t g)
     if (!s->by_group) {
         s->by_group = true;
         int64_t end = 0;
-        for (int64_t x = 0; x < s->cap; x++) { /* counts -> starts */
+        for (int64_t x = 0; !s->log_gid && x < s->cap; x++) /* one group: counts -> ends, in place */
+            s->cnt[x] = end += s->cnt[x];
+        for (int64_t x = 0; s->log_gid && x < s->cap; x++) { /* counts -> starts */
             int64_t n = s->cnt[x];
             s->cnt[x] = end;
             end += n;
         }
-        char *v = aiq_xmalloc(LOG_WIDTH * (size_t)(s->nlog ? s->nlog : 1));
-        for (int64_t r = 0; r < s->nlog; r++) /* starts -> ends */
-            memcpy(v + LOG_WIDTH * (size_t)s->cnt[s->log_gid[r]]++, s->log + LOG_WIDTH * (size_t)r, LOG_WIDTH);
-        aiq_xfree(s->log);
-        aiq_xfree(s->log_gid);
-        s->log = v;
-        s->log_gid = NULL;
+        if (s->log_gid) {
+            char *v = aiq_xmalloc(LOG_WIDTH * (size_t)(s->nlog ? s->nlog : 1));
+            for (int64_t r = 0; r < s->nlog; r++) /* starts -> ends */
+                memcpy(v + LOG_WIDTH * (size_t)s->cnt[s->log_gid[r]]++, s->log + LOG_WIDTH * (size_t)r, LOG_WIDTH);
+            aiq_xfree(s->log);
+            aiq_xfree(s->log_gid);
+            s->log = v;
+            s->log_gid = NULL;
+        }
     }
     if (s->cur_g != g) {
         int64_t start = g ? s->cnt[g - 1] : 0;

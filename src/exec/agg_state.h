@@ -51,7 +51,8 @@ typedef struct AggState {
      * group: no allocation per group, and each finish reads the values
      * of the next group from where the last one's ended. */
     char *log;           /* 8 bytes a value, copied as bytes: each keeps its type */
-    uint32_t *log_gid;
+    uint32_t *log_gid;   /* NULL while every value is of group log_g0 */
+    int64_t log_g0;
     int64_t nlog, caplog;
     bool by_group;       /* log now holds the values in order of group */
     Values cur;          /* the group being finished (its selected ranks) */
