@@ -17,7 +17,7 @@
 /* The per-group arrays an aggregate keeps: only its own, as a summarize
  * by a key of millions of values holds each of them for every group
  * (count() by Id kept 224 bytes a group in eight arrays, for one count). */
-enum { S_CNT = 1, S_ISUM = 2, S_FSUM = 4, S_M2 = 8, S_MEAN = 16, S_SVAL = 32, S_VALS = 64, S_LIST = 128 };
+enum { S_CNT = 1, S_ISUM = 2, S_FSUM = 4, S_M2 = 8, S_MEAN = 16, S_SVAL = 32, S_LIST = 64 };
 
 static unsigned state_arrays(AiqAggKind k)
 {
@@ -42,7 +42,7 @@ static unsigned state_arrays(AiqAggKind k)
     case AIQ_AGG_MAKE_SET:
     case AIQ_AGG_MAKE_LIST_NULLS:
     case AIQ_AGG_MAKE_BAG: return S_LIST;
-    case AIQ_AGG_PERCENTILE: return S_VALS;
+    case AIQ_AGG_PERCENTILE: return S_CNT; /* the count of each group's values */
     default: return S_CNT; /* count, countif, dcount, dcountif, take_any */
     }
 }
@@ -55,7 +55,7 @@ void aiq_agg_grow(AggState *s, int64_t ngroups)
     unsigned want = state_arrays(s->a->kind);
 #define SIZE(flag, field) (want & (flag) ? sizeof *s->field : 0)
     size_t per_group = SIZE(S_CNT, cnt) + SIZE(S_ISUM, isum) + SIZE(S_FSUM, fsum) + SIZE(S_M2, m2) + SIZE(S_MEAN, mean) +
-                       SIZE(S_SVAL, sval) + SIZE(S_VALS, vals) + SIZE(S_LIST, list);
+                       SIZE(S_SVAL, sval) + SIZE(S_LIST, list);
 #undef SIZE
     int64_t cap = s->cap ? aiq_mem_grow_cap(s->cap, ngroups, per_group) : 64;
     while (cap < ngroups)
@@ -73,11 +73,12 @@ void aiq_agg_grow(AggState *s, int64_t ngroups)
     GROW(S_M2, m2);
     GROW(S_MEAN, mean);
     GROW(S_SVAL, sval);
-    GROW(S_VALS, vals);
     GROW(S_LIST, list);
 #undef GROW
     if (aiq_agg_more_kind(s->a->kind))
         aiq_agg_more_grow(s, s->cap, cap);
+    if (cap > (int64_t)UINT32_MAX)
+        aiq_mem_reached(); /* (a percentile's log keeps groups in 32 bits: far past any memory) */
     s->cap = cap;
 }
 
@@ -87,6 +88,8 @@ void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
     s->a = a;
     s->in_type = a->arg ? a->arg->type : AIQ_TYPE_UNKNOWN;
     s->out_type = out->cols[a->out_col].type;
+    s->cur_g = -1;
+    s->log_g0 = -1;
     aiq_keymap_init(&s->distinct);
     aiq_arena_init(&s->strings, 64 * 1024);
     int first = a->arg && a->kind != AIQ_AGG_TAKE_ANY ? 1 : 0;
@@ -98,18 +101,16 @@ void aiq_agg_init(AggState *s, const AiqAgg *a, const AiqSchema *out)
 
 void aiq_agg_free(AggState *s)
 {
-    for (int64_t g = 0; g < s->cap; g++) {
-        aiq_xfree(s->vals ? s->vals[g].v : NULL);
-        if (s->list)
-            json_decref(s->list[g]);
-    }
+    for (int64_t g = 0; s->list && g < s->cap; g++)
+        json_decref(s->list[g]);
+    aiq_xfree(s->log);
+    aiq_xfree(s->log_gid);
     aiq_xfree(s->cnt);
     aiq_xfree(s->isum);
     aiq_xfree(s->fsum);
     aiq_xfree(s->m2);
     aiq_xfree(s->mean);
     aiq_xfree(s->sval);
-    aiq_xfree(s->vals);
     aiq_xfree(s->list);
     aiq_keymap_free(&s->distinct);
     aiq_table_free(s->extra);
@@ -171,13 +172,47 @@ static void set_best(AggState *s, int64_t g, const AiqVector *v, uint32_t i)
     }
 }
 
-static void values_push(Values *vs, const void *x, size_t width)
+/* A logged value: a double or an int64. */
+#define LOG_WIDTH 8
+
+/* Makes room in a percentile's log for n more values. */
+static void log_reserve(AggState *s, int64_t n)
 {
-    if (vs->n == vs->cap) {
-        vs->cap = vs->cap ? vs->cap * 2 : 16;
-        vs->v = aiq_xrealloc(vs->v, width * (size_t)vs->cap);
+    if (s->nlog + n <= s->caplog)
+        return;
+    int64_t cap = aiq_mem_grow_cap(s->caplog, s->nlog + n, LOG_WIDTH + sizeof *s->log_gid);
+    if (cap < 1024)
+        cap = 1024;
+    s->log = aiq_xrealloc(s->log, LOG_WIDTH * (size_t)cap);
+    if (s->log_gid)
+        s->log_gid = aiq_xrealloc(s->log_gid, sizeof *s->log_gid * (size_t)cap);
+    s->caplog = cap;
+}
+
+/* The log's groups, from its first value of a second group: until then
+ * every value is of group log_g0 (a summarize without by, or a single
+ * group), and the log is only the values, in order of group already. */
+static void log_split(AggState *s)
+{
+    s->log_gid = aiq_xmalloc(sizeof *s->log_gid * (size_t)s->caplog);
+    for (int64_t r = 0; r < s->nlog; r++)
+        s->log_gid[r] = (uint32_t)s->log_g0;
+}
+
+/* Logs value x (the 8 bytes of a double or an int64) of group g. */
+static inline void log_value(AggState *s, int64_t g, const void *x)
+{
+    if (!s->log_gid && g != s->log_g0) {
+        if (s->nlog == 0)
+            s->log_g0 = g;
+        else
+            log_split(s);
     }
-    memcpy((char *)vs->v + width * (size_t)vs->n++, x, width);
+    memcpy(s->log + LOG_WIDTH * (size_t)s->nlog, x, LOG_WIDTH);
+    if (s->log_gid)
+        s->log_gid[s->nlog] = (uint32_t)g;
+    s->nlog++;
+    s->cnt[g]++;
 }
 
 /* The logical rows of c an aggregate takes: those its predicate holds for
@@ -281,10 +316,11 @@ static bool update_numbers(AggState *s, const AiqChunk *c, const int64_t *gids, 
             EACH_TAKEN(if (!s->cnt[g] || xi[j] < s->isum[g]) s->isum[g] = xi[j]; s->cnt[g] = 1);
         return true;
     case AIQ_AGG_PERCENTILE:
+        log_reserve(s, c->count);
         if (real)
-            EACH_TAKEN(values_push(&s->vals[g], &xf[j], sizeof *xf));
+            EACH_TAKEN(log_value(s, g, &xf[j]));
         else
-            EACH_TAKEN(values_push(&s->vals[g], &xi[j], sizeof *xi));
+            EACH_TAKEN(log_value(s, g, &xi[j]));
         return true;
     default: return false;
     }
@@ -499,10 +535,11 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
         case AIQ_AGG_PERCENTILE:
             if (null)
                 break;
+            log_reserve(s, 1);
             if (arg->type == AIQ_TYPE_REAL)
-                values_push(&s->vals[g], &arg->data.f64[aiq_vidx(arg, i)], sizeof(double));
+                log_value(s, g, &arg->data.f64[aiq_vidx(arg, i)]);
             else
-                values_push(&s->vals[g], &arg->data.i64[aiq_vidx(arg, i)], sizeof(int64_t));
+                log_value(s, g, &arg->data.i64[aiq_vidx(arg, i)]);
             break;
         default: break;
         }
@@ -579,6 +616,42 @@ static int64_t nearest_rank(double pct, int64_t n)
     return rank < 1 ? 1 : rank > n ? n : rank;
 }
 
+/* A range this short is sorted rather than selected: the percentiles of
+ * many small groups (by time bin and service, ~10 values each) spent
+ * more on quickselect's pseudo-random pivots (a division each) and
+ * rounds than on the values. Each value's place is counted, without a
+ * branch, as the values below it and the equal ones before it (n^2
+ * comparisons that vectorise; insertion sort mispredicted its way to
+ * slower than quickselect). The value of a rank is the same whatever puts
+ * it in place when the values have a total order: integers always; reals
+ * only without NaN (which orders with nothing) and without zeros (0.0
+ * and -0.0 compare equal but print apart): those are selected as before. */
+#define SMALL_RANGE 16
+
+#define DEFINE_SORT_SMALL(name, T, unordered)                                             \
+    static bool name(void *base, int64_t lo, int64_t hi)                                  \
+    {                                                                                     \
+        T *v = (T *)base + lo, t[SMALL_RANGE];                                            \
+        int n = (int)(hi - lo + 1);                                                       \
+        bool odd = false;                                                                 \
+        for (int i = 0; i < n; i++)                                                       \
+            odd |= unordered(v[i]);                                                       \
+        if (odd)                                                                          \
+            return false;                                                                 \
+        for (int i = 0; i < n; i++) {                                                     \
+            int place = 0;                                                                \
+            for (int j = 0; j < n; j++)                                                   \
+                place += (v[j] < v[i]) | ((v[j] == v[i]) & (j < i));                      \
+            t[place] = v[i];                                                              \
+        }                                                                                 \
+        memcpy(v, t, sizeof *v * (size_t)n);                                              \
+        return true;                                                                      \
+    }
+#define REAL_ODD(x) ((x) != (x) || (x) == 0)
+#define INT_ODD(x) ((void)(x), false)
+DEFINE_SORT_SMALL(sort_small_f64, double, REAL_ODD)
+DEFINE_SORT_SMALL(sort_small_i64, int64_t, INT_ODD)
+
 /* Puts the value of rank k (0-based) of vs in place: P50, P75 ... P99 of
  * one column share their values, and each selection searches only between
  * the ranks placed before it (about 2.5N + 1.25N + ... instead of 2.5N each). */
@@ -594,12 +667,48 @@ static void percentile_rank(Values *vs, int64_t k, bool real)
         if (r > k && r - 1 < hi)
             hi = r - 1;
     }
-    if (real)
+    if (hi - lo < SMALL_RANGE && (real ? sort_small_f64(vs->v, lo, hi) : sort_small_i64(vs->v, lo, hi)))
+        ; /* every rank of the range is in place */
+    else if (real)
         select_f64(vs->v, lo, hi, k);
     else
         select_i64(vs->v, lo, hi, k);
     if (vs->nplaced < (int)(sizeof vs->placed / sizeof *vs->placed))
         vs->placed[vs->nplaced++] = k;
+}
+
+/* Group g's values, in the order they came (see AggState's log): at the
+ * first call the log is put in order of group, a stable counting sort,
+ * and cnt[g] becomes the end of group g's values. The selected ranks
+ * are kept while the aggregates sharing the values finish group g. */
+static Values *group_values(AggState *s, int64_t g)
+{
+    if (!s->by_group) {
+        s->by_group = true;
+        int64_t end = 0;
+        for (int64_t x = 0; !s->log_gid && x < s->cap; x++) /* one group: counts -> ends, in place */
+            s->cnt[x] = end += s->cnt[x];
+        for (int64_t x = 0; s->log_gid && x < s->cap; x++) { /* counts -> starts */
+            int64_t n = s->cnt[x];
+            s->cnt[x] = end;
+            end += n;
+        }
+        if (s->log_gid) {
+            char *v = aiq_xmalloc(LOG_WIDTH * (size_t)(s->nlog ? s->nlog : 1));
+            for (int64_t r = 0; r < s->nlog; r++) /* starts -> ends */
+                memcpy(v + LOG_WIDTH * (size_t)s->cnt[s->log_gid[r]]++, s->log + LOG_WIDTH * (size_t)r, LOG_WIDTH);
+            aiq_xfree(s->log);
+            aiq_xfree(s->log_gid);
+            s->log = v;
+            s->log_gid = NULL;
+        }
+    }
+    if (s->cur_g != g) {
+        int64_t start = g ? s->cnt[g - 1] : 0;
+        s->cur = (Values){.v = s->log + LOG_WIDTH * (size_t)start, .n = s->cnt[g] - start};
+        s->cur_g = g;
+    }
+    return &s->cur;
 }
 
 /* percentiles_array(): writes the percentiles of group g as one dynamic
@@ -676,7 +785,7 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
         break;
     case AIQ_AGG_PERCENTILE: {
         /* selection reorders the values but keeps them: sharing is safe */
-        Values *vs = &(s->vals_of ? s->vals_of : s)->vals[g];
+        Values *vs = group_values(s->vals_of ? s->vals_of : s, g);
         bool real = s->in_type == AIQ_TYPE_REAL;
         if (a->pct_array) {
             percentile_array(vs, a, real, out, g, scratch);

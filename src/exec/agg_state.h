@@ -23,10 +23,10 @@
 #include "util/arena.h"
 #include "util/strbuf.h"
 
-/* Growable array of values of one group (percentiles). */
+/* The values of one group (percentiles), in the order they came. */
 typedef struct Values {
     void *v;
-    int64_t n, cap;
+    int64_t n;
     /* Ranks already selected (percentile_rank): each has its final value
      * in place, with no larger value before it and no smaller one after,
      * so the next selection only searches between two of them. */
@@ -44,8 +44,20 @@ typedef struct AggState {
     double *m2;          /* variance: sum of squared differences (Welford) */
     double *mean;        /* variance: running mean (Welford) */
     AiqStr *sval;        /* min/max of strings */
-    Values *vals;        /* percentile values per group */
-    const struct AggState *vals_of; /* a percentile over the same column: use its values */
+    /* percentiles: every value taken (8 bytes: a double or an int64), in
+     * row order, with its group; cnt counts each group's. At the first
+     * finish they are put in order of group (stably) and cnt becomes the
+     * end of each group's run of them. One log instead of an array per
+     * group: no allocation per group, and each finish reads the values
+     * of the next group from where the last one's ended. */
+    char *log;           /* 8 bytes a value, copied as bytes: each keeps its type */
+    uint32_t *log_gid;   /* NULL while every value is of group log_g0 */
+    int64_t log_g0;
+    int64_t nlog, caplog;
+    bool by_group;       /* log now holds the values in order of group */
+    Values cur;          /* the group being finished (its selected ranks) */
+    int64_t cur_g;
+    struct AggState *vals_of; /* a percentile over the same column: use its values */
     json_t **list;       /* make_list/make_set arrays */
     AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
     AiqTable *extra;     /* arg_max/arg_min/take_any: the carried columns, row = group */
