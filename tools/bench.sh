@@ -106,3 +106,6 @@ fi
 # and what the cache holds against the file's size.
 printf '%s\n' "$duck" > "$dir/duckdb-times"
 python3 tools/bench_repl.py "$aiq" "$data" "$dir/duckdb-times"
+# time against size, 10 MB to about 5 GB (issue 18.5)
+duckdir=""; [ -n "$duck" ] && duckdir=$dir
+sh tools/bench_scale.sh "$aiq" "$data" "$schema" "$duckdir"

@@ -1,8 +1,10 @@
-// bench_duckdb.mjs FILE ROLES THREADS -- runs the benchmark queries in DuckDB
-// (read_json over the same JSON lines) and prints "name seconds" lines,
+// bench_duckdb.mjs FILE ROLES THREADS [NAMES] -- runs the benchmark queries in
+// DuckDB (read_json over the same JSON lines) and prints "name seconds" lines,
 // timed in-process, as the issue's reference numbers are: the best of three.
+// NAMES (comma-separated) runs only those queries, without the loaded table.
 import { DuckDBInstance } from '@duckdb/node-api';
-const [file, roles, threads] = process.argv.slice(2);
+const [file, roles, threads, only] = process.argv.slice(2);
+const wanted = only ? new Set(only.split(',')) : null;
 const inst = await DuckDBInstance.create(':memory:', { threads: String(threads || 2) });
 const con = await inst.connect();
 const src = `read_json('${file}', format='newline_delimited', columns={TimeGenerated:'TIMESTAMP', DurationMs:'DOUBLE', ResultCode:'VARCHAR', AppRoleName:'VARCHAR', Properties:'JSON'})`;
@@ -21,6 +23,7 @@ const queries = {
   join_1m_1k: `select count(*) from ${src} a join read_json('${roles}', format='newline_delimited') r using (AppRoleName)`,
 };
 for (const [name, sql] of Object.entries(queries)) {
+  if (wanted && !wanted.has(name)) continue;
   let best = Infinity; // best of three, as aiq's runs are timed
   for (let run = 0; run < 3; run++) {
     const t0 = performance.now();
@@ -31,7 +34,7 @@ for (const [name, sql] of Object.entries(queries)) {
 }
 // The REPL's cached re-query is compared with DuckDB's table loaded in
 // memory (issue 16): the load, then count and p95 by bin over the table.
-{
+if (!wanted) {
   const t0 = performance.now();
   await (await con.run(`create table loaded as select * from ${src}`)).getRows();
   console.log(`loaded_load ${((performance.now() - t0) / 1000).toFixed(3)}`);

@@ -705,7 +705,8 @@ static Values *group_values(AggState *s, int64_t g)
     }
     if (s->cur_g != g) {
         int64_t start = g ? s->cnt[g - 1] : 0;
-        s->cur = (Values){.v = s->log + LOG_WIDTH * (size_t)start, .n = s->cnt[g] - start};
+        /* (no value at all: no log either, and no offset into NULL) */
+        s->cur = (Values){.v = s->log ? s->log + LOG_WIDTH * (size_t)start : NULL, .n = s->cnt[g] - start};
         s->cur_g = g;
     }
     return &s->cur;

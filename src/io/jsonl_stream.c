@@ -750,7 +750,9 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
         fr->lines = s->nworkers ? s->taken_lines : c->line0 + c->nlines;
         fr->appendable = c->codec == JL_PLAIN;
     }
-    bool ok = jl_check_logs(c->path, &s->fs, s->head, s->head_len, s->head_codec, err);
+    /* (lines appended to a file read before: its first lines said it is logs) */
+    bool tail = s->opts.ranges && s->opts.ranges[c->range].start > 0;
+    bool ok = tail || jl_check_logs(c->path, &s->fs, s->head, s->head_len, s->head_codec, err);
     if (ok)
         jl_report(c->path, &s->fs, &s->opts);
     memset(&s->fs, 0, sizeof s->fs);
