@@ -49,6 +49,9 @@ typedef struct AiqCatalogTable {
     bool borrowed;
     bool untyped;  /* borrowed from the query's names, not remembered (session/untyped.c) */
     char *origin;  /* the path as bound (absolute): the key of its remembered schema */
+    /* stdin and pipes copied to temporary files (session/spool.c): the
+     * paths as bound, for messages, paths naming the copies; NULL: none */
+    char **bound_paths;
     AiqSchema schema;
 } AiqCatalogTable;
 

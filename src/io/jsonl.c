@@ -28,6 +28,12 @@
 
 /* ---- reading bytes --------------------------------------------------------- */
 
+const char *jl_path_shown(const AiqCatalogTable *t, int i)
+{
+    const char *bound = t->bound_paths ? t->bound_paths[i] : t->paths[i];
+    return strcmp(bound, "-") == 0 ? "stdin" : bound;
+}
+
 void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows)
 {
     if (opts->stats) {
@@ -596,7 +602,7 @@ AiqTable *aiq_jsonl_load(AiqCatalogTable *ct, const AiqReadOptions *opts, AiqAre
     for (int p = 0; p < ct->npaths && ok; p++) {
         AiqStrBuf raw;
         aiq_sb_init(&raw);
-        const char *name = strcmp(ct->paths[p], "-") == 0 ? "stdin" : ct->paths[p]; /* (as messages name it) */
+        const char *name = jl_path_shown(ct, p); /* (as messages name it) */
         ok = read_file(ct->paths[p], &raw, opts, err) && parse_file(name, &raw, &rows, opts, err);
         aiq_sb_free(&raw);
     }

@@ -246,6 +246,9 @@ bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *
 bool jl_check_logs(const char *path, const FileStats *fs, const char *head, size_t n, JlCodec codec, AiqError *err);
 /* Reports once per file what was skipped or repaired. */
 void jl_report(const char *name, const FileStats *fs, const AiqReadOptions *opts);
+/* How messages name file i of t: its path as bound, stdin as "stdin"
+ * (a copy of stdin or a pipe by the path it was bound as). */
+const char *jl_path_shown(const AiqCatalogTable *t, int i);
 /* Counts files, bytes and rows read in opts->stats and for progress. Call
  * from the thread that hands out rows (the counts are not atomic). */
 void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows);

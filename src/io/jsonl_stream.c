@@ -421,7 +421,7 @@ static bool open_range(AiqJsonlStream *s, struct stat *st, AiqError *err)
     const AiqFileRange *r = s->opts.ranges ? &s->opts.ranges[s->range] : NULL;
     const char *path = s->t->paths[r ? r->path : s->range];
     bool is_stdin = strcmp(path, "-") == 0;
-    s->path = is_stdin ? "stdin" : path; /* (as messages name it) */
+    s->path = jl_path_shown(s->t, r ? r->path : s->range); /* (as messages name it) */
     s->fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
     if (s->fd < 0)
         return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->path, strerror(errno));

@@ -213,8 +213,13 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
         t->schema = (AiqSchema){0};
         return true;
     }
-    if (!rereadable(t)) /* stdin, a pipe: read once, whole, and kept */
-        return aiq_session_load_table(s, t, NULL, err);
+    if (!rereadable(t)) { /* stdin, a pipe: copied to a file to read twice, else read whole and kept */
+        bool spooled;
+        if (!aiq_session_spool(s, t, &spooled, err))
+            return false;
+        if (!rereadable(t))
+            return aiq_session_load_table(s, t, NULL, err);
+    }
     if (aiq_schema_cache_current(t, &t->schema, &s->catalog.arena)) {
         /* the same files as when their types were last inferred: one pass */
         t->declared = t->inferred = true;

@@ -119,18 +119,25 @@ static void put_mapping(AiqStrBuf *sb, const AiqCatalogTable *t)
     aiq_sb_free(&path);
 }
 
+/* t's paths as bound (stdin, not the copy it was read from: spool.c). */
+static char *const *bound_paths(const AiqCatalogTable *t)
+{
+    return t->bound_paths ? t->bound_paths : t->paths;
+}
+
 /* The length of the directory part the paths of t share ("logs/" of
  * logs/a.jsonl and logs/b/c.log): what is left names each file's blob. */
 static size_t common_dir(const AiqCatalogTable *t)
 {
-    size_t n = t->npaths ? strlen(t->paths[0]) : 0;
+    char *const *paths = bound_paths(t);
+    size_t n = t->npaths ? strlen(paths[0]) : 0;
     for (int i = 1; i < t->npaths; i++) {
         size_t k = 0;
-        while (k < n && t->paths[i][k] == t->paths[0][k])
+        while (k < n && paths[i][k] == paths[0][k])
             k++;
         n = k;
     }
-    while (n > 0 && t->paths[0][n - 1] != '/')
+    while (n > 0 && paths[0][n - 1] != '/')
         n--;
     return n;
 }
@@ -204,9 +211,10 @@ char *aiq_session_kusto_table(AiqSession *s, int i, AiqError *err)
     size_t dir = common_dir(t);
     for (int p = 0; p < t->npaths; p++) {
         aiq_sb_clear(&blob);
-        aiq_sb_printf(&blob, "%s/%s", t->name, strcmp(t->paths[p], "-") == 0 ? "stdin.jsonl" : t->paths[p] + dir);
+        const char *path = bound_paths(t)[p];
+        aiq_sb_printf(&blob, "%s/%s", t->name, strcmp(path, "-") == 0 ? "stdin.jsonl" : path + dir);
         aiq_sb_putc(&sb, '\n');
-        put_ingest(&sb, t, t->paths[p], aiq_sb_str(&blob));
+        put_ingest(&sb, t, path, aiq_sb_str(&blob));
     }
     aiq_sb_free(&blob);
     return sb.data;

@@ -30,6 +30,7 @@ void aiq_session_free(AiqSession *s)
     if (!s)
         return;
     aiq_session_cache_free(s);
+    aiq_session_spools_close(s);
     aiq_session_inputs_clear(s);
     aiq_xfree(s->inputs);
     aiq_xfree(s->progress.counted);
@@ -113,7 +114,8 @@ AiqTableInfo aiq_session_table(const AiqSession *s, int i)
         held = aiq_batch_cache_columns(&c->batches);
         bytes = (int64_t)c->batches.bytes;
     }
-    return (AiqTableInfo){t->name, t->npaths, rows, held, t->schema.ncols, bytes, (const char *const *)t->paths,
+    const char *const *paths = (const char *const *)(t->bound_paths ? t->bound_paths : t->paths);
+    return (AiqTableInfo){t->name, t->npaths, rows, held, t->schema.ncols, bytes, paths,
                           t->bind_error, c && c->batches.ntails > 0};
 }
 

@@ -102,6 +102,8 @@ struct AiqSession {
     bool completing;       /* binding for a completion: tables are never read (complete.c) */
     uint64_t queries;      /* queries run: the cache's clock, for evicting what was read longest ago */
     bool cache_off;        /* this query runs again without the column cache (it needed the memory) */
+    int *spools;           /* the temporary files stdin and pipes were copied to (spool.c) */
+    int nspools, capspools;
 };
 
 /* ---- cache.c: tables read whole, schemas inferred, scans' rows ---------- */
@@ -217,6 +219,16 @@ void aiq_batch_cache_clear(AiqBatchCache *bc);
  * (reads, one per file, nparts batches in all); leaves them unknown when
  * the counts disagree. */
 void aiq_batch_cache_set_ranges(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqFileRead *reads);
+
+/* ---- spool.c: stdin and pipes read twice ---------------------------------- */
+
+/* Copies t's stdin and pipes to unnamed temporary files that t's paths then
+ * name, so that t can be read twice in bounded memory (*spooled: any was).
+ * true, nothing copied, when no temporary file can be made (the rows are
+ * then held in memory); false with err when the copy fails. */
+bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, bool *spooled, AiqError *err);
+/* Closes (and so frees) the temporary files. */
+void aiq_session_spools_close(AiqSession *s);
 
 /* ---- tail_read.c: files that grew ---------------------------------------- */
 
