@@ -52,6 +52,10 @@ typedef struct AiqCatalogTable {
     /* stdin and pipes copied to temporary files (session/spool.c): the
      * paths as bound, for messages, paths naming the copies; NULL: none */
     char **bound_paths;
+    /* the schema is a guess from the first rows (session/guess.c), until a
+     * stream verifies every row (guessed goes) or a row breaks it */
+    bool guessed, guess_broken;
+    uint8_t *guess_fits; /* per column: the JL_FIT_* kinds later rows may hold (catalog arena) */
     AiqSchema schema;
 } AiqCatalogTable;
 

@@ -298,10 +298,12 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line, bool marked)
     const char *key;
     json_t *v;
     json_object_foreach(obj, key, v) {
+        double inf;
+        if (r->vallow) /* (every member, read or not, against a guessed schema) */
+            jl_verify_json(r, key, v, marked && inf_mark(v, &inf));
         int c = jl_rows_column(r, key, (uint32_t)strlen(key));
         if (c < 0)
             continue;
-        double inf;
         bool is_inf = marked && inf_mark(v, &inf);
         if (marked && !is_inf)
             scrub_marks(v);

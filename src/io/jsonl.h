@@ -55,6 +55,11 @@ typedef struct AiqReadOptions {
     const AiqFileRange *ranges; /* streaming: the parts of files to read, in order (NULL: every file whole) */
     int nranges;
     AiqFileRead *reads; /* streaming: filled per range (or per file without ranges; NULL: not wanted) */
+    /* streaming a table whose schema was guessed from its first rows
+     * (aiq_jsonl_guess_schema): per column, the JL_FIT_* kinds it may meet;
+     * a row with another member or kind stops the stream with an error
+     * (aiq_jsonl_guess_broken). NULL: the schema is not a guess. */
+    const uint8_t *verify;
 } AiqReadOptions;
 
 /* Loads every file of t. With t->declared, values convert to the declared
@@ -87,6 +92,16 @@ bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqA
  * of it, of a type these values would not change (jl_type_absorbs). A
  * pass like aiq_jsonl_infer_schema's. false with err on a read error. */
 bool aiq_jsonl_rows_fit_schema(const AiqCatalogTable *t, const AiqReadOptions *opts, bool *fits, AiqError *err);
+
+/* The schema of t guessed from the first block of its first file (up to
+ * 1 MB of whole lines, decoded when compressed), the types every row would
+ * give unless later rows disagree, and per column the JL_FIT_* kinds later
+ * rows may hold for the guess to stand (*fits, arena memory): a stream
+ * given them verifies every row. false when the block holds no row. */
+bool aiq_jsonl_guess_schema(const AiqCatalogTable *t, AiqSchema *out, uint8_t **fits, AiqArena *arena);
+/* Whether the stream stopped because a row did not fit the guessed schema
+ * it was verifying (its error then says so). */
+bool aiq_jsonl_guess_broken(const AiqJsonlStream *s);
 
 /* What a data file looks like from its first bytes, for moving it
  * elsewhere (aiq schema --kusto): how it is compressed, and whether it is

@@ -202,6 +202,12 @@ void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOption
             names[n++] = ct->schema.cols[c].name;
         }
     jl_rows_want(rows, names, filters, n);
+    if (opts->verify) { /* every member of a row is checked against the guessed schema */
+        aiq_keymap_init(&rows->vnames);
+        for (int c = 0; c < ct->schema.ncols; c++)
+            aiq_keymap_get(&rows->vnames, ct->schema.cols[c].name, (uint32_t)strlen(ct->schema.cols[c].name), &(bool){0});
+        rows->vallow = opts->verify;
+    }
     const AiqRowPred *preds = opts->scan ? opts->scan->preds : NULL;
     int npreds = opts->scan ? opts->scan->npreds : 0;
     for (int i = 0; i < npreds && rows->npreds < 16; i++) {

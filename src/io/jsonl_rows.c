@@ -35,6 +35,8 @@ void jl_rows_free(Rows *r)
     aiq_xfree(r->cols);
     aiq_xfree(r->lines);
     aiq_keymap_free(&r->names);
+    if (r->vallow)
+        aiq_keymap_free(&r->vnames);
     aiq_arena_free(&r->strings);
 }
 
@@ -138,13 +140,51 @@ void jl_key_pattern(JlKeyPattern *kp, const char *key, uint32_t len)
     kp->mask = kp->len == 32 ? ~0u : (1u << kp->len) - 1;
 }
 
+int jl_guess_column(const Rows *r, const char *key, uint32_t len)
+{
+    return r->vallow ? (int)aiq_keymap_find(&r->vnames, key, len) : -1;
+}
+
 /* Makes name (len bytes) at column col the guess g. */
-static void set_guess(struct KeyGuess *g, const char *name, uint32_t len, int col)
+static void set_guess(const Rows *r, struct KeyGuess *g, const char *name, uint32_t len, int col)
 {
     g->name = name;
     g->len = len;
     g->col = col;
+    g->vcol = jl_guess_column(r, name, len);
     jl_key_pattern(&g->pattern, name, len);
+}
+
+unsigned jl_fits_of(unsigned seen)
+{
+    static const unsigned kinds[][2] = {{JL_FIT_INT, SEEN_INT}, {JL_FIT_REAL, SEEN_REAL}, {JL_FIT_BOOL, SEEN_BOOL},
+                                        {JL_FIT_TEXT, SEEN_STRING | SEEN_NONDATE}, {JL_FIT_DATE, SEEN_STRING},
+                                        {JL_FIT_NESTED, SEEN_NESTED}};
+    AiqType type = jl_infer(seen);
+    unsigned fits = 0;
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) /* (the kinds that fit are closed under union) */
+        if (jl_infer(seen | kinds[i][1]) == type)
+            fits |= kinds[i][0];
+    return fits;
+}
+
+void jl_verify_json(Rows *r, const char *key, json_t *v, bool is_inf)
+{
+    int vc = jl_guess_column(r, key, (uint32_t)strlen(key));
+    unsigned fits = vc >= 0 ? r->vallow[vc] : 0, kind;
+    switch (is_inf ? JSON_REAL : json_typeof(v)) {
+    case JSON_NULL: return;
+    case JSON_TRUE:
+    case JSON_FALSE: kind = JL_FIT_BOOL; break;
+    case JSON_INTEGER: kind = is_inf ? JL_FIT_REAL : JL_FIT_INT; break;
+    case JSON_REAL: kind = JL_FIT_REAL; break;
+    case JSON_STRING:
+        kind = jl_is_timestamp(json_string_value(v), (uint32_t)json_string_length(v)) ? JL_FIT_DATE : JL_FIT_TEXT;
+        break;
+    default: kind = JL_FIT_NESTED; break;
+    }
+    if (!(fits & kind))
+        r->violated = true;
 }
 
 /* Looks a key up without creating a column: the column, or -1 (a key the
@@ -156,9 +196,9 @@ int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
     struct KeyGuess *g = pos < JL_GUESSES ? &r->guess[pos] : NULL;
     int c = (int)aiq_keymap_find(&r->names, key, len);
     if (g && c >= 0) {
-        set_guess(g, r->cols[c].name, len, c);
+        set_guess(r, g, r->cols[c].name, len, c);
     } else if (g && r->fixed && r->guess_copies < 4096) {
-        set_guess(g, aiq_arena_strndup(&r->strings, key, len), len, -1);
+        set_guess(r, g, aiq_arena_strndup(&r->strings, key, len), len, -1);
         r->guess_copies++;
     }
     return c;
@@ -167,7 +207,7 @@ int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 /* Whether a string is a datetime for type inference: an ISO 8601 date
  * with a time of day. A date alone ("2024-08-06": an API or model version,
  * a day label) is a string (CLI.md), though todatetime() takes it. */
-static bool is_timestamp(const char *s, uint32_t len)
+bool jl_is_timestamp(const char *s, uint32_t len)
 {
     uint32_t p = 0;
     while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
@@ -189,7 +229,7 @@ void jl_rows_set(Rows *r, int c, Cell cell)
     case CELL_STRING:
         col->seen |= SEEN_STRING;
         /* only inference (no declared schema) asks whether strings are dates */
-        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !is_timestamp(cell.u.s, cell.len))
+        if (!r->fixed && !(col->seen & SEEN_NONDATE) && !jl_is_timestamp(cell.u.s, cell.len))
             col->seen |= SEEN_NONDATE;
         break;
     case CELL_JSON:

@@ -32,6 +32,10 @@ enum {
 
 enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
 
+/* The kinds of value a column of a guessed schema may still meet and keep
+ * its type (AiqReadOptions.verify, jl_fits_of). Nulls always fit. */
+enum { JL_FIT_INT = 1, JL_FIT_REAL = 2, JL_FIT_BOOL = 4, JL_FIT_TEXT = 8, JL_FIT_DATE = 16, JL_FIT_NESTED = 32 };
+
 /* A column of the store. Its cells cover rows base .. base + len - 1 (the
  * rows before its first value and after its last lack the key): a key met
  * on a few lines of many costs a few cells, not a row count's worth, and
@@ -86,6 +90,7 @@ typedef struct Rows {
         const char *name;
         uint32_t len;
         int col; /* -1: a key the store does not keep */
+        int vcol; /* verifying a guessed schema: the key's column in it (-1: none) */
         JlKeyPattern pattern;
         /* the keys of the object that was this member's value, when
          * skipped: a log's nested objects (Properties) repeat theirs too */
@@ -95,6 +100,12 @@ typedef struct Rows {
         struct NestedRead *read;
     } guess[JL_GUESSES + 1]; /* (guess[JL_GUESSES] has no key: the guess for every later position) */
     int guess_copies; /* copies made for skipped keys, bounded */
+    /* verifying a guessed schema (AiqReadOptions.verify): every member of
+     * every row kept must be a column of it with a value of a kind it
+     * allows; violated says one was not */
+    const uint8_t *vallow; /* per column of the schema: JL_FIT_* (NULL: no verifying) */
+    AiqKeyMap vnames;      /* the schema's names -> columns */
+    bool violated;
 } Rows;
 
 
@@ -230,6 +241,17 @@ bool jl_parse_text(const char *path, const char *text, size_t len, Rows *rows, F
                    const AiqReadOptions *opts, AiqError *err);
 /* The type of a column from the kinds of values seen in it. */
 AiqType jl_infer(unsigned seen);
+/* The JL_FIT_* kinds a column whose first rows held the kinds seen (its
+ * type jl_infer(seen)) may meet in later rows and keep that type. */
+unsigned jl_fits_of(unsigned seen);
+/* Whether a string is a datetime for type inference (an ISO 8601 date with
+ * a time of day). */
+bool jl_is_timestamp(const char *s, uint32_t len);
+/* The column of the guessed schema named key (len bytes), or -1. */
+int jl_guess_column(const Rows *r, const char *key, uint32_t len);
+/* Verifying a guessed schema: notes in r->violated when member key of a
+ * row kept does not fit it (is_inf: a number too large for a double). */
+void jl_verify_json(Rows *r, const char *key, json_t *v, bool is_inf);
 /* Whether a column inferred as type from some rows keeps that type when
  * more rows bring the kinds seen: jl_infer of every row's kinds together
  * is type, whatever the first rows held (a string column that may have

@@ -1,8 +1,10 @@
 /*
  * jsonl_sample.c -- a table's columns guessed from the first block of its
- * first file, for the REPL's tab completion: a Tab must answer at once,
- * before (and without) reading a 5 GB log whole. The guess is only used to
- * offer names; queries still get the schema of every row.
+ * first file: for the REPL's tab completion (a Tab must answer at once,
+ * before and without reading a 5 GB log whole), and as the schema a query
+ * reads a table with on its first run (aiq_jsonl_guess_schema), each row
+ * then verified against the guess so that the answer is the one every
+ * row's types give (session/guess.c says what happens when it is not).
  */
 #include "io/jsonl.h"
 
@@ -11,6 +13,7 @@
 #include <unistd.h>
 
 #include "io/jsonl_decode.h"
+#include "io/jsonl_rows.h"
 #include "util/mem.h"
 
 /* How much of the file is read: enough for a few hundred typical rows. */
@@ -65,6 +68,36 @@ bool aiq_jsonl_sample_schema(const AiqCatalogTable *t, AiqSchema *out, AiqArena 
             *out = guess.schema;
         aiq_table_free(rows);
     }
+    aiq_xfree(text);
+    return ok;
+}
+
+bool aiq_jsonl_guess_schema(const AiqCatalogTable *t, AiqSchema *out, uint8_t **fits, AiqArena *arena)
+{
+    if (t->npaths == 0 || strcmp(t->paths[0], "-") == 0)
+        return false;
+    char *text = aiq_xmalloc(SAMPLE_TEXT_BYTES);
+    size_t len = read_head(t->paths[0], text);
+    while (len > 0 && text[len - 1] != '\n') /* whole lines only */
+        len--;
+    Rows rows;
+    jl_rows_init(&rows);
+    rows.kinds_only = true; /* the kinds of values are all a guess needs, as for inference */
+    FileStats fs = {0};
+    AiqError err = {0};
+    bool ok = len > 0 && jl_parse_text(t->paths[0], text, len, &rows, &fs, &(AiqReadOptions){0}, &err) &&
+              rows.ncols > 0 && rows.ncols < 4096;
+    if (ok) {
+        out->ncols = rows.ncols;
+        out->cols = aiq_arena_alloc(arena, sizeof *out->cols * (size_t)rows.ncols);
+        *fits = aiq_arena_alloc(arena, (size_t)rows.ncols);
+        for (int c = 0; c < rows.ncols; c++) {
+            out->cols[c].name = aiq_arena_strndup(arena, rows.cols[c].name, strlen(rows.cols[c].name));
+            out->cols[c].type = jl_infer(rows.cols[c].seen);
+            (*fits)[c] = (uint8_t)jl_fits_of(rows.cols[c].seen);
+        }
+    }
+    jl_rows_free(&rows);
     aiq_xfree(text);
     return ok;
 }

@@ -766,6 +766,42 @@ static inline bool kind_known(char ch, unsigned seen)
     return (seen & SEEN_REAL) && (ch == '-' || (unsigned)(ch - '0') <= 9);
 }
 
+/* Verifying a guessed schema: whether the value at p fits column vcol of
+ * it (-1: a key it lacks), by the same kinds inference would see: the
+ * first byte says most; a string is tested for a date and a number for an
+ * integer only when the column allows one and not the other. A value that
+ * turns out malformed fits: the line is refused for it anyway. */
+static bool fits_guess(Rows *r, int vcol, const char *p, const char *end)
+{
+    if (vcol < 0)
+        return false;
+    unsigned fits = r->vallow[vcol];
+    switch (*p) {
+    case 'n': return true;
+    case 't':
+    case 'f': return fits & JL_FIT_BOOL;
+    case '{':
+    case '[': return fits & JL_FIT_NESTED;
+    case '"': {
+        if ((fits & (JL_FIT_TEXT | JL_FIT_DATE)) != JL_FIT_TEXT && (fits & (JL_FIT_TEXT | JL_FIT_DATE)) != JL_FIT_DATE)
+            return fits & JL_FIT_TEXT; /* both, or neither */
+        const char *q = aiq_scan_string_run(p + 1, end);
+        Cell c = {.u.s = p + 1, .len = (uint32_t)(q - p - 1)};
+        if ((q >= end || *q != '"') && !scan_string(r, p + 1, end, &c)) /* (escapes: decoded) */
+            return true;
+        return fits & (jl_is_timestamp(c.u.s, c.len) ? JL_FIT_DATE : JL_FIT_TEXT);
+    }
+    default: {
+        if ((fits & (JL_FIT_INT | JL_FIT_REAL)) == (JL_FIT_INT | JL_FIT_REAL))
+            return true;
+        Cell c;
+        if (!scan_number(p, end, &c))
+            return true;
+        return fits & (c.kind == CELL_INT ? JL_FIT_INT : JL_FIT_REAL);
+    }
+    }
+}
+
 const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_t lineno)
 {
     const char *p = skip_ws(line, end);
@@ -779,19 +815,21 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
     struct KeyGuess *g = r->guess, *const last_guess = &r->guess[JL_GUESSES]; /* (the guess for member, kept in step) */
     const bool fixed = r->fixed;
     bool dropping = false; /* a top above cannot take this line: validate the rest only */
+    bool misfit = false;   /* a member that does not fit the guessed schema being verified */
     if (p < end && *p == '}') {
         p++;
     } else {
         for (;;) {
             const char *k;
             uint32_t klen;
-            int col;
+            int col, vcol;
             /* compact JSON whose keys come in the last line's order: one
              * compare says `"key":` (key, quotes and colon) */
             if (pattern_at(p, end, &g->pattern)) {
                 k = p + 1;
                 klen = g->len;
                 col = g->col;
+                vcol = g->vcol;
                 p += g->pattern.len;
                 if ((unsigned char)*p <= ' ' && (p = skip_ws(p, end)) >= end)
                     goto bad;
@@ -806,6 +844,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
             if (g->name && (size_t)(end - k) > g->len && k[g->len] == '"' && same_bytes(k, g->name, g->len)) {
                 klen = g->len;
                 col = g->col;
+                vcol = g->vcol;
                 p = k + klen;
             } else {
                 p = aiq_scan_string_run(p, end);
@@ -815,6 +854,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                 if (klen == 7 && memcmp(k, "records", 7) == 0)
                     goto bad; /* a diagnostic-settings export: the slow path expands it */
                 col = jl_rows_column_at(r, member, k, klen);
+                vcol = jl_guess_column(r, k, klen);
             }
             if (end - p > 2 && p[1] == ':' && (unsigned char)p[2] > ' ') { /* compact JSON */
                 p += 2;
@@ -827,6 +867,8 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
                     goto bad;
             }
         have_key:
+            if (r->vallow && !misfit && !fits_guess(r, vcol, p, end))
+                misfit = true; /* (noted once the line is known to be read) */
             if (dropping && watched(r, col))
                 goto bad; /* a watched key again (the last value wins): jansson's path keeps the row */
             if ((fixed && col < 0) || dropping) {
@@ -927,6 +969,7 @@ const char *jl_scan_next_line(Rows *r, const char *line, const char *end, int64_
     p = skip_ws(p, end);
     if (p < end && *p != '\n')
         goto bad;
+    r->violated |= misfit;
     if (dropping) { /* a good line, but the operators above would not take it */
         for (int f = 0; f < lf.n; f++)
             if (lf.cells[f].kind == CELL_JSON)

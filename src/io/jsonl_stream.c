@@ -61,6 +61,7 @@ typedef struct Chunk {
     FileStats fs;
     Misfits mf;
     AiqError err;        /* set (code != AIQ_OK) when parsing failed */
+    bool broken;         /* err: a row did not fit the guessed schema verified */
     Rows *seen;          /* schema inference: the chunk's columns, in order, and their kinds */
 } Chunk;
 
@@ -107,6 +108,8 @@ struct AiqJsonlStream {
     pthread_mutex_t mu;
     pthread_cond_t work, done;
     bool stop;
+    bool broken;        /* stopped: a row did not fit the guessed schema (opts.verify) */
+    bool tail_only;     /* the file being merged is read from past its start only: no judging it */
 };
 
 /* The kernel may drop the pages of a parsed part of a mapped file: the
@@ -143,6 +146,7 @@ static void chunk_clear(Chunk *c)
     memset(&c->err, 0, sizeof c->err);
     c->last_of_file = c->first_of_file = c->numbered = false;
     c->used = c->file_line0 = 0;
+    c->broken = false;
     if (c->seen) {
         jl_rows_free(c->seen);
         aiq_xfree(c->seen);
@@ -156,6 +160,14 @@ static void chunk_push(Chunk *c, AiqTable *t)
     c->tables = aiq_grow_array(c->tables, c->ntables, &c->captables, sizeof *c->tables);
     c->tables[c->ntables++] = t;
 }
+
+/* The error that stops a stream verifying a guessed schema. */
+static bool guess_broken_error(AiqError *err, const char *path)
+{
+    return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: a row does not fit the types guessed from the first rows", path);
+}
+
+bool aiq_jsonl_guess_broken(const AiqJsonlStream *s) { return s->broken; }
 
 /* Parses a chunk's lines into batches of at most AIQ_VECTOR_SIZE rows.
  * Runs on a worker thread: touches only the chunk and read-only state. */
@@ -176,6 +188,10 @@ static void parse_chunk(const AiqJsonlStream *s, Chunk *c)
     bool ok = true;
     while (pos < len && ok) {
         ok = jl_next_lines(&rows, &c->fs, text, len, &pos, &lineno, AIQ_VECTOR_SIZE, c->path, &s->opts, &fixed, &c->err);
+        if (ok && rows.violated) { /* (no use reading on: the types are to be found again) */
+            c->broken = true;
+            ok = guess_broken_error(&c->err, c->path);
+        }
         if (s->infer) {
             if (rows.n >= AIQ_VECTOR_SIZE)
                 jl_rows_drop_cells(&rows);
@@ -531,6 +547,11 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         }
         if (!whole)
             return true;
+        if (s->opts.verify) { /* (one value is read whole: its types are found whole too) */
+            s->broken = true;
+            close_file(s);
+            return guess_broken_error(err, s->path);
+        }
         if (s->opts.reads) /* (nothing can be appended to a single value) */
             s->opts.reads[s->range] = (AiqFileRead){0};
         while (!s->map && !s->eof) /* a single JSON value: read it all */
@@ -718,9 +739,20 @@ static void renumber(AiqJsonlStream *s, Chunk *c)
 
 /* Merges a parsed chunk's reports into the file's (chunks come in order);
  * at the file's end, reports it, or fails with err when it is not logs. */
+/* Whether the range after r reads on in the same file (its report waits). */
+static bool file_goes_on(const AiqJsonlStream *s, int r)
+{
+    const AiqFileRange *rs = s->opts.ranges;
+    return rs && r + 1 < s->opts.nranges && rs[r + 1].path == rs[r].path;
+}
+
 static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
 {
-    if (c->first_of_file) { /* what the file looks like, should it not be logs */
+    const AiqFileRange *rs = s->opts.ranges;
+    bool file_first = c->first_of_file && (!rs || c->range == 0 || rs[c->range - 1].path != rs[c->range].path);
+    if (file_first) /* (lines appended to a file read before: its first lines said it is logs) */
+        s->tail_only = rs && rs[c->range].start > 0;
+    if (file_first) { /* what the file looks like, should it not be logs */
         const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
         size_t len = c->view ? c->view_len : c->text.len - c->text_off;
         s->head_len = len < sizeof s->head ? len : sizeof s->head;
@@ -750,9 +782,9 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
         fr->lines = s->nworkers ? s->taken_lines : c->line0 + c->nlines;
         fr->appendable = c->codec == JL_PLAIN;
     }
-    /* (lines appended to a file read before: its first lines said it is logs) */
-    bool tail = s->opts.ranges && s->opts.ranges[c->range].start > 0;
-    bool ok = tail || jl_check_logs(c->path, &s->fs, s->head, s->head_len, s->head_codec, err);
+    if (file_goes_on(s, c->range))
+        return true; /* (one report per file, over all its ranges) */
+    bool ok = s->tail_only || jl_check_logs(c->path, &s->fs, s->head, s->head_len, s->head_codec, err);
     if (ok)
         jl_report(c->path, &s->fs, &s->opts);
     memset(&s->fs, 0, sizeof s->fs);
@@ -800,6 +832,7 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
                 renumber(s, c);
         }
         if (c->err.code != AIQ_OK) {
+            s->broken = c->broken;
             *err = c->err;
             return NULL;
         }

@@ -226,6 +226,10 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
         *fresh = false; /* (nothing new to remember) */
         return true;
     }
+    if (aiq_session_guess_types(s, t)) { /* one pass: the query verifies the guess (guess.c) */
+        *fresh = false; /* (remembered once proven) */
+        return true;
+    }
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
                            .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
     double t0 = aiq_exec_clock();

@@ -27,6 +27,8 @@
 struct AiqQuery {
     AiqSession *s;
     AiqArena arena;  /* the query's: tokens, AST, plan (STYLE.md, lifetime 1) */
+    const char *text; /* (a copy, in the arena: bound again when a guessed schema fails, guess.c) */
+    size_t len;
     const AiqNode *ast;
     AiqPlan *plan;   /* NULL when only parsed */
     AiqTiming timing; /* --timing: the stages so far */
@@ -118,6 +120,45 @@ static bool check_params_declared(const AiqNode *ast, const AiqOptions *o, AiqAr
     return true;
 }
 
+/* Binds the parsed query into q->plan's place: the plan, or NULL with err. */
+static AiqPlan *bind_query(AiqQuery *q, AiqError *err)
+{
+    AiqSession *s = q->s;
+    const AiqOptions *o = &s->opts;
+    aiq_catalog_names(&s->catalog);
+    AiqBindOptions bo = {.now = o->now, .lookup = lookup_table, .lookup_ud = s,
+                         .table_names = s->catalog.names, .ntable_names = s->catalog.ntables,
+                         .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams,
+                         .params_stand_in = o->params_optional,
+                         .run = o->bind_only ? NULL : run_for_binder, .run_ud = q};
+    return aiq_session_bind(s, q->ast, q->text, q->len, &bo, &q->arena, err);
+}
+
+/* After a run, or before an explain: settles the schemas still guessed.
+ * 1: a guess was wrong and the query is bound again with the types of
+ * every row (err cleared; plan it and run it again); 0: nothing changed
+ * (err untouched); -1: that failed (err set). */
+static int rebind_after_guess(AiqQuery *q, AiqError *err)
+{
+    if (!aiq_session_has_guesses(q->s))
+        return 0;
+    AiqError e = {0};
+    bool again = aiq_session_settle_guesses(q->s, &e);
+    if (e.code != AIQ_OK) {
+        *err = e;
+        return -1;
+    }
+    if (!again)
+        return 0;
+    memset(err, 0, sizeof *err);
+    AiqPlan *plan = bind_query(q, err);
+    if (!plan)
+        return -1;
+    aiq_plan_release(q->plan);
+    q->plan = plan;
+    return 1;
+}
+
 AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool syntax_only, AiqError *err)
 {
     AiqQuery *q = aiq_xcalloc(1, sizeof *q);
@@ -139,14 +180,17 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
     q->timing.parse = t1 - t0;
     if (q->ast && o->params_declared && !check_params_declared(q->ast, o, &q->arena, err))
         q->ast = NULL;
+    q->text = aiq_arena_strndup(&q->arena, text, len);
+    q->len = len;
     if (q->ast && !syntax_only) {
-        aiq_catalog_names(&s->catalog);
-        AiqBindOptions bo = {.now = o->now, .lookup = lookup_table, .lookup_ud = s,
-                             .table_names = s->catalog.names, .ntable_names = s->catalog.ntables,
-                             .param_names = o->param_names, .param_values = o->param_values, .nparams = o->nparams,
-                             .params_stand_in = o->params_optional,
-                             .run = o->bind_only ? NULL : run_for_binder, .run_ud = q};
-        q->plan = aiq_session_bind(s, q->ast, text, len, &bo, &q->arena, err);
+        /* a query that will run may read an undeclared table once, with
+         * types guessed from its first rows (guess.c) */
+        s->may_guess = !o->bind_only;
+        q->plan = bind_query(q, err);
+        /* (a part the binder ran may have found the guess wrong) */
+        if (!q->plan)
+            rebind_after_guess(q, err); /* (sets q->plan when bound again) */
+        s->may_guess = false;
         if (!q->plan)
             q->ast = NULL;
         q->timing.bind = aiq_exec_clock() - t1;
@@ -304,6 +348,20 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     /* the REPL's cache gives way to a query that needs the memory */
     if (!result && aiq_session_shed_cache(s, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    /* types guessed from the first rows that the rows did not bear out
+     * (or that a query reading only some rows left unproven): the types
+     * of every row, and the query again with them when they differ */
+    int rebound = rebind_after_guess(q, err);
+    if (rebound) {
+        aiq_table_free(result);
+        result = NULL;
+        aiq_xfree(stats.ops);
+        stats = (AiqExecStats){.timing = o->timing};
+    }
+    if (rebound > 0) {
+        plan = aiq_plan_physical(q->plan, &q->arena);
+        result = aiq_exec_plan(plan, &source, o->now, err, &stats);
+    }
     aiq_progress_line_stop(line); /* (gone before the result or the error shows) */
     aiq_xfree(stamps);
     double t2 = aiq_exec_clock();
@@ -326,7 +384,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
 
 bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err)
 {
-    if (!has_result(q, err))
+    if (!has_result(q, err) || rebind_after_guess(q, err) < 0)
         return false;
     AiqStrBuf sb;
     aiq_sb_init(&sb);

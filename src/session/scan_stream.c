@@ -45,6 +45,7 @@ struct AiqSessionStream {
     AiqScanSpec own;     /* what the reader reads (it keeps the address) */
     bool *needed;
     AiqFileRead *reads;  /* a first read: what each file gave (for the cache's ranges) */
+    bool verifying;      /* the reader verifies t's guessed schema */
     bool caching;        /* still keeping what it reads (false once the budget is spent) */
 };
 
@@ -248,6 +249,22 @@ static void commit(AiqSessionStream *st)
     st->bytes = 0;
 }
 
+/* A stream verifying t's guessed schema ended: having read every row, it
+ * proved it (remembered, as an inferred one); stopped by a row that does
+ * not fit, it broke it (the run is made again: guess.c). */
+static void guess_outcome(AiqSessionStream *st, const AiqError *err)
+{
+    AiqCatalogTable *t = st->t;
+    if (!t->guessed || !st->verifying)
+        return;
+    if (err->code == AIQ_OK) {
+        t->guessed = false;
+        aiq_schema_cache_save(t);
+    } else if (aiq_jsonl_guess_broken(st->js)) {
+        t->guess_broken = true;
+    }
+}
+
 /* A batch's part does not match the cache's: the files changed since. */
 static AiqTable *changed_error(AiqSessionStream *st, AiqError *err)
 {
@@ -275,6 +292,7 @@ AiqTable *aiq_session_stream_next(AiqSessionStream *st, AiqError *err)
         if (!b) {
             if (err->code == AIQ_OK)
                 commit(st);
+            guess_outcome(st, err);
             return NULL;
         }
         if (bc && bc->complete && (st->part >= bc->nparts || bc->part_rows[st->part] != b->nrows)) {
@@ -337,7 +355,9 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
     st->col_bytes = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->col_bytes);
     st->shown = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->shown);
     AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec,
-                           .threads = aiq_session_threads(s), .top_hint = hint};
+                           .threads = aiq_session_threads(s), .top_hint = hint,
+                           .verify = t->guessed ? t->guess_fits : NULL};
+    st->verifying = opts.verify != NULL;
     if (!keep) {
         opts.stats = aiq_session_count_input(s, t->name, "read");
         st->js = aiq_jsonl_open(t, &opts, err);

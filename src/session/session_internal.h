@@ -103,6 +103,7 @@ struct AiqSession {
     uint64_t queries;      /* queries run: the cache's clock, for evicting what was read longest ago */
     bool cache_off;        /* this query runs again without the column cache (it needed the memory) */
     int *spools;           /* the temporary files stdin and pipes were copied to (spool.c) */
+    bool may_guess;        /* binding a query that will run: schemas may be guessed (guess.c) */
     int nspools, capspools;
 };
 
@@ -219,6 +220,20 @@ void aiq_batch_cache_clear(AiqBatchCache *bc);
  * (reads, one per file, nparts batches in all); leaves them unknown when
  * the counts disagree. */
 void aiq_batch_cache_set_ranges(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqFileRead *reads);
+
+/* ---- guess.c: one pass without a schema ---------------------------------- */
+
+/* Gives undeclared table t (its files re-readable) a schema guessed from
+ * its first rows, which the query's streams verify row by row: false when
+ * guessing is not allowed now or there are no rows to guess from. */
+bool aiq_session_guess_types(AiqSession *s, AiqCatalogTable *t);
+/* After a run (or before an explain): each table whose schema is still a
+ * guess gets the types of every row, by a first pass. true when the query
+ * must be bound and run again: a row broke the guess, or the types differ.
+ * false with err set when that pass fails. */
+bool aiq_session_settle_guesses(AiqSession *s, AiqError *err);
+/* Whether any table's schema is a guess. */
+bool aiq_session_has_guesses(const AiqSession *s);
 
 /* ---- spool.c: stdin and pipes read twice ---------------------------------- */
 

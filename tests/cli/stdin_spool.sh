@@ -33,9 +33,9 @@ TMPDIR=$T/tmp "$AIQ" -q 'T | count' -t T="$T/fifo" > "$T/out" 2> "$T/err" || die
 wait
 err_has "aiq: $T/fifo: 1 malformed line skipped (first at line 4"
 out_has "10"
-# --timing says what was read: the copy, twice (types, then rows)
+# --timing says what was read: the copy, once (types guessed from its first rows, guess.c)
 TMPDIR=$T/tmp "$AIQ" --timing -q 'T | count' -t T=- < "$T/bad.jsonl" > "$T/out" 2> "$T/err"
-err_has "read T (first pass, for types): 1 file"
+err_has "read T: 1 file"
 # no usable TMPDIR: held in memory, as before, and the same answer
 TMPDIR=$T/none "$AIQ" -o csv -q "$Q" -t T=- < "$T/rows.jsonl" > "$T/out" 2> "$T/err" ||
   die "stdin without a TMPDIR failed: $(cat "$T/err")"

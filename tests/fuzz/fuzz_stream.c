@@ -79,6 +79,49 @@ static void check_ranges(AiqCatalogTable *t, const AiqReadOptions *base, const A
         abort();
 }
 
+/* One pass without a schema (session/guess.c): types guessed from the
+ * first lines only (a prefix cut after a line end), then the whole file
+ * streamed verifying every row. A stream that ends without a misfit must
+ * have had the schema every row gives (inferred). */
+static void check_guess(char *path, const char *body, size_t len, const AiqReadOptions *base, const AiqSchema *inferred,
+                        uint8_t at, AiqArena *arena)
+{
+    const char *nl = memchr(body + (size_t)at * len / 256, '\n', len - (size_t)at * len / 256);
+    size_t cut = nl ? (size_t)(nl + 1 - body) : len;
+    int fd = memfd_create("prefix", 0);
+    if (fd < 0 || write(fd, body, cut) != (ssize_t)cut)
+        abort();
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "/proc/self/fd/%d", fd);
+    char *ppaths[1] = {prefix}, *paths[1] = {path};
+    AiqCatalogTable g = {.name = "G", .paths = ppaths, .npaths = 1};
+    uint8_t *fits = NULL;
+    if (aiq_jsonl_guess_schema(&g, &g.schema, &fits, arena)) {
+        g.paths = paths;
+        g.declared = true;
+        AiqReadOptions opts = *base;
+        opts.verify = fits;
+        AiqError err = {0};
+        AiqJsonlStream *st = aiq_jsonl_open(&g, &opts, &err);
+        AiqTable *batch;
+        while ((batch = aiq_jsonl_next(st, &err)))
+            aiq_table_free(batch);
+        bool proven = err.code == AIQ_OK;
+        if (!proven && !aiq_jsonl_guess_broken(st) && inferred)
+            abort(); /* (a file that reads as a whole fails only for its guess) */
+        aiq_jsonl_close(st);
+        if (proven) {
+            if (!inferred || g.schema.ncols != inferred->ncols)
+                abort();
+            for (int c = 0; c < g.schema.ncols; c++)
+                if (strcmp(g.schema.cols[c].name, inferred->cols[c].name) != 0 ||
+                    g.schema.cols[c].type != inferred->cols[c].type)
+                    abort();
+        }
+    }
+    close(fd);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 2)
@@ -165,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (strcmp(u1.schema.cols[c].name, u2.schema.cols[c].name) != 0 || u1.schema.cols[c].type != u2.schema.cols[c].type)
                 abort();
     }
+    check_guess(path, body, len, &opts, inferred ? &u2.schema : NULL, data[size / 2], &arena);
     aiq_table_free(loaded);
     aiq_table_free(whole);
     aiq_arena_free(&arena);

@@ -1,0 +1,86 @@
+/*
+ * guess.c -- one pass over a table without a schema: its types are guessed
+ * from the first block of its first file, and the query reads it at once
+ * with them, every row verified against the guess (a member the guess
+ * lacks, or a value whose kind would change a column's type, stops the
+ * stream: AiqReadOptions.verify). The answer is the one the types of every
+ * row give, always:
+ *
+ *  - a stream that read every row without a misfit proves the guess equal
+ *    to the schema a first pass would infer (same columns, in the same
+ *    order of first appearance, same types): the table is declared with it;
+ *  - a row that breaks the guess, or a query that did not read every row
+ *    (take, a join that stopped early, getschema), leaves the guess
+ *    unproven: after the run, a first pass infers the types from every row
+ *    (as without a guess), and when they differ from the guess, or a row
+ *    broke it, the query is bound and run again with them.
+ *
+ * So a first run costs one pass where logs are regular, and at worst what
+ * it did before (a first pass and the query) plus the rows read before a
+ * misfit. The inferred schema is remembered (schema_cache.c) as before.
+ */
+#include "session/session_internal.h"
+
+#include <string.h>
+
+#include "exec/run.h"
+
+bool aiq_session_guess_types(AiqSession *s, AiqCatalogTable *t)
+{
+    if (!s->may_guess || !aiq_jsonl_guess_schema(t, &t->schema, &t->guess_fits, &s->catalog.arena))
+        return false;
+    t->declared = t->inferred = t->guessed = true;
+    t->guess_broken = false;
+    return true;
+}
+
+bool aiq_session_has_guesses(const AiqSession *s)
+{
+    for (int i = 0; i < s->catalog.ntables; i++)
+        if (s->catalog.tables[i].guessed)
+            return true;
+    return false;
+}
+
+static bool same_schema(const AiqSchema *a, const AiqSchema *b)
+{
+    if (a->ncols != b->ncols)
+        return false;
+    for (int c = 0; c < a->ncols; c++)
+        if (a->cols[c].type != b->cols[c].type || strcmp(a->cols[c].name, b->cols[c].name) != 0)
+            return false;
+    return true;
+}
+
+bool aiq_session_settle_guesses(AiqSession *s, AiqError *err)
+{
+    bool again = false;
+    for (int i = 0; i < s->catalog.ntables; i++) {
+        AiqCatalogTable *t = &s->catalog.tables[i];
+        if (!t->guessed)
+            continue;
+        AiqCatalogTable probe = *t; /* (undeclared: the types of every row) */
+        probe.declared = probe.inferred = probe.guessed = false;
+        probe.schema = (AiqSchema){0};
+        AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
+                               .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
+        double t0 = aiq_exec_clock();
+        AiqError e = {0};
+        bool ok = aiq_jsonl_infer_schema(&probe, &opts, &s->catalog.arena, &e);
+        s->first_pass += aiq_exec_clock() - t0;
+        if (!ok) {
+            *err = e;
+            return false;
+        }
+        bool differs = !same_schema(&probe.schema, &t->schema);
+        if (differs || t->guess_broken) {
+            again = true;
+            aiq_batch_cache_clear(&aiq_session_cached(s, t)->batches); /* (kept with the guessed types) */
+        }
+        t->schema = probe.schema;
+        t->guessed = t->guess_broken = false;
+        if (t->schema.ncols > 0)
+            aiq_schema_cache_save(t);
+    }
+    return again;
+}
