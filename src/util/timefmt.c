@@ -63,8 +63,51 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
+/* The shape logs write, 2026-11-20T00:00:03.086Z (a fixed-width date and
+ * time, 0 to 7 fraction digits, Z), read without the general steps below:
+ * a reader tests every value of a datetime column, and the day repeats
+ * from row to row (its day number is kept per thread). The same checks
+ * and the same ticks as aiq_datetime_parse; 1 or 0 as it would say, -1
+ * for any other shape (lower-case t or z, blanks, an offset, ...). */
+static int parse_log_shape(const char *s, size_t n, int64_t *ticks)
+{
+    static const unsigned char digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    if (n < 20 || n > 28 || n == 21 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+        s[n - 1] != 'Z' || (n > 20 && s[19] != '.'))
+        return -1;
+    for (size_t i = 0; i < sizeof digit_at; i++)
+        if ((unsigned)(s[digit_at[i]] - '0') > 9)
+            return -1;
+    int64_t frac = 0;
+    for (size_t i = 20; i + 1 < n; i++) {
+        if ((unsigned)(s[i] - '0') > 9)
+            return -1;
+        frac = frac * 10 + (s[i] - '0');
+    }
+    for (size_t i = n > 20 ? n - 21 : 7; i < 7; i++)
+        frac *= 10;
+#define D2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
+    int y = D2(0) * 100 + D2(2), mo = D2(5), d = D2(8), h = D2(11), mi = D2(14), sec = D2(17);
+#undef D2
+    if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59)
+        return 0;
+    static _Thread_local int last_ymd = -1;
+    static _Thread_local int64_t last_days;
+    int ymd = (y * 100 + mo) * 100 + d;
+    if (ymd != last_ymd) {
+        last_days = aiq_days_from_civil(y, (unsigned)mo, (unsigned)d);
+        last_ymd = ymd;
+    }
+    *ticks = last_days * AIQ_TICKS_PER_DAY + (int64_t)h * AIQ_TICKS_PER_HOUR + (int64_t)mi * AIQ_TICKS_PER_MINUTE +
+             (int64_t)sec * AIQ_TICKS_PER_SECOND + frac;
+    return 1;
+}
+
 bool aiq_datetime_parse(const char *s, size_t n, int64_t *ticks)
 {
+    int shaped = parse_log_shape(s, n, ticks);
+    if (shaped >= 0)
+        return shaped;
     size_t p = 0;
     while (p < n && isspace((unsigned char)s[p]))
         p++;

@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/mem.h"
 #include "util/suggest.h"
+#include "aiq/aiq_types.h"
 #include "util/timefmt.h"
 
 static void test_datetime(void)
@@ -212,10 +213,43 @@ static void test_real_format(void)
     CHECK(strcmp(buf, "339.943") == 0);
 }
 
+/* The log shape's quick path (2026-11-20T00:00:03.086Z) must say what the
+ * general parser says: the same text with a lower-case z takes the
+ * general path. Valid and invalid dates, leap years, every fraction
+ * length, out-of-range fields, and the same day twice (its day number is
+ * kept), in both orders. */
+static void test_datetime_log_shape(void)
+{
+    static const char *const texts[] = {
+        "2026-11-20T00:00:03.086Z", "2026-11-20T23:59:59.9999999Z", "2026-11-20T12:00:00Z", "2026-11-20T12:00:00.1Z",
+        "2026-11-20T12:00:00.12Z", "2026-11-20T12:00:00.123456Z", "2024-02-29T01:02:03Z", "2023-02-29T01:02:03Z",
+        "1900-02-29T00:00:00Z", "2000-02-29T00:00:00Z", "0001-01-01T00:00:00Z", "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.9999999Z", "2026-13-01T00:00:00Z", "2026-00-10T00:00:00Z", "2026-04-31T00:00:00Z",
+        "2026-11-20T24:00:00Z", "2026-11-20T23:60:00Z", "2026-11-20T23:59:60Z", "2026-11-20T00:00:00.Z",
+        "2026-11-2aT00:00:00Z", "2026-11-20T00:00:00.08aZ", "2026-11-20T00:00:03.086Z", "2026-11-21T00:00:03.086Z",
+    };
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++) {
+        char general[40];
+        size_t n = strlen(texts[i]);
+        memcpy(general, texts[i], n);
+        general[n - 1] = 'z';
+        int64_t a = -1, b = -1;
+        bool fa = aiq_datetime_parse(texts[i], n, &a), fb = aiq_datetime_parse(general, n, &b);
+        CHECK(fa == fb);
+        if (fa && fb)
+            CHECK_EQ_I64(a, b);
+    }
+    int64_t t;
+    CHECK(aiq_datetime_parse("2024-02-29T01:02:03.5Z", 22, &t));
+    CHECK_EQ_I64(t, aiq_days_from_civil(2024, 2, 29) * AIQ_TICKS_PER_DAY + 3723 * AIQ_TICKS_PER_SECOND + 5000000);
+    CHECK(!aiq_datetime_parse("2023-02-29T01:02:03Z", 20, &t));
+}
+
 void test_util(void)
 {
     test_real_format();
     test_datetime();
+    test_datetime_log_shape();
     test_timespan();
     test_suggest();
     test_arena();
