@@ -25,6 +25,10 @@ many=$dir/many-$rows
 if [ ! -d "$many/R" ]; then # 1,000 hourly-archive-sized files of the same rows
   mkdir -p "$many/R" && (cd "$many/R" && split -n l/1000 -a 4 -d "../../$(basename "$data")" part- && for f in part-*; do mv "$f" "$f.jsonl"; done)
 fi
+gz8=$dir/gz8-$rows
+if [ ! -d "$gz8/R" ]; then # the same rows in 8 .gz files: one per thread could decode them
+  mkdir -p "$gz8/R" && (cd "$gz8/R" && split -n l/8 -a 1 -d "../../$(basename "$data")" part- && for f in part-*; do gzip -1 "$f" && mv "$f.gz" "$f.jsonl.gz"; done)
+fi
 mb=$(du -m "$data" | cut -f1)
 echo "bench: $data ($mb MB, $rows rows), $(nproc) cores"
 duck=""
@@ -87,6 +91,7 @@ run token_sum_schema_cached "$Q4" "$data" "" token_sum
 run top10_schema_cached "$Q5" "$data" "" top10_filtered
 run sort_take10 'R | sort by DurationMs desc | take 10' "$data" "--schema $schema" top10
 run count_gz 'R | count' "$data.gz"
+run count_8_gz_files 'R | count' "$gz8/R"
 run count_1000_files 'R | count' "$many/R"
 run filter_count_1000_files "$Q2" "$many/R"
 start=$(date +%s.%N); gzip -dc "$data.gz" > /dev/null; end=$(date +%s.%N)

@@ -6,7 +6,7 @@
 # the same file in the same run (DUCKDIR: where bench.sh installed
 # @duckdb/node-api; empty: none). Prints MB/s per size: a straight line means
 # time linear in size. The files are made once under build/bench.
-aiq=$1 data=$2 schema=$3 duckdir=$4
+aiq=$1 data=$(cd "$(dirname "$2")" && pwd)/$(basename "$2") schema=$3 duckdir=$4
 dir=$(dirname "$data")
 cores=$(nproc)
 Q3='R | summarize P95 = percentile(DurationMs, 95) by bin(TimeGenerated, 15m), AppRoleName'
