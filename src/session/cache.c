@@ -201,7 +201,9 @@ int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t)
     if (!rereadable(t))
         return aiq_session_cached(s, t)->data ? 0 : 1;
     bool held = s->opts.keep_tables && aiq_session_cached(s, t)->batches.complete; /* (some columns, maybe) */
-    return (t->declared ? 0 : 1) + (held ? 0 : 1);
+    /* (a query's binding guesses undeclared types and verifies them as it
+     * reads: one pass, unless a row breaks the guess) */
+    return (t->declared || s->may_guess ? 0 : 1) + (held ? 0 : 1);
 }
 
 /* One try at giving t its schema (aiq_session_table_schema); *fresh: its

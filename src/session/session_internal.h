@@ -142,7 +142,8 @@ void aiq_session_fit_cached(AiqSession *s, const AiqCatalogTable *t);
 bool aiq_session_guess_schema(AiqSession *s, AiqCatalogTable *t, AiqSchema *out);
 
 /* How many times the query will read t's files: 2 with a first pass for
- * its types, 0 when it is held in memory, else 1. */
+ * its types (not when they are guessed: guess.c), 0 when it is held in
+ * memory, else 1. */
 int aiq_session_passes(AiqSession *s, const AiqCatalogTable *t);
 
 /* ---- progress.c: the progress line on a terminal --------------------------- */
