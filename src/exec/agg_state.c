@@ -172,6 +172,21 @@ static void set_best(AggState *s, int64_t g, const AiqVector *v, uint32_t i)
     }
 }
 
+/* Whether a list may take one more item under --max-memory. jansson
+ * doubles an array's table when it is full (its capacity runs 8, 16, 32,
+ * ...), the old one alive until copied: a list of millions grows by tens of
+ * MB at once, past the limit before the query's next check. A doubling
+ * that does not fit marks the limit reached instead (the query stops at
+ * that check; what it would have held does not matter then). */
+static bool list_may_grow(const json_t *list)
+{
+    size_t n = json_array_size(list);
+    if (n < 65536 || (n & (n - 1)) != 0 || aiq_mem_room(2 * n * sizeof(json_t *)))
+        return true;
+    aiq_mem_reached();
+    return false;
+}
+
 /* A logged value: a double or an int64. */
 #define LOG_WIDTH 8
 
@@ -521,7 +536,7 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
                 break;
             if (!s->list[g])
                 s->list[g] = json_array();
-            if ((int64_t)json_array_size(s->list[g]) < a->limit)
+            if ((int64_t)json_array_size(s->list[g]) < a->limit && list_may_grow(s->list[g]))
                 json_array_append_new(s->list[g], null ? json_null() : list_value(arg, i));
             break;
         case AIQ_AGG_MAKE_BAG:
