@@ -423,8 +423,14 @@ static ssize_t read_head(AiqJsonlStream *s, AiqError *err)
     return (ssize_t)got;
 }
 
-/* Opens the next file; a top-level array or a pretty-printed export is read
- * whole into s->whole. Returns false at the end of the files or on error. */
+/* Whether range r is the first one read of its file (every file is, without
+ * ranges): a file read in several ranges counts, and is judged, once. */
+static bool file_starts(const AiqJsonlStream *s, int r)
+{
+    const AiqFileRange *rs = s->opts.ranges;
+    return !rs || r == 0 || rs[r - 1].path != rs[r].path;
+}
+
 /* Opens the file of the next range (the next file without ranges) and
  * moves to the range's start; a range that starts after the file's first
  * byte holds plain JSON lines (AiqFileRead.appendable). */
@@ -465,6 +471,9 @@ static int64_t range_limit(const AiqJsonlStream *s, const struct stat *st)
     return s->left >= 0 ? s->range_start + s->left : size;
 }
 
+/* Opens the next file (or range); a top-level array or a pretty-printed
+ * export is read whole into s->whole. Returns false at the end of the files
+ * or on error. */
 static bool open_next(AiqJsonlStream *s, AiqError *err)
 {
     struct stat st;
@@ -498,9 +507,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
                 return jl_map_shrank_error(err, s->path);
             }
         }
-        /* (a file read in several ranges counts once) */
-        const AiqFileRange *rs = s->opts.ranges;
-        jl_count_read(&s->opts, !rs || s->range == 0 || rs[s->range - 1].path != rs[s->range].path, 0, 0);
+        jl_count_read(&s->opts, file_starts(s, s->range), 0, 0);
         if (tail) {
             s->codec = JL_PLAIN;
             if (s->map)
@@ -737,8 +744,6 @@ static void renumber(AiqJsonlStream *s, Chunk *c)
     }
 }
 
-/* Merges a parsed chunk's reports into the file's (chunks come in order);
- * at the file's end, reports it, or fails with err when it is not logs. */
 /* Whether the range after r reads on in the same file (its report waits). */
 static bool file_goes_on(const AiqJsonlStream *s, int r)
 {
@@ -746,12 +751,13 @@ static bool file_goes_on(const AiqJsonlStream *s, int r)
     return rs && r + 1 < s->opts.nranges && rs[r + 1].path == rs[r].path;
 }
 
+/* Merges a parsed chunk's reports into the file's (chunks come in order);
+ * at the file's end, reports it, or fails with err when it is not logs. */
 static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
 {
-    const AiqFileRange *rs = s->opts.ranges;
-    bool file_first = c->first_of_file && (!rs || c->range == 0 || rs[c->range - 1].path != rs[c->range].path);
+    bool file_first = c->first_of_file && file_starts(s, c->range);
     if (file_first) /* (lines appended to a file read before: its first lines said it is logs) */
-        s->tail_only = rs && rs[c->range].start > 0;
+        s->tail_only = s->opts.ranges && s->opts.ranges[c->range].start > 0;
     if (file_first) { /* what the file looks like, should it not be logs */
         const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
         size_t len = c->view ? c->view_len : c->text.len - c->text_off;
@@ -850,15 +856,25 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
     }
 }
 
-bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
+/* A pass over t's files (or opts' ranges of them) that keeps only the
+ * columns met and their kinds (s->columns): the caller reads them, then
+ * closes the stream. Reports nothing (the pass that reads the rows does). */
+static AiqJsonlStream *infer_pass(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err)
 {
     AiqReadOptions quiet = *opts;
-    quiet.warn = NULL; /* the pass that reads the rows reports */
+    quiet.warn = NULL;
+    quiet.reads = NULL;
     AiqJsonlStream *s = aiq_jsonl_open(t, &quiet, err);
     s->infer = true;
     AiqTable *batch;
     while ((batch = aiq_jsonl_next(s, err)))
         aiq_table_free(batch); /* not reached: inference makes no batches */
+    return s;
+}
+
+bool aiq_jsonl_infer_schema(AiqCatalogTable *t, const AiqReadOptions *opts, AiqArena *schema_arena, AiqError *err)
+{
+    AiqJsonlStream *s = infer_pass(t, opts, err);
     bool ok = err->code == AIQ_OK;
     if (ok) {
         /* the same types the whole load would give (build_table) */
@@ -880,14 +896,7 @@ bool aiq_jsonl_rows_fit_schema(const AiqCatalogTable *t, const AiqReadOptions *o
     AiqCatalogTable undeclared = *t; /* every column the rows hold, with its kinds */
     undeclared.declared = false;
     undeclared.schema = (AiqSchema){0};
-    AiqReadOptions quiet = *opts;
-    quiet.warn = NULL; /* (the pass that reads the rows reports) */
-    quiet.reads = NULL;
-    AiqJsonlStream *s = aiq_jsonl_open(&undeclared, &quiet, err);
-    s->infer = true;
-    AiqTable *batch;
-    while ((batch = aiq_jsonl_next(s, err)))
-        aiq_table_free(batch); /* not reached: inference makes no batches */
+    AiqJsonlStream *s = infer_pass(&undeclared, opts, err);
     bool ok = err->code == AIQ_OK;
     *fits = ok;
     for (int c = 0; ok && *fits && c < s->columns.ncols; c++) {

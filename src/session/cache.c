@@ -216,8 +216,7 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
         return true;
     }
     if (!rereadable(t)) { /* stdin, a pipe: copied to a file to read twice, else read whole and kept */
-        bool spooled;
-        if (!aiq_session_spool(s, t, &spooled, err))
+        if (!aiq_session_spool(s, t, err))
             return false;
         if (!rereadable(t))
             return aiq_session_load_table(s, t, NULL, err);
@@ -232,15 +231,20 @@ static bool table_schema_once(AiqSession *s, AiqCatalogTable *t, bool *fresh, Ai
         *fresh = false; /* (remembered once proven) */
         return true;
     }
+    if (!aiq_session_first_pass(s, t, err))
+        return false;
+    t->declared = t->inferred = true;
+    return true;
+}
+
+bool aiq_session_first_pass(AiqSession *s, AiqCatalogTable *t, AiqError *err)
+{
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
                            .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
     double t0 = aiq_exec_clock();
     bool ok = aiq_jsonl_infer_schema(t, &opts, &s->catalog.arena, err);
     s->first_pass += aiq_exec_clock() - t0;
-    if (!ok)
-        return false;
-    t->declared = t->inferred = true;
-    return true;
+    return ok;
 }
 
 /* A table whose files gave no column (no rows) borrows a schema: the one

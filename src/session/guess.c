@@ -23,8 +23,6 @@
 
 #include <string.h>
 
-#include "exec/run.h"
-
 bool aiq_session_guess_types(AiqSession *s, AiqCatalogTable *t)
 {
     if (!s->may_guess || !aiq_jsonl_guess_schema(t, &t->schema, &t->guess_fits, &s->catalog.arena))
@@ -62,16 +60,8 @@ bool aiq_session_settle_guesses(AiqSession *s, AiqError *err)
         AiqCatalogTable probe = *t; /* (undeclared: the types of every row) */
         probe.declared = probe.inferred = probe.guessed = false;
         probe.schema = (AiqSchema){0};
-        AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s),
-                               .stats = aiq_session_count_input(s, t->name, "first pass, for types")};
-        double t0 = aiq_exec_clock();
-        AiqError e = {0};
-        bool ok = aiq_jsonl_infer_schema(&probe, &opts, &s->catalog.arena, &e);
-        s->first_pass += aiq_exec_clock() - t0;
-        if (!ok) {
-            *err = e;
+        if (!aiq_session_first_pass(s, &probe, err))
             return false;
-        }
         bool differs = !same_schema(&probe.schema, &t->schema);
         if (differs || t->guess_broken) {
             again = true;

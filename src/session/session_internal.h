@@ -115,6 +115,10 @@ AiqCachedTable *aiq_session_cached(AiqSession *s, const AiqCatalogTable *t);
  * its files after which it streams like a declared table, or (keep_tables,
  * stdin, pipes) a whole read that is kept. Declared tables: nothing to do. */
 bool aiq_session_table_schema(AiqSession *s, AiqCatalogTable *t, AiqError *err);
+/* A first pass over every row of t's files (undeclared) for its types,
+ * into t->schema (catalog arena), timed and counted for --timing. false
+ * with err on a read error. */
+bool aiq_session_first_pass(AiqSession *s, AiqCatalogTable *t, AiqError *err);
 /* Reads t's files whole into the cache, inferring its schema from every
  * row when undeclared. For a declared table, needed (NULL: all) names the
  * columns to read; a cached table lacking one is read again. false with
@@ -239,10 +243,10 @@ bool aiq_session_has_guesses(const AiqSession *s);
 /* ---- spool.c: stdin and pipes read twice ---------------------------------- */
 
 /* Copies t's stdin and pipes to unnamed temporary files that t's paths then
- * name, so that t can be read twice in bounded memory (*spooled: any was).
- * true, nothing copied, when no temporary file can be made (the rows are
- * then held in memory); false with err when the copy fails. */
-bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, bool *spooled, AiqError *err);
+ * name, so that t can be read twice in bounded memory. true, leaving the
+ * rest uncopied, when no temporary file can be made (the rows are then held
+ * in memory); false with err when a copy fails. */
+bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, AiqError *err);
 /* Closes (and so frees) the temporary files. */
 void aiq_session_spools_close(AiqSession *s);
 

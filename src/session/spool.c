@@ -82,9 +82,8 @@ static bool copy_all(int from, int to, const char *shown, const char *dir, AiqEr
     return ok;
 }
 
-bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, bool *spooled, AiqError *err)
+bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, AiqError *err)
 {
-    *spooled = false;
     const char *dir = getenv("TMPDIR");
     if (!dir || !*dir)
         dir = "/tmp";
@@ -116,7 +115,6 @@ bool aiq_session_spool(AiqSession *s, AiqCatalogTable *t, bool *spooled, AiqErro
         t->paths[i] = aiq_arena_printf(&s->catalog.arena, "/proc/self/fd/%d", to);
         s->spools = aiq_grow_array(s->spools, s->nspools, &s->capspools, sizeof *s->spools);
         s->spools[s->nspools++] = to;
-        *spooled = true;
     }
     return true;
 }

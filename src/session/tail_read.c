@@ -27,35 +27,31 @@
 #include <unistd.h>
 
 #include "session/column_cache.h"
+#include "util/hash.h"
 #include "util/mem.h"
 
 #define PRINT_BYTES 4096
-
-static uint64_t mix(uint64_t h, const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * 0x100000001B3ULL; /* FNV-1a */
-    return h;
-}
 
 uint64_t aiq_file_print(const char *path, int64_t end)
 {
     int fd = end < 0 ? -1 : open(path, O_RDONLY);
     if (fd < 0)
         return 0;
-    char buf[PRINT_BYTES];
-    uint64_t h = mix(0xCBF29CE484222325ULL, (const char *)&end, sizeof end);
+    /* end, then the first and the last PRINT_BYTES before it, hashed as one */
+    char buf[sizeof end + 2 * PRINT_BYTES];
+    memcpy(buf, &end, sizeof end);
+    size_t len = sizeof end;
     int64_t at[2] = {0, end > PRINT_BYTES ? end - PRINT_BYTES : 0};
     for (int i = 0; i < 2; i++) {
         size_t want = (size_t)(end - at[i] < PRINT_BYTES ? end - at[i] : PRINT_BYTES);
-        ssize_t r = pread(fd, buf, want, (off_t)at[i]);
-        if (r != (ssize_t)want) {
+        if (pread(fd, buf + len, want, (off_t)at[i]) != (ssize_t)want) {
             close(fd);
             return 0;
         }
-        h = mix(h, buf, want);
+        len += want;
     }
     close(fd);
+    uint64_t h = aiq_hash_bytes(buf, len);
     return h ? h : 1;
 }
 
@@ -121,7 +117,7 @@ static int find_tails(const AiqBatchCache *bc, const AiqCachedTable *c, const Ai
 
 /* What reading the tails gave: per cached column, the new parts. */
 typedef struct TailParts {
-    AiqColPart **parts; /* per column (NULL: not cached) */
+    AiqColPart **parts; /* per column (NULL: not cached, or moved into the cache) */
     int64_t *rows;
     int n, cap;
     size_t *bytes;      /* per column */
@@ -181,7 +177,7 @@ static void splice_tails(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqF
     AiqFileRead *reads = aiq_xcalloc((size_t)nranges, sizeof *reads);
     int64_t *rows = aiq_xcalloc((size_t)nparts + 1, sizeof *rows);
     int *from = aiq_xcalloc((size_t)nparts + 1, sizeof *from); /* the part's index: old, or -1 - tail part */
-    int nr = 0, np = 0, old_part = 0, tail_part = 0;
+    int nr = 0, np = 0, tail_part = 0;
     int *old_first = aiq_xcalloc((size_t)bc->nranges + 1, sizeof *old_first);
     for (int r = 0, p = 0; r < bc->nranges; p += bc->reads[r++].nbatches)
         old_first[r] = p;
@@ -190,7 +186,7 @@ static void splice_tails(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqF
             if (bc->ranges[r].path == i) {
                 ranges[nr] = bc->ranges[r];
                 reads[nr++] = bc->reads[r];
-                for (int k = 0; k < bc->reads[r].nbatches; k++, old_part++) {
+                for (int k = 0; k < bc->reads[r].nbatches; k++) {
                     from[np] = old_first[r] + k;
                     rows[np++] = bc->part_rows[old_first[r] + k];
                 }
@@ -233,7 +229,6 @@ static void splice_tails(AiqBatchCache *bc, const AiqCatalogTable *t, const AiqF
         bc->nrows += rows[p];
     for (int k = 0; k < ntails; k++)
         bc->prints[tails[k].path] = aiq_file_print(t->paths[tails[k].path], treads[k].used);
-    tp->n = 0;
     aiq_xfree(from);
     aiq_xfree(old_first);
 }
