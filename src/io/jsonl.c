@@ -36,10 +36,10 @@ const char *jl_path_shown(const AiqCatalogTable *t, int i)
 
 void jl_count_read(const AiqReadOptions *opts, int64_t files, int64_t bytes, int64_t rows)
 {
-    if (opts->stats) {
-        opts->stats->files += files;
-        opts->stats->bytes += bytes;
-        opts->stats->rows += rows;
+    if (opts->stats) { /* (workers reading compressed files whole count too) */
+        __atomic_fetch_add(&opts->stats->files, files, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&opts->stats->bytes, bytes, __ATOMIC_RELAXED);
+        __atomic_fetch_add(&opts->stats->rows, rows, __ATOMIC_RELAXED);
     }
     aiq_progress_add(bytes, rows);
 }
