@@ -46,6 +46,10 @@ struct AiqSessionStream {
     bool *needed;
     AiqFileRead *reads;  /* a first read: what each file gave (for the cache's ranges) */
     bool verifying;      /* the reader verifies t's guessed schema */
+    FILE *held_warn;     /* verifying: the reader's reports, held until it ends unbroken */
+    FILE *warn;          /* where they then go */
+    char *held_text;
+    size_t held_len;
     bool caching;        /* still keeping what it reads (false once the budget is spent) */
 };
 
@@ -265,6 +269,32 @@ static void guess_outcome(AiqSessionStream *st, const AiqError *err)
     }
 }
 
+/* A stream verifying a guess holds the reader's reports (bad lines, files
+ * that are not logs) until it ends: a stream that breaks the guess is read
+ * again whole with the right types, and its files would be reported twice. */
+static void hold_reports(AiqSessionStream *st, AiqReadOptions *opts)
+{
+    if (!st->verifying || !opts->warn)
+        return;
+    st->held_warn = open_memstream(&st->held_text, &st->held_len);
+    if (!st->held_warn)
+        return; /* (reported at once, then: twice should the guess break) */
+    st->warn = opts->warn;
+    opts->warn = st->held_warn;
+}
+
+static void release_reports(AiqSessionStream *st)
+{
+    if (!st->held_warn)
+        return;
+    fclose(st->held_warn);
+    if (!(st->js && aiq_jsonl_guess_broken(st->js)))
+        fwrite(st->held_text, 1, st->held_len, st->warn);
+    free(st->held_text); /* (open_memstream's: the C library's, not aiq_xmalloc's) */
+    st->held_warn = NULL;
+    st->held_text = NULL;
+}
+
 /* A batch's part does not match the cache's: the files changed since. */
 static AiqTable *changed_error(AiqSessionStream *st, AiqError *err)
 {
@@ -293,6 +323,7 @@ AiqTable *aiq_session_stream_next(AiqSessionStream *st, AiqError *err)
             if (err->code == AIQ_OK)
                 commit(st);
             guess_outcome(st, err);
+            release_reports(st);
             return NULL;
         }
         if (bc && bc->complete && (st->part >= bc->nparts || bc->part_rows[st->part] != b->nrows)) {
@@ -323,6 +354,7 @@ void aiq_session_stream_close(AiqSessionStream *st)
     st->last = NULL;
     unshow(st);
     drop_fresh(st);
+    release_reports(st);
     if (st->js)
         aiq_jsonl_close(st->js);
     for (int c = 0; c < st->ncols; c++)
@@ -358,6 +390,7 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
                            .threads = aiq_session_threads(s), .top_hint = hint,
                            .verify = t->guessed ? t->guess_fits : NULL};
     st->verifying = opts.verify != NULL;
+    hold_reports(st, &opts);
     if (!keep) {
         opts.stats = aiq_session_count_input(s, t->name, "read");
         st->js = aiq_jsonl_open(t, &opts, err);
