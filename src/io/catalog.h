@@ -55,6 +55,10 @@ typedef struct AiqCatalogTable {
     /* the schema is a guess from the first rows (session/guess.c), until a
      * stream verifies every row (guessed goes) or a row breaks it */
     bool guessed, guess_broken;
+    /* this query's streams of the guess: one verified only the types of the
+     * columns its scan reads, to its end (partly); one stopped before its
+     * end (short) */
+    bool guess_partly, guess_short;
     uint8_t *guess_fits; /* per column: the JL_FIT_* kinds later rows may hold (catalog arena) */
     AiqSchema schema;
 } AiqCatalogTable;

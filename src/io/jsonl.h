@@ -99,6 +99,12 @@ bool aiq_jsonl_rows_fit_schema(const AiqCatalogTable *t, const AiqReadOptions *o
  * rows may hold for the guess to stand (*fits, arena memory): a stream
  * given them verifies every row. false when the block holds no row. */
 bool aiq_jsonl_guess_schema(const AiqCatalogTable *t, AiqSchema *out, uint8_t **fits, AiqArena *arena);
+/* The kinds of a guess (fits, from aiq_jsonl_guess_schema) that verify
+ * only the types of the columns checked[] (ncols of them) into out: any
+ * kind fits another column. Every key must still be one of the guess's
+ * columns, as a query may depend on which columns there are (project-away,
+ * a wildcard) without reading them. */
+void aiq_jsonl_guess_fits_only(const uint8_t *fits, const bool *checked, int ncols, uint8_t *out);
 /* Whether the stream stopped because a row did not fit the guessed schema
  * it was verifying (its error then says so). */
 bool aiq_jsonl_guess_broken(const AiqJsonlStream *s);

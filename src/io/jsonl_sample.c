@@ -72,6 +72,13 @@ bool aiq_jsonl_sample_schema(const AiqCatalogTable *t, AiqSchema *out, AiqArena 
     return ok;
 }
 
+void aiq_jsonl_guess_fits_only(const uint8_t *fits, const bool *checked, int ncols, uint8_t *out)
+{
+    enum { ANY = JL_FIT_INT | JL_FIT_REAL | JL_FIT_BOOL | JL_FIT_TEXT | JL_FIT_DATE | JL_FIT_NESTED };
+    for (int c = 0; c < ncols; c++) /* (any kind: the verifier's first test passes, nothing is scanned) */
+        out[c] = checked[c] ? fits[c] : ANY;
+}
+
 bool aiq_jsonl_guess_schema(const AiqCatalogTable *t, AiqSchema *out, uint8_t **fits, AiqArena *arena)
 {
     if (t->npaths == 0 || strcmp(t->paths[0], "-") == 0)

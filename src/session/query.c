@@ -134,16 +134,16 @@ static AiqPlan *bind_query(AiqQuery *q, AiqError *err)
     return aiq_session_bind(s, q->ast, q->text, q->len, &bo, &q->arena, err);
 }
 
-/* After a run, or before an explain: settles the schemas still guessed.
- * 1: a guess was wrong and the query is bound again with the types of
- * every row (err cleared; plan it and run it again); 0: nothing changed
- * (err untouched); -1: that failed (err set). */
-static int rebind_after_guess(AiqQuery *q, AiqError *err)
+/* After a run (answered: it gave a result), or before an explain: settles
+ * the schemas still guessed. 1: a guess was wrong and the query is bound
+ * again with the types of every row (err cleared; plan it and run it
+ * again); 0: nothing changed (err untouched); -1: that failed (err set). */
+static int rebind_after_guess(AiqQuery *q, bool answered, AiqError *err)
 {
     if (!aiq_session_has_guesses(q->s))
         return 0;
     AiqError e = {0};
-    bool again = aiq_session_settle_guesses(q->s, &e);
+    bool again = aiq_session_settle_guesses(q->s, answered, &e);
     if (e.code != AIQ_OK) {
         *err = e;
         return -1;
@@ -189,7 +189,7 @@ AiqQuery *aiq_session_prepare(AiqSession *s, const char *text, size_t len, bool 
         q->plan = bind_query(q, err);
         /* (a part the binder ran may have found the guess wrong) */
         if (!q->plan)
-            rebind_after_guess(q, err); /* (sets q->plan when bound again) */
+            rebind_after_guess(q, false, err); /* (sets q->plan when bound again) */
         s->may_guess = false;
         if (!q->plan)
             q->ast = NULL;
@@ -351,7 +351,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     /* types guessed from the first rows that the rows did not bear out
      * (or that a query reading only some rows left unproven): the types
      * of every row, and the query again with them when they differ */
-    int rebound = rebind_after_guess(q, err);
+    int rebound = rebind_after_guess(q, result != NULL, err);
     if (rebound) {
         aiq_table_free(result);
         result = NULL;
@@ -384,7 +384,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
 
 bool aiq_query_explain(AiqQuery *q, FILE *out, AiqError *err)
 {
-    if (!has_result(q, err) || rebind_after_guess(q, err) < 0)
+    if (!has_result(q, err) || rebind_after_guess(q, false, err) < 0)
         return false;
     AiqStrBuf sb;
     aiq_sb_init(&sb);

@@ -50,6 +50,9 @@ struct AiqSessionStream {
     FILE *warn;          /* where they then go */
     char *held_text;
     size_t held_len;
+    bool verify_part;    /* only the types of the columns the scan reads (verify_kinds) */
+    uint8_t *fits;       /* with verify_part: the kinds the reader verifies */
+    bool ended;          /* read to its end without an error */
     bool caching;        /* still keeping what it reads (false once the budget is spent) */
 };
 
@@ -254,14 +257,19 @@ static void commit(AiqSessionStream *st)
 }
 
 /* A stream verifying t's guessed schema ended: having read every row, it
- * proved it (remembered, as an inferred one); stopped by a row that does
- * not fit, it broke it (the run is made again: guess.c). */
+ * proved it (remembered, as an inferred one), or, having verified only the
+ * columns its scan reads, proved those alone: its answer stands, but not
+ * the guess (guess.c); stopped by a row that does not fit, it broke it
+ * (the run is made again: guess.c). */
 static void guess_outcome(AiqSessionStream *st, const AiqError *err)
 {
     AiqCatalogTable *t = st->t;
+    st->ended = err->code == AIQ_OK;
     if (!t->guessed || !st->verifying)
         return;
-    if (err->code == AIQ_OK) {
+    if (err->code == AIQ_OK && st->verify_part) {
+        t->guess_partly = true;
+    } else if (err->code == AIQ_OK) {
         t->guessed = false;
         aiq_schema_cache_save(t);
     } else if (aiq_jsonl_guess_broken(st->js)) {
@@ -293,6 +301,31 @@ static void release_reports(AiqSessionStream *st)
     free(st->held_text); /* (open_memstream's: the C library's, not aiq_xmalloc's) */
     st->held_warn = NULL;
     st->held_text = NULL;
+}
+
+/* What a stream of t's guessed schema verifies (AiqReadOptions.verify):
+ * every member of every row, or, when spec reads some columns and the
+ * session keeps none, the types of those alone (*part set; st->fits then
+ * holds the kinds). No other column's type can change what the query
+ * above sees. The REPL verifies whole rows: its cache keeps columns for
+ * later queries, which need the types of the whole table proven. */
+static const uint8_t *verify_kinds(AiqSessionStream *st, const AiqScanSpec *spec, bool *part)
+{
+    const AiqCatalogTable *t = st->t;
+    *part = false;
+    if (!t->guessed)
+        return NULL;
+    if (st->s->opts.keep_tables || !spec || !spec->needed)
+        return t->guess_fits;
+    int c = 0;
+    while (c < t->schema.ncols && spec->needed[c])
+        c++;
+    if (c == t->schema.ncols) /* (every column: whole rows) */
+        return t->guess_fits;
+    st->fits = aiq_xmalloc((size_t)t->schema.ncols + 1);
+    aiq_jsonl_guess_fits_only(t->guess_fits, spec->needed, t->schema.ncols, st->fits);
+    *part = true;
+    return st->fits;
 }
 
 /* A batch's part does not match the cache's: the files changed since. */
@@ -350,6 +383,8 @@ void aiq_session_stream_close(AiqSessionStream *st)
 {
     if (!st)
         return;
+    if (st->verifying && !st->ended && st->t->guessed)
+        st->t->guess_short = true; /* (what it did not read proves nothing) */
     aiq_table_free(st->last);
     st->last = NULL;
     unshow(st);
@@ -369,6 +404,7 @@ void aiq_session_stream_close(AiqSessionStream *st)
     aiq_xfree(st->col_bytes);
     aiq_xfree(st->needed);
     aiq_xfree(st->reads);
+    aiq_xfree(st->fits);
     aiq_xfree(st);
 }
 
@@ -388,7 +424,7 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
     st->shown = aiq_xcalloc((size_t)st->ncols + 1, sizeof *st->shown);
     AiqReadOptions opts = {.strict = s->opts.strict, .warn = s->opts.diag, .scan = spec,
                            .threads = aiq_session_threads(s), .top_hint = hint,
-                           .verify = t->guessed ? t->guess_fits : NULL};
+                           .verify = verify_kinds(st, spec, &st->verify_part)};
     st->verifying = opts.verify != NULL;
     hold_reports(st, &opts);
     if (!keep) {

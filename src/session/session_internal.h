@@ -235,8 +235,10 @@ bool aiq_session_guess_types(AiqSession *s, AiqCatalogTable *t);
 /* After a run (or before an explain): each table whose schema is still a
  * guess gets the types of every row, by a first pass. true when the query
  * must be bound and run again: a row broke the guess, or the types differ.
- * false with err set when that pass fails. */
-bool aiq_session_settle_guesses(AiqSession *s, AiqError *err);
+ * false with err set when that pass fails. answered: after a run that gave
+ * a result, whose answer stands when every stream of each guess verified
+ * the columns it read to the end (the guesses are then dropped, no pass). */
+bool aiq_session_settle_guesses(AiqSession *s, bool answered, AiqError *err);
 /* Whether any table's schema is a guess. */
 bool aiq_session_has_guesses(const AiqSession *s);
 

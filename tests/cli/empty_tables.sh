@@ -1,6 +1,7 @@
 # Empty tables (issue 20.1): a table whose files hold no rows binds the columns a query
 # names -- from a declared schema; else from the schema remembered from the last run over the
-# same path ($XDG_CACHE_HOME/aiq, written each time types are inferred from rows); else as
+# same path ($XDG_CACHE_HOME/aiq, written each time types are inferred from rows, or guessed and
+# verified on every column of every row); else as
 # nulls (dynamic unless the query needs a type) with one warning -- and answers as Kusto does
 # over an empty table: no rows, or one row for aggregates without `by` (count() 0, max() null).
 . tests/cli/lib.sh
@@ -33,6 +34,9 @@ err_has "unknown function 'nosuchfunc'"
 printf '{"TimeGenerated":"2026-11-21T10:00:00Z","DurationMs":12.5,"Name":"GET /","Ok":true}\n' > "$log"
 expect_rc 0 "$AIQ" -t "$log" -o csv -q "$agg"
 expect_out "$(printf 'n,m,last\n1,12.5,2026-11-21T10:00:00Z')"
+# (a query reading some columns verifies the guessed types of those only: nothing remembered)
+[ ! -d "$T/cache/aiq/schemas" ] || [ -z "$(ls "$T/cache/aiq/schemas")" ] || die "a partly verified guess was remembered"
+expect_rc 0 "$AIQ" -t "$log" -o csv -q 'app'
 [ "$(ls "$T/cache/aiq/schemas" | wc -l)" = 1 ] || die "no remembered schema: $(ls -R "$T/cache")"
 grep -qx '.create table app (TimeGenerated:datetime, DurationMs:real, Name:string, Ok:bool)' "$T"/cache/aiq/schemas/*.kql ||
   die "remembered: $(cat "$T"/cache/aiq/schemas/*.kql)"

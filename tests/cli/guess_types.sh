@@ -76,3 +76,63 @@ printf '[{"a":1},{"a":2.5}]\n' > "$T/array.json"
 rm -rf "$T/cache"
 expect_rc 0 "$AIQ" -t T="$T/array.json" -o csv -q 'T | summarize sum(a)'
 expect_out "$(printf 'sum_a\n3.5')"
+# A scan that reads only some columns verifies only their types (session/guess.c): a column X
+# that breaks the guess past the first block (a real among longs: n of real.jsonl; a non-date
+# among dates: ts of nondate.jsonl) changes nothing for a query that does not read X -- the file
+# is read once, no first pass -- while a query that reads X (as a value, or in a where tested on
+# the raw line, or in one leg of a join) reads it again. Every answer is the declared schema's.
+# The partly verified guess is not remembered: the next run finds X's true type.
+for data in real.jsonl nondate.jsonl; do
+  case $data in
+  real.jsonl) x='T | summarize s = sum(n), c = countif(n > 2) by role | order by role asc'
+              w='T | where n == 2.5 | count' ;;
+  *) x='T | summarize m = max(ts), c = count() by role | order by role asc'
+     w='T | where isnotempty(ts) | count' ;;
+  esac
+  rm -rf "$T/cache"
+  "$AIQ" schema -t T="$T/$data" > "$T/schema.kql" 2> "$T/err" || die "aiq schema failed on $data: $(cat "$T/err")"
+  while IFS='|' read -r passes q; do
+    for j in 1 2 4; do
+      rm -rf "$T/cache"
+      "$AIQ" -j $j --schema "$T/schema.kql" -t T="$T/$data" -o csv -q "$q" > "$T/want" 2> "$T/err" ||
+        die "$data: the declared run failed: $q :: $(cat "$T/err")"
+      expect_rc 0 "$AIQ" --timing -j $j -t T="$T/$data" -o csv -q "$q"
+      cmp -s "$T/want" "$T/out" || die "$data -j $j: the answer differs from the declared one for: $q :: $(diff "$T/want" "$T/out" | head -6)"
+      reads=$(grep -c '^aiq: timing: read T: 1 file' "$T/err")
+      if [ "$passes" = once ]; then
+        [ "$reads" = 1 ] && ! grep -q 'first pass' "$T/err" ||
+          die "$data -j $j: a query not reading the misfit column should read the file once: $q :: $(grep 'read T' "$T/err")"
+        # not remembered as the table's schema: the next run sees every row's types
+        expect_rc 0 "$AIQ" -j $j -t T="$T/$data" -o csv -q "$Q3"
+        "$AIQ" -j $j --schema "$T/schema.kql" -t T="$T/$data" -o csv -q "$Q3" > "$T/want" 2> "$T/err"
+        cmp -s "$T/want" "$T/out" || die "$data -j $j: after '$q' the guess was remembered :: $(diff "$T/want" "$T/out" | head -6)"
+      else
+        grep -q 'read T (first pass, for types): 1 file' "$T/err" && [ "$reads" -ge 2 ] ||
+          die "$data -j $j: a query reading the misfit column should read the file again: $q :: $(grep 'read T' "$T/err")"
+      fi
+    done
+  done <<Q
+once|T | count
+once|T | summarize c = count() by role | order by role asc
+once|T | where role == "chat-api" | summarize c = count(), d = dcount(code)
+again|$x
+again|$w
+again|T | summarize c = count() by role | join kind=inner ($x) on role | order by role asc
+Q
+done
+# the REPL verifies whole rows (its cache keeps columns for later queries): a query not reading
+# n, then one reading n (part from the cache, part from the file), answer as declared
+if command -v script >/dev/null; then
+  rm -rf "$T/cache"
+  "$AIQ" schema -t T="$T/real.jsonl" > "$T/schema.kql" 2> "$T/err"
+  q1='T | summarize c = count() by role | order by role asc'
+  q2='T | summarize c = count(), s = sum(n) by role | order by role asc'
+  "$AIQ" --schema "$T/schema.kql" -t T="$T/real.jsonl" -o csv -q "$q1" > "$T/want1"
+  "$AIQ" --schema "$T/schema.kql" -t T="$T/real.jsonl" -o csv -q "$q2" > "$T/want2"
+  rm -rf "$T/cache"
+  printf '.format csv\n.once %s/got1\n%s\n\n.once %s/got2\n%s\n\n.quit\n' "$T" "$q1" "$T" "$q2" |
+    XDG_STATE_HOME="$T/state" timeout 120 script -qec "$AIQ -t T=$T/real.jsonl" /dev/null > "$T/out" 2>&1 ||
+    die "the REPL did not exit cleanly: $(tail -5 "$T/out")"
+  cmp -s "$T/want1" "$T/got1" && cmp -s "$T/want2" "$T/got2" ||
+    die "the REPL's answers differ from the declared ones :: $(diff "$T/want2" "$T/got2" | head -6)"
+fi
