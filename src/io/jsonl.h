@@ -48,7 +48,7 @@ typedef struct AiqReadOptions {
     size_t block_size;  /* streaming read size (0: 1 MB); tiny in the fuzz target, to cut lines */
     const AiqScanSpec *scan; /* declared tables: the columns and keys to read, the conjuncts to test (NULL: all, none) */
     int threads;        /* streaming: threads parsing chunks (<= 1: the caller alone) */
-    size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 512 KB); tiny in the fuzz target */
+    size_t chunk_size;  /* streaming: bytes of whole lines per chunk (0: 2 MB of a mapped file, 512 KB read); tiny in the fuzz target */
     const AiqTopHint *top_hint; /* streaming under a top: drop rows that cannot enter it */
     AiqReadStats *stats; /* where to add what was read (NULL: nowhere); also counted for
                             progress (util/progress.h) */
