@@ -19,6 +19,7 @@
 #include "io/jsonl_decode.h"
 #include "io/jsonl_map.h"
 #include "io/jsonl_rows.h"
+#include "io/jsonl_source.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
 
@@ -37,7 +38,6 @@
  * for the chunk being taken, AHEAD_BYTES for the others together).
  */
 
-#define STREAM_BLOCK (1 << 20)
 #define CHUNK_BYTES (512 << 10) /* text read (and decoded): copied, so memory */
 /* a view of a mapped file: no copy, and two workers fault in pages of one
  * page table less often (count -j2 0.105 -> 0.094 s against 512 KB) */
@@ -47,25 +47,6 @@
 #define AHEAD_BYTES (32 << 20) /* batches the chunks after the one taken may hold, together */
 #define HEAD_BYTES (4 << 20)   /* and the one taken (its consumer may be slower than it) */
 
-/* Where the bytes of one open file (or range of it) come from, read block
- * by block and decoded when compressed, and those read but not yet cut
- * into chunks. The stream has one; a compressed file that a worker reads
- * whole (a file task, see run_file_task) takes it over. */
-typedef struct Source {
-    int fd;             /* -1: no file open */
-    const char *path;   /* as messages name it */
-    JlCodec codec;      /* its compression */
-    JlDecoder *dec;     /* non-NULL for a compressed file */
-    JlInput zin;        /* compressed bytes of the current block not yet decoded */
-    char *block;        /* STREAM_BLOCK bytes */
-    int64_t range_start; /* the range's first byte in the file */
-    int64_t left;       /* bytes of it still to read (-1: to the file's end) */
-    int64_t raw;        /* bytes read of it from the file so far */
-    AiqStrBuf pending;  /* bytes read; those from ppos on are not yet cut into a chunk */
-    size_t ppos;
-    size_t searched;    /* bytes from ppos on known to hold no line end past a chunk's size */
-    bool eof;           /* the open file has no more bytes */
-} Source;
 
 typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
 
@@ -97,7 +78,7 @@ typedef struct Chunk {
     /* a file task: the rest of a compressed file, which a worker decodes,
      * cuts and parses itself, handing its batches out as they come (under
      * the stream's lock: tables, ntables, taken, held) */
-    Source *src;
+    JlSource *src;
     int64_t seq;         /* its place in the ring's order */
     size_t held;         /* bytes of its batches not yet taken */
     char head[JL_HEAD_BYTES]; /* its file's first bytes (merge_stats) */
@@ -110,7 +91,7 @@ struct AiqJsonlStream {
     int ipath;          /* next file (or range) to open */
     int range;          /* the open one */
     int64_t range_line0; /* lines before it */
-    Source src;         /* the open file's bytes */
+    JlSource src;       /* the open file's bytes */
     const char *map;    /* a plain file mapped whole (NULL: read block by block) */
     size_t map_len, map_pos;
     bool input_done;    /* no more files */
@@ -160,180 +141,19 @@ static void release_pages(const char *from, const char *to)
         madvise((void *)a, b - a, MADV_DONTNEED);
 }
 
-static void source_close(Source *src)
+/* The next whole lines of src into chunk c (jl_source_cut). */
+static bool cut_into(JlSource *src, const AiqReadOptions *opts, size_t want, Chunk *c, AiqError *err)
 {
-    if (src->fd > 0)
-        close(src->fd);
-    src->fd = -1;
-    jl_decoder_free(src->dec);
-    src->dec = NULL;
-    aiq_sb_clear(&src->pending);
-    src->ppos = 0;
-    src->searched = 0;
-}
-
-static void source_free(Source *src)
-{
-    source_close(src);
-    aiq_xfree(src->block);
-    aiq_sb_free(&src->pending);
-}
-
-/* Decodes from src->zin onto dst until about 256 KB came out or the block
- * is used up: a highly compressed block must not balloon in memory. */
-static bool decode_some(Source *src, AiqStrBuf *dst, AiqError *err)
-{
-    char out[1 << 16];
-    size_t produced = 0, n;
-    while (produced < (256u << 10)) {
-        if (!jl_decode(src->dec, &src->zin, out, sizeof out, &n, src->path, err))
-            return false;
-        aiq_sb_append(dst, out, n);
-        produced += n;
-        if (src->zin.pos == src->zin.size && n < sizeof out)
-            break; /* block used up and the decoder has nothing more */
+    JlCut cut = {.text = c->text};
+    bool ok = jl_source_cut(src, opts, want, &cut, err);
+    c->text = cut.text;
+    c->text_off = cut.text_off;
+    c->last_of_file = cut.last;
+    if (cut.last) {
+        c->fs.unfinished = cut.unfinished;
+        c->used = cut.used;
     }
-    return true;
-}
-
-/* Reads up to want bytes of the open range into to: 0 at its end, -1 on
- * error (errno). */
-static ssize_t read_some(Source *src, char *to, size_t want)
-{
-    if (src->left >= 0 && (int64_t)want > src->left)
-        want = (size_t)src->left;
-    if (want == 0)
-        return 0;
-    ssize_t r;
-    do
-        r = read(src->fd, to, want);
-    while (r < 0 && errno == EINTR);
-    if (r > 0) {
-        src->raw += r;
-        if (src->left >= 0)
-            src->left -= r;
-    }
-    return r;
-}
-
-/* Reads (or decodes) more of the file onto dst; sets eof at its end. */
-static bool fill(Source *src, const AiqReadOptions *opts, AiqStrBuf *dst, AiqError *err)
-{
-    if (src->dec && src->zin.pos < src->zin.size)
-        return decode_some(src, dst, err);
-    size_t want = opts->block_size ? opts->block_size : STREAM_BLOCK;
-    /* plain text is read straight onto the end of dst */
-    char *to = src->dec ? src->block : aiq_sb_reserve(dst, want);
-    ssize_t r = read_some(src, to, want);
-    if (r < 0)
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", src->path, strerror(errno));
-    jl_count_read(opts, 0, r, 0);
-    if (r == 0) {
-        if (src->dec && !jl_decoder_at_end(src->dec)) {
-            /* mid-frame at the end of the input: flush what the decoder
-             * holds; no progress means the file was cut */
-            size_t before = dst->len;
-            src->zin = (JlInput){src->block, 0, 0};
-            if (!decode_some(src, dst, err))
-                return false;
-            if (dst->len > before)
-                return true;
-            if (!jl_decoder_at_end(src->dec))
-                return jl_truncated_error(src->dec, src->path, err);
-        }
-        src->eof = true;
-        return true;
-    }
-    if (!src->dec) {
-        aiq_sb_commit(dst, (size_t)r);
-        return true;
-    }
-    src->zin = (JlInput){src->block, (size_t)r, 0};
-    return decode_some(src, dst, err);
-}
-
-/* Reads the first bytes of the open file into src->block: JL_MAGIC_BYTES,
- * or fewer at its end (a pipe may give them a few at a time). Returns the
- * count, or -1 with err. */
-static ssize_t read_head(Source *src, AiqError *err)
-{
-    size_t got = 0;
-    while (got < JL_MAGIC_BYTES) {
-        ssize_t r = read_some(src, src->block + got, JL_MAGIC_BYTES - got);
-        if (r < 0) {
-            aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", src->path, strerror(errno));
-            return -1;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-/* Cuts the next whole lines of src, about want bytes (a line longer runs
- * on), into c's text: the bytes read but not yet cut start it, and more
- * are read until they hold a line end past want bytes (compacting first,
- * so pending never grows beyond a chunk and a block). Sets c->last_of_file
- * when they are the file's last. */
-static bool cut_lines(Source *src, const AiqReadOptions *opts, size_t want, Chunk *c, AiqError *err)
-{
-    size_t cut;
-    for (;;) {
-        size_t avail = src->pending.len - src->ppos;
-        const char *base = src->pending.data ? src->pending.data + src->ppos : "";
-        if (src->eof) {
-            cut = avail;
-            break;
-        }
-        if (avail >= want) { /* cut at the last line end within want bytes, or the first after */
-            /* a line longer than a chunk comes a block at a time: each
-             * byte is searched once, not once a block (a 500 MB line) */
-            const char *nl = src->searched ? NULL : memrchr(base, '\n', want);
-            size_t from = src->searched > want ? src->searched : want;
-            if (!nl)
-                nl = memchr(base + from, '\n', avail - from);
-            if (nl) {
-                cut = (size_t)(nl - base) + 1;
-                src->searched = 0;
-                break;
-            }
-            src->searched = avail;
-        }
-        if (src->ppos) {
-            memmove(src->pending.data, base, avail);
-            src->pending.len = avail;
-            src->ppos = 0;
-        }
-        if (!fill(src, opts, &src->pending, err))
-            return false;
-    }
-    /* Only the smaller part is copied, so each byte is copied at most once
-     * however the chunk size compares with the read size. */
-    size_t tail = src->pending.len - src->ppos - cut;
-    aiq_sb_clear(&c->text);
-    if (cut >= tail) { /* the chunk takes the buffer; the tail moves to a fresh one */
-        AiqStrBuf t = c->text;
-        c->text = src->pending;
-        src->pending = t;
-        c->text_off = src->ppos;
-        if (tail)
-            aiq_sb_append(&src->pending, c->text.data + src->ppos + cut, tail);
-        c->text.len = src->ppos + cut;
-        src->ppos = 0;
-    } else { /* the chunk is copied out; the tail stays where it is */
-        aiq_sb_append(&c->text, src->pending.data + src->ppos, cut);
-        c->text_off = 0;
-        src->ppos += cut;
-    }
-    c->last_of_file = src->eof && src->pending.len == src->ppos;
-    if (c->last_of_file) { /* a line being written waits for the next read */
-        size_t n = c->text.len - c->text_off; /* (an empty chunk may have no buffer at all) */
-        c->fs.unfinished = n ? (int64_t)jl_unfinished_tail(c->text.data + c->text_off, n) : 0;
-        c->text.len -= (size_t)c->fs.unfinished;
-        c->used = src->range_start + src->raw - c->fs.unfinished; /* (plain files: bytes are offsets) */
-    }
-    return true;
+    return ok;
 }
 
 static void chunk_clear(Chunk *c)
@@ -357,7 +177,7 @@ static void chunk_clear(Chunk *c)
     c->used = c->file_line0 = 0;
     c->broken = false;
     if (c->src) {
-        source_free(c->src);
+        jl_source_free(c->src);
         aiq_xfree(c->src);
         c->src = NULL;
     }
@@ -534,7 +354,7 @@ static void run_file_task(AiqJsonlStream *s, Chunk *c)
             ok = aiq_error_set(&c->err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", c->path);
             break;
         }
-        if (!(ok = cut_lines(c->src, &s->opts, want, c, &c->err)))
+        if (!(ok = cut_into(c->src, &s->opts, want, c, &c->err)))
             break;
         last = c->last_of_file;
         const char *text = c->text.data ? c->text.data + c->text_off : "";
@@ -549,7 +369,7 @@ static void run_file_task(AiqJsonlStream *s, Chunk *c)
     c->nlines = lineno;
     rows_end(s, c, &rows, ok);
     aiq_sb_free(&fixed);
-    source_close(c->src); /* (its decoder's memory goes now) */
+    jl_source_close(c->src); /* (its decoder's memory goes now) */
 }
 
 static void *worker_main(void *arg)
@@ -588,9 +408,9 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     size_t limit = aiq_mem_limit(); /* (an eighth of it at most waits in batches) */
     s->ahead_room = limit && limit / 8 < AHEAD_BYTES ? limit / 8 : AHEAD_BYTES;
     s->head_room = s->ahead_room < HEAD_BYTES ? s->ahead_room : HEAD_BYTES;
-    s->src.block = aiq_xmalloc(STREAM_BLOCK); /* block_size is at most this */
-    if (s->opts.block_size > STREAM_BLOCK)
-        s->opts.block_size = STREAM_BLOCK;
+    s->src.block = aiq_xmalloc(JL_SOURCE_BLOCK); /* block_size is at most this */
+    if (s->opts.block_size > JL_SOURCE_BLOCK)
+        s->opts.block_size = JL_SOURCE_BLOCK;
     aiq_sb_init(&s->src.pending);
     jl_rows_init(&s->columns);
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
@@ -623,7 +443,7 @@ static void close_file(AiqJsonlStream *s)
     if (s->map)
         jl_unmap_file(s->map, s->map_len);
     s->map = NULL;
-    source_close(&s->src);
+    jl_source_close(&s->src);
 }
 
 void aiq_jsonl_close(AiqJsonlStream *s)
@@ -657,7 +477,7 @@ void aiq_jsonl_close(AiqJsonlStream *s)
     }
     close_file(s);
     aiq_table_free(s->whole);
-    source_free(&s->src);
+    jl_source_free(&s->src);
     aiq_xfree(s);
 }
 
@@ -752,7 +572,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
                 s->map_pos = (size_t)s->src.range_start;
             return true;
         }
-        ssize_t r = s->map ? 0 : read_head(&s->src, err);
+        ssize_t r = s->map ? 0 : jl_source_read_head(&s->src, err);
         if (r > 0)
             jl_count_read(&s->opts, 0, r, 0);
         if (r < 0 || (!s->map && !jl_check_format((const unsigned char *)s->src.block, (size_t)r, s->src.path, err)))
@@ -766,7 +586,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             aiq_sb_append(&s->src.pending, s->src.block, (size_t)r);
         } else {
             s->src.zin = (JlInput){s->src.block, (size_t)r, 0};
-            if (!decode_some(&s->src, &s->src.pending, err))
+            if (!jl_source_decode(&s->src, &s->src.pending, err))
                 return false;
         }
         /* look at the first line after any blanks, as parse_text does: JSON
@@ -783,7 +603,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             }
         } else {
             while ((whole = jl_whole_value(s->src.pending.data, s->src.pending.len, s->src.eof, &bom, &searched)) < 0)
-                if (!fill(&s->src, &s->opts, &s->src.pending, err))
+                if (!jl_source_fill(&s->src, &s->opts, &s->src.pending, err))
                     return false;
             if (!whole && bom) {
                 memmove(s->src.pending.data, s->src.pending.data + 3, s->src.pending.len - 3);
@@ -800,7 +620,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
         if (s->opts.reads) /* (nothing can be appended to a single value) */
             s->opts.reads[s->range] = (AiqFileRead){0};
         while (!s->map && !s->src.eof) /* a single JSON value: read it all */
-            if (!fill(&s->src, &s->opts, &s->src.pending, err))
+            if (!jl_source_fill(&s->src, &s->opts, &s->src.pending, err))
                 return false;
         Rows rows;
         jl_rows_init(&rows);
@@ -937,12 +757,12 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     if (file_task_fits(s)) { /* the worker reads the rest of the file */
         c->src = aiq_xmalloc(sizeof *c->src);
         *c->src = s->src;
-        s->src = (Source){.fd = -1, .block = aiq_xmalloc(STREAM_BLOCK)};
+        s->src = (JlSource){.fd = -1, .block = aiq_xmalloc(JL_SOURCE_BLOCK)};
         aiq_sb_init(&s->src.pending);
         c->last_of_file = true;
         return true;
     }
-    if (!cut_lines(&s->src, &s->opts, want, c, err))
+    if (!cut_into(&s->src, &s->opts, want, c, err))
         return false;
     if (c->last_of_file)
         close_file(s);
