@@ -75,6 +75,30 @@ for j in 2 4; do
   expect_rc 0 "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/d" -o tsv -q 'B | take 3 | project a'
   expect_out "$(printf 'a\n1\n2\n3')"
 done
+# the REPL keeps the columns it read from the files (a second query over
+# them comes from memory, beside a column it lacks): its answers are the
+# command line's, at -j 1 and 2
+if command -v script >/dev/null; then
+  cat > "$T/queries" <<'Q'
+B | summarize n = count(), t = sum(a) by code | order by code asc
+B | summarize n = count(), t = sum(a) by code | order by code asc
+B | where code == "3" | project a, s | order by a desc | take 4
+Q
+  for j in 1 2; do
+    i=0
+    while IFS= read -r q; do
+      i=$((i + 1))
+      "$AIQ" -j $j --schema "$T/s.kql" -t B="$T/d" -o csv -q "$q" > "$T/cli_$i.csv" 2>/dev/null || die "CLI: $q"
+    done < "$T/queries"
+    { printf '.format csv\n'; i=0
+      while IFS= read -r q; do i=$((i + 1)); printf '.once %s/repl_%s.csv\n%s\n\n' "$T" $i "$q"; done < "$T/queries"
+      printf '.quit\n'; } | timeout 60 script -qec "$AIQ -j $j --schema $T/s.kql -t B=$T/d" /dev/null > "$T/out" 2>&1 ||
+      die "the REPL did not exit cleanly: $(tail -5 "$T/out")"
+    for k in 1 2 3; do
+      cmp -s "$T/cli_$k.csv" "$T/repl_$k.csv" || die "REPL -j $j, query $k: $(cat "$T/repl_$k.csv" 2>&1) :: CLI: $(cat "$T/cli_$k.csv")"
+    done
+  done
+fi
 # a corrupt file among the others: the error names it at every -j
 head -c 40000 "$T/d/part2.jsonl.gz" > "$T/cut.gz" && mv "$T/cut.gz" "$T/d/part2.jsonl.gz"
 for j in 1 2 4; do
