@@ -329,6 +329,12 @@ static AiqVector *eval_chain(AiqEvalCtx *ctx, const AiqExpr *e, const AiqChunk *
     for (int j = 0; j <= low && !v; j++)
         if ((v = memo_get(ctx, spine[j], in)))
             low = j;
+    /* tolong(d["key"]) and the like at the chain's foot read the reader's
+     * cells, as eval_call would (the key vector is then never made) */
+    if (!v && low >= 1 && (v = convert_cells(ctx, spine[low - 1], in))) {
+        memo_put(ctx, spine[low - 1], in, v);
+        low--;
+    }
     if (!v && !(v = eval_call(ctx, spine[low], in, NULL)))
         return NULL;
     bool reuse = ctx->stepping == 0 && ctx->cur_arena == 0;

@@ -19,6 +19,7 @@
 #include "exec/op.h"
 #include "func/eval_ctx.h"
 #include "func/registry.h"
+#include "io/jsonl.h"
 #include "util/arena.h"
 #include "util/mem.h"
 
@@ -548,8 +549,67 @@ static void test_sort(void)
                 check_sort(sizes[s], kind, sel);
 }
 
+/* ---- conversions of d["key"] read the reader's cells --------------------------- */
+
+/* tolong(P["k"]) and tostring(P["k"]) over a batch whose reader kept P's
+ * key k as cells: the values of the conversions of dynamic values, and the
+ * cells still there afterwards (no dynamic value was made for the key
+ * vector: a chain's foot once bypassed that path, 25% of a token sum). */
+static void test_key_cells_converted(void)
+{
+    static const char text[] = "{\"P\":{\"k\":\"12\"}}\n{\"P\":{\"k\":7}}\n{\"P\":{\"k\":null}}\n"
+                               "{\"P\":{}}\n{\"P\":{\"k\":\"x\"}}\n{\"P\":{\"k\":true}}\n";
+    static AiqColumn cols[] = {{"P", AIQ_TYPE_DYNAMIC}};
+    static const char *const keys[] = {"k"};
+    static const AiqColumnKeys ck[] = {{.n = 1, .keys = keys, .key_vectors = true, .vectors_only = true}};
+    AiqArena arena;
+    aiq_arena_init(&arena, 0);
+    AiqError err = {0};
+    AiqCatalogTable ct = {.name = "T", .declared = true, .schema = {1, cols}};
+    AiqReadOptions opts = {.scan = &(AiqScanSpec){.ncols = 1, .keys = ck}};
+    AiqTable *t = aiq_jsonl_load_buffer(&ct, "f", text, sizeof text - 1, &opts, &arena, &err);
+    CHECK(t && t->nx == 1 && t->xcells && t->xcells[0]);
+    if (!t || t->nx != 1 || !t->xcells || !t->xcells[0]) {
+        aiq_table_free(t);
+        aiq_arena_free(&arena);
+        return;
+    }
+    AiqChunk c;
+    AiqVector vecs[2];
+    AiqVector *ptrs[2];
+    aiq_table_view(t, 0, (uint32_t)t->nrows, &c, vecs, ptrs);
+    AiqExpr p = {.kind = AIQ_E_COLUMN, .type = AIQ_TYPE_DYNAMIC, .col = 0};
+    AiqExpr k = {.kind = AIQ_E_CONST, .type = AIQ_TYPE_STRING, .value = {.type = AIQ_TYPE_STRING, .str = {"k", 1}}};
+    AiqExpr *index_args[2] = {&p, &k};
+    AiqExpr index = call_of(AIQ_FN_INDEX, AIQ_TYPE_DYNAMIC, 2);
+    index.args = index_args;
+    AiqExpr *conv_args[1] = {&index};
+    AiqExpr to_long = call_of(AIQ_FN_TOLONG, AIQ_TYPE_LONG, 1), to_string = call_of(AIQ_FN_TOSTRING, AIQ_TYPE_STRING, 1);
+    to_long.args = to_string.args = conv_args;
+    AiqEvalCtx ctx;
+    aiq_eval_init(&ctx, &err, 0);
+    AiqVector *l = aiq_eval(&ctx, &to_long, &c), *s = aiq_eval(&ctx, &to_string, &c);
+    CHECK(l && s);
+    if (l && s) {
+        static const int64_t longs[] = {12, 7, 0, 0, 0, 1};
+        static const bool null_long[] = {false, false, true, true, true, false};
+        static const char *const strs[] = {"12", "7", "", "", "x", "true"};
+        for (int i = 0; i < 6; i++) {
+            CHECK(aiq_vec_is_null(l, (uint32_t)i) == null_long[i]);
+            if (!null_long[i])
+                CHECK_EQ_I64(l->data.i64[i], longs[i]);
+            CHECK(s->data.str[i].len == strlen(strs[i]) && memcmp(s->data.str[i].ptr, strs[i], s->data.str[i].len) == 0);
+        }
+    }
+    CHECK(t->xcells && t->xcells[0] != NULL); /* the key vector was never built */
+    aiq_eval_free(&ctx);
+    aiq_table_free(t);
+    aiq_arena_free(&arena);
+}
+
 void test_vector_edges(void)
 {
+    test_key_cells_converted();
     test_append_chunk();
     test_compare_kernels();
     test_null_propagation();
