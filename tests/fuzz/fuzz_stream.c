@@ -7,7 +7,9 @@
  * everywhere too) and the number of parsing threads (1 to 3); 'Z' as the
  * second compresses the rest with zstd, 'G' with gzip (zlib), so frames and
  * members are cut everywhere as well. The schema inferred by a first pass
- * over the file (aiq_jsonl_infer_schema) must equal the whole load's.
+ * over the file (aiq_jsonl_infer_schema) must equal the whole load's; the
+ * file named twice must give its rows twice (several compressed files
+ * decode on workers of their own).
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -39,6 +41,37 @@ static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t 
     case AIQ_TYPE_DYNAMIC: return json_equal(((json_t **)x->data)[ra], ((json_t **)y->data)[rb]);
     default: return ((int64_t *)x->data)[ra] == ((int64_t *)y->data)[rb];
     }
+}
+
+/* The file named twice, a table of two files: the whole load's rows twice,
+ * in order. Compressed and with two threads or more, each file is a file
+ * task (a worker decodes, cuts and parses it whole, batches handed out as
+ * they come): its pieces must be cut as the caller cuts them. */
+static void check_two_files(const AiqCatalogTable *one, const AiqReadOptions *base, const AiqTable *whole, char *path)
+{
+    char *paths[2] = {path, path};
+    AiqCatalogTable t = *one;
+    t.paths = paths;
+    t.npaths = 2;
+    AiqReadOptions opts = *base;
+    opts.reads = NULL;
+    AiqError err = {0};
+    AiqJsonlStream *st = aiq_jsonl_open(&t, &opts, &err);
+    int64_t row = 0;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(st, &err))) {
+        for (int64_t r = 0; r < batch->nrows; r++, row++) {
+            if (row >= 2 * whole->nrows)
+                abort();
+            for (int c = 0; c < 4; c++)
+                if (!same_cell(batch, r, whole, row % whole->nrows, c))
+                    abort();
+        }
+        aiq_table_free(batch);
+    }
+    if (err.code != AIQ_OK || row != 2 * whole->nrows)
+        abort();
+    aiq_jsonl_close(st);
 }
 
 /* The same lines read as two ranges of the file, cut after a line end
@@ -194,6 +227,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     aiq_jsonl_close(st);
     if (whole && read_whole.appendable)
         check_ranges(&t, &opts, whole, body, len, &read_whole, data[size - 1]);
+    if (whole)
+        check_two_files(&t, &opts, whole, path);
     /* schema inference by a pass over the file must match the whole load */
     AiqCatalogTable u1 = {.name = "U", .paths = paths, .npaths = 1}, u2 = u1;
     AiqError eu1 = {0}, eu2 = {0};
