@@ -223,14 +223,14 @@ static size_t held_bytes(const AiqTable *t)
  * decode ahead in bounded memory (a count's batches hold no columns, so it
  * runs ahead as far as it likes; a p95's hold a few files ahead). False:
  * the stream is closing. */
-static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t)
+static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
 {
     size_t bytes = held_bytes(t);
     pthread_mutex_lock(&s->mu);
     chunk_push(c, t);
     c->held += bytes;
     s->held += bytes;
-    if (s->taker_waits && c->seq == s->seq_take)
+    if (s->taker_waits && c->seq == s->seq_take && !last) /* (the chunk's end wakes it for the last) */
         pthread_cond_broadcast(&s->done);
     while (!s->stop && (c->seq == s->seq_take ? c->held > s->head_room : s->held > s->ahead_room)) {
         s->pushers_wait++;
@@ -247,7 +247,7 @@ static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t)
  * only the chunk and read-only state (a file task's batches go out under
  * the lock). */
 static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixed, const char *text, size_t len,
-                        int64_t *lineno)
+                        int64_t *lineno, bool ends_chunk)
 {
     size_t pos = 0;
     bool ok = true;
@@ -267,7 +267,7 @@ static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixe
             if (!t)
                 ok = false;
             else if (s->nworkers)
-                ok = task_push(s, c, t);
+                ok = task_push(s, c, t, ends_chunk && pos >= len);
             else
                 chunk_push(c, t);
         }
@@ -321,7 +321,7 @@ static void parse_chunk(AiqJsonlStream *s, Chunk *c)
     const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
     size_t len = c->view ? c->view_len : c->text.len - c->text_off;
     int64_t lineno = c->line0;
-    bool ok = parse_lines(s, c, &rows, &fixed, text, len, &lineno);
+    bool ok = parse_lines(s, c, &rows, &fixed, text, len, &lineno, true);
     c->nlines = lineno - c->line0;
     if (c->view && jl_map_faulted()) { /* what was read past the file's end was zeros: what is left goes */
         ok = false;
@@ -363,7 +363,7 @@ static void run_file_task(AiqJsonlStream *s, Chunk *c)
             c->head_len = len < sizeof c->head ? len : sizeof c->head;
             memcpy(c->head, text, c->head_len);
         }
-        ok = parse_lines(s, c, &rows, &fixed, text, len, &lineno);
+        ok = parse_lines(s, c, &rows, &fixed, text, len, &lineno, last);
     }
     c->last_of_file = true;
     c->nlines = lineno;
