@@ -96,9 +96,12 @@ for exp in tests/golden/queries/*.expected; do
     bad "queries/$name.kql differs from the oracle: $out $(head -3 "$TMP/$name.err")"; fi
 done
 
-# 6. command-line behaviour
+# 6. command-line behaviour (a test that hangs -- a deadlock -- fails after
+#    15 minutes, sanitizers included, instead of holding the suite)
 for t in tests/cli/*.sh; do
-  if out=$(sh "$t" 2>&1); then ok; else bad "$t
+  if out=$(timeout -k 10 "${AIQ_TEST_TIMEOUT:-900}" sh "$t" 2>&1); then ok; else
+    rc=$?; [ $rc -eq 124 ] && out="timed out after ${AIQ_TEST_TIMEOUT:-900} s
+$out"; bad "$t
 $out"; fi
 done
 

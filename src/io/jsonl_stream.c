@@ -230,7 +230,8 @@ static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
     chunk_push(c, t);
     c->held += bytes;
     s->held += bytes;
-    if (s->taker_waits && c->seq == s->seq_take && !last) /* (the chunk's end wakes it for the last) */
+    bool head = c->seq == s->seq_take, over = head ? c->held > s->head_room : s->held > s->ahead_room;
+    if (s->taker_waits && head && (!last || over)) /* (the chunk's end wakes it for the last, unless it waits) */
         pthread_cond_broadcast(&s->done);
     while (!s->stop && (c->seq == s->seq_take ? c->held > s->head_room : s->held > s->ahead_room)) {
         s->pushers_wait++;
