@@ -68,7 +68,8 @@ typedef struct Chunk {
     int range;           /* the range (or file) it is from, for opts.reads */
     int64_t file_line0;  /* first_of_file: the lines of the file before the range */
     int64_t used;        /* last_of_file: the byte after the range's last whole line */
-    AiqTable **tables;   /* the batches, in order */
+    AiqTable **tables;   /* the batches, in order (with workers, each handed out as it is
+                            built: tables, ntables, taken and held are under the stream's lock) */
     int ntables, captables, taken;
     FileStats fs;
     Misfits mf;
@@ -76,8 +77,7 @@ typedef struct Chunk {
     bool broken;         /* err: a row did not fit the guessed schema verified */
     Rows *seen;          /* schema inference: the chunk's columns, in order, and their kinds */
     /* a file task: the rest of a compressed file, which a worker decodes,
-     * cuts and parses itself, handing its batches out as they come (under
-     * the stream's lock: tables, ntables, taken, held) */
+     * cuts and parses itself (run_file_task) */
     JlSource *src;
     int64_t seq;         /* its place in the ring's order */
     size_t held;         /* bytes of its batches not yet taken */
@@ -115,7 +115,7 @@ struct AiqJsonlStream {
     pthread_t *workers;
     pthread_mutex_t mu;
     pthread_cond_t work, done;
-    pthread_cond_t room; /* a file task may hold more batches */
+    pthread_cond_t room; /* a worker waiting for room may hand out more batches */
     size_t held;        /* bytes of the batches in chunks being parsed, not yet taken */
     bool taker_waits;   /* the consumer waits for a batch (done) */
     int pushers_wait;   /* workers waiting for room */
