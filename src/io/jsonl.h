@@ -41,6 +41,13 @@ typedef struct AiqFileRead {
     bool appendable; /* plain JSON lines: more lines may be read from used on */
 } AiqFileRead;
 
+/* The chunk size (AiqReadOptions.chunk_size) of the streams whose batches
+ * the REPL keeps, and of every stream that reads beside its cache (cut
+ * alike, so parts line up): each column of a chunk is built and kept, so
+ * smaller chunks than a mapped file's 2 MB hold less at once (under
+ * --max-memory 24M the REPL's test sometimes ran out with 2 MB). */
+enum { AIQ_KEEP_CHUNK_BYTES = 512 << 10 };
+
 typedef struct AiqReadOptions {
     bool strict;   /* a malformed line is an error (AIQ_ERR_IO, exit 2) */
     FILE *warn;    /* where skipped-line and misfit reports go (NULL: nowhere) */

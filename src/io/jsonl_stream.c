@@ -38,7 +38,7 @@
  * for the chunk being taken, AHEAD_BYTES for the others together).
  */
 
-#define CHUNK_BYTES (512 << 10) /* text read (and decoded): copied, so memory */
+#define CHUNK_BYTES AIQ_KEEP_CHUNK_BYTES /* text read (and decoded): copied, so memory */
 /* a view of a mapped file: no copy, and two workers fault in pages of one
  * page table less often (count -j2 0.105 -> 0.094 s against 512 KB) */
 #define MAP_CHUNK_BYTES (2 << 20)

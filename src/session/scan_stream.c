@@ -475,6 +475,7 @@ AiqSessionStream *aiq_session_stream_open(AiqSession *s, AiqCatalogTable *t, con
     } else if (!bc->complete) {
         opts.reads = st->reads = aiq_xcalloc((size_t)t->npaths + 1, sizeof *st->reads);
     }
+    opts.chunk_size = AIQ_KEEP_CHUNK_BYTES;
     st->js = aiq_jsonl_open(t, &opts, err);
     return st;
 }

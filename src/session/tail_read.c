@@ -259,7 +259,7 @@ bool aiq_session_read_tails(AiqSession *s, AiqCatalogTable *t, AiqCachedTable *c
     bc->ntails = 0;
     AiqError err = {0};
     AiqReadOptions opts = {.strict = s->opts.strict, .threads = aiq_session_threads(s), .ranges = tails,
-                           .nranges = ntails};
+                           .nranges = ntails, .chunk_size = AIQ_KEEP_CHUNK_BYTES};
     bool fits = true;
     if (t->inferred) /* the new rows' types against the old ones' */
         aiq_jsonl_rows_fit_schema(t, &opts, &fits, &err);
