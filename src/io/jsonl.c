@@ -61,7 +61,7 @@ static bool read_fd(int fd, const char *path, AiqStrBuf *out, const AiqReadOptio
         jl_count_read(opts, 0, r, 0);
         if (aiq_interrupt_pending()) { /* (a pipe or a slow disk: Ctrl-C acts between blocks) */
             aiq_xfree(block);
-            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+            return jl_cancelled_error(err, path);
         }
     }
     aiq_xfree(block);
@@ -328,6 +328,11 @@ static void rows_push_object(Rows *r, json_t *obj, int64_t line, bool marked)
 }
 
 
+bool jl_cancelled_error(AiqError *err, const char *path)
+{
+    return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+}
+
 bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason)
 {
     return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s:%lld: malformed line (--strict): %s", path, (long long)line, reason);
@@ -425,7 +430,7 @@ static bool reading_may_go_on(int64_t line, const char *path, AiqError *err)
     if (aiq_mem_exceeded())
         return aiq_error_set(err, AIQ_ERR_LIMIT, -1, 1, "%s: memory limit (--max-memory) reached while reading", path);
     if (aiq_interrupt_pending())
-        return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", path);
+        return jl_cancelled_error(err, path);
     return true;
 }
 

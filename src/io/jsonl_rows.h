@@ -262,6 +262,8 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
                              AiqArena *schema_arena, Misfits *mf, AiqError *err);
 /* The error of a malformed line under --strict (exit 2). */
 bool jl_strict_error(AiqError *err, const char *path, int64_t line, const char *reason);
+/* The error of a read stopped by Ctrl-C; returns false. */
+bool jl_cancelled_error(AiqError *err, const char *path);
 /* A file that had lines but not one JSON object is not logs: false with
  * the error (exit 2) that says what head[0..n), its first decoded bytes,
  * looks like. */

@@ -12,6 +12,12 @@
 #include "io/jsonl_rows.h"
 #include "util/mem.h"
 
+void jl_source_init(JlSource *src)
+{
+    *src = (JlSource){.fd = -1, .block = aiq_xmalloc(JL_SOURCE_BLOCK)};
+    aiq_sb_init(&src->pending);
+}
+
 void jl_source_close(JlSource *src)
 {
     if (src->fd > 0)

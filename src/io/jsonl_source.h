@@ -43,6 +43,8 @@ typedef struct JlCut {
     int64_t used;       /* last: the byte after the last whole line */
 } JlCut;
 
+/* A source with no file open, and its block and buffer. */
+void jl_source_init(JlSource *src);
 /* Closes the file, frees the decoder and forgets the bytes not cut. */
 void jl_source_close(JlSource *src);
 /* jl_source_close, and frees the block and the buffer. */

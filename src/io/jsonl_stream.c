@@ -47,7 +47,6 @@
 #define AHEAD_BYTES (32 << 20) /* batches the chunks after the one taken may hold, together */
 #define HEAD_BYTES (4 << 20)   /* and the one taken (its consumer may be slower than it) */
 
-
 typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
 
 typedef struct Chunk {
@@ -215,25 +214,31 @@ static size_t held_bytes(const AiqTable *t)
     return n;
 }
 
+/* Whether c's batches not yet taken are over their budget (under the
+ * lock): more than HEAD_BYTES for the chunk being taken, more than
+ * AHEAD_BYTES for those after it, together. */
+static bool over_budget(const AiqJsonlStream *s, const Chunk *c)
+{
+    return c->seq == s->seq_take ? c->held > s->head_room : s->held > s->ahead_room;
+}
+
 /* A worker's batch is handed out at once (the caller waits for it only
- * when it is the next to take: a wake-up a batch cost 5-20%). The chunks
- * after the one being taken then wait while their batches not yet taken
- * hold more than AHEAD_BYTES together, the one being taken while it holds
- * more than HEAD_BYTES (each at most an eighth of --max-memory): files
- * decode ahead in bounded memory (a count's batches hold no columns, so it
- * runs ahead as far as it likes; a p95's hold a few files ahead). False:
- * the stream is closing. */
-static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
+ * when it is the next to take: a wake-up a batch cost 5-20%). The worker
+ * then waits while its chunk is over budget (each budget at most an
+ * eighth of --max-memory): files decode ahead in bounded memory (a count's
+ * batches hold no columns, so it runs ahead as far as it likes; a p95's
+ * hold a few files ahead). last: the chunk's last batch, whose end wakes
+ * the caller anyway. False: the stream is closing. */
+static bool hand_out(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
 {
     size_t bytes = held_bytes(t);
     pthread_mutex_lock(&s->mu);
     chunk_push(c, t);
     c->held += bytes;
     s->held += bytes;
-    bool head = c->seq == s->seq_take, over = head ? c->held > s->head_room : s->held > s->ahead_room;
-    if (s->taker_waits && head && (!last || over)) /* (the chunk's end wakes it for the last, unless it waits) */
-        pthread_cond_broadcast(&s->done);
-    while (!s->stop && (c->seq == s->seq_take ? c->held > s->head_room : s->held > s->ahead_room)) {
+    if (s->taker_waits && c->seq == s->seq_take && (!last || over_budget(s, c)))
+        pthread_cond_broadcast(&s->done); /* (a last batch over budget: its worker waits before the end) */
+    while (!s->stop && over_budget(s, c)) {
         s->pushers_wait++;
         pthread_cond_wait(&s->room, &s->mu);
         s->pushers_wait--;
@@ -244,9 +249,9 @@ static bool task_push(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
 }
 
 /* Parses lines text[0..len) into c's batches of at most AIQ_VECTOR_SIZE
- * rows, numbering them on from *lineno. Runs on a worker thread: touches
- * only the chunk and read-only state (a file task's batches go out under
- * the lock). */
+ * rows, numbering them on from *lineno; ends_chunk: they are the chunk's
+ * last. Runs on a worker thread (or the caller alone): touches only the
+ * chunk and read-only state (workers hand batches out under the lock). */
 static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixed, const char *text, size_t len,
                         int64_t *lineno, bool ends_chunk)
 {
@@ -268,7 +273,7 @@ static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixe
             if (!t)
                 ok = false;
             else if (s->nworkers)
-                ok = task_push(s, c, t, ends_chunk && pos >= len);
+                ok = hand_out(s, c, t, ends_chunk && pos >= len);
             else
                 chunk_push(c, t);
         }
@@ -352,7 +357,7 @@ static void run_file_task(AiqJsonlStream *s, Chunk *c)
         bool stop = s->stop;
         pthread_mutex_unlock(&s->mu);
         if (stop || aiq_interrupt_pending()) {
-            ok = aiq_error_set(&c->err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", c->path);
+            ok = jl_cancelled_error(&c->err, c->path);
             break;
         }
         if (!(ok = cut_into(c->src, &s->opts, want, c, &c->err)))
@@ -404,15 +409,13 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     AiqJsonlStream *s = aiq_xcalloc(1, sizeof *s);
     s->t = t;
     s->opts = *opts;
-    s->src.fd = -1;
+    jl_source_init(&s->src);
     s->table_bytes = -1;
     size_t limit = aiq_mem_limit(); /* (an eighth of it at most waits in batches) */
     s->ahead_room = limit && limit / 8 < AHEAD_BYTES ? limit / 8 : AHEAD_BYTES;
     s->head_room = s->ahead_room < HEAD_BYTES ? s->ahead_room : HEAD_BYTES;
-    s->src.block = aiq_xmalloc(JL_SOURCE_BLOCK); /* block_size is at most this */
-    if (s->opts.block_size > JL_SOURCE_BLOCK)
+    if (s->opts.block_size > JL_SOURCE_BLOCK) /* (the source's block holds one read) */
         s->opts.block_size = JL_SOURCE_BLOCK;
-    aiq_sb_init(&s->src.pending);
     jl_rows_init(&s->columns);
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
     s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
@@ -624,9 +627,7 @@ static bool open_next(AiqJsonlStream *s, AiqError *err)
             if (!jl_source_fill(&s->src, &s->opts, &s->src.pending, err))
                 return false;
         Rows rows;
-        jl_rows_init(&rows);
-        jl_want_declared(&rows, s->t, &s->opts);
-        rows.kinds_only = s->infer;
+        rows_begin(s, &rows);
         FileStats fs = {0};
         const char *text = s->map ? s->map : s->src.pending.data ? s->src.pending.data : "";
         size_t len = s->map ? s->map_len : s->src.pending.len;
@@ -758,8 +759,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     if (file_task_fits(s)) { /* the worker reads the rest of the file */
         c->src = aiq_xmalloc(sizeof *c->src);
         *c->src = s->src;
-        s->src = (JlSource){.fd = -1, .block = aiq_xmalloc(JL_SOURCE_BLOCK)};
-        aiq_sb_init(&s->src.pending);
+        jl_source_init(&s->src);
         c->last_of_file = true;
         return true;
     }
@@ -923,7 +923,7 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
             s->seq_take++;
         }
         if (aiq_interrupt_pending())
-            return aiq_error_set(err, AIQ_ERR_RUNTIME, -1, 1, "%s: reading cancelled", s->src.path ? s->src.path : s->t->name), NULL;
+            return jl_cancelled_error(err, s->src.path ? s->src.path : s->t->name), NULL;
     }
 }
 

@@ -618,7 +618,10 @@ size_t aiq_datetime_format_full(int64_t ticks, char *buf)
 {
     int64_t frac = (ticks % AIQ_TICKS_PER_SECOND + AIQ_TICKS_PER_SECOND) % AIQ_TICKS_PER_SECOND;
     size_t n = aiq_datetime_format(ticks - frac, buf) - 1; /* the whole seconds, without 'Z' */
-    return n + (size_t)snprintf(buf + n, 40 - n, ".%07lldZ", (long long)frac);
+    buf[n] = '.';
+    put_digits(buf + n + 1, (unsigned)frac, 7);
+    memcpy(buf + n + 8, "Z", 2);
+    return n + 9;
 }
 
 size_t aiq_timespan_format(int64_t ticks, char *buf)
