@@ -60,12 +60,6 @@ static bool same_schema(const AiqSchema *a, const AiqSchema *b)
     return true;
 }
 
-void aiq_session_guesses_run_again(AiqSession *s)
-{
-    for (int i = 0; i < s->catalog.ntables; i++) /* (a row that broke a guess still did) */
-        s->catalog.tables[i].guess_partly = s->catalog.tables[i].guess_short = false;
-}
-
 /* Whether the run's answer stands on t's guess: every stream of it read
  * to its end without a misfit, verifying the columns its scan reads. (A
  * scan is opened when its operator is built, before anything runs, so a

@@ -343,15 +343,11 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     uint64_t *stamps = aiq_session_stamps(s);
     AiqProgressLine *line = aiq_progress_line_start(s, NULL);
     AiqTable *result = aiq_exec_plan(plan, &source, o->now, err, &stats);
-    if (!result && aiq_session_retry_read(s, stamps, err)) {
-        aiq_session_guesses_run_again(s);
+    if (!result && aiq_session_retry_read(s, stamps, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);
-    }
     /* the REPL's cache gives way to a query that needs the memory */
-    if (!result && aiq_session_shed_cache(s, err)) {
-        aiq_session_guesses_run_again(s);
+    if (!result && aiq_session_shed_cache(s, err))
         result = aiq_exec_plan(plan, &source, o->now, err, &stats);
-    }
     /* types guessed from the first rows that the rows did not bear out
      * (or that a query reading only some rows left unproven): the types
      * of every row, and the query again with them when they differ */

@@ -53,6 +53,7 @@ struct AiqSessionStream {
     bool verify_part;    /* only the types of the columns the scan reads (verify_kinds) */
     uint8_t *fits;       /* with verify_part: the kinds the reader verifies */
     bool ended;          /* read to its end without an error */
+    bool failed;         /* stopped by an error: its run gives no answer (or is made again) */
     bool caching;        /* still keeping what it reads (false once the budget is spent) */
 };
 
@@ -265,6 +266,7 @@ static void guess_outcome(AiqSessionStream *st, const AiqError *err)
 {
     AiqCatalogTable *t = st->t;
     st->ended = err->code == AIQ_OK;
+    st->failed = !st->ended;
     if (!t->guessed || !st->verifying)
         return;
     if (err->code == AIQ_OK && st->verify_part) {
@@ -332,6 +334,7 @@ static const uint8_t *verify_kinds(AiqSessionStream *st, const AiqScanSpec *spec
 static AiqTable *changed_error(AiqSessionStream *st, AiqError *err)
 {
     aiq_error_set(err, AIQ_ERR_IO, -1, 1, "the files of %s changed while they were read", st->t->name);
+    st->failed = true;
     return NULL;
 }
 
@@ -383,8 +386,13 @@ void aiq_session_stream_close(AiqSessionStream *st)
 {
     if (!st)
         return;
-    if (st->verifying && !st->ended && st->t->guessed)
-        st->t->guess_short = true; /* (what it did not read proves nothing) */
+    /* what it did not read proves nothing; a stream stopped by an error
+     * proves nothing either, but its run gave no answer, or is made again
+     * with fresh streams (files changed while they were read): marking the
+     * guess would send the answer of that run to a first pass for nothing,
+     * which could see the files changed once more */
+    if (st->verifying && !st->ended && !st->failed && st->t->guessed)
+        st->t->guess_short = true;
     aiq_table_free(st->last);
     st->last = NULL;
     unshow(st);

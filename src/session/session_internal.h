@@ -241,10 +241,6 @@ bool aiq_session_guess_types(AiqSession *s, AiqCatalogTable *t);
 bool aiq_session_settle_guesses(AiqSession *s, bool answered, AiqError *err);
 /* Whether any table's schema is a guess. */
 bool aiq_session_has_guesses(const AiqSession *s);
-/* A run is made again (its files changed while it read them, or the cache
- * gave way): what its streams did to the guesses (read partly to the end,
- * stopped short) no longer counts. */
-void aiq_session_guesses_run_again(AiqSession *s);
 
 /* ---- spool.c: stdin and pipes read twice ---------------------------------- */
 
