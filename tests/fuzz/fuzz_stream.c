@@ -43,6 +43,29 @@ static bool same_cell(const AiqTable *a, int64_t ra, const AiqTable *b, int64_t 
     }
 }
 
+/* Streams t with opts and requires the rows of whole, copies times over
+ * in order (aborts on any other row); returns whether the stream ended
+ * without an error, having given them all. */
+static bool streams_whole(AiqCatalogTable *t, const AiqReadOptions *opts, const AiqTable *whole, int copies)
+{
+    AiqError err = {0};
+    AiqJsonlStream *st = aiq_jsonl_open(t, opts, &err);
+    int64_t row = 0;
+    AiqTable *batch;
+    while ((batch = aiq_jsonl_next(st, &err))) {
+        for (int64_t r = 0; r < batch->nrows; r++, row++) {
+            if (row >= copies * whole->nrows)
+                abort();
+            for (int c = 0; c < 4; c++)
+                if (!same_cell(batch, r, whole, row % whole->nrows, c))
+                    abort();
+        }
+        aiq_table_free(batch);
+    }
+    aiq_jsonl_close(st);
+    return err.code == AIQ_OK && row == copies * whole->nrows;
+}
+
 /* The file named twice, a table of two files: the whole load's rows twice,
  * in order. Compressed and with two threads or more, each file is a file
  * task (a worker decodes, cuts and parses it whole, batches handed out as
@@ -55,23 +78,8 @@ static void check_two_files(const AiqCatalogTable *one, const AiqReadOptions *ba
     t.npaths = 2;
     AiqReadOptions opts = *base;
     opts.reads = NULL;
-    AiqError err = {0};
-    AiqJsonlStream *st = aiq_jsonl_open(&t, &opts, &err);
-    int64_t row = 0;
-    AiqTable *batch;
-    while ((batch = aiq_jsonl_next(st, &err))) {
-        for (int64_t r = 0; r < batch->nrows; r++, row++) {
-            if (row >= 2 * whole->nrows)
-                abort();
-            for (int c = 0; c < 4; c++)
-                if (!same_cell(batch, r, whole, row % whole->nrows, c))
-                    abort();
-        }
-        aiq_table_free(batch);
-    }
-    if (err.code != AIQ_OK || row != 2 * whole->nrows)
+    if (!streams_whole(&t, &opts, whole, 2))
         abort();
-    aiq_jsonl_close(st);
 }
 
 /* The same lines read as two ranges of the file, cut after a line end
@@ -92,22 +100,7 @@ static void check_ranges(AiqCatalogTable *t, const AiqReadOptions *base, const A
     opts.ranges = ranges;
     opts.nranges = 2;
     opts.reads = reads;
-    AiqError err = {0};
-    AiqJsonlStream *st = aiq_jsonl_open(t, &opts, &err);
-    int64_t row = 0;
-    AiqTable *batch;
-    while ((batch = aiq_jsonl_next(st, &err))) {
-        for (int64_t r = 0; r < batch->nrows; r++, row++) {
-            if (row >= whole->nrows)
-                abort();
-            for (int c = 0; c < 4; c++)
-                if (!same_cell(batch, r, whole, row, c))
-                    abort();
-        }
-        aiq_table_free(batch);
-    }
-    aiq_jsonl_close(st);
-    if (err.code != AIQ_OK || row != whole->nrows || reads[0].used != split || reads[1].used != read_whole->used ||
+    if (!streams_whole(t, &opts, whole, 1) || reads[0].used != split || reads[1].used != read_whole->used ||
         reads[1].lines != read_whole->lines)
         abort();
 }
