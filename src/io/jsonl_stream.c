@@ -33,9 +33,10 @@
  * file task: a worker decodes, cuts and parses it whole (decoding is its
  * cost, and one thread decodes one file), the same chunks as the caller
  * would cut, so the same batches.
- * Memory stays bounded: at most RING_PER_THREAD chunks per worker are in
- * flight, and the batches built but not yet taken are bounded (HEAD_BYTES
- * for the chunk being taken, AHEAD_BYTES for the others together).
+ * Memory stays bounded: at most RING_PER_THREAD chunks per worker, and
+ * RING_SLACK more, are in flight, and the batches built but not yet taken
+ * are bounded (HEAD_BYTES for the chunk being taken, AHEAD_BYTES for the
+ * others together).
  */
 
 #define CHUNK_BYTES AIQ_KEEP_CHUNK_BYTES /* text read (and decoded): copied, so memory */
@@ -44,6 +45,14 @@
 #define MAP_CHUNK_BYTES (2 << 20)
 #define MAP_MIN (64 << 10) /* smaller files are read: mapping them costs more than the copy */
 #define RING_PER_THREAD 2
+/* Chunks more, for every worker count. The caller cuts and takes on one of
+ * the cores the workers parse on, so it stops one of them now and then,
+ * holding up the chunk to be taken next; the others run ahead, and with
+ * RING_PER_THREAD each alone they ran out of chunks (p95 by bin at -j2:
+ * workers idle 20-45 ms of 0.19 s; with 4 more, 0-5 ms). A parsed chunk's
+ * pages stay resident until it is taken: count -j2 peaks at 21 MB
+ * resident (12 MB without; 29 MB at -j4). */
+#define RING_SLACK 4
 #define AHEAD_BYTES (32 << 20) /* batches the chunks after the one taken may hold, together */
 #define HEAD_BYTES (4 << 20)   /* and the one taken (its consumer may be slower than it) */
 
@@ -203,14 +212,28 @@ static bool guess_broken_error(AiqError *err, const char *path)
 
 bool aiq_jsonl_guess_broken(const AiqJsonlStream *s) { return s->broken; }
 
+/* The values jansson made in dynamic column c of t: a missing or null
+ * value has none. */
+static int64_t values_in(const AiqTable *t, int c)
+{
+    json_t *const *v = t->cols[c].data;
+    int64_t n = 0;
+    for (int64_t r = 0; r < t->nrows; r++)
+        n += v[r] != NULL;
+    return n;
+}
+
 /* What a batch holds, for AHEAD_BYTES: its vectors and strings, and for
- * a dynamic value the objects jansson made (a guess: a few hundred bytes). */
+ * each dynamic value the objects jansson made (a guess: a few hundred
+ * bytes). A column read only through d["key"] holds no values at all
+ * (its keys' cells are counted instead): counting 512 bytes a row for it
+ * kept the workers of a token sum waiting for room. */
 static size_t held_bytes(const AiqTable *t)
 {
-    size_t n = aiq_table_bytes(t);
+    size_t n = aiq_table_bytes(t) + (size_t)t->nx * (size_t)t->nrows * sizeof(AiqCell);
     for (int c = 0; c < t->schema.ncols; c++)
         if (t->cols[c].type == AIQ_TYPE_DYNAMIC && !t->cols[c].shared)
-            n += 512 * (size_t)t->nrows;
+            n += 512 * (size_t)values_in(t, c);
     return n;
 }
 
@@ -418,7 +441,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
         s->opts.block_size = JL_SOURCE_BLOCK;
     jl_rows_init(&s->columns);
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
-    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD : 1;
+    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD + RING_SLACK : 1;
     s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
     if (s->nworkers) {
         pthread_mutex_init(&s->mu, NULL);
@@ -914,10 +937,14 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
         if (s->nworkers) { /* (a file task ahead may now be the one taken) */
             pthread_mutex_lock(&s->mu);
             s->held -= c->held;
-            chunk_clear(c);
             s->seq_take++;
             pthread_cond_broadcast(&s->room);
             pthread_mutex_unlock(&s->mu);
+            /* No worker looks at a chunk once it is taken, and only this
+             * thread fills the ring: the chunk is cleared outside the lock,
+             * where unmapping a file or giving back its pages (TLB shootdowns
+             * that wait for every core) no longer holds the workers up. */
+            chunk_clear(c);
         } else {
             chunk_clear(c);
             s->seq_take++;
