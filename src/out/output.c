@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -39,6 +40,45 @@ const char *aiq_format_name(AiqFormat fmt)
     return (unsigned)fmt <= AIQ_FMT_MARKDOWN ? format_names[fmt].name : "table";
 }
 
+/* Writes v in decimal into buf; returns its length. */
+static int long_text(int64_t v, char *buf)
+{
+    char digits[20];
+    uint64_t m = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    int n = 0, k = 0;
+    do {
+        digits[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m);
+    if (v < 0)
+        buf[k++] = '-';
+    while (n)
+        buf[k++] = digits[--n];
+    return k;
+}
+
+/* The text of row r of a column whose values never hold a character any
+ * format escapes (bools, numbers, datetimes, timespans) into buf (64
+ * bytes); its length, or -1 for a column of another type. */
+static int plain_text(const AiqColumnData *cd, int64_t r, char *buf)
+{
+    switch (cd->type) {
+    case AIQ_TYPE_BOOL:
+        if (((int64_t *)cd->data)[r]) {
+            memcpy(buf, "true", 4);
+            return 4;
+        }
+        memcpy(buf, "false", 5);
+        return 5;
+    case AIQ_TYPE_INT:
+    case AIQ_TYPE_LONG: return long_text(((int64_t *)cd->data)[r], buf);
+    case AIQ_TYPE_REAL: return (int)aiq_real_format(((double *)cd->data)[r], buf);
+    case AIQ_TYPE_DATETIME: return (int)aiq_datetime_format(((int64_t *)cd->data)[r], buf);
+    case AIQ_TYPE_TIMESPAN: return (int)aiq_timespan_format(((int64_t *)cd->data)[r], buf);
+    default: return -1;
+    }
+}
+
 /* Appends the plain text of a value (no quoting); returns false for null. */
 static bool value_text(AiqStrBuf *sb, const AiqTable *t, int c, int64_t r)
 {
@@ -46,13 +86,12 @@ static bool value_text(AiqStrBuf *sb, const AiqTable *t, int c, int64_t r)
     char buf[64];
     if (cd->type != AIQ_TYPE_STRING && aiq_table_is_null(t, c, r))
         return false;
+    int n = plain_text(cd, r, buf);
+    if (n >= 0) {
+        aiq_sb_append(sb, buf, (size_t)n);
+        return true;
+    }
     switch (cd->type) {
-    case AIQ_TYPE_BOOL: aiq_sb_puts(sb, ((int64_t *)cd->data)[r] ? "true" : "false"); break;
-    case AIQ_TYPE_INT:
-    case AIQ_TYPE_LONG: aiq_sb_printf(sb, "%lld", (long long)((int64_t *)cd->data)[r]); break;
-    case AIQ_TYPE_REAL: aiq_real_format(((double *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
-    case AIQ_TYPE_DATETIME: aiq_datetime_format(((int64_t *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
-    case AIQ_TYPE_TIMESPAN: aiq_timespan_format(((int64_t *)cd->data)[r], buf); aiq_sb_puts(sb, buf); break;
     case AIQ_TYPE_STRING: {
         AiqStr s = ((AiqStr *)cd->data)[r];
         aiq_sb_append(sb, s.ptr, s.len);
@@ -137,7 +176,11 @@ static void csv_field(AiqStrBuf *sb, const char *s, size_t n)
 /* Only what would split the field or the row is escaped (see output.h). */
 static void tsv_field(AiqStrBuf *sb, const char *s, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
+    size_t plain = 0; /* (most values hold none: one append) */
+    while (plain < n && s[plain] != '\t' && s[plain] != '\n' && s[plain] != '\r')
+        plain++;
+    aiq_sb_append(sb, s, plain);
+    for (size_t i = plain; i < n; i++) {
         switch (s[i]) {
         case '\t': aiq_sb_puts(sb, "\\t"); break;
         case '\n': aiq_sb_puts(sb, "\\n"); break;
@@ -377,12 +420,14 @@ static void output_aligned(AiqStrBuf *out, const AiqTable *t, const AiqOutputOpt
     aiq_xfree(width);
 }
 
-static void output_json(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, bool array)
+/* Rows [from, to) of t as JSON objects, one a line; array: as elements
+ * of the array output_json opens, a comma after all but the last. */
+static void json_rows(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo, int64_t from,
+                      int64_t to)
 {
+    bool array = oo->format == AIQ_FMT_JSON;
     int nc = t->schema.ncols;
-    if (array)
-        aiq_sb_puts(out, t->nrows ? "[\n" : "[");
-    for (int64_t r = 0; r < t->nrows; r++) {
+    for (int64_t r = from; r < to; r++) {
         aiq_sb_putc(out, '{');
         for (int c = 0; c < nc; c++) {
             if (c)
@@ -396,20 +441,28 @@ static void output_json(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, bool 
             aiq_sb_putc(out, ',');
         aiq_sb_putc(out, '\n');
     }
-    if (array)
-        aiq_sb_puts(out, "]\n");
 }
 
-/* csv and tsv: one line per row, fields quoted or escaped by their format. */
-static void output_delimited(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo)
+/* csv and tsv: rows [from, to) of t, one line each, fields quoted or
+ * escaped by their format; the header first when from is the first row. */
+static void delimited_rows(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo,
+                           int64_t from, int64_t to)
 {
     bool csv = oo->format == AIQ_FMT_CSV;
     const char *eol = oo->crlf ? "\r\n" : "\n";
     int nc = t->schema.ncols;
-    for (int64_t r = oo->header ? -1 : 0; r < t->nrows; r++) {
+    for (int64_t r = from == 0 && oo->header ? -1 : from; r < to; r++) {
         for (int c = 0; c < nc; c++) {
             if (c)
                 aiq_sb_putc(out, csv ? ',' : '\t');
+            char buf[64];
+            int n;
+            if (r >= 0 && t->cols[c].type != AIQ_TYPE_STRING && t->cols[c].type != AIQ_TYPE_DYNAMIC) {
+                /* nothing to quote or escape: straight onto the line */
+                if (!aiq_table_is_null(t, c, r) && (n = plain_text(&t->cols[c], r, buf)) > 0)
+                    aiq_sb_append(out, buf, (size_t)n);
+                continue;
+            }
             aiq_sb_clear(tmp);
             if (r < 0)
                 aiq_sb_puts(tmp, t->schema.cols[c].name);
@@ -422,6 +475,86 @@ static void output_delimited(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, 
         }
         aiq_sb_puts(out, eol);
     }
+}
+
+/* ---- rows rendered side by side ------------------------------------------ */
+
+/* Renders rows [from, to) of t onto out (json_rows, delimited_rows). */
+typedef void RowsFn(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo, int64_t from,
+                    int64_t to);
+
+/* A result smaller than this is rendered on one thread: a part must be
+ * worth a thread's start (tens of microseconds). */
+#define PART_MIN_ROWS 16384
+#define MAX_PARTS 16
+
+typedef struct Part {
+    RowsFn *fn;
+    const AiqTable *t;
+    const AiqOutputOptions *oo;
+    int64_t from, to;
+    AiqStrBuf text;
+    pthread_t thread;
+    bool started;
+} Part;
+
+static void render_part(Part *p)
+{
+    AiqStrBuf tmp;
+    aiq_sb_init(&tmp);
+    p->fn(&p->text, &tmp, p->t, p->oo, p->from, p->to);
+    aiq_sb_free(&tmp);
+}
+
+static void *part_main(void *arg)
+{
+    render_part(arg);
+    aiq_mem_thread_done();
+    return NULL;
+}
+
+/* Renders t's rows with fn onto out. A large result is cut into up to
+ * oo->threads parts rendered at once, then joined in row order: the same
+ * text as one pass. (A 96k-row p95 by bin as csv: 17 ms of a 0.19 s query
+ * on one thread, after every reading thread had finished.) A part whose
+ * thread cannot start is rendered here. */
+static void rows_out(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo, RowsFn *fn)
+{
+    int64_t nparts = t->nrows / PART_MIN_ROWS;
+    if (nparts > oo->threads)
+        nparts = oo->threads;
+    if (nparts > MAX_PARTS)
+        nparts = MAX_PARTS;
+    if (nparts < 2) {
+        fn(out, tmp, t, oo, 0, t->nrows);
+        return;
+    }
+    Part parts[MAX_PARTS];
+    for (int i = 0; i < nparts; i++) {
+        parts[i] = (Part){.fn = fn, .t = t, .oo = oo, .from = t->nrows * i / nparts, .to = t->nrows * (i + 1) / nparts};
+        aiq_sb_init(&parts[i].text);
+        if (i > 0)
+            parts[i].started = pthread_create(&parts[i].thread, NULL, part_main, &parts[i]) == 0;
+    }
+    fn(out, tmp, t, oo, parts[0].from, parts[0].to);
+    for (int i = 1; i < nparts; i++) {
+        if (parts[i].started)
+            pthread_join(parts[i].thread, NULL);
+        else
+            render_part(&parts[i]);
+        aiq_sb_append(out, parts[i].text.data, parts[i].text.len);
+        aiq_sb_free(&parts[i].text);
+    }
+}
+
+static void output_json(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const AiqOutputOptions *oo)
+{
+    bool array = oo->format == AIQ_FMT_JSON;
+    if (array)
+        aiq_sb_puts(out, t->nrows ? "[\n" : "[");
+    rows_out(out, tmp, t, oo, json_rows);
+    if (array)
+        aiq_sb_puts(out, "]\n");
 }
 
 static void output_markdown(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t)
@@ -457,9 +590,9 @@ void aiq_output_table(AiqStrBuf *out, const AiqTable *t, const AiqOutputOptions 
     switch (oo->format) {
     case AIQ_FMT_TABLE: output_aligned(out, t, oo); break;
     case AIQ_FMT_NDJSON:
-    case AIQ_FMT_JSON: output_json(out, &tmp, t, oo->format == AIQ_FMT_JSON); break;
+    case AIQ_FMT_JSON: output_json(out, &tmp, t, oo); break;
     case AIQ_FMT_CSV:
-    case AIQ_FMT_TSV: output_delimited(out, &tmp, t, oo); break;
+    case AIQ_FMT_TSV: rows_out(out, &tmp, t, oo, delimited_rows); break;
     case AIQ_FMT_MARKDOWN: output_markdown(out, &tmp, t); break;
     }
     aiq_sb_free(&tmp);

@@ -38,6 +38,8 @@ typedef struct AiqOutputOptions {
     int width;   /* table: fit rows in this many terminal columns, the widest
                     cells clipped with an ellipsis (0: as wide as the cells) */
     bool crlf;   /* csv, tsv: end lines with CR LF instead of LF */
+    int threads; /* csv, tsv, json, ndjson: a large result's rows are
+                    rendered in this many parts side by side (0, 1: one) */
 } AiqOutputOptions;
 
 /* Parses a format name, in any case, with the aliases md (markdown) and

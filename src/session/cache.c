@@ -177,13 +177,15 @@ bool aiq_session_retry_read(AiqSession *s, const uint64_t *stamps, AiqError *err
     return changed;
 }
 
-int aiq_session_threads(const AiqSession *s)
+int aiq_options_threads(const AiqOptions *o)
 {
-    if (s->opts.threads > 0)
-        return s->opts.threads;
+    if (o->threads > 0)
+        return o->threads;
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n < 1 ? 1 : n > 64 ? 64 : (int)n;
 }
+
+int aiq_session_threads(const AiqSession *s) { return aiq_options_threads(&s->opts); }
 
 /* Every file of t can be read twice (regular files: not stdin or a pipe). */
 static bool rereadable(const AiqCatalogTable *t)

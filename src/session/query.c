@@ -241,7 +241,8 @@ static bool use_color(const AiqOptions *o, FILE *out)
  * NULL for a file. */
 static AiqOutputOptions output_options(const AiqOptions *o, FILE *out)
 {
-    AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf};
+    AiqOutputOptions oo = {.format = AIQ_FMT_TABLE, .header = !o->no_header, .crlf = o->crlf,
+                           .threads = aiq_options_threads(o)};
     if (o->format)
         aiq_format_from_name(o->format, &oo.format);
     oo.color = use_color(o, out) && oo.format == AIQ_FMT_TABLE;

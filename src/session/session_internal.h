@@ -281,7 +281,9 @@ void aiq_session_cache_free(AiqSession *s);
 /* Where a run's scans get their rows: streams of declared tables not
  * cached (unless keep_tables), else the cache. */
 AiqScanSource aiq_session_scan_source(AiqSession *s);
-/* The threads parsing input: the option, or one per online core. */
+/* The threads parsing input (and rendering a large result): the option,
+ * or one per online core. */
+int aiq_options_threads(const AiqOptions *o);
 int aiq_session_threads(const AiqSession *s);
 
 /* ---- render.c: the chart of a trailing render ------------------------------ */

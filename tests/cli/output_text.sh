@@ -51,3 +51,23 @@ expect_rc 0 "$AIQ" $N -o Markdown -q 'print a = 1'
 expect_bytes '| a |\n| ---: |\n| 1 |\n'
 expect_rc 2 "$AIQ" $N -o yaml -q 'print a = 1'
 err_has "unknown format 'yaml' (expected table, csv, tsv, json, ndjson (or jsonl), markdown (or md))"
+
+# A large result is rendered in parts side by side (out/output.c rows_out) and joined in
+# row order: the bytes are one pass's at every -j, in every format that splits it
+q='range i from 1 to 50000 step 1 | extend s = iff(i % 3 == 0, strcat("a,\"", i), strcat("t\t", i)), r = iff(i % 5 == 0, real(null), i / 4.0), d = datetime(2026-01-01) + i * 1s, y = iff(i % 7 == 0, dynamic(null), pack("k", i))'
+for f in csv tsv json ndjson; do
+  "$AIQ" $N -j 1 -o $f -q "$q" > "$T/one" 2>"$T/err" || die "-o $f -j 1 failed: $(cat "$T/err")"
+  for j in 2 3 16; do
+    "$AIQ" $N -j $j -o $f -q "$q" > "$T/many" 2>"$T/err" || die "-o $f -j $j failed: $(cat "$T/err")"
+    cmp -s "$T/one" "$T/many" || die "-o $f at -j $j differs from -j 1: $(cmp "$T/one" "$T/many")"
+  done
+done
+# and that pass is right: the header once, every row once and in order, a row in the middle as written
+expect_rc 0 "$AIQ" $N -j 3 -o csv -q "$q"
+[ "$(grep -c '^i,s,r,d,y$' "$T/out")" = 1 ] || die "csv header not once"
+tail -n +2 "$T/out" | cut -d, -f1 | awk 'NR != $1 { bad = 1 } END { exit bad || NR != 50000 }' || die "csv rows not 1..50000 in order"
+[ "$(sed -n 25001p "$T/out")" = "$(printf '25000,t\t25000,,2026-01-01T06:56:40Z,"{""k"":25000}"')" ] || die "csv row 25000: $(sed -n 25001p "$T/out")"
+[ "$(sed -n 30001p "$T/out")" = '30000,"a,""30000",,2026-01-01T08:20:00Z,"{""k"":30000}"' ] || die "csv row 30000: $(sed -n 30001p "$T/out")"
+expect_rc 0 "$AIQ" $N -j 3 -o json -q "$q"
+[ "$(head -1 "$T/out")" = '[' ] && [ "$(tail -1 "$T/out")" = ']' ] || die "json array not opened and closed once"
+[ "$(grep -c '},$' "$T/out")" = 49999 ] || die "json: not a comma after every row but the last"
