@@ -45,13 +45,17 @@
 #define MAP_CHUNK_BYTES (2 << 20)
 #define MAP_MIN (64 << 10) /* smaller files are read: mapping them costs more than the copy */
 #define RING_PER_THREAD 2
-/* Chunks more, for every worker count. The caller cuts and takes on one of
- * the cores the workers parse on, so it stops one of them now and then,
- * holding up the chunk to be taken next; the others run ahead, and with
- * RING_PER_THREAD each alone they ran out of chunks (p95 by bin at -j2:
- * workers idle 20-45 ms of 0.19 s; with 4 more, 0-5 ms). A parsed chunk's
- * pages stay resident until it is taken: count -j2 peaks at 21 MB
- * resident (12 MB without; 29 MB at -j4). */
+/* Chunks more of a mapped file, for every worker count. The caller cuts
+ * and takes on one of the cores the workers parse on, so it stops one of
+ * them now and then, holding up the chunk to be taken next; the others run
+ * ahead, and with RING_PER_THREAD each alone they ran out of chunks (p95
+ * by bin at -j2: workers idle 20-45 ms of 0.19 s; with 4 more, 0-5 ms).
+ * A parsed chunk's pages stay resident until it is taken: count -j2 peaks
+ * at 21 MB resident (12 MB without; 29 MB at -j4). Chunks of text read or
+ * decoded, and open compressed files handed to workers, hold memory of
+ * their own: they keep to RING_PER_THREAD (with 4 more, the 8 .gz files of
+ * compressed_files.sh ran out of --max-memory 24M under TSan, whose slow
+ * threads let open files pile up). */
 #define RING_SLACK 4
 #define AHEAD_BYTES (32 << 20) /* batches the chunks after the one taken may hold, together */
 #define HEAD_BYTES (4 << 20)   /* and the one taken (its consumer may be slower than it) */
@@ -866,11 +870,17 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
     return ok;
 }
 
+/* The chunks that may be in flight now (RING_SLACK). */
+static int64_t ring_room(const AiqJsonlStream *s)
+{
+    return s->map || !s->nworkers ? s->nring : s->nworkers * RING_PER_THREAD;
+}
+
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
 {
     for (;;) {
         /* keep every free slot of the ring filled, so workers never wait */
-        while (!s->input_done && s->seq_fill - s->seq_take < s->nring) {
+        while (!s->input_done && s->seq_fill - s->seq_take < ring_room(s)) {
             Chunk *c = &s->ring[s->seq_fill % s->nring];
             c->seq = s->seq_fill;
             if (!fill_chunk(s, c, err))
