@@ -376,6 +376,15 @@ AiqTable *jl_build_table(AiqCatalogTable *ct, Rows *rows, bool ok, const AiqRead
                     cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
                     continue;
                 }
+                /* a datetime parsed straight into the column (through convert
+                 * and a one-row vector it cost a third as much as parsing it) */
+                int64_t ticks;
+                if (cd->validity && cd->type == AIQ_TYPE_DATETIME && kind == CELL_STRING &&
+                    aiq_datetime_parse(cell->u.s, cell->len, &ticks)) {
+                    ((int64_t *)cd->data)[r] = ticks;
+                    cd->validity[r >> 6] |= (uint64_t)1 << (r & 63);
+                    continue;
+                }
                 if (!convert(t, c, r, cell, &tmp, &sb) && mf->n++ == 0) {
                     mf->first_line = rows->lines[r];
                     mf->first_col = c;
