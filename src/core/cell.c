@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "core/json_text.h"
+#include "util/timefmt.h"
 
 json_t *aiq_cell_json(const AiqCell *c)
 {
@@ -18,6 +19,11 @@ json_t *aiq_cell_json(const AiqCell *c)
     case AIQ_CELL_STRING: return json_stringn(c->u.s, c->len);
     case AIQ_CELL_TEXT: return aiq_dyn_text_new(c->u.s, c->len);
     case AIQ_CELL_JSON: return json_incref(c->u.j);
+    case AIQ_CELL_TICKS: {
+        char buf[64];
+        size_t n = aiq_datetime_format(c->u.i, buf);
+        return json_stringn(buf, n);
+    }
     default: return NULL;
     }
 }

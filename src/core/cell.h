@@ -14,7 +14,8 @@ typedef struct json_t json_t;
 
 typedef enum {
     AIQ_CELL_MISSING = 0, AIQ_CELL_NULL, AIQ_CELL_FALSE, AIQ_CELL_TRUE, AIQ_CELL_INT, AIQ_CELL_REAL,
-    AIQ_CELL_STRING, AIQ_CELL_JSON, AIQ_CELL_TEXT
+    AIQ_CELL_STRING, AIQ_CELL_JSON, AIQ_CELL_TEXT,
+    AIQ_CELL_TICKS /* a datetime string parsed where the reader found it (u.i: ticks), in a column typed datetime */
 } AiqCellKind;
 
 typedef struct AiqCell {

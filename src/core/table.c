@@ -237,6 +237,31 @@ void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t
     store(t, col, r, v, i, false);
 }
 
+void aiq_table_set_value(AiqTable *t, int col, int64_t r, const AiqValue *value)
+{
+    /* a one-row vector on the stack, as aiq_vec_const makes one in an arena */
+    AiqValue v = *value;
+    uint64_t valid = !v.isnull;
+    AiqVector one = {.type = v.type, .is_const = true};
+    switch (v.type) {
+    case AIQ_TYPE_REAL: one.data.f64 = &v.f64; break;
+    case AIQ_TYPE_STRING:
+        if (v.isnull)
+            v.str = (AiqStr){"", 0};
+        one.data.str = &v.str;
+        break;
+    case AIQ_TYPE_DYNAMIC:
+        if (v.isnull)
+            v.dyn = NULL;
+        one.data.dyn = &v.dyn;
+        break;
+    default: one.data.i64 = &v.i64; break;
+    }
+    if (v.type != AIQ_TYPE_STRING && v.type != AIQ_TYPE_DYNAMIC && v.isnull)
+        one.validity = &valid;
+    store(t, col, r, &one, 0, false);
+}
+
 /* ---- appending chunks, a column at a time -------------------------------- */
 
 /* A column's bitmap, made all valid at its first null. */
@@ -535,6 +560,26 @@ size_t aiq_table_bytes(const AiqTable *t)
     size_t n = aiq_arena_size(&t->strings);
     for (int c = 0; c < t->schema.ncols; c++)
         n += t->cols[c].shared ? 0 : aiq_type_width(t->cols[c].type) * (size_t)t->cols[c].cap;
+    return n;
+}
+
+/* The values jansson made in dynamic column c of t: a missing or null
+ * value has none. */
+static int64_t json_values_in(const AiqTable *t, int c)
+{
+    json_t *const *v = t->cols[c].data;
+    int64_t n = 0;
+    for (int64_t r = 0; r < t->nrows; r++)
+        n += v[r] != NULL;
+    return n;
+}
+
+size_t aiq_table_bytes_held(const AiqTable *t)
+{
+    size_t n = aiq_table_bytes(t) + (size_t)t->nx * (size_t)t->nrows * sizeof(AiqCell);
+    for (int c = 0; c < t->schema.ncols; c++)
+        if (t->cols[c].type == AIQ_TYPE_DYNAMIC && !t->cols[c].shared)
+            n += 512 * (size_t)json_values_in(t, c);
     return n;
 }
 

@@ -55,6 +55,8 @@ void aiq_table_append_chunk(AiqTable *t, const AiqChunk *c);
 void aiq_table_append_row(AiqTable *t, AiqVector *const *vecs, const uint32_t *rows);
 /* Sets column col of row r (r < nrows) from physical row i of v. */
 void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t i);
+/* aiq_table_set of one value (aiq_vec_const's rules), with no vector made. */
+void aiq_table_set_value(AiqTable *t, int col, int64_t r, const AiqValue *v);
 /* Appends n rows null in every column. */
 void aiq_table_add_null_rows(AiqTable *t, int64_t n);
 /* Makes column c of an empty table n rows of nulls that cost nothing: a
@@ -86,6 +88,11 @@ void aiq_table_column_vector(const AiqTable *t, int col, AiqVector *v);
 bool aiq_table_is_null(const AiqTable *t, int col, int64_t r);
 /* Approximate bytes held by the table. */
 size_t aiq_table_bytes(const AiqTable *t);
+/* The same with its key cells, and a guess of 512 bytes for each value of
+ * a dynamic column (the objects jansson made). A column read only through
+ * d["key"] holds none: counting 512 bytes a row for it kept the reader of
+ * a token sum waiting for room it had (io/jsonl_stream.c's budgets). */
+size_t aiq_table_bytes_held(const AiqTable *t);
 /* Builds every key vector of t that is still cells (see AiqTable). */
 void aiq_table_build_key_vectors(AiqTable *t);
 /* Builds key vector k of t from its cells, once (chunk.c asks for it). */

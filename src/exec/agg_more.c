@@ -293,7 +293,7 @@ void aiq_agg_more_update(AggState *s, const AiqChunk *c, const int64_t *gids, Ai
 static void set_json(AiqTable *out, int col, int64_t g, json_t *j, AiqArena *scratch)
 {
     AiqValue v = {.type = AIQ_TYPE_DYNAMIC, .dyn = j, .isnull = j == NULL};
-    aiq_table_set(out, col, g, aiq_vec_const(scratch, &v), 0);
+    aiq_table_set_value(out, col, g, &v);
     json_decref(j);
 }
 
@@ -317,7 +317,7 @@ static void finish_percentilew(AggState *s, int64_t g, AiqTable *out, AiqArena *
             v.i64 = l->items[k].i;
             v.f64 = l->type == AIQ_TYPE_REAL ? l->items[k].f : (double)l->items[k].i;
         }
-        aiq_table_set(out, a->out_col + p, g, aiq_vec_const(scratch, &v), 0);
+        aiq_table_set_value(out, a->out_col + p, g, &v);
     }
 }
 
@@ -350,5 +350,5 @@ void aiq_agg_more_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratc
         v.i64 = m->bits[g];
         break;
     }
-    aiq_table_set(out, a->out_col, g, aiq_vec_const(scratch, &v), 0);
+    aiq_table_set_value(out, a->out_col, g, &v);
 }

@@ -738,7 +738,7 @@ static void percentile_array(Values *vs, const AiqAgg *a, bool real, AiqTable *o
         json_array_append_new(arr, real ? json_real(((double *)vs->v)[rank - 1]) : json_integer(((int64_t *)vs->v)[rank - 1]));
     }
     AiqValue v = {.type = AIQ_TYPE_DYNAMIC, .dyn = arr};
-    aiq_table_set(out, a->out_col, g, aiq_vec_const(scratch, &v), 0);
+    aiq_table_set_value(out, a->out_col, g, &v);
     json_decref(arr); /* the table took its own reference */
 }
 
@@ -818,7 +818,7 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
                     pv.i64 = ((int64_t *)vs->v)[rank - 1];
                 pv.f64 = real ? pv.f64 : (double)pv.i64;
             }
-            aiq_table_set(out, col + p, g, aiq_vec_const(scratch, &pv), 0);
+            aiq_table_set_value(out, col + p, g, &pv);
         }
         return;
     }
@@ -838,7 +838,7 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
             (a->kind == AIQ_AGG_MIN || a->kind == AIQ_AGG_MAX || a->kind == AIQ_AGG_MINIF || a->kind == AIQ_AGG_MAXIF ||
              a->kind == AIQ_AGG_ARG_MAX || a->kind == AIQ_AGG_ARG_MIN))
             v.f64 = (double)v.i64;
-        aiq_table_set(out, col, g, aiq_vec_const(scratch, &v), 0);
+        aiq_table_set_value(out, col, g, &v);
         first = 1;
     }
     for (int e = 0; e < a->nextra; e++) {

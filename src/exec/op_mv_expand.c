@@ -119,7 +119,7 @@ void aiq_mv_expand_row(const AiqPlan *p, const AiqTable *in, int64_t r, AiqTable
         }
         if (p->index_col >= 0) {
             AiqValue index = {.type = AIQ_TYPE_LONG, .i64 = (int64_t)k};
-            aiq_table_set(out, p->index_col, at, aiq_vec_const(scratch, &index), 0);
+            aiq_table_set_value(out, p->index_col, at, &index);
         }
         aiq_arena_reset(scratch);
     }

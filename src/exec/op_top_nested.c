@@ -135,8 +135,8 @@ static void emit(Walk *w, int depth, AiqArena *scratch)
     for (int k = 0; k <= depth; k++) {
         const AiqTable *t = w->lv[k].t;
         if (w->chosen[k] < 0) {
-            aiq_table_set(w->out, 2 * k, at, aiq_vec_const(scratch, &w->p->levels[k].others), 0);
-            aiq_table_set(w->out, 2 * k + 1, at, aiq_vec_const(scratch, &w->others_agg[k]), 0);
+            aiq_table_set_value(w->out, 2 * k, at, &w->p->levels[k].others);
+            aiq_table_set_value(w->out, 2 * k + 1, at, &w->others_agg[k]);
             continue;
         }
         AiqVector v;

@@ -207,14 +207,19 @@ int jl_rows_column_at(Rows *r, int pos, const char *key, uint32_t len)
 /* Whether a string is a datetime for type inference: an ISO 8601 date
  * with a time of day. A date alone ("2024-08-06": an API or model version,
  * a day label) is a string (CLI.md), though todatetime() takes it. */
-bool jl_is_timestamp(const char *s, uint32_t len)
+bool jl_timestamp_ticks(const char *s, uint32_t len, int64_t *ticks)
 {
     uint32_t p = 0;
     while (p < len && (s[p] == ' ' || s[p] == '\t' || s[p] == '\n' || s[p] == '\r'))
         p++;
-    int64_t ticks;
     return len > p + 11 && (s[p + 10] == 'T' || s[p + 10] == 't' || s[p + 10] == ' ') && s[p + 11] >= '0' &&
-           s[p + 11] <= '9' && aiq_datetime_parse(s, len, &ticks);
+           s[p + 11] <= '9' && aiq_datetime_parse(s, len, ticks);
+}
+
+bool jl_is_timestamp(const char *s, uint32_t len)
+{
+    int64_t ticks;
+    return jl_timestamp_ticks(s, len, &ticks);
 }
 
 /* Stores a field of the last row; a repeated key keeps the last value, as jansson does. */
@@ -226,6 +231,7 @@ void jl_rows_set(Rows *r, int c, Cell cell)
     case CELL_REAL: col->seen |= SEEN_REAL; break;
     case CELL_FALSE:
     case CELL_TRUE: col->seen |= SEEN_BOOL; break;
+    case CELL_TICKS: col->seen |= SEEN_STRING; break; /* (a date: only a declared or guessed datetime column has these) */
     case CELL_STRING:
         col->seen |= SEEN_STRING;
         /* only inference (no declared schema) asks whether strings are dates */

@@ -27,7 +27,7 @@ typedef AiqCell Cell;
 enum {
     CELL_MISSING = AIQ_CELL_MISSING, CELL_NULL = AIQ_CELL_NULL, CELL_FALSE = AIQ_CELL_FALSE, CELL_TRUE = AIQ_CELL_TRUE,
     CELL_INT = AIQ_CELL_INT, CELL_REAL = AIQ_CELL_REAL, CELL_STRING = AIQ_CELL_STRING, CELL_JSON = AIQ_CELL_JSON,
-    CELL_TEXT = AIQ_CELL_TEXT
+    CELL_TEXT = AIQ_CELL_TEXT, CELL_TICKS = AIQ_CELL_TICKS
 };
 
 enum { SEEN_INT = 1, SEEN_REAL = 2, SEEN_BOOL = 4, SEEN_STRING = 8, SEEN_NESTED = 16, SEEN_NONDATE = 32 };
@@ -47,6 +47,7 @@ typedef struct CellCol {
     unsigned seen;  /* SEEN_* kinds met, for type inference */
     const AiqColumnKeys *filter; /* objects keep only these keys (NULL: all) */
     int xfirst;     /* with filter->key_vectors: the store column of filter->keys[0]'s vector (the rest follow) */
+    bool ticks;     /* typed datetime: a plain string is parsed as it is read (CELL_TICKS) */
 } CellCol;
 
 /* `"key":` as compact JSON has it (len bytes, at most 32; 0: none), and
@@ -106,6 +107,11 @@ typedef struct Rows {
     const uint8_t *vallow; /* per column of the schema: JL_FIT_* (NULL: no verifying) */
     AiqKeyMap vnames;      /* the schema's names -> columns */
     bool violated;
+    /* the last string verifying found a timestamp (its bytes start at
+     * date_at; NULL: none): the value's scan takes its ticks, not parsing
+     * it twice */
+    const char *date_at;
+    int64_t date_ticks;
 } Rows;
 
 
@@ -247,6 +253,8 @@ unsigned jl_fits_of(unsigned seen);
 /* Whether a string is a datetime for type inference (an ISO 8601 date with
  * a time of day). */
 bool jl_is_timestamp(const char *s, uint32_t len);
+/* jl_is_timestamp, giving the datetime's ticks when it is one. */
+bool jl_timestamp_ticks(const char *s, uint32_t len, int64_t *ticks);
 /* The column of the guessed schema named key (len bytes), or -1. */
 int jl_guess_column(const Rows *r, const char *key, uint32_t len);
 /* Verifying a guessed schema: notes in r->violated when member key of a

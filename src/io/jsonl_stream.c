@@ -216,31 +216,6 @@ static bool guess_broken_error(AiqError *err, const char *path)
 
 bool aiq_jsonl_guess_broken(const AiqJsonlStream *s) { return s->broken; }
 
-/* The values jansson made in dynamic column c of t: a missing or null
- * value has none. */
-static int64_t values_in(const AiqTable *t, int c)
-{
-    json_t *const *v = t->cols[c].data;
-    int64_t n = 0;
-    for (int64_t r = 0; r < t->nrows; r++)
-        n += v[r] != NULL;
-    return n;
-}
-
-/* What a batch holds, for AHEAD_BYTES: its vectors and strings, and for
- * each dynamic value the objects jansson made (a guess: a few hundred
- * bytes). A column read only through d["key"] holds no values at all
- * (its keys' cells are counted instead): counting 512 bytes a row for it
- * kept the workers of a token sum waiting for room. */
-static size_t held_bytes(const AiqTable *t)
-{
-    size_t n = aiq_table_bytes(t) + (size_t)t->nx * (size_t)t->nrows * sizeof(AiqCell);
-    for (int c = 0; c < t->schema.ncols; c++)
-        if (t->cols[c].type == AIQ_TYPE_DYNAMIC && !t->cols[c].shared)
-            n += 512 * (size_t)values_in(t, c);
-    return n;
-}
-
 /* Whether c's batches not yet taken are over their budget (under the
  * lock): more than HEAD_BYTES for the chunk being taken, more than
  * AHEAD_BYTES for those after it, together. */
@@ -258,7 +233,7 @@ static bool over_budget(const AiqJsonlStream *s, const Chunk *c)
  * the caller anyway. False: the stream is closing. */
 static bool hand_out(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
 {
-    size_t bytes = held_bytes(t);
+    size_t bytes = aiq_table_bytes_held(t);
     pthread_mutex_lock(&s->mu);
     chunk_push(c, t);
     c->held += bytes;
@@ -918,7 +893,7 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
             }
             if (c->state != CHUNK_DONE) { /* a batch handed out as it comes */
                 AiqTable *t = c->tables[c->taken++];
-                size_t bytes = held_bytes(t);
+                size_t bytes = aiq_table_bytes_held(t);
                 c->held -= bytes;
                 s->held -= bytes;
                 if (s->pushers_wait)
