@@ -32,7 +32,7 @@ printf '%-12s %7s   %-10s %9s %9s %8s %9s %7s\n' size MB query 'aiq -j1' "aiq -j
 for f in $files; do
   mb=$(( $(wc -c < "$f") / 1048576 ))
   d=""
-  [ -n "$duckdir" ] && d=$(cd "$duckdir" && node bench_duckdb.mjs "$f" /dev/null 2 count,p95_by_bin 2>/dev/null)
+  [ -n "$duckdir" ] && d=$(cd "$duckdir" && BENCH_RUNS=3 node bench_duckdb.mjs "$f" /dev/null 2 count,p95_by_bin 2>/dev/null)
   for q in count p95_by_bin; do
     text='R | count'; [ $q = p95_by_bin ] && text=$Q3
     t1=$(python3 tools/bench_time.py 3 "$dir/err" "$aiq" -j 1 --schema "$schema" -t R="$f" -o csv -q "$text")
