@@ -208,10 +208,12 @@ void jl_want_declared(Rows *rows, const AiqCatalogTable *ct, const AiqReadOption
             names[n++] = ct->schema.cols[c].name;
         }
     jl_rows_want(rows, names, filters, n);
-    for (int c = 0; c < ct->schema.ncols; c++)
+    for (int c = 0; c < ct->schema.ncols; c++) /* (datetimes are parsed as read: scan_datetime) */
         if ((!needed || needed[c]) && ct->schema.cols[c].type == AIQ_TYPE_DATETIME) {
             const char *cname = ct->schema.cols[c].name;
-            rows->cols[aiq_keymap_find(&rows->names, cname, (uint32_t)strlen(cname))].ticks = true;
+            int64_t col = aiq_keymap_find(&rows->names, cname, (uint32_t)strlen(cname));
+            if (col >= 0)
+                rows->cols[col].ticks = true;
         }
     if (opts->verify) { /* every member of a row is checked against the guessed schema */
         aiq_keymap_init(&rows->vnames);

@@ -927,8 +927,8 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
             pthread_mutex_unlock(&s->mu);
             /* No worker looks at a chunk once it is taken, and only this
              * thread fills the ring: the chunk is cleared outside the lock,
-             * where unmapping a file or giving back its pages (TLB shootdowns
-             * that wait for every core) no longer holds the workers up. */
+             * so that unmapping a file or giving back its pages (a TLB
+             * shootdown that waits for every core) is not done holding it. */
             chunk_clear(c);
         } else {
             chunk_clear(c);
