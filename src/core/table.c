@@ -240,24 +240,15 @@ void aiq_table_set(AiqTable *t, int col, int64_t r, const AiqVector *v, uint32_t
 void aiq_table_set_value(AiqTable *t, int col, int64_t r, const AiqValue *value)
 {
     /* a one-row vector on the stack, as aiq_vec_const makes one in an arena */
-    AiqValue v = *value;
-    uint64_t valid = !v.isnull;
-    AiqVector one = {.type = v.type, .is_const = true};
-    switch (v.type) {
-    case AIQ_TYPE_REAL: one.data.f64 = &v.f64; break;
-    case AIQ_TYPE_STRING:
-        if (v.isnull)
-            v.str = (AiqStr){"", 0};
-        one.data.str = &v.str;
-        break;
-    case AIQ_TYPE_DYNAMIC:
-        if (v.isnull)
-            v.dyn = NULL;
-        one.data.dyn = &v.dyn;
-        break;
-    default: one.data.i64 = &v.i64; break;
-    }
-    if (v.type != AIQ_TYPE_STRING && v.type != AIQ_TYPE_DYNAMIC && v.isnull)
+    union {
+        int64_t i;
+        double f;
+        AiqStr s;
+        json_t *d;
+    } row;
+    uint64_t valid = 0; /* (row 0 null) */
+    AiqVector one = {.type = value->type, .data.raw = &row};
+    if (aiq_vec_put_const(&one, value))
         one.validity = &valid;
     store(t, col, r, &one, 0, false);
 }

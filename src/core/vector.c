@@ -49,19 +49,22 @@ AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n)
     return v;
 }
 
-AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value)
+bool aiq_vec_put_const(AiqVector *v, const AiqValue *value)
 {
-    AiqVector *v = aiq_vec_new(arena, value->type, 1);
     v->is_const = true;
     switch (value->type) {
     case AIQ_TYPE_REAL: v->data.f64[0] = value->f64; break;
-    case AIQ_TYPE_STRING:
-        v->data.str[0] = value->isnull ? (AiqStr){"", 0} : value->str;
-        return v;
-    case AIQ_TYPE_DYNAMIC: v->data.dyn[0] = value->isnull ? NULL : value->dyn; return v;
+    case AIQ_TYPE_STRING: v->data.str[0] = value->isnull ? (AiqStr){"", 0} : value->str; return false;
+    case AIQ_TYPE_DYNAMIC: v->data.dyn[0] = value->isnull ? NULL : value->dyn; return false;
     default: v->data.i64[0] = value->i64; break;
     }
-    if (value->isnull)
+    return value->isnull;
+}
+
+AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value)
+{
+    AiqVector *v = aiq_vec_new(arena, value->type, 1);
+    if (aiq_vec_put_const(v, value))
         aiq_vec_set_null(v, 0, arena);
     return v;
 }

@@ -58,6 +58,10 @@ uint64_t *aiq_vec_validity(AiqVector *v, AiqArena *arena);
 AiqVector *aiq_vec_new(AiqArena *arena, AiqType t, uint32_t n);
 /* Returns a constant vector holding value (typed null when value->isnull). */
 AiqVector *aiq_vec_const(AiqArena *arena, const AiqValue *value);
+/* Makes v constant with value in its row 0 (room for one value of its
+ * type), by aiq_vec_const's rules: a null string is "" and a null dynamic
+ * NULL; returns whether v must still be marked null (the other types). */
+bool aiq_vec_put_const(AiqVector *v, const AiqValue *value);
 /* Bytes per value of a type in a vector. */
 size_t aiq_type_width(AiqType t);
 

@@ -80,7 +80,10 @@ typedef struct Chunk {
     int range;           /* the range (or file) it is from, for opts.reads */
     int64_t file_line0;  /* first_of_file: the lines of the file before the range */
     int64_t used;        /* last_of_file: the byte after the range's last whole line */
-    AiqTable **tables;   /* the batches, in order (with workers, each handed out as it is
+    struct Batch {
+        AiqTable *t;
+        size_t bytes;    /* what it counts against the budgets (aiq_table_bytes_held), once */
+    } *tables;           /* the batches, in order (with workers, each handed out as it is
                             built: tables, ntables, taken and held are under the stream's lock) */
     int ntables, captables, taken;
     FileStats fs;
@@ -178,7 +181,7 @@ static void chunk_clear(Chunk *c)
     c->view_len = 0;
     c->unmap = NULL;
     for (int i = c->taken; i < c->ntables; i++)
-        aiq_table_free(c->tables[i]);
+        aiq_table_free(c->tables[i].t);
     c->ntables = c->taken = 0;
     aiq_sb_clear(&c->text);
     c->text_off = 0;
@@ -202,10 +205,10 @@ static void chunk_clear(Chunk *c)
     c->state = CHUNK_FREE;
 }
 
-static void chunk_push(Chunk *c, AiqTable *t)
+static void chunk_push(Chunk *c, AiqTable *t, size_t bytes)
 {
     c->tables = aiq_grow_array(c->tables, c->ntables, &c->captables, sizeof *c->tables);
-    c->tables[c->ntables++] = t;
+    c->tables[c->ntables++] = (struct Batch){t, bytes};
 }
 
 /* The error that stops a stream verifying a guessed schema. */
@@ -235,7 +238,7 @@ static bool hand_out(AiqJsonlStream *s, Chunk *c, AiqTable *t, bool last)
 {
     size_t bytes = aiq_table_bytes_held(t);
     pthread_mutex_lock(&s->mu);
-    chunk_push(c, t);
+    chunk_push(c, t, bytes);
     c->held += bytes;
     s->held += bytes;
     if (s->taker_waits && c->seq == s->seq_take && (!last || over_budget(s, c)))
@@ -277,7 +280,7 @@ static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixe
             else if (s->nworkers)
                 ok = hand_out(s, c, t, ends_chunk && pos >= len);
             else
-                chunk_push(c, t);
+                chunk_push(c, t, 0); /* (one thread: no budgets) */
         }
     }
     return ok;
@@ -289,7 +292,7 @@ static void drop_batches(AiqJsonlStream *s, Chunk *c)
     if (s->nworkers)
         pthread_mutex_lock(&s->mu);
     for (int i = c->taken; i < c->ntables; i++)
-        aiq_table_free(c->tables[i]);
+        aiq_table_free(c->tables[i].t);
     c->ntables = c->taken;
     s->held -= c->held;
     c->held = 0;
@@ -706,7 +709,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         }
         if (s->whole || s->whole_seen) { /* a whole-file value: one batch, and no lines to parse */
             if (s->whole)
-                chunk_push(c, s->whole);
+                chunk_push(c, s->whole, 0); /* (counted against no budget: no worker holds it) */
             c->seen = s->whole_seen;
             s->whole = NULL;
             s->whole_seen = NULL;
@@ -892,16 +895,15 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
                 s->taker_waits = false;
             }
             if (c->state != CHUNK_DONE) { /* a batch handed out as it comes */
-                AiqTable *t = c->tables[c->taken++];
-                size_t bytes = aiq_table_bytes_held(t);
-                c->held -= bytes;
-                s->held -= bytes;
+                struct Batch b = c->tables[c->taken++];
+                c->held -= b.bytes;
+                s->held -= b.bytes;
                 if (s->pushers_wait)
                     pthread_cond_broadcast(&s->room);
                 pthread_mutex_unlock(&s->mu);
                 if (s->opts.reads)
                     s->opts.reads[c->range].nbatches++;
-                return t;
+                return b.t;
             }
             pthread_mutex_unlock(&s->mu);
             if (!c->numbered)
@@ -915,7 +917,7 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
         if (c->taken < c->ntables) {
             if (s->opts.reads)
                 s->opts.reads[c->range].nbatches++;
-            return c->tables[c->taken++];
+            return c->tables[c->taken++].t;
         }
         if (!merge_stats(s, c, err))
             return NULL;

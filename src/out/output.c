@@ -455,12 +455,8 @@ static void delimited_rows(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, co
         for (int c = 0; c < nc; c++) {
             if (c)
                 aiq_sb_putc(out, csv ? ',' : '\t');
-            char buf[64];
-            int n;
             if (r >= 0 && t->cols[c].type != AIQ_TYPE_STRING && t->cols[c].type != AIQ_TYPE_DYNAMIC) {
-                /* nothing to quote or escape: straight onto the line */
-                if (!aiq_table_is_null(t, c, r) && (n = plain_text(&t->cols[c], r, buf)) > 0)
-                    aiq_sb_append(out, buf, (size_t)n);
+                value_text(out, t, c, r); /* nothing to quote or escape: straight onto the line (a null: nothing) */
                 continue;
             }
             aiq_sb_clear(tmp);
