@@ -74,19 +74,24 @@ static void install_handler(void)
     sigaction(SIGBUS, &sa, NULL);
 }
 
-const char *jl_map_file(int fd, size_t len)
+/* A free slot of the table, claimed (with a base of 1, which matches no
+ * address, until the mapping is known); -1 when all are taken. */
+static int claim_slot(void)
 {
     install_handler();
-    int slot = -1;
-    for (int i = 0; i < MAX_MAPPINGS && slot < 0; i++) {
+    for (int i = 0; i < MAX_MAPPINGS; i++) {
         uintptr_t free_slot = 0;
-        /* (a slot claimed with a base of 1 until the address is known) */
         if (atomic_compare_exchange_strong(&mappings[i].base, &free_slot, (uintptr_t)1))
-            slot = i;
+            return i;
     }
-    if (slot < 0)
-        return NULL; /* too many at once: read the file instead */
-    void *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+    return -1;
+}
+
+/* Maps the file into slot's entry, at addr when it is not NULL (a place
+ * of the caller's reserved space); frees the slot when it cannot. */
+static const char *map_into_slot(int slot, int fd, size_t len, void *addr)
+{
+    void *m = mmap(addr, len, PROT_READ, MAP_PRIVATE | (addr ? MAP_FIXED : 0), fd, 0);
     if (m == MAP_FAILED) {
         atomic_store(&mappings[slot].base, 0);
         return NULL;
@@ -96,7 +101,7 @@ const char *jl_map_file(int fd, size_t len)
     return m;
 }
 
-void jl_unmap_file(const char *map, size_t len)
+static void unregister(const char *map)
 {
     for (int i = 0; i < MAX_MAPPINGS; i++)
         if (atomic_load(&mappings[i].base) == (uintptr_t)map) {
@@ -104,7 +109,78 @@ void jl_unmap_file(const char *map, size_t len)
             atomic_store(&mappings[i].base, 0);
             break;
         }
+}
+
+const char *jl_map_file(int fd, size_t len)
+{
+    int slot = claim_slot();
+    return slot < 0 ? NULL : map_into_slot(slot, fd, len, NULL); /* (no slot: the file is read) */
+}
+
+void jl_unmap_file(const char *map, size_t len)
+{
+    unregister(map);
     munmap((void *)map, len);
+}
+
+/* Makes half h of the region reserved space again: the files mapped in
+ * it go, with their pages, in one call (one TLB shootdown). */
+static void give_back(JlMapRegion *r, int h)
+{
+    if (mmap(r->base + (size_t)h * JL_REGION_HALF, JL_REGION_HALF, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
+        return; /* (it stays dirty: tried again when next done with, or unmapped whole at the end) */
+    r->dirty[h] = false;
+}
+
+const char *jl_region_map(JlMapRegion *r, int fd, size_t len, int *half)
+{
+    install_handler(); /* (which learns the page size) */
+    size_t need = (len + page_size - 1) & ~(page_size - 1);
+    if (!len || need > JL_REGION_HALF)
+        return NULL;
+    if (!r->base) {
+        void *b = mmap(NULL, 2 * (size_t)JL_REGION_HALF, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                       -1, 0);
+        if (b == MAP_FAILED)
+            return NULL;
+        r->base = b;
+    }
+    if (r->used + need > JL_REGION_HALF) { /* the other half, once every file in it is done with */
+        int other = 1 - r->filling;
+        if (r->live[other] || r->dirty[other])
+            return NULL; /* its files are not all taken yet: this one is mapped on its own */
+        int old = r->filling;
+        r->filling = other;
+        r->used = 0;
+        if (!r->live[old] && r->dirty[old])
+            give_back(r, old);
+    }
+    int slot = claim_slot();
+    if (slot < 0)
+        return NULL;
+    const char *m = map_into_slot(slot, fd, len, r->base + (size_t)r->filling * JL_REGION_HALF + r->used);
+    if (!m)
+        return NULL; /* (MAP_FIXED over our own reservation: only a failure of the kernel's) */
+    r->used += need;
+    r->live[r->filling]++;
+    r->dirty[r->filling] = true;
+    *half = r->filling;
+    return m;
+}
+
+void jl_region_unmap(JlMapRegion *r, const char *map, int half)
+{
+    unregister(map);
+    if (--r->live[half] == 0 && half != r->filling && r->dirty[half])
+        give_back(r, half);
+}
+
+void jl_region_free(JlMapRegion *r)
+{
+    if (r->base)
+        munmap(r->base, 2 * (size_t)JL_REGION_HALF);
+    *r = (JlMapRegion){0};
 }
 
 bool jl_map_faulted(void)

@@ -3,7 +3,8 @@
  * are mapped (small ones read) and cut into chunks of whole lines; worker
  * threads parse chunks into batches, handed out strictly in file order;
  * several compressed files decode at once, one whole file per worker; a
- * first pass in the same way infers an undeclared table's schema.
+ * first pass in the same way infers an undeclared table's schema. Each
+ * file is opened by jsonl_open.c; their shared state: jsonl_stream_int.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,130 +17,9 @@
 #include <unistd.h>
 
 #include "io/bytescan.h"
-#include "io/jsonl_decode.h"
-#include "io/jsonl_map.h"
-#include "io/jsonl_rows.h"
-#include "io/jsonl_source.h"
+#include "io/jsonl_stream_int.h"
 #include "util/interrupt.h"
 #include "util/mem.h"
-
-/*
- * The file is cut into chunks of whole lines (about CHUNK_BYTES each). The
- * calling thread reads and decompresses, cuts, and takes the batches; worker
- * threads (opts.threads > 1) turn chunks into batches in parallel and hand
- * each batch out as soon as it is built; batches are taken strictly in file
- * order, so results do not depend on the thread count. With one thread the
- * caller parses each chunk itself. A compressed file among several is a
- * file task: a worker decodes, cuts and parses it whole (decoding is its
- * cost, and one thread decodes one file), the same chunks as the caller
- * would cut, so the same batches.
- * Memory stays bounded: at most RING_PER_THREAD chunks per worker, and
- * RING_SLACK more, are in flight, and the batches built but not yet taken
- * are bounded (HEAD_BYTES for the chunk being taken, AHEAD_BYTES for the
- * others together).
- */
-
-#define CHUNK_BYTES AIQ_KEEP_CHUNK_BYTES /* text read (and decoded): copied, so memory */
-/* a view of a mapped file: no copy, and two workers fault in pages of one
- * page table less often (count -j2 0.105 -> 0.094 s against 512 KB) */
-#define MAP_CHUNK_BYTES (2 << 20)
-#define MAP_MIN (64 << 10) /* smaller files are read: mapping them costs more than the copy */
-#define RING_PER_THREAD 2
-/* Chunks more of a mapped file, for every worker count. The caller cuts
- * and takes on one of the cores the workers parse on, so it stops one of
- * them now and then, holding up the chunk to be taken next; the others run
- * ahead, and with RING_PER_THREAD each alone they ran out of chunks (p95
- * by bin at -j2: workers idle 20-45 ms of 0.19 s; with 4 more, 0-5 ms).
- * A parsed chunk's pages stay resident until it is taken: count -j2 peaks
- * at 21 MB resident (12 MB without; 29 MB at -j4). Chunks of text read or
- * decoded, and open compressed files handed to workers, hold memory of
- * their own: they keep to RING_PER_THREAD (with 4 more, the 8 .gz files of
- * compressed_files.sh ran out of --max-memory 24M under TSan, whose slow
- * threads let open files pile up). */
-#define RING_SLACK 4
-#define AHEAD_BYTES (32 << 20) /* batches the chunks after the one taken may hold, together */
-#define HEAD_BYTES (4 << 20)   /* and the one taken (its consumer may be slower than it) */
-
-typedef enum { CHUNK_FREE, CHUNK_READY, CHUNK_BUSY, CHUNK_DONE } ChunkState;
-
-typedef struct Chunk {
-    ChunkState state;
-    AiqStrBuf text;      /* whole lines, from text_off on */
-    size_t text_off;
-    const char *view;    /* or, from a mapped file, view_len bytes of it */
-    size_t view_len;
-    void *unmap;         /* the last chunk of a mapped file unmaps it */
-    size_t unmap_len;
-    int64_t line0;       /* number of the line before the first one (0 with workers: see renumber) */
-    int64_t nlines;      /* lines parsed */
-    bool first_of_file;  /* its lines are numbered from the file's first */
-    bool numbered;       /* renumber has run */
-    const char *path;
-    JlCodec codec;       /* how the file was compressed (for a report on what it looks like) */
-    bool last_of_file;   /* the file's report follows this chunk */
-    int range;           /* the range (or file) it is from, for opts.reads */
-    int64_t file_line0;  /* first_of_file: the lines of the file before the range */
-    int64_t used;        /* last_of_file: the byte after the range's last whole line */
-    struct Batch {
-        AiqTable *t;
-        size_t bytes;    /* what it counts against the budgets (aiq_table_bytes_held), once */
-    } *tables;           /* the batches, in order (with workers, each handed out as it is
-                            built: tables, ntables, taken and held are under the stream's lock) */
-    int ntables, captables, taken;
-    FileStats fs;
-    Misfits mf;
-    AiqError err;        /* set (code != AIQ_OK) when parsing failed */
-    bool broken;         /* err: a row did not fit the guessed schema verified */
-    Rows *seen;          /* schema inference: the chunk's columns, in order, and their kinds */
-    /* a file task: the rest of a compressed file, which a worker decodes,
-     * cuts and parses itself (run_file_task) */
-    JlSource *src;
-    int64_t seq;         /* its place in the ring's order */
-    size_t held;         /* bytes of its batches not yet taken */
-    char head[JL_HEAD_BYTES]; /* its file's first bytes (merge_stats) */
-    size_t head_len;
-} Chunk;
-
-struct AiqJsonlStream {
-    AiqCatalogTable *t;
-    AiqReadOptions opts;
-    int ipath;          /* next file (or range) to open */
-    int range;          /* the open one */
-    int64_t range_line0; /* lines before it */
-    JlSource src;       /* the open file's bytes */
-    const char *map;    /* a plain file mapped whole (NULL: read block by block) */
-    size_t map_len, map_pos;
-    bool input_done;    /* no more files */
-    int64_t lineno;     /* one thread: lines of the open file parsed so far */
-    bool fresh_file;    /* the next chunk is the open file's first */
-    int64_t taken_lines; /* workers: lines of the file in the chunks taken so far */
-    FileStats fs;       /* the report of the file being merged, from its chunks in order */
-    char head[JL_HEAD_BYTES]; /* that file's first bytes, to say what it looks like if it is not logs */
-    size_t head_len;
-    JlCodec head_codec;
-    Misfits mf;         /* every file's misfits, reported at the end */
-    AiqTable *whole;    /* a whole-file JSON value, returned as one batch */
-    /* schema inference (aiq_jsonl_infer_schema): no batches, only columns */
-    bool infer;
-    Rows *whole_seen;   /* a whole-file value's columns, for the next chunk */
-    Rows columns;       /* every column met so far, in order, and their kinds */
-    /* the chunk ring and its workers */
-    Chunk *ring;
-    int nring, nworkers;
-    int64_t seq_fill, seq_parse, seq_take; /* next chunk to fill, to parse, to hand out */
-    pthread_t *workers;
-    pthread_mutex_t mu;
-    pthread_cond_t work, done;
-    pthread_cond_t room; /* a worker waiting for room may hand out more batches */
-    size_t held;        /* bytes of the batches in chunks being parsed, not yet taken */
-    bool taker_waits;   /* the consumer waits for a batch (done) */
-    int pushers_wait;   /* workers waiting for room */
-    size_t ahead_room, head_room; /* AHEAD_BYTES and HEAD_BYTES, within --max-memory */
-    bool stop;
-    bool broken;        /* stopped: a row did not fit the guessed schema (opts.verify) */
-    bool tail_only;     /* the file being merged is read from past its start only: no judging it */
-    int64_t table_bytes; /* its files' bytes as stored (file_task_fits; -1: not yet counted) */
-};
 
 /* The kernel may drop the pages of a parsed part of a mapped file: the
  * process's memory then stays bounded however large the file. Chunks are
@@ -171,12 +51,13 @@ static bool cut_into(JlSource *src, const AiqReadOptions *opts, size_t want, Chu
     return ok;
 }
 
-static void chunk_clear(Chunk *c)
+static void chunk_clear(AiqJsonlStream *s, Chunk *c)
 {
+    s->view_bytes -= c->view_len;
     if (c->view && !c->unmap) /* (unmapping drops the pages anyway: a second TLB shootdown for nothing) */
         release_pages(c->view, c->view + c->view_len);
     if (c->unmap)
-        jl_unmap_file(c->unmap, c->unmap_len);
+        jl_stream_unmap(s, c->unmap, c->unmap_len, c->unmap_half);
     c->view = NULL;
     c->view_len = 0;
     c->unmap = NULL;
@@ -212,7 +93,7 @@ static void chunk_push(Chunk *c, AiqTable *t, size_t bytes)
 }
 
 /* The error that stops a stream verifying a guessed schema. */
-static bool guess_broken_error(AiqError *err, const char *path)
+bool jl_guess_broken_error(AiqError *err, const char *path)
 {
     return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: a row does not fit the types guessed from the first rows", path);
 }
@@ -266,7 +147,7 @@ static bool parse_lines(AiqJsonlStream *s, Chunk *c, Rows *rows, AiqStrBuf *fixe
         ok = jl_next_lines(rows, &c->fs, text, len, &pos, lineno, AIQ_VECTOR_SIZE, c->path, &s->opts, fixed, &c->err);
         if (ok && rows->violated) { /* (no use reading on: the types are to be found again) */
             c->broken = true;
-            ok = guess_broken_error(&c->err, c->path);
+            ok = jl_guess_broken_error(&c->err, c->path);
         }
         if (s->infer) {
             if (rows->n >= AIQ_VECTOR_SIZE)
@@ -300,7 +181,7 @@ static void drop_batches(AiqJsonlStream *s, Chunk *c)
         pthread_mutex_unlock(&s->mu);
 }
 
-static void rows_begin(const AiqJsonlStream *s, Rows *rows)
+void jl_stream_rows_begin(const AiqJsonlStream *s, Rows *rows)
 {
     jl_rows_init(rows);
     jl_want_declared(rows, s->t, &s->opts);
@@ -326,7 +207,7 @@ static void parse_chunk(AiqJsonlStream *s, Chunk *c)
         return; /* (cutting it found the file shrunk) */
     jl_map_faulted(); /* (a mark left by another stream's chunk on this thread is not this one's) */
     Rows rows;
-    rows_begin(s, &rows);
+    jl_stream_rows_begin(s, &rows);
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     const char *text = c->view ? c->view : c->text.data ? c->text.data + c->text_off : "";
@@ -351,7 +232,7 @@ static void parse_chunk(AiqJsonlStream *s, Chunk *c)
 static void run_file_task(AiqJsonlStream *s, Chunk *c)
 {
     Rows rows;
-    rows_begin(s, &rows);
+    jl_stream_rows_begin(s, &rows);
     AiqStrBuf fixed;
     aiq_sb_init(&fixed);
     size_t want = s->opts.chunk_size ? s->opts.chunk_size : CHUNK_BYTES;
@@ -416,6 +297,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     s->opts = *opts;
     jl_source_init(&s->src);
     s->table_bytes = -1;
+    s->map_half = -1;
     size_t limit = aiq_mem_limit(); /* (an eighth of it at most waits in batches) */
     s->ahead_room = limit && limit / 8 < AHEAD_BYTES ? limit / 8 : AHEAD_BYTES;
     s->head_room = s->ahead_room < HEAD_BYTES ? s->ahead_room : HEAD_BYTES;
@@ -423,7 +305,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
         s->opts.block_size = JL_SOURCE_BLOCK;
     jl_rows_init(&s->columns);
     s->nworkers = opts->threads > 1 ? opts->threads : 0;
-    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD + RING_SLACK : 1;
+    s->nring = s->nworkers ? s->nworkers * RING_PER_THREAD + RING_SLACK + RING_SMALL : 1;
     s->ring = aiq_xcalloc((size_t)s->nring, sizeof *s->ring);
     if (s->nworkers) {
         pthread_mutex_init(&s->mu, NULL);
@@ -447,14 +329,6 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     return s;
 }
 
-static void close_file(AiqJsonlStream *s)
-{
-    if (s->map)
-        jl_unmap_file(s->map, s->map_len);
-    s->map = NULL;
-    jl_source_close(&s->src);
-}
-
 void aiq_jsonl_close(AiqJsonlStream *s)
 {
     if (!s)
@@ -474,7 +348,7 @@ void aiq_jsonl_close(AiqJsonlStream *s)
         pthread_mutex_destroy(&s->mu);
     }
     for (int i = 0; i < s->nring; i++) {
-        chunk_clear(&s->ring[i]);
+        chunk_clear(s, &s->ring[i]);
         aiq_sb_free(&s->ring[i].text);
         aiq_xfree(s->ring[i].tables);
     }
@@ -484,215 +358,11 @@ void aiq_jsonl_close(AiqJsonlStream *s)
         jl_rows_free(s->whole_seen);
         aiq_xfree(s->whole_seen);
     }
-    close_file(s);
+    jl_stream_close_file(s);
+    jl_region_free(&s->region);
     aiq_table_free(s->whole);
     jl_source_free(&s->src);
     aiq_xfree(s);
-}
-
-/* Whether range r is the first one read of its file (every file is, without
- * ranges): a file read in several ranges counts, and is judged, once. */
-static bool file_starts(const AiqJsonlStream *s, int r)
-{
-    const AiqFileRange *rs = s->opts.ranges;
-    return !rs || r == 0 || rs[r - 1].path != rs[r].path;
-}
-
-/* Opens the file of the next range (the next file without ranges) and
- * moves to the range's start; a range that starts after the file's first
- * byte holds plain JSON lines (AiqFileRead.appendable). */
-static bool open_range(AiqJsonlStream *s, struct stat *st, AiqError *err)
-{
-    int n = s->opts.ranges ? s->opts.nranges : s->t->npaths;
-    if (s->ipath >= n)
-        return false;
-    s->range = s->ipath++;
-    const AiqFileRange *r = s->opts.ranges ? &s->opts.ranges[s->range] : NULL;
-    const char *path = s->t->paths[r ? r->path : s->range];
-    bool is_stdin = strcmp(path, "-") == 0;
-    s->src.path = jl_path_shown(s->t, r ? r->path : s->range); /* (as messages name it) */
-    s->src.fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY);
-    if (s->src.fd < 0)
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->src.path, strerror(errno));
-    if (fstat(s->src.fd, st) == 0 && S_ISDIR(st->st_mode)) {
-        close_file(s);
-        return aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: is a directory", s->src.path);
-    }
-    s->src.range_start = r ? r->start : 0;
-    s->range_line0 = r ? r->line0 : 0;
-    s->src.left = r && r->end ? r->end - s->src.range_start : -1;
-    s->src.raw = 0;
-    if (s->src.range_start && lseek(s->src.fd, (off_t)s->src.range_start, SEEK_SET) < 0) {
-        aiq_error_set(err, AIQ_ERR_IO, -1, 1, "%s: %s", s->src.path, strerror(errno));
-        close_file(s);
-        return false;
-    }
-    return true;
-}
-
-/* The bytes of the open range when it is a regular file: to its end, or
- * to the range's end (which it must reach). */
-static int64_t range_limit(const AiqJsonlStream *s, const struct stat *st)
-{
-    int64_t size = (int64_t)st->st_size;
-    return s->src.left >= 0 ? s->src.range_start + s->src.left : size;
-}
-
-/* Opens the next file (or range); a top-level array or a pretty-printed
- * export is read whole into s->whole. Returns false at the end of the files
- * or on error. */
-static bool open_next(AiqJsonlStream *s, AiqError *err)
-{
-    struct stat st;
-    while (open_range(s, &st, err)) {
-        s->src.eof = false;
-        s->lineno = s->range_line0;
-        s->fresh_file = true;
-        bool tail = s->src.range_start > 0; /* appended lines: no head to look at */
-        int64_t limit = range_limit(s, &st);
-        if (S_ISREG(st.st_mode) && limit - s->src.range_start >= MAP_MIN && !s->opts.block_size) {
-            /* A plain file is parsed where the kernel keeps it: no copy.
-             * (With workers, reading into chunks cost more since the
-             * scanner finds line ends itself: count -j2 0.22 s vs 0.18 s.) */
-            if (limit > (int64_t)st.st_size) { /* (the range is no longer there) */
-                close_file(s);
-                return jl_map_shrank_error(err, s->src.path);
-            }
-            const char *m = jl_map_file(s->src.fd, (size_t)limit);
-            const unsigned char *head = (const unsigned char *)m;
-            if (m && (tail || (jl_codec_of(head, JL_MAGIC_BYTES) == JL_PLAIN &&
-                               !jl_unreadable_format(head, JL_MAGIC_BYTES)))) {
-                madvise((void *)m, (size_t)limit, MADV_SEQUENTIAL);
-                s->map = m;
-                s->map_len = (size_t)limit;
-                s->src.eof = true;
-            } else if (m) {
-                jl_unmap_file(m, (size_t)limit); /* compressed: decoded block by block */
-            }
-            if (jl_map_faulted()) { /* (emptied between fstat and now) */
-                close_file(s);
-                return jl_map_shrank_error(err, s->src.path);
-            }
-        }
-        jl_count_read(&s->opts, file_starts(s, s->range), 0, 0);
-        if (tail) {
-            s->src.codec = JL_PLAIN;
-            if (s->map)
-                s->map_pos = (size_t)s->src.range_start;
-            return true;
-        }
-        ssize_t r = s->map ? 0 : jl_source_read_head(&s->src, err);
-        if (r > 0)
-            jl_count_read(&s->opts, 0, r, 0);
-        if (r < 0 || (!s->map && !jl_check_format((const unsigned char *)s->src.block, (size_t)r, s->src.path, err)))
-            return false;
-        s->src.codec = s->map ? JL_PLAIN : jl_codec_of((const unsigned char *)s->src.block, (size_t)r);
-        if (s->src.codec != JL_PLAIN) /* by magic number, whatever the name */
-            s->src.dec = jl_decoder_new(s->src.codec);
-        if (r == 0) {
-            s->src.eof = true;
-        } else if (!s->src.dec) {
-            aiq_sb_append(&s->src.pending, s->src.block, (size_t)r);
-        } else {
-            s->src.zin = (JlInput){s->src.block, (size_t)r, 0};
-            if (!jl_source_decode(&s->src, &s->src.pending, err))
-                return false;
-        }
-        /* look at the first line after any blanks, as parse_text does: JSON
-         * lines stream, anything else is read whole */
-        int whole;
-        size_t bom = 0, searched = 0;
-        if (s->map) {
-            whole = jl_whole_value(s->map, s->map_len, true, &bom, &searched);
-            s->map_pos = bom;
-            jl_count_read(&s->opts, 0, (int64_t)(whole ? 0 : bom), 0); /* (chunks count the rest) */
-            if (jl_map_faulted()) {
-                close_file(s);
-                return jl_map_shrank_error(err, s->src.path);
-            }
-        } else {
-            while ((whole = jl_whole_value(s->src.pending.data, s->src.pending.len, s->src.eof, &bom, &searched)) < 0)
-                if (!jl_source_fill(&s->src, &s->opts, &s->src.pending, err))
-                    return false;
-            if (!whole && bom) {
-                memmove(s->src.pending.data, s->src.pending.data + 3, s->src.pending.len - 3);
-                s->src.pending.len -= 3;
-            }
-        }
-        if (!whole)
-            return true;
-        if (s->opts.verify) { /* (one value is read whole: its types are found whole too) */
-            s->broken = true;
-            close_file(s);
-            return guess_broken_error(err, s->src.path);
-        }
-        if (s->opts.reads) /* (nothing can be appended to a single value) */
-            s->opts.reads[s->range] = (AiqFileRead){0};
-        while (!s->map && !s->src.eof) /* a single JSON value: read it all */
-            if (!jl_source_fill(&s->src, &s->opts, &s->src.pending, err))
-                return false;
-        Rows rows;
-        rows_begin(s, &rows);
-        FileStats fs = {0};
-        const char *text = s->map ? s->map : s->src.pending.data ? s->src.pending.data : "";
-        size_t len = s->map ? s->map_len : s->src.pending.len;
-        bool ok = jl_parse_text(s->src.path, text, len, &rows, &fs, &s->opts, err) &&
-                  jl_check_logs(s->src.path, &fs, text, len < JL_HEAD_BYTES ? len : JL_HEAD_BYTES, s->src.codec, err);
-        if (s->map && jl_map_faulted())
-            ok = jl_map_shrank_error(err, s->src.path);
-        jl_count_read(&s->opts, 0, s->map ? (int64_t)s->map_len : 0, fs.objects);
-        if (ok)
-            jl_report(s->src.path, &fs, &s->opts);
-        close_file(s);
-        if (s->infer) {
-            if (!ok) {
-                jl_rows_free(&rows);
-                return false;
-            }
-            jl_rows_drop_cells(&rows);
-            s->whole_seen = aiq_xmalloc(sizeof *s->whole_seen);
-            *s->whole_seen = rows;
-            return true;
-        }
-        s->whole = jl_build_table(s->t, &rows, ok, &s->opts, NULL, &s->mf, err);
-        return s->whole != NULL;
-    }
-    return false;
-}
-
-/* The bytes of the table's files (or ranges) as stored; a pipe counts 0. */
-static int64_t count_table_bytes(const AiqJsonlStream *s, int n)
-{
-    int64_t total = 0;
-    for (int r = 0; r < n; r++) {
-        const AiqFileRange *range = s->opts.ranges ? &s->opts.ranges[r] : NULL;
-        struct stat st;
-        int64_t size = stat(s->t->paths[range ? range->path : r], &st) == 0 && S_ISREG(st.st_mode) ? st.st_size : 0;
-        if (range)
-            size = range->end ? range->end - range->start : size - range->start;
-        total += size > 0 ? size : 0;
-    }
-    return total;
-}
-
-/* Whether the open (compressed) file goes to a worker whole, as a file
- * task: decoding is the cost of a compressed file, and one thread decodes
- * a file; with several files, each worker decodes its own, which keeps
- * every core busy to the last file (2.0x at two threads on 8 .gz files,
- * 1.6x when the last was decoded here while the workers parsed it). A file
- * larger than all the others together is decoded here instead, the workers
- * parsing its chunks: alone on a worker it would be decoded and parsed on
- * one thread, while the others wait. */
-static bool file_task_fits(AiqJsonlStream *s)
-{
-    int n = s->opts.ranges ? s->opts.nranges : s->t->npaths;
-    if (s->nworkers < 2 || !s->src.dec || n < 2)
-        return false;
-    if (s->table_bytes < 0)
-        s->table_bytes = count_table_bytes(s, n);
-    struct stat st;
-    int64_t size = fstat(s->src.fd, &st) == 0 ? (int64_t)st.st_size : 0;
-    return size <= s->table_bytes - size;
 }
 
 /* Fills chunk c with the next whole lines of input (moving on to the next
@@ -700,8 +370,9 @@ static bool file_task_fits(AiqJsonlStream *s)
  * leaves c empty (CHUNK_FREE) at the end of the input. */
 static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
 {
+    s->last_fill_view = false;
     while (s->src.fd < 0) {
-        if (!open_next(s, err)) {
+        if (!jl_stream_open_next(s, err)) {
             if (err->code != AIQ_OK)
                 return false;
             s->input_done = true;
@@ -743,6 +414,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         }
         c->view = s->map + start;
         c->view_len = end - start;
+        s->last_fill_view = true;
         s->map_pos = end;
         jl_count_read(&s->opts, 0, (int64_t)(end - start), 0);
         c->last_of_file = end == s->map_len;
@@ -751,17 +423,19 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
             c->view_len -= (size_t)c->fs.unfinished;
             c->used = (int64_t)s->map_len - c->fs.unfinished;
         }
+        s->view_bytes += c->view_len;
         if (jl_map_faulted()) /* (the line ends searched for ran past the file's end) */
             jl_map_shrank_error(&c->err, s->src.path);
         if (c->last_of_file) { /* the chunk unmaps the file once it is done */
             c->unmap = (void *)s->map;
             c->unmap_len = s->map_len;
+            c->unmap_half = s->map_half;
             s->map = NULL;
-            close_file(s);
+            jl_stream_close_file(s);
         }
         return true;
     }
-    if (file_task_fits(s)) { /* the worker reads the rest of the file */
+    if (jl_stream_file_task_fits(s)) { /* the worker reads the rest of the file */
         c->src = aiq_xmalloc(sizeof *c->src);
         *c->src = s->src;
         jl_source_init(&s->src);
@@ -771,7 +445,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
     if (!cut_into(&s->src, &s->opts, want, c, err))
         return false;
     if (c->last_of_file)
-        close_file(s);
+        jl_stream_close_file(s);
     return true;
 }
 
@@ -806,7 +480,7 @@ static bool file_goes_on(const AiqJsonlStream *s, int r)
  * at the file's end, reports it, or fails with err when it is not logs. */
 static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
 {
-    bool file_first = c->first_of_file && file_starts(s, c->range);
+    bool file_first = c->first_of_file && jl_stream_file_starts(s, c->range);
     if (file_first) /* (lines appended to a file read before: its first lines said it is logs) */
         s->tail_only = s->opts.ranges && s->opts.ranges[c->range].start > 0;
     if (file_first) { /* what the file looks like, should it not be logs */
@@ -848,17 +522,24 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
     return ok;
 }
 
-/* The chunks that may be in flight now (RING_SLACK). */
-static int64_t ring_room(const AiqJsonlStream *s)
+/* Whether one more chunk may be in flight: RING_PER_THREAD a worker, and
+ * while a mapped file is read (or was just read: the next may be one too),
+ * more up to the bytes of RING_SLACK chunks more (RING_SMALL). */
+static bool ring_has_room(const AiqJsonlStream *s)
 {
-    return s->map || !s->nworkers ? s->nring : s->nworkers * RING_PER_THREAD;
+    int64_t n = s->seq_fill - s->seq_take, base = s->nworkers * RING_PER_THREAD;
+    if (n >= s->nring || !s->nworkers)
+        return n < s->nring;
+    if (n < base)
+        return true;
+    return (s->map || s->last_fill_view) && s->view_bytes + MAP_CHUNK_BYTES <= (size_t)(base + RING_SLACK) * MAP_CHUNK_BYTES;
 }
 
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
 {
     for (;;) {
         /* keep every free slot of the ring filled, so workers never wait */
-        while (!s->input_done && s->seq_fill - s->seq_take < ring_room(s)) {
+        while (!s->input_done && ring_has_room(s)) {
             Chunk *c = &s->ring[s->seq_fill % s->nring];
             c->seq = s->seq_fill;
             if (!fill_chunk(s, c, err))
@@ -931,9 +612,9 @@ AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)
              * thread fills the ring: the chunk is cleared outside the lock,
              * so that unmapping a file or giving back its pages (a TLB
              * shootdown that waits for every core) is not done holding it. */
-            chunk_clear(c);
+            chunk_clear(s, c);
         } else {
-            chunk_clear(c);
+            chunk_clear(s, c);
             s->seq_take++;
         }
         if (aiq_interrupt_pending())
