@@ -105,6 +105,9 @@ void aiq_agg_free(AggState *s)
         json_decref(s->list[g]);
     aiq_xfree(s->log);
     aiq_xfree(s->log_gid);
+    aiq_xfree(s->pre);
+    aiq_xfree(s->pre_log);
+    aiq_xfree(s->pre_start);
     aiq_xfree(s->cnt);
     aiq_xfree(s->isum);
     aiq_xfree(s->fsum);
@@ -692,6 +695,14 @@ static void percentile_rank(Values *vs, int64_t k, bool real)
         vs->placed[vs->nplaced++] = k;
 }
 
+/* Group g's values, once the log is in order of group, none selected yet. */
+static Values values_of_group(const AggState *s, int64_t g)
+{
+    int64_t start = g ? s->cnt[g - 1] : 0;
+    /* (no value at all: no log either, and no offset into NULL) */
+    return (Values){.v = s->log ? s->log + LOG_WIDTH * (size_t)start : NULL, .n = s->cnt[g] - start};
+}
+
 /* Group g's values, in the order they came (see AggState's log): at the
  * first call the log is put in order of group, a stable counting sort,
  * and cnt[g] becomes the end of group g's values. The selected ranks
@@ -719,9 +730,7 @@ static Values *group_values(AggState *s, int64_t g)
         }
     }
     if (s->cur_g != g) {
-        int64_t start = g ? s->cnt[g - 1] : 0;
-        /* (no value at all: no log either, and no offset into NULL) */
-        s->cur = (Values){.v = s->log ? s->log + LOG_WIDTH * (size_t)start : NULL, .n = s->cnt[g] - start};
+        s->cur = values_of_group(s, g);
         s->cur_g = g;
     }
     return &s->cur;
@@ -740,6 +749,110 @@ static void percentile_array(Values *vs, const AiqAgg *a, bool real, AiqTable *o
     AiqValue v = {.type = AIQ_TYPE_DYNAMIC, .dyn = arr};
     aiq_table_set_value(out, a->out_col, g, &v);
     json_decref(arr); /* the table took its own reference */
+}
+
+/* Percentile pct of vs (null when it has no value): the value is put in
+ * place, its rank recorded for the next percentile of the same values. */
+static struct PreValue select_percentile(Values *vs, double pct, bool real)
+{
+    struct PreValue pv = {.isnull = vs->n == 0};
+    if (vs->n) {
+        int64_t rank = nearest_rank(pct, vs->n);
+        percentile_rank(vs, rank - 1, real);
+        if (real)
+            pv.f64 = ((double *)vs->v)[rank - 1];
+        else
+            pv.i64 = ((int64_t *)vs->v)[rank - 1];
+        pv.f64 = real ? pv.f64 : (double)pv.i64;
+    }
+    return pv;
+}
+
+bool aiq_agg_prefinish_kind(const AggState *s)
+{
+    return s->a->kind == AIQ_AGG_PERCENTILE && !s->a->pct_array;
+}
+
+void aiq_agg_prefinish_begin(AggState *s, int64_t ngroups)
+{
+    s->pre = aiq_xmalloc(sizeof *s->pre * (size_t)(ngroups ? ngroups : 1) * (size_t)s->a->npcts);
+    AggState *o = s->vals_of ? s->vals_of : s;
+    if (o->by_group || o->pre_log)
+        return; /* (in order already, or readied for another percentile) */
+    if (!o->log_gid) { /* every value of one group: counts -> ends, in place */
+        group_values(o, 0);
+        return;
+    }
+    /* group_values' counting sort, its scatter left to the threads: counts
+     * -> starts, each group's cursor in cnt (only its thread moves it) */
+    o->pre_start = aiq_xmalloc(sizeof *o->pre_start * (size_t)(o->cap ? o->cap : 1));
+    int64_t end = 0;
+    for (int64_t x = 0; x < o->cap; x++) {
+        int64_t n = o->cnt[x];
+        o->pre_start[x] = o->cnt[x] = end;
+        end += n;
+    }
+    o->pre_log = aiq_xmalloc(LOG_WIDTH * (size_t)(o->nlog ? o->nlog : 1));
+}
+
+void aiq_agg_prefinish_end(AggState *s)
+{
+    AggState *o = s->vals_of ? s->vals_of : s;
+    if (!o->pre_log)
+        return;
+    aiq_xfree(o->log);
+    aiq_xfree(o->log_gid);
+    aiq_xfree(o->pre_start);
+    o->log = o->pre_log; /* (cnt now holds each group's end, as group_values leaves it) */
+    o->log_gid = NULL;
+    o->pre_log = NULL;
+    o->pre_start = NULL;
+    o->by_group = true;
+}
+
+/* The values of group g of o, once in order of group (by aiq_agg_prefinish
+ * or group_values), none selected yet. */
+static Values prefinish_values(const AggState *o, int64_t g)
+{
+    if (!o->pre_log)
+        return values_of_group(o, g);
+    int64_t start = o->pre_start[g];
+    return (Values){.v = o->pre_log + LOG_WIDTH * (size_t)start, .n = o->cnt[g] - start};
+}
+
+void aiq_agg_prefinish(AggState *const *ss, int n, int64_t g0, int64_t g1)
+{
+    /* each state's values: its own, or (vals_of) those of one before it,
+     * shared within a group as group_values shares them */
+    Values *vals = aiq_xmalloc(sizeof *vals * (size_t)n);
+    int *of = aiq_xmalloc(sizeof *of * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        const AggState *owner = ss[i]->vals_of ? ss[i]->vals_of : ss[i];
+        of[i] = i;
+        for (int j = 0; j < i && of[i] == i; j++)
+            if ((ss[j]->vals_of ? ss[j]->vals_of : ss[j]) == owner)
+                of[i] = j;
+    }
+    for (int i = 0; i < n; i++) { /* this range's part of the scatter: every value read, its own copied */
+        AggState *o = ss[i]->vals_of ? ss[i]->vals_of : ss[i];
+        for (int64_t r = 0; of[i] == i && o->pre_log && r < o->nlog; r++) {
+            int64_t g = o->log_gid[r];
+            if (g >= g0 && g < g1)
+                memcpy(o->pre_log + LOG_WIDTH * (size_t)o->cnt[g]++, o->log + LOG_WIDTH * (size_t)r, LOG_WIDTH);
+        }
+    }
+    for (int64_t g = g0; g < g1; g++) {
+        for (int i = 0; i < n; i++)
+            if (of[i] == i)
+                vals[i] = prefinish_values(ss[i]->vals_of ? ss[i]->vals_of : ss[i], g);
+        for (int i = 0; i < n; i++) {
+            const AiqAgg *a = ss[i]->a;
+            for (int p = 0; p < a->npcts; p++)
+                ss[i]->pre[g * a->npcts + p] = select_percentile(&vals[of[i]], a->pcts[p], ss[i]->in_type == AIQ_TYPE_REAL);
+        }
+    }
+    aiq_xfree(of);
+    aiq_xfree(vals);
 }
 
 /* Writes group g's result(s) into row g of out. */
@@ -800,6 +913,14 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
             s->list[g] = v.dyn; /* freed with the state */
         break;
     case AIQ_AGG_PERCENTILE: {
+        if (s->pre) { /* (found ahead: aiq_agg_prefinish) */
+            for (int p = 0; p < a->npcts; p++) {
+                const struct PreValue *pre = &s->pre[g * a->npcts + p];
+                AiqValue pv = {.type = out->cols[col + p].type, .isnull = pre->isnull, .f64 = pre->f64, .i64 = pre->i64};
+                aiq_table_set_value(out, col + p, g, &pv);
+            }
+            return;
+        }
         /* selection reorders the values but keeps them: sharing is safe */
         Values *vs = group_values(s->vals_of ? s->vals_of : s, g);
         bool real = s->in_type == AIQ_TYPE_REAL;
@@ -808,16 +929,8 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
             return;
         }
         for (int p = 0; p < a->npcts; p++) {
-            AiqValue pv = {.type = out->cols[col + p].type, .isnull = vs->n == 0};
-            if (vs->n) {
-                int64_t rank = nearest_rank(a->pcts[p], vs->n);
-                percentile_rank(vs, rank - 1, real);
-                if (real)
-                    pv.f64 = ((double *)vs->v)[rank - 1];
-                else
-                    pv.i64 = ((int64_t *)vs->v)[rank - 1];
-                pv.f64 = real ? pv.f64 : (double)pv.i64;
-            }
+            struct PreValue pre = select_percentile(vs, a->pcts[p], real);
+            AiqValue pv = {.type = out->cols[col + p].type, .isnull = pre.isnull, .f64 = pre.f64, .i64 = pre.i64};
             aiq_table_set_value(out, col + p, g, &pv);
         }
         return;

@@ -57,6 +57,17 @@ typedef struct AggState {
     bool by_group;       /* log now holds the values in order of group */
     Values cur;          /* the group being finished (its selected ranks) */
     int64_t cur_g;
+    /* percentiles selected ahead for every group on several threads
+     * (aiq_agg_prefinish): npcts a group, which aiq_agg_finish writes */
+    struct PreValue {
+        double f64;
+        int64_t i64;
+        bool isnull;
+    } *pre;
+    /* while the groups' values are put in order of group on several
+     * threads: the new log, and where each group's values start in it */
+    char *pre_log;
+    int64_t *pre_start;
     struct AggState *vals_of; /* a percentile over the same column: use its values */
     json_t **list;       /* make_list/make_set arrays */
     AiqKeyMap distinct;  /* (group, value) pairs: dcount, make_set */
@@ -80,6 +91,24 @@ void aiq_agg_update(AggState *s, const AiqChunk *c, const int64_t *gids, AiqVect
                     AiqVector *pred, AiqVector **extra, AiqStrBuf *key);
 /* Writes group g's result(s) into row g of out. */
 void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch);
+
+/* Whether s's results may be found ahead, for ranges of groups on several
+ * threads at once (aiq_agg_prefinish): a percentile's (not as an array),
+ * whose selection reads and reorders only its own group's values. */
+bool aiq_agg_prefinish_kind(const AggState *s);
+/* Readies s for aiq_agg_prefinish over ngroups groups (on this thread:
+ * where each group's values will go, counted once). */
+void aiq_agg_prefinish_begin(AggState *s, int64_t ngroups);
+/* After every aiq_agg_prefinish of s (on this thread): its values are now
+ * in order of group, as aiq_agg_finish keeps them. */
+void aiq_agg_prefinish_end(AggState *s);
+/* Puts the values of groups [g0, g1) of the n states ss (each of
+ * aiq_agg_prefinish_kind, begun, in the order they finish) in order of
+ * group, then finds their results into pre, selecting in each group
+ * exactly as aiq_agg_finish would: the same values whatever the ranges.
+ * Writes only those groups' values and counts: ranges that do not
+ * overlap may run at once. */
+void aiq_agg_prefinish(AggState *const *ss, int n, int64_t g0, int64_t g1);
 
 /* The aggregates of exec/agg_more.c (weighted percentiles, covariance,
  * binary_all_*, buildschema, hll, tdigest), called by the functions above

@@ -65,6 +65,7 @@ typedef struct AiqExecCtx {
     int nsubquery_tables, nin_sets;
     int64_t rows_scanned;    /* rows read from tables (--timing) */
     bool timing;             /* count rows and time for each plan node (--timing) */
+    int threads;             /* threads an operator may use (-j: summarize's percentiles) */
     AiqOpStat *opstats;      /* with timing: by plan node, in the order first built */
     int nopstats, capopstats;
     AiqTable *apply_rows;    /* mv-apply: the rows its subquery reads now (APPLY_ROWS) */

@@ -9,6 +9,7 @@
 #include "exec/agg_state.h"
 #include "exec/op.h"
 
+#include <pthread.h>
 #include <string.h>
 
 #include "util/hash.h"
@@ -275,6 +276,70 @@ static void new_group(AiqTable *keys, AiqVector **kv, uint32_t *rows, uint32_t i
     }
 }
 
+/* Percentiles of many groups are selected on every thread (-j) before the
+ * results are written in group order: the selection was the serial tail of
+ * a grouped percentile, after every reader thread had finished (p95 by
+ * 15-minute bin and service: 96k groups, 11 ms of a 0.19 s query at -j2).
+ * Each part is a range of groups, and a group is selected exactly as one
+ * thread would select it: the same values at any thread count. With a
+ * percentiles_array() among them, the groups finish on this thread alone
+ * (it may share its values with another percentile, selected in turn). */
+#define PREFINISH_MIN_GROUPS 4096
+#define PREFINISH_MAX_PARTS 16
+
+typedef struct PrefinishPart {
+    AggState **ss;
+    int n;
+    int64_t g0, g1;
+    pthread_t thread;
+    bool started;
+} PrefinishPart;
+
+static void *prefinish_main(void *arg)
+{
+    PrefinishPart *part = arg;
+    aiq_agg_prefinish(part->ss, part->n, part->g0, part->g1);
+    aiq_mem_thread_done();
+    return NULL;
+}
+
+static void prefinish_percentiles(AggState *st, int naggs, int64_t ngroups, int threads)
+{
+    if (threads < 2 || ngroups < PREFINISH_MIN_GROUPS)
+        return;
+    AggState **ss = aiq_xmalloc(sizeof *ss * (size_t)naggs);
+    int n = 0;
+    for (int a = 0; a < naggs; a++) {
+        if (st[a].a->kind == AIQ_AGG_PERCENTILE && !aiq_agg_prefinish_kind(&st[a])) {
+            n = 0; /* (a percentiles_array()) */
+            break;
+        }
+        if (aiq_agg_prefinish_kind(&st[a]))
+            ss[n++] = &st[a];
+    }
+    int nparts = threads < PREFINISH_MAX_PARTS ? threads : PREFINISH_MAX_PARTS;
+    PrefinishPart parts[PREFINISH_MAX_PARTS];
+    for (int i = 0; n && i < nparts; i++) {
+        if (i == 0)
+            for (int k = 0; k < n; k++)
+                aiq_agg_prefinish_begin(ss[k], ngroups);
+        parts[i] = (PrefinishPart){.ss = ss, .n = n, .g0 = ngroups * i / nparts, .g1 = ngroups * (i + 1) / nparts};
+        if (i > 0)
+            parts[i].started = pthread_create(&parts[i].thread, NULL, prefinish_main, &parts[i]) == 0;
+    }
+    if (n)
+        aiq_agg_prefinish(ss, n, parts[0].g0, parts[0].g1);
+    for (int i = 1; n && i < nparts; i++) {
+        if (parts[i].started)
+            pthread_join(parts[i].thread, NULL);
+        else
+            aiq_agg_prefinish(ss, n, parts[i].g0, parts[i].g1);
+    }
+    for (int k = 0; k < n; k++)
+        aiq_agg_prefinish_end(ss[k]);
+    aiq_xfree(ss);
+}
+
 static AiqTable *summarize_compute(AiqOp *op)
 {
     const AiqPlan *p = op->p;
@@ -402,6 +467,7 @@ done:;
     if (ex->err->code == AIQ_OK) {
         out = keys; /* (with no aggregate, distinct, the keys are the result) */
         keys = NULL;
+        prefinish_percentiles(st, naggs, ngroups, ex->threads);
         AiqArena scratch;
         aiq_arena_init(&scratch, 4096);
         for (int64_t g = 0; naggs && g < ngroups; g++) {

@@ -76,7 +76,7 @@ static void exec_job(void *p)
 AiqTable *aiq_exec_plan(const AiqPlan *plan, const AiqScanSource *source, int64_t now, AiqError *err,
                         AiqExecStats *stats)
 {
-    AiqExecCtx ex = {.err = err, .now = now, .source = *source, .timing = stats->timing};
+    AiqExecCtx ex = {.err = err, .now = now, .source = *source, .timing = stats->timing, .threads = stats->threads};
     aiq_exec_ctx_init(&ex, plan);
     ExecJob job = {.ex = &ex, .plan = plan};
     aiq_run_deep(exec_job, &job);

@@ -17,6 +17,7 @@
 /* What a run took, for --timing. */
 typedef struct AiqExecStats {
     bool timing;          /* in: count rows and time for each plan node (ops) */
+    int threads;          /* in: threads an operator may use (-j; 0: one) */
     double built;         /* seconds (monotonic clock) when the operator tree was ready */
     int64_t rows_scanned; /* rows read from tables */
     AiqOpStat *ops;       /* with timing: each plan node's rows and time (the caller frees

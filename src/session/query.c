@@ -338,7 +338,7 @@ int aiq_query_run(AiqQuery *q, FILE *out, AiqError *err)
     double t1 = aiq_exec_clock();
     tm->plan = t1 - t0;
     AiqScanSource source = aiq_session_scan_source(s);
-    AiqExecStats stats = {.timing = o->timing};
+    AiqExecStats stats = {.timing = o->timing, .threads = aiq_options_threads(o)};
     /* a file rotated or truncated in place while the query read it (cron
      * at midnight) is read again, once, rather than failing the run */
     uint64_t *stamps = aiq_session_stamps(s);
