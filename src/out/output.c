@@ -533,11 +533,16 @@ static void rows_out(AiqStrBuf *out, AiqStrBuf *tmp, const AiqTable *t, const Ai
             parts[i].started = pthread_create(&parts[i].thread, NULL, part_main, &parts[i]) == 0;
     }
     fn(out, tmp, t, oo, parts[0].from, parts[0].to);
+    size_t rest = 0;
     for (int i = 1; i < nparts; i++) {
         if (parts[i].started)
             pthread_join(parts[i].thread, NULL);
         else
             render_part(&parts[i]);
+        rest += parts[i].text.len;
+    }
+    aiq_sb_reserve(out, rest); /* (one move of the text so far, not one per doubling) */
+    for (int i = 1; i < nparts; i++) {
         aiq_sb_append(out, parts[i].text.data, parts[i].text.len);
         aiq_sb_free(&parts[i].text);
     }
