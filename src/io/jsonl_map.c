@@ -123,63 +123,80 @@ void jl_unmap_file(const char *map, size_t len)
     munmap((void *)map, len);
 }
 
-/* Makes half h of the region reserved space again: the files mapped in
+/* Makes segment i of the region reserved space again: the files mapped in
  * it go, with their pages, in one call (one TLB shootdown). */
-static void give_back(JlMapRegion *r, int h)
+static void give_back(JlMapRegion *r, int i)
 {
-    if (mmap(r->base + (size_t)h * JL_REGION_HALF, JL_REGION_HALF, PROT_NONE,
-             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED)
-        return; /* (it stays dirty: tried again when next done with, or unmapped whole at the end) */
-    r->dirty[h] = false;
+    if (mmap(r->base + (size_t)i * JL_REGION_SEGMENT, JL_REGION_SEGMENT, PROT_NONE,
+             MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) == MAP_FAILED) {
+        /* (an older kernel may have left a hole, which another mapping may
+         * take: the region is not unmapped whole any more) */
+        r->abandoned = true;
+        return;
+    }
+    r->dirty[i] = false;
 }
 
-const char *jl_region_map(JlMapRegion *r, int fd, size_t len, int *half)
+void jl_region_init(JlMapRegion *r, size_t window)
+{
+    *r = (JlMapRegion){0};
+    size_t n = window / JL_REGION_SEGMENT + 2;
+    r->nseg = n < JL_REGION_MAX_SEGMENTS ? (int)n : JL_REGION_MAX_SEGMENTS;
+}
+
+const char *jl_region_map(JlMapRegion *r, int fd, size_t len, int *seg)
 {
     install_handler(); /* (which learns the page size) */
     size_t need = (len + page_size - 1) & ~(page_size - 1);
-    if (!len || need > JL_REGION_HALF)
+    if (!r->nseg || r->abandoned || !len || need > JL_REGION_SEGMENT)
         return NULL;
     if (!r->base) {
-        void *b = mmap(NULL, 2 * (size_t)JL_REGION_HALF, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                       -1, 0);
+        void *b = mmap(NULL, (size_t)r->nseg * JL_REGION_SEGMENT, PROT_NONE,
+                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
         if (b == MAP_FAILED)
             return NULL;
         r->base = b;
     }
-    if (r->used + need > JL_REGION_HALF) { /* the other half, once every file in it is done with */
-        int other = 1 - r->filling;
-        if (r->live[other] || r->dirty[other])
+    if (r->used + need > JL_REGION_SEGMENT) { /* the next segment, once every file in it is done with */
+        int next = (r->filling + 1) % r->nseg, old = r->filling;
+        if (r->live[next] || r->dirty[next])
             return NULL; /* its files are not all taken yet: this one is mapped on its own */
-        int old = r->filling;
-        r->filling = other;
+        r->filling = next;
         r->used = 0;
         if (!r->live[old] && r->dirty[old])
             give_back(r, old);
+        if (r->abandoned)
+            return NULL;
     }
     int slot = claim_slot();
     if (slot < 0)
         return NULL;
-    const char *m = map_into_slot(slot, fd, len, r->base + (size_t)r->filling * JL_REGION_HALF + r->used);
-    if (!m)
-        return NULL; /* (MAP_FIXED over our own reservation: only a failure of the kernel's) */
+    const char *m = map_into_slot(slot, fd, len, r->base + (size_t)r->filling * JL_REGION_SEGMENT + r->used);
+    if (!m) { /* (MAP_FIXED over our own reservation: only the kernel's failure; as give_back's) */
+        r->abandoned = true;
+        return NULL;
+    }
     r->used += need;
     r->live[r->filling]++;
     r->dirty[r->filling] = true;
-    *half = r->filling;
+    *seg = r->filling;
     return m;
 }
 
-void jl_region_unmap(JlMapRegion *r, const char *map, int half)
+void jl_region_unmap(JlMapRegion *r, const char *map, size_t len, int seg)
 {
     unregister(map);
-    if (--r->live[half] == 0 && half != r->filling && r->dirty[half])
-        give_back(r, half);
+    r->live[seg]--;
+    if (r->abandoned)
+        munmap((void *)map, len); /* (its own place is known to be the file's) */
+    else if (!r->live[seg] && seg != r->filling && r->dirty[seg])
+        give_back(r, seg);
 }
 
 void jl_region_free(JlMapRegion *r)
 {
-    if (r->base)
-        munmap(r->base, 2 * (size_t)JL_REGION_HALF);
+    if (r->base && !r->abandoned)
+        munmap(r->base, (size_t)r->nseg * JL_REGION_SEGMENT);
     *r = (JlMapRegion){0};
 }
 

@@ -15,11 +15,11 @@
 #include "io/jsonl_stream_int.h"
 #include "util/mem.h"
 
-/* Unmaps a file jl_stream_open_next mapped, in the region (half >= 0) or on its own. */
-void jl_stream_unmap(AiqJsonlStream *s, const char *map, size_t len, int half)
+/* Unmaps a file jl_stream_open_next mapped, in the region (seg >= 0) or on its own. */
+void jl_stream_unmap(AiqJsonlStream *s, const char *map, size_t len, int seg)
 {
-    if (half >= 0)
-        jl_region_unmap(&s->region, map, half);
+    if (seg >= 0)
+        jl_region_unmap(&s->region, map, len, seg);
     else
         jl_unmap_file(map, len);
 }
@@ -27,7 +27,7 @@ void jl_stream_unmap(AiqJsonlStream *s, const char *map, size_t len, int half)
 void jl_stream_close_file(AiqJsonlStream *s)
 {
     if (s->map)
-        jl_stream_unmap(s, s->map, s->map_len, s->map_half);
+        jl_stream_unmap(s, s->map, s->map_len, s->map_seg);
     s->map = NULL;
     jl_source_close(&s->src);
 }
@@ -102,9 +102,9 @@ bool jl_stream_open_next(AiqJsonlStream *s, AiqError *err)
             }
             /* a small file among several goes into the region, given
              * back with its neighbours in one call */
-            int nfiles = s->opts.ranges ? s->opts.nranges : s->t->npaths, half = -1;
+            int nfiles = s->opts.ranges ? s->opts.nranges : s->t->npaths, seg = -1;
             const char *m = nfiles > 1 && limit <= MAP_CHUNK_BYTES
-                                ? jl_region_map(&s->region, s->src.fd, (size_t)limit, &half)
+                                ? jl_region_map(&s->region, s->src.fd, (size_t)limit, &seg)
                                 : NULL;
             if (!m)
                 m = jl_map_file(s->src.fd, (size_t)limit);
@@ -114,10 +114,10 @@ bool jl_stream_open_next(AiqJsonlStream *s, AiqError *err)
                 madvise((void *)m, (size_t)limit, MADV_SEQUENTIAL);
                 s->map = m;
                 s->map_len = (size_t)limit;
-                s->map_half = half;
+                s->map_seg = seg;
                 s->src.eof = true;
             } else if (m) {
-                jl_stream_unmap(s, m, (size_t)limit, half); /* compressed: decoded block by block */
+                jl_stream_unmap(s, m, (size_t)limit, seg); /* compressed: decoded block by block */
             }
             if (jl_map_faulted()) { /* (emptied between fstat and now) */
                 jl_stream_close_file(s);

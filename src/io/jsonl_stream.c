@@ -57,7 +57,7 @@ static void chunk_clear(AiqJsonlStream *s, Chunk *c)
     if (c->view && !c->unmap) /* (unmapping drops the pages anyway: a second TLB shootdown for nothing) */
         release_pages(c->view, c->view + c->view_len);
     if (c->unmap)
-        jl_stream_unmap(s, c->unmap, c->unmap_len, c->unmap_half);
+        jl_stream_unmap(s, c->unmap, c->unmap_len, c->unmap_seg);
     c->view = NULL;
     c->view_len = 0;
     c->unmap = NULL;
@@ -289,6 +289,13 @@ static void *worker_main(void *arg)
     return NULL;
 }
 
+/* The bytes of mapped chunks that may be in flight at once (the RING_SLACK
+ * chunks more, as bytes). */
+static size_t view_window(const AiqJsonlStream *s)
+{
+    return (size_t)(s->nworkers ? s->nworkers * RING_PER_THREAD + RING_SLACK : 1) * MAP_CHUNK_BYTES;
+}
+
 AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, AiqError *err)
 {
     (void)err;
@@ -297,7 +304,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
     s->opts = *opts;
     jl_source_init(&s->src);
     s->table_bytes = -1;
-    s->map_half = -1;
+    s->map_seg = -1;
     size_t limit = aiq_mem_limit(); /* (an eighth of it at most waits in batches) */
     s->ahead_room = limit && limit / 8 < AHEAD_BYTES ? limit / 8 : AHEAD_BYTES;
     s->head_room = s->ahead_room < HEAD_BYTES ? s->ahead_room : HEAD_BYTES;
@@ -326,6 +333,7 @@ AiqJsonlStream *aiq_jsonl_open(AiqCatalogTable *t, const AiqReadOptions *opts, A
             pthread_mutex_destroy(&s->mu);
         }
     }
+    jl_region_init(&s->region, view_window(s));
     return s;
 }
 
@@ -429,7 +437,7 @@ static bool fill_chunk(AiqJsonlStream *s, Chunk *c, AiqError *err)
         if (c->last_of_file) { /* the chunk unmaps the file once it is done */
             c->unmap = (void *)s->map;
             c->unmap_len = s->map_len;
-            c->unmap_half = s->map_half;
+            c->unmap_seg = s->map_seg;
             s->map = NULL;
             jl_stream_close_file(s);
         }
@@ -532,7 +540,7 @@ static bool ring_has_room(const AiqJsonlStream *s)
         return n < s->nring;
     if (n < base)
         return true;
-    return (s->map || s->last_fill_view) && s->view_bytes + MAP_CHUNK_BYTES <= (size_t)(base + RING_SLACK) * MAP_CHUNK_BYTES;
+    return (s->map || s->last_fill_view) && s->view_bytes + MAP_CHUNK_BYTES <= view_window(s);
 }
 
 AiqTable *aiq_jsonl_next(AiqJsonlStream *s, AiqError *err)

@@ -68,7 +68,7 @@ typedef struct Chunk {
     size_t view_len;
     void *unmap;         /* the last chunk of a mapped file unmaps it */
     size_t unmap_len;
-    int unmap_half;      /* its half of the stream's region, or -1: mapped on its own */
+    int unmap_seg;      /* its segment of the stream's region, or -1: mapped on its own */
     int64_t line0;       /* number of the line before the first one (0 with workers: see renumber) */
     int64_t nlines;      /* lines parsed */
     bool first_of_file;  /* its lines are numbered from the file's first */
@@ -108,7 +108,7 @@ struct AiqJsonlStream {
     JlSource src;       /* the open file's bytes */
     const char *map;    /* a plain file mapped whole (NULL: read block by block) */
     size_t map_len, map_pos;
-    int map_half;       /* its half of region, or -1: mapped on its own */
+    int map_seg;       /* its segment of region, or -1: mapped on its own */
     size_t view_bytes;  /* bytes of the mapped chunks in flight (ring_has_room) */
     bool last_fill_view; /* the last chunk filled was one */
     JlMapRegion region; /* where small files among several are mapped (jl_region_map) */
@@ -157,8 +157,8 @@ bool jl_stream_file_starts(const AiqJsonlStream *s, int r);
 bool jl_stream_file_task_fits(AiqJsonlStream *s);
 /* Closes the open file, unmapping it if it is mapped. */
 void jl_stream_close_file(AiqJsonlStream *s);
-/* Unmaps a file jl_stream_open_next mapped, in s->region (half >= 0) or on its own. */
-void jl_stream_unmap(AiqJsonlStream *s, const char *map, size_t len, int half);
+/* Unmaps a file jl_stream_open_next mapped, in s->region (seg >= 0) or on its own. */
+void jl_stream_unmap(AiqJsonlStream *s, const char *map, size_t len, int seg);
 
 /* jsonl_stream.c */
 

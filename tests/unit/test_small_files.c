@@ -56,45 +56,51 @@ static int temp_file(char *path, size_t len, char c)
     return fd;
 }
 
-/* The region on its own: files placed one after another in a half, the
- * next half once it is full, a file mapped on its own while the other half
- * still has files in use, and a half given back whole (reserved space
- * again) when its last file is done with. */
+/* The region on its own (three segments): files placed one after another
+ * in a segment, the next segment once it is full, a file mapped on its own
+ * while the next segment still has files in use, a segment given back
+ * whole (reserved space again) when its last file is done with, and then
+ * filled again. */
 static void test_region_places_and_gives_back(void)
 {
-    enum { LEN = 100 << 10, PER_HALF = JL_REGION_HALF / LEN }; /* (LEN is whole pages) */
+    enum { LEN = 100 << 10, PER_SEG = JL_REGION_SEGMENT / LEN, NSEG = 3, N = NSEG * PER_SEG }; /* (LEN: whole pages) */
     char path[64];
     int fd = temp_file(path, LEN, 'x');
-    JlMapRegion r = {0};
-    const char *m[2 * PER_HALF + 1];
-    int half[2 * PER_HALF + 1];
-    for (int i = 0; i < 2 * PER_HALF; i++) {
-        m[i] = jl_region_map(&r, fd, LEN, &half[i]);
+    JlMapRegion r;
+    jl_region_init(&r, JL_REGION_SEGMENT); /* (a window of one segment: three of them) */
+    CHECK_EQ_I64(r.nseg, NSEG);
+    const char *m[N + 1];
+    int seg[N + 1];
+    for (int i = 0; i < N; i++) {
+        m[i] = jl_region_map(&r, fd, LEN, &seg[i]);
         CHECK(m[i] != NULL);
         if (!m[i])
             return;
-        CHECK_EQ_I64(half[i], i / PER_HALF);
-        CHECK(m[i] == r.base + (size_t)(i / PER_HALF) * JL_REGION_HALF + (size_t)(i % PER_HALF) * LEN);
+        CHECK_EQ_I64(seg[i], i / PER_SEG);
+        CHECK(m[i] == r.base + (size_t)(i / PER_SEG) * JL_REGION_SEGMENT + (size_t)(i % PER_SEG) * LEN);
         CHECK(m[i][0] == 'x' && m[i][LEN - 1] == '\n');
     }
-    /* both halves hold files in use: the next is not placed */
-    int h = -1;
-    CHECK(jl_region_map(&r, fd, LEN, &h) == NULL);
-    /* half 0 goes back when its last file is done with, not before */
-    for (int i = 0; i < PER_HALF - 1; i++)
-        jl_region_unmap(&r, m[i], half[i]);
+    /* every segment holds files in use: the next is not placed */
+    int s = -1;
+    CHECK(jl_region_map(&r, fd, LEN, &s) == NULL);
+    /* segment 0 goes back when its last file is done with, not before */
+    for (int i = 0; i < PER_SEG - 1; i++)
+        jl_region_unmap(&r, m[i], LEN, seg[i]);
     CHECK(file_mapped_at(m[0]));
-    jl_region_unmap(&r, m[PER_HALF - 1], half[PER_HALF - 1]);
-    CHECK(!file_mapped_at(m[0]) && !file_mapped_at(m[PER_HALF - 1]));
-    CHECK(file_mapped_at(m[PER_HALF])); /* (half 1's files are untouched) */
+    jl_region_unmap(&r, m[PER_SEG - 1], LEN, seg[PER_SEG - 1]);
+    CHECK(!file_mapped_at(m[0]) && !file_mapped_at(m[PER_SEG - 1]));
+    CHECK(file_mapped_at(m[PER_SEG])); /* (segment 1's files are untouched) */
     /* and takes the next file, at its start */
-    m[2 * PER_HALF] = jl_region_map(&r, fd, LEN, &half[2 * PER_HALF]);
-    CHECK(m[2 * PER_HALF] == r.base && half[2 * PER_HALF] == 0);
-    CHECK(m[2 * PER_HALF] && m[2 * PER_HALF][LEN / 2] == 'x');
-    /* a file larger than a half is never placed */
-    CHECK(jl_region_map(&r, fd, JL_REGION_HALF + 1, &h) == NULL);
+    m[N] = jl_region_map(&r, fd, LEN, &seg[N]);
+    CHECK(m[N] == r.base && seg[N] == 0);
+    CHECK(m[N] && m[N][LEN / 2] == 'x');
+    /* a file larger than a segment is never placed */
+    CHECK(jl_region_map(&r, fd, JL_REGION_SEGMENT + 1, &s) == NULL);
     jl_region_free(&r);
     CHECK(r.base == NULL);
+    /* without jl_region_init there is no region */
+    JlMapRegion none = {0};
+    CHECK(jl_region_map(&none, fd, LEN, &s) == NULL);
     close(fd);
     unlink(path);
 }
