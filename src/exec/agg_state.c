@@ -673,8 +673,9 @@ DEFINE_SORT_SMALL(sort_small_i64, int64_t, INT_ODD)
 /* The rank at an end of the range, k == hi or k == lo: the largest or the
  * smallest value, found in one pass and swapped into place, when the values
  * have a total order (as above). P95 and P99 of fewer than 20 values are
- * the largest: p95 by 15-minute bin and service (96k groups of ~10 values)
- * selected in 8 ms with the small sort, in 2 ms this way. */
+ * the largest: p95 by 15-minute bin and service (groups of ~10 values)
+ * spent 23.0 M instructions selecting 200k rows' with the small sort, and
+ * 3.8 M this way. */
 #define DEFINE_PLACE_END(name, T, unordered)                                              \
     static bool name(void *base, int64_t lo, int64_t hi, int64_t k)                       \
     {                                                                                     \

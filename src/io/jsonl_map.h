@@ -21,7 +21,7 @@ void jl_unmap_file(const char *map, size_t len);
  * another into a segment of it while the files of the segments before are
  * parsed and taken. Unmapping a file makes the kernel interrupt every core
  * this process runs on to drop the stale translations (a TLB shootdown);
- * with 1,000 files of 420 KB, one a file cost count -j2 a tenth of its
+ * with 1,000 files of 420 KB, one a file cost count -j2 about 13% of its
  * time. A segment's files are given back at once, when the last of them
  * is done with. Used by one thread (the stream's caller). */
 enum { JL_REGION_SEGMENT = 4 << 20, JL_REGION_MAX_SEGMENTS = 64 };
