@@ -674,8 +674,8 @@ DEFINE_SORT_SMALL(sort_small_i64, int64_t, INT_ODD)
  * smallest value, found in one pass and swapped into place, when the values
  * have a total order (as above). P95 and P99 of fewer than 20 values are
  * the largest: p95 by 15-minute bin and service (groups of ~10 values)
- * spent 23.0 M instructions selecting 200k rows' with the small sort, and
- * 3.8 M this way. */
+ * spent 23.0 M instructions on the groups of 200k rows with the small sort,
+ * and 3.8 M this way. */
 #define DEFINE_PLACE_END(name, T, unordered)                                              \
     static bool name(void *base, int64_t lo, int64_t hi, int64_t k)                       \
     {                                                                                     \
@@ -723,12 +723,23 @@ static void percentile_rank(Values *vs, int64_t k, bool real)
         vs->placed[vs->nplaced++] = k;
 }
 
-/* Group g's values, once the log is in order of group, none selected yet. */
+/* Group g's values, none selected yet, once they are in order of group:
+ * in the log (group_values), or, while aiq_agg_prefinish puts them in
+ * order, in pre_log (cnt holds each group's end in both). */
 static Values values_of_group(const AggState *s, int64_t g)
 {
+    if (s->pre_log)
+        return (Values){.v = s->pre_log + LOG_WIDTH * (size_t)s->pre_start[g], .n = s->cnt[g] - s->pre_start[g]};
     int64_t start = g ? s->cnt[g - 1] : 0;
     /* (no value at all: no log either, and no offset into NULL) */
     return (Values){.v = s->log ? s->log + LOG_WIDTH * (size_t)start : NULL, .n = s->cnt[g] - start};
+}
+
+/* The state whose values s selects from: its own, or (vals_of) those of a
+ * percentile before it over the same column. */
+static AggState *values_owner(const AggState *s)
+{
+    return s->vals_of ? s->vals_of : (AggState *)s;
 }
 
 /* Group g's values, in the order they came (see AggState's log): at the
@@ -804,7 +815,7 @@ bool aiq_agg_prefinish_kind(const AggState *s)
 void aiq_agg_prefinish_begin(AggState *s, int64_t ngroups)
 {
     s->pre = aiq_xmalloc(sizeof *s->pre * (size_t)(ngroups ? ngroups : 1) * (size_t)s->a->npcts);
-    AggState *o = s->vals_of ? s->vals_of : s;
+    AggState *o = values_owner(s);
     if (o->by_group || o->pre_log)
         return; /* (in order already, or readied for another percentile) */
     if (!o->log_gid) { /* every value of one group: counts -> ends, in place */
@@ -825,7 +836,7 @@ void aiq_agg_prefinish_begin(AggState *s, int64_t ngroups)
 
 void aiq_agg_prefinish_end(AggState *s)
 {
-    AggState *o = s->vals_of ? s->vals_of : s;
+    AggState *o = values_owner(s);
     if (!o->pre_log)
         return;
     aiq_xfree(o->log);
@@ -838,16 +849,6 @@ void aiq_agg_prefinish_end(AggState *s)
     o->by_group = true;
 }
 
-/* The values of group g of o, once in order of group (by aiq_agg_prefinish
- * or group_values), none selected yet. */
-static Values prefinish_values(const AggState *o, int64_t g)
-{
-    if (!o->pre_log)
-        return values_of_group(o, g);
-    int64_t start = o->pre_start[g];
-    return (Values){.v = o->pre_log + LOG_WIDTH * (size_t)start, .n = o->cnt[g] - start};
-}
-
 void aiq_agg_prefinish(AggState *const *ss, int n, int64_t g0, int64_t g1)
 {
     /* each state's values: its own, or (vals_of) those of one before it,
@@ -855,15 +856,16 @@ void aiq_agg_prefinish(AggState *const *ss, int n, int64_t g0, int64_t g1)
     Values *vals = aiq_xmalloc(sizeof *vals * (size_t)n);
     int *of = aiq_xmalloc(sizeof *of * (size_t)n);
     for (int i = 0; i < n; i++) {
-        const AggState *owner = ss[i]->vals_of ? ss[i]->vals_of : ss[i];
         of[i] = i;
         for (int j = 0; j < i && of[i] == i; j++)
-            if ((ss[j]->vals_of ? ss[j]->vals_of : ss[j]) == owner)
+            if (values_owner(ss[j]) == values_owner(ss[i]))
                 of[i] = j;
     }
     for (int i = 0; i < n; i++) { /* this range's part of the scatter: every value read, its own copied */
-        AggState *o = ss[i]->vals_of ? ss[i]->vals_of : ss[i];
-        for (int64_t r = 0; of[i] == i && o->pre_log && r < o->nlog; r++) {
+        AggState *o = values_owner(ss[i]);
+        if (of[i] != i || !o->pre_log)
+            continue; /* (shared with one before, or in order already) */
+        for (int64_t r = 0; r < o->nlog; r++) {
             int64_t g = o->log_gid[r];
             if (g >= g0 && g < g1)
                 memcpy(o->pre_log + LOG_WIDTH * (size_t)o->cnt[g]++, o->log + LOG_WIDTH * (size_t)r, LOG_WIDTH);
@@ -872,7 +874,7 @@ void aiq_agg_prefinish(AggState *const *ss, int n, int64_t g0, int64_t g1)
     for (int64_t g = g0; g < g1; g++) {
         for (int i = 0; i < n; i++)
             if (of[i] == i)
-                vals[i] = prefinish_values(ss[i]->vals_of ? ss[i]->vals_of : ss[i], g);
+                vals[i] = values_of_group(values_owner(ss[i]), g);
         for (int i = 0; i < n; i++) {
             const AiqAgg *a = ss[i]->a;
             for (int p = 0; p < a->npcts; p++)
@@ -941,23 +943,16 @@ void aiq_agg_finish(AggState *s, int64_t g, AiqTable *out, AiqArena *scratch)
             s->list[g] = v.dyn; /* freed with the state */
         break;
     case AIQ_AGG_PERCENTILE: {
-        if (s->pre) { /* (found ahead: aiq_agg_prefinish) */
-            for (int p = 0; p < a->npcts; p++) {
-                const struct PreValue *pre = &s->pre[g * a->npcts + p];
-                AiqValue pv = {.type = out->cols[col + p].type, .isnull = pre->isnull, .f64 = pre->f64, .i64 = pre->i64};
-                aiq_table_set_value(out, col + p, g, &pv);
-            }
-            return;
-        }
-        /* selection reorders the values but keeps them: sharing is safe */
-        Values *vs = group_values(s->vals_of ? s->vals_of : s, g);
+        /* selection reorders the values but keeps them: sharing is safe
+         * (none here when they were found ahead: aiq_agg_prefinish) */
+        Values *vs = s->pre ? NULL : group_values(values_owner(s), g);
         bool real = s->in_type == AIQ_TYPE_REAL;
         if (a->pct_array) {
             percentile_array(vs, a, real, out, g, scratch);
             return;
         }
         for (int p = 0; p < a->npcts; p++) {
-            struct PreValue pre = select_percentile(vs, a->pcts[p], real);
+            struct PreValue pre = s->pre ? s->pre[g * a->npcts + p] : select_percentile(vs, a->pcts[p], real);
             AiqValue pv = {.type = out->cols[col + p].type, .isnull = pre.isnull, .f64 = pre.f64, .i64 = pre.i64};
             aiq_table_set_value(out, col + p, g, &pv);
         }

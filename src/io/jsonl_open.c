@@ -32,6 +32,12 @@ void jl_stream_close_file(AiqJsonlStream *s)
     jl_source_close(&s->src);
 }
 
+/* The ranges to read (the files, without ranges). */
+static int range_count(const AiqJsonlStream *s)
+{
+    return s->opts.ranges ? s->opts.nranges : s->t->npaths;
+}
+
 /* Whether range r is the first one read of its file (every file is, without
  * ranges): a file read in several ranges counts, and is judged, once. */
 bool jl_stream_file_starts(const AiqJsonlStream *s, int r)
@@ -45,7 +51,7 @@ bool jl_stream_file_starts(const AiqJsonlStream *s, int r)
  * byte holds plain JSON lines (AiqFileRead.appendable). */
 static bool open_range(AiqJsonlStream *s, struct stat *st, AiqError *err)
 {
-    int n = s->opts.ranges ? s->opts.nranges : s->t->npaths;
+    int n = range_count(s);
     if (s->ipath >= n)
         return false;
     s->range = s->ipath++;
@@ -102,7 +108,7 @@ bool jl_stream_open_next(AiqJsonlStream *s, AiqError *err)
             }
             /* a small file among several goes into the region, given
              * back with its neighbours in one call */
-            int nfiles = s->opts.ranges ? s->opts.nranges : s->t->npaths, seg = -1;
+            int nfiles = range_count(s), seg = -1;
             const char *m = nfiles > 1 && limit <= MAP_CHUNK_BYTES
                                 ? jl_region_map(&s->region, s->src.fd, (size_t)limit, &seg)
                                 : NULL;
@@ -235,7 +241,7 @@ static int64_t count_table_bytes(const AiqJsonlStream *s, int n)
  * one thread, while the others wait. */
 bool jl_stream_file_task_fits(AiqJsonlStream *s)
 {
-    int n = s->opts.ranges ? s->opts.nranges : s->t->npaths;
+    int n = range_count(s);
     if (s->nworkers < 2 || !s->src.dec || n < 2)
         return false;
     if (s->table_bytes < 0)

@@ -536,9 +536,9 @@ static bool merge_stats(AiqJsonlStream *s, const Chunk *c, AiqError *err)
 static bool ring_has_room(const AiqJsonlStream *s)
 {
     int64_t n = s->seq_fill - s->seq_take, base = s->nworkers * RING_PER_THREAD;
-    if (n >= s->nring || !s->nworkers)
-        return n < s->nring;
-    if (n < base)
+    if (n >= s->nring)
+        return false;
+    if (!s->nworkers || n < base)
         return true;
     return (s->map || s->last_fill_view) && s->view_bytes + MAP_CHUNK_BYTES <= view_window(s);
 }
