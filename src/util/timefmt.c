@@ -13,6 +13,10 @@
 #include <strings.h>
 #include <time.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "aiq/aiq_types.h"
 #include "util/strbuf.h"
 
@@ -63,6 +67,31 @@ static int days_in_month(int y, int m)
     return dm[m - 1];
 }
 
+/* Whether the first 16 bytes of s are `DDDD-DD-DDTDD:DD` (D a digit).
+ * With SSE2 (every x86-64) one compare each for the digits and the
+ * separators: the per-byte checks were a third of parsing a datetime
+ * column's values (callgrind, p95 by bin over 200k rows: 63 of 222
+ * instructions a value). */
+static bool date_hour_minute_shape(const char *s)
+{
+#if defined(__SSE2__)
+    const __m128i v = _mm_loadu_si128((const __m128i *)s);
+    const __m128i x = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+    const __m128i nine = _mm_set1_epi8(9); /* (unsigned: a byte below '0' wraps above 9) */
+    unsigned digit = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(x, nine), nine));
+    const __m128i seps = _mm_setr_epi8(0, 0, 0, 0, '-', 0, 0, '-', 0, 0, 'T', 0, 0, ':', 0, 0);
+    unsigned sep = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, seps));
+    enum { SEP_AT = 1u << 4 | 1u << 7 | 1u << 10 | 1u << 13 };
+    return (digit & (0xFFFFu & ~SEP_AT)) == (0xFFFFu & ~SEP_AT) && (sep & SEP_AT) == SEP_AT;
+#else
+    static const unsigned char digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15};
+    for (size_t i = 0; i < sizeof digit_at; i++)
+        if ((unsigned)(s[digit_at[i]] - '0') > 9)
+            return false;
+    return s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':';
+#endif
+}
+
 /* The shape logs write, 2026-11-20T00:00:03.086Z (a fixed-width date and
  * time, 0 to 7 fraction digits, Z), read without the general steps below:
  * a reader tests every value of a datetime column, and the day repeats
@@ -71,21 +100,18 @@ static int days_in_month(int y, int m)
  * for any other shape (lower-case t or z, blanks, an offset, ...). */
 static int parse_log_shape(const char *s, size_t n, int64_t *ticks)
 {
-    static const unsigned char digit_at[] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    if (n < 20 || n > 28 || n == 21 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-        s[n - 1] != 'Z' || (n > 20 && s[19] != '.'))
+    if (n < 20 || n > 28 || n == 21 || s[16] != ':' || s[n - 1] != 'Z' || (n > 20 && s[19] != '.') ||
+        (unsigned)(s[17] - '0') > 9 || (unsigned)(s[18] - '0') > 9 || !date_hour_minute_shape(s))
         return -1;
-    for (size_t i = 0; i < sizeof digit_at; i++)
-        if ((unsigned)(s[digit_at[i]] - '0') > 9)
-            return -1;
     int64_t frac = 0;
+    static const int64_t scale[8] = {10000000, 1000000, 100000, 10000, 1000, 100, 10, 1};
+    size_t nfrac = n > 20 ? n - 21 : 0;
     for (size_t i = 20; i + 1 < n; i++) {
         if ((unsigned)(s[i] - '0') > 9)
             return -1;
         frac = frac * 10 + (s[i] - '0');
     }
-    for (size_t i = n > 20 ? n - 21 : 7; i < 7; i++)
-        frac *= 10;
+    frac *= scale[nfrac];
 #define D2(i) ((s[i] - '0') * 10 + (s[(i) + 1] - '0'))
     int y = D2(0) * 100 + D2(2), mo = D2(5), d = D2(8), h = D2(11), mi = D2(14), sec = D2(17);
 #undef D2

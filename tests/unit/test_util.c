@@ -239,6 +239,28 @@ static void test_datetime_log_shape(void)
         if (fa && fb)
             CHECK_EQ_I64(a, b);
     }
+    /* every byte of the date, the time and the fraction replaced, one at a
+     * time, by what a digit or separator test could let through: the
+     * bytes next to '0' and '9', the other separators, a letter, a blank
+     * and bytes with the top bit set (which a signed compare would take
+     * for small) */
+    static const char bad[] = {'/', ':', '-', 'T', '.', 'a', ' ', '0' - 1, '9' + 1, (char)0x80, (char)0xB0, (char)0xFF, '\0'};
+    const char *base = "2026-11-20T13:45:07.086Z";
+    size_t n = strlen(base);
+    int quick_wrong = 0;
+    for (size_t at = 0; at + 1 < n; at++)
+        for (size_t k = 0; k < sizeof bad; k++) {
+            char text[32], general[32];
+            memcpy(text, base, n);
+            text[at] = bad[k];
+            memcpy(general, text, n);
+            general[n - 1] = 'z';
+            int64_t a = -1, b = -1;
+            bool fa = aiq_datetime_parse(text, n, &a), fb = aiq_datetime_parse(general, n, &b);
+            if ((fa != fb || (fa && a != b)) && quick_wrong++ < 5)
+                printf("datetime byte %zu = 0x%02x: quick %d, general %d\n", at, (unsigned char)bad[k], fa, fb);
+        }
+    CHECK_EQ_I64(quick_wrong, 0);
     int64_t t;
     CHECK(aiq_datetime_parse("2024-02-29T01:02:03.5Z", 22, &t));
     CHECK_EQ_I64(t, aiq_days_from_civil(2024, 2, 29) * AIQ_TICKS_PER_DAY + 3723 * AIQ_TICKS_PER_SECOND + 5000000);
