@@ -38,6 +38,16 @@ static void free_cells(AiqCell *cells, int64_t n)
     aiq_xfree(cells);
 }
 
+bool aiq_schema_same(const AiqSchema *a, const AiqSchema *b)
+{
+    if (a->ncols != b->ncols)
+        return false;
+    for (int c = 0; c < a->ncols; c++)
+        if (a->cols[c].type != b->cols[c].type || strcmp(a->cols[c].name, b->cols[c].name) != 0)
+            return false;
+    return true;
+}
+
 void aiq_table_free(AiqTable *t)
 {
     if (!t)

@@ -47,6 +47,8 @@ struct AiqTable {
 
 /* Creates an empty table with the given schema (names are copied). */
 AiqTable *aiq_table_new(const AiqSchema *schema);
+/* Whether schemas a and b have the same columns: names and types, in order. */
+bool aiq_schema_same(const AiqSchema *a, const AiqSchema *b);
 /* Frees the table, its strings and its dynamic references. */
 void aiq_table_free(AiqTable *t);
 /* Appends the logical rows of chunk (columns map 1:1 to the table's). */

@@ -332,10 +332,7 @@ static AiqTable *evaluate_compute(AiqOp *op)
         return NULL;
     }
     /* a plan with its columns (an output schema, or aiq check's) takes those */
-    bool same = t->schema.ncols == p->schema.ncols;
-    for (int c = 0; same && c < p->schema.ncols; c++)
-        same = strcmp(t->schema.cols[c].name, p->schema.cols[c].name) == 0 && t->schema.cols[c].type == p->schema.cols[c].type;
-    return same || !p->schema.ncols ? t : to_schema(op->ex, t, &p->schema);
+    return aiq_schema_same(&t->schema, &p->schema) || !p->schema.ncols ? t : to_schema(op->ex, t, &p->schema);
 }
 
 static const AiqOpVtable evaluate_vt = {.compute = evaluate_compute, .eval = true};

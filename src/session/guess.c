@@ -50,16 +50,6 @@ bool aiq_session_has_guesses(const AiqSession *s)
     return false;
 }
 
-static bool same_schema(const AiqSchema *a, const AiqSchema *b)
-{
-    if (a->ncols != b->ncols)
-        return false;
-    for (int c = 0; c < a->ncols; c++)
-        if (a->cols[c].type != b->cols[c].type || strcmp(a->cols[c].name, b->cols[c].name) != 0)
-            return false;
-    return true;
-}
-
 /* Whether the run's answer stands on t's guess: every stream of it read
  * to its end without a misfit, verifying the columns its scan reads. (A
  * scan is opened when its operator is built, before anything runs, so a
@@ -107,7 +97,7 @@ bool aiq_session_settle_guesses(AiqSession *s, bool answered, AiqError *err)
         probe.schema = (AiqSchema){0};
         if (!aiq_session_first_pass(s, &probe, err))
             return false;
-        bool differs = !same_schema(&probe.schema, &t->schema);
+        bool differs = !aiq_schema_same(&probe.schema, &t->schema);
         if (differs || t->guess_broken) {
             again = true;
             aiq_batch_cache_clear(&aiq_session_cached(s, t)->batches); /* (kept with the guessed types) */
