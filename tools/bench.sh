@@ -52,15 +52,18 @@ timed() { # best of $runs aiq runs, seconds; peak RSS of one more run in $dir/rs
   /usr/bin/time -f '%M' -o "$dir/rss" "$aiq" -j "$1" $2 -t R="$3" -t Roles="$roles" --now 2026-11-21T12:00:00Z -o csv -q "$4" > /dev/null 2>&1
 }
 cores=$(nproc)
+duck_ratios() { # DuckDB's name for the query, one-thread and N-thread seconds: sets ds, r1 and rn ('-' without DuckDB)
+  ds=$(printf '%s\n' "$duck" | awk -v n="$1" '$1 == n { print $2 }')
+  r1=-; rn=-
+  [ -n "$ds" ] && r1=$(echo "scale=2; $2 / $ds" | bc) && rn=$(echo "scale=2; $3 / $ds" | bc)
+}
 run() { # name query [file] [schema option] [DuckDB's name for the query]
   f=${3:-$data}
   opt=${4---schema $schema}
   secs=$(timed 1 "$opt" "$f" "$2")
   rss=$(( $(cat "$dir/rss") / 1024 ))
   par=$(timed "$cores" "$opt" "$f" "$2")
-  ds=$(printf '%s\n' "$duck" | awk -v n="${5:-$1}" '$1 == n { print $2 }')
-  r1=-; rn=-
-  [ -n "$ds" ] && r1=$(echo "scale=2; $secs / $ds" | bc) && rn=$(echo "scale=2; $par / $ds" | bc)
+  duck_ratios "${5:-$1}" "$secs" "$par"
   # take 10 reads a few KB: a throughput over the whole file would mean nothing
   tp=-; [ "$1" = take10 ] || tp=$(printf '%.0f' "$(echo "$mb / $secs" | bc -l)")
   printf '%-26s %7.3f s %7s MB/s %5d MB   %7.3f s   %7s s   %6s %6s\n' "$1" "$secs" "$tp" "$rss" "$par" "${ds:--}" "$r1" "$rn"
@@ -76,13 +79,13 @@ floor=$dir/bench_floor
 if cc -O2 -pthread -o "$floor" tools/bench_floor.c 2>"$dir/err"; then
   f1=$(python3 tools/bench_time.py "$runs" "$dir/err" "$floor" "$data" 1)
   fn=$(python3 tools/bench_time.py "$runs" "$dir/err" "$floor" "$data" "$cores")
-  ds=$(printf '%s\n' "$duck" | awk '$1 == "count" { print $2 }')
-  r1=-; rn=-
-  [ -n "$ds" ] && r1=$(echo "scale=2; $f1 / $ds" | bc) && rn=$(echo "scale=2; $fn / $ds" | bc)
+  duck_ratios count "$f1" "$fn"
   lines=$("$floor" "$data" 1)
   [ "$lines" = "$rows" ] || echo "bench: floor counted $lines lines, not $rows" >&2
   printf '%-26s %7.3f s %7.0f MB/s %5s      %7.3f s   %7s s   %6s %6s   (no JSON: the least a count could take)\n' \
     floor_read_every_byte "$f1" "$(echo "$mb / $f1" | bc -l)" - "$fn" "${ds:--}" "$r1" "$rn"
+else
+  echo "bench: tools/bench_floor.c did not build, no floor row: $(head -3 "$dir/err")" >&2
 fi
 run properties_filter 'R | where tostring(Properties.deployment) == "gpt-4o" | count'
 run top10 'R | top 10 by DurationMs'

@@ -372,13 +372,13 @@ static AiqTable *load_it(void *ud, const AiqPlan *scan, AiqError *err)
     return the_table;
 }
 
-/* Runs plan p over the_table. */
-static AiqTable *run_plan(const AiqPlan *p, AiqError *err)
+/* Runs plan p over the_table, its rows drained into schema. */
+static AiqTable *run_plan_as(const AiqPlan *p, const AiqSchema *schema, AiqError *err)
 {
     AiqExecCtx ex = {.err = err, .source = {.open = no_stream, .load = load_it}};
     aiq_exec_ctx_init(&ex, p);
     AiqOp *op = aiq_op_build(&ex, p);
-    AiqTable *t = op ? aiq_op_drain(op, &p->schema) : NULL;
+    AiqTable *t = op ? aiq_op_drain(op, schema) : NULL;
     /* drained is drained: a materializing operator whose own table was
      * taken as the result (aiq_op_drain) must not compute it again */
     CHECK(!op || aiq_op_next(op) == NULL);
@@ -386,6 +386,8 @@ static AiqTable *run_plan(const AiqPlan *p, AiqError *err)
     aiq_exec_ctx_free(&ex);
     return t;
 }
+
+static AiqTable *run_plan(const AiqPlan *p, AiqError *err) { return run_plan_as(p, &p->schema, err); }
 
 /* scan, then with sel `where g % 5 != 2` (the selection the chunks carry). */
 typedef struct Pipe {
@@ -511,15 +513,10 @@ static void test_drain_renamed(void)
     AiqSchema renamed = {3, renamed_cols};
     AiqError err = {0};
     the_table = input_table(100, 0);
-    AiqExecCtx ex = {.err = &err, .source = {.open = no_stream, .load = load_it}};
-    aiq_exec_ctx_init(&ex, &p);
-    AiqOp *op = aiq_op_build(&ex, &p);
-    AiqTable *t = op ? aiq_op_drain(op, &renamed) : NULL;
+    AiqTable *t = run_plan_as(&p, &renamed, &err);
     CHECK(t != NULL);
     CHECK(t && t->nrows == 100 && strcmp(t->schema.cols[0].name, "G") == 0 && strcmp(t->schema.cols[2].name, "R") == 0);
     CHECK(t && ((const int64_t *)t->cols[0].data)[0] == 99 && ((const int64_t *)t->cols[0].data)[99] == 0);
-    aiq_op_free(op);
-    aiq_exec_ctx_free(&ex);
     aiq_table_free(t);
     aiq_table_free(the_table);
 }
